@@ -1,0 +1,74 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+} from 'fastify-type-provider-zod';
+import type { Engine } from '../app/create-engine.js';
+import type { Api } from './api-types.js';
+import { authHook } from './auth.js';
+import { characterRoutes } from './characters.routes.js';
+import { errorBody, handleError } from './error-handler.js';
+import { eventRoutes } from './events.routes.js';
+import { healthRoutes } from './health.routes.js';
+import { keyRoutes } from './keys.routes.js';
+import { registerMetrics } from './metrics.js';
+import { userRoutes } from './users.routes.js';
+import { validatorCompiler } from './validation.js';
+
+const VERSION = '0.1.0';
+
+/** The HTTP API over an engine: routes, auth, validation, errors, metrics and the OpenAPI document. */
+export async function buildApi(engine: Engine): Promise<Api> {
+  const app = Fastify({
+    loggerInstance: engine.logger as FastifyBaseLogger,
+    bodyLimit: engine.config.bodyLimit,
+    // Fastify sets a 72 s keep-alive; the default request timeout is off: bound slow clients.
+    requestTimeout: 60_000,
+    return503OnClosing: true,
+  }).withTypeProvider() as unknown as Api;
+  app.decorate('engine', engine);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  app.addHook('onRequest', authHook(engine.authenticate));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Overture API',
+        version: VERSION,
+        description: 'Proactive engagement engine for conversational agents.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  const metrics = registerMetrics(app, engine.events);
+  app.get(
+    '/metrics',
+    { config: { access: 'admin' }, schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()),
+  );
+  app.get(
+    '/v1/openapi.json',
+    { config: { access: 'any-key' }, schema: { tags: ['operations'], summary: 'This document' } },
+    async () => app.swagger(),
+  );
+
+  healthRoutes(app);
+  eventRoutes(app);
+  userRoutes(app);
+  characterRoutes(app);
+  keyRoutes(app);
+  await app.ready();
+  return app;
+}

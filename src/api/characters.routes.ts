@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { getCharacter, listCharacterPage, saveCharacter } from '../engine/characters.js';
+import { Character, CharacterInput } from '../engine/schemas/character.schema.js';
+import { Id } from '../engine/schemas/common.js';
+import type { Api } from './api-types.js';
+import { tenantOf } from './auth.js';
+import { errors, Page } from './errors.schema.js';
+
+const Params = z.object({ characterId: Id });
+
+export function characterRoutes(app: Api) {
+  app.get(
+    '/v1/characters',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['characters'],
+        summary: 'List characters, in id order',
+        querystring: Page,
+        response: {
+          200: z.object({ characters: z.array(Character), next: z.string().nullable() }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => listCharacterPage(app.engine.context, tenantOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/characters/:characterId',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['characters'],
+        summary: 'A character (bot persona)',
+        params: Params,
+        response: { 200: Character, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getCharacter(app.engine.context, tenantOf(request), request.params.characterId),
+  );
+
+  app.put(
+    '/v1/characters/:characterId',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['characters'],
+        summary: 'Create or replace a character; absent fields take their defaults',
+        params: Params,
+        body: CharacterInput,
+        response: { 200: Character, 201: Character, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const { character, created } = await saveCharacter(
+        app.engine.context,
+        tenantOf(request),
+        request.params.characterId,
+        request.body,
+      );
+      return reply.status(created ? 201 : 200).send(character);
+    },
+  );
+}

@@ -1,0 +1,31 @@
+import { ingestEvents } from '../engine/ingest.js';
+import { EventBatch, IngestResult } from '../engine/schemas/event.schema.js';
+import type { Api } from './api-types.js';
+import { tenantOf } from './auth.js';
+import { errors } from './errors.schema.js';
+
+export function eventRoutes(app: Api) {
+  app.post(
+    '/v1/events',
+    {
+      config: { access: 'write' },
+      // A single event is accepted as well as a batch: wrap it before validation, so both are
+      // checked by one schema and reported with the same paths.
+      preValidation: async (request) => {
+        const body = request.body;
+        if (body !== null && typeof body === 'object' && !Array.isArray(body) && !('events' in body)) {
+          request.body = { events: [body] };
+        }
+      },
+      schema: {
+        tags: ['signals'],
+        summary: 'Report events: one, or a batch of up to 1,000',
+        description:
+          'The batch is validated whole before anything is written: one bad item rejects the batch with 400, naming its index, field and rule. Re-sending an id already stored is reported as a duplicate and changes nothing.',
+        body: EventBatch,
+        response: { 200: IngestResult, ...errors(400, 401, 403, 413) },
+      },
+    },
+    async (request) => ingestEvents(app.engine.context, tenantOf(request), request.body.events),
+  );
+}

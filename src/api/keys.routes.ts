@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../engine/api-keys.js';
+import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../engine/schemas/api-key.schema.js';
+import { getTenant } from '../engine/tenants.js';
+import type { Api } from './api-types.js';
+import { tenantOf } from './auth.js';
+import { errors } from './errors.schema.js';
+
+export function keyRoutes(app: Api) {
+  app.get(
+    '/v1/tenant',
+    {
+      config: { access: 'any-key' },
+      schema: {
+        tags: ['access'],
+        summary: "The caller's tenant and key",
+        response: {
+          200: z.object({
+            tenantId: z.string(),
+            name: z.string(),
+            createdAt: z.string(),
+            key: z.object({ keyId: z.string(), scopes: z.array(z.string()) }),
+          }),
+          ...errors(401),
+        },
+      },
+    },
+    async (request) => ({
+      ...(await getTenant(app.engine.context, tenantOf(request))),
+      key: { keyId: request.principal!.keyId, scopes: [...request.principal!.scopes] },
+    }),
+  );
+
+  app.get(
+    '/v1/keys',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: "The tenant's API keys (never their secrets)",
+        response: { 200: z.object({ keys: z.array(ApiKey) }), ...errors(401, 403) },
+      },
+    },
+    async (request) => ({ keys: await listTenantApiKeys(app.engine.context, tenantOf(request)) }),
+  );
+
+  app.post(
+    '/v1/keys',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'Create an API key; its secret is in this response only',
+        body: ApiKeyCreate,
+        response: { 201: ApiKeyCreated, ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createTenantApiKey(app.engine.context, tenantOf(request), request.body)),
+  );
+
+  app.delete(
+    '/v1/keys/:keyId',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'Revoke an API key, at once',
+        params: z.object({ keyId: z.string().min(1).max(64) }),
+        response: { 200: ApiKey, ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (request) => revokeTenantApiKey(app.engine.context, tenantOf(request), request.params.keyId),
+  );
+}

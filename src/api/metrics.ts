@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { EngineEvents } from '../engine/events.js';
+
+/**
+ * Prometheus metrics of one server: its own registry (several servers in one process, as in
+ * tests, do not collide), process metrics, events ingested, and request latency per route.
+ */
+export function registerMetrics(app: FastifyInstance, events: EngineEvents): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'overture_' });
+  const ingested = new Counter({
+    name: 'overture_events_ingested_total',
+    help: 'Events stored, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const duplicates = new Counter({
+    name: 'overture_events_duplicate_total',
+    help: 'Events received again with an id already stored',
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'overture_http_request_duration_seconds',
+    help: 'HTTP request latency, by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  events.on('events.ingested', ({ byKind, duplicates: dup }) => {
+    for (const [kind, n] of Object.entries(byKind)) ingested.inc({ kind }, n);
+    if (dup > 0) duplicates.inc(dup);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // the route's pattern, not the URL, so user ids do not explode the label set
+    const route = request.routeOptions.url ?? 'unmatched';
+    latency.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  return registry;
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Id } from '../engine/schemas/common.js';
+import { User, UserPatch } from '../engine/schemas/user.schema.js';
+import { getUser, listUserPage, updateUser } from '../engine/users.js';
+import type { Api } from './api-types.js';
+import { tenantOf } from './auth.js';
+import { errors, Page } from './errors.schema.js';
+
+const Params = z.object({ userId: Id });
+
+export function userRoutes(app: Api) {
+  app.get(
+    '/v1/users',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['users'],
+        summary: 'List users, in id order',
+        querystring: Page,
+        response: {
+          200: z.object({
+            users: z.array(
+              z.object({
+                userId: z.string(),
+                timezone: z.string().nullable(),
+                consent: z.string(),
+                lastActivityAt: z.string().nullable(),
+                createdAt: z.string(),
+              }),
+            ),
+            next: z.string().nullable(),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => listUserPage(app.engine.context, tenantOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/users/:userId',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['users'],
+        summary: 'A user: profile, and the state kept from their events',
+        params: Params,
+        response: { 200: User, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getUser(app.engine.context, tenantOf(request), request.params.userId),
+  );
+
+  app.patch(
+    '/v1/users/:userId',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['users'],
+        summary: "Update a user's time zone, locale, addresses or consent (creates the user if new)",
+        params: Params,
+        body: UserPatch,
+        response: { 200: User, ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => updateUser(app.engine.context, tenantOf(request), request.params.userId, request.body),
+  );
+}

@@ -1,0 +1,100 @@
+import { type ConfigInput, resolveConfig } from '../config/config.js';
+import {
+  createAuthenticator,
+  createTenantApiKey,
+  listTenantApiKeys,
+  revokeTenantApiKey,
+} from '../engine/api-keys.js';
+import { getCharacter, listCharacterPage, saveCharacter } from '../engine/characters.js';
+import type { EngineContext } from '../engine/context.js';
+import { EngineEvents } from '../engine/events.js';
+import { ingestEvents } from '../engine/ingest.js';
+import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
+import { CharacterInput } from '../engine/schemas/character.schema.js';
+import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
+import { parseInput } from '../engine/schemas/issues.js';
+import { UserPatch } from '../engine/schemas/user.schema.js';
+import { type BootstrapResult, bootstrapTenancy, createTenant, getTenant } from '../engine/tenants.js';
+import { getUser, listUserPage, updateUser } from '../engine/users.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Database } from '../storage/database.js';
+import { migrateToLatest } from '../storage/migrator.js';
+import { openDatabase } from '../storage/open-database.js';
+import { createLogger } from './logger.js';
+
+export interface EngineOptions {
+  /** Source of "now"; tests pass a FakeClock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** An already open database (it is closed with the engine); otherwise opened from the config. */
+  database?: Database;
+}
+
+export type Engine = Awaited<ReturnType<typeof createEngine>>;
+export type TenantEngine = ReturnType<Engine['forTenant']>;
+
+/**
+ * The engine in process: opens the database, applies migrations, creates the default tenant on
+ * first start, and exposes the use cases. Bots that embed Overture call this; `createServer`
+ * puts the same engine behind HTTP.
+ *
+ * @example
+ * const engine = await createEngine({ dataDir: './.overture' });
+ * await engine.forTenant('default').ingest({ id: 'm1', kind: 'message_in', userId: 'u1',
+ *   characterId: 'aria', at: new Date().toISOString(), text: 'hi' });
+ */
+export async function createEngine(configInput: ConfigInput = {}, options: EngineOptions = {}) {
+  const config = resolveConfig(configInput);
+  const logger: Logger = options.logger ?? createLogger(config);
+  const database = options.database ?? (await openDatabase(config, logger));
+  try {
+    if (config.migrate) {
+      const { applied } = await migrateToLatest(database.db, { schema: database.schema });
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+    const events = new EngineEvents((error, event) =>
+      logger.error({ err: error, event }, 'event listener failed'),
+    );
+    const ctx: EngineContext = { db: database.db, clock: options.clock ?? systemClock, logger, events };
+    const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
+    return {
+      config,
+      database,
+      events,
+      logger,
+      /** What the first start created; `adminKey` is only here, never logged. */
+      bootstrap,
+      context: ctx,
+      authenticate: createAuthenticator(ctx),
+      createTenant: (input: { tenantId: string; name?: string }) => createTenant(ctx, input),
+      /** The use cases of one tenant; everything they read or write belongs to it. */
+      forTenant: (tenantId: string) => ({
+        tenantId,
+        get: () => getTenant(ctx, tenantId),
+        /** Ingests one event or an array of up to 1,000; validated whole before anything is written. */
+        ingest: (input: EventInput | EventInput[]) => {
+          const batch = parseInput(EventBatch, { events: Array.isArray(input) ? input : [input] });
+          return ingestEvents(ctx, tenantId, batch.events);
+        },
+        getUser: (userId: string) => getUser(ctx, tenantId, userId),
+        updateUser: (userId: string, patch: unknown) =>
+          updateUser(ctx, tenantId, userId, parseInput(UserPatch, patch)),
+        listUsers: (page: { after?: string; limit?: number } = {}) =>
+          listUserPage(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
+        getCharacter: (characterId: string) => getCharacter(ctx, tenantId, characterId),
+        putCharacter: (characterId: string, input: unknown) =>
+          saveCharacter(ctx, tenantId, characterId, parseInput(CharacterInput, input)),
+        listCharacters: (page: { after?: string; limit?: number } = {}) =>
+          listCharacterPage(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
+        createApiKey: (input: unknown) => createTenantApiKey(ctx, tenantId, parseInput(ApiKeyCreate, input)),
+        listApiKeys: () => listTenantApiKeys(ctx, tenantId),
+        revokeApiKey: (keyId: string) => revokeTenantApiKey(ctx, tenantId, keyId),
+      }),
+      close: () => database.close(),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

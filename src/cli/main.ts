@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { ConfigError } from '../config/config.js';
+import { DataDirLockedError } from '../storage/data-dir-lock.js';
+import { UsageError } from './args.js';
+import { migrateCommand } from './migrate.js';
+import { serveCommand } from './serve.js';
+import { tenantsCommand } from './tenants.js';
+
+const USAGE = `Usage: overture <command> [options]
+
+Commands:
+  serve            run the engine behind its HTTP API (what npm start runs)
+  migrate          apply pending database migrations, then exit
+  tenants create   create a tenant and print its admin key
+
+Run "overture <command> --help" for a command's options.
+Configuration comes from environment variables; see README.md.`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  tenants: tenantsCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`overture: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Errors a person can act on are printed plainly; anything else with its stack.
+    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof UsageError) {
+      console.error(`overture: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,24 @@
+import { createLogger } from '../app/logger.js';
+import { loadConfig } from '../config/config.js';
+import { migrateToLatest } from '../storage/migrator.js';
+import { openDatabase } from '../storage/open-database.js';
+import { parseCommand } from './args.js';
+
+const USAGE = `Usage: overture migrate
+
+Applies pending migrations to the database named by DATABASE_URL, or to the embedded PGlite
+database in OVERTURE_DATA_DIR (default ./.overture), then exits. Safe to run while other
+instances start: migrations take a lock and run in one transaction.`;
+
+export async function migrateCommand(args: string[]): Promise<number> {
+  if (!parseCommand(args, USAGE, {})) return 0;
+  const config = loadConfig(process.env);
+  const database = await openDatabase(config, createLogger(config));
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    console.log(applied.length === 0 ? 'database is up to date' : `applied ${applied.join(', ')}`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,23 @@
+import { createEngine } from '../app/create-engine.js';
+import { loadConfig } from '../config/config.js';
+import { parseCommand, UsageError } from './args.js';
+
+const USAGE = `Usage: overture tenants create <tenantId> [--name NAME]
+
+Creates a tenant and prints its admin key (shown only this once). Tenant ids are 1-63
+lowercase letters, digits or -. Uses the same database settings as "overture serve".`;
+
+export async function tenantsCommand(args: string[]): Promise<number> {
+  const parsed = parseCommand(args, USAGE, { name: { type: 'string' } }, true);
+  if (!parsed) return 0;
+  const [action, tenantId, ...extra] = parsed.positionals;
+  if (action !== 'create' || tenantId === undefined || extra.length > 0) throw new UsageError(USAGE);
+  const engine = await createEngine({ ...loadConfig(process.env), logLevel: 'warn' });
+  try {
+    const { adminKey } = await engine.createTenant({ tenantId, name: parsed.values.name });
+    console.log(`created tenant "${tenantId}"; its admin key (shown only this once):\n\n  ${adminKey.key}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the engine, in one schema. `createEngine` and `createServer` take this shape;
+ * `loadConfig(process.env)` builds it from the environment and is the only reader of `process.env`.
+ */
+export const ConfigSchema = z.object({
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** Directory of the embedded PGlite database; `memory://` keeps it in memory only. */
+  dataDir: z.string().min(1).default('./.overture'),
+  /** Connections per engine instance when on PostgreSQL (PGlite always uses exactly one). */
+  poolSize: z.number().int().min(1).max(200).default(10),
+  port: z.number().int().min(0).max(65535).default(8787),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** When set, this key is the default tenant's admin key (created if missing) instead of a random one. */
+  adminKey: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  /** Apply pending migrations when the engine opens its database. */
+  migrate: z.boolean().default(true),
+  /** Grace period for in-flight requests on shutdown, in milliseconds. */
+  shutdownTimeoutMs: z.number().int().min(0).default(10_000),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Environment variable for each setting; the error for a bad value names the variable. */
+const ENV_NAMES = {
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'OVERTURE_DATA_DIR',
+  poolSize: 'OVERTURE_POOL_SIZE',
+  port: 'PORT',
+  host: 'HOST',
+  adminKey: 'OVERTURE_ADMIN_KEY',
+  logLevel: 'LOG_LEVEL',
+  bodyLimit: 'OVERTURE_BODY_LIMIT',
+  migrate: 'OVERTURE_MIGRATE',
+  shutdownTimeoutMs: 'OVERTURE_SHUTDOWN_TIMEOUT_MS',
+} as const satisfies Record<keyof Config, string>;
+
+const NUMERIC = new Set<keyof Config>(['poolSize', 'port', 'bodyLimit', 'shutdownTimeoutMs']);
+const BOOLEAN = new Set<keyof Config>(['migrate']);
+
+/** A setting that cannot be used; the message names the variable or field and the rule. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the configuration from environment variables; empty variables count as unset. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, name] of Object.entries(ENV_NAMES) as [keyof Config, string][]) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (NUMERIC.has(key)) {
+      raw[key] = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    } else if (BOOLEAN.has(key)) {
+      const v = value.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) raw[key] = true;
+      else if (['0', 'false', 'no', 'off'].includes(v)) raw[key] = false;
+      else problems.push(`${name}: must be true or false, got "${value}"`);
+    } else {
+      raw[key] = value;
+    }
+  }
+  return parse(raw, (key) => ENV_NAMES[key as keyof Config] ?? key, problems);
+}
+
+/** Validates a configuration object given in code (library use). */
+export function resolveConfig(input: ConfigInput = {}): Config {
+  return parse(input, (key) => key, []);
+}
+
+function parse(raw: unknown, nameOf: (key: string) => string, problems: string[]): Config {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      const message =
+        issue.code === 'invalid_type' && issue.expected === 'number'
+          ? 'must be a whole number'
+          : issue.message;
+      problems.push(`${nameOf(key)}: ${message}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}

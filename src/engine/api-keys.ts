@@ -1,0 +1,111 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  findApiKeyByHash,
+  insertApiKey,
+  listApiKeys,
+  lockActiveAdminKeys,
+  revokeApiKey,
+  touchApiKey,
+} from '../storage/api-key.repository.js';
+import type { Db } from '../storage/database.js';
+import type { EngineContext } from './context.js';
+import { notFound, OvertureError } from './errors.js';
+import type { ApiKey, ApiKeyCreate, ApiKeyCreated, Scope } from './schemas/api-key.schema.js';
+import { apiKeyView } from './views.js';
+
+/** Who a request is: the tenant it acts for and what its key allows. */
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+  scopes: readonly Scope[];
+}
+
+/**
+ * Keys are 32 random bytes: too much entropy to guess, so a fast SHA-256 is the right hash (a
+ * slow password hash would only slow every request). Only the hash is stored.
+ */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function generateKey(): string {
+  return `ovk_${randomBytes(32).toString('base64url')}`;
+}
+
+const newKeyId = () => `key_${randomBytes(8).toString('hex')}`;
+const prefixOf = (key: string) => key.slice(0, 12);
+
+/** Stores a key (random unless given) for a tenant and returns it with its secret, shown only once. */
+export async function createApiKey(
+  db: Db,
+  tenantId: string,
+  input: ApiKeyCreate,
+  now: Date,
+  secret: string = generateKey(),
+): Promise<ApiKeyCreated> {
+  const record = {
+    tenantId,
+    keyId: newKeyId(),
+    name: input.name,
+    prefix: prefixOf(secret),
+    scopes: input.scopes,
+    createdAt: now,
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+  await insertApiKey(db, { ...record, hash: hashKey(secret) });
+  return { ...apiKeyView(record), key: secret };
+}
+
+export async function createTenantApiKey(ctx: EngineContext, tenantId: string, input: ApiKeyCreate) {
+  const created = await createApiKey(ctx.db, tenantId, input, ctx.clock.now());
+  ctx.events.emit('api_key.created', { tenantId, keyId: created.keyId });
+  return created;
+}
+
+export async function listTenantApiKeys(ctx: EngineContext, tenantId: string): Promise<ApiKey[]> {
+  return (await listApiKeys(ctx.db, tenantId)).map(apiKeyView);
+}
+
+/** Revokes a key at once. The tenant's last active admin key cannot be revoked: nobody could make another. */
+export async function revokeTenantApiKey(
+  ctx: EngineContext,
+  tenantId: string,
+  keyId: string,
+): Promise<ApiKey> {
+  const revoked = await ctx.db.transaction().execute(async (trx) => {
+    const admins = await lockActiveAdminKeys(trx, tenantId);
+    if (admins.length === 1 && admins[0] === keyId) {
+      throw new OvertureError(
+        'conflict',
+        `key "${keyId}" is the tenant's last active admin key; create another admin key before revoking it`,
+      );
+    }
+    return revokeApiKey(trx, tenantId, keyId, ctx.clock.now());
+  });
+  if (!revoked) throw notFound(`API key "${keyId}"`);
+  ctx.events.emit('api_key.revoked', { tenantId, keyId });
+  return apiKeyView(revoked);
+}
+
+/**
+ * Resolves a bearer key to its principal, or throws `unauthorized`. `last_used_at` is written at
+ * most once a minute per key and instance, off the request's path.
+ */
+export function createAuthenticator(ctx: EngineContext) {
+  const touched = new Map<string, number>();
+  return async function authenticate(key: string): Promise<Principal> {
+    const record = await findApiKeyByHash(ctx.db, hashKey(key));
+    if (!record) throw new OvertureError('unauthorized', 'unknown API key');
+    if (record.revokedAt) throw new OvertureError('unauthorized', 'this API key has been revoked');
+    const now = ctx.clock.now();
+    const last = touched.get(record.keyId) ?? 0;
+    if (now.getTime() - last >= 60_000) {
+      touched.set(record.keyId, now.getTime());
+      touchApiKey(ctx.db, record.tenantId, record.keyId, now).catch((error) =>
+        ctx.logger.warn({ err: error, keyId: record.keyId }, 'could not record key use'),
+      );
+    }
+    return { tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes };
+  };
+}

@@ -1,0 +1,12 @@
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Db } from '../storage/database.js';
+import type { EngineEvents } from './events.js';
+
+/** The resources every use case takes: one typed bag, built once in src/app. */
+export interface EngineContext {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  events: EngineEvents;
+}

@@ -1,0 +1,58 @@
+import type { EventKind } from '../domain/signals/event-kind.js';
+
+/**
+ * What the engine announces, by name. The WebSocket hub, metrics and tests listen here; tests
+ * await the next event instead of sleeping.
+ */
+export interface EngineEventMap {
+  'events.ingested': {
+    tenantId: string;
+    accepted: number;
+    duplicates: number;
+    byKind: Partial<Record<EventKind, number>>;
+  };
+  'user.updated': { tenantId: string; userId: string };
+  'character.updated': { tenantId: string; characterId: string; created: boolean };
+  'api_key.created': { tenantId: string; keyId: string };
+  'api_key.revoked': { tenantId: string; keyId: string };
+}
+
+export type EngineEventName = keyof EngineEventMap;
+type Listener<K extends EngineEventName> = (payload: EngineEventMap[K]) => void;
+
+/** A typed event emitter; a throwing listener is reported to `onListenerError` and never fails the caller. */
+export class EngineEvents {
+  readonly #listeners = new Map<EngineEventName, Set<Listener<never>>>();
+
+  constructor(private readonly onListenerError: (error: unknown, event: EngineEventName) => void) {}
+
+  on<K extends EngineEventName>(event: K, listener: Listener<K>): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as Listener<never>);
+    return () => set.delete(listener as Listener<never>);
+  }
+
+  /** Resolves with the next payload of `event`. */
+  next<K extends EngineEventName>(event: K): Promise<EngineEventMap[K]> {
+    return new Promise((resolve) => {
+      const off = this.on(event, (payload) => {
+        off();
+        resolve(payload);
+      });
+    });
+  }
+
+  emit<K extends EngineEventName>(event: K, payload: EngineEventMap[K]): void {
+    for (const listener of this.#listeners.get(event) ?? []) {
+      try {
+        (listener as Listener<K>)(payload);
+      } catch (error) {
+        this.onListenerError(error, event);
+      }
+    }
+  }
+}

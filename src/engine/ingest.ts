@@ -1,0 +1,99 @@
+import { foldActivity } from '../domain/signals/activity-delta.js';
+import type { EventKind } from '../domain/signals/event-kind.js';
+import {
+  applyPairDeltas,
+  applyUserDeltas,
+  ensureCharacters,
+  insertNewEvents,
+  type NewEvent,
+} from '../storage/event.repository.js';
+import type { EngineContext } from './context.js';
+import type { InputIssue } from './errors.js';
+import { type EventInput, type IngestResult, LIMITS } from './schemas/event.schema.js';
+import { invalidInput } from './schemas/issues.js';
+
+/**
+ * Stores a validated batch and folds its new events into the per-user and per-(user, character)
+ * state, all in one transaction: either the whole batch lands or nothing does. Events whose
+ * (user, id) was stored before, or repeats inside the batch, are reported as duplicates and
+ * change nothing.
+ */
+export async function ingestEvents(
+  ctx: EngineContext,
+  tenantId: string,
+  events: EventInput[],
+): Promise<IngestResult> {
+  const now = ctx.clock.now();
+  rejectFutureEvents(events, now);
+
+  const firstIndex = new Map<string, number>();
+  const unique: NewEvent[] = [];
+  events.forEach((event, index) => {
+    const key = eventKey(event.userId, event.id);
+    if (firstIndex.has(key)) return;
+    firstIndex.set(key, index);
+    unique.push({
+      userId: event.userId,
+      eventId: event.id,
+      characterId: event.characterId,
+      kind: event.kind,
+      name: event.name ?? null,
+      at: new Date(event.at),
+      text: event.text ?? null,
+      channel: event.channel ?? null,
+      meta: event.meta ?? null,
+    });
+  });
+  // One order for every writer, so concurrent batches lock shared rows without deadlocking.
+  unique.sort((a, b) => compare(a.userId, b.userId) || compare(a.eventId, b.eventId));
+
+  const stored = await ctx.db.transaction().execute(async (trx) => {
+    const inserted = await insertNewEvents(trx, tenantId, unique, now);
+    const keys = new Set(inserted.map((e) => eventKey(e.userId, e.eventId)));
+    const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));
+    const { users, pairs } = foldActivity(fresh);
+    await ensureCharacters(trx, tenantId, [...new Set(fresh.map((e) => e.characterId))].sort(compare), now);
+    await applyUserDeltas(trx, tenantId, users, now);
+    await applyPairDeltas(trx, tenantId, pairs, now);
+    return keys;
+  });
+
+  const byKind: Partial<Record<EventKind, number>> = {};
+  const results = events.map((event, index) => {
+    const key = eventKey(event.userId, event.id);
+    const accepted = stored.has(key) && firstIndex.get(key) === index;
+    if (accepted) byKind[event.kind] = (byKind[event.kind] ?? 0) + 1;
+    return {
+      id: event.id,
+      userId: event.userId,
+      status: accepted ? ('accepted' as const) : ('duplicate' as const),
+    };
+  });
+  const result = { accepted: stored.size, duplicates: events.length - stored.size, results };
+  ctx.events.emit('events.ingested', {
+    tenantId,
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+    byKind,
+  });
+  return result;
+}
+
+function rejectFutureEvents(events: EventInput[], now: Date): void {
+  const limit = now.getTime() + LIMITS.futureSkewMs;
+  const issues: InputIssue[] = [];
+  events.forEach((event, index) => {
+    if (Date.parse(event.at) > limit) {
+      issues.push({
+        path: `events[${index}].at`,
+        index,
+        field: 'at',
+        rule: `must not be more than ${LIMITS.futureSkewMs / 60_000} minutes in the future`,
+      });
+    }
+  });
+  if (issues.length > 0) throw invalidInput(issues);
+}
+
+const eventKey = (userId: string, eventId: string) => `${userId}\u0000${eventId}`;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

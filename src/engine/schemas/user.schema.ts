@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ChannelName, Locale, TimeZone } from './common.js';
+
+export const CONSENT = ['opted_in', 'unknown', 'opted_out'] as const;
+export type Consent = (typeof CONSENT)[number];
+
+/** A partial update; `null` clears `timezone` and `locale`, and removes an address. */
+export const UserPatch = z
+  .strictObject({
+    timezone: TimeZone.nullable().optional(),
+    locale: Locale.nullable().optional(),
+    addresses: z.record(ChannelName, z.string().min(1).max(256).nullable()).optional().meta({
+      description:
+        'The user\'s address per channel, e.g. {"telegram": "123456789"}. Merged into the stored addresses; null removes one.',
+    }),
+    consent: z.enum(CONSENT).optional(),
+  })
+  .meta({ id: 'UserPatch' });
+
+export type UserPatch = z.output<typeof UserPatch>;
+
+const At = z.string().nullable();
+
+/** What ingest keeps per user and per (user, character): instants (ISO 8601) and counts. */
+export const ActivityState = z
+  .object({
+    firstEventAt: At,
+    lastEventAt: At,
+    lastActivityAt: At.meta({
+      description: 'Last event done by the user (message_in, session_start, reaction, feedback)',
+    }),
+    lastInboundAt: At,
+    lastOutboundAt: At,
+    lastSessionStartAt: At,
+    lastSessionEndAt: At,
+    inboundCount: z.number().int(),
+    outboundCount: z.number().int(),
+    sessionCount: z.number().int(),
+    eventCount: z.number().int(),
+  })
+  .meta({ id: 'ActivityState' });
+
+export type ActivityState = z.output<typeof ActivityState>;
+
+export const User = z
+  .object({
+    userId: z.string(),
+    timezone: z.string().nullable(),
+    locale: z.string().nullable(),
+    addresses: z.record(z.string(), z.string()),
+    consent: z.enum(CONSENT),
+    consentUpdatedAt: At,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    activity: ActivityState,
+    characters: z.array(z.object({ characterId: z.string(), activity: ActivityState })),
+  })
+  .meta({ id: 'User' });
+
+export type User = z.output<typeof User>;

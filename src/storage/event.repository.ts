@@ -1,0 +1,104 @@
+import { sql } from 'kysely';
+import type { PairDelta, UserDelta } from '../domain/signals/activity-delta.js';
+import type { EventKind } from '../domain/signals/event-kind.js';
+import { ACTIVITY_COLUMNS, activityArrays } from './activity-columns.js';
+import type { Db } from './database.js';
+
+export interface NewEvent {
+  userId: string;
+  eventId: string;
+  characterId: string;
+  kind: EventKind;
+  name: string | null;
+  at: Date;
+  text: string | null;
+  channel: string | null;
+  meta: Record<string, unknown> | null;
+}
+
+/**
+ * Inserts the events whose (user, id) is new and returns those keys. Whole columns go as arrays
+ * through `unnest`: one statement and a dozen parameters for a batch of any size.
+ */
+export async function insertNewEvents(
+  db: Db,
+  tenantId: string,
+  events: readonly NewEvent[],
+  receivedAt: Date,
+): Promise<{ userId: string; eventId: string }[]> {
+  if (events.length === 0) return [];
+  const { rows } = await sql<{ user_id: string; event_id: string }>`
+    insert into events (tenant_id, user_id, event_id, character_id, kind, name, at, received_at, text, channel, meta)
+    select ${tenantId}, e.user_id, e.event_id, e.character_id, e.kind, e.name, e.at, ${receivedAt}, e.text, e.channel, e.meta
+    from unnest(
+      ${events.map((e) => e.userId)}::text[],
+      ${events.map((e) => e.eventId)}::text[],
+      ${events.map((e) => e.characterId)}::text[],
+      ${events.map((e) => e.kind)}::text[],
+      ${events.map((e) => e.name)}::text[],
+      ${events.map((e) => e.at)}::timestamptz[],
+      ${events.map((e) => e.text)}::text[],
+      ${events.map((e) => e.channel)}::text[],
+      ${events.map((e) => (e.meta === null ? null : JSON.stringify(e.meta)))}::jsonb[]
+    ) as e(user_id, event_id, character_id, kind, name, at, text, channel, meta)
+    on conflict do nothing
+    returning user_id, event_id`.execute(db);
+  return rows.map((r) => ({ userId: r.user_id, eventId: r.event_id }));
+}
+
+/** Creates the characters not seen before; existing ones are left as they are. */
+export async function ensureCharacters(db: Db, tenantId: string, characterIds: readonly string[], now: Date) {
+  if (characterIds.length === 0) return;
+  await sql`
+    insert into characters (tenant_id, character_id, created_at, updated_at)
+    select ${tenantId}, c.id, ${now}, ${now} from unnest(${[...characterIds]}::text[]) as c(id)
+    on conflict do nothing`.execute(db);
+}
+
+/** Creates users on first sight and merges each delta into their state: max/min for instants, sums for counts. */
+export async function applyUserDeltas(db: Db, tenantId: string, deltas: readonly UserDelta[], now: Date) {
+  if (deltas.length === 0) return;
+  await sql`
+    insert into users as s (tenant_id, user_id, created_at, updated_at, ${columnList()})
+    select ${tenantId}, d.user_id, ${now}, ${now}, ${columnList('d.')}
+    from unnest(${deltas.map((d) => d.userId)}::text[], ${unnestArrays(deltas)}) as d(user_id, ${columnList()})
+    on conflict (tenant_id, user_id) do update set ${mergeAssignments()}`.execute(db);
+}
+
+export async function applyPairDeltas(db: Db, tenantId: string, deltas: readonly PairDelta[], now: Date) {
+  if (deltas.length === 0) return;
+  await sql`
+    insert into user_characters as s (tenant_id, user_id, character_id, created_at, ${columnList()})
+    select ${tenantId}, d.user_id, d.character_id, ${now}, ${columnList('d.')}
+    from unnest(
+      ${deltas.map((d) => d.userId)}::text[],
+      ${deltas.map((d) => d.characterId)}::text[],
+      ${unnestArrays(deltas)}
+    ) as d(user_id, character_id, ${columnList()})
+    on conflict (tenant_id, user_id, character_id) do update set ${mergeAssignments()}`.execute(db);
+}
+
+function columnList(prefix = '') {
+  return sql.raw(ACTIVITY_COLUMNS.map((c) => prefix + c).join(', '));
+}
+
+function unnestArrays(deltas: readonly (UserDelta | PairDelta)[]) {
+  const arrays = activityArrays(deltas);
+  return sql.join(
+    ACTIVITY_COLUMNS.map(
+      (column, i) => sql`${arrays[i]}::${sql.raw(column.endsWith('_at') ? 'timestamptz[]' : 'bigint[]')}`,
+    ),
+  );
+}
+
+function mergeAssignments() {
+  return sql.raw(
+    ACTIVITY_COLUMNS.map((c) => {
+      if (c.endsWith('_count')) return `${c} = s.${c} + excluded.${c}`;
+      // least/greatest ignore nulls, so a delta without, say, an inbound message keeps the stored one
+      return c === 'first_event_at'
+        ? `${c} = least(s.${c}, excluded.${c})`
+        : `${c} = greatest(s.${c}, excluded.${c})`;
+    }).join(', '),
+  );
+}

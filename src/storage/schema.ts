@@ -1,0 +1,92 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of the tables, as Kysely sees them (see migrations/*.sql). */
+
+type Timestamp = ColumnType<Date, Date, Date>;
+type Counter = ColumnType<string, number | undefined, number>;
+
+export interface TenantsTable {
+  tenant_id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  tenant_id: string;
+  key_id: string;
+  name: string;
+  key_prefix: string;
+  key_hash: string;
+  scopes: string[];
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface CharactersTable {
+  tenant_id: string;
+  character_id: string;
+  name: string | null;
+  persona: string | null;
+  proactive_enabled: Generated<boolean>;
+  defaults: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Counters and last_* instants kept per user and per (user, character). */
+export interface ActivityColumns {
+  first_event_at: Timestamp | null;
+  last_event_at: Timestamp | null;
+  last_activity_at: Timestamp | null;
+  last_inbound_at: Timestamp | null;
+  last_outbound_at: Timestamp | null;
+  last_session_start_at: Timestamp | null;
+  last_session_end_at: Timestamp | null;
+  inbound_count: Counter;
+  outbound_count: Counter;
+  session_count: Counter;
+  event_count: Counter;
+}
+
+export interface UsersTable extends ActivityColumns {
+  tenant_id: string;
+  user_id: string;
+  timezone: string | null;
+  locale: string | null;
+  addresses: ColumnType<Record<string, string>, string | undefined, string>;
+  consent: Generated<'opted_in' | 'unknown' | 'opted_out'>;
+  consent_updated_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserCharactersTable extends ActivityColumns {
+  tenant_id: string;
+  user_id: string;
+  character_id: string;
+  created_at: Timestamp;
+}
+
+export interface EventsTable {
+  tenant_id: string;
+  user_id: string;
+  event_id: string;
+  character_id: string;
+  kind: string;
+  name: string | null;
+  at: Timestamp;
+  received_at: Timestamp;
+  text: string | null;
+  channel: string | null;
+  meta: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+export interface Schema {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  characters: CharactersTable;
+  users: UsersTable;
+  user_characters: UserCharactersTable;
+  events: EventsTable;
+}

@@ -1,0 +1,31 @@
+import type { Db } from './database.js';
+
+export interface TenantRecord {
+  tenantId: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** Inserts a tenant; false when the id is taken. */
+export async function insertTenant(db: Db, tenant: TenantRecord): Promise<boolean> {
+  const rows = await db
+    .insertInto('tenants')
+    .values({ tenant_id: tenant.tenantId, name: tenant.name, created_at: tenant.createdAt })
+    .onConflict((oc) => oc.column('tenant_id').doNothing())
+    .returning('tenant_id')
+    .execute();
+  return rows.length === 1;
+}
+
+export async function findTenant(db: Db, tenantId: string): Promise<TenantRecord | undefined> {
+  const row = await db.selectFrom('tenants').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+  return row && { tenantId: row.tenant_id, name: row.name, createdAt: row.created_at };
+}
+
+export async function countTenants(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('tenants')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import type { Consent, UserPatch } from '../engine/schemas/user.schema.js';
+import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
+import type { Db } from './database.js';
+
+export interface UserRecord {
+  userId: string;
+  timezone: string | null;
+  locale: string | null;
+  addresses: Record<string, string>;
+  consent: Consent;
+  consentUpdatedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  activity: ActivityRecord;
+  characters: { characterId: string; activity: ActivityRecord }[];
+}
+
+export async function findUser(db: Db, tenantId: string, userId: string): Promise<UserRecord | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const pairs = await db
+    .selectFrom('user_characters')
+    .select(['character_id', ...ACTIVITY_COLUMNS])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .orderBy('character_id')
+    .execute();
+  return {
+    userId: row.user_id,
+    timezone: row.timezone,
+    locale: row.locale,
+    addresses: row.addresses ?? {},
+    consent: row.consent,
+    consentUpdatedAt: row.consent_updated_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    activity: toActivityRecord(row),
+    characters: pairs.map((p) => ({ characterId: p.character_id, activity: toActivityRecord(p) })),
+  };
+}
+
+/**
+ * Applies a partial update, creating the user when the bot registers one before any event.
+ * Addresses merge as in JSON merge patch: given keys are set, keys given as null are removed.
+ * One statement, so concurrent patches of different fields do not overwrite each other.
+ */
+export async function patchUser(db: Db, tenantId: string, userId: string, patch: UserPatch, now: Date) {
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  for (const [channel, address] of Object.entries(patch.addresses ?? {})) {
+    if (address === null) remove.push(channel);
+    else set[channel] = address;
+  }
+  const has = (field: keyof UserPatch) => patch[field] !== undefined;
+  await sql`
+    insert into users as u (tenant_id, user_id, timezone, locale, addresses, consent, consent_updated_at, created_at, updated_at)
+    values (${tenantId}, ${userId}, ${patch.timezone ?? null}, ${patch.locale ?? null}, ${JSON.stringify(set)}::jsonb,
+            ${patch.consent ?? 'unknown'}, ${has('consent') ? now : null}, ${now}, ${now})
+    on conflict (tenant_id, user_id) do update set
+      timezone = case when ${has('timezone')} then excluded.timezone else u.timezone end,
+      locale = case when ${has('locale')} then excluded.locale else u.locale end,
+      addresses = (u.addresses || excluded.addresses) - ${remove}::text[],
+      consent = case when ${has('consent')} then excluded.consent else u.consent end,
+      consent_updated_at = case when ${has('consent')} and excluded.consent <> u.consent then ${now}::timestamptz
+                                else u.consent_updated_at end,
+      updated_at = ${now}`.execute(db);
+}
+
+export interface UserListItem {
+  userId: string;
+  timezone: string | null;
+  consent: Consent;
+  lastActivityAt: Date | null;
+  createdAt: Date;
+}
+
+/** Users in id order, after a cursor (the last id of the previous page). */
+export async function listUsers(db: Db, tenantId: string, page: { after?: string; limit: number }) {
+  let query = db
+    .selectFrom('users')
+    .select(['user_id', 'timezone', 'consent', 'last_activity_at', 'created_at'])
+    .where('tenant_id', '=', tenantId);
+  if (page.after !== undefined) query = query.where('user_id', '>', page.after);
+  const rows = await query.orderBy('user_id').limit(page.limit).execute();
+  return rows.map(
+    (r): UserListItem => ({
+      userId: r.user_id,
+      timezone: r.timezone,
+      consent: r.consent,
+      lastActivityAt: r.last_activity_at,
+      createdAt: r.created_at,
+    }),
+  );
+}
