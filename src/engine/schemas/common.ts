@@ -6,12 +6,16 @@ import { canonicalLocale, canonicalTimeZone } from '../../domain/shared/time-zon
  * slash, space or percent sign.
  */
 export const ID_RULE = '1-128 characters: letters, digits and . _ : @ + | -';
+/** A field's rule when present, and "is required" when absent. */
+export const rule = (text: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : text;
+
 export const Id = z
-  .string({ error: `must be a string of ${ID_RULE}` })
+  .string({ error: rule(`must be a string of ${ID_RULE}`) })
   .regex(/^[A-Za-z0-9._:@+|-]{1,128}$/, { error: `must be ${ID_RULE}` });
 
 export const TimeZone = z
-  .string({ error: 'must be an IANA time zone name, e.g. Europe/Berlin' })
+  .string({ error: rule('must be an IANA time zone name, e.g. Europe/Berlin') })
   .transform((value, ctx) => {
     const zone = canonicalTimeZone(value);
     if (!zone) {
@@ -26,7 +30,7 @@ export const TimeZone = z
   .meta({ description: 'IANA time zone name, e.g. Europe/Berlin', example: 'Europe/Berlin' });
 
 export const Locale = z
-  .string({ error: 'must be a BCP 47 language tag, e.g. en-GB' })
+  .string({ error: rule('must be a BCP 47 language tag, e.g. en-GB') })
   .max(35)
   .transform((value, ctx) => {
     const locale = canonicalLocale(value);

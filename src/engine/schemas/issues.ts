@@ -87,6 +87,7 @@ function bound(word: string, origin: string, limit: number | bigint): string {
 }
 
 function article(type: string): string {
-  if (type === 'object' || type === 'array') return `an ${type}`;
+  if (type === 'object' || type === 'record') return 'an object';
+  if (type === 'array') return 'an array';
   return `a ${type}`;
 }

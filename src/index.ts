@@ -1,0 +1,24 @@
+/**
+ * Overture: a proactive engagement engine for conversational agents.
+ *
+ * Grouped by audience: bots that embed the engine, operators who run the service, and tests.
+ */
+
+// Embedding the engine in a bot process
+export { createEngine, type Engine, type EngineOptions, type TenantEngine } from './app/create-engine.js';
+// Running the service
+export { createServer, type Server } from './app/create-server.js';
+export { type Config, ConfigError, type ConfigInput, loadConfig, resolveConfig } from './config/config.js';
+export { EVENT_KINDS, type EventKind } from './domain/signals/event-kind.js';
+export { type ErrorCode, type InputIssue, OvertureError } from './engine/errors.js';
+export type { EngineEventMap, EngineEventName } from './engine/events.js';
+export type { ApiKey, ApiKeyCreated, Scope } from './engine/schemas/api-key.schema.js';
+export type { Character, CharacterInput } from './engine/schemas/character.schema.js';
+export type { EventInput, IngestResult } from './engine/schemas/event.schema.js';
+export { LIMITS } from './engine/schemas/event.schema.js';
+export type { ActivityState, Consent, User, UserPatch } from './engine/schemas/user.schema.js';
+export type { Clock } from './ports/clock.js';
+export type { Logger } from './ports/logger.js';
+export { createTestEngine } from './testing/create-test-engine.js';
+// Testing a bot against the engine
+export { FakeClock } from './testing/fake-clock.js';

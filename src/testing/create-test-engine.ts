@@ -1,0 +1,21 @@
+import { createEngine, type Engine } from '../app/create-engine.js';
+import type { ConfigInput } from '../config/config.js';
+import { FakeClock } from './fake-clock.js';
+
+/**
+ * An engine on an in-memory PGlite database with a fake clock and silent logs, for a bot's own
+ * tests. Its default tenant is ready: `engine.forTenant('default')`.
+ *
+ * @example
+ * const { engine, clock } = await createTestEngine();
+ * clock.advance({ hours: 1 });
+ * await engine.close();
+ */
+export async function createTestEngine(
+  config: ConfigInput = {},
+  options: { clock?: FakeClock } = {},
+): Promise<{ engine: Engine; clock: FakeClock }> {
+  const clock = options.clock ?? new FakeClock();
+  const engine = await createEngine({ dataDir: 'memory://', logLevel: 'silent', ...config }, { clock });
+  return { engine, clock };
+}
