@@ -27,6 +27,9 @@ export async function buildApi(engine: Engine): Promise<Api> {
     // Fastify sets a 72 s keep-alive; the default request timeout is off: bound slow clients.
     requestTimeout: 60_000,
     return503OnClosing: true,
+    // Ids may be 128 characters; past Fastify's default of 100 it would answer 414 before our
+    // validator could name the rule. Longer still is refused by the router (414).
+    routerOptions: { maxParamLength: 512 },
   }).withTypeProvider() as unknown as Api;
   app.decorate('engine', engine);
   app.setValidatorCompiler(validatorCompiler);

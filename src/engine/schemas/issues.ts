@@ -10,6 +10,9 @@ export function toInputIssues(issues: readonly z.core.$ZodIssue[], prefix = ''):
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push(describe([...issue.path, key], 'is not a known field', prefix));
+    } else if (issue.code === 'invalid_key') {
+      // a record's key broke the key schema's rule: report that rule, on the key's path
+      out.push(describe(issue.path, `key ${issue.issues[0]?.message ?? 'is not allowed'}`, prefix));
     } else {
       out.push(describe(issue.path, ruleOf(issue), prefix));
     }

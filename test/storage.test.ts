@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../src/storage/database.js';
+import { migrateToLatest } from '../src/storage/migrator.js';
+import { BACKENDS, openTestDatabase } from './helpers/backends.js';
+
+describe.each(BACKENDS)('storage on %s', (backend) => {
+  let database: Database;
+  afterEach(async () => {
+    await database?.close();
+  });
+
+  it('applies every migration once, and is a no-op when up to date', async () => {
+    database = await openTestDatabase(backend);
+    const first = await migrateToLatest(database.db, { schema: database.schema });
+    expect(first.applied).toContain('0001_foundation');
+    const second = await migrateToLatest(database.db, { schema: database.schema });
+    expect(second.applied).toEqual([]);
+    const { rows } = await sql<{ name: string }>`select name from schema_migrations order by name`.execute(
+      database.db,
+    );
+    expect(rows.map((r) => r.name)).toEqual(first.applied);
+  });
+
+  // Growth beyond one server is planned in the schema (DESIGN.md): keys and indexes lead with
+  // tenant_id, then user_id where the table has one. tenants and api_keys are documented exceptions.
+  it('leads every primary key and index with tenant_id, then user_id where there is one', async () => {
+    database = await openTestDatabase(backend);
+    await migrateToLatest(database.db, { schema: database.schema });
+    const { rows } = await sql<{ table_name: string; index_name: string; columns: string[] }>`
+      select t.relname as table_name, i.relname as index_name,
+             array(select a.attname from unnest(x.indkey) with ordinality k(attnum, n)
+                   join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum order by k.n)::text[] as columns
+      from pg_index x
+      join pg_class t on t.oid = x.indrelid
+      join pg_class i on i.oid = x.indexrelid
+      join pg_namespace ns on ns.oid = t.relnamespace
+      where ns.nspname = ${database.schema} and t.relname not like 'schema_migrations%'`.execute(database.db);
+    const exceptions = new Set(['tenants_pkey', 'api_keys_by_hash']);
+    const offenders: string[] = [];
+    for (const row of rows) {
+      if (exceptions.has(row.index_name)) continue;
+      const hasUser = await sql<{ n: number }>`
+        select count(*)::int as n from information_schema.columns
+        where table_schema = ${database.schema} and table_name = ${row.table_name} and column_name = 'user_id'`.execute(
+        database.db,
+      );
+      const expected = hasUser.rows[0]!.n > 0 ? ['tenant_id', 'user_id'] : ['tenant_id'];
+      if (expected.some((column, i) => row.columns[i] !== column)) {
+        offenders.push(`${row.index_name} (${row.columns.join(', ')})`);
+      }
+    }
+    expect(rows.length).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
+  });
+});
