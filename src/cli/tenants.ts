@@ -14,6 +14,12 @@ export async function tenantsCommand(args: string[]): Promise<number> {
   if (action !== 'create' || tenantId === undefined || extra.length > 0) throw new UsageError(USAGE);
   const engine = await createEngine({ ...loadConfig(process.env), logLevel: 'warn' });
   try {
+    if (engine.bootstrap.kind === 'created') {
+      // The database was empty: opening it created the default tenant too, whose key must be seen once.
+      console.log(
+        `created tenant "${engine.bootstrap.tenantId}" (the database was empty); its admin key (shown only this once):\n\n  ${engine.bootstrap.adminKey}\n`,
+      );
+    }
     const { adminKey } = await engine.createTenant({ tenantId, name: parsed.values.name });
     console.log(`created tenant "${tenantId}"; its admin key (shown only this once):\n\n  ${adminKey.key}\n`);
     return 0;
