@@ -2,9 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../engine/api-keys.js';
 import { OvertureError } from '../engine/errors.js';
 import type { Scope } from '../engine/schemas/api-key.schema.js';
+import { DEFAULT_TENANT } from '../engine/tenants.js';
 
-/** What a route needs: open to all, any valid key, or a key holding one scope. */
-export type Access = 'public' | 'any-key' | Scope;
+/**
+ * What a route needs: open to all, any valid key, a key holding one scope, or `operator`: an
+ * admin key of the operator's own tenant (the default one), for what spans every tenant.
+ */
+export type Access = 'public' | 'any-key' | 'operator' | Scope;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -35,10 +39,17 @@ export function authHook(authenticate: (key: string) => Promise<Principal>) {
     if (!match)
       throw new OvertureError('unauthorized', 'the Authorization header must be "Bearer <API key>"');
     const principal = await authenticate(match[1]!);
-    if (access !== 'any-key' && !principal.scopes.includes(access)) {
+    const scope = access === 'operator' ? 'admin' : access;
+    if (scope !== 'any-key' && !principal.scopes.includes(scope)) {
       throw new OvertureError(
         'forbidden',
-        `this route needs a key with the "${access}" scope; this key has ${principal.scopes.map((s) => `"${s}"`).join(', ')}`,
+        `this route needs a key with the "${scope}" scope; this key has ${principal.scopes.map((s) => `"${s}"`).join(', ')}`,
+      );
+    }
+    if (access === 'operator' && principal.tenantId !== DEFAULT_TENANT) {
+      throw new OvertureError(
+        'forbidden',
+        `this route covers every tenant: only admin keys of the operator's tenant ("${DEFAULT_TENANT}") may use it`,
       );
     }
     request.principal = principal;

@@ -58,7 +58,14 @@ export async function buildApi(engine: Engine): Promise<Api> {
   const metrics = registerMetrics(app, engine.events);
   app.get(
     '/metrics',
-    { config: { access: 'admin' }, schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    {
+      // the counters total every tenant's traffic, so only the operator reads them
+      config: { access: 'operator' },
+      schema: {
+        tags: ['operations'],
+        summary: "Prometheus metrics (admin keys of the operator's default tenant)",
+      },
+    },
     async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()),
   );
   app.get(

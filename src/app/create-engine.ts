@@ -50,7 +50,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
   const database = options.database ?? (await openDatabase(config, logger));
   try {
     if (config.migrate) {
-      const { applied } = await migrateToLatest(database.db, { schema: database.schema });
+      const { applied } = await migrateToLatest(database.db);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const events = new EngineEvents((error, event) =>

@@ -102,8 +102,9 @@ export function createAuthenticator(ctx: EngineContext) {
     const last = touched.get(record.keyId) ?? 0;
     if (now.getTime() - last >= 60_000) {
       touched.set(record.keyId, now.getTime());
-      touchApiKey(ctx.db, record.tenantId, record.keyId, now).catch((error) =>
-        ctx.logger.warn({ err: error, keyId: record.keyId }, 'could not record key use'),
+      touchApiKey(ctx.db, record.tenantId, record.keyId, now).then(
+        () => ctx.events.emit('api_key.used', { tenantId: record.tenantId, keyId: record.keyId, at: now }),
+        (error) => ctx.logger.warn({ err: error, keyId: record.keyId }, 'could not record key use'),
       );
     }
     return { tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes };

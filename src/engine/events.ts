@@ -15,6 +15,8 @@ export interface EngineEventMap {
   'character.updated': { tenantId: string; characterId: string; created: boolean };
   'api_key.created': { tenantId: string; keyId: string };
   'api_key.revoked': { tenantId: string; keyId: string };
+  /** A key's `last_used_at` was written (at most once a minute per key and instance). */
+  'api_key.used': { tenantId: string; keyId: string; at: Date };
 }
 
 export type EngineEventName = keyof EngineEventMap;

@@ -26,14 +26,19 @@ export async function openTestDatabase(backend: Backend): Promise<Database> {
     await admin.query(`create schema ${schema}`);
     await admin.end();
     const database = await openPostgres({ url: POSTGRES_URL!, poolSize: 5, schema });
+    let closing: Promise<void> | undefined;
     return {
       ...database,
-      async close() {
-        await database.close();
-        const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
-        await cleanup.connect();
-        await cleanup.query(`drop schema ${schema} cascade`);
-        await cleanup.end();
+      close() {
+        // idempotent, like the databases it stands for: a test may close it before afterEach does
+        closing ??= (async () => {
+          await database.close();
+          const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
+          await cleanup.connect();
+          await cleanup.query(`drop schema ${schema} cascade`);
+          await cleanup.end();
+        })();
+        return closing;
       },
     };
   }

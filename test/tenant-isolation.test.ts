@@ -1,0 +1,438 @@
+import type { InjectOptions } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BACKENDS } from './helpers/backends.js';
+import { registeredRoutes } from './helpers/routes.js';
+import { ADMIN_KEY, event, startTestServer, type TestServer } from './helpers/test-server.js';
+
+/**
+ * Tenant A is the default tenant (admin key ADMIN_KEY); tenant B is created beside it. Every
+ * case acts with B's admin key, which holds every scope, on A's ids; afterwards the test reads
+ * A's whole state again with A's keys and requires it unchanged.
+ */
+
+const A = {
+  users: ['alice-of-a', 'bob-of-a'],
+  characters: ['aria-of-a', 'nova-of-a'],
+  persona: 'persona-of-a',
+  address: 'address-of-a',
+};
+const B = { tenantId: 'tenant-b', user: 'carol-of-b', character: 'zed-of-b' };
+
+type Response = Awaited<ReturnType<TestServer['request']>>;
+
+interface Scenario {
+  t: TestServer;
+  /** A request with tenant B's admin key. */
+  asB(options: InjectOptions): Promise<Response>;
+  keyB: { key: string; keyId: string };
+  /** Tenant A's keys: the configured admin key and a read-only one. */
+  keysA: { key: string; keyId: string }[];
+}
+
+interface IsolationCase {
+  behaviour: string;
+  /**
+   * For routes left out of the data checks, why they hold no tenant data. Their check still
+   * makes sure that what B gets holds nothing of A's: no ids in a body, the same status as GET.
+   */
+  noTenantData?: string;
+  check(s: Scenario): Promise<void>;
+}
+
+const HEAD_ROUTE = "added by Fastify beside the GET route: no body, only the GET handler's status";
+
+const expectNotFound = (res: Response) => {
+  expect(res.status).toBe(404);
+  expect(res.body.error.code).toBe('not_found');
+};
+
+/** HEAD answers with the GET handler's status and no body; a status can still leak existence. */
+const expectHead = async (s: Scenario, url: string, status: number) => {
+  const res = await s.t.server.app.inject({
+    method: 'HEAD',
+    url,
+    headers: { authorization: `Bearer ${s.keyB.key}` },
+  });
+  expect(res.statusCode).toBe(status);
+  expect(res.body).toBe('');
+};
+
+/** For routes with no tenant data: nothing of tenant A shows up in what B gets. */
+const expectNothingOfA = (s: Scenario, res: Response) => {
+  const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+  const markers = [...A.users, ...A.characters, A.persona, A.address, ADMIN_KEY];
+  for (const { key, keyId } of s.keysA) markers.push(key, keyId);
+  for (const marker of markers) expect(text).not.toContain(marker);
+};
+
+const CASES: Record<string, IsolationCase> = {
+  'GET /health': {
+    behaviour: 'answers the same to everyone',
+    noTenantData: 'liveness and database reachability only; open without a key',
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/health' });
+      expect(res.body).toEqual({ status: 'ok', database: 'ok' });
+    },
+  },
+  'HEAD /health': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: 'added by Fastify beside GET /health; no body',
+    check: (s) => expectHead(s, '/health', 200),
+  },
+  'GET /metrics': {
+    behaviour:
+      "refuses tenant B: the counters total every tenant's traffic, so only the operator's tenant reads them",
+    noTenantData:
+      'process-wide counters labelled by event kind, method, route pattern and status: no ids or content, but totals over every tenant, hence operator-only',
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/metrics' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain("operator's tenant");
+      expectNothingOfA(s, res);
+    },
+  },
+  'HEAD /metrics': {
+    behaviour: 'refuses tenant B with 403 and no body',
+    noTenantData: 'added by Fastify beside GET /metrics; no body',
+    check: (s) => expectHead(s, '/metrics', 403),
+  },
+  'GET /v1/openapi.json': {
+    behaviour: "shows tenant B none of tenant A's ids",
+    noTenantData: 'the API description, built from the route schemas, the same for every tenant',
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/openapi.json' });
+      expect(res.status).toBe(200);
+      expectNothingOfA(s, res);
+    },
+  },
+  'HEAD /v1/openapi.json': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: 'added by Fastify beside GET /v1/openapi.json; no body',
+    check: (s) => expectHead(s, '/v1/openapi.json', 200),
+  },
+
+  'POST /v1/events': {
+    behaviour: "stores tenant B's events under A's user, character and event ids as B's own",
+    async check(s) {
+      const res = await s.asB({
+        method: 'POST',
+        url: '/v1/events',
+        // the very ids tenant A used: new events for B, not duplicates of A's
+        payload: {
+          events: [
+            event({ id: 'a1', userId: A.users[0], characterId: A.characters[0] }),
+            event({ id: 'a3', userId: A.users[1], characterId: A.characters[1], kind: 'session_start' }),
+          ],
+        },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ accepted: 2, duplicates: 0 });
+      const user = await s.asB({ method: 'GET', url: `/v1/users/${A.users[0]}` });
+      expect(user.body.activity).toMatchObject({ eventCount: 1, inboundCount: 1, outboundCount: 0 });
+      expect(user.body.characters.map((c: { characterId: string }) => c.characterId)).toEqual([
+        A.characters[0],
+      ]);
+      const character = await s.asB({ method: 'GET', url: `/v1/characters/${A.characters[0]}` });
+      expect(character.body).toMatchObject({ name: null, persona: null, proactiveEnabled: true });
+    },
+  },
+
+  'GET /v1/users': {
+    behaviour: "lists only tenant B's users",
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/users?limit=1000' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ users: [{ userId: B.user }], next: null });
+      const after = await s.asB({ method: 'GET', url: '/v1/users?after=a' });
+      expect(after.body.users.map((u: { userId: string }) => u.userId)).toEqual([B.user]);
+    },
+  },
+  'HEAD /v1/users': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/users', 200),
+  },
+  'GET /v1/users/:userId': {
+    behaviour: "does not show tenant A's users to tenant B",
+    async check(s) {
+      for (const userId of A.users)
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/users/${userId}` }));
+    },
+  },
+  'HEAD /v1/users/:userId': {
+    behaviour: "answers 404 for tenant A's users, as GET does",
+    noTenantData: HEAD_ROUTE,
+    async check(s) {
+      for (const userId of A.users) await expectHead(s, `/v1/users/${userId}`, 404);
+    },
+  },
+  'PATCH /v1/users/:userId': {
+    behaviour: "creates a separate user in tenant B when B patches tenant A's user id",
+    async check(s) {
+      const res = await s.asB({
+        method: 'PATCH',
+        url: `/v1/users/${A.users[0]}`,
+        payload: { timezone: 'Asia/Tokyo', consent: 'opted_out', addresses: { slack: 'U-of-b' } },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        userId: A.users[0],
+        timezone: 'Asia/Tokyo',
+        locale: null,
+        consent: 'opted_out',
+        // A's telegram address is not merged in: this is a different record
+        addresses: { slack: 'U-of-b' },
+        createdAt: '2026-11-23T13:00:00.000Z',
+        characters: [],
+      });
+      expect(res.body.activity.eventCount).toBe(0);
+      const list = await s.asB({ method: 'GET', url: '/v1/users' });
+      expect(list.body.users.map((u: { userId: string }) => u.userId)).toEqual([A.users[0], B.user]);
+    },
+  },
+
+  'GET /v1/characters': {
+    behaviour: "lists only tenant B's characters",
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/characters?limit=1000' });
+      expect(res.status).toBe(200);
+      expect(res.body.characters.map((c: { characterId: string }) => c.characterId)).toEqual([B.character]);
+      expect(res.body.next).toBeNull();
+    },
+  },
+  'HEAD /v1/characters': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/characters', 200),
+  },
+  'GET /v1/characters/:characterId': {
+    behaviour: "does not show tenant A's characters to tenant B",
+    async check(s) {
+      for (const id of A.characters)
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/characters/${id}` }));
+    },
+  },
+  'HEAD /v1/characters/:characterId': {
+    behaviour: "answers 404 for tenant A's characters, as GET does",
+    noTenantData: HEAD_ROUTE,
+    async check(s) {
+      for (const id of A.characters) await expectHead(s, `/v1/characters/${id}`, 404);
+    },
+  },
+  'PUT /v1/characters/:characterId': {
+    behaviour: "creates tenant B's own character when B puts tenant A's character id",
+    async check(s) {
+      const url = `/v1/characters/${A.characters[0]}`;
+      const res = await s.asB({ method: 'PUT', url, payload: { name: 'Aria of B' } });
+      // 201, not 200: nothing existed under this id for B
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ characterId: A.characters[0], name: 'Aria of B', persona: null });
+      expect((await s.asB({ method: 'GET', url })).body.name).toBe('Aria of B');
+    },
+  },
+
+  'GET /v1/tenant': {
+    behaviour: 'tells tenant B about itself only',
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/tenant' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ tenantId: B.tenantId, key: { keyId: s.keyB.keyId } });
+    },
+  },
+  'HEAD /v1/tenant': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/tenant', 200),
+  },
+  'GET /v1/keys': {
+    behaviour: "lists only tenant B's keys",
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/keys' });
+      expect(res.status).toBe(200);
+      expect(res.body.keys.map((k: { keyId: string }) => k.keyId)).toEqual([s.keyB.keyId]);
+      expectNothingOfA(s, res);
+    },
+  },
+  'HEAD /v1/keys': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/keys', 200),
+  },
+  'POST /v1/keys': {
+    behaviour: 'creates a key that acts for tenant B only',
+    async check(s) {
+      const res = await s.asB({ method: 'POST', url: '/v1/keys', payload: { name: 'b-bot' } });
+      expect(res.status).toBe(201);
+      const key = res.body.key as string;
+      const tenant = await s.t.request({ method: 'GET', url: '/v1/tenant', key });
+      expect(tenant.body.tenantId).toBe(B.tenantId);
+      expectNotFound(await s.t.request({ method: 'GET', url: `/v1/users/${A.users[0]}`, key }));
+      const keys = await s.asB({ method: 'GET', url: '/v1/keys' });
+      expect(keys.body.keys).toHaveLength(2);
+    },
+  },
+  'DELETE /v1/keys/:keyId': {
+    behaviour: "does not let tenant B revoke tenant A's keys",
+    async check(s) {
+      for (const { keyId } of s.keysA) {
+        expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/keys/${keyId}` }));
+      }
+      // B's own key is untouched by the attempt
+      expect((await s.asB({ method: 'GET', url: '/v1/keys' })).status).toBe(200);
+    },
+  },
+};
+
+describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
+  let t: TestServer;
+  let scenario: Scenario;
+  let before: Awaited<ReturnType<typeof stateOfA>>;
+
+  const asA = async (url: string, key = ADMIN_KEY) => {
+    const res = await t.request({ method: 'GET', url, key });
+    expect(res.status, `GET ${url} as tenant A`).toBe(200);
+    return res.body;
+  };
+
+  /** Everything tenant A can read, through A's own keys. */
+  async function stateOfA() {
+    const keys = (await asA('/v1/keys')).keys as { lastUsedAt: string | null; revokedAt: string | null }[];
+    return {
+      tenant: await asA('/v1/tenant'),
+      users: await asA('/v1/users'),
+      user: await Promise.all(A.users.map((id) => asA(`/v1/users/${id}`))),
+      characters: await asA('/v1/characters'),
+      character: await Promise.all(A.characters.map((id) => asA(`/v1/characters/${id}`))),
+      // lastUsedAt moves whenever A reads; everything else about A's keys must not
+      keys: keys.map(({ lastUsedAt: _, ...key }) => key),
+      // A's read-only key still works and still sees A's users
+      seenByReadKey: await asA('/v1/users', scenario.keysA[1]!.key),
+    };
+  }
+
+  beforeEach(async () => {
+    t = await startTestServer(backend);
+    const seed = async (options: InjectOptions, key = ADMIN_KEY) => {
+      const res = await t.request({ ...options, key });
+      expect(res.status, `${options.method} ${options.url}`).toBeLessThan(300);
+      return res.body;
+    };
+    const [alice, bob] = A.users as [string, string];
+    const [aria, nova] = A.characters as [string, string];
+    await seed({
+      method: 'POST',
+      url: '/v1/events',
+      payload: {
+        events: [
+          event({ id: 'a1', userId: alice, characterId: aria, at: '2026-11-23T10:00:00Z' }),
+          event({
+            id: 'a2',
+            userId: alice,
+            characterId: aria,
+            at: '2026-11-23T10:01:00Z',
+            kind: 'message_out',
+          }),
+          event({
+            id: 'a3',
+            userId: bob,
+            characterId: nova,
+            at: '2026-11-23T09:00:00Z',
+            kind: 'session_start',
+          }),
+          event({ id: 'a4', userId: bob, characterId: aria, at: '2026-11-23T09:05:00Z' }),
+        ],
+      },
+    });
+    await seed({
+      method: 'PATCH',
+      url: `/v1/users/${alice}`,
+      payload: {
+        timezone: 'Europe/Berlin',
+        locale: 'de-DE',
+        consent: 'opted_in',
+        addresses: { telegram: A.address },
+      },
+    });
+    await seed({
+      method: 'PUT',
+      url: `/v1/characters/${aria}`,
+      payload: {
+        name: 'Aria',
+        persona: A.persona,
+        proactiveEnabled: false,
+        defaults: { timezone: 'Europe/Berlin' },
+      },
+    });
+    const readKey = await seed({
+      method: 'POST',
+      url: '/v1/keys',
+      payload: { name: 'a-reader', scopes: ['read'] },
+    });
+    const adminKeyId = (await seed({ method: 'GET', url: '/v1/tenant' })).key.keyId;
+
+    const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
+    const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
+    await seed(
+      { method: 'POST', url: '/v1/events', payload: event({ userId: B.user, characterId: B.character }) },
+      keyB.key,
+    );
+
+    scenario = {
+      t,
+      asB: (options) => t.request({ ...options, key: keyB.key }),
+      keyB,
+      keysA: [
+        { key: ADMIN_KEY, keyId: adminKeyId },
+        { key: readKey.key, keyId: readKey.keyId },
+      ],
+    };
+    // Any write by B to A's rows would now show as a new updatedAt.
+    t.clock.advance({ hours: 1 });
+    before = await stateOfA();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('seeds tenant A with the data the cases try to reach', () => {
+    expect(before.users.users.map((u: { userId: string }) => u.userId)).toEqual(A.users);
+    expect(before.user[0]).toMatchObject({
+      timezone: 'Europe/Berlin',
+      addresses: { telegram: A.address },
+      activity: { eventCount: 2 },
+    });
+    expect(before.characters.characters.map((c: { characterId: string }) => c.characterId)).toEqual(
+      A.characters,
+    );
+    expect(before.character[0]).toMatchObject({ name: 'Aria', persona: A.persona });
+    expect(before.keys).toHaveLength(2);
+    expect(before.seenByReadKey.users).toHaveLength(2);
+  });
+
+  for (const [route, { behaviour, check }] of Object.entries(CASES)) {
+    it(`${route} ${behaviour}, and leaves tenant A unchanged`, async () => {
+      await check(scenario);
+      const after = await stateOfA();
+      expect(after).toEqual(before);
+      expect(after.keys.every((k) => k.revokedAt === null)).toBe(true);
+    });
+  }
+
+  /**
+   * Fastify offers no list of routes once the app is built (an onRoute hook would have to be
+   * added before the routes). registeredRoutes() reads the tree printRoutes() draws, without the
+   * HEAD routes Fastify adds beside each GET; those are derived here. Each entry of CASES is also
+   * confirmed with app.hasRoute(), so a parse that drops a route fails the equality below instead
+   * of passing silently, and a route added without an isolation case fails it too.
+   */
+  it('has an isolation case for every route the app serves', () => {
+    const { app } = t.server;
+    const registered = registeredRoutes(app);
+    const heads = registered.filter((r) => r.startsWith('GET ')).map((r) => r.replace(/^GET/, 'HEAD'));
+    expect(Object.keys(CASES).sort()).toEqual([...registered, ...heads].sort());
+    for (const route of Object.keys(CASES)) {
+      const [method, url] = route.split(' ') as ['GET', string];
+      expect(app.hasRoute({ method, url }), route).toBe(true);
+    }
+  });
+});
