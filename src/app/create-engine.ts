@@ -68,29 +68,51 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       context: ctx,
       authenticate: createAuthenticator(ctx),
       createTenant: (input: { tenantId: string; name?: string }) => createTenant(ctx, input),
-      /** The use cases of one tenant; everything they read or write belongs to it. */
-      forTenant: (tenantId: string) => ({
-        tenantId,
-        get: () => getTenant(ctx, tenantId),
-        /** Ingests one event or an array of up to 1,000; validated whole before anything is written. */
-        ingest: (input: EventInput | EventInput[]) => {
-          const batch = parseInput(EventBatch, { events: Array.isArray(input) ? input : [input] });
-          return ingestEvents(ctx, tenantId, batch.events);
-        },
-        getUser: (userId: string) => getUser(ctx, tenantId, userId),
-        updateUser: (userId: string, patch: unknown) =>
-          updateUser(ctx, tenantId, userId, parseInput(UserPatch, patch)),
-        listUsers: (page: { after?: string; limit?: number } = {}) =>
-          listUserPage(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
-        getCharacter: (characterId: string) => getCharacter(ctx, tenantId, characterId),
-        putCharacter: (characterId: string, input: unknown) =>
-          saveCharacter(ctx, tenantId, characterId, parseInput(CharacterInput, input)),
-        listCharacters: (page: { after?: string; limit?: number } = {}) =>
-          listCharacterPage(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
-        createApiKey: (input: unknown) => createTenantApiKey(ctx, tenantId, parseInput(ApiKeyCreate, input)),
-        listApiKeys: () => listTenantApiKeys(ctx, tenantId),
-        revokeApiKey: (keyId: string) => revokeTenantApiKey(ctx, tenantId, keyId),
-      }),
+      /**
+       * The use cases of one tenant; everything they read or write belongs to it. The tenant must
+       * exist (`not_found` otherwise); that is checked once per handle.
+       */
+      forTenant: (tenantId: string) => {
+        let exists: Promise<unknown> | undefined;
+        const guard =
+          <A extends unknown[], R>(use: (...args: A) => Promise<R>) =>
+          async (...args: A): Promise<R> => {
+            exists ??= getTenant(ctx, tenantId).catch((error) => {
+              exists = undefined;
+              throw error;
+            });
+            await exists;
+            return use(...args);
+          };
+        return {
+          tenantId,
+          get: () => getTenant(ctx, tenantId),
+          /** Ingests one event or an array of up to 1,000; validated whole before anything is written. */
+          ingest: guard((input: EventInput | EventInput[]) => {
+            const batch = parseInput(EventBatch, { events: Array.isArray(input) ? input : [input] });
+            return ingestEvents(ctx, tenantId, batch.events);
+          }),
+          getUser: guard((userId: string) => getUser(ctx, tenantId, userId)),
+          updateUser: guard((userId: string, patch: unknown) =>
+            updateUser(ctx, tenantId, userId, parseInput(UserPatch, patch)),
+          ),
+          listUsers: guard((page: { after?: string; limit?: number } = {}) =>
+            listUserPage(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
+          ),
+          getCharacter: guard((characterId: string) => getCharacter(ctx, tenantId, characterId)),
+          putCharacter: guard((characterId: string, input: unknown) =>
+            saveCharacter(ctx, tenantId, characterId, parseInput(CharacterInput, input)),
+          ),
+          listCharacters: guard((page: { after?: string; limit?: number } = {}) =>
+            listCharacterPage(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
+          ),
+          createApiKey: guard((input: unknown) =>
+            createTenantApiKey(ctx, tenantId, parseInput(ApiKeyCreate, input)),
+          ),
+          listApiKeys: guard(() => listTenantApiKeys(ctx, tenantId)),
+          revokeApiKey: guard((keyId: string) => revokeTenantApiKey(ctx, tenantId, keyId)),
+        };
+      },
       close: () => database.close(),
     };
   } catch (error) {
