@@ -26,26 +26,7 @@ export async function ingestEvents(
   const now = ctx.clock.now();
   rejectFutureEvents(events, now);
 
-  const firstIndex = new Map<string, number>();
-  const unique: NewEvent[] = [];
-  events.forEach((event, index) => {
-    const key = eventKey(event.userId, event.id);
-    if (firstIndex.has(key)) return;
-    firstIndex.set(key, index);
-    unique.push({
-      userId: event.userId,
-      eventId: event.id,
-      characterId: event.characterId,
-      kind: event.kind,
-      name: event.name ?? null,
-      at: new Date(event.at),
-      text: event.text ?? null,
-      channel: event.channel ?? null,
-      meta: event.meta ?? null,
-    });
-  });
-  // One order for every writer, so concurrent batches lock shared rows without deadlocking.
-  unique.sort((a, b) => compare(a.userId, b.userId) || compare(a.eventId, b.eventId));
+  const { unique, firstIndex } = prepareEvents(events);
 
   const stored = await ctx.db.transaction().execute(async (trx) => {
     const inserted = await insertNewEvents(trx, tenantId, unique, now);
@@ -77,6 +58,34 @@ export async function ingestEvents(
     byKind,
   });
   return result;
+}
+
+/**
+ * The batch as rows to insert: repeats of a (user, id) inside it dropped (the first wins, its
+ * index kept for the answer), sorted by (user, id) so that concurrent batches lock shared rows in
+ * one order and never deadlock.
+ */
+export function prepareEvents(events: EventInput[]): { unique: NewEvent[]; firstIndex: Map<string, number> } {
+  const firstIndex = new Map<string, number>();
+  const unique: NewEvent[] = [];
+  events.forEach((event, index) => {
+    const key = eventKey(event.userId, event.id);
+    if (firstIndex.has(key)) return;
+    firstIndex.set(key, index);
+    unique.push({
+      userId: event.userId,
+      eventId: event.id,
+      characterId: event.characterId,
+      kind: event.kind,
+      name: event.name ?? null,
+      at: new Date(event.at),
+      text: event.text ?? null,
+      channel: event.channel ?? null,
+      meta: event.meta ?? null,
+    });
+  });
+  unique.sort((a, b) => compare(a.userId, b.userId) || compare(a.eventId, b.eventId));
+  return { unique, firstIndex };
 }
 
 function rejectFutureEvents(events: EventInput[], now: Date): void {
