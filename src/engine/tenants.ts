@@ -7,7 +7,7 @@ import { notFound, OvertureError } from './errors.js';
 import { SCOPES } from './schemas/api-key.schema.js';
 
 export const DEFAULT_TENANT = 'default';
-export const TENANT_ID_RULE = '1-63 lowercase letters, digits or -, starting with a letter or digit';
+const TENANT_ID_RULE = '1-63 lowercase letters, digits or -, starting with a letter or digit';
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Creates a tenant with an admin key and returns the key, shown only this once. */

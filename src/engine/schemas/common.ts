@@ -50,7 +50,7 @@ export const Instant = z.iso
   })
   .meta({ example: '2026-11-23T18:00:00+01:00' });
 
-export const CHANNELS = ['telegram', 'discord', 'slack', 'webhook', 'websocket'] as const;
+const CHANNELS = ['telegram', 'discord', 'slack', 'webhook', 'websocket'] as const;
 export const ChannelName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,31}$/, {

@@ -14,7 +14,7 @@ export function toInputIssues(issues: readonly z.core.$ZodIssue[], prefix = ''):
       // a record's key broke the key schema's rule: report that rule, on the key's path
       out.push(describe(issue.path, `key ${issue.issues[0]?.message ?? 'is not allowed'}`, prefix));
     } else {
-      out.push(describe(issue.path, ruleOf(issue), prefix));
+      out.push(describe(issue.path, issue.message, prefix));
     }
   }
   return out;
@@ -71,10 +71,6 @@ export function ruleOfRaw(issue: z.core.$ZodRawIssue): string | undefined {
     default:
       return undefined;
   }
-}
-
-function ruleOf(issue: z.core.$ZodIssue): string {
-  return issue.message;
 }
 
 function bound(word: string, origin: string, limit: number | bigint): string {
