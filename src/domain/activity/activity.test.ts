@@ -1,0 +1,192 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assessHour, bestHours, heatmapOf, nextGoodTime } from './good-time.js';
+import { countsAt, emptyHistogram, observe, totalAt } from './histogram.js';
+import { HOURS_PER_WEEK, ZoneOffsets } from './local-time.js';
+import { activityDistribution, confidenceOf, GENERIC_PROFILE } from './profile.js';
+import { emptyUserActivity, observeActivity } from './user-activity.js';
+import { inferZone, resolveZone } from './zone-inference.js';
+
+const DAY = 86_400_000;
+const HALF_LIFE = 14 * DAY;
+const at = (iso: string) => Date.parse(iso);
+const how = (day: number, hour: number) => day * 24 + hour;
+const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0);
+
+describe('decayed histogram', () => {
+  it("halves an observation's weight every half-life", () => {
+    const h = emptyHistogram(at('2026-01-01T00:00:00Z'));
+    observe(h, 5, at('2026-01-01T00:00:00Z'), HALF_LIFE);
+    expect(totalAt(h, at('2026-01-15T00:00:00Z'), HALF_LIFE)).toBeCloseTo(0.5, 10);
+    expect(countsAt(h, at('2026-01-29T00:00:00Z'), HALF_LIFE)[5]).toBeCloseTo(0.25, 10);
+  });
+
+  it('gives the same counts whatever order observations arrive in, across rebases', () => {
+    const obs = fc.array(fc.record({ h: fc.nat(HOURS_PER_WEEK - 1), day: fc.nat(400) }), { maxLength: 80 });
+    fc.assert(
+      fc.property(obs, (list) => {
+        const a = emptyHistogram(0);
+        const b = emptyHistogram(0);
+        for (const o of list) observe(a, o.h, o.day * DAY, HALF_LIFE);
+        for (const o of [...list].reverse()) observe(b, o.h, o.day * DAY, HALF_LIFE);
+        const ca = countsAt(a, 500 * DAY, HALF_LIFE);
+        const cb = countsAt(b, 500 * DAY, HALF_LIFE);
+        for (let i = 0; i < HOURS_PER_WEEK; i++) expect(ca[i]).toBeCloseTo(cb[i]!, 9);
+      }),
+    );
+  });
+});
+
+describe('activity distribution', () => {
+  const counts = (entries: [number, number][]) => {
+    const c = new Float64Array(HOURS_PER_WEEK);
+    for (const [h, n] of entries) c[h] = n;
+    return c;
+  };
+
+  it("sums to 1 and leaves a user with three events mostly the population's shape", () => {
+    const few = activityDistribution(counts([[how(1, 3), 3]]), GENERIC_PROFILE);
+    expect(sum(few)).toBeCloseTo(1, 10);
+    // an evening hour the user never used keeps most of the population's probability
+    expect(few[how(2, 20)]! / GENERIC_PROFILE[how(2, 20)]!).toBeGreaterThan(0.5);
+  });
+
+  it('gives a user with three hundred events their own hours', () => {
+    const many = activityDistribution(counts([[how(1, 3), 300]]), GENERIC_PROFILE);
+    expect(bestHours(many, 1)[0]).toMatchObject({ day: 'Tuesday', hour: 3 });
+    expect(many[how(2, 20)]! / GENERIC_PROFILE[how(2, 20)]!).toBeLessThan(0.05);
+  });
+
+  it('lends a neighbouring hour credit: one 21:00 message does not make 20:00 dead', () => {
+    const d = activityDistribution(counts([[how(2, 21), 40]]), GENERIC_PROFILE);
+    expect(d[how(2, 20)]! / d[how(2, 21)]!).toBeGreaterThan(0.2);
+    expect(d[how(2, 20)]!).toBeGreaterThan(d[how(2, 16)]!);
+  });
+
+  it('wraps smoothing from Sunday 23:00 to Monday 00:00', () => {
+    const d = activityDistribution(counts([[how(6, 23), 50]]), GENERIC_PROFILE);
+    expect(d[how(0, 0)]!).toBeGreaterThan(d[how(0, 3)]!);
+  });
+
+  it('grows confidence with evidence, within [0, 1)', () => {
+    expect(confidenceOf(0)).toBe(0);
+    expect(confidenceOf(3)).toBeLessThan(confidenceOf(30));
+    expect(confidenceOf(10_000)).toBeLessThan(1);
+  });
+});
+
+describe('zone inference', () => {
+  it("finds the offset of a user who keeps the population's rhythm", () => {
+    // an evening user in UTC+2: local 19-22 is 17-20 UTC
+    const utc = new Float64Array(HOURS_PER_WEEK);
+    for (let d = 0; d < 7; d++) for (const h of [17, 18, 19, 20]) utc[d * 24 + h] = 3;
+    // a population (in local time) that is active 19:00-22:00
+    const population = activityDistribution(
+      Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => (h % 24 >= 19 && h % 24 <= 22 ? 50 : 1)),
+      GENERIC_PROFILE,
+    );
+    const guess = inferZone(utc, population);
+    expect(guess?.offsetHours).toBe(2);
+    expect(guess?.zone).toBe('Etc/GMT-2');
+  });
+
+  it('prefers the explicit zone, then a confident inference, then the default', () => {
+    const inferred = { offsetHours: 3, zone: 'Etc/GMT-3', confidence: 0.9 };
+    expect(resolveZone({ explicit: 'Asia/Tokyo', inferred, defaultZone: 'UTC' })).toMatchObject({
+      source: 'explicit',
+    });
+    expect(resolveZone({ explicit: null, inferred, defaultZone: 'UTC' })).toMatchObject({
+      source: 'inferred',
+      zone: 'Etc/GMT-3',
+    });
+    expect(
+      resolveZone({
+        explicit: null,
+        inferred: { ...inferred, confidence: 0.3 },
+        defaultZone: 'Europe/Paris',
+      }),
+    ).toEqual({
+      zone: 'Europe/Paris',
+      source: 'default',
+      confidence: 0,
+    });
+  });
+});
+
+describe('user activity', () => {
+  it('never counts an hour twice and keeps local placement DST-correct', () => {
+    const berlin = new ZoneOffsets('Europe/Berlin');
+    const model = emptyUserActivity(at('2026-03-01T00:00:00Z'));
+    // 21:00 Berlin every Tuesday across the March change: 20:00 UTC before, 19:00 UTC after
+    for (const iso of [
+      '2026-03-17T20:00:00Z',
+      '2026-03-24T20:00:00Z',
+      '2026-03-31T19:00:00Z',
+      '2026-04-07T19:00:00Z',
+    ]) {
+      observeActivity(model, at(iso), berlin, 'explicit', HALF_LIFE);
+    }
+    const local = countsAt(model.local, at('2026-04-08T00:00:00Z'), HALF_LIFE);
+    expect(local[how(1, 21)]! / sum(local)).toBeCloseTo(1, 10);
+    const utc = countsAt(model.utc, at('2026-04-08T00:00:00Z'), HALF_LIFE);
+    expect(utc[how(1, 20)]! > 0 && utc[how(1, 19)]! > 0).toBe(true);
+  });
+
+  it("keeps a traveller's local habits when the bot moves them to another zone", () => {
+    const model = emptyUserActivity(0);
+    observeActivity(
+      model,
+      at('2026-01-06T20:00:00Z'),
+      new ZoneOffsets('Europe/London'),
+      'explicit',
+      HALF_LIFE,
+    );
+    observeActivity(model, at('2026-01-13T11:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', HALF_LIFE);
+    const local = countsAt(model.local, at('2026-01-14T00:00:00Z'), HALF_LIFE);
+    expect(local[how(1, 20)]).toBeGreaterThan(0); // London evening kept as it was
+    expect(local[how(1, 20)]).toBeGreaterThan(0.5);
+  });
+
+  it('re-places a histogram built on the default zone once the real zone is known', () => {
+    const model = emptyUserActivity(0);
+    observeActivity(model, at('2026-01-06T20:00:00Z'), new ZoneOffsets('UTC'), 'default', HALF_LIFE);
+    observeActivity(model, at('2026-01-07T20:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', HALF_LIFE);
+    const local = countsAt(model.local, at('2026-01-08T00:00:00Z'), HALF_LIFE);
+    // both 20:00 UTC events are 05:00 in Tokyo, on Wednesday and Thursday
+    expect(local[how(2, 5)]).toBeGreaterThan(0.9);
+    expect(local[how(3, 5)]).toBeGreaterThan(0.9);
+    expect(local[how(1, 20)]).toBe(0);
+  });
+});
+
+describe('good times', () => {
+  const evening = activityDistribution(
+    Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => (h % 24 >= 19 && h % 24 <= 22 ? 20 : 0)),
+    GENERIC_PROFILE,
+  );
+
+  it('says why an hour is good or not', () => {
+    const good = assessHour(evening, how(1, 20), 0.9);
+    expect(good.good).toBe(true);
+    expect(good.reason).toContain("Tuesday 20:00 local is one of this user's active hours");
+    const bad = assessHour(evening, how(1, 4), 0.9);
+    expect(bad.good).toBe(false);
+    expect(bad.reason).toContain('quiet hour');
+  });
+
+  it("finds the best local hour in a window, in the user's zone", () => {
+    const ny = new ZoneOffsets('America/New_York');
+    // from Monday 09:00 New York (14:00 UTC) within 12 hours: the evening, at a local hour start
+    const next = nextGoodTime(evening, ny, at('2026-01-05T14:00:00Z'), 12 * 3_600_000);
+    expect(ny.hourOfWeek(next.atMs) % 24).toBeGreaterThanOrEqual(19);
+    expect(new Date(next.atMs).getUTCMinutes()).toBe(0);
+    expect(next.score).toBeGreaterThan(0.9);
+  });
+
+  it('draws the heatmap as 7 rows of 24 that sum to 1', () => {
+    const map = heatmapOf(evening);
+    expect(map).toHaveLength(7);
+    expect(map.every((row) => row.length === 24)).toBe(true);
+    expect(sum(map.flat())).toBeCloseTo(1, 10);
+  });
+});

@@ -1,0 +1,74 @@
+import { HOURS_PER_WEEK } from './local-time.js';
+
+/**
+ * Counts per hour of the week that fade with a half-life, updated in O(1) per observation.
+ *
+ * Instead of decaying all 168 bins at every observation, weights are stored relative to a
+ * reference instant: an observation at `t` adds 2^((t - ref) / halfLife), and reading at `T`
+ * multiplies by 2^(-(T - ref) / halfLife). When an observation lies more than four half-lives
+ * after the reference, the bins are rebased (168 multiplications, about once per two months of
+ * activity), which keeps every stored value below 16 times its true weight. Observations may
+ * arrive in any order.
+ */
+export interface Histogram {
+  refMs: number;
+  bins: Float64Array;
+  /** Sum of the bins, in the same scale. */
+  total: number;
+}
+
+const REBASE_AFTER_HALF_LIVES = 4;
+
+export function emptyHistogram(refMs: number): Histogram {
+  return { refMs, bins: new Float64Array(HOURS_PER_WEEK), total: 0 };
+}
+
+export function observe(
+  h: Histogram,
+  hourOfWeek: number,
+  atMs: number,
+  halfLifeMs: number,
+  weight = 1,
+): void {
+  if (atMs - h.refMs > REBASE_AFTER_HALF_LIVES * halfLifeMs) rebase(h, atMs, halfLifeMs);
+  const w = weight * 2 ** ((atMs - h.refMs) / halfLifeMs);
+  h.bins[hourOfWeek]! += w;
+  h.total += w;
+}
+
+/** Moves the reference to `toMs`, scaling the bins so that their meaning is unchanged. */
+export function rebase(h: Histogram, toMs: number, halfLifeMs: number): void {
+  const factor = 2 ** (-(toMs - h.refMs) / halfLifeMs);
+  for (let i = 0; i < h.bins.length; i++) h.bins[i]! *= factor;
+  h.total *= factor;
+  h.refMs = toMs;
+}
+
+/** The decayed counts as of `atMs` (a new array). */
+export function countsAt(h: Histogram, atMs: number, halfLifeMs: number): Float64Array {
+  const factor = 2 ** (-(atMs - h.refMs) / halfLifeMs);
+  const out = new Float64Array(h.bins.length);
+  for (let i = 0; i < out.length; i++) out[i] = h.bins[i]! * factor;
+  return out;
+}
+
+/** The decayed total as of `atMs`: the evidence, in events, that the histogram holds. */
+export function totalAt(h: Histogram, atMs: number, halfLifeMs: number): number {
+  return h.total * 2 ** (-(atMs - h.refMs) / halfLifeMs);
+}
+
+/** Adds `other` into `into` (both keep their meaning; `into` takes the later reference). */
+export function mergeInto(into: Histogram, other: Histogram, halfLifeMs: number): void {
+  if (other.refMs > into.refMs) rebase(into, other.refMs, halfLifeMs);
+  const factor = 2 ** (-(into.refMs - other.refMs) / halfLifeMs);
+  for (let i = 0; i < into.bins.length; i++) into.bins[i]! += other.bins[i]! * factor;
+  into.total += other.total * factor;
+}
+
+/** The histogram with every bin moved by `hours` (e.g. from UTC to a zone's local time). */
+export function rotated(h: Histogram, hours: number): Histogram {
+  const bins = new Float64Array(h.bins.length);
+  const n = h.bins.length;
+  for (let i = 0; i < n; i++) bins[(((i + hours) % n) + n) % n] = h.bins[i]!;
+  return { refMs: h.refMs, bins, total: h.total };
+}

@@ -1,0 +1,120 @@
+/** Hours in a week; hour-of-week 0 is Monday 00:00-01:00 local time, 167 is Sunday 23:00. */
+export const HOURS_PER_WEEK = 168;
+export const DAY_NAMES = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+] as const;
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const QUARTER = 15 * MINUTE;
+
+/**
+ * UTC offsets of one IANA zone, cached so that converting an instant costs two map lookups and
+ * never calls `Intl` on the hot path. Offsets are cached per UTC day; the rare day on which the
+ * offset changes (DST, or a zone's rule change) is resolved per quarter hour, which is exact for
+ * every zone whose transitions fall on quarter hours (all of today's).
+ */
+export class ZoneOffsets {
+  readonly #format: Intl.DateTimeFormat;
+  readonly #days = new Map<number, number>();
+  readonly #quarters = new Map<number, number>();
+
+  constructor(readonly zone: string) {
+    this.#format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  }
+
+  /** Minutes to add to UTC to get local time at `ms`. */
+  offsetMinutes(ms: number): number {
+    const day = Math.floor(ms / DAY);
+    let offset = this.#days.get(day);
+    if (offset === undefined) {
+      const start = this.#compute(day * DAY);
+      offset = start === this.#compute(day * DAY + DAY - 1) ? start : Number.NaN;
+      this.#days.set(day, offset);
+    }
+    if (!Number.isNaN(offset)) return offset;
+    const quarter = Math.floor(ms / QUARTER);
+    let exact = this.#quarters.get(quarter);
+    if (exact === undefined) {
+      exact = this.#compute(quarter * QUARTER);
+      this.#quarters.set(quarter, exact);
+    }
+    return exact;
+  }
+
+  /** Local hour of the week (0 = Monday 00:00) of the instant `ms`. */
+  hourOfWeek(ms: number): number {
+    return hourOfWeekAt(ms + this.offsetMinutes(ms) * MINUTE);
+  }
+
+  /** Milliseconds from `ms` to the start of the next local hour. */
+  untilNextLocalHour(ms: number): number {
+    const local = ms + this.offsetMinutes(ms) * MINUTE;
+    return HOUR - mod(local, HOUR);
+  }
+
+  #compute(ms: number): number {
+    const parts = this.#format.formatToParts(new Date(ms));
+    const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+    const asUtc = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
+    return Math.round((asUtc - (ms - mod(ms, 1000))) / MINUTE);
+  }
+}
+
+/** Hour of the week of a wall-clock time given as milliseconds since the epoch read as local time. */
+export function hourOfWeekAt(localMs: number): number {
+  const days = Math.floor(localMs / DAY);
+  // 1970-01-01 was a Thursday: day 3 of a week that starts on Monday
+  const weekday = mod(days + 3, 7);
+  return weekday * 24 + Math.floor(mod(localMs, DAY) / HOUR);
+}
+
+/** The hour-of-week `h` moved by `hours`, wrapping around the week. */
+export function shiftHourOfWeek(h: number, hours: number): number {
+  return mod(h + hours, HOURS_PER_WEEK);
+}
+
+/** Offset caches per zone; one per engine, so memory is bounded by the zones it meets. */
+export class ZoneCache {
+  readonly #zones = new Map<string, ZoneOffsets>();
+
+  get(zone: string): ZoneOffsets {
+    let offsets = this.#zones.get(zone);
+    if (!offsets) {
+      offsets = new ZoneOffsets(zone);
+      this.#zones.set(zone, offsets);
+    }
+    return offsets;
+  }
+}
+
+export function describeHourOfWeek(h: number): { day: (typeof DAY_NAMES)[number]; hour: number } {
+  return { day: DAY_NAMES[Math.floor(h / 24)]!, hour: h % 24 };
+}
+
+function mod(a: number, n: number): number {
+  return ((a % n) + n) % n;
+}

@@ -1,0 +1,117 @@
+import { HOURS_PER_WEEK } from './local-time.js';
+
+/** How a user's counts become a distribution; tuned by `npm run eval:activity` (docs/EVALUATION.md). */
+export interface ProfileParams {
+  /** Pseudo-events of the population profile added to every user: the cold-start prior's strength. */
+  priorStrength: number;
+  /** Weight of each neighbouring hour in the circular smoothing (the hour itself weighs 1). */
+  neighbourWeight: number;
+  /** Share of a user's mass pooled over the same hour of the other days of their group (weekdays, weekend). */
+  groupPooling: number;
+  /** Share pooled over the same hour of all seven days. */
+  weekPooling: number;
+}
+
+export const DEFAULT_PROFILE_PARAMS: ProfileParams = {
+  priorStrength: 8,
+  neighbourWeight: 0.35,
+  groupPooling: 0.35,
+  weekPooling: 0.1,
+};
+
+/**
+ * A generic human rhythm by local hour of the day (asleep at night, busiest in the evening), the
+ * prior of a tenant whose population has little data yet. The same for every day of the week.
+ */
+const GENERIC_DAY = [
+  0.6, 0.35, 0.2, 0.15, 0.15, 0.2, 0.4, 0.8, 1.1, 1.2, 1.2, 1.3, 1.5, 1.4, 1.2, 1.2, 1.3, 1.5, 1.8, 2.1, 2.3,
+  2.2, 1.8, 1.1,
+];
+export const GENERIC_PROFILE: Float64Array = normalised(
+  Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => GENERIC_DAY[h % 24]!),
+);
+
+/**
+ * A user's activity distribution over the 168 local hours of the week (sums to 1), from their
+ * decayed counts and the population's distribution:
+ *
+ * 1. circular smoothing: each hour lends part of its mass to the hours beside it, wrapping from
+ *    Sunday 23:00 to Monday 00:00, so one 21:00 message does not make 20:00 a dead hour;
+ * 2. pooling: part of each hour's mass is shared with the same hour on the other days of its
+ *    group (Monday-Friday or the weekend) and, less, of the whole week: habits repeat by day;
+ * 3. shrinkage: the population profile enters as `priorStrength` pseudo-events (a Dirichlet
+ *    prior), so three events give mostly the population's hours and three hundred the user's own.
+ */
+export function activityDistribution(
+  counts: Float64Array,
+  population: Float64Array,
+  params: ProfileParams = DEFAULT_PROFILE_PARAMS,
+): Float64Array {
+  const smooth = smoothCircular(counts, params.neighbourWeight);
+  const pooled = pool(smooth, params.groupPooling, params.weekPooling);
+  const total = sum(counts);
+  const out = new Float64Array(HOURS_PER_WEEK);
+  for (let h = 0; h < HOURS_PER_WEEK; h++) {
+    out[h] = (pooled[h]! + params.priorStrength * population[h]!) / (total + params.priorStrength);
+  }
+  return normalised(out);
+}
+
+/**
+ * The population's distribution: the same recipe over the tenant's summed counts, shrunk toward
+ * the generic human rhythm instead of a population.
+ */
+export function populationDistribution(counts: Float64Array, params: ProfileParams = DEFAULT_PROFILE_PARAMS) {
+  return activityDistribution(counts, GENERIC_PROFILE, {
+    ...params,
+    priorStrength: params.priorStrength * 6,
+  });
+}
+
+/** How much a distribution can be trusted, in [0, 1): evidence over evidence plus the prior's. */
+export function confidenceOf(evidence: number, params: ProfileParams = DEFAULT_PROFILE_PARAMS): number {
+  return evidence / (evidence + params.priorStrength * 2);
+}
+
+function smoothCircular(counts: Float64Array, w: number): Float64Array {
+  const n = counts.length;
+  const out = new Float64Array(n);
+  const norm = 1 + 2 * w;
+  for (let h = 0; h < n; h++) {
+    out[h] = (counts[h]! + w * (counts[(h + n - 1) % n]! + counts[(h + 1) % n]!)) / norm;
+  }
+  return out;
+}
+
+function pool(x: Float64Array, group: number, week: number): Float64Array {
+  const weekdayMean = new Float64Array(24);
+  const weekendMean = new Float64Array(24);
+  const weekMean = new Float64Array(24);
+  for (let h = 0; h < HOURS_PER_WEEK; h++) {
+    const day = Math.floor(h / 24);
+    const hour = h % 24;
+    if (day < 5) weekdayMean[hour]! += x[h]! / 5;
+    else weekendMean[hour]! += x[h]! / 2;
+    weekMean[hour]! += x[h]! / 7;
+  }
+  const out = new Float64Array(HOURS_PER_WEEK);
+  for (let h = 0; h < HOURS_PER_WEEK; h++) {
+    const hour = h % 24;
+    const groupMean = Math.floor(h / 24) < 5 ? weekdayMean[hour]! : weekendMean[hour]!;
+    out[h] = (1 - group - week) * x[h]! + group * groupMean + week * weekMean[hour]!;
+  }
+  return out;
+}
+
+export function normalised(x: Float64Array): Float64Array {
+  const total = sum(x);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = total > 0 ? x[i]! / total : 1 / x.length;
+  return out;
+}
+
+function sum(x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]!;
+  return s;
+}

@@ -1,0 +1,69 @@
+import { emptyHistogram, type Histogram, observe, rotated, totalAt } from './histogram.js';
+import { hourOfWeekAt, type ZoneOffsets } from './local-time.js';
+import { inferZone, type ZoneGuess, type ZoneSource } from './zone-inference.js';
+
+/** What is stored per user (a few kilobytes, one row): enough to answer every activity question. */
+export interface UserActivity {
+  /** By local hour of the week, each event placed in the zone in force when it arrived. */
+  local: Histogram;
+  /** By UTC hour of the week: the rhythm without any zone, for inferring one. */
+  utc: Histogram;
+  /** The zone the local histogram is in, and where that zone came from. */
+  localZone: string | null;
+  localZoneSource: ZoneSource | null;
+  /** The last inference, and the evidence it was made on (it is redone when evidence doubles). */
+  inferred: (ZoneGuess & { evidence: number }) | null;
+}
+
+export function emptyUserActivity(refMs: number): UserActivity {
+  return {
+    local: emptyHistogram(refMs),
+    utc: emptyHistogram(refMs),
+    localZone: null,
+    localZoneSource: null,
+    inferred: null,
+  };
+}
+
+/**
+ * Records that the user did something at `atMs`, in `zone`. When the zone differs from the one the
+ * local histogram is in: a histogram built in a zone the bot gave is kept (a traveller's habits
+ * follow local time); one built in a default or inferred zone is rebuilt from the UTC rhythm in
+ * the new zone (the old placement was a guess).
+ */
+export function observeActivity(
+  model: UserActivity,
+  atMs: number,
+  zone: ZoneOffsets,
+  source: ZoneSource,
+  halfLifeMs: number,
+): void {
+  if (model.localZone !== zone.zone) {
+    if (model.localZoneSource !== 'explicit') {
+      model.local = rotated(model.utc, Math.round(zone.offsetMinutes(atMs) / 60));
+    }
+    model.localZone = zone.zone;
+    model.localZoneSource = source;
+  }
+  observe(model.local, zone.hourOfWeek(atMs), atMs, halfLifeMs);
+  observe(model.utc, hourOfWeekAt(atMs), atMs, halfLifeMs);
+}
+
+/**
+ * Re-infers the zone when there is no inference yet or the evidence has doubled since the last:
+ * O(log n) inferences over a user's life, so O(1) amortised per event.
+ */
+export function refreshInference(
+  model: UserActivity,
+  population: Float64Array,
+  utcCounts: (h: Histogram) => Float64Array,
+  nowMs: number,
+  halfLifeMs: number,
+  minEvidence = 3,
+): void {
+  const evidence = totalAt(model.utc, nowMs, halfLifeMs);
+  if (evidence < minEvidence) return;
+  if (model.inferred && evidence < 2 * model.inferred.evidence) return;
+  const guess = inferZone(utcCounts(model.utc), population);
+  model.inferred = guess ? { ...guess, evidence } : null;
+}
