@@ -166,6 +166,34 @@ const CASES: Record<string, IsolationCase> = {
       for (const userId of A.users) await expectHead(s, `/v1/users/${userId}`, 404);
     },
   },
+  'GET /v1/users/:userId/activity': {
+    behaviour: "does not show tenant A's users' activity to tenant B",
+    async check(s) {
+      for (const userId of A.users)
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/users/${userId}/activity` }));
+    },
+  },
+  'HEAD /v1/users/:userId/activity': {
+    behaviour: "answers 404 for tenant A's users, as GET does",
+    noTenantData: HEAD_ROUTE,
+    async check(s) {
+      for (const userId of A.users) await expectHead(s, `/v1/users/${userId}/activity`, 404);
+    },
+  },
+  'GET /v1/users/:userId/next-good-time': {
+    behaviour: "does not plan for tenant A's users on behalf of tenant B",
+    async check(s) {
+      for (const userId of A.users)
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/users/${userId}/next-good-time` }));
+    },
+  },
+  'HEAD /v1/users/:userId/next-good-time': {
+    behaviour: "answers 404 for tenant A's users, as GET does",
+    noTenantData: HEAD_ROUTE,
+    async check(s) {
+      for (const userId of A.users) await expectHead(s, `/v1/users/${userId}/next-good-time`, 404);
+    },
+  },
   'PATCH /v1/users/:userId': {
     behaviour: "creates a separate user in tenant B when B patches tenant A's user id",
     async check(s) {
@@ -239,6 +267,22 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.body).toMatchObject({ tenantId: B.tenantId, key: { keyId: s.keyB.keyId } });
     },
   },
+  'PATCH /v1/tenant': {
+    behaviour: 'changes tenant B only',
+    async check(s) {
+      const res = await s.asB({
+        method: 'PATCH',
+        url: '/v1/tenant',
+        payload: { name: 'B renamed', defaultTimezone: 'Asia/Tokyo' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        tenantId: B.tenantId,
+        name: 'B renamed',
+        defaultTimezone: 'Asia/Tokyo',
+      });
+    },
+  },
   'HEAD /v1/tenant': {
     behaviour: 'answers 200 with no body',
     noTenantData: HEAD_ROUTE,
@@ -301,6 +345,10 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       tenant: await asA('/v1/tenant'),
       users: await asA('/v1/users'),
       user: await Promise.all(A.users.map((id) => asA(`/v1/users/${id}`))),
+      // the activity model of each of A's users, as of a fixed instant
+      activity: await Promise.all(
+        A.users.map((id) => asA(`/v1/users/${id}/activity?at=2026-11-23T18:00:00Z`)),
+      ),
       characters: await asA('/v1/characters'),
       character: await Promise.all(A.characters.map((id) => asA(`/v1/characters/${id}`))),
       // lastUsedAt moves whenever A reads; everything else about A's keys must not

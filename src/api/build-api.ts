@@ -6,6 +6,7 @@ import {
   serializerCompiler,
 } from 'fastify-type-provider-zod';
 import type { Engine } from '../app/create-engine.js';
+import { activityRoutes } from './activity.routes.js';
 import type { Api } from './api-types.js';
 import { authHook } from './auth.js';
 import { characterRoutes } from './characters.routes.js';
@@ -77,6 +78,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   healthRoutes(app);
   eventRoutes(app);
   userRoutes(app);
+  activityRoutes(app);
   characterRoutes(app);
   keyRoutes(app);
   await app.ready();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../engine/api-keys.js';
 import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../engine/schemas/api-key.schema.js';
-import { getTenant } from '../engine/tenants.js';
+import { TimeZone } from '../engine/schemas/common.js';
+import { getTenant, updateTenant } from '../engine/tenants.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';
@@ -18,6 +19,7 @@ export function keyRoutes(app: Api) {
           200: z.object({
             tenantId: z.string(),
             name: z.string(),
+            defaultTimezone: z.string().optional(),
             createdAt: z.string(),
             key: z.object({ keyId: z.string(), scopes: z.array(z.string()) }),
           }),
@@ -29,6 +31,32 @@ export function keyRoutes(app: Api) {
       ...(await getTenant(app.engine.context, tenantOf(request))),
       key: { keyId: request.principal!.keyId, scopes: [...request.principal!.scopes] },
     }),
+  );
+
+  app.patch(
+    '/v1/tenant',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary:
+          'Rename the tenant or set its default time zone (for users whose zone is neither given nor inferred)',
+        body: z.strictObject({
+          name: z.string().min(1).max(200).optional(),
+          defaultTimezone: TimeZone.optional(),
+        }),
+        response: {
+          200: z.object({
+            tenantId: z.string(),
+            name: z.string(),
+            defaultTimezone: z.string().optional(),
+            createdAt: z.string(),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => updateTenant(app.engine.context, tenantOf(request), request.body),
   );
 
   app.get(

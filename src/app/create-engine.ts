@@ -1,4 +1,6 @@
 import { type ConfigInput, resolveConfig } from '../config/config.js';
+import { ZoneCache } from '../domain/activity/local-time.js';
+import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
 import {
   createAuthenticator,
   createTenantApiKey,
@@ -56,7 +58,17 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     const events = new EngineEvents((error, event) =>
       logger.error({ err: error, event }, 'event listener failed'),
     );
-    const ctx: EngineContext = { db: database.db, clock: options.clock ?? systemClock, logger, events };
+    const ctx: EngineContext = {
+      db: database.db,
+      clock: options.clock ?? systemClock,
+      logger,
+      events,
+      activity: {
+        halfLifeMs: config.activityHalfLifeDays * 86_400_000,
+        profile: DEFAULT_PROFILE_PARAMS,
+        zones: new ZoneCache(),
+      },
+    };
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
     return {
       config,

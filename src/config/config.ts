@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
     .default(10 * 1024 * 1024),
   /** Apply pending migrations when the engine opens its database. */
   migrate: z.boolean().default(true),
+  /** Half-life of a user's activity habits, in days: older events fade by half every half-life. */
+  activityHalfLifeDays: z.number().min(1).max(365).default(14),
   /** Grace period for in-flight requests on shutdown, in milliseconds. */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
 });
@@ -51,9 +53,16 @@ const ENV_NAMES = {
   bodyLimit: 'OVERTURE_BODY_LIMIT',
   migrate: 'OVERTURE_MIGRATE',
   shutdownTimeoutMs: 'OVERTURE_SHUTDOWN_TIMEOUT_MS',
+  activityHalfLifeDays: 'OVERTURE_ACTIVITY_HALF_LIFE_DAYS',
 } as const satisfies Record<keyof Config, string>;
 
-const NUMERIC = new Set<keyof Config>(['poolSize', 'port', 'bodyLimit', 'shutdownTimeoutMs']);
+const NUMERIC = new Set<keyof Config>([
+  'poolSize',
+  'port',
+  'bodyLimit',
+  'shutdownTimeoutMs',
+  'activityHalfLifeDays',
+]);
 const BOOLEAN = new Set<keyof Config>(['migrate']);
 
 /** A setting that cannot be used; the message names the variable or field and the rule. */

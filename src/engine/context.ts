@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Db } from '../storage/database.js';
+import type { ActivitySettings } from './activity.js';
 import type { EngineEvents } from './events.js';
 
 /** The resources every use case takes: one typed bag, built once in src/app. */
@@ -9,4 +10,5 @@ export interface EngineContext {
   clock: Clock;
   logger: Logger;
   events: EngineEvents;
+  activity: ActivitySettings;
 }

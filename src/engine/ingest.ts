@@ -7,6 +7,7 @@ import {
   insertNewEvents,
   type NewEvent,
 } from '../storage/event.repository.js';
+import { recordActivity } from './activity.js';
 import type { EngineContext } from './context.js';
 import type { InputIssue } from './errors.js';
 import { type EventInput, type IngestResult, LIMITS } from './schemas/event.schema.js';
@@ -34,8 +35,9 @@ export async function ingestEvents(
     const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));
     const { users, pairs } = foldActivity(fresh);
     await ensureCharacters(trx, tenantId, [...new Set(fresh.map((e) => e.characterId))].sort(compare), now);
-    await applyUserDeltas(trx, tenantId, users, now);
+    const zones = await applyUserDeltas(trx, tenantId, users, now);
     await applyPairDeltas(trx, tenantId, pairs, now);
+    await recordActivity(trx, ctx, tenantId, fresh, zones, now);
     return keys;
   });
 

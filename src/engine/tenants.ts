@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { findApiKeyByHash } from '../storage/api-key.repository.js';
-import { countTenants, findTenant, insertTenant } from '../storage/tenant.repository.js';
+import { countTenants, findTenant, insertTenant, updateTenantRow } from '../storage/tenant.repository.js';
 import { createApiKey, hashKey } from './api-keys.js';
 import type { EngineContext } from './context.js';
 import { notFound, OvertureError } from './errors.js';
@@ -33,7 +33,22 @@ export async function createTenant(ctx: EngineContext, input: { tenantId: string
 export async function getTenant(ctx: EngineContext, tenantId: string) {
   const tenant = await findTenant(ctx.db, tenantId);
   if (!tenant) throw notFound(`tenant "${tenantId}"`);
-  return { tenantId: tenant.tenantId, name: tenant.name, createdAt: tenant.createdAt.toISOString() };
+  return {
+    tenantId: tenant.tenantId,
+    name: tenant.name,
+    defaultTimezone: tenant.defaultTimezone,
+    createdAt: tenant.createdAt.toISOString(),
+  };
+}
+
+/** Renames a tenant or sets the time zone used for users whose zone is neither given nor inferred. */
+export async function updateTenant(
+  ctx: EngineContext,
+  tenantId: string,
+  patch: { name?: string; defaultTimezone?: string },
+) {
+  await updateTenantRow(ctx.db, tenantId, patch);
+  return getTenant(ctx, tenantId);
 }
 
 export type BootstrapResult =

@@ -55,14 +55,21 @@ export async function ensureCharacters(db: Db, tenantId: string, characterIds: r
     on conflict do nothing`.execute(db);
 }
 
-/** Creates users on first sight and merges each delta into their state: max/min for instants, sums for counts. */
+/**
+ * Creates users on first sight and merges each delta into their state: max/min for instants, sums
+ * for counts. Returns each user's time zone (the upsert has locked their rows).
+ */
 export async function applyUserDeltas(db: Db, tenantId: string, deltas: readonly UserDelta[], now: Date) {
-  if (deltas.length === 0) return;
-  await sql`
+  const zones = new Map<string, string | null>();
+  if (deltas.length === 0) return zones;
+  const { rows } = await sql<{ user_id: string; timezone: string | null }>`
     insert into users as s (tenant_id, user_id, created_at, updated_at, ${columnList()})
     select ${tenantId}, d.user_id, ${now}, ${now}, ${columnList('d.')}
     from unnest(${deltas.map((d) => d.userId)}::text[], ${unnestArrays(deltas)}) as d(user_id, ${columnList()})
-    on conflict (tenant_id, user_id) do update set ${mergeAssignments()}`.execute(db);
+    on conflict (tenant_id, user_id) do update set ${mergeAssignments()}
+    returning user_id, timezone`.execute(db);
+  for (const row of rows) zones.set(row.user_id, row.timezone);
+  return zones;
 }
 
 export async function applyPairDeltas(db: Db, tenantId: string, deltas: readonly PairDelta[], now: Date) {

@@ -9,6 +9,21 @@ export interface TenantsTable {
   tenant_id: string;
   name: string;
   created_at: Timestamp;
+  default_timezone: Generated<string>;
+}
+
+export interface UserActivityTable {
+  tenant_id: string;
+  user_id: string;
+  model: Uint8Array;
+  updated_at: Timestamp;
+}
+
+export interface TenantActivityTable {
+  tenant_id: string;
+  shard: number;
+  model: Uint8Array;
+  updated_at: Timestamp;
 }
 
 export interface ApiKeysTable {
@@ -89,4 +104,6 @@ export interface Schema {
   users: UsersTable;
   user_characters: UserCharactersTable;
   events: EventsTable;
+  user_activity: UserActivityTable;
+  tenant_activity: TenantActivityTable;
 }

@@ -4,6 +4,7 @@ export interface TenantRecord {
   tenantId: string;
   name: string;
   createdAt: Date;
+  defaultTimezone?: string;
 }
 
 /** Inserts a tenant; false when the id is taken. */
@@ -19,7 +20,30 @@ export async function insertTenant(db: Db, tenant: TenantRecord): Promise<boolea
 
 export async function findTenant(db: Db, tenantId: string): Promise<TenantRecord | undefined> {
   const row = await db.selectFrom('tenants').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
-  return row && { tenantId: row.tenant_id, name: row.name, createdAt: row.created_at };
+  return (
+    row && {
+      tenantId: row.tenant_id,
+      name: row.name,
+      createdAt: row.created_at,
+      defaultTimezone: row.default_timezone,
+    }
+  );
+}
+
+export async function updateTenantRow(
+  db: Db,
+  tenantId: string,
+  patch: { name?: string; defaultTimezone?: string },
+) {
+  if (patch.name === undefined && patch.defaultTimezone === undefined) return;
+  await db
+    .updateTable('tenants')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.defaultTimezone !== undefined ? { default_timezone: patch.defaultTimezone } : {}),
+    })
+    .where('tenant_id', '=', tenantId)
+    .execute();
 }
 
 export async function countTenants(db: Db): Promise<number> {

@@ -39,14 +39,22 @@ export function observeActivity(
   halfLifeMs: number,
 ): void {
   if (model.localZone !== zone.zone) {
-    if (model.localZoneSource !== 'explicit') {
-      model.local = rotated(model.utc, Math.round(zone.offsetMinutes(atMs) / 60));
-    }
+    model.local = localHistogramIn(model, zone, atMs);
     model.localZone = zone.zone;
     model.localZoneSource = source;
   }
   observe(model.local, zone.hourOfWeek(atMs), atMs, halfLifeMs);
   observe(model.utc, hourOfWeekAt(atMs), atMs, halfLifeMs);
+}
+
+/**
+ * The local histogram to read in `zone` at `atMs`: the stored one if it is in that zone or was
+ * built in a zone the bot gave; otherwise the UTC rhythm moved to the zone's current offset.
+ * The same rule as `observeActivity`, for reading without writing.
+ */
+export function localHistogramIn(model: UserActivity, zone: ZoneOffsets, atMs: number): Histogram {
+  if (model.localZone === zone.zone || model.localZoneSource === 'explicit') return model.local;
+  return rotated(model.utc, Math.round(zone.offsetMinutes(atMs) / 60));
 }
 
 /**

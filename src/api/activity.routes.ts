@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { parseDuration } from '../domain/shared/duration.js';
+import { findNextGoodTime, getActivity } from '../engine/activity.js';
+import { Id, Instant } from '../engine/schemas/common.js';
+import type { Api } from './api-types.js';
+import { tenantOf } from './auth.js';
+import { errors } from './errors.schema.js';
+
+const Params = z.object({ userId: Id });
+const MAX_WINDOW_MS = 31 * 86_400_000;
+
+const Hour = z.object({ day: z.string(), hour: z.number().int() });
+
+export const Activity = z
+  .object({
+    userId: z.string(),
+    at: z.string(),
+    timezone: z.string(),
+    timezoneSource: z.enum(['explicit', 'inferred', 'default']),
+    timezoneConfidence: z.number(),
+    confidence: z.number().meta({ description: 'Trust in the heatmap, in [0, 1], growing with evidence' }),
+    evidence: z.number().meta({ description: "Decayed count of the user's own events behind the model" }),
+    heatmap: z.array(z.array(z.number())).meta({
+      description: '7 rows (Monday to Sunday) of 24 local hours; probabilities summing to 1',
+    }),
+    bestHours: z.array(Hour.extend({ hourOfWeek: z.number().int(), probability: z.number() })),
+    now: Hour.extend({ good: z.boolean(), score: z.number(), reason: z.string(), localTime: z.string() }),
+  })
+  .meta({ id: 'Activity' });
+
+const Window = z.strictObject({
+  after: Instant.optional().meta({ description: 'Start of the window (default: now)' }),
+  within: z
+    .string()
+    .default('P1D')
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0 || ms > MAX_WINDOW_MS) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be an ISO 8601 duration of weeks, days, hours or minutes, up to P31D, e.g. P1D or PT12H',
+        });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .meta({ description: 'Length of the window, an ISO 8601 duration up to P31D (default P1D)' }),
+});
+
+export function activityRoutes(app: Api) {
+  app.get(
+    '/v1/users/:userId/activity',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['activity'],
+        summary: 'When the user is usually around, in their local time, and whether `at` is a good time',
+        params: Params,
+        querystring: z.strictObject({
+          at: Instant.optional().meta({ description: 'As of this instant (default now)' }),
+        }),
+        response: { 200: Activity, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const at = request.query.at ? new Date(request.query.at) : app.engine.context.clock.now();
+      return getActivity(app.engine.context, tenantOf(request), request.params.userId, at);
+    },
+  );
+
+  app.get(
+    '/v1/users/:userId/next-good-time',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['activity'],
+        summary: 'The best instant to reach the user in a window, with its score',
+        params: Params,
+        querystring: Window,
+        response: {
+          200: Hour.extend({
+            userId: z.string(),
+            after: z.string(),
+            until: z.string(),
+            at: z.string(),
+            localTime: z.string(),
+            score: z.number(),
+            good: z.boolean(),
+            timezone: z.string(),
+            timezoneSource: z.enum(['explicit', 'inferred', 'default']),
+          }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const after = request.query.after ? new Date(request.query.after) : app.engine.context.clock.now();
+      return findNextGoodTime(
+        app.engine.context,
+        tenantOf(request),
+        request.params.userId,
+        after,
+        request.query.within,
+      );
+    },
+  );
+}

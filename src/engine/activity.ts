@@ -1,0 +1,196 @@
+import { assessHour, bestHours, heatmapOf, nextGoodTime } from '../domain/activity/good-time.js';
+import {
+  countsAt,
+  emptyHistogram,
+  type Histogram,
+  mergeInto,
+  observe,
+  totalAt,
+} from '../domain/activity/histogram.js';
+import { describeHourOfWeek, type ZoneCache } from '../domain/activity/local-time.js';
+import {
+  activityDistribution,
+  confidenceOf,
+  type ProfileParams,
+  populationDistribution,
+} from '../domain/activity/profile.js';
+import {
+  emptyUserActivity,
+  localHistogramIn,
+  observeActivity,
+  refreshInference,
+  type UserActivity,
+} from '../domain/activity/user-activity.js';
+import { resolveZone } from '../domain/activity/zone-inference.js';
+import { isUserActivity } from '../domain/signals/event-kind.js';
+import {
+  findTenantDefaultZone,
+  loadPopulationShards,
+  loadUserActivities,
+  lockPopulationShard,
+  POPULATION_SHARDS,
+  savePopulationShard,
+  saveUserActivities,
+} from '../storage/activity.repository.js';
+import type { Db } from '../storage/database.js';
+import type { NewEvent } from '../storage/event.repository.js';
+import { findUser } from '../storage/user.repository.js';
+import type { EngineContext } from './context.js';
+import { notFound } from './errors.js';
+
+/** How the engine models activity: one per engine. */
+export interface ActivitySettings {
+  halfLifeMs: number;
+  profile: ProfileParams;
+  zones: ZoneCache;
+}
+
+let nextShard = 0;
+
+/**
+ * Folds newly stored events into the users' activity models and the tenant's population, inside
+ * the ingest transaction. Only what the user does counts (message_in, session_start, reaction,
+ * feedback). The users' rows are already locked by the ingest's upsert, so concurrent batches
+ * cannot interleave their read-modify-write of one user's model.
+ */
+export async function recordActivity(
+  trx: Db,
+  ctx: EngineContext,
+  tenantId: string,
+  events: readonly NewEvent[],
+  userZones: Map<string, string | null>,
+  now: Date,
+): Promise<void> {
+  const active = events.filter((e) => isUserActivity(e.kind));
+  if (active.length === 0) return;
+  const { halfLifeMs, zones } = ctx.activity;
+  const userIds = [...new Set(active.map((e) => e.userId))].sort();
+  const [models, population, defaultZone] = await Promise.all([
+    loadUserActivities(trx, tenantId, userIds),
+    populationProfile(trx, ctx, tenantId, now.getTime()),
+    findTenantDefaultZone(trx, tenantId),
+  ]);
+  const populationDelta = emptyHistogram(now.getTime());
+  const byUser = new Map<string, NewEvent[]>();
+  for (const event of active) {
+    const list = byUser.get(event.userId);
+    if (list) list.push(event);
+    else byUser.set(event.userId, [event]);
+  }
+  for (const userId of userIds) {
+    const model = models.get(userId) ?? emptyUserActivity(now.getTime());
+    models.set(userId, model);
+    const explicit = userZones.get(userId) ?? null;
+    const ordered = byUser.get(userId)!.sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (const event of ordered) {
+      const atMs = event.at.getTime();
+      if (!explicit)
+        refreshInference(model, population, (h) => countsAt(h, atMs, halfLifeMs), atMs, halfLifeMs);
+      const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
+      const offsets = zones.get(zone.zone);
+      observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
+      // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
+      if (zone.source === 'explicit') observe(populationDelta, offsets.hourOfWeek(atMs), atMs, halfLifeMs);
+    }
+  }
+  await saveUserActivities(trx, tenantId, models, now);
+  if (populationDelta.total > 0) {
+    const shard = nextShard++ % POPULATION_SHARDS;
+    const stored = (await lockPopulationShard(trx, tenantId, shard)) ?? emptyHistogram(now.getTime());
+    mergeInto(stored, populationDelta, halfLifeMs);
+    await savePopulationShard(trx, tenantId, shard, stored, now);
+  }
+}
+
+/** The tenant's population distribution as of `atMs`. */
+async function populationProfile(db: Db, ctx: EngineContext, tenantId: string, atMs: number) {
+  const { halfLifeMs, profile } = ctx.activity;
+  const total = emptyHistogram(atMs);
+  for (const shard of await loadPopulationShards(db, tenantId)) mergeInto(total, shard, halfLifeMs);
+  return populationDistribution(countsAt(total, atMs, halfLifeMs), profile);
+}
+
+/** Everything the activity model says about a user as of `at`. */
+export async function getActivity(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
+  const view = await userView(ctx, tenantId, userId, at);
+  const { distribution, zone, offsets, confidence, evidence } = view;
+  const nowHour = offsets.hourOfWeek(at.getTime());
+  const now = assessHour(distribution, nowHour, confidence);
+  return {
+    userId,
+    at: at.toISOString(),
+    timezone: zone.zone,
+    timezoneSource: zone.source,
+    timezoneConfidence: round(zone.confidence),
+    confidence: round(confidence),
+    evidence: round(evidence),
+    heatmap: heatmapOf(distribution).map((row) => row.map((p) => round(p, 6))),
+    bestHours: bestHours(distribution, 5).map((h) => ({ ...h, probability: round(h.probability, 6) })),
+    now: {
+      good: now.good,
+      score: round(now.score),
+      reason: now.reason,
+      localTime: localIso(at.getTime(), offsets.offsetMinutes(at.getTime())),
+      ...describeHourOfWeek(nowHour),
+    },
+  };
+}
+
+/** The best instant for this user in [after, after + within], with its score. */
+export async function findNextGoodTime(
+  ctx: EngineContext,
+  tenantId: string,
+  userId: string,
+  after: Date,
+  withinMs: number,
+) {
+  const { distribution, zone, offsets } = await userView(ctx, tenantId, userId, after);
+  const best = nextGoodTime(distribution, offsets, after.getTime(), withinMs);
+  return {
+    userId,
+    after: after.toISOString(),
+    until: new Date(after.getTime() + withinMs).toISOString(),
+    at: new Date(best.atMs).toISOString(),
+    localTime: localIso(best.atMs, offsets.offsetMinutes(best.atMs)),
+    ...describeHourOfWeek(best.hourOfWeek),
+    score: round(best.score),
+    good: best.score >= 0.5,
+    timezone: zone.zone,
+    timezoneSource: zone.source,
+  };
+}
+
+async function userView(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
+  const { halfLifeMs, profile, zones } = ctx.activity;
+  const atMs = at.getTime();
+  const user = await findUser(ctx.db, tenantId, userId);
+  if (!user) throw notFound(`user "${userId}"`);
+  const [models, population, defaultZone] = await Promise.all([
+    loadUserActivities(ctx.db, tenantId, [userId]),
+    populationProfile(ctx.db, ctx, tenantId, atMs),
+    findTenantDefaultZone(ctx.db, tenantId),
+  ]);
+  const model: UserActivity = models.get(userId) ?? emptyUserActivity(atMs);
+  if (!user.timezone)
+    refreshInference(model, population, (h) => countsAt(h, atMs, halfLifeMs), atMs, halfLifeMs);
+  const zone = resolveZone({ explicit: user.timezone, inferred: model.inferred, defaultZone });
+  const offsets = zones.get(zone.zone);
+  const local: Histogram = localHistogramIn(model, offsets, atMs);
+  const evidence = totalAt(local, atMs, halfLifeMs);
+  return {
+    zone,
+    offsets,
+    evidence,
+    confidence: confidenceOf(evidence, profile),
+    distribution: activityDistribution(countsAt(local, atMs, halfLifeMs), population, profile),
+  };
+}
+
+function localIso(ms: number, offsetMinutes: number): string {
+  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 16);
+}
+
+function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,165 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BACKENDS } from './helpers/backends.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
+  let t: TestServer;
+  beforeEach(async () => {
+    // Monday 23 November 2026, 12:00 UTC
+    t = await startTestServer(backend);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  /** Events at `utcHour` every day for `days` days before the clock, plus anything in `extra`. */
+  const daily = (userId: string, utcHours: number[], days: number, kind = 'message_in') =>
+    Array.from({ length: days }, (_, d) =>
+      utcHours.map((h, i) => ({
+        id: `${userId}-${kind}-${d}-${i}`,
+        kind,
+        userId,
+        characterId: 'aria',
+        at: new Date(
+          Date.parse('2026-11-23T00:00:00Z') - (d + 1) * DAY + h * HOUR + 10 * 60_000,
+        ).toISOString(),
+      })),
+    ).flat();
+  const ingest = async (events: object[]) => {
+    for (let i = 0; i < events.length; i += 1000) {
+      const res = await t.request({
+        method: 'POST',
+        url: '/v1/events',
+        payload: { events: events.slice(i, i + 1000) },
+      });
+      expect(res.status).toBe(200);
+    }
+  };
+  const activity = (userId: string, at?: string) =>
+    t.request({
+      method: 'GET',
+      url: `/v1/users/${userId}/activity${at ? `?at=${encodeURIComponent(at)}` : ''}`,
+    });
+
+  it("learns a user's evening in their own zone from what they do, not from the bot's messages", async () => {
+    await t.request({ method: 'PATCH', url: '/v1/users/eve', payload: { timezone: 'Europe/Berlin' } });
+    // 20:00 and 21:00 Berlin (19:00, 20:00 UTC in November); the bot writes at 03:00 UTC
+    await ingest([...daily('eve', [19, 20], 28), ...daily('eve', [3], 28, 'message_out')]);
+    const res = await activity('eve', '2026-11-24T19:30:00Z');
+    expect(res.status).toBe(200);
+    const body = res.body;
+    expect(body).toMatchObject({
+      timezone: 'Europe/Berlin',
+      timezoneSource: 'explicit',
+      timezoneConfidence: 1,
+    });
+    expect(body.heatmap).toHaveLength(7);
+    expect(body.heatmap.every((row: number[]) => row.length === 24)).toBe(true);
+    expect(body.heatmap.flat().reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(body.confidence).toBeGreaterThan(0.6);
+    expect(body.bestHours.map((h: { hour: number }) => h.hour).every((h: number) => h >= 19 && h <= 22)).toBe(
+      true,
+    );
+    expect(body.now).toMatchObject({ good: true, day: 'Tuesday', hour: 20, localTime: '2026-11-24T20:30' });
+    expect(body.now.reason).toContain("Tuesday 20:00 local is one of this user's active hours");
+    // 04:00 Berlin, when only the bot was writing
+    const night = await activity('eve', '2026-11-25T03:00:00Z');
+    expect(night.body.now.good).toBe(false);
+    expect(night.body.now.reason).toContain('quiet hour');
+  });
+
+  it('finds the next good time in a window, at a local hour boundary', async () => {
+    await t.request({ method: 'PATCH', url: '/v1/users/eve', payload: { timezone: 'Europe/Berlin' } });
+    await ingest(daily('eve', [19, 20], 28));
+    // from Tuesday 09:00 Berlin, within a day: the evening
+    const res = await t.request({
+      method: 'GET',
+      url: '/v1/users/eve/next-good-time?after=2026-11-24T08:00:00Z&within=P1D',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ good: true, day: 'Tuesday', timezone: 'Europe/Berlin' });
+    expect([19, 20, 21]).toContain(res.body.hour);
+    expect(res.body.at).toMatch(/^2026-11-24T(18|19|20):00:00.000Z$/);
+    // too short a window to reach the evening: still the best in it, honestly scored
+    const morning = await t.request({
+      method: 'GET',
+      url: '/v1/users/eve/next-good-time?after=2026-11-24T08:00:00Z&within=PT2H',
+    });
+    expect(morning.body.good).toBe(false);
+    expect(morning.body.score).toBeLessThan(0.5);
+  });
+
+  it.each([
+    ['within=P1M', 'query.within'],
+    ['within=P40D', 'query.within'],
+    ['within=PT0S', 'query.within'],
+    ['after=tomorrow', 'query.after'],
+  ])('rejects next-good-time?%s with 400 naming %s', async (query, path) => {
+    await t.request({ method: 'PATCH', url: '/v1/users/eve', payload: {} });
+    const res = await t.request({ method: 'GET', url: `/v1/users/eve/next-good-time?${query}` });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0].path).toBe(path);
+  });
+
+  it('answers 404 for an unknown user, and population hours with no confidence for a new one', async () => {
+    expect((await activity('nobody')).status).toBe(404);
+    await t.request({ method: 'PATCH', url: '/v1/users/newbie', payload: {} });
+    const res = await activity('newbie');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      confidence: 0,
+      evidence: 0,
+      timezone: 'UTC',
+      timezoneSource: 'default',
+    });
+    expect(res.body.now.reason).toContain('little evidence');
+  });
+
+  it("uses the tenant's default zone, then infers the zone from the rhythm against the population", async () => {
+    const admin = await t.request({
+      method: 'PATCH',
+      url: '/v1/tenant',
+      payload: { defaultTimezone: 'America/New_York' },
+    });
+    expect(admin.body.defaultTimezone).toBe('America/New_York');
+    // a population of Berlin users, active 19:00-22:00 local (18-21 UTC)
+    for (const u of ['b1', 'b2', 'b3', 'b4']) {
+      await t.request({ method: 'PATCH', url: `/v1/users/${u}`, payload: { timezone: 'Europe/Berlin' } });
+    }
+    await ingest(['b1', 'b2', 'b3', 'b4'].flatMap((u) => daily(u, [18, 19, 20, 21], 21)));
+    // a user with no zone given, active 10:00-13:00 UTC: the same evening rhythm in UTC+9
+    await ingest(daily('tokyo', [10, 11, 12, 13], 21));
+    const res = await activity('tokyo');
+    expect(res.body).toMatchObject({ timezone: 'Etc/GMT-9', timezoneSource: 'inferred' });
+    expect(res.body.timezoneConfidence).toBeGreaterThan(0.6);
+    await t.request({ method: 'PATCH', url: '/v1/users/fresh', payload: {} });
+    expect((await activity('fresh')).body).toMatchObject({
+      timezone: 'America/New_York',
+      timezoneSource: 'default',
+    });
+  });
+
+  it('keeps the model in one compact row per user, and reads it back unchanged', async () => {
+    await t.request({ method: 'PATCH', url: '/v1/users/eve', payload: { timezone: 'Europe/Berlin' } });
+    await ingest(daily('eve', [19, 20], 60));
+    const first = (await activity('eve', '2026-11-24T19:30:00Z')).body;
+    const { rows } = await sql<{ n: number; bytes: number }>`
+      select count(*)::int as n, max(octet_length(model))::int as bytes from user_activity where user_id = 'eve'`.execute(
+      t.server.engine.database.db,
+    );
+    expect(rows[0]).toMatchObject({ n: 1 });
+    expect(rows[0]!.bytes).toBeLessThan(1500);
+    expect((await activity('eve', '2026-11-24T19:30:00Z')).body).toEqual(first);
+  });
+
+  it('rejects a bad ?at with 400 naming it', async () => {
+    await t.request({ method: 'PATCH', url: '/v1/users/eve', payload: {} });
+    const res = await activity('eve', 'noon');
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0].path).toBe('query.at');
+  });
+});
