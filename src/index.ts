@@ -9,6 +9,32 @@ export { createEngine, type Engine, type EngineOptions, type TenantEngine } from
 // Running the service
 export { createServer, type Server } from './app/create-server.js';
 export { type Config, ConfigError, type ConfigInput, loadConfig, resolveConfig } from './config/config.js';
+export {
+  type Assessment,
+  assessHour,
+  bestHours,
+  heatmapOf,
+  nextGoodTime,
+} from './domain/activity/good-time.js';
+export { countsAt, emptyHistogram, type Histogram, observe, totalAt } from './domain/activity/histogram.js';
+// The activity model, pure: for bots that keep their own store or score hours themselves
+export { DAY_NAMES, HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from './domain/activity/local-time.js';
+export {
+  activityDistribution,
+  confidenceOf,
+  DEFAULT_PROFILE_PARAMS,
+  GENERIC_PROFILE,
+  type ProfileParams,
+  populationDistribution,
+} from './domain/activity/profile.js';
+export {
+  emptyUserActivity,
+  localHistogramIn,
+  observeActivity,
+  refreshInference,
+  type UserActivity,
+} from './domain/activity/user-activity.js';
+export { inferZone, resolveZone, type ZoneGuess, type ZoneSource } from './domain/activity/zone-inference.js';
 export { EVENT_KINDS, type EventKind } from './domain/signals/event-kind.js';
 export { type ErrorCode, type InputIssue, OvertureError } from './engine/errors.js';
 export type { EngineEventMap, EngineEventName } from './engine/events.js';

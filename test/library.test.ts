@@ -62,3 +62,30 @@ describe.each(BACKENDS)('the engine as a library on %s', (backend) => {
     await expect(engine.forTenant('default').getUser('u')).rejects.toMatchObject({ code: 'not_found' });
   });
 });
+
+describe.each(BACKENDS)('the activity model from the library on %s', (backend) => {
+  let engine: Engine;
+  afterEach(async () => {
+    await engine?.close();
+  });
+
+  it('answers activity and next-good-time questions as the API does', async () => {
+    const clock = new FakeClock('2026-11-23T12:00:00Z');
+    engine = await createEngine({ logLevel: 'silent' }, { clock, database: await openTestDatabase(backend) });
+    const overture = engine.forTenant('default');
+    await overture.updateUser('eve', { timezone: 'Asia/Tokyo' });
+    const events = Array.from({ length: 20 }, (_, d) => ({
+      id: `e${d}`,
+      kind: 'message_in' as const,
+      userId: 'eve',
+      characterId: 'aria',
+      // 21:30 Tokyo (12:30 UTC) on each of the 20 days before the clock
+      at: new Date(Date.parse('2026-11-23T12:30:00Z') - (d + 1) * 86_400_000).toISOString(),
+    }));
+    await overture.ingest(events);
+    const activity = await overture.getActivity('eve', { at: new Date('2026-11-24T12:30:00Z') });
+    expect(activity).toMatchObject({ timezone: 'Asia/Tokyo', now: { good: true, hour: 21 } });
+    const next = await overture.nextGoodTime('eve', { after: new Date('2026-11-24T00:00:00Z') });
+    expect(next).toMatchObject({ good: true, hour: 21 });
+  });
+});

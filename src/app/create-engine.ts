@@ -1,6 +1,7 @@
 import { type ConfigInput, resolveConfig } from '../config/config.js';
 import { ZoneCache } from '../domain/activity/local-time.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
+import { findNextGoodTime, getActivity } from '../engine/activity.js';
 import {
   createAuthenticator,
   createTenantApiKey,
@@ -105,6 +106,20 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
             return ingestEvents(ctx, tenantId, batch.events);
           }),
           getUser: guard((userId: string) => getUser(ctx, tenantId, userId)),
+          /** When the user is usually around, in their local time, and whether `at` (default now) is a good time. */
+          getActivity: guard((userId: string, options: { at?: Date } = {}) =>
+            getActivity(ctx, tenantId, userId, options.at ?? ctx.clock.now()),
+          ),
+          /** The best instant to reach the user in [after, after + withinMs] (default: now, one day). */
+          nextGoodTime: guard((userId: string, options: { after?: Date; withinMs?: number } = {}) =>
+            findNextGoodTime(
+              ctx,
+              tenantId,
+              userId,
+              options.after ?? ctx.clock.now(),
+              options.withinMs ?? 86_400_000,
+            ),
+          ),
           updateUser: guard((userId: string, patch: unknown) =>
             updateUser(ctx, tenantId, userId, parseInput(UserPatch, patch)),
           ),

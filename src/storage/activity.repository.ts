@@ -22,7 +22,11 @@ export async function loadUserActivities(db: Db, tenantId: string, userIds: read
   return models;
 }
 
-/** Writes the models, in user order (the caller already holds these users' rows locked). */
+/**
+ * Writes the models, in user order (the caller already holds these users' rows locked). All
+ * models travel as one binary parameter sliced in SQL: a `bytea[]` parameter is sent as escaped
+ * hex text, twice the bytes and parsed on both sides.
+ */
 export async function saveUserActivities(
   db: Db,
   tenantId: string,
@@ -31,10 +35,17 @@ export async function saveUserActivities(
 ) {
   if (models.size === 0) return;
   const userIds = [...models.keys()].sort();
+  const encoded = userIds.map((id) => encodeUserActivity(models.get(id)!));
+  const starts: number[] = [];
+  let offset = 1; // substring() counts from 1
+  for (const bytes of encoded) {
+    starts.push(offset);
+    offset += bytes.length;
+  }
   await sql`
     insert into user_activity (tenant_id, user_id, model, updated_at)
-    select ${tenantId}, m.user_id, m.model, ${now}
-    from unnest(${userIds}::text[], ${userIds.map((id) => encodeUserActivity(models.get(id)!))}::bytea[]) as m(user_id, model)
+    select ${tenantId}, m.user_id, substring(${Buffer.concat(encoded)}::bytea from m.start for m.length), ${now}
+    from unnest(${userIds}::text[], ${starts}::int[], ${encoded.map((b) => b.length)}::int[]) as m(user_id, start, length)
     on conflict (tenant_id, user_id) do update set model = excluded.model, updated_at = excluded.updated_at`.execute(
     db,
   );
