@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ZoneOffsets } from '../domain/activity/local-time.js';
+import { emptyUserActivity, observeActivity } from '../domain/activity/user-activity.js';
+import {
+  decodeHistogram,
+  decodeUserActivity,
+  encodeHistogram,
+  encodeUserActivity,
+} from './activity-codec.js';
+
+describe('activity codec', () => {
+  it('reads back what it wrote, at float32 precision, from any offset of a buffer', () => {
+    const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
+    const zone = new ZoneOffsets('America/Argentina/Buenos_Aires');
+    for (let i = 0; i < 50; i++)
+      observeActivity(
+        model,
+        Date.parse('2026-01-01T00:00:00Z') + i * 7_777_777,
+        zone,
+        'explicit',
+        14 * 86_400_000,
+      );
+    model.inferred = { offsetHours: -3, zone: 'Etc/GMT+3', confidence: 0.8125, evidence: 42.5 };
+    const bytes = encodeUserActivity(model);
+    expect(bytes.length).toBeLessThan(1450);
+    // as a slice of a larger buffer, the way a driver may hand it back
+    const shifted = Buffer.concat([Buffer.from([1, 2, 3]), bytes]).subarray(3);
+    const back = decodeUserActivity(shifted);
+    expect(back.localZone).toBe('America/Argentina/Buenos_Aires');
+    expect(back.localZoneSource).toBe('explicit');
+    expect(back.inferred).toEqual(model.inferred);
+    expect(back.local.refMs).toBe(model.local.refMs);
+    expect(back.local.total).toBe(model.local.total);
+    for (let h = 0; h < 168; h++) {
+      expect(back.local.bins[h]).toBeCloseTo(model.local.bins[h]!, 5);
+      expect(back.utc.bins[h]).toBeCloseTo(model.utc.bins[h]!, 5);
+    }
+    const population = decodeHistogram(
+      Buffer.concat([Buffer.from([9]), encodeHistogram(model.local)]).subarray(1),
+    );
+    expect(population.total).toBe(model.local.total);
+  });
+
+  it('refuses bytes of an unknown version', () => {
+    const bytes = encodeUserActivity(emptyUserActivity(0));
+    bytes[0] = 9;
+    expect(() => decodeUserActivity(bytes)).toThrow('unknown activity model version 9');
+  });
+});
