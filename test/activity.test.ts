@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { confidenceOf } from '../src/domain/activity/profile.js';
 import { BACKENDS } from './helpers/backends.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -60,7 +61,9 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     expect(body.heatmap).toHaveLength(7);
     expect(body.heatmap.every((row: number[]) => row.length === 24)).toBe(true);
     expect(body.heatmap.flat().reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 3);
-    expect(body.confidence).toBeGreaterThan(0.6);
+    // 56 events over four weeks, fading with the half-life; confidence follows the evidence
+    expect(body.evidence).toBeGreaterThan(20);
+    expect(body.confidence).toBeCloseTo(confidenceOf(body.evidence), 2);
     expect(body.bestHours.map((h: { hour: number }) => h.hour).every((h: number) => h >= 19 && h <= 22)).toBe(
       true,
     );
@@ -131,8 +134,8 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
       await t.request({ method: 'PATCH', url: `/v1/users/${u}`, payload: { timezone: 'Europe/Berlin' } });
     }
     await ingest(['b1', 'b2', 'b3', 'b4'].flatMap((u) => daily(u, [18, 19, 20, 21], 21)));
-    // a user with no zone given, active 10:00-13:00 UTC: the same evening rhythm in UTC+9
-    await ingest(daily('tokyo', [10, 11, 12, 13], 21));
+    // a user with no zone given, active 10:00-13:00 UTC for eight weeks: the same evening rhythm in UTC+9
+    await ingest(daily('tokyo', [10, 11, 12, 13], 56));
     const res = await activity('tokyo');
     expect(res.body).toMatchObject({ timezone: 'Etc/GMT-9', timezoneSource: 'inferred' });
     expect(res.body.timezoneConfidence).toBeGreaterThan(0.6);
@@ -154,6 +157,19 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     expect(rows[0]).toMatchObject({ n: 1 });
     expect(rows[0]!.bytes).toBeLessThan(1500);
     expect((await activity('eve', '2026-11-24T19:30:00Z')).body).toEqual(first);
+  });
+
+  it("draws the heatmap as an SVG picture, labelled, in the user's local time", async () => {
+    await t.request({ method: 'PATCH', url: '/v1/users/eve', payload: { timezone: 'Europe/Berlin' } });
+    await ingest(daily('eve', [19, 20], 28));
+    const res = await t.request({ method: 'GET', url: '/v1/users/eve/activity.svg?at=2026-11-24T19:30:00Z' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('image/svg+xml');
+    const svg = res.body as string;
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('Europe/Berlin');
+    for (const day of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']) expect(svg).toContain(`>${day}<`);
+    expect((await t.request({ method: 'GET', url: '/v1/users/nobody/activity.svg' })).status).toBe(404);
   });
 
   it('rejects a bad ?at with 400 naming it', async () => {

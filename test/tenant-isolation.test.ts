@@ -180,6 +180,20 @@ const CASES: Record<string, IsolationCase> = {
       for (const userId of A.users) await expectHead(s, `/v1/users/${userId}/activity`, 404);
     },
   },
+  'GET /v1/users/:userId/activity.svg': {
+    behaviour: "does not draw tenant A's users for tenant B",
+    async check(s) {
+      for (const userId of A.users)
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/users/${userId}/activity.svg` }));
+    },
+  },
+  'HEAD /v1/users/:userId/activity.svg': {
+    behaviour: "answers 404 for tenant A's users, as GET does",
+    noTenantData: HEAD_ROUTE,
+    async check(s) {
+      for (const userId of A.users) await expectHead(s, `/v1/users/${userId}/activity.svg`, 404);
+    },
+  },
   'GET /v1/users/:userId/next-good-time': {
     behaviour: "does not plan for tenant A's users on behalf of tenant B",
     async check(s) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/shared/duration.js';
 import { findNextGoodTime, getActivity } from '../engine/activity.js';
 import { Id, Instant } from '../engine/schemas/common.js';
+import { renderActivitySvg } from './activity-svg.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';
@@ -66,6 +67,37 @@ export function activityRoutes(app: Api) {
     async (request) => {
       const at = request.query.at ? new Date(request.query.at) : app.engine.context.clock.now();
       return getActivity(app.engine.context, tenantOf(request), request.params.userId, at);
+    },
+  );
+
+  app.get(
+    '/v1/users/:userId/activity.svg',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['activity'],
+        summary:
+          "The user's week as a heatmap picture (SVG): days × local hours, best hours and `at` outlined",
+        params: Params,
+        querystring: z.strictObject({
+          at: Instant.optional().meta({ description: 'As of this instant (default now)' }),
+        }),
+        response: { 200: z.string().meta({ description: 'image/svg+xml' }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const at = request.query.at ? new Date(request.query.at) : app.engine.context.clock.now();
+      const activity = await getActivity(app.engine.context, tenantOf(request), request.params.userId, at);
+      const svg = renderActivitySvg({
+        userId: activity.userId,
+        heatmap: activity.heatmap,
+        timezone: activity.timezone,
+        timezoneSource: activity.timezoneSource,
+        confidence: activity.confidence,
+        bestHours: activity.bestHours.slice(0, 3),
+        now: activity.now,
+      });
+      return reply.type('image/svg+xml; charset=utf-8').send(svg);
     },
   );
 

@@ -33,7 +33,7 @@ export const ConfigSchema = z.object({
   /** Apply pending migrations when the engine opens its database. */
   migrate: z.boolean().default(true),
   /** Half-life of a user's activity habits, in days: older events fade by half every half-life. */
-  activityHalfLifeDays: z.number().min(1).max(365).default(14),
+  activityHalfLifeDays: z.number().min(1).max(365).default(21),
   /** Grace period for in-flight requests on shutdown, in milliseconds. */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
 });

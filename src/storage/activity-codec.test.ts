@@ -20,7 +20,13 @@ describe('activity codec', () => {
         'explicit',
         14 * 86_400_000,
       );
-    model.inferred = { offsetHours: -3, zone: 'Etc/GMT+3', confidence: 0.8125, evidence: 42.5 };
+    model.inferred = {
+      offsetHours: -3,
+      zone: 'Etc/GMT+3',
+      confidence: 0.8125,
+      evidence: 42.5,
+      atMs: 1_767_225_600_123,
+    };
     const bytes = encodeUserActivity(model);
     expect(bytes.length).toBeLessThan(1450);
     // as a slice of a larger buffer, the way a driver may hand it back

@@ -9,17 +9,17 @@ import { fixedOffsetZone, type ZoneSource } from '../domain/activity/zone-infere
  * plenty, and a user's model stays about 1.4 KB, inline in its row (no TOAST). Every block is
  * aligned so that bins are copied as whole typed arrays (per-value reads cost ~10 ms a batch).
  *
- * Layout (little-endian), version 1, 16-byte header:
+ * Layout (little-endian), version 1, 24-byte header:
  *   0 u8 version, 1 u8 local zone source (0 none, 1 explicit, 2 inferred, 3 default),
  *   2 u16 zone length, 4 f32 inference confidence, 8 f32 inference evidence,
- *   12 i8 inferred offset hours, 13 u8 has inference, 14 u16 unused;
- *   16 local histogram, 704 utc histogram (each f64 reference ms, f64 total, 168 × f32 bins);
- *   1392 the local zone, UTF-8.
+ *   12 i8 inferred offset hours, 13 u8 has inference, 14 u16 unused, 16 f64 inference instant;
+ *   24 local histogram, 712 utc histogram (each f64 reference ms, f64 total, 168 × f32 bins);
+ *   1400 the local zone, UTF-8.
  */
 const VERSION = 1;
 const SOURCES: (ZoneSource | null)[] = [null, 'explicit', 'inferred', 'default'];
 const HISTOGRAM_BYTES = 16 + HOURS_PER_WEEK * 4;
-const LOCAL_AT = 16;
+const LOCAL_AT = 24;
 const UTC_AT = LOCAL_AT + HISTOGRAM_BYTES;
 const ZONE_AT = UTC_AT + HISTOGRAM_BYTES;
 
@@ -34,6 +34,7 @@ export function encodeUserActivity(model: UserActivity): Buffer {
   view.setFloat32(8, model.inferred?.evidence ?? 0, true);
   view.setInt8(12, model.inferred?.offsetHours ?? 0);
   view.setUint8(13, model.inferred ? 1 : 0);
+  view.setFloat64(16, model.inferred?.atMs ?? 0, true);
   writeHistogram(buffer, LOCAL_AT, model.local);
   writeHistogram(buffer, UTC_AT, model.utc);
   zone.copy(buffer, ZONE_AT);
@@ -58,6 +59,7 @@ export function decodeUserActivity(bytes: Uint8Array): UserActivity {
             zone: fixedOffsetZone(offsetHours),
             confidence: view.getFloat32(4, true),
             evidence: view.getFloat32(8, true),
+            atMs: view.getFloat64(16, true),
           }
         : null,
   };

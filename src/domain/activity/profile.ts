@@ -13,10 +13,10 @@ export interface ProfileParams {
 }
 
 export const DEFAULT_PROFILE_PARAMS: ProfileParams = {
-  priorStrength: 8,
-  neighbourWeight: 0.35,
-  groupPooling: 0.35,
-  weekPooling: 0.1,
+  priorStrength: 16,
+  neighbourWeight: 0.7,
+  groupPooling: 0.65,
+  weekPooling: 0.3,
 };
 
 /**

@@ -11,8 +11,8 @@ export interface UserActivity {
   /** The zone the local histogram is in, and where that zone came from. */
   localZone: string | null;
   localZoneSource: ZoneSource | null;
-  /** The last inference, and the evidence it was made on (it is redone when evidence doubles). */
-  inferred: (ZoneGuess & { evidence: number }) | null;
+  /** The last inference, the evidence it was made on and when (see refreshInference). */
+  inferred: (ZoneGuess & { evidence: number; atMs: number }) | null;
 }
 
 export function emptyUserActivity(refMs: number): UserActivity {
@@ -58,8 +58,10 @@ export function localHistogramIn(model: UserActivity, zone: ZoneOffsets, atMs: n
 }
 
 /**
- * Re-infers the zone when there is no inference yet or the evidence has doubled since the last:
- * O(log n) inferences over a user's life, so O(1) amortised per event.
+ * Re-infers the zone when there is none yet, when the evidence has doubled since the last
+ * inference, or when a half-life has passed since it (decayed evidence levels off for a steady
+ * user, so doubling alone would stop re-inferring, and a user who moved would keep their old
+ * zone for ever). At most O(log n) + one per half-life inferences: O(1) amortised per event.
  */
 export function refreshInference(
   model: UserActivity,
@@ -71,7 +73,8 @@ export function refreshInference(
 ): void {
   const evidence = totalAt(model.utc, nowMs, halfLifeMs);
   if (evidence < minEvidence) return;
-  if (model.inferred && evidence < 2 * model.inferred.evidence) return;
+  const recent = model.inferred && nowMs - model.inferred.atMs < halfLifeMs;
+  if (recent && evidence < 2 * model.inferred!.evidence) return;
   const guess = inferZone(utcCounts(model.utc), population);
-  model.inferred = guess ? { ...guess, evidence } : null;
+  model.inferred = guess ? { ...guess, evidence, atMs: nowMs } : null;
 }

@@ -15,7 +15,7 @@ export interface ZoneGuess {
  * Raw event counts are not independent (a session brings several), so the likelihood is
  * tempered: without it a dozen events would claim near certainty.
  */
-const TEMPERATURE = 0.35;
+const TEMPERATURE = 0.1;
 
 /**
  * Infers a user's UTC offset from the rhythm of their activity in UTC, by the offset that lines

@@ -1,0 +1,102 @@
+import { assessHour } from '../../src/domain/activity/good-time.js';
+import { countsAt } from '../../src/domain/activity/histogram.js';
+import { ZoneCache } from '../../src/domain/activity/local-time.js';
+import { activityDistribution, confidenceOf, type ProfileParams } from '../../src/domain/activity/profile.js';
+import { inferZone } from '../../src/domain/activity/zone-inference.js';
+import { BASELINE_GOOD, baselineCounts, baselineDistribution, baselineScores } from './baseline.js';
+import { trueOffsetMinutes } from './ground-truth.js';
+import { scoreUser, summariseTest, type Tally, type TestSummary, UTC_FRAME } from './metrics.js';
+import type { Replay } from './replay.js';
+import { type SimUser, type SimWindow, zoneAt } from './simulate.js';
+
+/** What does not depend on the model's parameters: the baseline's counts and view of the test weeks. */
+export interface FixedPart {
+  baselineCounts: Float64Array[];
+  baselineSummaries: TestSummary[];
+}
+
+export function fixedPart(users: readonly SimUser[], window: SimWindow): FixedPart {
+  return {
+    baselineCounts: users.map((u) => baselineCounts(u, window.splitMs)),
+    baselineSummaries: users.map((u) => summariseTest(u, window, UTC_FRAME)),
+  };
+}
+
+/** The model's test weeks as seen in the zone the engine reads each user in. */
+export function modelSummaries(users: readonly SimUser[], window: SimWindow, replay: Replay): TestSummary[] {
+  const zones = new ZoneCache();
+  return users.map((u, i) => summariseTest(u, window, zones.get(replay.users[i]!.resolved.zone)));
+}
+
+export interface UserScores {
+  model: Tally;
+  baseline: Tally;
+}
+
+/**
+ * The model as the engine reads it at the split: `activityDistribution` of the decayed local
+ * counts, shrunk toward the tenant's population; `assessHour(...).good` as its judgement.
+ */
+export function scoreModel(
+  replay: Replay,
+  summaries: readonly TestSummary[],
+  options: { params: ProfileParams; engineGoodTime?: boolean },
+): Tally[] {
+  return replay.users.map((r, i) => {
+    const distribution = activityDistribution(r.counts, replay.population, options.params);
+    let good: (h: number) => boolean = () => false;
+    if (options.engineGoodTime ?? true) {
+      const confidence = confidenceOf(r.evidence, options.params);
+      const flags = Array.from({ length: 168 }, (_, h) => assessHour(distribution, h, confidence).good);
+      good = (h) => flags[h]!;
+    }
+    return scoreUser(summaries[i]!, { distribution, ranking: distribution, good });
+  });
+}
+
+/** The baseline: its distribution for the likelihood and calibration, count/max for ranking and judging. */
+export function scoreBaseline(fixed: FixedPart, alpha: number): Tally[] {
+  return fixed.baselineCounts.map((counts, i) => {
+    const scores = baselineScores(counts);
+    return scoreUser(fixed.baselineSummaries[i]!, {
+      distribution: baselineDistribution(counts, alpha),
+      ranking: scores,
+      good: (h) => scores[h]! >= BASELINE_GOOD,
+    });
+  });
+}
+
+export function pairScores(model: readonly Tally[], baseline: readonly Tally[]): UserScores[] {
+  return model.map((m, i) => ({ model: m, baseline: baseline[i]! }));
+}
+
+export interface ZoneCheck {
+  trueOffsetMinutes: number;
+  /** The latest inference's offset, whatever its confidence; null if none was made. */
+  inferredOffsetMinutes: number | null;
+  confidence: number;
+  /** Whether resolveZone took the inference (confident) or fell back on the default. */
+  source: 'inferred' | 'default' | 'explicit';
+  /** What inferZone would say on the user's whole decayed UTC rhythm at the split. */
+  freshOffsetMinutes: number | null;
+}
+
+export function zoneChecks(
+  users: readonly SimUser[],
+  window: SimWindow,
+  replay: Replay,
+  halfLifeMs: number,
+): (ZoneCheck | null)[] {
+  return users.map((u, i) => {
+    if (u.zoneGiven) return null;
+    const r = replay.users[i]!;
+    const fresh = inferZone(countsAt(r.model.utc, window.splitMs, halfLifeMs), replay.population);
+    return {
+      freshOffsetMinutes: fresh ? fresh.offsetHours * 60 : null,
+      trueOffsetMinutes: trueOffsetMinutes(zoneAt(u, window.splitMs), window.splitMs),
+      inferredOffsetMinutes: r.model.inferred ? r.model.inferred.offsetHours * 60 : null,
+      confidence: r.model.inferred?.confidence ?? 0,
+      source: r.resolved.source,
+    };
+  });
+}

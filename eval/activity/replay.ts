@@ -1,0 +1,120 @@
+import { countsAt, emptyHistogram, observe, totalAt } from '../../src/domain/activity/histogram.js';
+import { ZoneCache } from '../../src/domain/activity/local-time.js';
+import { type ProfileParams, populationDistribution } from '../../src/domain/activity/profile.js';
+import {
+  emptyUserActivity,
+  localHistogramIn,
+  observeActivity,
+  refreshInference,
+  type UserActivity,
+} from '../../src/domain/activity/user-activity.js';
+import { type ResolvedZone, resolveZone } from '../../src/domain/activity/zone-inference.js';
+import { isUserActivity } from '../../src/domain/signals/event-kind.js';
+import { HOUR } from './ground-truth.js';
+import { kindOf, type SimUser, type SimWindow, zoneAt } from './simulate.js';
+
+/** The zone a tenant falls back on when a user has no zone and no confident inference. */
+export const DEFAULT_ZONE = 'UTC';
+
+export interface ReplayOptions {
+  halfLifeMs: number;
+  params: ProfileParams;
+}
+
+/** What the engine holds for one user at the split instant. */
+export interface ReplayedUser {
+  model: UserActivity;
+  /** The zone the engine reads the model in at the split (after a last `refreshInference`), and so at test time. */
+  resolved: ResolvedZone;
+  /** Decayed local counts at the split: what `activityDistribution` is given. */
+  counts: Float64Array;
+  /** Decayed evidence at the split, for `confidenceOf`. */
+  evidence: number;
+}
+
+export interface Replay {
+  users: ReplayedUser[];
+  /** `populationDistribution` of the tenant's population at the split. */
+  population: Float64Array;
+}
+
+/**
+ * Feeds the training events through the model as the engine's ingest does (`recordActivity` in
+ * src/engine/activity.ts): only user activity (`isUserActivity`), in time order, each user in the
+ * zone the engine would use at that instant; then reads each model at the split as the engine's
+ * activity view does (`userView` there).
+ *
+ * The tenant population learns, in local time, from users whose zone is explicit; its
+ * distribution is recomputed at every UTC hour (a cached value, as the engine would hold), and
+ * that is what inference aligns users without a zone with. The population histogram accepts
+ * observations in any order, so it is built first (its state at each hour depends only on
+ * explicit users' earlier events), and then each user is replayed on their own.
+ */
+export function replay(users: readonly SimUser[], window: SimWindow, options: ReplayOptions): Replay {
+  const { halfLifeMs, params } = options;
+  const zones = new ZoneCache();
+  const hours = Math.ceil((window.splitMs - window.startMs) / HOUR);
+
+  // 1. the population: explicit users' training events in their local time, in time order
+  const popTimes: number[] = [];
+  const popHours: number[] = [];
+  for (const u of users) {
+    if (!u.zoneGiven) continue;
+    for (let i = 0; i < u.times.length; i++) {
+      const t = u.times[i]!;
+      if (t >= window.splitMs) break;
+      if (!isUserActivity(kindOf(u, i))) continue;
+      popTimes.push(t);
+      popHours.push(zones.get(zoneAt(u, t)).hourOfWeek(t));
+    }
+  }
+  const order = Array.from(popTimes.keys()).sort((a, b) => popTimes[a]! - popTimes[b]!);
+  const pop = emptyHistogram(window.startMs);
+  const snapshots: Float64Array[] = [];
+  let next = 0;
+  for (let h = 0; h <= hours; h++) {
+    const at = window.startMs + h * HOUR;
+    while (next < order.length && popTimes[order[next]!]! < at) {
+      const i = order[next++]!;
+      observe(pop, popHours[i]!, popTimes[i]!, halfLifeMs);
+    }
+    snapshots.push(populationDistribution(countsAt(pop, at, halfLifeMs), params));
+  }
+  const population = snapshots[hours]!;
+  const populationAt = (ms: number) => snapshots[Math.floor((ms - window.startMs) / HOUR)]!;
+
+  // 2. each user on their own, reading the population as of the start of the hour
+  const replayed = users.map((u): ReplayedUser => {
+    const model = emptyUserActivity(window.startMs);
+    const utcCounts = (at: number) => (h: UserActivity['utc']) => countsAt(h, at, halfLifeMs);
+    for (let i = 0; i < u.times.length; i++) {
+      const t = u.times[i]!;
+      if (t >= window.splitMs) break;
+      if (!isUserActivity(kindOf(u, i))) continue;
+      if (u.zoneGiven) {
+        observeActivity(model, t, zones.get(zoneAt(u, t)), 'explicit', halfLifeMs);
+      } else {
+        refreshInference(model, populationAt(t), utcCounts(t), t, halfLifeMs);
+        const zone = resolveZone({ explicit: null, inferred: model.inferred, defaultZone: DEFAULT_ZONE });
+        observeActivity(model, t, zones.get(zone.zone), zone.source, halfLifeMs);
+      }
+    }
+    // read as the engine's activity view does at `now`: refresh the inference of a user without
+    // a zone, resolve the zone, and take the local histogram in that zone
+    if (!u.zoneGiven)
+      refreshInference(model, population, utcCounts(window.splitMs), window.splitMs, halfLifeMs);
+    const resolved = resolveZone({
+      explicit: u.zoneGiven ? zoneAt(u, window.splitMs) : null,
+      inferred: model.inferred,
+      defaultZone: DEFAULT_ZONE,
+    });
+    const local = localHistogramIn(model, zones.get(resolved.zone), window.splitMs);
+    return {
+      model,
+      resolved,
+      counts: countsAt(local, window.splitMs, halfLifeMs),
+      evidence: totalAt(local, window.splitMs, halfLifeMs),
+    };
+  });
+  return { users: replayed, population };
+}
