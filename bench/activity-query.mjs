@@ -60,7 +60,11 @@ try {
   // Each user: a zone (or none), about 4 events a day for 6 weeks around their habitual hours.
   const now = Date.now();
   let rng = 12345;
-  const random = () => (rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const random = () => {
+    // a 32-bit LCG in integer arithmetic: repeatable inputs from run to run
+    rng = (Math.imul(rng, 1103515245) + 12345) >>> 0;
+    return rng / 2 ** 32;
+  };
   for (let u = 0; u < USERS; u++) {
     const zone = ZONES[u % ZONES.length];
     if (zone) await call('PATCH', `/v1/users/u${u}`, { timezone: zone });
