@@ -3,18 +3,9 @@
  * good enough for simulation (not for cryptography). Every user draws from their own stream,
  * derived from the run's seed and their index, so a user's data does not depend on the others.
  */
-export type Random = () => number;
+import type { Random } from '../../src/domain/shared/random.js';
 
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { type Random, seededRandom as mulberry32 } from '../../src/domain/shared/random.js';
 
 /** A seed for stream `index` of the run `seed` (a murmur3-style finaliser, so nearby inputs diverge). */
 export function streamSeed(seed: number, index: number): number {
