@@ -147,6 +147,18 @@ describe('user activity', () => {
     expect(local[how(1, 20)]).toBeGreaterThan(0.5);
   });
 
+  it('counts a default zone the bot then confirms as given, and keeps it on a later move', () => {
+    const model = emptyUserActivity(0);
+    observeActivity(model, at('2026-01-06T20:00:00Z'), new ZoneOffsets('UTC'), 'default', HALF_LIFE);
+    observeActivity(model, at('2026-01-07T20:00:00Z'), new ZoneOffsets('UTC'), 'explicit', HALF_LIFE);
+    expect(model.localZoneSource).toBe('explicit');
+    observeActivity(model, at('2026-01-08T11:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', HALF_LIFE);
+    const local = countsAt(model.local, at('2026-01-09T00:00:00Z'), HALF_LIFE);
+    // the two UTC evenings stay evenings: a traveller's habits are not rotated
+    expect(local[how(1, 20)]).toBeGreaterThan(0.9);
+    expect(local[how(2, 20)]).toBeGreaterThan(0.9);
+  });
+
   it('re-places a histogram built on the default zone once the real zone is known', () => {
     const model = emptyUserActivity(0);
     observeActivity(model, at('2026-01-06T20:00:00Z'), new ZoneOffsets('UTC'), 'default', HALF_LIFE);

@@ -42,6 +42,10 @@ export function observeActivity(
     model.local = localHistogramIn(model, zone, atMs);
     model.localZone = zone.zone;
     model.localZoneSource = source;
+  } else if (source === 'explicit') {
+    // the same zone, now confirmed by the bot: the histogram is right, and from now on is kept
+    // as a traveller's when the zone changes
+    model.localZoneSource = 'explicit';
   }
   observe(model.local, zone.hourOfWeek(atMs), atMs, halfLifeMs);
   observe(model.utc, hourOfWeekAt(atMs), atMs, halfLifeMs);
