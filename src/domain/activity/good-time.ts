@@ -21,7 +21,7 @@ export interface RankedHour {
 
 /** Whether the local hour `hourOfWeek` is a good time to speak to this user, and why. */
 export function assessHour(distribution: Float64Array, hourOfWeek: number, confidence: number): Assessment {
-  const best = bestHours(distribution, 1)[0]!;
+  const best = mostLikelyHour(distribution);
   const probability = distribution[hourOfWeek]!;
   const score = best.probability > 0 ? probability / best.probability : 0;
   const good = score >= GOOD_SCORE;
@@ -32,6 +32,14 @@ export function assessHour(distribution: Float64Array, hourOfWeek: number, confi
     ? `${when} local is one of this user's active hours (score ${score.toFixed(2)})${basis}`
     : `${when} local is a quiet hour for this user (score ${score.toFixed(2)}; most active: ${best.day} ${pad(best.hour)}:00)${basis}`;
   return { good, score, probability, hourOfWeek, reason };
+}
+
+/** The most likely local hour (the earliest on a tie), found in one scan. */
+function mostLikelyHour(distribution: Float64Array): RankedHour {
+  let hourOfWeek = 0;
+  for (let h = 1; h < distribution.length; h++)
+    if (distribution[h]! > distribution[hourOfWeek]!) hourOfWeek = h;
+  return { hourOfWeek, ...describeHourOfWeek(hourOfWeek), probability: distribution[hourOfWeek]! };
 }
 
 /** The `n` most likely local hours of the week, most likely first. */
