@@ -29,6 +29,10 @@ export const Activity = z
   })
   .meta({ id: 'Activity' });
 
+const AsOf = z.strictObject({
+  at: Instant.optional().meta({ description: 'As of this instant (default now)' }),
+});
+
 const Window = z.strictObject({
   after: Instant.optional().meta({ description: 'Start of the window (default: now)' }),
   within: z
@@ -50,6 +54,9 @@ const Window = z.strictObject({
 });
 
 export function activityRoutes(app: Api) {
+  /** The instant a query names, or the engine's now. */
+  const orNow = (iso?: string) => (iso ? new Date(iso) : app.engine.context.clock.now());
+
   app.get(
     '/v1/users/:userId/activity',
     {
@@ -58,15 +65,17 @@ export function activityRoutes(app: Api) {
         tags: ['activity'],
         summary: 'When the user is usually around, in their local time, and whether `at` is a good time',
         params: Params,
-        querystring: z.strictObject({
-          at: Instant.optional().meta({ description: 'As of this instant (default now)' }),
-        }),
+        querystring: AsOf,
         response: { 200: Activity, ...errors(400, 401, 403, 404) },
       },
     },
     async (request) => {
-      const at = request.query.at ? new Date(request.query.at) : app.engine.context.clock.now();
-      return getActivity(app.engine.context, tenantOf(request), request.params.userId, at);
+      return getActivity(
+        app.engine.context,
+        tenantOf(request),
+        request.params.userId,
+        orNow(request.query.at),
+      );
     },
   );
 
@@ -79,14 +88,12 @@ export function activityRoutes(app: Api) {
         summary:
           "The user's week as a heatmap picture (SVG): days × local hours, best hours and `at` outlined",
         params: Params,
-        querystring: z.strictObject({
-          at: Instant.optional().meta({ description: 'As of this instant (default now)' }),
-        }),
+        querystring: AsOf,
         response: { 200: z.string().meta({ description: 'image/svg+xml' }), ...errors(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const at = request.query.at ? new Date(request.query.at) : app.engine.context.clock.now();
+      const at = orNow(request.query.at);
       const activity = await getActivity(app.engine.context, tenantOf(request), request.params.userId, at);
       const svg = renderActivitySvg({
         userId: activity.userId,
@@ -127,7 +134,7 @@ export function activityRoutes(app: Api) {
       },
     },
     async (request) => {
-      const after = request.query.after ? new Date(request.query.after) : app.engine.context.clock.now();
+      const after = orNow(request.query.after);
       return findNextGoodTime(
         app.engine.context,
         tenantOf(request),

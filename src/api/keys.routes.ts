@@ -7,6 +7,13 @@ import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';
 
+const Tenant = z.object({
+  tenantId: z.string(),
+  name: z.string(),
+  defaultTimezone: z.string().optional(),
+  createdAt: z.string(),
+});
+
 export function keyRoutes(app: Api) {
   app.get(
     '/v1/tenant',
@@ -16,13 +23,7 @@ export function keyRoutes(app: Api) {
         tags: ['access'],
         summary: "The caller's tenant and key",
         response: {
-          200: z.object({
-            tenantId: z.string(),
-            name: z.string(),
-            defaultTimezone: z.string().optional(),
-            createdAt: z.string(),
-            key: z.object({ keyId: z.string(), scopes: z.array(z.string()) }),
-          }),
+          200: Tenant.extend({ key: z.object({ keyId: z.string(), scopes: z.array(z.string()) }) }),
           ...errors(401),
         },
       },
@@ -46,12 +47,7 @@ export function keyRoutes(app: Api) {
           defaultTimezone: TimeZone.optional(),
         }),
         response: {
-          200: z.object({
-            tenantId: z.string(),
-            name: z.string(),
-            defaultTimezone: z.string().optional(),
-            createdAt: z.string(),
-          }),
+          200: Tenant,
           ...errors(400, 401, 403),
         },
       },

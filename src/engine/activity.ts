@@ -24,7 +24,6 @@ import {
 import { resolveZone } from '../domain/activity/zone-inference.js';
 import { isUserActivity } from '../domain/signals/event-kind.js';
 import {
-  findTenantDefaultZone,
   loadPopulationShards,
   loadUserActivities,
   lockPopulationShard,
@@ -34,6 +33,7 @@ import {
 } from '../storage/activity.repository.js';
 import type { Db } from '../storage/database.js';
 import type { NewEvent } from '../storage/event.repository.js';
+import { findTenant } from '../storage/tenant.repository.js';
 import { findUser } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
@@ -68,7 +68,7 @@ export async function recordActivity(
   const [models, population, defaultZone] = await Promise.all([
     loadUserActivities(trx, tenantId, userIds),
     populationProfile(trx, ctx, tenantId, now.getTime()),
-    findTenantDefaultZone(trx, tenantId),
+    defaultZoneOf(trx, tenantId),
   ]);
   const populationDelta = emptyHistogram(now.getTime());
   const byUser = new Map<string, NewEvent[]>();
@@ -168,7 +168,7 @@ async function userView(ctx: EngineContext, tenantId: string, userId: string, at
   const [models, population, defaultZone] = await Promise.all([
     loadUserActivities(ctx.db, tenantId, [userId]),
     populationProfile(ctx.db, ctx, tenantId, atMs),
-    findTenantDefaultZone(ctx.db, tenantId),
+    defaultZoneOf(ctx.db, tenantId),
   ]);
   const model: UserActivity = models.get(userId) ?? emptyUserActivity(atMs);
   if (!user.timezone)
@@ -184,6 +184,11 @@ async function userView(ctx: EngineContext, tenantId: string, userId: string, at
     confidence: confidenceOf(evidence, profile),
     distribution: activityDistribution(countsAt(local, atMs, halfLifeMs), population, profile),
   };
+}
+
+/** The zone for users whose zone is neither given nor inferred. */
+async function defaultZoneOf(db: Db, tenantId: string): Promise<string> {
+  return (await findTenant(db, tenantId))?.defaultTimezone ?? 'UTC';
 }
 
 function localIso(ms: number, offsetMinutes: number): string {

@@ -1,4 +1,4 @@
-import { foldActivity } from '../domain/signals/activity-delta.js';
+import { compare, foldActivity } from '../domain/signals/activity-delta.js';
 import type { EventKind } from '../domain/signals/event-kind.js';
 import {
   applyPairDeltas,
@@ -107,4 +107,3 @@ function rejectFutureEvents(events: EventInput[], now: Date): void {
 }
 
 const eventKey = (userId: string, eventId: string) => `${userId}\u0000${eventId}`;
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

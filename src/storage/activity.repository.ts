@@ -79,12 +79,3 @@ export async function savePopulationShard(db: Db, tenantId: string, shard: numbe
     db,
   );
 }
-
-export async function findTenantDefaultZone(db: Db, tenantId: string): Promise<string> {
-  const row = await db
-    .selectFrom('tenants')
-    .select('default_timezone')
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirst();
-  return row?.default_timezone ?? 'UTC';
-}

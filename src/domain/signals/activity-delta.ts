@@ -114,6 +114,6 @@ function later(current: Date | null, at: Date): Date {
 }
 
 /** Code-unit order: any fixed order works, as long as every writer sorts the same way. */
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
