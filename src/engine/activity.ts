@@ -65,9 +65,11 @@ export async function recordActivity(
   if (active.length === 0) return;
   const { halfLifeMs, zones } = ctx.activity;
   const userIds = [...new Set(active.map((e) => e.userId))].sort();
+  // The population only serves to infer zones: a batch whose users all have one skips reading it.
+  const needsInference = userIds.some((id) => !userZones.get(id));
   const [models, population, defaultZone] = await Promise.all([
     loadUserActivities(trx, tenantId, userIds),
-    populationProfile(trx, ctx, tenantId, now.getTime()),
+    needsInference ? populationProfile(trx, ctx, tenantId, now.getTime()) : undefined,
     defaultZoneOf(trx, tenantId),
   ]);
   const populationDelta = emptyHistogram(now.getTime());
@@ -84,7 +86,7 @@ export async function recordActivity(
     const ordered = byUser.get(userId)!.sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const event of ordered) {
       const atMs = event.at.getTime();
-      if (!explicit)
+      if (!explicit && population)
         refreshInference(model, population, (h) => countsAt(h, atMs, halfLifeMs), atMs, halfLifeMs);
       const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
       const offsets = zones.get(zone.zone);
