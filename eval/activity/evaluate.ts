@@ -66,6 +66,19 @@ export function scoreBaseline(fixed: FixedPart, alpha: number): Tally[] {
   });
 }
 
+/**
+ * The ground truth as a forecast, in the user's own zone: the best any model could do (the
+ * simulation's randomness remains), so that a margin over the baseline can be read against the
+ * margin that was there to win.
+ */
+export function scoreOracle(users: readonly SimUser[], window: SimWindow): Tally[] {
+  const zones = new ZoneCache();
+  return users.map((u) => {
+    const summary = summariseTest(u, window, zones.get(zoneAt(u, window.splitMs)));
+    return scoreUser(summary, { distribution: u.truth, ranking: u.truth, good: () => false });
+  });
+}
+
 export function pairScores(model: readonly Tally[], baseline: readonly Tally[]): UserScores[] {
   return model.map((m, i) => ({ model: m, baseline: baseline[i]! }));
 }

@@ -3,10 +3,12 @@ import { ZoneCache } from '../../src/domain/activity/local-time.js';
 import { type ProfileParams, populationDistribution } from '../../src/domain/activity/profile.js';
 import {
   emptyUserActivity,
+  eventWeight,
   localHistogramIn,
   observeActivity,
   refreshInference,
   type UserActivity,
+  type VisitWeighting,
 } from '../../src/domain/activity/user-activity.js';
 import { type ResolvedZone, resolveZone } from '../../src/domain/activity/zone-inference.js';
 import { isUserActivity } from '../../src/domain/signals/event-kind.js';
@@ -19,6 +21,7 @@ export const DEFAULT_ZONE = 'UTC';
 export interface ReplayOptions {
   halfLifeMs: number;
   params: ProfileParams;
+  weighting: VisitWeighting;
 }
 
 /** What the engine holds for one user at the split instant. */
@@ -51,21 +54,25 @@ export interface Replay {
  * explicit users' earlier events), and then each user is replayed on their own.
  */
 export function replay(users: readonly SimUser[], window: SimWindow, options: ReplayOptions): Replay {
-  const { halfLifeMs, params } = options;
+  const { halfLifeMs, params, weighting } = options;
   const zones = new ZoneCache();
   const hours = Math.ceil((window.splitMs - window.startMs) / HOUR);
 
   // 1. the population: explicit users' training events in their local time, in time order
   const popTimes: number[] = [];
   const popHours: number[] = [];
+  const popWeights: number[] = [];
   for (const u of users) {
     if (!u.zoneGiven) continue;
+    let last: number | null = null;
     for (let i = 0; i < u.times.length; i++) {
       const t = u.times[i]!;
       if (t >= window.splitMs) break;
       if (!isUserActivity(kindOf(u, i))) continue;
       popTimes.push(t);
       popHours.push(zones.get(zoneAt(u, t)).hourOfWeek(t));
+      popWeights.push(eventWeight(last, t, weighting));
+      last = t;
     }
   }
   const order = Array.from(popTimes.keys()).sort((a, b) => popTimes[a]! - popTimes[b]!);
@@ -76,7 +83,7 @@ export function replay(users: readonly SimUser[], window: SimWindow, options: Re
     const at = window.startMs + h * HOUR;
     while (next < order.length && popTimes[order[next]!]! < at) {
       const i = order[next++]!;
-      observe(pop, popHours[i]!, popTimes[i]!, halfLifeMs);
+      observe(pop, popHours[i]!, popTimes[i]!, halfLifeMs, popWeights[i]!);
     }
     snapshots.push(populationDistribution(countsAt(pop, at, halfLifeMs), params));
   }
@@ -92,11 +99,11 @@ export function replay(users: readonly SimUser[], window: SimWindow, options: Re
       if (t >= window.splitMs) break;
       if (!isUserActivity(kindOf(u, i))) continue;
       if (u.zoneGiven) {
-        observeActivity(model, t, zones.get(zoneAt(u, t)), 'explicit', halfLifeMs);
+        observeActivity(model, t, zones.get(zoneAt(u, t)), 'explicit', halfLifeMs, weighting);
       } else {
         refreshInference(model, populationAt(t), utcCounts(t), t, halfLifeMs);
         const zone = resolveZone({ explicit: null, inferred: model.inferred, defaultZone: DEFAULT_ZONE });
-        observeActivity(model, t, zones.get(zone.zone), zone.source, halfLifeMs);
+        observeActivity(model, t, zones.get(zone.zone), zone.source, halfLifeMs, weighting);
       }
     }
     // read as the engine's activity view does at `now`: refresh the inference of a user without

@@ -46,6 +46,26 @@ const pair = (m: number, b: number, digits: number, higherIsBetter: boolean) => 
   return modelBetter ? `**${f(m, digits)}** | ${f(b, digits)}` : `${f(m, digits)} | **${f(b, digits)}**`;
 };
 
+/**
+ * How much of what could be won the model won: the truth's score (the best possible), and for
+ * LL and Brier the share of the baseline-to-truth gap the model closes.
+ */
+export function oracleTable(rows: readonly CaseRow[], oracle: readonly CaseRow[]): string {
+  const lines = [
+    '| case | LL truth | LL model | LL base | LL gap closed | hit@3 truth | Brier truth | Brier model | Brier base | Brier gap closed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const closed = (model: number, base: number, truth: number) =>
+    `${f((100 * (model - base)) / (truth - base), 0)}%`;
+  rows.forEach((r, i) => {
+    const o = oracle[i]!.model;
+    lines.push(
+      `| ${r.name} | ${f(o.meanLogLik, 3)} | ${f(r.model.meanLogLik, 3)} | ${f(r.baseline.meanLogLik, 3)} | ${closed(r.model.meanLogLik, r.baseline.meanLogLik, o.meanLogLik)} | ${f(o.hitAt3, 3)} | ${f(o.brierScore, 5)} | ${f(r.model.brierScore, 5)} | ${f(r.baseline.brierScore, 5)} | ${closed(r.model.brierScore, r.baseline.brierScore, o.brierScore)} |`,
+    );
+  });
+  return lines.join('\n');
+}
+
 export function comparisonTable(rows: readonly CaseRow[]): string {
   const lines = [
     '| case | users | test events | LL model | LL base | hit@3 model | hit@3 base | Brier model | Brier base | ECE model | ECE base |',

@@ -6,12 +6,28 @@
  * the baseline on the following 4 weeks. docs/EVALUATION.md explains every number printed.
  */
 import { DEFAULT_PROFILE_PARAMS } from '../../src/domain/activity/profile.js';
+import { DEFAULT_VISIT_WEIGHTING } from '../../src/domain/activity/user-activity.js';
 import { EVENT_KINDS, isUserActivity } from '../../src/domain/signals/event-kind.js';
 import { BASELINE_ALPHA, HALF_LIFE_MS, REPORT_SEED, REPORT_USERS, REPORT_WINDOW } from './config.js';
-import { fixedPart, modelSummaries, pairScores, scoreBaseline, scoreModel, zoneChecks } from './evaluate.js';
+import {
+  fixedPart,
+  modelSummaries,
+  pairScores,
+  scoreBaseline,
+  scoreModel,
+  scoreOracle,
+  zoneChecks,
+} from './evaluate.js';
 import { DAY } from './ground-truth.js';
 import { replay } from './replay.js';
-import { caseRows, comparisonTable, goodTimeTable, reliabilityTable, zoneTable } from './report.js';
+import {
+  caseRows,
+  comparisonTable,
+  goodTimeTable,
+  oracleTable,
+  reliabilityTable,
+  zoneTable,
+} from './report.js';
 import { simulatePopulation } from './simulate.js';
 
 function arg(name: string, fallback: number): number {
@@ -30,7 +46,7 @@ console.log(
   `train ${iso(window.startMs)} .. ${iso(window.splitMs)} (exclusive), test ${iso(window.splitMs)} .. ${iso(window.endMs)} (exclusive)`,
 );
 console.log(
-  `half-life ${HALF_LIFE_MS / DAY} days; profile params ${JSON.stringify(DEFAULT_PROFILE_PARAMS)}; baseline alpha ${BASELINE_ALPHA}`,
+  `half-life ${HALF_LIFE_MS / DAY} days; profile params ${JSON.stringify(DEFAULT_PROFILE_PARAMS)}; visit weighting ${JSON.stringify(DEFAULT_VISIT_WEIGHTING)}; baseline alpha ${BASELINE_ALPHA}`,
 );
 
 const users = simulatePopulation({ seed, users: userCount, window });
@@ -42,15 +58,22 @@ for (const u of users) {
 }
 console.log(`simulated ${total} events (${userEvents} by users, the rest by the bot)`);
 
-const replayed = replay(users, window, { halfLifeMs: HALF_LIFE_MS, params: DEFAULT_PROFILE_PARAMS });
+const replayed = replay(users, window, {
+  halfLifeMs: HALF_LIFE_MS,
+  params: DEFAULT_PROFILE_PARAMS,
+  weighting: DEFAULT_VISIT_WEIGHTING,
+});
+const baseline = scoreBaseline(fixedPart(users, window), BASELINE_ALPHA);
 const scores = pairScores(
   scoreModel(replayed, modelSummaries(users, window, replayed), { params: DEFAULT_PROFILE_PARAMS }),
-  scoreBaseline(fixedPart(users, window), BASELINE_ALPHA),
+  baseline,
 );
 const rows = caseRows(users, scores);
 
 console.log('\n## Model vs baseline on the test weeks\n');
 console.log(comparisonTable(rows));
+console.log('\n## Against the ground truth (the best any forecast could score)\n');
+console.log(oracleTable(rows, caseRows(users, pairScores(scoreOracle(users, window), baseline))));
 console.log('\n## The binary good-time judgement (model: assessHour().good; baseline: count/max >= 0.1)\n');
 console.log(goodTimeTable(rows));
 console.log('\n## Zone inference for users with no zone given (at the split)\n');

@@ -74,6 +74,11 @@ export interface SimUser {
   /** When a shift worker's schedule changes or a traveller moves; null for the others. */
   changeAtMs: number | null;
   sessionsPerWeek: number;
+  /**
+   * The ground truth over the test weeks: the share of the user's sessions that start in each
+   * local hour of the week (sums to 1), in their zone at the split. What a perfect model predicts.
+   */
+  truth: Float64Array;
   /** Every event (the user's and the bot's), in time order; `kinds` indexes EVENT_KINDS. */
   times: Float64Array;
   kinds: Uint8Array;
@@ -209,6 +214,7 @@ function simulateUser(rng: Random, index: number, window: SimWindow): SimUser {
     zones,
     changeAtMs,
     sessionsPerWeek,
+    truth: testTruth(traits, archetype === 'shift_change' ? 1 : 0),
     times: new Float64Array(0),
     kinds: new Uint8Array(0),
   };
@@ -257,6 +263,19 @@ function simulateUser(rng: Random, index: number, window: SimWindow): SimUser {
   user.times = Float64Array.from(kept, (e) => e.t);
   user.kinds = Uint8Array.from(kept, (e) => EVENT_KINDS.indexOf(e.k));
   return user;
+}
+
+/** The truth by local hour of the week, averaged over each hour (four points), normalised. */
+function testTruth(traits: Traits, phase: 0 | 1): Float64Array {
+  const out = new Float64Array(168);
+  let total = 0;
+  for (let h = 0; h < 168; h++) {
+    for (const q of [0.125, 0.375, 0.625, 0.875])
+      out[h]! += truthWeight(traits, phase, Math.floor(h / 24), (h % 24) + q);
+    total += out[h]!;
+  }
+  for (let h = 0; h < 168; h++) out[h]! /= total;
+  return out;
 }
 
 /** One conversation: the user opens it, writes a few messages, the bot answers each one. */

@@ -11,6 +11,7 @@
  * Stage 2 replays the best candidates in full, each with its own parameters everywhere.
  */
 import { DEFAULT_PROFILE_PARAMS, type ProfileParams } from '../../src/domain/activity/profile.js';
+import { DEFAULT_VISIT_WEIGHTING } from '../../src/domain/activity/user-activity.js';
 import { HALF_LIFE_MS, TUNE_SEED, TUNE_USERS, TUNE_WINDOW } from './config.js';
 import { fixedPart, modelSummaries, pairScores, scoreBaseline, scoreModel } from './evaluate.js';
 import { DAY } from './ground-truth.js';
@@ -19,16 +20,19 @@ import { replay } from './replay.js';
 import { caseRows } from './report.js';
 import { simulatePopulation } from './simulate.js';
 
-const HALF_LIVES = [7, 14, 21, 28, 42];
-const PRIOR = [4, 8, 16, 24, 32, 64];
-const NEIGHBOUR = [0.15, 0.35, 0.5, 0.7, 1];
-const GROUP = [0.15, 0.35, 0.5, 0.65, 0.8];
-const WEEK = [0, 0.1, 0.2, 0.3];
+const HALF_LIVES = [21, 28];
+const FOLLOW_UP = [0.1, 0.25];
+const PRIOR = [4, 6, 8, 12];
+const NEIGHBOUR = [0.5, 0.7, 1];
+const PASSES = [1, 2, 3];
+const GROUP = [0.5, 0.65, 0.8];
+const WEEK = [0.1, 0.2, 0.3];
 const ALPHAS = [0.01, 0.03, 0.1, 0.3, 1, 3];
 /** DEFAULT_PROFILE_PARAMS as first written, before any tuning. */
 const ORIGINAL_PARAMS: ProfileParams = {
   priorStrength: 8,
   neighbourWeight: 0.35,
+  smoothingPasses: 1,
   groupPooling: 0.35,
   weekPooling: 0.1,
 };
@@ -43,6 +47,8 @@ const fixed = fixedPart(users, window);
 
 interface Result {
   halfLifeDays: number;
+  /** The weight of an event that follows the user's previous one within the visit gap. */
+  followUp: number;
   params: ProfileParams;
   ll: number;
   hit: number;
@@ -74,22 +80,32 @@ for (const alpha of ALPHAS) {
 }
 
 const results: Result[] = [];
-for (const halfLifeDays of HALF_LIVES) {
-  const r = replay(users, window, { halfLifeMs: halfLifeDays * DAY, params: DEFAULT_PROFILE_PARAMS });
-  const summaries = modelSummaries(users, window, r);
-  for (const priorStrength of PRIOR)
-    for (const neighbourWeight of NEIGHBOUR)
-      for (const groupPooling of GROUP)
-        for (const weekPooling of WEEK) {
-          if (groupPooling + weekPooling > 0.95) continue;
-          const params = { priorStrength, neighbourWeight, groupPooling, weekPooling };
-          results.push(evaluate(halfLifeDays, params, r, summaries));
-        }
-  console.log(`half-life ${halfLifeDays} d swept (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-}
+const weighting = (followUp: number) => ({ ...DEFAULT_VISIT_WEIGHTING, followUpWeight: followUp });
+for (const halfLifeDays of HALF_LIVES)
+  for (const followUp of FOLLOW_UP) {
+    const r = replay(users, window, {
+      halfLifeMs: halfLifeDays * DAY,
+      params: DEFAULT_PROFILE_PARAMS,
+      weighting: weighting(followUp),
+    });
+    const summaries = modelSummaries(users, window, r);
+    for (const priorStrength of PRIOR)
+      for (const neighbourWeight of NEIGHBOUR)
+        for (const smoothingPasses of PASSES)
+          for (const groupPooling of GROUP)
+            for (const weekPooling of WEEK) {
+              if (groupPooling + weekPooling > 0.95) continue;
+              const params = { priorStrength, neighbourWeight, smoothingPasses, groupPooling, weekPooling };
+              results.push(evaluate(halfLifeDays, followUp, params, r, summaries));
+            }
+    console.log(
+      `half-life ${halfLifeDays} d, follow-up weight ${followUp} swept (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
+  }
 
 function evaluate(
   halfLifeDays: number,
+  followUp: number,
   params: ProfileParams,
   r: ReturnType<typeof replay>,
   summaries: ReturnType<typeof modelSummaries>,
@@ -114,6 +130,7 @@ function evaluate(
   }
   return {
     halfLifeDays,
+    followUp,
     params,
     ll: all.meanLogLik,
     hit: all.hitAt3,
@@ -124,7 +141,7 @@ function evaluate(
 }
 
 const show = (r: Result) =>
-  `hl ${String(r.halfLifeDays).padStart(2)} d  prior ${String(r.params.priorStrength).padStart(2)}  nb ${r.params.neighbourWeight.toFixed(2)}  group ${r.params.groupPooling.toFixed(2)}  week ${r.params.weekPooling.toFixed(2)}  |  LL ${r.ll.toFixed(4)}  hit@3 ${r.hit.toFixed(4)}  Brier ${r.brier.toFixed(5)}  |  ${r.beatsEverywhere ? 'beats' : 'does NOT beat'} the baseline everywhere; tightest: ${r.tightest}`;
+  `hl ${String(r.halfLifeDays).padStart(2)} d  follow-up ${r.followUp.toFixed(2)}  prior ${String(r.params.priorStrength).padStart(2)}  nb ${r.params.neighbourWeight.toFixed(2)} x${r.params.smoothingPasses}  group ${r.params.groupPooling.toFixed(2)}  week ${r.params.weekPooling.toFixed(2)}  |  LL ${r.ll.toFixed(4)}  hit@3 ${r.hit.toFixed(4)}  Brier ${r.brier.toFixed(5)}  |  ${r.beatsEverywhere ? 'beats' : 'does NOT beat'} the baseline everywhere; tightest: ${r.tightest}`;
 
 // the rule: the best validation LL among the combinations that beat the baseline in every case on
 // LL, hit@3 and Brier (the requirement), or the best LL if none does
@@ -137,22 +154,36 @@ for (const r of eligible.slice(0, 5)) console.log(show(r));
 const chosen = eligible[0] ?? results[0]!;
 console.log(`\nchosen:\n${show(chosen)}`);
 const same = (a: ProfileParams, b: ProfileParams) => JSON.stringify(a) === JSON.stringify(b);
-const original = results.find((r) => r.halfLifeDays === 14 && same(r.params, ORIGINAL_PARAMS));
+const original = results.find(
+  (r) => r.halfLifeDays === 14 && r.followUp === 1 && same(r.params, ORIGINAL_PARAMS),
+);
 if (original) console.log(`\nthe parameters before tuning, with a 14-day half-life:\n${show(original)}`);
 const current = results.find(
-  (r) => r.halfLifeDays === HALF_LIFE_MS / DAY && same(r.params, DEFAULT_PROFILE_PARAMS),
+  (r) =>
+    r.halfLifeDays === HALF_LIFE_MS / DAY &&
+    r.followUp === DEFAULT_VISIT_WEIGHTING.followUpWeight &&
+    same(r.params, DEFAULT_PROFILE_PARAMS),
 );
 if (current) console.log(`the current defaults:\n${show(current)}`);
 console.log('\nbest per half-life:');
 for (const hl of HALF_LIVES) console.log(show(results.find((r) => r.halfLifeDays === hl)!));
+console.log('best per follow-up weight (1 = every event counts fully, as before):');
+for (const w of FOLLOW_UP) console.log(show(results.find((r) => r.followUp === w)!));
 
 const best = chosen;
 console.log('\none parameter at a time around the chosen combination:');
-for (const key of ['priorStrength', 'neighbourWeight', 'groupPooling', 'weekPooling'] as const) {
+for (const key of [
+  'priorStrength',
+  'neighbourWeight',
+  'smoothingPasses',
+  'groupPooling',
+  'weekPooling',
+] as const) {
   const line = results
     .filter(
       (r) =>
         r.halfLifeDays === best.halfLifeDays &&
+        r.followUp === best.followUp &&
         (Object.keys(best.params) as (keyof ProfileParams)[]).every(
           (k) => k === key || r.params[k] === best.params[k],
         ),
@@ -166,7 +197,21 @@ console.log(
   '\nstage 2: full replays of the chosen and the top 5, each with its own parameters in the population and inference:',
 );
 for (const candidate of [chosen, ...results.slice(0, 5)]) {
-  const r = replay(users, window, { halfLifeMs: candidate.halfLifeDays * DAY, params: candidate.params });
-  console.log(show(evaluate(candidate.halfLifeDays, candidate.params, r, modelSummaries(users, window, r))));
+  const r = replay(users, window, {
+    halfLifeMs: candidate.halfLifeDays * DAY,
+    params: candidate.params,
+    weighting: weighting(candidate.followUp),
+  });
+  console.log(
+    show(
+      evaluate(
+        candidate.halfLifeDays,
+        candidate.followUp,
+        candidate.params,
+        r,
+        modelSummaries(users, window, r),
+      ),
+    ),
+  );
 }
 console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);

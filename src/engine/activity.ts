@@ -90,9 +90,10 @@ export async function recordActivity(
         refreshInference(model, population, (h) => countsAt(h, atMs, halfLifeMs), atMs, halfLifeMs);
       const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
       const offsets = zones.get(zone.zone);
-      observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
+      const weight = observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
       // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
-      if (zone.source === 'explicit') observe(populationDelta, offsets.hourOfWeek(atMs), atMs, halfLifeMs);
+      if (zone.source === 'explicit')
+        observe(populationDelta, offsets.hourOfWeek(atMs), atMs, halfLifeMs, weight);
     }
   }
   await saveUserActivities(trx, tenantId, models, now);

@@ -35,6 +35,8 @@ describe('activity codec', () => {
     expect(back.localZone).toBe('America/Argentina/Buenos_Aires');
     expect(back.localZoneSource).toBe('explicit');
     expect(back.inferred).toEqual(model.inferred);
+    expect(back.lastAtMs).toBe(model.lastAtMs);
+    expect(back.lastAtMs).not.toBeNull();
     expect(back.local.refMs).toBe(model.local.refMs);
     expect(back.local.total).toBe(model.local.total);
     const tolerance = (bins: Float64Array) => Math.max(...bins) / 65_535;
@@ -48,6 +50,26 @@ describe('activity codec', () => {
       Buffer.concat([Buffer.from([9]), encodeHistogram(model.local)]).subarray(1),
     );
     expect(population.total).toBe(model.local.total);
+  });
+
+  it('reads a version 1 model (no last instant) as written before visits were weighted', () => {
+    const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
+    observeActivity(
+      model,
+      Date.parse('2026-01-02T20:00:00Z'),
+      new ZoneOffsets('Asia/Tokyo'),
+      'explicit',
+      14 * 86_400_000,
+    );
+    const v2 = encodeUserActivity(model);
+    // version 1: the same header without its last 8 bytes
+    const v1 = Buffer.concat([v2.subarray(0, 24), v2.subarray(32)]);
+    v1[0] = 1;
+    const back = decodeUserActivity(v1);
+    expect(back.lastAtMs).toBeNull();
+    expect(back.localZone).toBe('Asia/Tokyo');
+    expect(back.local.total).toBe(model.local.total);
+    expect(Array.from(back.utc.bins)).toEqual(Array.from(decodeUserActivity(v2).utc.bins));
   });
 
   it('refuses bytes of an unknown version', () => {

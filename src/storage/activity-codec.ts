@@ -10,23 +10,30 @@ import { fixedOffsetZone, type ZoneSource } from '../domain/activity/zone-infere
  * grows with that size (float32 bins, twice as large, cost 10% of ingest throughput). Blocks are
  * aligned so that bins are copied as whole typed arrays (per-value reads cost ~10 ms a batch).
  *
- * Layout (little-endian), version 1, 24-byte header:
+ * Layout (little-endian), version 2, 32-byte header:
  *   0 u8 version, 1 u8 local zone source (0 none, 1 explicit, 2 inferred, 3 default),
  *   2 u16 zone length, 4 f32 inference confidence, 8 f32 inference evidence,
- *   12 i8 inferred offset hours, 13 u8 has inference, 14 u16 unused, 16 f64 inference instant;
- *   24 local histogram, 384 utc histogram (each f64 reference ms, f64 total, f64 scale,
- *   168 × u16 bins, bin = u16 × scale); 744 the local zone, UTF-8.
+ *   12 i8 inferred offset hours, 13 u8 has inference, 14 u16 unused, 16 f64 inference instant,
+ *   24 f64 last observed instant (NaN for none);
+ *   32 local histogram, 392 utc histogram (each f64 reference ms, f64 total, f64 scale,
+ *   168 × u16 bins, bin = u16 × scale); 752 the local zone, UTF-8.
+ * Version 1 is version 2 without the last observed instant (a 24-byte header); it is still read.
  */
-const VERSION = 1;
+const VERSION = 2;
+const HISTOGRAM_VERSION = 1;
 const SOURCES: (ZoneSource | null)[] = [null, 'explicit', 'inferred', 'default'];
 const HISTOGRAM_BYTES = 24 + HOURS_PER_WEEK * 2;
-const LOCAL_AT = 24;
-const UTC_AT = LOCAL_AT + HISTOGRAM_BYTES;
-const ZONE_AT = UTC_AT + HISTOGRAM_BYTES;
+const HEADER_BYTES: Record<number, number> = { 1: 24, 2: 32 };
+const layout = (header: number) => ({
+  local: header,
+  utc: header + HISTOGRAM_BYTES,
+  zone: header + 2 * HISTOGRAM_BYTES,
+});
+const CURRENT = layout(HEADER_BYTES[VERSION]!);
 
 export function encodeUserActivity(model: UserActivity): Buffer {
   const zone = Buffer.from(model.localZone ?? '', 'utf8');
-  const buffer = Buffer.alloc(ZONE_AT + zone.length);
+  const buffer = Buffer.alloc(CURRENT.zone + zone.length);
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   view.setUint8(0, VERSION);
   view.setUint8(1, SOURCES.indexOf(model.localZoneSource));
@@ -36,21 +43,26 @@ export function encodeUserActivity(model: UserActivity): Buffer {
   view.setInt8(12, model.inferred?.offsetHours ?? 0);
   view.setUint8(13, model.inferred ? 1 : 0);
   view.setFloat64(16, model.inferred?.atMs ?? 0, true);
-  writeHistogram(buffer, LOCAL_AT, model.local);
-  writeHistogram(buffer, UTC_AT, model.utc);
-  zone.copy(buffer, ZONE_AT);
+  view.setFloat64(24, model.lastAtMs ?? Number.NaN, true);
+  writeHistogram(buffer, CURRENT.local, model.local);
+  writeHistogram(buffer, CURRENT.utc, model.utc);
+  zone.copy(buffer, CURRENT.zone);
   return buffer;
 }
 
 export function decodeUserActivity(bytes: Uint8Array): UserActivity {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint8(0) !== VERSION) throw new Error(`unknown activity model version ${view.getUint8(0)}`);
+  const version = view.getUint8(0);
+  const header = HEADER_BYTES[version];
+  if (header === undefined) throw new Error(`unknown activity model version ${version}`);
+  const at = layout(header);
   const zoneLength = view.getUint16(2, true);
-  const zone = Buffer.from(bytes.buffer, bytes.byteOffset + ZONE_AT, zoneLength).toString('utf8');
+  const zone = Buffer.from(bytes.buffer, bytes.byteOffset + at.zone, zoneLength).toString('utf8');
   const offsetHours = view.getInt8(12);
+  const lastAtMs = version >= 2 ? view.getFloat64(24, true) : Number.NaN;
   return {
-    local: readHistogram(bytes, LOCAL_AT),
-    utc: readHistogram(bytes, UTC_AT),
+    local: readHistogram(bytes, at.local),
+    utc: readHistogram(bytes, at.utc),
     localZone: zone === '' ? null : zone,
     localZoneSource: SOURCES[view.getUint8(1)] ?? null,
     inferred:
@@ -63,18 +75,19 @@ export function decodeUserActivity(bytes: Uint8Array): UserActivity {
             atMs: view.getFloat64(16, true),
           }
         : null,
+    lastAtMs: Number.isNaN(lastAtMs) ? null : lastAtMs,
   };
 }
 
 export function encodeHistogram(h: Histogram): Buffer {
   const buffer = Buffer.alloc(16 + HISTOGRAM_BYTES);
-  buffer.writeUInt8(VERSION, 0);
+  buffer.writeUInt8(HISTOGRAM_VERSION, 0);
   writeHistogram(buffer, 16, h);
   return buffer;
 }
 
 export function decodeHistogram(bytes: Uint8Array): Histogram {
-  if (bytes[0] !== VERSION) throw new Error(`unknown histogram version ${bytes[0]}`);
+  if (bytes[0] !== HISTOGRAM_VERSION) throw new Error(`unknown histogram version ${bytes[0]}`);
   return readHistogram(bytes, 16);
 }
 

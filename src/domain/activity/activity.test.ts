@@ -4,7 +4,13 @@ import { assessHour, bestHours, heatmapOf, nextGoodTime } from './good-time.js';
 import { countsAt, emptyHistogram, observe, totalAt } from './histogram.js';
 import { HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from './local-time.js';
 import { activityDistribution, confidenceOf, GENERIC_PROFILE } from './profile.js';
-import { emptyUserActivity, observeActivity, refreshInference } from './user-activity.js';
+import {
+  DEFAULT_VISIT_WEIGHTING,
+  emptyUserActivity,
+  eventWeight,
+  observeActivity,
+  refreshInference,
+} from './user-activity.js';
 import { inferZone, resolveZone } from './zone-inference.js';
 
 const DAY = 86_400_000;
@@ -130,6 +136,27 @@ describe('user activity', () => {
     expect(local[how(1, 21)]! / sum(local)).toBeCloseTo(1, 10);
     const utc = countsAt(model.utc, at('2026-04-08T00:00:00Z'), HALF_LIFE);
     expect(utc[how(1, 20)]! > 0 && utc[how(1, 19)]! > 0).toBe(true);
+  });
+
+  it('counts a visit of many messages as about one observation, in either time order', () => {
+    const utc = new ZoneOffsets('UTC');
+    const { gapMs, followUpWeight } = DEFAULT_VISIT_WEIGHTING;
+    const visit = (startIso: string) => Array.from({ length: 8 }, (_, i) => at(startIso) + i * 120_000);
+    const times = [...visit('2026-01-06T20:00:00Z'), ...visit('2026-01-07T09:00:00Z')];
+    const inOrder = emptyUserActivity(0);
+    for (const t of times) observeActivity(inOrder, t, utc, 'explicit', HALF_LIFE);
+    const evidence = totalAt(inOrder.local, at('2026-01-07T09:14:00Z'), HALF_LIFE);
+    // two visits: each opening message counts 1, each of the seven others followUpWeight
+    expect(evidence).toBeGreaterThan(0.95 * 2 * (1 + 7 * followUpWeight)); // decayed over 13 hours
+    expect(evidence).toBeLessThanOrEqual(2 * (1 + 7 * followUpWeight));
+    // a late message of a visit counts as part of it; a later visit counts in full
+    expect(eventWeight(at('2026-01-07T09:14:00Z'), at('2026-01-07T09:00:00Z'))).toBe(followUpWeight);
+    expect(eventWeight(at('2026-01-07T09:00:00Z'), at('2026-01-07T09:00:00Z') + gapMs)).toBe(1);
+    expect(eventWeight(null, 0)).toBe(1);
+    const reversed = emptyUserActivity(0);
+    for (const t of [...times].reverse()) observeActivity(reversed, t, utc, 'explicit', HALF_LIFE);
+    // the same weights, but on the last message of each visit instead of the first: decay differs a little
+    expect(totalAt(reversed.local, at('2026-01-07T09:14:00Z'), HALF_LIFE)).toBeCloseTo(evidence, 2);
   });
 
   it("keeps a traveller's local habits when the bot moves them to another zone", () => {

@@ -6,6 +6,8 @@ export interface ProfileParams {
   priorStrength: number;
   /** Weight of each neighbouring hour in the circular smoothing (the hour itself weighs 1). */
   neighbourWeight: number;
+  /** How many times the smoothing is applied: each pass reaches one hour further either side. */
+  smoothingPasses: number;
   /** Share of a user's mass pooled over the same hour of the other days of their group (weekdays, weekend). */
   groupPooling: number;
   /** Share pooled over the same hour of all seven days. */
@@ -13,10 +15,11 @@ export interface ProfileParams {
 }
 
 export const DEFAULT_PROFILE_PARAMS: ProfileParams = {
-  priorStrength: 16,
+  priorStrength: 4,
   neighbourWeight: 0.7,
+  smoothingPasses: 2,
   groupPooling: 0.65,
-  weekPooling: 0.3,
+  weekPooling: 0.2,
 };
 
 /**
@@ -36,7 +39,8 @@ export const GENERIC_PROFILE: Float64Array = normalised(
  * decayed counts and the population's distribution:
  *
  * 1. circular smoothing: each hour lends part of its mass to the hours beside it, wrapping from
- *    Sunday 23:00 to Monday 00:00, so one 21:00 message does not make 20:00 a dead hour;
+ *    Sunday 23:00 to Monday 00:00, so one 21:00 message does not make 20:00 a dead hour (applied
+ *    `smoothingPasses` times, so that a sparse user's hours blur over a few hours either side);
  * 2. pooling: part of each hour's mass is shared with the same hour on the other days of its
  *    group (Monday-Friday or the weekend) and, less, of the whole week: habits repeat by day;
  * 3. shrinkage: the population profile enters as `priorStrength` pseudo-events (a Dirichlet
@@ -47,7 +51,9 @@ export function activityDistribution(
   population: Float64Array,
   params: ProfileParams = DEFAULT_PROFILE_PARAMS,
 ): Float64Array {
-  const smooth = smoothCircular(counts, params.neighbourWeight);
+  let smooth = counts;
+  for (let pass = 0; pass < params.smoothingPasses; pass++)
+    smooth = smoothCircular(smooth, params.neighbourWeight);
   const pooled = pool(smooth, params.groupPooling, params.weekPooling);
   const total = sum(counts);
   const out = new Float64Array(HOURS_PER_WEEK);

@@ -13,6 +13,36 @@ export interface UserActivity {
   localZoneSource: ZoneSource | null;
   /** The last inference, the evidence it was made on and when (see refreshInference). */
   inferred: (ZoneGuess & { evidence: number; atMs: number }) | null;
+  /**
+   * The instant of the event observed last, in arrival order (ingest sorts each batch by time),
+   * for weighting the events of one visit (see `eventWeight`).
+   */
+  lastAtMs: number | null;
+}
+
+/**
+ * The events of one visit are not independent observations of when the user is around: a chat of
+ * eight messages says little more than one. An event within `gapMs` of the user's previous one
+ * counts `followUpWeight` (the first of a visit counts 1), so evidence grows roughly with visits,
+ * not messages. Tuned by eval/activity/tune.ts (docs/EVALUATION.md).
+ */
+export interface VisitWeighting {
+  gapMs: number;
+  followUpWeight: number;
+}
+
+export const DEFAULT_VISIT_WEIGHTING: VisitWeighting = { gapMs: 30 * 60_000, followUpWeight: 0.1 };
+
+/**
+ * The weight of an event at `atMs` observed after one at `lastAtMs`. The gap is taken either way,
+ * so events replayed newest first weigh as they do oldest first.
+ */
+export function eventWeight(
+  lastAtMs: number | null,
+  atMs: number,
+  weighting: VisitWeighting = DEFAULT_VISIT_WEIGHTING,
+): number {
+  return lastAtMs !== null && Math.abs(atMs - lastAtMs) < weighting.gapMs ? weighting.followUpWeight : 1;
 }
 
 export function emptyUserActivity(refMs: number): UserActivity {
@@ -22,6 +52,7 @@ export function emptyUserActivity(refMs: number): UserActivity {
     localZone: null,
     localZoneSource: null,
     inferred: null,
+    lastAtMs: null,
   };
 }
 
@@ -29,7 +60,7 @@ export function emptyUserActivity(refMs: number): UserActivity {
  * Records that the user did something at `atMs`, in `zone`. When the zone differs from the one the
  * local histogram is in: a histogram built in a zone the bot gave is kept (a traveller's habits
  * follow local time); one built in a default or inferred zone is rebuilt from the UTC rhythm in
- * the new zone (the old placement was a guess).
+ * the new zone (the old placement was a guess). Returns the weight the event was counted with.
  */
 export function observeActivity(
   model: UserActivity,
@@ -37,7 +68,8 @@ export function observeActivity(
   zone: ZoneOffsets,
   source: ZoneSource,
   halfLifeMs: number,
-): void {
+  weighting: VisitWeighting = DEFAULT_VISIT_WEIGHTING,
+): number {
   if (model.localZone !== zone.zone) {
     model.local = localHistogramIn(model, zone, atMs);
     model.localZone = zone.zone;
@@ -47,8 +79,11 @@ export function observeActivity(
     // as a traveller's when the zone changes
     model.localZoneSource = 'explicit';
   }
-  observe(model.local, zone.hourOfWeek(atMs), atMs, halfLifeMs);
-  observe(model.utc, hourOfWeekAt(atMs), atMs, halfLifeMs);
+  const weight = eventWeight(model.lastAtMs, atMs, weighting);
+  model.lastAtMs = atMs;
+  observe(model.local, zone.hourOfWeek(atMs), atMs, halfLifeMs, weight);
+  observe(model.utc, hourOfWeekAt(atMs), atMs, halfLifeMs, weight);
+  return weight;
 }
 
 /**
