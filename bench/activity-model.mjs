@@ -274,7 +274,12 @@ function breakdown(stream, zoneCache) {
     "recordActivity's pure per-event work, 1 user in 5 without a zone": (models) => {
       // as src/engine/activity.ts does per event: refreshInference when the bot gave no zone,
       // resolveZone, ZoneCache.get, observeActivity, and the population's histogram
-      const population = GENERIC_PROFILE;
+      // the tenant's users live in the benchmark's zones, as the engine would count them
+      const tenant = {
+        population: GENERIC_PROFILE,
+        zones: [...new Set(zoneNameOf)].map((zone) => ({ zone, users: 10 })),
+        offsets: zoneCache,
+      };
       const populationDelta = histogram.emptyHistogram(START);
       for (let u = 0; u < USERS; u += 5) models[u] = emptyModel(START);
       for (let i = 0; i < n; i++) {
@@ -283,13 +288,13 @@ function breakdown(stream, zoneCache) {
         const model = models[u];
         const explicit = u % 5 === 0 ? null : zoneNameOf[u];
         if (!explicit) {
-          refreshInference(model, population, (h) => countsAt(h, atMs, HALF_LIFE), atMs, HALF_LIFE);
+          refreshInference(model, tenant, atMs, HALF_LIFE);
         }
         const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone: 'UTC' });
         const offsets = zoneCache.get(zone.zone);
-        observeActivity(model, atMs, offsets, zone.source, HALF_LIFE);
+        const weight = observeActivity(model, atMs, offsets, zone.source, HALF_LIFE);
         if (zone.source === 'explicit') {
-          histogram.observe(populationDelta, offsets.hourOfWeek(atMs), atMs, HALF_LIFE);
+          histogram.observe(populationDelta, offsets.hourOfWeek(atMs), atMs, HALF_LIFE, weight);
         }
       }
     },

@@ -103,11 +103,16 @@ export function zoneChecks(
   return users.map((u, i) => {
     if (u.zoneGiven) return null;
     const r = replay.users[i]!;
-    const fresh = inferZone(countsAt(r.model.utc, window.splitMs, halfLifeMs), replay.population);
+    const zones = new ZoneCache();
+    const known = replay.givenZones.map((z) => ({
+      ...z,
+      offsetMinutes: zones.get(z.zone).offsetMinutes(window.splitMs),
+    }));
+    const fresh = inferZone(countsAt(r.model.utc, window.splitMs, halfLifeMs), replay.population, known);
     return {
-      freshOffsetMinutes: fresh ? fresh.offsetHours * 60 : null,
+      freshOffsetMinutes: fresh ? fresh.offsetMinutes : null,
       trueOffsetMinutes: trueOffsetMinutes(zoneAt(u, window.splitMs), window.splitMs),
-      inferredOffsetMinutes: r.model.inferred ? r.model.inferred.offsetHours * 60 : null,
+      inferredOffsetMinutes: r.model.inferred ? r.model.inferred.offsetMinutes : null,
       confidence: r.model.inferred?.confidence ?? 0,
       source: r.resolved.source,
     };

@@ -10,9 +10,9 @@ import {
   type UserActivity,
   type VisitWeighting,
 } from '../../src/domain/activity/user-activity.js';
-import { type ResolvedZone, resolveZone } from '../../src/domain/activity/zone-inference.js';
+import { type ResolvedZone, resolveZone, ZONE_INFERENCE } from '../../src/domain/activity/zone-inference.js';
 import { isUserActivity } from '../../src/domain/signals/event-kind.js';
-import { HOUR } from './ground-truth.js';
+import { DAY, HOUR } from './ground-truth.js';
 import { kindOf, type SimUser, type SimWindow, zoneAt } from './simulate.js';
 
 /** The zone a tenant falls back on when a user has no zone and no confident inference. */
@@ -22,6 +22,8 @@ export interface ReplayOptions {
   halfLifeMs: number;
   params: ProfileParams;
   weighting: VisitWeighting;
+  /** Zone inference settings (the engine's by default). */
+  inference?: typeof ZONE_INFERENCE;
 }
 
 /** What the engine holds for one user at the split instant. */
@@ -39,6 +41,8 @@ export interface Replay {
   users: ReplayedUser[];
   /** `populationDistribution` of the tenant's population at the split. */
   population: Float64Array;
+  /** The zones given to users at the split, with how many have each. */
+  givenZones: { zone: string; users: number }[];
 }
 
 /**
@@ -55,6 +59,7 @@ export interface Replay {
  */
 export function replay(users: readonly SimUser[], window: SimWindow, options: ReplayOptions): Replay {
   const { halfLifeMs, params, weighting } = options;
+  const inference = options.inference ?? ZONE_INFERENCE;
   const zones = new ZoneCache();
   const hours = Math.ceil((window.splitMs - window.startMs) / HOUR);
 
@@ -64,7 +69,7 @@ export function replay(users: readonly SimUser[], window: SimWindow, options: Re
   const popWeights: number[] = [];
   for (const u of users) {
     if (!u.zoneGiven) continue;
-    let last: number | null = null;
+    let last = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < u.times.length; i++) {
       const t = u.times[i]!;
       if (t >= window.splitMs) break;
@@ -90,10 +95,32 @@ export function replay(users: readonly SimUser[], window: SimWindow, options: Re
   const population = snapshots[hours]!;
   const populationAt = (ms: number) => snapshots[Math.floor((ms - window.startMs) / HOUR)]!;
 
+  // the zones the bot has given users, counted once a day (the engine reads them from its users table)
+  const givenZones = new Map<number, { zone: string; users: number }[]>();
+  const givenZonesAt = (ms: number) => {
+    const day = Math.floor(ms / DAY);
+    let list = givenZones.get(day);
+    if (!list) {
+      const counts = new Map<string, number>();
+      for (const u of users) {
+        if (!u.zoneGiven) continue;
+        const zone = zoneAt(u, day * DAY);
+        counts.set(zone, (counts.get(zone) ?? 0) + 1);
+      }
+      list = [...counts].map(([zone, n]) => ({ zone, users: n }));
+      givenZones.set(day, list);
+    }
+    return list;
+  };
+  const tenantAt = (ms: number, pop = populationAt(ms)) => ({
+    population: pop,
+    zones: givenZonesAt(ms),
+    offsets: zones,
+  });
+
   // 2. each user on their own, reading the population as of the start of the hour
   const replayed = users.map((u): ReplayedUser => {
     const model = emptyUserActivity(window.startMs);
-    const utcCounts = (at: number) => (h: UserActivity['utc']) => countsAt(h, at, halfLifeMs);
     for (let i = 0; i < u.times.length; i++) {
       const t = u.times[i]!;
       if (t >= window.splitMs) break;
@@ -101,19 +128,25 @@ export function replay(users: readonly SimUser[], window: SimWindow, options: Re
       if (u.zoneGiven) {
         observeActivity(model, t, zones.get(zoneAt(u, t)), 'explicit', halfLifeMs, weighting);
       } else {
-        refreshInference(model, populationAt(t), utcCounts(t), t, halfLifeMs);
-        const zone = resolveZone({ explicit: null, inferred: model.inferred, defaultZone: DEFAULT_ZONE });
+        refreshInference(model, tenantAt(t), t, halfLifeMs, inference);
+        const zone = resolveZone({
+          explicit: null,
+          inferred: model.inferred,
+          defaultZone: DEFAULT_ZONE,
+          minConfidence: inference.minConfidence,
+        });
         observeActivity(model, t, zones.get(zone.zone), zone.source, halfLifeMs, weighting);
       }
     }
     // read as the engine's activity view does at `now`: refresh the inference of a user without
     // a zone, resolve the zone, and take the local histogram in that zone
     if (!u.zoneGiven)
-      refreshInference(model, population, utcCounts(window.splitMs), window.splitMs, halfLifeMs);
+      refreshInference(model, tenantAt(window.splitMs, population), window.splitMs, halfLifeMs, inference);
     const resolved = resolveZone({
       explicit: u.zoneGiven ? zoneAt(u, window.splitMs) : null,
       inferred: model.inferred,
       defaultZone: DEFAULT_ZONE,
+      minConfidence: inference.minConfidence,
     });
     const local = localHistogramIn(model, zones.get(resolved.zone), window.splitMs);
     return {
@@ -123,5 +156,5 @@ export function replay(users: readonly SimUser[], window: SimWindow, options: Re
       evidence: totalAt(local, window.splitMs, halfLifeMs),
     };
   });
-  return { users: replayed, population };
+  return { users: replayed, population, givenZones: givenZonesAt(window.splitMs) };
 }

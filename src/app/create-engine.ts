@@ -1,7 +1,6 @@
 import { type ConfigInput, resolveConfig } from '../config/config.js';
-import { ZoneCache } from '../domain/activity/local-time.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
-import { findNextGoodTime, getActivity } from '../engine/activity.js';
+import { activitySettings, findNextGoodTime, getActivity } from '../engine/activity.js';
 import {
   createAuthenticator,
   createTenantApiKey,
@@ -64,11 +63,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       clock: options.clock ?? systemClock,
       logger,
       events,
-      activity: {
-        halfLifeMs: config.activityHalfLifeDays * 86_400_000,
-        profile: DEFAULT_PROFILE_PARAMS,
-        zones: new ZoneCache(),
-      },
+      activity: activitySettings(config.activityHalfLifeDays * 86_400_000, DEFAULT_PROFILE_PARAMS),
     };
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
     return {

@@ -7,7 +7,7 @@ import {
   observe,
   totalAt,
 } from '../domain/activity/histogram.js';
-import { describeHourOfWeek, type ZoneCache } from '../domain/activity/local-time.js';
+import { describeHourOfWeek, ZoneCache } from '../domain/activity/local-time.js';
 import {
   activityDistribution,
   confidenceOf,
@@ -19,6 +19,7 @@ import {
   localHistogramIn,
   observeActivity,
   refreshInference,
+  type TenantRhythm,
   type UserActivity,
 } from '../domain/activity/user-activity.js';
 import { resolveZone } from '../domain/activity/zone-inference.js';
@@ -34,7 +35,7 @@ import {
 import type { Db } from '../storage/database.js';
 import type { NewEvent } from '../storage/event.repository.js';
 import { findTenant } from '../storage/tenant.repository.js';
-import { findUser } from '../storage/user.repository.js';
+import { countGivenZones, findUser } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
 
@@ -43,6 +44,15 @@ export interface ActivitySettings {
   halfLifeMs: number;
   profile: ProfileParams;
   zones: ZoneCache;
+  /** Per tenant, the zones given to its users, re-counted at most every GIVEN_ZONES_TTL_MS. */
+  givenZones: Map<string, { atMs: number; zones: { zone: string; users: number }[] }>;
+}
+
+/** Zone inference weighs offsets by how many users live there; that changes slowly. */
+const GIVEN_ZONES_TTL_MS = 5 * 60_000;
+
+export function activitySettings(halfLifeMs: number, profile: ProfileParams): ActivitySettings {
+  return { halfLifeMs, profile, zones: new ZoneCache(), givenZones: new Map() };
 }
 
 let nextShard = 0;
@@ -67,9 +77,9 @@ export async function recordActivity(
   const userIds = [...new Set(active.map((e) => e.userId))].sort();
   // The population only serves to infer zones: a batch whose users all have one skips reading it.
   const needsInference = userIds.some((id) => !userZones.get(id));
-  const [models, population, defaultZone] = await Promise.all([
+  const [models, rhythm, defaultZone] = await Promise.all([
     loadUserActivities(trx, tenantId, userIds),
-    needsInference ? populationProfile(trx, ctx, tenantId, now.getTime()) : undefined,
+    needsInference ? tenantRhythm(trx, ctx, tenantId, now.getTime()) : undefined,
     defaultZoneOf(trx, tenantId),
   ]);
   const populationDelta = emptyHistogram(now.getTime());
@@ -86,8 +96,7 @@ export async function recordActivity(
     const ordered = byUser.get(userId)!.sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const event of ordered) {
       const atMs = event.at.getTime();
-      if (!explicit && population)
-        refreshInference(model, population, (h) => countsAt(h, atMs, halfLifeMs), atMs, halfLifeMs);
+      if (!explicit && rhythm) refreshInference(model, rhythm, atMs, halfLifeMs);
       const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
       const offsets = zones.get(zone.zone);
       const weight = observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
@@ -105,12 +114,35 @@ export async function recordActivity(
   }
 }
 
-/** The tenant's population distribution as of `atMs`. */
-async function populationProfile(db: Db, ctx: EngineContext, tenantId: string, atMs: number) {
-  const { halfLifeMs, profile } = ctx.activity;
+/** The tenant's population distribution as of `atMs`, and the zones its users were given. */
+async function tenantRhythm(
+  db: Db,
+  ctx: EngineContext,
+  tenantId: string,
+  atMs: number,
+): Promise<TenantRhythm> {
+  const { halfLifeMs, profile, zones } = ctx.activity;
   const total = emptyHistogram(atMs);
-  for (const shard of await loadPopulationShards(db, tenantId)) mergeInto(total, shard, halfLifeMs);
-  return populationDistribution(countsAt(total, atMs, halfLifeMs), profile);
+  const [shards, given] = await Promise.all([
+    loadPopulationShards(db, tenantId),
+    cachedGivenZones(db, ctx, tenantId),
+  ]);
+  for (const shard of shards) mergeInto(total, shard, halfLifeMs);
+  return {
+    population: populationDistribution(countsAt(total, atMs, halfLifeMs), profile),
+    zones: given,
+    offsets: zones,
+  };
+}
+
+async function cachedGivenZones(db: Db, ctx: EngineContext, tenantId: string) {
+  const cache = ctx.activity.givenZones;
+  const hit = cache.get(tenantId);
+  const nowMs = ctx.clock.now().getTime();
+  if (hit && Math.abs(nowMs - hit.atMs) < GIVEN_ZONES_TTL_MS) return hit.zones;
+  const zones = await countGivenZones(db, tenantId);
+  cache.set(tenantId, { atMs: nowMs, zones });
+  return zones;
 }
 
 /** Everything the activity model says about a user as of `at`. */
@@ -168,14 +200,13 @@ async function userView(ctx: EngineContext, tenantId: string, userId: string, at
   const atMs = at.getTime();
   const user = await findUser(ctx.db, tenantId, userId);
   if (!user) throw notFound(`user "${userId}"`);
-  const [models, population, defaultZone] = await Promise.all([
+  const [models, rhythm, defaultZone] = await Promise.all([
     loadUserActivities(ctx.db, tenantId, [userId]),
-    populationProfile(ctx.db, ctx, tenantId, atMs),
+    tenantRhythm(ctx.db, ctx, tenantId, atMs),
     defaultZoneOf(ctx.db, tenantId),
   ]);
   const model: UserActivity = models.get(userId) ?? emptyUserActivity(atMs);
-  if (!user.timezone)
-    refreshInference(model, population, (h) => countsAt(h, atMs, halfLifeMs), atMs, halfLifeMs);
+  if (!user.timezone) refreshInference(model, rhythm, atMs, halfLifeMs);
   const zone = resolveZone({ explicit: user.timezone, inferred: model.inferred, defaultZone });
   const offsets = zones.get(zone.zone);
   const local: Histogram = localHistogramIn(model, offsets, atMs);
@@ -185,7 +216,7 @@ async function userView(ctx: EngineContext, tenantId: string, userId: string, at
     offsets,
     evidence,
     confidence: confidenceOf(evidence, profile),
-    distribution: activityDistribution(countsAt(local, atMs, halfLifeMs), population, profile),
+    distribution: activityDistribution(countsAt(local, atMs, halfLifeMs), rhythm.population, profile),
   };
 }
 

@@ -12,12 +12,13 @@ import { fixedOffsetZone, type ZoneSource } from '../domain/activity/zone-infere
  *
  * Layout (little-endian), version 2, 32-byte header:
  *   0 u8 version, 1 u8 local zone source (0 none, 1 explicit, 2 inferred, 3 default),
- *   2 u16 zone length, 4 f32 inference confidence, 8 f32 inference evidence,
- *   12 i8 inferred offset hours, 13 u8 has inference, 14 u16 unused, 16 f64 inference instant,
- *   24 f64 last observed instant (NaN for none);
+ *   2 u16 local zone length, 4 f32 inference confidence, 8 f32 inference evidence,
+ *   12 i16 inferred offset minutes, 14 u8 has inference, 15 u8 inferred zone length,
+ *   16 f64 inference instant, 24 f64 last observed instant (-Infinity for none);
  *   32 local histogram, 392 utc histogram (each f64 reference ms, f64 total, f64 scale,
- *   168 × u16 bins, bin = u16 × scale); 752 the local zone, UTF-8.
- * Version 1 is version 2 without the last observed instant (a 24-byte header); it is still read.
+ *   168 × u16 bins, bin = u16 × scale); 752 the local zone, then the inferred zone, UTF-8.
+ * Version 1 (still read) had a 24-byte header: 12 i8 inferred offset hours, 13 u8 has inference,
+ * no inferred zone name (a fixed-offset zone) and no last observed instant.
  */
 const VERSION = 2;
 const HISTOGRAM_VERSION = 1;
@@ -33,20 +34,24 @@ const CURRENT = layout(HEADER_BYTES[VERSION]!);
 
 export function encodeUserActivity(model: UserActivity): Buffer {
   const zone = Buffer.from(model.localZone ?? '', 'utf8');
-  const buffer = Buffer.alloc(CURRENT.zone + zone.length);
+  const inferredZone = Buffer.from(model.inferred?.zone ?? '', 'utf8');
+  if (inferredZone.length > 255) throw new Error(`zone name too long: ${model.inferred?.zone}`);
+  const buffer = Buffer.alloc(CURRENT.zone + zone.length + inferredZone.length);
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   view.setUint8(0, VERSION);
   view.setUint8(1, SOURCES.indexOf(model.localZoneSource));
   view.setUint16(2, zone.length, true);
   view.setFloat32(4, model.inferred?.confidence ?? 0, true);
   view.setFloat32(8, model.inferred?.evidence ?? 0, true);
-  view.setInt8(12, model.inferred?.offsetHours ?? 0);
-  view.setUint8(13, model.inferred ? 1 : 0);
+  view.setInt16(12, model.inferred?.offsetMinutes ?? 0, true);
+  view.setUint8(14, model.inferred ? 1 : 0);
+  view.setUint8(15, inferredZone.length);
   view.setFloat64(16, model.inferred?.atMs ?? 0, true);
-  view.setFloat64(24, model.lastAtMs ?? Number.NaN, true);
+  view.setFloat64(24, model.lastAtMs, true);
   writeHistogram(buffer, CURRENT.local, model.local);
   writeHistogram(buffer, CURRENT.utc, model.utc);
   zone.copy(buffer, CURRENT.zone);
+  inferredZone.copy(buffer, CURRENT.zone + zone.length);
   return buffer;
 }
 
@@ -57,25 +62,29 @@ export function decodeUserActivity(bytes: Uint8Array): UserActivity {
   if (header === undefined) throw new Error(`unknown activity model version ${version}`);
   const at = layout(header);
   const zoneLength = view.getUint16(2, true);
-  const zone = Buffer.from(bytes.buffer, bytes.byteOffset + at.zone, zoneLength).toString('utf8');
-  const offsetHours = view.getInt8(12);
-  const lastAtMs = version >= 2 ? view.getFloat64(24, true) : Number.NaN;
+  const text = (from: number, length: number) =>
+    Buffer.from(bytes.buffer, bytes.byteOffset + from, length).toString('utf8');
+  const zone = text(at.zone, zoneLength);
+  const v1 = version === 1;
+  const offsetMinutes = v1 ? view.getInt8(12) * 60 : view.getInt16(12, true);
+  const hasInference = view.getUint8(v1 ? 13 : 14) === 1;
+  const inferredZone = v1 ? fixedOffsetZone(offsetMinutes) : text(at.zone + zoneLength, view.getUint8(15));
+  const lastAtMs = v1 ? Number.NEGATIVE_INFINITY : view.getFloat64(24, true);
   return {
     local: readHistogram(bytes, at.local),
     utc: readHistogram(bytes, at.utc),
     localZone: zone === '' ? null : zone,
     localZoneSource: SOURCES[view.getUint8(1)] ?? null,
-    inferred:
-      view.getUint8(13) === 1
-        ? {
-            offsetHours,
-            zone: fixedOffsetZone(offsetHours),
-            confidence: view.getFloat32(4, true),
-            evidence: view.getFloat32(8, true),
-            atMs: view.getFloat64(16, true),
-          }
-        : null,
-    lastAtMs: Number.isNaN(lastAtMs) ? null : lastAtMs,
+    inferred: hasInference
+      ? {
+          offsetMinutes,
+          zone: inferredZone,
+          confidence: view.getFloat32(4, true),
+          evidence: view.getFloat32(8, true),
+          atMs: view.getFloat64(16, true),
+        }
+      : null,
+    lastAtMs,
   };
 }
 

@@ -98,3 +98,15 @@ export async function listUsers(db: Db, tenantId: string, page: { after?: string
     }),
   );
 }
+
+/** The zones the bot gave the tenant's users, with how many users have each. */
+export async function countGivenZones(db: Db, tenantId: string): Promise<{ zone: string; users: number }[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['timezone', (eb) => eb.fn.countAll<string>().as('users')])
+    .where('tenant_id', '=', tenantId)
+    .where('timezone', 'is not', null)
+    .groupBy('timezone')
+    .execute();
+  return rows.map((r) => ({ zone: r.timezone!, users: Number(r.users) }));
+}

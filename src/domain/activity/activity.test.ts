@@ -92,12 +92,63 @@ describe('zone inference', () => {
       GENERIC_PROFILE,
     );
     const guess = inferZone(utc, population);
-    expect(guess?.offsetHours).toBe(2);
+    expect(guess?.offsetMinutes).toBe(120);
     expect(guess?.zone).toBe('Etc/GMT-2');
   });
 
+  const eveningPopulation = () =>
+    activityDistribution(
+      Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => (h % 24 >= 19 && h % 24 <= 22 ? 50 : 1)),
+      GENERIC_PROFILE,
+    );
+  const eveningsIn = (offsetMinutes: number) => {
+    const utc = new Float64Array(HOURS_PER_WEEK);
+    for (let d = 0; d < 7; d++)
+      for (const local of [19, 20, 21]) {
+        const h = (d * 24 + local - Math.floor(offsetMinutes / 60) + HOURS_PER_WEEK) % HOURS_PER_WEEK;
+        utc[h] = 2;
+      }
+    return utc;
+  };
+
+  it("names the tenant's zone at that offset, so that its DST rules apply", () => {
+    const known = [
+      { zone: 'Europe/Berlin', offsetMinutes: 120, users: 40 },
+      { zone: 'Europe/Paris', offsetMinutes: 120, users: 10 },
+      { zone: 'America/New_York', offsetMinutes: -240, users: 30 },
+    ];
+    const guess = inferZone(eveningsIn(120), eveningPopulation(), known);
+    expect(guess).toMatchObject({ offsetMinutes: 120, zone: 'Europe/Berlin' });
+  });
+
+  it('finds a half-hour offset where the tenant has users, and only whole hours elsewhere', () => {
+    // Kolkata evenings 19:00-21:59 are 13:30-16:29 UTC: counted in the UTC hours 13 to 16
+    const utc = new Float64Array(HOURS_PER_WEEK);
+    for (let d = 0; d < 7; d++) for (const h of [14, 15]) utc[d * 24 + h] = 2;
+    for (let d = 0; d < 7; d++) for (const h of [13, 16]) utc[d * 24 + h] = 1;
+    const withKolkata = inferZone(utc, eveningPopulation(), [
+      { zone: 'Asia/Kolkata', offsetMinutes: 330, users: 20 },
+    ]);
+    expect(withKolkata).toMatchObject({ offsetMinutes: 330, zone: 'Asia/Kolkata' });
+    expect(inferZone(utc, eveningPopulation())!.offsetMinutes % 60).toBe(0);
+  });
+
+  it("weighs offsets by where the tenant's users live", () => {
+    const alone = inferZone(eveningsIn(120), eveningPopulation())!;
+    const withNeighbours = inferZone(eveningsIn(120), eveningPopulation(), [
+      { zone: 'Europe/Berlin', offsetMinutes: 120, users: 50 },
+      { zone: 'America/New_York', offsetMinutes: -240, users: 50 },
+    ])!;
+    expect(withNeighbours.confidence).toBeGreaterThan(alone.confidence);
+    // three evening hours cannot tell UTC+2 from UTC+1 well: many users an hour away win
+    const nextDoor = inferZone(eveningsIn(120), eveningPopulation(), [
+      { zone: 'Europe/London', offsetMinutes: 60, users: 500 },
+    ])!;
+    expect(nextDoor).toMatchObject({ offsetMinutes: 60, zone: 'Europe/London' });
+  });
+
   it('prefers the explicit zone, then a confident inference, then the default', () => {
-    const inferred = { offsetHours: 3, zone: 'Etc/GMT-3', confidence: 0.9 };
+    const inferred = { offsetMinutes: 180, zone: 'Etc/GMT-3', confidence: 0.96 };
     expect(resolveZone({ explicit: 'Asia/Tokyo', inferred, defaultZone: 'UTC' })).toMatchObject({
       source: 'explicit',
     });
@@ -152,7 +203,7 @@ describe('user activity', () => {
     // a late message of a visit counts as part of it; a later visit counts in full
     expect(eventWeight(at('2026-01-07T09:14:00Z'), at('2026-01-07T09:00:00Z'))).toBe(followUpWeight);
     expect(eventWeight(at('2026-01-07T09:00:00Z'), at('2026-01-07T09:00:00Z') + gapMs)).toBe(1);
-    expect(eventWeight(null, 0)).toBe(1);
+    expect(eventWeight(Number.NEGATIVE_INFINITY, 0)).toBe(1);
     const reversed = emptyUserActivity(0);
     for (const t of [...times].reverse()) observeActivity(reversed, t, utc, 'explicit', HALF_LIFE);
     // the same weights, but on the last message of each visit instead of the first: decay differs a little
@@ -216,7 +267,7 @@ describe('zone inference over a user without a zone who moves', () => {
     for (let d = 0; d < 112; d++) {
       for (const local of [19, 20, 21, 22]) {
         const t = start + d * DAY + (local - (d < 56 ? -5 : 9)) * 3_600_000;
-        refreshInference(model, population, (h) => countsAt(h, t, HALF_LIFE), t, HALF_LIFE);
+        refreshInference(model, { population, zones: [], offsets: zones }, t, HALF_LIFE);
         const zone = resolveZone({ explicit: null, inferred: model.inferred, defaultZone: 'UTC' });
         observeActivity(model, t, zones.get(zone.zone), zone.source, HALF_LIFE);
       }
@@ -225,7 +276,7 @@ describe('zone inference over a user without a zone who moves', () => {
   };
 
   it('shows the new zone in the UTC rhythm after eight weeks there', () => {
-    expect(inferZone(countsAt(lived().utc, end, HALF_LIFE), population)?.offsetHours).toBe(9);
+    expect(inferZone(countsAt(lived().utc, end, HALF_LIFE), population)?.offsetMinutes).toBe(540);
   });
 
   // A steady user's decayed evidence levels off at rate x half-life / ln 2, so re-inferring only
@@ -233,7 +284,7 @@ describe('zone inference over a user without a zone who moves', () => {
   // once a half-life has passed.
   it('re-infers the zone once the user has lived in the new one for weeks', () => {
     const model = lived();
-    expect(model.inferred?.offsetHours).toBe(9);
+    expect(model.inferred?.offsetMinutes).toBe(540);
     expect(model.localZone).toBe('Etc/GMT-9');
   });
 });

@@ -1,6 +1,6 @@
-import { emptyHistogram, type Histogram, observe, rotated, totalAt } from './histogram.js';
-import { hourOfWeekAt, type ZoneOffsets } from './local-time.js';
-import { inferZone, type ZoneGuess, type ZoneSource } from './zone-inference.js';
+import { countsAt, emptyHistogram, type Histogram, observe, rotated, totalAt } from './histogram.js';
+import { hourOfWeekAt, type ZoneCache, type ZoneOffsets } from './local-time.js';
+import { inferZone, ZONE_INFERENCE, type ZoneGuess, type ZoneSource } from './zone-inference.js';
 
 /** What is stored per user (a few kilobytes, one row): enough to answer every activity question. */
 export interface UserActivity {
@@ -15,9 +15,10 @@ export interface UserActivity {
   inferred: (ZoneGuess & { evidence: number; atMs: number }) | null;
   /**
    * The instant of the event observed last, in arrival order (ingest sorts each batch by time),
-   * for weighting the events of one visit (see `eventWeight`).
+   * for weighting the events of one visit (see `eventWeight`); -Infinity before the first. A
+   * number, never null, so that V8 keeps the field a double and updates it in place.
    */
-  lastAtMs: number | null;
+  lastAtMs: number;
 }
 
 /**
@@ -38,11 +39,11 @@ export const DEFAULT_VISIT_WEIGHTING: VisitWeighting = { gapMs: 30 * 60_000, fol
  * so events replayed newest first weigh as they do oldest first.
  */
 export function eventWeight(
-  lastAtMs: number | null,
+  lastAtMs: number,
   atMs: number,
   weighting: VisitWeighting = DEFAULT_VISIT_WEIGHTING,
 ): number {
-  return lastAtMs !== null && Math.abs(atMs - lastAtMs) < weighting.gapMs ? weighting.followUpWeight : 1;
+  return Math.abs(atMs - lastAtMs) < weighting.gapMs ? weighting.followUpWeight : 1;
 }
 
 export function emptyUserActivity(refMs: number): UserActivity {
@@ -52,7 +53,7 @@ export function emptyUserActivity(refMs: number): UserActivity {
     localZone: null,
     localZoneSource: null,
     inferred: null,
-    lastAtMs: null,
+    lastAtMs: Number.NEGATIVE_INFINITY,
   };
 }
 
@@ -104,16 +105,30 @@ export function localHistogramIn(model: UserActivity, zone: ZoneOffsets, atMs: n
  */
 export function refreshInference(
   model: UserActivity,
-  population: Float64Array,
-  utcCounts: (h: Histogram) => Float64Array,
+  tenant: TenantRhythm,
   nowMs: number,
   halfLifeMs: number,
+  settings = ZONE_INFERENCE,
   minEvidence = 3,
 ): void {
   const evidence = totalAt(model.utc, nowMs, halfLifeMs);
   if (evidence < minEvidence) return;
   const recent = model.inferred && nowMs - model.inferred.atMs < halfLifeMs;
   if (recent && evidence < 2 * model.inferred!.evidence) return;
-  const guess = inferZone(utcCounts(model.utc), population);
+  const known = tenant.zones.map(({ zone, users }) => ({
+    zone,
+    users,
+    offsetMinutes: tenant.offsets.get(zone).offsetMinutes(nowMs),
+  }));
+  const guess = inferZone(countsAt(model.utc, nowMs, halfLifeMs), tenant.population, known, settings);
   model.inferred = guess ? { ...guess, evidence, atMs: nowMs } : null;
+}
+
+/** What inference compares a user with: the tenant's population profile and the zones its users were given. */
+export interface TenantRhythm {
+  /** The population's local-time distribution (`populationDistribution`). */
+  population: Float64Array;
+  /** The zones the bot gave the tenant's users, with how many users have each. */
+  zones: readonly { zone: string; users: number }[];
+  offsets: ZoneCache;
 }

@@ -3,48 +3,110 @@ import { HOURS_PER_WEEK } from './local-time.js';
 export type ZoneSource = 'explicit' | 'inferred' | 'default';
 
 export interface ZoneGuess {
-  /** Hours to add to UTC, -12 to +14. */
-  offsetHours: number;
-  /** An IANA name for that fixed offset (`Etc/GMT-2` is UTC+2: the Etc names invert the sign). */
+  /** Minutes to add to UTC at the instant of the inference. */
+  offsetMinutes: number;
+  /**
+   * The zone: the tenant's most common given zone with that offset (so that its DST rules
+   * apply), else an IANA fixed-offset name (`Etc/GMT-2` is UTC+2: the Etc names invert the sign).
+   */
   zone: string;
-  /** Posterior probability of this offset among all whole-hour offsets, in [0, 1]. */
+  /** Posterior probability of this offset, in [0, 1]. */
   confidence: number;
 }
 
-/**
- * Raw event counts are not independent (a session brings several), so the likelihood is
- * tempered: without it a dozen events would claim near certainty.
- */
-const TEMPERATURE = 0.1;
+/** A zone that users of the tenant were given, with its offset now and how many users have it. */
+export interface ZoneCandidate {
+  zone: string;
+  offsetMinutes: number;
+  users: number;
+}
 
 /**
- * Infers a user's UTC offset from the rhythm of their activity in UTC, by the offset that lines
- * it up best with the population's local-time profile. Whole hours only; a user who keeps
- * unusual hours can be mistaken for one in another zone, which the confidence reflects.
+ * Tuned on the validation split (eval/activity/tune-zones.ts, docs/EVALUATION.md). Counts are
+ * visit-weighted but a user's visits still cluster (bursty days), so the likelihood is tempered:
+ * without it a dozen visits would claim near certainty.
  */
-export function inferZone(utcCounts: Float64Array, population: Float64Array): ZoneGuess | undefined {
+export const ZONE_INFERENCE = {
+  temperature: 0.5,
+  /** Prior weight, in users, of the whole-hour offsets no user of the tenant has been given. */
+  unseenUsers: 4,
+  /**
+   * Below this the tenant's default zone is used instead. High, because a wrong zone that looks
+   * trustworthy is worse than the default: a night owl looks like an early riser four zones west.
+   */
+  minConfidence: 0.95,
+};
+
+const WHOLE_HOURS = Array.from({ length: 27 }, (_, i) => i - 12);
+
+/**
+ * Infers a user's zone from the rhythm of their activity in UTC: for every candidate offset, how
+ * well the rhythm lines up with the tenant population's local-time profile, weighed by how many
+ * of the tenant's users live at that offset (the zones the bot gave them). Every whole-hour
+ * offset stays possible, with the prior weight of `unseenUsers`; half-hour offsets are possible
+ * where a given zone has one. A user who keeps unusual hours can still be taken for one in another
+ * zone, which the confidence reflects.
+ */
+export function inferZone(
+  utcCounts: Float64Array,
+  population: Float64Array,
+  known: readonly ZoneCandidate[] = [],
+  settings = ZONE_INFERENCE,
+): ZoneGuess | undefined {
   let total = 0;
   for (let i = 0; i < utcCounts.length; i++) total += utcCounts[i]!;
   if (total <= 0) return undefined;
-  const logPop = population.map((p) => Math.log(Math.max(p, 1e-6)));
-  const scores: { offset: number; ll: number }[] = [];
-  for (let offset = -12; offset <= 14; offset++) {
-    let ll = 0;
-    for (let h = 0; h < HOURS_PER_WEEK; h++) {
-      const c = utcCounts[h]!;
-      if (c > 0) ll += c * logPop[(h + offset + HOURS_PER_WEEK) % HOURS_PER_WEEK]!;
+
+  const byOffset = new Map<number, { prior: number; zone: string; users: number }>();
+  for (const hours of WHOLE_HOURS)
+    byOffset.set(hours * 60, {
+      prior: settings.unseenUsers / WHOLE_HOURS.length,
+      zone: fixedOffsetZone(hours * 60),
+      users: 0,
+    });
+  for (const c of known) {
+    if (c.users <= 0) continue;
+    const group = byOffset.get(c.offsetMinutes) ?? { prior: 0, zone: c.zone, users: 0 };
+    group.prior += c.users;
+    if (c.users > group.users) {
+      group.zone = c.zone;
+      group.users = c.users;
     }
-    scores.push({ offset, ll });
+    byOffset.set(c.offsetMinutes, group);
   }
-  const best = scores.reduce((a, b) => (b.ll > a.ll ? b : a));
+
+  const scored = [...byOffset].map(([offsetMinutes, g]) => ({
+    offsetMinutes,
+    zone: g.zone,
+    score: Math.log(g.prior) + settings.temperature * logLikelihood(utcCounts, population, offsetMinutes),
+  }));
+  const best = scored.reduce((a, b) => (b.score > a.score ? b : a));
   let norm = 0;
-  for (const s of scores) norm += Math.exp(TEMPERATURE * (s.ll - best.ll));
-  return { offsetHours: best.offset, zone: fixedOffsetZone(best.offset), confidence: 1 / norm };
+  for (const s of scored) norm += Math.exp(s.score - best.score);
+  return { offsetMinutes: best.offsetMinutes, zone: best.zone, confidence: 1 / norm };
 }
 
-export function fixedOffsetZone(offsetHours: number): string {
-  if (offsetHours === 0) return 'UTC';
-  return `Etc/GMT${offsetHours > 0 ? '-' : '+'}${Math.abs(offsetHours)}`;
+/** Log-likelihood of UTC counts under the population profile moved to local time at an offset. */
+function logLikelihood(utcCounts: Float64Array, population: Float64Array, offsetMinutes: number): number {
+  const hours = Math.floor(offsetMinutes / 60);
+  const frac = offsetMinutes / 60 - hours;
+  let ll = 0;
+  for (let h = 0; h < HOURS_PER_WEEK; h++) {
+    const c = utcCounts[h]!;
+    if (c <= 0) continue;
+    const at = (h + hours + 2 * HOURS_PER_WEEK) % HOURS_PER_WEEK;
+    // a half-hour offset straddles two local hours
+    const p = (1 - frac) * population[at]! + frac * population[(at + 1) % HOURS_PER_WEEK]!;
+    ll += c * Math.log(Math.max(p, 1e-6));
+  }
+  return ll;
+}
+
+/** An IANA name for a fixed offset in whole hours; other offsets fall back on the nearest hour. */
+export function fixedOffsetZone(offsetMinutes: number): string {
+  const hours = Math.round(offsetMinutes / 60);
+  if (hours === 0) return 'UTC';
+  return `Etc/GMT${hours > 0 ? '-' : '+'}${Math.abs(hours)}`;
 }
 
 export interface ResolvedZone {
@@ -62,7 +124,7 @@ export function resolveZone(input: {
   minConfidence?: number;
 }): ResolvedZone {
   if (input.explicit) return { zone: input.explicit, source: 'explicit', confidence: 1 };
-  if (input.inferred && input.inferred.confidence >= (input.minConfidence ?? 0.6)) {
+  if (input.inferred && input.inferred.confidence >= (input.minConfidence ?? ZONE_INFERENCE.minConfidence)) {
     return { zone: input.inferred.zone, source: 'inferred', confidence: input.inferred.confidence };
   }
   return { zone: input.defaultZone, source: 'default', confidence: 0 };
