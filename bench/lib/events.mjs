@@ -7,6 +7,45 @@ import { seededRandom } from '../../dist/domain/shared/random.js';
 /** The engine's seeded PRNG, so two runs send the same traffic (activity-stream.mjs uses it too). */
 export { seededRandom };
 
+// Cumulative mix of kinds: mostly messages, some sessions, a few reactions and feedback.
+const KINDS = [
+  ['message_in', 0.4],
+  ['message_out', 0.78],
+  ['session_start', 0.86],
+  ['session_end', 0.94],
+  ['reaction', 0.98],
+  ['feedback', 1],
+];
+const TEXTS = {
+  message_in: [
+    'hey, are you there?',
+    'I had a long day at work',
+    'my interview is on Friday',
+    'can you remind me about the dentist',
+    'lol that is funny',
+    'good morning!',
+    'what should I cook tonight?',
+    'I finished the book you suggested',
+  ],
+  message_out: [
+    'Always here. How did it go?',
+    'That sounds exhausting. Want to talk about it?',
+    'Good luck! Tell me how it goes.',
+    'Sure, when is the appointment?',
+    'Glad it made you laugh.',
+    'Morning! Sleep well?',
+  ],
+  reaction: ['👍', '❤️', '😂'],
+  feedback: ['helpful', 'too often', 'great timing'],
+};
+const OFFSETS = ['Z', '+01:00', '+02:00', '-05:00', '+05:30', '-08:00', '+09:00'];
+const CHARACTERS = 20;
+
+function pickKind(r) {
+  for (const [kind, upTo] of KINDS) if (r < upTo) return kind;
+  return 'message_in';
+}
+
 /** An instant as ISO 8601 in one of a few UTC offsets (the API requires an explicit offset). */
 function isoWithOffset(ms, offset) {
   if (offset === 'Z') return new Date(ms).toISOString();
