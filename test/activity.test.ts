@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confidenceOf } from '../src/domain/activity/profile.js';
+import { ZONE_INFERENCE } from '../src/domain/activity/zone-inference.js';
 import { BACKENDS } from './helpers/backends.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -138,7 +139,7 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     await ingest(daily('tokyo', [10, 11, 12, 13], 56));
     const res = await activity('tokyo');
     expect(res.body).toMatchObject({ timezone: 'Etc/GMT-9', timezoneSource: 'inferred' });
-    expect(res.body.timezoneConfidence).toBeGreaterThanOrEqual(0.95);
+    expect(res.body.timezoneConfidence).toBeGreaterThanOrEqual(ZONE_INFERENCE.minConfidence);
     // once the tenant has users given Asia/Tokyo, the inference names that zone (the given-zone
     // counts are cached for five minutes)
     await t.request({ method: 'PATCH', url: '/v1/users/k1', payload: { timezone: 'Asia/Tokyo' } });

@@ -19,6 +19,7 @@ import { simulatePopulation, zoneAt } from './simulate.js';
 
 const TEMPERATURES = [0.02, 0.05, 0.1, 0.2, 0.35, 0.5];
 const UNSEEN = [0.25, 1, 4];
+const SHIFTED = [0, 0.1, 0.2, 0.4];
 const THRESHOLDS = [0.6, 0.7, 0.8, 0.9, 0.95, 0.98];
 const MAX_WRONG = 0.02;
 
@@ -40,6 +41,7 @@ console.log(
 );
 
 interface Row {
+  shiftedShare: number;
   temperature: number;
   unseenUsers: number;
   minConfidence: number;
@@ -48,35 +50,36 @@ interface Row {
   wrong: number;
 }
 const rows: Row[] = [];
-for (const temperature of TEMPERATURES)
-  for (const unseenUsers of UNSEEN) {
-    const guesses = zoneless.map((i) => {
-      const u = users[i]!;
-      const settings = { ...ZONE_INFERENCE, temperature, unseenUsers };
-      const g = inferZone(
-        countsAt(r.users[i]!.model.utc, window.splitMs, HALF_LIFE_MS),
-        r.population,
-        known,
-        settings,
-      );
-      return { g, truth: trueOffsetMinutes(zoneAt(u, window.splitMs), window.splitMs) };
-    });
-    for (const minConfidence of THRESHOLDS) {
-      const row = { temperature, unseenUsers, minConfidence, right: 0, near: 0, wrong: 0 };
-      for (const { g, truth } of guesses) {
-        if (!g || g.confidence < minConfidence) continue;
-        const miss = Math.abs(g.offsetMinutes - truth);
-        if (miss === 0) row.right++;
-        else if (miss <= 60) row.near++;
-        else row.wrong++;
+for (const shiftedShare of SHIFTED)
+  for (const temperature of TEMPERATURES)
+    for (const unseenUsers of UNSEEN) {
+      const guesses = zoneless.map((i) => {
+        const u = users[i]!;
+        const settings = { ...ZONE_INFERENCE, temperature, unseenUsers, shiftedShare };
+        const g = inferZone(
+          countsAt(r.users[i]!.model.utc, window.splitMs, HALF_LIFE_MS),
+          r.population,
+          known,
+          settings,
+        );
+        return { g, truth: trueOffsetMinutes(zoneAt(u, window.splitMs), window.splitMs) };
+      });
+      for (const minConfidence of THRESHOLDS) {
+        const row = { shiftedShare, temperature, unseenUsers, minConfidence, right: 0, near: 0, wrong: 0 };
+        for (const { g, truth } of guesses) {
+          if (!g || g.confidence < minConfidence) continue;
+          const miss = Math.abs(g.offsetMinutes - truth);
+          if (miss === 0) row.right++;
+          else if (miss <= 60) row.near++;
+          else row.wrong++;
+        }
+        rows.push(row);
       }
-      rows.push(row);
     }
-  }
 
 const pct = (n: number) => `${((100 * n) / zoneless.length).toFixed(1)}%`;
 const show = (x: Row) =>
-  `temperature ${x.temperature}  unseen ${x.unseenUsers}  threshold ${x.minConfidence}  |  placed right ${pct(x.right)}, within 1 h ${pct(x.near)}, wrong by more ${pct(x.wrong)}`;
+  `shifted ${x.shiftedShare}  temperature ${x.temperature}  unseen ${x.unseenUsers}  threshold ${x.minConfidence}  |  placed right ${pct(x.right)}, within 1 h ${pct(x.near)}, wrong by more ${pct(x.wrong)}`;
 const eligible = rows
   .filter((x) => (x.near + x.wrong) / zoneless.length <= MAX_WRONG)
   .sort((a, b) => b.right - a.right || a.near + a.wrong - (b.near + b.wrong));
@@ -85,10 +88,11 @@ for (const x of eligible.slice(0, 8)) console.log(show(x));
 console.log('\ncurrent settings:');
 const current = rows.find(
   (x) =>
+    x.shiftedShare === ZONE_INFERENCE.shiftedShare &&
     x.temperature === ZONE_INFERENCE.temperature &&
     x.unseenUsers === ZONE_INFERENCE.unseenUsers &&
     x.minConfidence === ZONE_INFERENCE.minConfidence,
 );
 if (current) console.log(show(current));
 console.log('\nthe trade-off at unseen 1, by temperature and threshold:');
-for (const x of rows.filter((x) => x.unseenUsers === 1)) console.log(show(x));
+for (const x of rows.filter((x) => x.unseenUsers === 1 && x.temperature >= 0.2)) console.log(show(x));

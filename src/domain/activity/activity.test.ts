@@ -11,7 +11,7 @@ import {
   observeActivity,
   refreshInference,
 } from './user-activity.js';
-import { inferZone, resolveZone } from './zone-inference.js';
+import { inferZone, resolveZone, ZONE_INFERENCE } from './zone-inference.js';
 
 const DAY = 86_400_000;
 const HALF_LIFE = 14 * DAY;
@@ -131,6 +131,21 @@ describe('zone inference', () => {
     ]);
     expect(withKolkata).toMatchObject({ offsetMinutes: 330, zone: 'Asia/Kolkata' });
     expect(inferZone(utc, eveningPopulation())!.offsetMinutes % 60).toBe(0);
+  });
+
+  it('is less sure when some users keep hours shifted from the population (night owls)', () => {
+    const known = [
+      { zone: 'Europe/Berlin', offsetMinutes: 120, users: 50 },
+      { zone: 'America/New_York', offsetMinutes: -240, users: 50 },
+    ];
+    // evenings at 19-21 UTC+2 are also night-owl hours at UTC-2 and earlier evenings further east
+    const sure = inferZone(eveningsIn(120), eveningPopulation(), known, {
+      ...ZONE_INFERENCE,
+      shiftedShare: 0,
+    })!;
+    const hedged = inferZone(eveningsIn(120), eveningPopulation(), known, ZONE_INFERENCE)!;
+    expect(hedged.zone).toBe('Europe/Berlin');
+    expect(hedged.confidence).toBeLessThan(sure.confidence);
   });
 
   it("weighs offsets by where the tenant's users live", () => {
