@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confidenceOf } from '../src/domain/activity/profile.js';
 import { ZONE_INFERENCE } from '../src/domain/activity/zone-inference.js';
+import { foldActivity } from '../src/domain/signals/activity-delta.js';
+import { prepareActivity } from '../src/engine/activity.js';
+import { applyUserDeltas, type NewEvent } from '../src/storage/event.repository.js';
 import { BACKENDS } from './helpers/backends.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -157,12 +160,39 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     });
   });
 
-  it('keeps the model in one compact row per user, and reads it back unchanged', async () => {
+  const decayedCount = (ats: readonly number[], nowMs: number) =>
+    ats.reduce((sum, at) => sum + 2 ** (-(nowMs - at) / (21 * DAY)), 0);
+
+  it('counts every visit once when batches of the same users arrive at once', async () => {
+    // six batches at once, each with every user; visits an hour apart, so each counts 1
+    const start = Date.parse('2026-11-20T00:00:00Z');
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 8 }, (_, u) => ({
+        id: `v${b}-${u}`,
+        kind: 'message_in',
+        userId: `same${u}`,
+        characterId: 'aria',
+        at: new Date(start + (b * 8 + u) * HOUR).toISOString(),
+      })),
+    );
+    const results = await Promise.all(
+      batches.map((events) => t.request({ method: 'POST', url: '/v1/events', payload: { events } })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const nowMs = Date.parse('2026-11-23T12:00:00Z');
+    for (let u = 0; u < 8; u++) {
+      const ats = batches.map((batch) => Date.parse(batch[u]!.at));
+      const body = (await activity(`same${u}`)).body;
+      expect(body.evidence).toBeCloseTo(decayedCount(ats, nowMs), 2);
+    }
+  });
+
+  it("keeps the model in the user's row, compact, and reads it back unchanged", async () => {
     await t.request({ method: 'PATCH', url: '/v1/users/eve', payload: { timezone: 'Europe/Berlin' } });
     await ingest(daily('eve', [19, 20], 60));
     const first = (await activity('eve', '2026-11-24T19:30:00Z')).body;
     const { rows } = await sql<{ n: number; bytes: number }>`
-      select count(*)::int as n, max(octet_length(model))::int as bytes from user_activity where user_id = 'eve'`.execute(
+      select count(*)::int as n, max(octet_length(activity))::int as bytes from users where user_id = 'eve'`.execute(
       t.server.engine.database.db,
     );
     expect(rows[0]).toMatchObject({ n: 1 });
@@ -188,5 +218,71 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     const res = await activity('eve', 'noon');
     expect(res.status).toBe(400);
     expect(res.body.error.issues[0].path).toBe('query.at');
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('activity model under a race, on postgres', () => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer('postgres');
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+  const activity = (userId: string) => t.request({ method: 'GET', url: `/v1/users/${userId}/activity` });
+  const decayedCount = (ats: readonly number[], nowMs: number) =>
+    ats.reduce((sum, at) => sum + 2 ** (-(nowMs - at) / (21 * DAY)), 0);
+
+  it('recomputes a model that another batch wrote between its read and its write', async () => {
+    const ctx = t.server.engine.context;
+    const at = (iso: string) => new Date(iso);
+    const newEvent = (eventId: string, iso: string): NewEvent => ({
+      userId: 'racer',
+      eventId,
+      characterId: 'aria',
+      kind: 'message_in',
+      name: null,
+      at: at(iso),
+      text: null,
+      channel: null,
+      meta: null,
+    });
+    const mine = newEvent('mine', '2026-11-22T18:00:00Z');
+    const now = at('2026-11-23T12:00:00Z');
+    await ctx.db.transaction().execute(async (trx) => {
+      const prepared = (await prepareActivity(trx, ctx, 'default', [mine], now))!;
+      // meanwhile another batch of the same user commits (it does not wait: nothing is locked yet)
+      const other = await t.request({
+        method: 'POST',
+        url: '/v1/events',
+        payload: {
+          events: [
+            {
+              id: 'theirs',
+              kind: 'message_in',
+              userId: 'racer',
+              characterId: 'aria',
+              at: '2026-11-22T20:00:00Z',
+            },
+          ],
+        },
+      });
+      expect(other.status).toBe(200);
+      const { written } = await applyUserDeltas(
+        trx,
+        'default',
+        foldActivity([mine]).users,
+        now,
+        prepared.writes,
+      );
+      expect(written.has('racer')).toBe(false);
+      await prepared.finish(trx, written);
+    });
+    const body = (await activity('racer')).body;
+    const expected = decayedCount(
+      [Date.parse('2026-11-22T18:00:00Z'), Date.parse('2026-11-22T20:00:00Z')],
+      now.getTime(),
+    );
+    expect(body.evidence).toBeCloseTo(expected, 2);
   });
 });

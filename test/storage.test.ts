@@ -1,5 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ZoneOffsets } from '../src/domain/activity/local-time.js';
+import { emptyUserActivity, observeActivity } from '../src/domain/activity/user-activity.js';
+import { decodeUserActivity, encodeUserActivity } from '../src/storage/activity-codec.js';
 import type { Database } from '../src/storage/database.js';
 import { migrateToLatest } from '../src/storage/migrator.js';
 import { BACKENDS, openTestDatabase } from './helpers/backends.js';
@@ -20,6 +24,50 @@ describe.each(BACKENDS)('storage on %s', (backend) => {
       database.db,
     );
     expect(rows.map((r) => r.name)).toEqual(first.applied);
+  });
+
+  it('moves stored activity models into the users rows (0003), keeping every byte', async () => {
+    database = await openTestDatabase(backend);
+    // a database as the previous version left it: 0001 and 0002 applied, a model in user_activity
+    await sql`create table schema_migrations (name text primary key, applied_at timestamptz not null default clock_timestamp())`.execute(
+      database.db,
+    );
+    for (const name of ['0001_foundation', '0002_activity']) {
+      const text = await readFile(new URL(`../src/storage/migrations/${name}.sql`, import.meta.url), 'utf8');
+      await sql.raw(text).execute(database.db);
+      await sql`insert into schema_migrations (name) values (${name})`.execute(database.db);
+    }
+    const now = new Date('2026-11-23T12:00:00Z');
+    await sql`insert into tenants (tenant_id, name, created_at) values ('t1', 't1', ${now})`.execute(
+      database.db,
+    );
+    for (const userId of ['with-model', 'without'])
+      await sql`insert into users (tenant_id, user_id, created_at, updated_at) values ('t1', ${userId}, ${now}, ${now})`.execute(
+        database.db,
+      );
+    const model = emptyUserActivity(now.getTime());
+    observeActivity(
+      model,
+      now.getTime() - 3_600_000,
+      new ZoneOffsets('Asia/Tokyo'),
+      'explicit',
+      21 * 86_400_000,
+    );
+    const bytes = encodeUserActivity(model);
+    await sql`insert into user_activity (tenant_id, user_id, model, updated_at) values ('t1', 'with-model', ${bytes}, ${now})`.execute(
+      database.db,
+    );
+
+    expect((await migrateToLatest(database.db)).applied).toEqual(['0003_activity_in_users']);
+    const { rows } = await sql<{ user_id: string; activity: Uint8Array | null; activity_version: string }>`
+      select user_id, activity, activity_version from users order by user_id`.execute(database.db);
+    expect(rows.map((r) => [r.user_id, Number(r.activity_version)])).toEqual([
+      ['with-model', 1],
+      ['without', 0],
+    ]);
+    expect(Buffer.from(rows[0]!.activity!).equals(bytes)).toBe(true);
+    expect(decodeUserActivity(rows[0]!.activity!).localZone).toBe('Asia/Tokyo');
+    expect(rows[1]!.activity).toBeNull();
   });
 
   it('refuses a database that a newer version migrated, naming the unknown migration', async () => {

@@ -26,14 +26,15 @@ import { resolveZone } from '../domain/activity/zone-inference.js';
 import { isUserActivity } from '../domain/signals/event-kind.js';
 import {
   loadPopulationShards,
-  loadUserActivities,
   lockPopulationShard,
   POPULATION_SHARDS,
+  readUserActivities,
+  type StoredActivity,
   savePopulationShard,
-  saveUserActivities,
+  writeUserActivities,
 } from '../storage/activity.repository.js';
 import type { Db } from '../storage/database.js';
-import type { NewEvent } from '../storage/event.repository.js';
+import type { ActivityWrite, NewEvent } from '../storage/event.repository.js';
 import { findTenant } from '../storage/tenant.repository.js';
 import { countGivenZones, findUser } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
@@ -57,61 +58,130 @@ export function activitySettings(halfLifeMs: number, profile: ProfileParams): Ac
 
 let nextShard = 0;
 
+/** What ingest writes for the activity model, and what it does once the users' rows are written. */
+export interface PreparedActivity {
+  /** Each active user's new model, to be written with their counters (`applyUserDeltas`). */
+  writes: Map<string, ActivityWrite>;
+  /**
+   * After the users' upsert: recomputes the models another batch wrote meanwhile (their rows are
+   * locked now), then adds the users' hours to one shard of the tenant's population.
+   */
+  finish(trx: Db, written: ReadonlySet<string>): Promise<void>;
+}
+
 /**
- * Folds newly stored events into the users' activity models and the tenant's population, inside
- * the ingest transaction. Only what the user does counts (message_in, session_start, reaction,
- * feedback). The users' rows are already locked by the ingest's upsert, so concurrent batches
- * cannot interleave their read-modify-write of one user's model.
+ * Folds newly stored events into the users' activity models, inside the ingest transaction. Only
+ * what the user does counts (message_in, session_start, reaction, feedback). The models are read
+ * without locking and written by the users' upsert only over the version read, so the users' rows
+ * stay locked for as short a time as before the model existed; a user whose model a concurrent
+ * batch wrote first is recomputed in `finish`, so no event is lost or counted twice.
  */
-export async function recordActivity(
+export async function prepareActivity(
   trx: Db,
   ctx: EngineContext,
   tenantId: string,
   events: readonly NewEvent[],
-  userZones: Map<string, string | null>,
   now: Date,
-): Promise<void> {
+): Promise<PreparedActivity | undefined> {
   const active = events.filter((e) => isUserActivity(e.kind));
-  if (active.length === 0) return;
-  const { halfLifeMs, zones } = ctx.activity;
-  const userIds = [...new Set(active.map((e) => e.userId))].sort();
-  // The population only serves to infer zones: a batch whose users all have one skips reading it.
-  const needsInference = userIds.some((id) => !userZones.get(id));
-  const [models, rhythm, defaultZone] = await Promise.all([
-    loadUserActivities(trx, tenantId, userIds),
-    needsInference ? tenantRhythm(trx, ctx, tenantId, now.getTime()) : undefined,
-    defaultZoneOf(trx, tenantId),
-  ]);
-  const populationDelta = emptyHistogram(now.getTime());
+  if (active.length === 0) return undefined;
   const byUser = new Map<string, NewEvent[]>();
   for (const event of active) {
     const list = byUser.get(event.userId);
     if (list) list.push(event);
     else byUser.set(event.userId, [event]);
   }
+  for (const list of byUser.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const userIds = [...byUser.keys()].sort();
+  const [stored, defaultZone] = await Promise.all([
+    readUserActivities(trx, tenantId, userIds),
+    defaultZoneOf(trx, tenantId),
+  ]);
+  // The population only serves to infer zones: a batch whose users all have one skips reading it.
+  let rhythm: TenantRhythm | undefined;
+  const rhythmFor = async (ids: readonly string[], rows: Map<string, StoredActivity>) => {
+    if (!rhythm && ids.some((id) => !rows.get(id)?.timezone))
+      rhythm = await tenantRhythm(trx, ctx, tenantId, now.getTime());
+    return rhythm;
+  };
+  await rhythmFor(userIds, stored);
+
+  const folded = new Map<string, FoldedUser>();
+  const writes = new Map<string, ActivityWrite>();
   for (const userId of userIds) {
-    const model = models.get(userId) ?? emptyUserActivity(now.getTime());
-    models.set(userId, model);
-    const explicit = userZones.get(userId) ?? null;
-    const ordered = byUser.get(userId)!.sort((a, b) => a.at.getTime() - b.at.getTime());
-    for (const event of ordered) {
-      const atMs = event.at.getTime();
-      if (!explicit && rhythm) refreshInference(model, rhythm, atMs, halfLifeMs);
-      const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
-      const offsets = zones.get(zone.zone);
-      const weight = observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
-      // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
-      if (zone.source === 'explicit')
-        observe(populationDelta, offsets.hourOfWeek(atMs), atMs, halfLifeMs, weight);
-    }
+    const row = stored.get(userId);
+    const user = foldUser(ctx, row, byUser.get(userId)!, rhythm, defaultZone, now);
+    folded.set(userId, user);
+    writes.set(userId, { model: user.model, version: row?.version ?? 0 });
   }
-  await saveUserActivities(trx, tenantId, models, now);
-  if (populationDelta.total > 0) {
-    const shard = nextShard++ % POPULATION_SHARDS;
-    const stored = (await lockPopulationShard(trx, tenantId, shard)) ?? emptyHistogram(now.getTime());
-    mergeInto(stored, populationDelta, halfLifeMs);
-    await savePopulationShard(trx, tenantId, shard, stored, now);
+
+  return {
+    writes,
+    async finish(db, written) {
+      const again = userIds.filter((id) => !written.has(id));
+      if (again.length > 0) {
+        const locked = await readUserActivities(db, tenantId, again);
+        const tenant = await rhythmFor(again, locked);
+        const models = new Map<string, UserActivity>();
+        for (const userId of again) {
+          const user = foldUser(ctx, locked.get(userId), byUser.get(userId)!, tenant, defaultZone, now);
+          folded.set(userId, user);
+          models.set(userId, user.model);
+        }
+        await writeUserActivities(db, tenantId, models);
+      }
+      await addToPopulation(db, ctx, tenantId, [...folded.values()], now);
+    },
+  };
+}
+
+interface FoldedUser {
+  model: UserActivity;
+  /** The user's events as the population learns them: only when the bot gave their zone. */
+  population: { hourOfWeek: number; atMs: number; weight: number }[];
+}
+
+function foldUser(
+  ctx: EngineContext,
+  row: StoredActivity | undefined,
+  events: readonly NewEvent[],
+  rhythm: TenantRhythm | undefined,
+  defaultZone: string,
+  now: Date,
+): FoldedUser {
+  const { halfLifeMs, zones } = ctx.activity;
+  const model = row?.model ?? emptyUserActivity(now.getTime());
+  const explicit = row?.timezone ?? null;
+  const population: FoldedUser['population'] = [];
+  for (const event of events) {
+    const atMs = event.at.getTime();
+    if (!explicit && rhythm) refreshInference(model, rhythm, atMs, halfLifeMs);
+    const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
+    const offsets = zones.get(zone.zone);
+    const weight = observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
+    // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
+    if (zone.source === 'explicit') population.push({ hourOfWeek: offsets.hourOfWeek(atMs), atMs, weight });
   }
+  return { model, population };
+}
+
+/** Adds the batch's hours to one shard of the tenant's population (the shard row is locked). */
+async function addToPopulation(
+  db: Db,
+  ctx: EngineContext,
+  tenantId: string,
+  users: readonly FoldedUser[],
+  now: Date,
+) {
+  const { halfLifeMs } = ctx.activity;
+  const delta = emptyHistogram(now.getTime());
+  for (const user of users)
+    for (const o of user.population) observe(delta, o.hourOfWeek, o.atMs, halfLifeMs, o.weight);
+  if (delta.total <= 0) return;
+  const shard = nextShard++ % POPULATION_SHARDS;
+  const stored = (await lockPopulationShard(db, tenantId, shard)) ?? emptyHistogram(now.getTime());
+  mergeInto(stored, delta, halfLifeMs);
+  await savePopulationShard(db, tenantId, shard, stored, now);
 }
 
 /** The tenant's population distribution as of `atMs`, and the zones its users were given. */
@@ -200,12 +270,12 @@ async function userView(ctx: EngineContext, tenantId: string, userId: string, at
   const atMs = at.getTime();
   const user = await findUser(ctx.db, tenantId, userId);
   if (!user) throw notFound(`user "${userId}"`);
-  const [models, rhythm, defaultZone] = await Promise.all([
-    loadUserActivities(ctx.db, tenantId, [userId]),
+  const [stored, rhythm, defaultZone] = await Promise.all([
+    readUserActivities(ctx.db, tenantId, [userId]),
     tenantRhythm(ctx.db, ctx, tenantId, atMs),
     defaultZoneOf(ctx.db, tenantId),
   ]);
-  const model: UserActivity = models.get(userId) ?? emptyUserActivity(atMs);
+  const model: UserActivity = stored.get(userId)?.model ?? emptyUserActivity(atMs);
   if (!user.timezone) refreshInference(model, rhythm, atMs, halfLifeMs);
   const zone = resolveZone({ explicit: user.timezone, inferred: model.inferred, defaultZone });
   const offsets = zones.get(zone.zone);

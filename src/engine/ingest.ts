@@ -7,7 +7,7 @@ import {
   insertNewEvents,
   type NewEvent,
 } from '../storage/event.repository.js';
-import { recordActivity } from './activity.js';
+import { prepareActivity } from './activity.js';
 import type { EngineContext } from './context.js';
 import type { InputIssue } from './errors.js';
 import { type EventInput, type IngestResult, LIMITS } from './schemas/event.schema.js';
@@ -35,9 +35,11 @@ export async function ingestEvents(
     const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));
     const { users, pairs } = foldActivity(fresh);
     await ensureCharacters(trx, tenantId, [...new Set(fresh.map((e) => e.characterId))].sort(compare), now);
-    const zones = await applyUserDeltas(trx, tenantId, users, now);
+    // the models are computed before the users' rows are locked, and written with their counters
+    const activity = await prepareActivity(trx, ctx, tenantId, fresh, now);
+    const { written } = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
     await applyPairDeltas(trx, tenantId, pairs, now);
-    await recordActivity(trx, ctx, tenantId, fresh, zones, now);
+    await activity?.finish(trx, written);
     return keys;
   });
 

@@ -12,43 +12,72 @@ import type { Db } from './database.js';
 /** Shards of a tenant's population profile; see migrations/0002_activity.sql. */
 export const POPULATION_SHARDS = 16;
 
-export async function loadUserActivities(db: Db, tenantId: string, userIds: readonly string[]) {
-  const models = new Map<string, UserActivity>();
-  if (userIds.length === 0) return models;
-  const { rows } = await sql<{ user_id: string; model: Uint8Array }>`
-    select user_id, model from user_activity
-    where tenant_id = ${tenantId} and user_id = any(${[...userIds]}::text[])`.execute(db);
-  for (const row of rows) models.set(row.user_id, decodeUserActivity(row.model));
-  return models;
+/** A user's zone and activity model as stored, with the model's write count. */
+export interface StoredActivity {
+  timezone: string | null;
+  model: UserActivity | null;
+  /** How many times the model was written (0: never); ingest writes only over the version it read. */
+  version: number;
 }
 
 /**
- * Writes the models, in user order (the caller already holds these users' rows locked). All
- * models travel as one binary parameter sliced in SQL: a `bytea[]` parameter is sent as escaped
- * hex text, twice the bytes and parsed on both sides.
+ * The users' zones and models. Ingest reads them without locking and writes each model back with
+ * the user's counters, only if its version is still the one read (`applyUserDeltas`); inside a
+ * transaction that already holds the rows, the read is stable.
  */
-export async function saveUserActivities(
-  db: Db,
-  tenantId: string,
-  models: Map<string, UserActivity>,
-  now: Date,
-) {
-  if (models.size === 0) return;
-  const userIds = [...models.keys()].sort();
-  const encoded = userIds.map((id) => encodeUserActivity(models.get(id)!));
+export async function readUserActivities(db: Db, tenantId: string, userIds: readonly string[]) {
+  const stored = new Map<string, StoredActivity>();
+  if (userIds.length === 0) return stored;
+  const { rows } = await sql<{
+    user_id: string;
+    timezone: string | null;
+    activity: Uint8Array | null;
+    activity_version: string;
+  }>`
+    select user_id, timezone, activity, activity_version from users
+    where tenant_id = ${tenantId} and user_id = any(${[...userIds]}::text[])`.execute(db);
+  for (const row of rows) {
+    stored.set(row.user_id, {
+      timezone: row.timezone,
+      model: row.activity ? decodeUserActivity(row.activity) : null,
+      version: Number(row.activity_version),
+    });
+  }
+  return stored;
+}
+
+/**
+ * The models as one binary value and where each starts (from 1, as SQL's substring counts): a
+ * `bytea[]` parameter would travel as escaped hex text, twice the bytes and parsed on both sides.
+ */
+export function packModels(models: readonly (UserActivity | null)[]) {
+  const encoded = models.map((m) => (m ? encodeUserActivity(m) : null));
   const starts: number[] = [];
-  let offset = 1; // substring() counts from 1
+  const lengths: number[] = [];
+  let offset = 1;
   for (const bytes of encoded) {
     starts.push(offset);
-    offset += bytes.length;
+    lengths.push(bytes ? bytes.length : -1);
+    offset += bytes ? bytes.length : 0;
   }
+  return { bytes: Buffer.concat(encoded.filter((b) => b !== null)), starts, lengths };
+}
+
+/**
+ * Writes models computed from rows this transaction holds locked: the retry for users whose
+ * model another batch wrote between ingest's unlocked read and its upsert.
+ */
+export async function writeUserActivities(db: Db, tenantId: string, models: Map<string, UserActivity>) {
+  if (models.size === 0) return;
+  const userIds = [...models.keys()].sort();
+  const packed = packModels(userIds.map((id) => models.get(id)!));
   await sql`
-    insert into user_activity (tenant_id, user_id, model, updated_at)
-    select ${tenantId}, m.user_id, substring(${Buffer.concat(encoded)}::bytea from m.start for m.length), ${now}
-    from unnest(${userIds}::text[], ${starts}::int[], ${encoded.map((b) => b.length)}::int[]) as m(user_id, start, length)
-    on conflict (tenant_id, user_id) do update set model = excluded.model, updated_at = excluded.updated_at`.execute(
-    db,
-  );
+    update users u set
+      activity = substring(${packed.bytes}::bytea from m.start for m.length),
+      activity_version = u.activity_version + 1,
+      activity_writer = pg_current_xact_id()
+    from unnest(${userIds}::text[], ${packed.starts}::int[], ${packed.lengths}::int[]) as m(user_id, start, length)
+    where u.tenant_id = ${tenantId} and u.user_id = m.user_id`.execute(db);
 }
 
 /** Every shard of the tenant's population histogram (unlocked: for reading). */

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { UserActivity } from '../domain/activity/user-activity.js';
 import type { PairDelta, UserDelta } from '../domain/signals/activity-delta.js';
 import type { EventKind } from '../domain/signals/event-kind.js';
+import { packModels } from './activity.repository.js';
 import { ACTIVITY_COLUMNS, activityArrays } from './activity-columns.js';
 import type { Db } from './database.js';
 
@@ -59,18 +61,61 @@ export async function ensureCharacters(db: Db, tenantId: string, characterIds: r
  * Creates users on first sight and merges each delta into their state: max/min for instants, sums
  * for counts. Returns each user's time zone (the upsert has locked their rows).
  */
-export async function applyUserDeltas(db: Db, tenantId: string, deltas: readonly UserDelta[], now: Date) {
-  const zones = new Map<string, string | null>();
-  if (deltas.length === 0) return zones;
-  const { rows } = await sql<{ user_id: string; timezone: string | null }>`
-    insert into users as s (tenant_id, user_id, created_at, updated_at, ${columnList()})
-    select ${tenantId}, d.user_id, ${now}, ${now}, ${columnList('d.')}
-    from unnest(${deltas.map((d) => d.userId)}::text[], ${unnestArrays(deltas)}) as d(user_id, ${columnList()})
-    on conflict (tenant_id, user_id) do update set ${mergeAssignments()}
-    returning user_id, timezone`.execute(db);
-  for (const row of rows) zones.set(row.user_id, row.timezone);
-  return zones;
+/** A user's new activity model, computed from the stored one read at `version` (0: none). */
+export interface ActivityWrite {
+  model: UserActivity;
+  version: number;
 }
+
+/**
+ * Merges the users' deltas, creating new users, and writes each user's new activity model in the
+ * same row write, but only over the version it was computed from: when another batch wrote the
+ * model meanwhile, the model is left alone and the user is missing from `written`, for the
+ * caller to recompute from the stored model (the row is then locked). Returns the users' zones
+ * and whose models were written.
+ */
+export async function applyUserDeltas(
+  db: Db,
+  tenantId: string,
+  deltas: readonly UserDelta[],
+  now: Date,
+  activity: ReadonlyMap<string, ActivityWrite> = new Map(),
+) {
+  const zones = new Map<string, string | null>();
+  const written = new Set<string>();
+  if (deltas.length === 0) return { zones, written };
+  const writes = deltas.map((d) => activity.get(d.userId));
+  const packed = packModels(writes.map((w) => w?.model ?? null));
+  // the proposed row carries version + 1: a new user's row starts at 1, and an existing row takes
+  // the model only if its version is still the one the model was computed from
+  const { rows } = await sql<{ user_id: string; timezone: string | null; written: boolean }>`
+    insert into users as s (tenant_id, user_id, created_at, updated_at, ${columnList()},
+                            activity, activity_version, activity_writer)
+    select ${tenantId}, d.user_id, ${now}, ${now}, ${columnList('d.')},
+           case when d.model_length < 0 then null else substring(${packed.bytes}::bytea from d.model_start for d.model_length) end,
+           d.model_version,
+           case when d.model_length < 0 then null else pg_current_xact_id() end
+    from unnest(
+      ${deltas.map((d) => d.userId)}::text[], ${unnestArrays(deltas)},
+      ${packed.starts}::int[], ${packed.lengths}::int[], ${writes.map((w) => (w ? w.version + 1 : 0))}::bigint[]
+    ) as d(user_id, ${columnList()}, model_start, model_length, model_version)
+    on conflict (tenant_id, user_id) do update set ${mergeAssignments()},
+      activity = case when ${TAKES_MODEL} then excluded.activity else s.activity end,
+      activity_writer = case when ${TAKES_MODEL} then excluded.activity_writer else s.activity_writer end,
+      activity_version = case when ${TAKES_MODEL} then excluded.activity_version else s.activity_version end
+    returning user_id, timezone, activity_writer is not distinct from pg_current_xact_id() as written`.execute(
+    db,
+  );
+  for (const row of rows) {
+    zones.set(row.user_id, row.timezone);
+    if (row.written) written.add(row.user_id);
+  }
+  return { zones, written };
+}
+
+const TAKES_MODEL = sql.raw(
+  'excluded.activity is not null and s.activity_version = excluded.activity_version - 1',
+);
 
 export async function applyPairDeltas(db: Db, tenantId: string, deltas: readonly PairDelta[], now: Date) {
   if (deltas.length === 0) return;

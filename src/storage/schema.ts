@@ -12,13 +12,6 @@ export interface TenantsTable {
   default_timezone: Generated<string>;
 }
 
-export interface UserActivityTable {
-  tenant_id: string;
-  user_id: string;
-  model: Uint8Array;
-  updated_at: Timestamp;
-}
-
 export interface TenantActivityTable {
   tenant_id: string;
   shard: number;
@@ -74,6 +67,10 @@ export interface UsersTable extends ActivityColumns {
   consent_updated_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The activity model (storage/activity-codec.ts), its write count and the transaction that wrote it. */
+  activity: Uint8Array | null;
+  activity_version: Generated<string>;
+  activity_writer: string | null;
 }
 
 export interface UserCharactersTable extends ActivityColumns {
@@ -104,6 +101,5 @@ export interface Schema {
   users: UsersTable;
   user_characters: UserCharactersTable;
   events: EventsTable;
-  user_activity: UserActivityTable;
   tenant_activity: TenantActivityTable;
 }

@@ -19,7 +19,17 @@ export interface UserRecord {
 export async function findUser(db: Db, tenantId: string, userId: string): Promise<UserRecord | undefined> {
   const row = await db
     .selectFrom('users')
-    .selectAll()
+    .select([
+      'user_id',
+      'timezone',
+      'locale',
+      'addresses',
+      'consent',
+      'consent_updated_at',
+      'created_at',
+      'updated_at',
+      ...ACTIVITY_COLUMNS,
+    ])
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', userId)
     .executeTakeFirst();
