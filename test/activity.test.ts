@@ -196,7 +196,7 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
       t.server.engine.database.db,
     );
     expect(rows[0]).toMatchObject({ n: 1 });
-    expect(rows[0]!.bytes).toBeLessThan(800);
+    expect(rows[0]!.bytes).toBeLessThan(500);
     expect((await activity('eve', '2026-11-24T19:30:00Z')).body).toEqual(first);
   });
 

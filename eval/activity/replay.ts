@@ -11,6 +11,7 @@ import {
   type VisitWeighting,
 } from '../../src/domain/activity/user-activity.js';
 import { type ResolvedZone, resolveZone, ZONE_INFERENCE } from '../../src/domain/activity/zone-inference.js';
+import { decodeUserActivity, encodeUserActivity } from '../../src/storage/activity-codec.js';
 import { isUserActivity } from '../../src/domain/signals/event-kind.js';
 import { DAY, HOUR } from './ground-truth.js';
 import { kindOf, type SimUser, type SimWindow, zoneAt } from './simulate.js';
@@ -148,6 +149,8 @@ export function replay(users: readonly SimUser[], window: SimWindow, options: Re
       defaultZone: DEFAULT_ZONE,
       minConfidence: inference.minConfidence,
     });
+    // the engine reads models from storage: the same bytes, 8-bit bins and all
+    Object.assign(model, decodeUserActivity(encodeUserActivity(model)));
     const local = localHistogramIn(model, zones.get(resolved.zone), window.splitMs);
     return {
       model,
