@@ -11,8 +11,8 @@ import {
   type VisitWeighting,
 } from '../../src/domain/activity/user-activity.js';
 import { type ResolvedZone, resolveZone, ZONE_INFERENCE } from '../../src/domain/activity/zone-inference.js';
-import { decodeUserActivity, encodeUserActivity } from '../../src/storage/activity-codec.js';
 import { isUserActivity } from '../../src/domain/signals/event-kind.js';
+import { decodeUserActivity, encodeUserActivity } from '../../src/storage/activity-codec.js';
 import { DAY, HOUR } from './ground-truth.js';
 import { kindOf, type SimUser, type SimWindow, zoneAt } from './simulate.js';
 
