@@ -10,6 +10,9 @@ import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** How many events at `ats`, each counting 1, weigh at `nowMs` with the default 21-day half-life. */
+const decayedCount = (ats: readonly number[], nowMs: number) =>
+  ats.reduce((sum, at) => sum + 2 ** (-(nowMs - at) / (21 * DAY)), 0);
 
 describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
   let t: TestServer;
@@ -160,9 +163,6 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     });
   });
 
-  const decayedCount = (ats: readonly number[], nowMs: number) =>
-    ats.reduce((sum, at) => sum + 2 ** (-(nowMs - at) / (21 * DAY)), 0);
-
   it('counts every visit once when batches of the same users arrive at once', async () => {
     // six batches at once, each with every user; visits an hour apart, so each counts 1
     const start = Date.parse('2026-11-20T00:00:00Z');
@@ -230,8 +230,6 @@ describe.skipIf(!process.env.DATABASE_URL)('activity model under a race, on post
     await t.close();
   });
   const activity = (userId: string) => t.request({ method: 'GET', url: `/v1/users/${userId}/activity` });
-  const decayedCount = (ats: readonly number[], nowMs: number) =>
-    ats.reduce((sum, at) => sum + 2 ** (-(nowMs - at) / (21 * DAY)), 0);
 
   it('recomputes a model that another batch wrote between its read and its write', async () => {
     const ctx = t.server.engine.context;
@@ -268,13 +266,7 @@ describe.skipIf(!process.env.DATABASE_URL)('activity model under a race, on post
         },
       });
       expect(other.status).toBe(200);
-      const { written } = await applyUserDeltas(
-        trx,
-        'default',
-        foldActivity([mine]).users,
-        now,
-        prepared.writes,
-      );
+      const written = await applyUserDeltas(trx, 'default', foldActivity([mine]).users, now, prepared.writes);
       expect(written.has('racer')).toBe(false);
       await prepared.finish(trx, written);
     });

@@ -36,7 +36,7 @@ import {
 import type { Db } from '../storage/database.js';
 import type { ActivityWrite, NewEvent } from '../storage/event.repository.js';
 import { findTenant } from '../storage/tenant.repository.js';
-import { countGivenZones, findUser } from '../storage/user.repository.js';
+import { countGivenZones } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
 
@@ -268,14 +268,14 @@ export async function findNextGoodTime(
 async function userView(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
   const { halfLifeMs, profile, zones } = ctx.activity;
   const atMs = at.getTime();
-  const user = await findUser(ctx.db, tenantId, userId);
+  // the user's row holds their zone and model: one read, which also says whether they exist
+  const user = (await readUserActivities(ctx.db, tenantId, [userId])).get(userId);
   if (!user) throw notFound(`user "${userId}"`);
-  const [stored, rhythm, defaultZone] = await Promise.all([
-    readUserActivities(ctx.db, tenantId, [userId]),
+  const [rhythm, defaultZone] = await Promise.all([
     tenantRhythm(ctx.db, ctx, tenantId, atMs),
     defaultZoneOf(ctx.db, tenantId),
   ]);
-  const model: UserActivity = stored.get(userId)?.model ?? emptyUserActivity(atMs);
+  const model: UserActivity = user.model ?? emptyUserActivity(atMs);
   if (!user.timezone) refreshInference(model, rhythm, atMs, halfLifeMs);
   const zone = resolveZone({ explicit: user.timezone, inferred: model.inferred, defaultZone });
   const offsets = zones.get(zone.zone);

@@ -37,7 +37,7 @@ export async function ingestEvents(
     await ensureCharacters(trx, tenantId, [...new Set(fresh.map((e) => e.characterId))].sort(compare), now);
     // the models are computed before the users' rows are locked, and written with their counters
     const activity = await prepareActivity(trx, ctx, tenantId, fresh, now);
-    const { written } = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
+    const written = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
     await applyPairDeltas(trx, tenantId, pairs, now);
     await activity?.finish(trx, written);
     return keys;

@@ -71,8 +71,8 @@ export interface ActivityWrite {
  * Merges the users' deltas, creating new users, and writes each user's new activity model in the
  * same row write, but only over the version it was computed from: when another batch wrote the
  * model meanwhile, the model is left alone and the user is missing from `written`, for the
- * caller to recompute from the stored model (the row is then locked). Returns the users' zones
- * and whose models were written.
+ * caller to recompute from the stored model (the row is then locked). Returns the users whose
+ * models were written.
  */
 export async function applyUserDeltas(
   db: Db,
@@ -80,15 +80,14 @@ export async function applyUserDeltas(
   deltas: readonly UserDelta[],
   now: Date,
   activity: ReadonlyMap<string, ActivityWrite> = new Map(),
-) {
-  const zones = new Map<string, string | null>();
+): Promise<Set<string>> {
   const written = new Set<string>();
-  if (deltas.length === 0) return { zones, written };
+  if (deltas.length === 0) return written;
   const writes = deltas.map((d) => activity.get(d.userId));
   const packed = packModels(writes.map((w) => w?.model ?? null));
   // the proposed row carries version + 1: a new user's row starts at 1, and an existing row takes
   // the model only if its version is still the one the model was computed from
-  const { rows } = await sql<{ user_id: string; timezone: string | null; written: boolean }>`
+  const { rows } = await sql<{ user_id: string; written: boolean }>`
     insert into users as s (tenant_id, user_id, created_at, updated_at, ${columnList()},
                             activity, activity_version, activity_writer)
     select ${tenantId}, d.user_id, ${now}, ${now}, ${columnList('d.')},
@@ -103,14 +102,9 @@ export async function applyUserDeltas(
       activity = case when ${TAKES_MODEL} then excluded.activity else s.activity end,
       activity_writer = case when ${TAKES_MODEL} then excluded.activity_writer else s.activity_writer end,
       activity_version = case when ${TAKES_MODEL} then excluded.activity_version else s.activity_version end
-    returning user_id, timezone, activity_writer is not distinct from pg_current_xact_id() as written`.execute(
-    db,
-  );
-  for (const row of rows) {
-    zones.set(row.user_id, row.timezone);
-    if (row.written) written.add(row.user_id);
-  }
-  return { zones, written };
+    returning user_id, activity_writer is not distinct from pg_current_xact_id() as written`.execute(db);
+  for (const row of rows) if (row.written) written.add(row.user_id);
+  return written;
 }
 
 const TAKES_MODEL = sql.raw(
