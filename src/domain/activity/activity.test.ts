@@ -18,6 +18,12 @@ const HALF_LIFE = 14 * DAY;
 const at = (iso: string) => Date.parse(iso);
 const how = (day: number, hour: number) => day * 24 + hour;
 const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0);
+/** A population (in local time) active 19:00-22:00. */
+const eveningPopulation = () =>
+  activityDistribution(
+    Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => (h % 24 >= 19 && h % 24 <= 22 ? 50 : 1)),
+    GENERIC_PROFILE,
+  );
 
 describe('decayed histogram', () => {
   it("halves an observation's weight every half-life", () => {
@@ -86,21 +92,11 @@ describe('zone inference', () => {
     // an evening user in UTC+2: local 19-22 is 17-20 UTC
     const utc = new Float64Array(HOURS_PER_WEEK);
     for (let d = 0; d < 7; d++) for (const h of [17, 18, 19, 20]) utc[d * 24 + h] = 3;
-    // a population (in local time) that is active 19:00-22:00
-    const population = activityDistribution(
-      Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => (h % 24 >= 19 && h % 24 <= 22 ? 50 : 1)),
-      GENERIC_PROFILE,
-    );
-    const guess = inferZone(utc, population);
+    const guess = inferZone(utc, eveningPopulation());
     expect(guess?.offsetMinutes).toBe(120);
     expect(guess?.zone).toBe('Etc/GMT-2');
   });
 
-  const eveningPopulation = () =>
-    activityDistribution(
-      Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => (h % 24 >= 19 && h % 24 <= 22 ? 50 : 1)),
-      GENERIC_PROFILE,
-    );
   const eveningsIn = (offsetMinutes: number) => {
     const utc = new Float64Array(HOURS_PER_WEEK);
     for (let d = 0; d < 7; d++)
@@ -268,10 +264,7 @@ describe('user activity', () => {
 });
 
 describe('zone inference over a user without a zone who moves', () => {
-  const population = activityDistribution(
-    Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => (h % 24 >= 19 && h % 24 <= 22 ? 50 : 1)),
-    GENERIC_PROFILE,
-  );
+  const population = eveningPopulation();
   const start = at('2026-01-05T00:00:00Z');
   const end = start + 112 * DAY;
   // as the engine ingests: refresh the inference, resolve the zone, observe; evenings 19-22 local,
