@@ -57,10 +57,6 @@ export async function ensureCharacters(db: Db, tenantId: string, characterIds: r
     on conflict do nothing`.execute(db);
 }
 
-/**
- * Creates users on first sight and merges each delta into their state: max/min for instants, sums
- * for counts. Returns each user's time zone (the upsert has locked their rows).
- */
 /** A user's new activity model, computed from the stored one read at `version` (0: none). */
 export interface ActivityWrite {
   model: UserActivity;
@@ -68,7 +64,8 @@ export interface ActivityWrite {
 }
 
 /**
- * Merges the users' deltas, creating new users, and writes each user's new activity model in the
+ * Merges the users' deltas (max/min for instants, sums for counts), creating users on first
+ * sight, and writes each user's new activity model in the
  * same row write, but only over the version it was computed from: when another batch wrote the
  * model meanwhile, the model is left alone and the user is missing from `written`, for the
  * caller to recompute from the stored model (the row is then locked). Returns the users whose
