@@ -69,6 +69,34 @@ export class ZoneOffsets {
     return HOUR - mod(local, HOUR);
   }
 
+  /** Milliseconds since the epoch read as local time: the wall clock at `ms`. */
+  toLocal(ms: number): number {
+    return ms + this.offsetMinutes(ms) * MINUTE;
+  }
+
+  /**
+   * The instant at which the local wall clock reads `localMs`: the earlier of two in the hour a
+   * clock goes back, and the end of the gap (the first instant after it) when the clock skips it,
+   * as a cron entry for 02:30 on the night clocks go forward fires at 03:00.
+   */
+  toUtc(localMs: number): number {
+    const before = this.offsetMinutes(localMs - 18 * HOUR);
+    const after = this.offsetMinutes(localMs + 18 * HOUR);
+    const early = localMs - Math.max(before, after) * MINUTE;
+    const late = localMs - Math.min(before, after) * MINUTE;
+    if (this.toLocal(early) === localMs) return early;
+    if (this.toLocal(late) === localMs) return late;
+    // in a gap: the first minute from which the clock has passed localMs
+    let lo = early;
+    let hi = late;
+    while (hi - lo > MINUTE) {
+      const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+      if (this.toLocal(mid) >= localMs) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+
   #compute(ms: number): number {
     const parts = this.#format.formatToParts(new Date(ms));
     const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);

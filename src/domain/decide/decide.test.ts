@@ -1,0 +1,295 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HOURS_PER_WEEK, ZoneOffsets } from '../activity/local-time.js';
+import type { ProactiveAct } from '../policy/frequency-cap.js';
+import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
+import { isQuietMinute } from '../policy/quiet-hours.js';
+import type { Trigger } from '../triggers/trigger.js';
+import { type DecisionState, decide } from './decide.js';
+
+const HOUR = 3_600_000;
+const at = (iso: string) => Date.parse(iso);
+const chicago = new ZoneOffsets('America/Chicago');
+const on: Policy = { ...DEFAULT_POLICY, allowProactive: true };
+
+/** Active 19:00-22:00 local every day. */
+const evenings = Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) =>
+  h % 24 >= 19 && h % 24 < 22 ? 10 : 1,
+);
+
+const silence = (over: Partial<Trigger> = {}): Trigger => ({
+  id: 'idle',
+  name: 'idle check-in',
+  spec: { kind: 'silence', afterHours: 24 },
+  enabled: true,
+  characterIds: null,
+  approval: 'auto',
+  priority: 0,
+  cooldownMinutes: 0,
+  caps: { perDay: null, perWeek: null },
+  expiryMinutes: 24 * 60,
+  atGoodTime: false,
+  ...over,
+});
+
+/** Last wrote (and last contact) at `lastIso`, Chicago, consent unknown, no history. */
+const state = (lastIso: string, over: Partial<DecisionState> = {}): DecisionState => ({
+  characterId: 'luna',
+  consent: 'unknown',
+  zone: chicago,
+  zoneSource: 'explicit',
+  trust: 0.5,
+  activity: null,
+  userLastInboundAtMs: at(lastIso),
+  pairLastInboundAtMs: at(lastIso),
+  pairLastContactAtMs: at(lastIso),
+  acts: [],
+  occasions: [],
+  ...over,
+});
+
+// 2026-11-23 is a Monday; Chicago is UTC-6. 16:00Z is 10:00 local.
+const LAST = '2026-11-22T16:00:00Z';
+const NOON = at('2026-11-23T18:00:00Z');
+
+describe('decide', () => {
+  it('sends when a silence trigger is due and every check passes, with every check in the trace', () => {
+    const d = decide(state(LAST), [silence()], on, NOON);
+    expect(d.action).toBe('send');
+    expect(d.action !== 'skip' && d.occasion).toMatchObject({
+      triggerId: 'idle',
+      atMs: at('2026-11-23T16:00:00Z'),
+    });
+    const names = d.trace.map((c) => c.check);
+    for (const name of [
+      'allow_proactive',
+      'consent',
+      'trust',
+      'backoff',
+      'quiet_hours',
+      'user_caps',
+      'trigger_caps',
+    ])
+      expect(names).toContain(name);
+    expect(d.trace.every((c) => c.passed)).toBe(true);
+  });
+
+  it('queues for approval when the trigger is in suggest or manual mode', () => {
+    expect(decide(state(LAST), [silence({ approval: 'suggest' })], on, NOON).action).toBe('queue');
+    expect(decide(state(LAST), [silence({ approval: 'manual' })], on, NOON).action).toBe('queue');
+  });
+
+  it('does nothing, without a reason to store, before the silence is long enough', () => {
+    const d = decide(state(LAST), [silence({ spec: { kind: 'silence', afterHours: 48 } })], on, NOON);
+    expect(d).toMatchObject({ action: 'skip', reason: 'nothing_due', occasion: null });
+  });
+
+  it.each([
+    ['allow_proactive', {}, { allowProactive: false }],
+    ['character_enabled', {}, { proactiveEnabled: false }],
+    ['consent', { consent: 'opted_out' }, {}],
+    ['consent', { consent: 'unknown' }, { requireOptIn: true }],
+    ['user_wrote_first', { pairLastInboundAtMs: null, trust: 1 }, {}],
+    ['trust', { trust: 0.2 }, { minTrust: 0.3 }],
+    ['time_zone', { zoneSource: 'default' }, { unknownZone: 'hold' }],
+  ] as const)('skips on %s and names the occasion it blocked', (reason, over, policy) => {
+    const d = decide(state(LAST, over as Partial<DecisionState>), [silence()], { ...on, ...policy }, NOON);
+    expect(d).toMatchObject({ action: 'skip', reason });
+    expect(d.action === 'skip' && d.occasion?.triggerId).toBe('idle');
+    expect(d.trace.find((c) => c.check === reason)?.passed).toBe(false);
+  });
+
+  it('lets an opted-in user through when the policy requires opt-in', () => {
+    const d = decide(state(LAST, { consent: 'opted_in' }), [silence()], { ...on, requireOptIn: true }, NOON);
+    expect(d.action).toBe('send');
+  });
+
+  it('uses the default zone, and says so, for a user whose zone is unknown', () => {
+    const d = decide(state(LAST, { zoneSource: 'default' }), [silence()], on, NOON);
+    expect(d.action).toBe('send');
+    expect(d.trace.find((c) => c.check === 'time_zone')?.detail).toMatch(/default zone America\/Chicago/);
+  });
+
+  it('backs off after two unanswered proactive messages, until the user writes again', () => {
+    const acts: ProactiveAct[] = [
+      { atMs: at('2026-11-18T18:00:00Z'), characterId: 'luna', triggerId: 'idle' },
+      { atMs: at('2026-11-20T18:00:00Z'), characterId: 'luna', triggerId: 'idle' },
+    ];
+    const quietUser = state('2026-11-17T16:00:00Z', {
+      acts,
+      pairLastContactAtMs: at('2026-11-20T18:00:00Z'),
+    });
+    expect(decide(quietUser, [silence()], on, NOON)).toMatchObject({ action: 'skip', reason: 'backoff' });
+    const wrote = at('2026-11-22T10:00:00Z');
+    const wroteSince = { ...quietUser, pairLastInboundAtMs: wrote, pairLastContactAtMs: wrote };
+    expect(decide(wroteSince, [silence()], on, NOON).action).toBe('send');
+  });
+
+  it('defers a trigger due at 3 am local to the end of quiet hours, not dropping or sending it', () => {
+    // due at 09:00Z = 03:00 Chicago; quiet until 08:00 local = 14:00Z
+    const d = decide(state('2026-11-22T09:00:00Z'), [silence()], on, at('2026-11-23T09:00:00Z'));
+    expect(d).toMatchObject({ action: 'defer', untilMs: at('2026-11-23T14:00:00Z') });
+    expect(d.trace.find((c) => c.check === 'quiet_hours')).toMatchObject({ passed: false });
+  });
+
+  it('skips when quiet hours last past the expiry', () => {
+    const d = decide(
+      state('2026-11-22T09:00:00Z'),
+      [silence({ expiryMinutes: 60 })],
+      on,
+      at('2026-11-23T09:00:00Z'),
+    );
+    expect(d).toMatchObject({ action: 'skip', reason: 'quiet_hours' });
+  });
+
+  it("defers to the user's next good hour when the trigger asks for one", () => {
+    const d = decide(state(LAST, { activity: evenings }), [silence({ atGoodTime: true })], on, NOON);
+    // 19:00 Chicago on Monday is 01:00Z on Tuesday
+    expect(d).toMatchObject({ action: 'defer', untilMs: at('2026-11-24T01:00:00Z') });
+    const now = decide(
+      state(LAST, { activity: evenings }),
+      [silence({ atGoodTime: true })],
+      on,
+      at('2026-11-24T02:10:00Z'),
+    );
+    expect(now.action).toBe('send');
+  });
+
+  it('waits while the user is mid-conversation with any character', () => {
+    const d = decide(state(LAST, { userLastInboundAtMs: NOON - 10 * 60_000 }), [silence()], on, NOON);
+    expect(d).toMatchObject({ action: 'defer', untilMs: NOON + 20 * 60_000 });
+  });
+
+  it("defers past a full day's cap to the next local morning outside quiet hours", () => {
+    const acts: ProactiveAct[] = [
+      { atMs: at('2026-11-23T15:00:00Z'), characterId: 'max', triggerId: 'other' },
+      { atMs: at('2026-11-23T16:00:00Z'), characterId: 'kai', triggerId: 'other' },
+    ];
+    const d = decide(
+      state(LAST, { acts }),
+      [silence({ expiryMinutes: 48 * 60 })],
+      { ...on, minGapMinutes: 0 },
+      NOON,
+    );
+    // two to this user today (cap 2): next local day starts at 06:00Z, quiet until 08:00 local = 14:00Z
+    expect(d).toMatchObject({ action: 'defer', untilMs: at('2026-11-24T14:00:00Z') });
+    expect(d.trace.find((c) => c.check === 'user_caps')).toMatchObject({ passed: false });
+  });
+
+  it('honours the cooldown of a trigger and the gap between any two messages', () => {
+    const acts: ProactiveAct[] = [{ atMs: NOON - HOUR, characterId: 'max', triggerId: 'idle' }];
+    const gap = decide(state(LAST, { acts }), [silence()], on, NOON);
+    expect(gap).toMatchObject({ action: 'defer', untilMs: NOON + 2 * HOUR });
+    const cooldown = decide(
+      state(LAST, { acts }),
+      [silence({ cooldownMinutes: 6 * 60 })],
+      { ...on, minGapMinutes: 0 },
+      NOON,
+    );
+    expect(cooldown).toMatchObject({ action: 'defer', untilMs: NOON + 5 * HOUR });
+  });
+
+  it('acts on the highest-priority occasion, and one that can act now over a deferral', () => {
+    const webhook: Trigger = { ...silence(), id: 'alert', spec: { kind: 'webhook' }, priority: 5 };
+    const occasion = { triggerId: 'alert', key: 'webhook:1', atMs: NOON - 60_000, expiresAtMs: NOON + HOUR };
+    const d = decide(state(LAST, { occasions: [occasion] }), [silence(), webhook], on, NOON);
+    expect(d.action !== 'skip' && d.occasion.triggerId).toBe('alert');
+    const coolingAlert = { ...webhook, cooldownMinutes: 600 };
+    const acts: ProactiveAct[] = [{ atMs: NOON - 5 * HOUR, characterId: 'luna', triggerId: 'alert' }];
+    const d2 = decide(state(LAST, { occasions: [occasion], acts }), [silence(), coolingAlert], on, NOON);
+    expect(d2.action !== 'skip' && d2.occasion.triggerId).toBe('idle');
+  });
+
+  it('ignores occasions of a disabled or deleted trigger, and says so', () => {
+    const occasion = { triggerId: 'gone', key: 'event:e1', atMs: NOON - 60_000, expiresAtMs: NOON + HOUR };
+    const d = decide(state(LAST, { occasions: [occasion] }), [], on, NOON);
+    expect(d).toMatchObject({ action: 'skip', reason: 'nothing_due' });
+    expect(d.trace.find((c) => c.check === 'trigger')?.detail).toBe('trigger deleted');
+  });
+
+  it('never sends in quiet hours and never defers into them or past the expiry, in any zone', () => {
+    const zones = [
+      'UTC',
+      'America/Chicago',
+      'Europe/Berlin',
+      'Asia/Kolkata',
+      'Pacific/Chatham',
+      'America/St_Johns',
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: at('2026-01-01T00:00:00Z'), max: at('2027-12-31T00:00:00Z') }),
+        fc.integer({ min: 1, max: 72 }),
+        fc.integer({ min: 30, max: 3 * 24 * 60 }),
+        fc.boolean(),
+        fc.nat(1439),
+        fc.nat(1439),
+        (zone, nowMs, silentHours, expiryMinutes, atGoodTime, startMinute, endMinute) => {
+          const z = new ZoneOffsets(zone);
+          const quietHours = { startMinute, endMinute };
+          const last = new Date(nowMs - silentHours * HOUR).toISOString();
+          const s = state(last, {
+            zone: z,
+            activity: evenings,
+            userLastInboundAtMs: nowMs - silentHours * HOUR,
+          });
+          const d = decide(s, [silence({ expiryMinutes, atGoodTime })], { ...on, quietHours }, nowMs);
+          const minuteOf = (ms: number) =>
+            Math.floor((((z.toLocal(ms) % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+          if (d.action === 'send') expect(isQuietMinute(minuteOf(nowMs), quietHours)).toBe(false);
+          if (d.action === 'defer') {
+            expect(isQuietMinute(minuteOf(d.untilMs), quietHours)).toBe(false);
+            expect(d.untilMs).toBeGreaterThan(nowMs);
+            expect(d.untilMs).toBeLessThanOrEqual(d.occasion.expiresAtMs);
+          }
+        },
+      ),
+    );
+  });
+
+  it('never exceeds the caps in any local day or week, whatever fires and whenever', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('America/Chicago', 'Asia/Tokyo', 'Europe/Berlin'),
+        fc.array(fc.integer({ min: 0, max: 21 * 24 * 60 }), { minLength: 1, maxLength: 120 }),
+        fc.record({ perDay: fc.integer({ min: 0, max: 3 }), perWeek: fc.integer({ min: 0, max: 6 }) }),
+        (zone, minutes, caps) => {
+          const z = new ZoneOffsets(zone);
+          const start = at('2026-03-02T00:00:00Z');
+          const acts: ProactiveAct[] = [];
+          const policy: Policy = {
+            ...on,
+            userCaps: caps,
+            minGapMinutes: 0,
+            backoffAfterUnanswered: 1000,
+            quietHours: null,
+          };
+          const webhook: Trigger = { ...silence(), id: 'hook', spec: { kind: 'webhook' } };
+          for (const m of [...minutes].sort((a, b) => a - b)) {
+            const nowMs = start + m * 60_000;
+            const occasion = { triggerId: 'hook', key: `w${m}`, atMs: nowMs, expiresAtMs: nowMs + HOUR };
+            const s = state('2026-03-01T00:00:00Z', {
+              zone: z,
+              acts,
+              occasions: [occasion],
+              userLastInboundAtMs: null,
+            });
+            const d = decide(s, [webhook], policy, nowMs);
+            if (d.action === 'send') acts.push({ atMs: nowMs, characterId: 'luna', triggerId: 'hook' });
+          }
+          const perDay = new Map<number, number>();
+          const perWeek = new Map<number, number>();
+          for (const a of acts) {
+            const day = Math.floor(z.toLocal(a.atMs) / 86_400_000);
+            const week = Math.floor((day + 3) / 7);
+            perDay.set(day, (perDay.get(day) ?? 0) + 1);
+            perWeek.set(week, (perWeek.get(week) ?? 0) + 1);
+          }
+          for (const n of perDay.values()) expect(n).toBeLessThanOrEqual(caps.perDay);
+          for (const n of perWeek.values()) expect(n).toBeLessThanOrEqual(caps.perWeek);
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,295 @@
+import { GOOD_SCORE } from '../activity/good-time.js';
+import type { ZoneOffsets } from '../activity/local-time.js';
+import type { ProactiveAct } from '../policy/frequency-cap.js';
+import type { Consent, Policy } from '../policy/policy.js';
+import { appliesTo, type Trigger } from '../triggers/trigger.js';
+import type { Check, Decision, SkipReason } from './decision.js';
+import { conditionOccasion, type Occasion } from './occasion.js';
+import { earliestAllowed, iso, timingGates, traceGates } from './timing.js';
+
+/** Everything `decide` knows of one (user, character) pair, loaded by the engine. */
+export interface DecisionState {
+  characterId: string;
+  consent: Consent;
+  zone: ZoneOffsets;
+  zoneSource: 'explicit' | 'inferred' | 'default';
+  /** Set by the bot, in [0, 1]. */
+  trust: number;
+  /** The user's activity over the local hours of the week (sums to 1), or null. */
+  activity: Float64Array | null;
+  /** Last message from the user, to any character. */
+  userLastInboundAtMs: number | null;
+  /** Last message from the user to this character; null: never wrote to it. */
+  pairLastInboundAtMs: number | null;
+  /** Last message either way between the user and this character. */
+  pairLastContactAtMs: number | null;
+  /** The user's proactive messages already decided, from every character, for at least the last 8 days. */
+  acts: readonly ProactiveAct[];
+  /** Occasions recorded for the pair (schedules, events, webhooks, deferrals) and not yet used. */
+  occasions: readonly Occasion[];
+}
+
+/**
+ * Whether to speak first to this user, from this character, now: `send` (or `queue` for
+ * approval), `defer` to an instant inside the occasion's expiry (out of quiet hours, caps, gaps,
+ * to a good hour), or `skip`. Every check is in the trace; silence is the default.
+ */
+export function decide(
+  state: DecisionState,
+  triggers: readonly Trigger[],
+  policy: Policy,
+  nowMs: number,
+): Decision {
+  const trace = gateChecks(state, policy);
+  const blocked = trace.find((c) => !c.passed);
+  const candidates = dueOccasions(state, triggers, nowMs, trace);
+  if (candidates.length === 0) return skip(blocked ? blocked.check : 'nothing_due', null, trace);
+  if (blocked) return skip(blocked.check, candidates[0]!.occasion, trace);
+
+  let deferral: { occasion: Occasion; untilMs: number } | null = null;
+  let firstFailure: SkipReason | null = null;
+  for (const { trigger, occasion } of candidates) {
+    const outcome = whenAllowed(state, trigger, occasion, policy, nowMs, trace);
+    if (outcome.atMs === null) {
+      firstFailure ??= outcome.reason;
+      continue;
+    }
+    if (outcome.atMs <= nowMs)
+      return { action: trigger.approval === 'auto' ? 'send' : 'queue', occasion, trace };
+    if (deferral === null || outcome.atMs < deferral.untilMs) deferral = { occasion, untilMs: outcome.atMs };
+  }
+  if (deferral) return { action: 'defer', occasion: deferral.occasion, untilMs: deferral.untilMs, trace };
+  return skip(firstFailure ?? 'nothing_due', candidates[0]!.occasion, trace);
+}
+
+function skip(reason: SkipReason, occasion: Occasion | null, trace: Check[]): Decision {
+  return { action: 'skip', reason, occasion, trace };
+}
+
+/** The checks that do not depend on the trigger or on time passing. */
+function gateChecks(state: DecisionState, policy: Policy): Check[] {
+  const wrote = state.pairLastInboundAtMs !== null;
+  const unanswered = wrote ? countSince(state.acts, state.characterId, state.pairLastInboundAtMs!) : 0;
+  const consentOk = state.consent === 'opted_in' || (state.consent === 'unknown' && !policy.requireOptIn);
+  const zoneOk = state.zoneSource !== 'default' || policy.unknownZone === 'default_zone';
+  return [
+    {
+      check: 'allow_proactive',
+      passed: policy.allowProactive,
+      detail: policy.allowProactive
+        ? 'proactive messages are allowed'
+        : 'allowProactive is off for the tenant',
+    },
+    {
+      check: 'character_enabled',
+      passed: policy.proactiveEnabled,
+      detail: policy.proactiveEnabled
+        ? 'the character may speak first'
+        : 'proactive messages are off for this character',
+    },
+    {
+      check: 'consent',
+      passed: consentOk,
+      detail:
+        state.consent === 'opted_out'
+          ? 'the user opted out'
+          : consentOk
+            ? `consent is ${state.consent}`
+            : 'consent is unknown and the policy requires opt-in',
+    },
+    {
+      check: 'user_wrote_first',
+      passed: wrote,
+      detail: wrote
+        ? `the user last wrote to this character at ${iso(state.pairLastInboundAtMs!)}`
+        : 'the user never wrote to this character',
+    },
+    {
+      check: 'trust',
+      passed: state.trust >= policy.minTrust,
+      detail: `trust ${state.trust} against a minimum of ${policy.minTrust}`,
+    },
+    {
+      check: 'backoff',
+      passed: unanswered < policy.backoffAfterUnanswered,
+      detail: `${unanswered} proactive message(s) unanswered since the user last wrote (stop at ${policy.backoffAfterUnanswered})`,
+    },
+    {
+      check: 'time_zone',
+      passed: zoneOk,
+      detail:
+        state.zoneSource === 'default'
+          ? zoneOk
+            ? `zone unknown: quiet hours and caps in the tenant's default zone ${state.zone.zone}`
+            : 'zone unknown and the policy holds proactive messages until it is known'
+          : `zone ${state.zone.zone} (${state.zoneSource})`,
+    },
+  ];
+}
+
+interface Candidate {
+  trigger: Trigger;
+  occasion: Occasion;
+}
+
+/** The pair's occasions whose trigger applies, conditions evaluated now; highest priority first. */
+function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs: number, trace: Check[]) {
+  const byId = new Map<string, Trigger>();
+  for (const t of triggers) byId.set(t.id, t);
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  const add = (trigger: Trigger, occasion: Occasion) => {
+    const id = `${occasion.triggerId}\u0000${occasion.key}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    candidates.push({ trigger, occasion });
+  };
+  for (const occasion of state.occasions) {
+    const trigger = byId.get(occasion.triggerId);
+    if (trigger && appliesTo(trigger, state.characterId)) {
+      if (occasion.atMs <= nowMs) add(trigger, occasion);
+    } else
+      trace.push({
+        check: 'trigger',
+        passed: false,
+        detail: trigger ? 'trigger disabled or not for this character' : 'trigger deleted',
+        triggerId: occasion.triggerId,
+      });
+  }
+  const score = state.activity ? scoreAt(state.activity, state.zone, nowMs) : null;
+  for (const trigger of triggers) {
+    if (!appliesTo(trigger, state.characterId)) continue;
+    const occasion = conditionOccasion(
+      trigger,
+      { lastContactAtMs: state.pairLastContactAtMs, zone: state.zone, activityScore: score },
+      nowMs,
+    );
+    if (occasion) add(trigger, occasion);
+  }
+  return candidates.sort(
+    (a, b) => b.trigger.priority - a.trigger.priority || a.occasion.atMs - b.occasion.atMs,
+  );
+}
+
+/**
+ * The first instant inside the occasion's expiry at which every timing check passes (at a good
+ * hour, when the trigger asks for one), recording the checks in the trace.
+ */
+function whenAllowed(
+  state: DecisionState,
+  trigger: Trigger,
+  occasion: Occasion,
+  policy: Policy,
+  nowMs: number,
+  trace: Check[],
+): { atMs: number } | { atMs: null; reason: SkipReason } {
+  const triggerId = trigger.id;
+  if (nowMs > occasion.expiresAtMs) {
+    trace.push({
+      check: 'expiry',
+      passed: false,
+      detail: `expired at ${iso(occasion.expiresAtMs)}`,
+      triggerId,
+    });
+    return { atMs: null, reason: 'expiry' };
+  }
+  trace.push({
+    check: 'expiry',
+    passed: true,
+    detail: `valid until ${iso(occasion.expiresAtMs)}`,
+    triggerId,
+  });
+  const gates = timingGates(
+    {
+      zone: state.zone,
+      characterId: state.characterId,
+      acts: state.acts,
+      userLastInboundAtMs: state.userLastInboundAtMs,
+    },
+    trigger,
+    policy,
+  );
+  trace.push(...traceGates(gates, nowMs, triggerId));
+  const first = earliestAllowed(gates, nowMs, occasion.expiresAtMs);
+  if ('blockedBy' in first) {
+    trace.push({
+      check: first.blockedBy,
+      passed: false,
+      detail: `still blocked at the end of the occasion's expiry (${iso(occasion.expiresAtMs)})`,
+      triggerId,
+    });
+    return { atMs: null, reason: first.blockedBy };
+  }
+  if (!trigger.atGoodTime) return first;
+  if (!state.activity) {
+    trace.push({
+      check: 'good_time',
+      passed: true,
+      detail: 'no activity model yet: any allowed hour',
+      triggerId,
+    });
+    return first;
+  }
+  return goodTimeWithin(
+    state.activity,
+    state.zone,
+    gates,
+    first.atMs,
+    occasion.expiresAtMs,
+    nowMs,
+    trace,
+    triggerId,
+  );
+}
+
+/** The first allowed instant at a good hour, else the allowed instant with the best score. */
+function goodTimeWithin(
+  activity: Float64Array,
+  zone: ZoneOffsets,
+  gates: Parameters<typeof earliestAllowed>[0],
+  fromMs: number,
+  untilMs: number,
+  nowMs: number,
+  trace: Check[],
+  triggerId: string,
+): { atMs: number } {
+  let best = { atMs: fromMs, score: -1 };
+  let t = fromMs;
+  while (t <= untilMs) {
+    const score = scoreAt(activity, zone, t);
+    if (score >= GOOD_SCORE) {
+      trace.push({
+        check: 'good_time',
+        passed: t <= nowMs,
+        detail: `${t <= nowMs ? 'now is' : `${iso(t)} is`} a good hour for the user (score ${score.toFixed(2)})`,
+        triggerId,
+        ...(t > nowMs ? { untilMs: t } : {}),
+      });
+      return { atMs: t };
+    }
+    if (score > best.score) best = { atMs: t, score };
+    const next = earliestAllowed(gates, t + zone.untilNextLocalHour(t), untilMs);
+    if ('blockedBy' in next) break;
+    t = next.atMs;
+  }
+  trace.push({
+    check: 'good_time',
+    passed: best.atMs <= nowMs,
+    detail: `no good hour before ${iso(untilMs)}; the best allowed one scores ${best.score.toFixed(2)}`,
+    triggerId,
+  });
+  return { atMs: best.atMs };
+}
+
+/** The user's activity at the local hour of `ms` relative to their most active hour, in [0, 1]. */
+function scoreAt(activity: Float64Array, zone: ZoneOffsets, ms: number): number {
+  let max = 0;
+  for (let h = 0; h < activity.length; h++) if (activity[h]! > max) max = activity[h]!;
+  return max > 0 ? activity[zone.hourOfWeek(ms)]! / max : 0;
+}
+
+function countSince(acts: readonly ProactiveAct[], characterId: string, sinceMs: number): number {
+  let n = 0;
+  for (const act of acts) if (act.characterId === characterId && act.atMs > sinceMs) n++;
+  return n;
+}

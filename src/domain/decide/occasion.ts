@@ -1,0 +1,65 @@
+import type { ZoneOffsets } from '../activity/local-time.js';
+import type { Trigger } from '../triggers/trigger.js';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/**
+ * One reason to speak, from one trigger: a schedule's occurrence, an event, a webhook call, a
+ * silence period. `key` names its window; at most one message is made per (user, character,
+ * trigger, key), which the database enforces.
+ */
+export interface Occasion {
+  triggerId: string;
+  key: string;
+  /** When it became due. */
+  atMs: number;
+  /** After this it is not worth sending. */
+  expiresAtMs: number;
+}
+
+/** What the condition triggers read from the pair's state. */
+export interface ConditionInputs {
+  /** Last message either way between the user and the character. */
+  lastContactAtMs: number | null;
+  zone: ZoneOffsets;
+  /** The user's score of the current local hour, from the activity model; null without one. */
+  activityScore: number | null;
+}
+
+/**
+ * The occasion a condition trigger (`silence`, `active_now`) has at `nowMs`, or null. A silence
+ * period is keyed by the contact it follows, so one silence gives at most one message; being
+ * active is keyed by the local day.
+ */
+export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowMs: number): Occasion | null {
+  const spec = trigger.spec;
+  const expiry = trigger.expiryMinutes * MINUTE;
+  if (spec.kind === 'silence') {
+    if (state.lastContactAtMs === null) return null;
+    const atMs = state.lastContactAtMs + spec.afterHours * HOUR;
+    if (atMs > nowMs) return null;
+    return {
+      triggerId: trigger.id,
+      key: `silence:${state.lastContactAtMs}`,
+      atMs,
+      expiresAtMs: atMs + expiry,
+    };
+  }
+  if (spec.kind === 'active_now') {
+    if (state.activityScore === null || state.activityScore < spec.minScore) return null;
+    const day = Math.floor(state.zone.toLocal(nowMs) / 86_400_000);
+    return { triggerId: trigger.id, key: `active:${day}`, atMs: nowMs, expiresAtMs: nowMs + expiry };
+  }
+  return null;
+}
+
+/** When a condition trigger will next have an occasion if nothing changes, for the scheduler. */
+export function nextConditionAt(trigger: Trigger, state: ConditionInputs, nowMs: number): number | null {
+  const spec = trigger.spec;
+  if (spec.kind === 'silence' && state.lastContactAtMs !== null) {
+    const atMs = state.lastContactAtMs + spec.afterHours * HOUR;
+    return atMs > nowMs ? atMs : null;
+  }
+  return null;
+}

@@ -1,0 +1,60 @@
+import type { ZoneOffsets } from '../activity/local-time.js';
+import type { Caps } from './policy.js';
+
+const DAY = 86_400_000;
+
+/** A proactive message already decided for the user: what the caps, gaps and cooldowns count. */
+export interface ProactiveAct {
+  atMs: number;
+  characterId: string;
+  triggerId: string;
+}
+
+/** The user's local day number (days since 1970-01-01 on their wall clock) of an instant. */
+export function localDay(zone: ZoneOffsets, ms: number): number {
+  return Math.floor(zone.toLocal(ms) / DAY);
+}
+
+/** The local week (Monday to Sunday) of a local day number; 1970-01-01 was a Thursday. */
+function weekOf(day: number): number {
+  return Math.floor((day + 3) / 7);
+}
+
+export interface CapCheck {
+  /** Acts counted in the local day and week of the instant. */
+  today: number;
+  thisWeek: number;
+  /** When the cap is reached: the start of the local day or week at which it allows again. */
+  blockedUntilMs: number | null;
+  limit: 'per_day' | 'per_week' | null;
+}
+
+/**
+ * Counts `acts` in the user's local day and week of `ms` against `caps`. A full day allows again
+ * at the next local midnight, a full week on the next local Monday (both DST-correct).
+ */
+export function checkCaps(
+  zone: ZoneOffsets,
+  ms: number,
+  acts: readonly ProactiveAct[],
+  caps: Caps,
+): CapCheck {
+  const day = localDay(zone, ms);
+  const week = weekOf(day);
+  let today = 0;
+  let thisWeek = 0;
+  for (const act of acts) {
+    if (act.atMs > ms) continue;
+    const d = localDay(zone, act.atMs);
+    if (weekOf(d) !== week) continue;
+    thisWeek++;
+    if (d === day) today++;
+  }
+  if (caps.perWeek !== null && thisWeek >= caps.perWeek) {
+    const monday = week * 7 - 3;
+    return { today, thisWeek, blockedUntilMs: zone.toUtc((monday + 7) * DAY), limit: 'per_week' };
+  }
+  if (caps.perDay !== null && today >= caps.perDay)
+    return { today, thisWeek, blockedUntilMs: zone.toUtc((day + 1) * DAY), limit: 'per_day' };
+  return { today, thisWeek, blockedUntilMs: null, limit: null };
+}

@@ -1,0 +1,38 @@
+import type { ZoneOffsets } from '../activity/local-time.js';
+import type { QuietHours } from './policy.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** Whether local minute-of-day `minute` falls in the window; an empty window (start = end) never does. */
+export function isQuietMinute(minute: number, quiet: QuietHours): boolean {
+  const { startMinute: start, endMinute: end } = quiet;
+  if (start === end) return false;
+  return start < end ? minute >= start && minute < end : minute >= start || minute < end;
+}
+
+/**
+ * The first instant at or after `ms` outside the user's quiet hours: `ms` itself when it is
+ * outside, else the next time the local clock reads the window's end (DST-correct).
+ */
+export function quietHoursEnd(zone: ZoneOffsets, ms: number, quiet: QuietHours): number {
+  const local = zone.toLocal(ms);
+  const minuteOfDay = Math.floor(mod(local, DAY) / MINUTE);
+  if (!isQuietMinute(minuteOfDay, quiet)) return ms;
+  let end = local - mod(local, DAY) + quiet.endMinute * MINUTE;
+  if (end <= local) end += DAY;
+  return Math.max(ms, zone.toUtc(end));
+}
+
+/** "22:00-08:00". */
+export function describeQuietHours(quiet: QuietHours): string {
+  return `${clock(quiet.startMinute)}-${clock(quiet.endMinute)}`;
+}
+
+export function clock(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}
+
+function mod(a: number, n: number): number {
+  return ((a % n) + n) % n;
+}

@@ -1,0 +1,47 @@
+import type { Caps } from '../policy/policy.js';
+
+/** Who approves what a trigger produces: nobody, a person (it waits), or a person who also fires it. */
+export type ApprovalMode = 'auto' | 'suggest' | 'manual';
+
+/** A schedule's zone: the user's own, or a named IANA zone for every user. */
+export type ScheduleZone = { kind: 'user' } | { kind: 'named'; zone: string };
+
+/** Why to speak first; each kind says when it fires. */
+export type TriggerSpec =
+  /** No message either way between the user and the character for `afterHours`. */
+  | { kind: 'silence'; afterHours: number }
+  /** The user's activity model scores the current local hour at least `minScore`. */
+  | { kind: 'active_now'; minScore: number }
+  /** A cron expression (5 or 6 fields) or a fixed ISO interval from `startsAt`, in a zone. */
+  | { kind: 'schedule'; cron: string; zone: ScheduleZone }
+  | { kind: 'schedule'; intervalMinutes: number; startsAtMs: number; zone: ScheduleZone }
+  /** An event of this name (engine kind or custom), matching `filter` on its fields, after `delayMinutes`. */
+  | { kind: 'event'; event: string; filter: Record<string, string | number | boolean>; delayMinutes: number }
+  /** A signed POST from outside to the trigger's hook URL. */
+  | { kind: 'webhook' };
+
+export type TriggerKind = TriggerSpec['kind'];
+
+export interface Trigger {
+  id: string;
+  name: string;
+  spec: TriggerSpec;
+  enabled: boolean;
+  /** null: every character of the tenant. */
+  characterIds: readonly string[] | null;
+  approval: ApprovalMode;
+  /** Higher first when several triggers are due for one pair. */
+  priority: number;
+  /** Least time between two messages of this trigger to one user. */
+  cooldownMinutes: number;
+  caps: Caps;
+  /** How long what it fires stays worth sending; a deferral never goes past it. */
+  expiryMinutes: number;
+  /** Deliver only at an hour the user is usually active (deferring to one inside the expiry). */
+  atGoodTime: boolean;
+}
+
+/** Whether the trigger may act for this character. */
+export function appliesTo(trigger: Trigger, characterId: string): boolean {
+  return trigger.enabled && (trigger.characterIds === null || trigger.characterIds.includes(characterId));
+}
