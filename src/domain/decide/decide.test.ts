@@ -5,7 +5,7 @@ import type { ProactiveAct } from '../policy/frequency-cap.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { isQuietMinute } from '../policy/quiet-hours.js';
 import type { Trigger } from '../triggers/trigger.js';
-import { type DecisionState, decide } from './decide.js';
+import { activityView, type DecisionState, decide } from './decide.js';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -13,8 +13,8 @@ const chicago = new ZoneOffsets('America/Chicago');
 const on: Policy = { ...DEFAULT_POLICY, allowProactive: true };
 
 /** Active 19:00-22:00 local every day. */
-const evenings = Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) =>
-  h % 24 >= 19 && h % 24 < 22 ? 10 : 1,
+const evenings = activityView(
+  Float64Array.from({ length: HOURS_PER_WEEK }, (_, h) => (h % 24 >= 19 && h % 24 < 22 ? 10 : 1)),
 );
 
 const silence = (over: Partial<Trigger> = {}): Trigger => ({

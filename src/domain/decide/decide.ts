@@ -5,7 +5,20 @@ import type { Consent, Policy } from '../policy/policy.js';
 import { appliesTo, type Trigger } from '../triggers/trigger.js';
 import type { Check, Decision, SkipReason } from './decision.js';
 import { conditionOccasion, type Occasion } from './occasion.js';
-import { earliestAllowed, iso, timingGates, traceGates } from './timing.js';
+import { earliestAllowed, timingGates, traceGates } from './timing.js';
+
+/** A user's activity over the local hours of the week (sums to 1), with its largest value. */
+export interface ActivityView {
+  hours: Float64Array;
+  peak: number;
+}
+
+/** The view `decide` reads of an activity distribution. */
+export function activityView(hours: Float64Array): ActivityView {
+  let peak = 0;
+  for (let h = 0; h < hours.length; h++) if (hours[h]! > peak) peak = hours[h]!;
+  return { hours, peak };
+}
 
 /** Everything `decide` knows of one (user, character) pair, loaded by the engine. */
 export interface DecisionState {
@@ -15,8 +28,8 @@ export interface DecisionState {
   zoneSource: 'explicit' | 'inferred' | 'default';
   /** Set by the bot, in [0, 1]. */
   trust: number;
-  /** The user's activity over the local hours of the week (sums to 1), or null. */
-  activity: Float64Array | null;
+  /** The user's activity model, or null without one. */
+  activity: ActivityView | null;
   /** Last message from the user, to any character. */
   userLastInboundAtMs: number | null;
   /** Last message from the user to this character; null: never wrote to it. */
@@ -100,19 +113,25 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
     {
       check: 'user_wrote_first',
       passed: wrote,
-      detail: wrote
-        ? `the user last wrote to this character at ${iso(state.pairLastInboundAtMs!)}`
-        : 'the user never wrote to this character',
+      detail: wrote ? 'the user has written to this character' : 'the user never wrote to this character',
+      atMs: state.pairLastInboundAtMs ?? undefined,
     },
     {
       check: 'trust',
       passed: state.trust >= policy.minTrust,
-      detail: `trust ${state.trust} against a minimum of ${policy.minTrust}`,
+      detail: state.trust >= policy.minTrust ? 'trust is at least the minimum' : 'trust is below the minimum',
+      value: state.trust,
+      limit: policy.minTrust,
     },
     {
       check: 'backoff',
       passed: unanswered < policy.backoffAfterUnanswered,
-      detail: `${unanswered} proactive message(s) unanswered since the user last wrote (stop at ${policy.backoffAfterUnanswered})`,
+      detail:
+        unanswered < policy.backoffAfterUnanswered
+          ? 'proactive messages unanswered since the user last wrote: under the limit'
+          : 'too many proactive messages unanswered since the user last wrote',
+      value: unanswered,
+      limit: policy.backoffAfterUnanswered,
     },
     {
       check: 'time_zone',
@@ -134,18 +153,15 @@ interface Candidate {
 
 /** The pair's occasions whose trigger applies, conditions evaluated now; highest priority first. */
 function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs: number, trace: Check[]) {
-  const byId = new Map<string, Trigger>();
-  for (const t of triggers) byId.set(t.id, t);
-  const seen = new Set<string>();
   const candidates: Candidate[] = [];
   const add = (trigger: Trigger, occasion: Occasion) => {
-    const id = `${occasion.triggerId}\u0000${occasion.key}`;
-    if (seen.has(id)) return;
-    seen.add(id);
+    for (const c of candidates)
+      if (c.occasion.triggerId === occasion.triggerId && c.occasion.key === occasion.key) return;
     candidates.push({ trigger, occasion });
   };
   for (const occasion of state.occasions) {
-    const trigger = byId.get(occasion.triggerId);
+    let trigger: Trigger | undefined;
+    for (const t of triggers) if (t.id === occasion.triggerId) trigger = t;
     if (trigger && appliesTo(trigger, state.characterId)) {
       if (occasion.atMs <= nowMs) add(trigger, occasion);
     } else
@@ -166,6 +182,7 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
     );
     if (occasion) add(trigger, occasion);
   }
+  if (candidates.length < 2) return candidates;
   return candidates.sort(
     (a, b) => b.trigger.priority - a.trigger.priority || a.occasion.atMs - b.occasion.atMs,
   );
@@ -188,7 +205,8 @@ function whenAllowed(
     trace.push({
       check: 'expiry',
       passed: false,
-      detail: `expired at ${iso(occasion.expiresAtMs)}`,
+      detail: 'the occasion expired',
+      atMs: occasion.expiresAtMs,
       triggerId,
     });
     return { atMs: null, reason: 'expiry' };
@@ -196,7 +214,8 @@ function whenAllowed(
   trace.push({
     check: 'expiry',
     passed: true,
-    detail: `valid until ${iso(occasion.expiresAtMs)}`,
+    detail: 'the occasion is still valid',
+    atMs: occasion.expiresAtMs,
     triggerId,
   });
   const gates = timingGates(
@@ -215,7 +234,8 @@ function whenAllowed(
     trace.push({
       check: first.blockedBy,
       passed: false,
-      detail: `still blocked at the end of the occasion's expiry (${iso(occasion.expiresAtMs)})`,
+      detail: 'still blocked when the occasion expires',
+      atMs: occasion.expiresAtMs,
       triggerId,
     });
     return { atMs: null, reason: first.blockedBy };
@@ -244,7 +264,7 @@ function whenAllowed(
 
 /** The first allowed instant at a good hour, else the allowed instant with the best score. */
 function goodTimeWithin(
-  activity: Float64Array,
+  activity: ActivityView,
   zone: ZoneOffsets,
   gates: Parameters<typeof earliestAllowed>[0],
   fromMs: number,
@@ -261,7 +281,8 @@ function goodTimeWithin(
       trace.push({
         check: 'good_time',
         passed: t <= nowMs,
-        detail: `${t <= nowMs ? 'now is' : `${iso(t)} is`} a good hour for the user (score ${score.toFixed(2)})`,
+        detail: `${t <= nowMs ? 'now is' : 'the next allowed good hour is'} a good hour for the user (score ${score.toFixed(2)})`,
+        atMs: t,
         triggerId,
         ...(t > nowMs ? { untilMs: t } : {}),
       });
@@ -275,17 +296,16 @@ function goodTimeWithin(
   trace.push({
     check: 'good_time',
     passed: best.atMs <= nowMs,
-    detail: `no good hour before ${iso(untilMs)}; the best allowed one scores ${best.score.toFixed(2)}`,
+    detail: `no good hour before the occasion expires; the best allowed one scores ${best.score.toFixed(2)}`,
+    atMs: best.atMs,
     triggerId,
   });
   return { atMs: best.atMs };
 }
 
 /** The user's activity at the local hour of `ms` relative to their most active hour, in [0, 1]. */
-function scoreAt(activity: Float64Array, zone: ZoneOffsets, ms: number): number {
-  let max = 0;
-  for (let h = 0; h < activity.length; h++) if (activity[h]! > max) max = activity[h]!;
-  return max > 0 ? activity[zone.hourOfWeek(ms)]! / max : 0;
+function scoreAt(activity: ActivityView, zone: ZoneOffsets, ms: number): number {
+  return activity.peak > 0 ? activity.hours[zone.hourOfWeek(ms)]! / activity.peak : 0;
 }
 
 function countSince(acts: readonly ProactiveAct[], characterId: string, sinceMs: number): number {

@@ -27,6 +27,11 @@ export interface Check {
   detail: string;
   /** Set on checks that block only until an instant. */
   untilMs?: number;
+  /** The measured value and the policy's limit, where the check compares two numbers. */
+  value?: number;
+  limit?: number;
+  /** The instant the detail speaks of (a last message, an expiry), kept as data so deciding stays cheap. */
+  atMs?: number;
   /** The trigger the check was made for, when it is one trigger's. */
   triggerId?: string;
 }

@@ -10,8 +10,8 @@ const HOUR = 3_600_000;
  * trigger, key), which the database enforces.
  */
 export interface Occasion {
-  triggerId: string;
-  key: string;
+  readonly triggerId: string;
+  readonly key: string;
   /** When it became due. */
   atMs: number;
   /** After this it is not worth sending. */
@@ -39,19 +39,37 @@ export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowM
     if (state.lastContactAtMs === null) return null;
     const atMs = state.lastContactAtMs + spec.afterHours * HOUR;
     if (atMs > nowMs) return null;
-    return {
-      triggerId: trigger.id,
-      key: `silence:${state.lastContactAtMs}`,
-      atMs,
-      expiresAtMs: atMs + expiry,
-    };
+    return new ConditionOccasion(trigger.id, 'silence', state.lastContactAtMs, atMs, atMs + expiry);
   }
   if (spec.kind === 'active_now') {
     if (state.activityScore === null || state.activityScore < spec.minScore) return null;
     const day = Math.floor(state.zone.toLocal(nowMs) / 86_400_000);
-    return { triggerId: trigger.id, key: `active:${day}`, atMs: nowMs, expiresAtMs: nowMs + expiry };
+    return new ConditionOccasion(trigger.id, 'active', day, nowMs, nowMs + expiry);
   }
   return null;
+}
+
+/**
+ * An occasion of a condition trigger, whose key is spelt out only when read: `decide` makes one
+ * for every condition that holds and keeps at most one, and formatting the numbers into strings
+ * took a tenth of its time (bench/decide.mjs).
+ */
+class ConditionOccasion implements Occasion {
+  constructor(
+    readonly triggerId: string,
+    private readonly prefix: string,
+    private readonly window: number,
+    readonly atMs: number,
+    readonly expiresAtMs: number,
+  ) {}
+
+  get key(): string {
+    return `${this.prefix}:${this.window}`;
+  }
+
+  toJSON(): Occasion {
+    return { triggerId: this.triggerId, key: this.key, atMs: this.atMs, expiresAtMs: this.expiresAtMs };
+  }
 }
 
 /** When a condition trigger will next have an occasion if nothing changes, for the scheduler. */

@@ -1,5 +1,5 @@
 import type { ZoneOffsets } from '../activity/local-time.js';
-import { checkCaps, type ProactiveAct } from '../policy/frequency-cap.js';
+import { type ActDay, actDays, checkCapsOnDays, type ProactiveAct } from '../policy/frequency-cap.js';
 import type { Caps, Policy } from '../policy/policy.js';
 import { describeQuietHours, quietHoursEnd } from '../policy/quiet-hours.js';
 import type { Trigger } from '../triggers/trigger.js';
@@ -33,7 +33,7 @@ export function timingGates(input: TimingInputs, trigger: Trigger, policy: Polic
       allowsFrom: (ms) => quietHoursEnd(zone, ms, quiet),
       describe: (ms, from) =>
         from > ms
-          ? `quiet hours ${describeQuietHours(quiet)} local until ${iso(from)}`
+          ? `in quiet hours ${describeQuietHours(quiet)} local`
           : `outside quiet hours ${describeQuietHours(quiet)} local`,
     });
   if (input.userLastInboundAtMs !== null && policy.midConversationMinutes > 0) {
@@ -43,8 +43,8 @@ export function timingGates(input: TimingInputs, trigger: Trigger, policy: Polic
       allowsFrom: (ms) => Math.max(ms, end),
       describe: (ms, from) =>
         from > ms
-          ? `the user wrote at ${iso(input.userLastInboundAtMs!)}, within ${policy.midConversationMinutes} min`
-          : `the user last wrote at ${iso(input.userLastInboundAtMs!)}`,
+          ? `the user wrote less than ${policy.midConversationMinutes} min ago`
+          : `the user last wrote more than ${policy.midConversationMinutes} min ago`,
     });
   }
   const last = latest(acts, () => true);
@@ -62,12 +62,13 @@ export function timingGates(input: TimingInputs, trigger: Trigger, policy: Polic
         'this trigger',
       ),
     );
-  gates.push(capGate('user_caps', zone, acts, policy.userCaps, 'to this user'));
+  const days = acts.length > 0 ? actDays(zone, acts) : [];
+  gates.push(capGate('user_caps', zone, days, policy.userCaps, 'to this user'));
   gates.push(
     capGate(
       'character_caps',
       zone,
-      acts.filter((a) => a.characterId === input.characterId),
+      days.filter((a) => a.characterId === input.characterId),
       policy.characterCaps,
       'from this character',
     ),
@@ -76,7 +77,7 @@ export function timingGates(input: TimingInputs, trigger: Trigger, policy: Polic
     capGate(
       'trigger_caps',
       zone,
-      acts.filter((a) => a.triggerId === trigger.id),
+      days.filter((a) => a.triggerId === trigger.id),
       trigger.caps,
       'from this trigger',
     ),
@@ -130,7 +131,7 @@ function spacing(check: CheckName, endMs: number, minutes: number, scope: string
     allowsFrom: (ms) => Math.max(ms, endMs),
     describe: (ms, from) =>
       from > ms
-        ? `less than ${minutes} min since the last proactive message from ${scope}; allowed from ${iso(from)}`
+        ? `less than ${minutes} min since the last proactive message from ${scope}`
         : `more than ${minutes} min since the last proactive message from ${scope}`,
   };
 }
@@ -138,17 +139,20 @@ function spacing(check: CheckName, endMs: number, minutes: number, scope: string
 function capGate(
   check: CheckName,
   zone: ZoneOffsets,
-  acts: readonly ProactiveAct[],
+  days: readonly ActDay[],
   caps: Caps,
   scope: string,
 ): TimingGate {
   return {
     check,
-    allowsFrom: (ms) => checkCaps(zone, ms, acts, caps).blockedUntilMs ?? ms,
+    allowsFrom: (ms) =>
+      caps.perDay === null && caps.perWeek === null
+        ? ms
+        : (checkCapsOnDays(zone, ms, days, caps).blockedUntilMs ?? ms),
     describe: (ms) => {
-      const c = checkCaps(zone, ms, acts, caps);
+      const c = checkCapsOnDays(zone, ms, days, caps);
       const counts = `${c.today} today (cap ${caps.perDay ?? 'none'}), ${c.thisWeek} this week (cap ${caps.perWeek ?? 'none'}) ${scope}, in the user's local time`;
-      return c.blockedUntilMs === null ? counts : `${counts}; allowed again from ${iso(c.blockedUntilMs)}`;
+      return c.blockedUntilMs === null ? counts : `${counts}: cap reached`;
     },
   };
 }
@@ -157,9 +161,4 @@ function latest(acts: readonly ProactiveAct[], keep: (act: ProactiveAct) => bool
   let best: number | null = null;
   for (const act of acts) if (keep(act) && (best === null || act.atMs > best)) best = act.atMs;
   return best;
-}
-
-/** An instant as ISO 8601 UTC, for traces. */
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

@@ -39,16 +39,38 @@ export function checkCaps(
   acts: readonly ProactiveAct[],
   caps: Caps,
 ): CapCheck {
+  return checkCapsOnDays(zone, ms, actDays(zone, acts), caps);
+}
+
+/** The local day of each act, with its instant: what the caps count, computed once per decision. */
+export function actDays(zone: ZoneOffsets, acts: readonly ProactiveAct[]): ActDay[] {
+  return acts.map((a) => ({
+    atMs: a.atMs,
+    characterId: a.characterId,
+    triggerId: a.triggerId,
+    day: localDay(zone, a.atMs),
+  }));
+}
+
+export interface ActDay extends ProactiveAct {
+  day: number;
+}
+
+/** `checkCaps` over acts whose local days are already known. */
+export function checkCapsOnDays(
+  zone: ZoneOffsets,
+  ms: number,
+  acts: readonly ActDay[],
+  caps: Caps,
+): CapCheck {
   const day = localDay(zone, ms);
   const week = weekOf(day);
   let today = 0;
   let thisWeek = 0;
   for (const act of acts) {
-    if (act.atMs > ms) continue;
-    const d = localDay(zone, act.atMs);
-    if (weekOf(d) !== week) continue;
+    if (act.atMs > ms || weekOf(act.day) !== week) continue;
     thisWeek++;
-    if (d === day) today++;
+    if (act.day === day) today++;
   }
   if (caps.perWeek !== null && thisWeek >= caps.perWeek) {
     const monday = week * 7 - 3;
