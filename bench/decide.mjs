@@ -82,7 +82,7 @@ const triggers = [
     ...base,
     id: 'standup',
     name: 'standup',
-    spec: { kind: 'schedule', cron: '0 9 * * 1-5', zone: { kind: 'user' } },
+    spec: { kind: 'schedule', rule: { cron: '0 9 * * 1-5' }, zone: { kind: 'user' } },
     priority: 1,
   },
   { ...base, id: 'alert', name: 'alert', spec: { kind: 'webhook' }, priority: 5 },

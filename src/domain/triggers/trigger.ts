@@ -1,4 +1,5 @@
 import type { Caps } from '../policy/policy.js';
+import type { ScheduleRule } from './schedule.js';
 
 /** Who approves what a trigger produces: nobody, a person (it waits), or a person who also fires it. */
 export type ApprovalMode = 'auto' | 'suggest' | 'manual';
@@ -12,9 +13,8 @@ export type TriggerSpec =
   | { kind: 'silence'; afterHours: number }
   /** The user's activity model scores the current local hour at least `minScore`. */
   | { kind: 'active_now'; minScore: number }
-  /** A cron expression (5 or 6 fields) or a fixed ISO interval from `startsAt`, in a zone. */
-  | { kind: 'schedule'; cron: string; zone: ScheduleZone }
-  | { kind: 'schedule'; intervalMinutes: number; startsAtMs: number; zone: ScheduleZone }
+  /** A cron expression or a fixed interval, on the wall clock of the user's zone or a named one. */
+  | { kind: 'schedule'; rule: ScheduleRule; zone: ScheduleZone }
   /** An event of this name (engine kind or custom), matching `filter` on its fields, after `delayMinutes`. */
   | { kind: 'event'; event: string; filter: Record<string, string | number | boolean>; delayMinutes: number }
   /** A signed POST from outside to the trigger's hook URL. */
