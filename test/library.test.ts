@@ -35,6 +35,25 @@ describe.each(BACKENDS)('the engine as a library on %s', (backend) => {
     });
   });
 
+  it('reads and replaces the policy, recorded in the audit log as done by the library', async () => {
+    const overture = (await start()).forTenant('default');
+    expect((await overture.getPolicy()).allowProactive).toBe(false);
+    const next = engine.events.next('policy.updated');
+    await overture.putPolicy({ allowProactive: true, userCaps: { perDay: 1, perWeek: null } });
+    expect(await next).toEqual({ tenantId: 'default', allowProactive: true });
+    expect(await overture.getPolicy()).toMatchObject({
+      allowProactive: true,
+      userCaps: { perDay: 1, perWeek: null },
+    });
+    const { entries } = await overture.listAudit();
+    expect(entries.at(-1)).toMatchObject({ actor: 'library', action: 'policy.updated' });
+    expect(await overture.verifyAudit()).toMatchObject({ ok: true });
+    await expect(overture.putPolicy({ quietHours: { start: '8am', end: '22:00' } })).rejects.toMatchObject({
+      code: 'invalid_request',
+      issues: [{ path: 'quietHours.start' }],
+    });
+  });
+
   it('announces ingested events on the typed event map', async () => {
     const overture = (await start()).forTenant('default');
     const next = engine.events.next('events.ingested');

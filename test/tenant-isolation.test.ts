@@ -339,6 +339,57 @@ const CASES: Record<string, IsolationCase> = {
       expect((await s.asB({ method: 'GET', url: '/v1/keys' })).status).toBe(200);
     },
   },
+  'GET /v1/policy': {
+    behaviour: "gives tenant B its own policy, not tenant A's",
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/policy' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ allowProactive: false, characters: {}, updatedAt: null });
+    },
+  },
+  'HEAD /v1/policy': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/policy', 200),
+  },
+  'PUT /v1/policy': {
+    behaviour: "changes tenant B's policy only, even when it names tenant A's characters",
+    async check(s) {
+      const payload = { allowProactive: true, characters: { [A.characters[0]!]: { minTrust: 0.9 } } };
+      const res = await s.asB({ method: 'PUT', url: '/v1/policy', payload });
+      expect(res.status).toBe(200);
+      expect((await s.asB({ method: 'GET', url: '/v1/policy' })).body.allowProactive).toBe(true);
+    },
+  },
+  'GET /v1/audit': {
+    behaviour: "lists tenant B's changes only",
+    async check(s) {
+      await s.asB({ method: 'PUT', url: '/v1/policy', payload: { minGapMinutes: 5 } });
+      const res = await s.asB({ method: 'GET', url: '/v1/audit' });
+      expect(res.status).toBe(200);
+      expect(res.body.entries).toHaveLength(1);
+      expect(res.body.entries[0]).toMatchObject({ seq: 1, actor: s.keyB.keyId, action: 'policy.updated' });
+      expectNothingOfA(s, res);
+    },
+  },
+  'HEAD /v1/audit': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/audit', 200),
+  },
+  'GET /v1/audit/verify': {
+    behaviour: "verifies tenant B's chain only",
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/audit/verify' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ ok: true, entries: 0, lastHash: '0'.repeat(64) });
+    },
+  },
+  'HEAD /v1/audit/verify': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/audit/verify', 200),
+  },
 };
 
 describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
@@ -369,6 +420,9 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       keys: keys.map(({ lastUsedAt: _, ...key }) => key),
       // A's read-only key still works and still sees A's users
       seenByReadKey: await asA('/v1/users', scenario.keysA[1]!.key),
+      policy: await asA('/v1/policy'),
+      audit: await asA('/v1/audit'),
+      auditVerdict: await asA('/v1/audit/verify'),
     };
   }
 
@@ -431,6 +485,11 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       payload: { name: 'a-reader', scopes: ['read'] },
     });
     const adminKeyId = (await seed({ method: 'GET', url: '/v1/tenant' })).key.keyId;
+    await seed({
+      method: 'PUT',
+      url: '/v1/policy',
+      payload: { allowProactive: true, characters: { [aria]: { minTrust: 0.3 } } },
+    });
 
     const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
     const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
@@ -468,6 +527,15 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     );
     expect(before.character[0]).toMatchObject({ name: 'Aria', persona: A.persona });
     expect(before.keys).toHaveLength(2);
+    expect(before.policy).toMatchObject({
+      allowProactive: true,
+      characters: { [A.characters[0]!]: { minTrust: 0.3 } },
+    });
+    expect(before.audit.entries.map((e: { action: string }) => e.action)).toEqual([
+      'api_key.created',
+      'policy.updated',
+    ]);
+    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 2 });
     expect(before.seenByReadKey.users).toHaveLength(2);
   });
 

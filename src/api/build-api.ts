@@ -15,6 +15,7 @@ import { eventRoutes } from './events.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { keyRoutes } from './keys.routes.js';
 import { registerMetrics } from './metrics.js';
+import { policyRoutes } from './policy.routes.js';
 import { userRoutes } from './users.routes.js';
 import { validatorCompiler } from './validation.js';
 
@@ -81,6 +82,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   activityRoutes(app);
   characterRoutes(app);
   keyRoutes(app);
+  policyRoutes(app);
   await app.ready();
   return app;
 }

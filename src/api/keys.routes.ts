@@ -80,7 +80,16 @@ export function keyRoutes(app: Api) {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await createTenantApiKey(app.engine.context, tenantOf(request), request.body)),
+      reply
+        .status(201)
+        .send(
+          await createTenantApiKey(
+            app.engine.context,
+            tenantOf(request),
+            request.body,
+            request.principal!.keyId,
+          ),
+        ),
   );
 
   app.delete(
@@ -94,6 +103,12 @@ export function keyRoutes(app: Api) {
         response: { 200: ApiKey, ...errors(401, 403, 404, 409) },
       },
     },
-    async (request) => revokeTenantApiKey(app.engine.context, tenantOf(request), request.params.keyId),
+    async (request) =>
+      revokeTenantApiKey(
+        app.engine.context,
+        tenantOf(request),
+        request.params.keyId,
+        request.principal!.keyId,
+      ),
   );
 }

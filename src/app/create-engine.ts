@@ -7,14 +7,17 @@ import {
   listTenantApiKeys,
   revokeTenantApiKey,
 } from '../engine/api-keys.js';
+import { listAudit, verifyAudit } from '../engine/audit.js';
 import { getCharacter, listCharacterPage, saveCharacter } from '../engine/characters.js';
 import type { EngineContext } from '../engine/context.js';
 import { EngineEvents } from '../engine/events.js';
 import { ingestEvents } from '../engine/ingest.js';
+import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
 import { CharacterInput } from '../engine/schemas/character.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
+import { PolicyInput } from '../engine/schemas/policy.schema.js';
 import { UserPatch } from '../engine/schemas/user.schema.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant, getTenant } from '../engine/tenants.js';
 import { getUser, listUserPage, updateUser } from '../engine/users.js';
@@ -133,6 +136,14 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
           ),
           listApiKeys: guard(() => listTenantApiKeys(ctx, tenantId)),
           revokeApiKey: guard((keyId: string) => revokeTenantApiKey(ctx, tenantId, keyId)),
+          getPolicy: guard(() => getPolicy(ctx, tenantId)),
+          putPolicy: guard((input: unknown) =>
+            savePolicy(ctx, tenantId, parseInput(PolicyInput, input), 'library'),
+          ),
+          listAudit: guard((page: { after?: number; limit?: number } = {}) =>
+            listAudit(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
+          ),
+          verifyAudit: guard(() => verifyAudit(ctx, tenantId)),
         };
       },
       close: () => database.close(),

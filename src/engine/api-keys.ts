@@ -8,6 +8,7 @@ import {
   touchApiKey,
 } from '../storage/api-key.repository.js';
 import type { Db } from '../storage/database.js';
+import { appendAudit } from './audit.js';
 import type { EngineContext } from './context.js';
 import { notFound, OvertureError } from './errors.js';
 import type { ApiKey, ApiKeyCreate, ApiKeyCreated, Scope } from './schemas/api-key.schema.js';
@@ -57,8 +58,24 @@ export async function createApiKey(
   return { ...apiKeyView(record), key: secret };
 }
 
-export async function createTenantApiKey(ctx: EngineContext, tenantId: string, input: ApiKeyCreate) {
-  const created = await createApiKey(ctx.db, tenantId, input, ctx.clock.now());
+/** Creates a key, recording who did (`actor`: the caller's key id, or `library`) in the audit log. */
+export async function createTenantApiKey(
+  ctx: EngineContext,
+  tenantId: string,
+  input: ApiKeyCreate,
+  actor = 'library',
+) {
+  const now = ctx.clock.now();
+  const created = await ctx.db.transaction().execute(async (trx) => {
+    const key = await createApiKey(trx, tenantId, input, now);
+    await appendAudit(trx, tenantId, now, {
+      actor,
+      action: 'api_key.created',
+      subject: `api_key:${key.keyId}`,
+      detail: { name: key.name, scopes: key.scopes, prefix: key.prefix },
+    });
+    return key;
+  });
   ctx.events.emit('api_key.created', { tenantId, keyId: created.keyId });
   return created;
 }
@@ -72,7 +89,9 @@ export async function revokeTenantApiKey(
   ctx: EngineContext,
   tenantId: string,
   keyId: string,
+  actor = 'library',
 ): Promise<ApiKey> {
+  const now = ctx.clock.now();
   const revoked = await ctx.db.transaction().execute(async (trx) => {
     const admins = await lockActiveAdminKeys(trx, tenantId);
     if (admins.length === 1 && admins[0] === keyId) {
@@ -81,7 +100,15 @@ export async function revokeTenantApiKey(
         `key "${keyId}" is the tenant's last active admin key; create another admin key before revoking it`,
       );
     }
-    return revokeApiKey(trx, tenantId, keyId, ctx.clock.now());
+    const key = await revokeApiKey(trx, tenantId, keyId, now);
+    if (key)
+      await appendAudit(trx, tenantId, now, {
+        actor,
+        action: 'api_key.revoked',
+        subject: `api_key:${keyId}`,
+        detail: { name: key.name },
+      });
+    return key;
   });
   if (!revoked) throw notFound(`API key "${keyId}"`);
   ctx.events.emit('api_key.revoked', { tenantId, keyId });

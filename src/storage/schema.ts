@@ -12,6 +12,24 @@ export interface TenantsTable {
   default_timezone: Generated<string>;
 }
 
+export interface PoliciesTable {
+  tenant_id: string;
+  settings: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  tenant_id: string;
+  seq: ColumnType<string, number, never>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: ColumnType<unknown, string, never>;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface TenantActivityTable {
   tenant_id: string;
   shard: number;
@@ -102,4 +120,6 @@ export interface Schema {
   user_characters: UserCharactersTable;
   events: EventsTable;
   tenant_activity: TenantActivityTable;
+  policies: PoliciesTable;
+  audit_log: AuditLogTable;
 }

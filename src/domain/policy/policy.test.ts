@@ -134,10 +134,11 @@ describe('policy per character', () => {
   it("applies a character's overrides over the tenant defaults", () => {
     const tenant = {
       defaults: DEFAULT_POLICY,
-      characters: { max: { minTrust: 0.6, proactiveEnabled: false } },
+      characters: { max: { minTrust: 0.6 } },
     };
     expect(policyFor(tenant, 'max').minTrust).toBe(0.6);
     expect(policyFor(tenant, 'max').quietHours).toEqual(DEFAULT_POLICY.quietHours);
-    expect(policyFor(tenant, 'luna')).toBe(DEFAULT_POLICY);
+    expect(policyFor(tenant, 'max', false).proactiveEnabled).toBe(false);
+    expect(policyFor(tenant, 'luna')).toEqual(DEFAULT_POLICY);
   });
 });

@@ -43,12 +43,14 @@ export interface Policy {
   midConversationMinutes: number;
 }
 
-/** The settings a character may override. */
-export type CharacterPolicy = Partial<Omit<Policy, 'allowProactive' | 'requireOptIn' | 'userCaps'>>;
+/** The settings a character may override (whether it may speak first at all is the character's own field). */
+export type CharacterPolicy = Partial<
+  Omit<Policy, 'allowProactive' | 'requireOptIn' | 'userCaps' | 'proactiveEnabled'>
+>;
 
 /** A tenant's policy: defaults for every character, and per-character overrides. */
 export interface TenantPolicy {
-  defaults: Policy;
+  defaults: Omit<Policy, 'proactiveEnabled'>;
   characters: Record<string, CharacterPolicy>;
 }
 
@@ -72,7 +74,7 @@ export const DEFAULT_POLICY: Policy = {
 };
 
 /** The policy as it applies to one character: the tenant's defaults with its overrides. */
-export function policyFor(tenant: TenantPolicy, characterId: string): Policy {
+export function policyFor(tenant: TenantPolicy, characterId: string, proactiveEnabled = true): Policy {
   const own = tenant.characters[characterId];
-  return own ? { ...tenant.defaults, ...own } : tenant.defaults;
+  return { ...tenant.defaults, ...own, proactiveEnabled };
 }

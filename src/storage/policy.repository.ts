@@ -1,0 +1,21 @@
+import type { Db } from './database.js';
+
+/** The tenant's stored policy document and when it was written, or undefined (the defaults apply). */
+export async function findPolicy(db: Db, tenantId: string) {
+  const row = await db
+    .selectFrom('policies')
+    .select(['settings', 'updated_at'])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return row && { settings: row.settings, updatedAt: row.updated_at };
+}
+
+export async function putPolicy(db: Db, tenantId: string, settings: unknown, now: Date) {
+  await db
+    .insertInto('policies')
+    .values({ tenant_id: tenantId, settings: JSON.stringify(settings), updated_at: now })
+    .onConflict((oc) =>
+      oc.column('tenant_id').doUpdateSet({ settings: JSON.stringify(settings), updated_at: now }),
+    )
+    .execute();
+}
