@@ -54,6 +54,25 @@ describe.each(BACKENDS)('the engine as a library on %s', (backend) => {
     });
   });
 
+  it('manages triggers with the same rules as the API', async () => {
+    const overture = (await start()).forTenant('default');
+    expect((await overture.listTriggers()).triggers).toHaveLength(4);
+    expect((await overture.enableTrigger('daily-standup')).enabled).toBe(true);
+    const created = await overture.createTrigger({
+      name: 'nudge',
+      spec: { kind: 'silence', afterHours: 48 },
+    });
+    expect(await overture.updateTrigger(created.triggerId, { priority: 2 })).toMatchObject({ priority: 2 });
+    await overture.deleteTrigger(created.triggerId);
+    await expect(overture.getTrigger(created.triggerId)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      overture.createTrigger({ name: 'bad', spec: { kind: 'schedule', cron: 'daily' } }),
+    ).rejects.toMatchObject({
+      code: 'invalid_request',
+      issues: [{ path: 'spec.cron' }],
+    });
+  });
+
   it('announces ingested events on the typed event map', async () => {
     const overture = (await start()).forTenant('default');
     const next = engine.events.next('events.ingested');

@@ -15,6 +15,7 @@ const A = {
   characters: ['aria-of-a', 'nova-of-a'],
   persona: 'persona-of-a',
   address: 'address-of-a',
+  trigger: 'greet-of-a',
 };
 const B = { tenantId: 'tenant-b', user: 'carol-of-b', character: 'zed-of-b' };
 
@@ -390,6 +391,70 @@ const CASES: Record<string, IsolationCase> = {
     noTenantData: HEAD_ROUTE,
     check: (s) => expectHead(s, '/v1/audit/verify', 200),
   },
+  'POST /v1/triggers': {
+    behaviour: "creates tenant B's trigger even under an id tenant A uses",
+    async check(s) {
+      const payload = { id: A.trigger, name: 'B greeting', spec: { kind: 'silence', afterHours: 2 } };
+      const res = await s.asB({ method: 'POST', url: '/v1/triggers', payload });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ triggerId: A.trigger, name: 'B greeting' });
+    },
+  },
+  'GET /v1/triggers': {
+    behaviour: "lists tenant B's triggers only",
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/triggers' });
+      expect(res.status).toBe(200);
+      expect(res.body.triggers.map((x: { triggerId: string }) => x.triggerId)).not.toContain(A.trigger);
+      expect(res.body.triggers.every((x: { enabled: boolean }) => !x.enabled)).toBe(true);
+    },
+  },
+  'HEAD /v1/triggers': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/triggers', 200),
+  },
+  'GET /v1/triggers/:triggerId': {
+    behaviour: "answers 404 for tenant A's trigger",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'GET', url: `/v1/triggers/${A.trigger}` }));
+    },
+  },
+  'HEAD /v1/triggers/:triggerId': {
+    behaviour: "answers 404 for tenant A's trigger, with no body",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/triggers/${A.trigger}`, 404),
+  },
+  'PATCH /v1/triggers/:triggerId': {
+    behaviour: "answers 404 for tenant A's trigger",
+    async check(s) {
+      expectNotFound(
+        await s.asB({ method: 'PATCH', url: `/v1/triggers/${A.trigger}`, payload: { name: 'taken over' } }),
+      );
+    },
+  },
+  'POST /v1/triggers/:triggerId/enable': {
+    behaviour: "enables tenant B's own built-in trigger, and answers 404 for tenant A's",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'POST', url: `/v1/triggers/${A.trigger}/enable` }));
+      const res = await s.asB({ method: 'POST', url: '/v1/triggers/weekly-review/enable' });
+      expect(res.body.enabled).toBe(true);
+    },
+  },
+  'POST /v1/triggers/:triggerId/disable': {
+    behaviour: "disables tenant B's own built-in trigger, and answers 404 for tenant A's",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'POST', url: `/v1/triggers/${A.trigger}/disable` }));
+      const res = await s.asB({ method: 'POST', url: '/v1/triggers/idle-check-in/disable' });
+      expect(res.body.enabled).toBe(false);
+    },
+  },
+  'DELETE /v1/triggers/:triggerId': {
+    behaviour: "answers 404 for tenant A's trigger",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/triggers/${A.trigger}` }));
+    },
+  },
 };
 
 describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
@@ -423,6 +488,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       policy: await asA('/v1/policy'),
       audit: await asA('/v1/audit'),
       auditVerdict: await asA('/v1/audit/verify'),
+      triggers: await asA('/v1/triggers'),
     };
   }
 
@@ -490,6 +556,12 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       url: '/v1/policy',
       payload: { allowProactive: true, characters: { [aria]: { minTrust: 0.3 } } },
     });
+    await seed({
+      method: 'POST',
+      url: '/v1/triggers',
+      payload: { id: A.trigger, name: 'A greeting', spec: { kind: 'silence', afterHours: 12 } },
+    });
+    await seed({ method: 'POST', url: '/v1/triggers/idle-check-in/enable' });
 
     const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
     const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
@@ -534,8 +606,11 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(before.audit.entries.map((e: { action: string }) => e.action)).toEqual([
       'api_key.created',
       'policy.updated',
+      'trigger.created',
+      'trigger.enabled',
     ]);
-    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 2 });
+    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 4 });
+    expect(before.triggers.triggers.map((x: { triggerId: string }) => x.triggerId)).toContain(A.trigger);
     expect(before.seenByReadKey.users).toHaveLength(2);
   });
 

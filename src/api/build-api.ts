@@ -16,6 +16,7 @@ import { healthRoutes } from './health.routes.js';
 import { keyRoutes } from './keys.routes.js';
 import { registerMetrics } from './metrics.js';
 import { policyRoutes } from './policy.routes.js';
+import { triggerRoutes } from './triggers.routes.js';
 import { userRoutes } from './users.routes.js';
 import { validatorCompiler } from './validation.js';
 
@@ -83,6 +84,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   characterRoutes(app);
   keyRoutes(app);
   policyRoutes(app);
+  triggerRoutes(app);
   await app.ready();
   return app;
 }

@@ -18,8 +18,17 @@ import { CharacterInput } from '../engine/schemas/character.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
 import { PolicyInput } from '../engine/schemas/policy.schema.js';
+import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import { UserPatch } from '../engine/schemas/user.schema.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant, getTenant } from '../engine/tenants.js';
+import {
+  createTrigger,
+  getTrigger,
+  listTriggerPage,
+  removeTrigger,
+  setTriggerEnabled,
+  updateTrigger,
+} from '../engine/triggers.js';
 import { getUser, listUserPage, updateUser } from '../engine/users.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -144,6 +153,23 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
             listAudit(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
           ),
           verifyAudit: guard(() => verifyAudit(ctx, tenantId)),
+          createTrigger: guard((input: unknown) =>
+            createTrigger(ctx, tenantId, parseInput(TriggerCreate, input), 'library'),
+          ),
+          listTriggers: guard((page: { after?: string; limit?: number } = {}) =>
+            listTriggerPage(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
+          ),
+          getTrigger: guard((triggerId: string) => getTrigger(ctx, tenantId, triggerId)),
+          updateTrigger: guard((triggerId: string, patch: unknown) =>
+            updateTrigger(ctx, tenantId, triggerId, parseInput(TriggerPatch, patch), 'library'),
+          ),
+          enableTrigger: guard((triggerId: string) =>
+            setTriggerEnabled(ctx, tenantId, triggerId, true, 'library'),
+          ),
+          disableTrigger: guard((triggerId: string) =>
+            setTriggerEnabled(ctx, tenantId, triggerId, false, 'library'),
+          ),
+          deleteTrigger: guard((triggerId: string) => removeTrigger(ctx, tenantId, triggerId, 'library')),
         };
       },
       close: () => database.close(),

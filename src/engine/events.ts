@@ -14,6 +14,8 @@ export interface EngineEventMap {
   'user.updated': { tenantId: string; userId: string };
   'character.updated': { tenantId: string; characterId: string; created: boolean };
   'policy.updated': { tenantId: string; allowProactive: boolean };
+  /** A trigger was created, changed, enabled, disabled or deleted. */
+  'trigger.updated': { tenantId: string; triggerId: string };
   'api_key.created': { tenantId: string; keyId: string };
   'api_key.revoked': { tenantId: string; keyId: string };
   /** A key's `last_used_at` was written (at most once a minute per key and instance). */

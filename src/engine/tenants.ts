@@ -1,10 +1,18 @@
 import { sql } from 'kysely';
 import { findApiKeyByHash } from '../storage/api-key.repository.js';
-import { countTenants, findTenant, insertTenant, updateTenantRow } from '../storage/tenant.repository.js';
+import type { Db } from '../storage/database.js';
+import {
+  countTenants,
+  findTenant,
+  insertTenant,
+  listTenantIds,
+  updateTenantRow,
+} from '../storage/tenant.repository.js';
 import { createApiKey, hashKey } from './api-keys.js';
 import type { EngineContext } from './context.js';
 import { notFound, OvertureError } from './errors.js';
 import { SCOPES } from './schemas/api-key.schema.js';
+import { ensureBuiltinTriggers } from './triggers.js';
 
 export const DEFAULT_TENANT = 'default';
 const TENANT_ID_RULE = '1-63 lowercase letters, digits or -, starting with a letter or digit';
@@ -26,6 +34,7 @@ export async function createTenant(ctx: EngineContext, input: { tenantId: string
     });
     if (!created) throw new OvertureError('conflict', `tenant "${input.tenantId}" already exists`);
     const key = await createApiKey(trx, input.tenantId, { name: 'admin', scopes: [...SCOPES] }, now);
+    await ensureBuiltinTriggers(trx, input.tenantId, now);
     return { tenantId: input.tenantId, adminKey: key };
   });
 }
@@ -65,27 +74,39 @@ export async function bootstrapTenancy(ctx: EngineContext, configuredKey?: strin
   const now = ctx.clock.now();
   const result = await ctx.db.transaction().execute(async (trx): Promise<BootstrapResult> => {
     await sql`select pg_advisory_xact_lock(hashtext('overture.bootstrap'))`.execute(trx);
-    if (configuredKey !== undefined) {
-      const existing = await findApiKeyByHash(trx, hashKey(configuredKey));
-      if (existing) {
-        if (existing.revokedAt)
-          ctx.logger.warn({ keyId: existing.keyId }, 'OVERTURE_ADMIN_KEY names a revoked key');
-        return { kind: 'nothing-to-do' };
-      }
-      await insertTenant(trx, { tenantId: DEFAULT_TENANT, name: 'Default', createdAt: now });
-      await createApiKey(
-        trx,
-        DEFAULT_TENANT,
-        { name: 'admin (OVERTURE_ADMIN_KEY)', scopes: [...SCOPES] },
-        now,
-        configuredKey,
-      );
-      return { kind: 'configured-key-added', tenantId: DEFAULT_TENANT };
-    }
-    if ((await countTenants(trx)) > 0) return { kind: 'nothing-to-do' };
-    await insertTenant(trx, { tenantId: DEFAULT_TENANT, name: 'Default', createdAt: now });
-    const key = await createApiKey(trx, DEFAULT_TENANT, { name: 'admin', scopes: [...SCOPES] }, now);
-    return { kind: 'created', tenantId: DEFAULT_TENANT, adminKey: key.key };
+    const outcome = await bootstrapTenant(trx, now, configuredKey, ctx);
+    // tenants made before the built-in triggers existed get them here
+    for (const tenantId of await listTenantIds(trx)) await ensureBuiltinTriggers(trx, tenantId, now);
+    return outcome;
   });
   return result;
+}
+
+async function bootstrapTenant(
+  trx: Db,
+  now: Date,
+  configuredKey: string | undefined,
+  ctx: EngineContext,
+): Promise<BootstrapResult> {
+  if (configuredKey !== undefined) {
+    const existing = await findApiKeyByHash(trx, hashKey(configuredKey));
+    if (existing) {
+      if (existing.revokedAt)
+        ctx.logger.warn({ keyId: existing.keyId }, 'OVERTURE_ADMIN_KEY names a revoked key');
+      return { kind: 'nothing-to-do' };
+    }
+    await insertTenant(trx, { tenantId: DEFAULT_TENANT, name: 'Default', createdAt: now });
+    await createApiKey(
+      trx,
+      DEFAULT_TENANT,
+      { name: 'admin (OVERTURE_ADMIN_KEY)', scopes: [...SCOPES] },
+      now,
+      configuredKey,
+    );
+    return { kind: 'configured-key-added', tenantId: DEFAULT_TENANT };
+  }
+  if ((await countTenants(trx)) > 0) return { kind: 'nothing-to-do' };
+  await insertTenant(trx, { tenantId: DEFAULT_TENANT, name: 'Default', createdAt: now });
+  const key = await createApiKey(trx, DEFAULT_TENANT, { name: 'admin', scopes: [...SCOPES] }, now);
+  return { kind: 'created', tenantId: DEFAULT_TENANT, adminKey: key.key };
 }

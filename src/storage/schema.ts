@@ -18,6 +18,26 @@ export interface PoliciesTable {
   updated_at: Timestamp;
 }
 
+export interface TriggersTable {
+  tenant_id: string;
+  trigger_id: string;
+  name: string;
+  kind: string;
+  spec: ColumnType<Record<string, unknown>, string, string>;
+  enabled: boolean;
+  character_ids: string[] | null;
+  approval: string;
+  priority: number;
+  cooldown_minutes: number;
+  caps: ColumnType<{ perDay: number | null; perWeek: number | null }, string, string>;
+  expiry_minutes: number;
+  at_good_time: boolean;
+  builtin: Generated<boolean>;
+  webhook_secret: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface AuditLogTable {
   tenant_id: string;
   seq: ColumnType<string, number, never>;
@@ -121,5 +141,6 @@ export interface Schema {
   events: EventsTable;
   tenant_activity: TenantActivityTable;
   policies: PoliciesTable;
+  triggers: TriggersTable;
   audit_log: AuditLogTable;
 }

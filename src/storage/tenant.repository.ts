@@ -53,3 +53,8 @@ export async function countTenants(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export async function listTenantIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('tenants').select('tenant_id').orderBy('tenant_id').execute();
+  return rows.map((r) => r.tenant_id);
+}

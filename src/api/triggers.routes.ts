@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { Id } from '../engine/schemas/common.js';
+import { Trigger, TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
+import {
+  createTrigger,
+  getTrigger,
+  listTriggerPage,
+  removeTrigger,
+  setTriggerEnabled,
+  updateTrigger,
+} from '../engine/triggers.js';
+import type { Api } from './api-types.js';
+import { tenantOf } from './auth.js';
+import { errors, Page } from './errors.schema.js';
+
+const Params = z.object({ triggerId: Id });
+const TriggerCreated = Trigger.extend({
+  secret: z
+    .string()
+    .optional()
+    .meta({ description: 'Webhook triggers only: the signing secret, shown only in this response' }),
+});
+
+export function triggerRoutes(app: Api) {
+  const ctx = () => app.engine.context;
+
+  app.post(
+    '/v1/triggers',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['triggers'],
+        summary: 'Create a trigger: a reason to speak first',
+        body: TriggerCreate,
+        response: { 201: TriggerCreated, ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await createTrigger(ctx(), tenantOf(request), request.body, request.principal!.keyId)),
+  );
+
+  app.get(
+    '/v1/triggers',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['triggers'],
+        summary: 'List triggers, built-in ones included, in id order',
+        querystring: Page,
+        response: {
+          200: z.object({ triggers: z.array(Trigger), next: z.string().nullable() }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => listTriggerPage(ctx(), tenantOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/triggers/:triggerId',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['triggers'],
+        summary: 'A trigger',
+        params: Params,
+        response: { 200: Trigger, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getTrigger(ctx(), tenantOf(request), request.params.triggerId),
+  );
+
+  app.patch(
+    '/v1/triggers/:triggerId',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['triggers'],
+        summary: 'Change the fields named; the kind cannot change',
+        params: Params,
+        body: TriggerPatch,
+        response: { 200: Trigger, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      updateTrigger(
+        ctx(),
+        tenantOf(request),
+        request.params.triggerId,
+        request.body,
+        request.principal!.keyId,
+      ),
+  );
+
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    app.post(
+      `/v1/triggers/:triggerId/${action}`,
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags: ['triggers'],
+          summary: `${action === 'enable' ? 'Enable' : 'Disable'} a trigger`,
+          params: Params,
+          response: { 200: Trigger, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request) =>
+        setTriggerEnabled(
+          ctx(),
+          tenantOf(request),
+          request.params.triggerId,
+          enabled,
+          request.principal!.keyId,
+        ),
+    );
+  }
+
+  app.delete(
+    '/v1/triggers/:triggerId',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['triggers'],
+        summary: 'Delete a trigger (built-in ones can only be disabled)',
+        params: Params,
+        response: { 204: z.null(), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await removeTrigger(ctx(), tenantOf(request), request.params.triggerId, request.principal!.keyId);
+      return reply.status(204).send(null);
+    },
+  );
+}

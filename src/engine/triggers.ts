@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../storage/database.js';
+import {
+  deleteTrigger,
+  findTrigger,
+  insertTrigger,
+  listTriggers,
+  replaceTrigger,
+  type TriggerRecord,
+} from '../storage/trigger.repository.js';
+import { appendAudit } from './audit.js';
+import type { EngineContext } from './context.js';
+import { notFound, OvertureError } from './errors.js';
+import type { TriggerCreate, TriggerPatch, TriggerView } from './schemas/trigger.schema.js';
+
+/**
+ * Registered for every tenant, disabled; one call enables one. Ids are fixed so that bots and
+ * operators can name them.
+ */
+export const BUILTIN_TRIGGERS: readonly (TriggerCreate & { id: string })[] = [
+  {
+    id: 'idle-check-in',
+    name: 'Check in after a day of silence, at an hour the user is usually around',
+    spec: { kind: 'silence', afterHours: 24 },
+    atGoodTime: true,
+    ...defaults({ cooldownMinutes: 24 * 60, expiryMinutes: 24 * 60 }),
+  },
+  {
+    id: 'daily-standup',
+    name: 'Weekday stand-up at 09:00 in the user’s zone',
+    spec: { kind: 'schedule', cron: '0 9 * * 1-5', zone: 'user' },
+    atGoodTime: false,
+    ...defaults({ cooldownMinutes: 12 * 60, expiryMinutes: 3 * 60 }),
+  },
+  {
+    id: 'weekly-review',
+    name: 'Friday review at 17:00 in the user’s zone',
+    spec: { kind: 'schedule', cron: '0 17 * * 5', zone: 'user' },
+    atGoodTime: false,
+    ...defaults({ cooldownMinutes: 6 * 24 * 60, expiryMinutes: 6 * 60 }),
+  },
+  {
+    id: 'webhook-alert',
+    name: 'Alert from an outside system, through the signed hook',
+    spec: { kind: 'webhook' },
+    atGoodTime: false,
+    ...defaults({ cooldownMinutes: 0, expiryMinutes: 60, priority: 10 }),
+  },
+];
+
+function defaults(over: { cooldownMinutes: number; expiryMinutes: number; priority?: number }) {
+  return {
+    enabled: false,
+    characterIds: null,
+    approval: 'auto' as const,
+    priority: 0,
+    caps: { perDay: null, perWeek: null },
+    ...over,
+  };
+}
+
+/** Registers the built-in triggers a tenant lacks (at tenant creation, and at start for older tenants). */
+export async function ensureBuiltinTriggers(db: Db, tenantId: string, now: Date) {
+  for (const builtin of BUILTIN_TRIGGERS) await insertTrigger(db, tenantId, toRecord(builtin, now, true));
+}
+
+function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boolean): TriggerRecord {
+  return {
+    triggerId: input.id,
+    name: input.name,
+    spec: input.spec,
+    enabled: input.enabled,
+    characterIds: input.characterIds,
+    approval: input.approval,
+    priority: input.priority,
+    cooldownMinutes: input.cooldownMinutes,
+    caps: input.caps,
+    expiryMinutes: input.expiryMinutes,
+    atGoodTime: input.atGoodTime,
+    builtin,
+    webhookSecret: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function triggerView(record: TriggerRecord): TriggerView {
+  const { webhookSecret: _, createdAt, updatedAt, ...rest } = record;
+  return {
+    ...rest,
+    ...(record.spec.kind === 'webhook' ? { hookUrl: `/v1/hooks/${record.triggerId}` } : {}),
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
+  };
+}
+
+const newTriggerId = () => `trg_${randomBytes(8).toString('hex')}`;
+const newSecret = () => `whs_${randomBytes(32).toString('base64url')}`;
+
+/**
+ * Creates a trigger. A webhook trigger gets a signing secret, returned in this response only
+ * (as `secret`), as API keys are.
+ */
+export async function createTrigger(
+  ctx: EngineContext,
+  tenantId: string,
+  input: TriggerCreate,
+  actor: string,
+) {
+  const now = ctx.clock.now();
+  const record = toRecord({ ...input, id: input.id ?? newTriggerId() }, now, false);
+  const secret = record.spec.kind === 'webhook' ? newSecret() : undefined;
+  record.webhookSecret = secret ?? null;
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await insertTrigger(trx, tenantId, record)))
+      throw new OvertureError('conflict', `trigger "${record.triggerId}" already exists`);
+    await appendAudit(trx, tenantId, now, {
+      actor,
+      action: 'trigger.created',
+      subject: `trigger:${record.triggerId}`,
+      detail: triggerView(record),
+    });
+  });
+  ctx.events.emit('trigger.updated', { tenantId, triggerId: record.triggerId });
+  return { ...triggerView(record), ...(secret ? { secret } : {}) };
+}
+
+export async function getTrigger(ctx: EngineContext, tenantId: string, triggerId: string) {
+  const record = await findTrigger(ctx.db, tenantId, triggerId);
+  if (!record) throw notFound(`trigger "${triggerId}"`);
+  return triggerView(record);
+}
+
+export async function listTriggerPage(
+  ctx: EngineContext,
+  tenantId: string,
+  page: { after?: string; limit: number },
+) {
+  const triggers = await listTriggers(ctx.db, tenantId, page);
+  return {
+    triggers: triggers.map(triggerView),
+    next: triggers.length === page.limit ? triggers.at(-1)!.triggerId : null,
+  };
+}
+
+/** Changes the fields a patch names, recording before and after; the kind cannot change. */
+export async function updateTrigger(
+  ctx: EngineContext,
+  tenantId: string,
+  triggerId: string,
+  patch: TriggerPatch,
+  actor: string,
+  action = 'trigger.updated',
+) {
+  const now = ctx.clock.now();
+  const updated = await ctx.db.transaction().execute(async (trx) => {
+    const before = await findTrigger(trx, tenantId, triggerId, true);
+    if (!before) throw notFound(`trigger "${triggerId}"`);
+    if (patch.spec && patch.spec.kind !== before.spec.kind)
+      throw new OvertureError('invalid_request', 'spec.kind cannot change; create a new trigger instead', [
+        { path: 'spec.kind', field: 'kind', rule: `must stay "${before.spec.kind}"` },
+      ]);
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const after: TriggerRecord = { ...before, ...defined, updatedAt: now };
+    await replaceTrigger(trx, tenantId, after);
+    await appendAudit(trx, tenantId, now, {
+      actor,
+      action,
+      subject: `trigger:${triggerId}`,
+      detail: { before: triggerView(before), after: triggerView(after) },
+    });
+    return after;
+  });
+  ctx.events.emit('trigger.updated', { tenantId, triggerId });
+  return triggerView(updated);
+}
+
+export function setTriggerEnabled(
+  ctx: EngineContext,
+  tenantId: string,
+  triggerId: string,
+  enabled: boolean,
+  actor: string,
+) {
+  return updateTrigger(
+    ctx,
+    tenantId,
+    triggerId,
+    { enabled },
+    actor,
+    enabled ? 'trigger.enabled' : 'trigger.disabled',
+  );
+}
+
+/** Deletes a trigger; built-in ones can only be disabled. */
+export async function removeTrigger(ctx: EngineContext, tenantId: string, triggerId: string, actor: string) {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const before = await findTrigger(trx, tenantId, triggerId, true);
+    if (!before) throw notFound(`trigger "${triggerId}"`);
+    if (before.builtin)
+      throw new OvertureError(
+        'conflict',
+        `trigger "${triggerId}" is built in; disable it instead of deleting it`,
+      );
+    await deleteTrigger(trx, tenantId, triggerId);
+    await appendAudit(trx, tenantId, now, {
+      actor,
+      action: 'trigger.deleted',
+      subject: `trigger:${triggerId}`,
+      detail: { before: triggerView(before) },
+    });
+  });
+  ctx.events.emit('trigger.updated', { tenantId, triggerId });
+}

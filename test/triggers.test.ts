@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BACKENDS } from './helpers/backends.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+
+describe.each(BACKENDS)('triggers on %s', (backend) => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer(backend);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const create = (payload: object) => t.request({ method: 'POST', url: '/v1/triggers', payload });
+  const get = (id: string) => t.request({ method: 'GET', url: `/v1/triggers/${id}` });
+  const audit = async () =>
+    (await t.request({ method: 'GET', url: '/v1/audit' })).body.entries.map(
+      (e: { action: string }) => e.action,
+    );
+
+  it('registers the built-in triggers for every tenant, disabled, and enables one with one call', async () => {
+    const list = await t.request({ method: 'GET', url: '/v1/triggers' });
+    expect(list.status).toBe(200);
+    const byId = Object.fromEntries(list.body.triggers.map((x: { triggerId: string }) => [x.triggerId, x]));
+    expect(Object.keys(byId).sort()).toEqual([
+      'daily-standup',
+      'idle-check-in',
+      'webhook-alert',
+      'weekly-review',
+    ]);
+    expect(Object.values(byId).every((x: any) => x.enabled === false && x.builtin === true)).toBe(true);
+    expect(byId['idle-check-in']).toMatchObject({
+      spec: { kind: 'silence', afterHours: 24 },
+      atGoodTime: true,
+    });
+    expect(byId['daily-standup'].spec).toEqual({ kind: 'schedule', cron: '0 9 * * 1-5', zone: 'user' });
+    expect(byId['weekly-review'].spec).toEqual({ kind: 'schedule', cron: '0 17 * * 5', zone: 'user' });
+    expect(byId['webhook-alert']).toMatchObject({
+      spec: { kind: 'webhook' },
+      hookUrl: '/v1/hooks/webhook-alert',
+    });
+
+    const enabled = await t.request({ method: 'POST', url: '/v1/triggers/idle-check-in/enable' });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body.enabled).toBe(true);
+    expect((await get('idle-check-in')).body.enabled).toBe(true);
+    expect(await audit()).toEqual(['trigger.enabled']);
+
+    const created = await t.server.engine.createTenant({ tenantId: 'second' });
+    const theirs = await t.request({ method: 'GET', url: '/v1/triggers', key: created.adminKey.key });
+    expect(theirs.body.triggers).toHaveLength(4);
+    expect(theirs.body.triggers.every((x: { enabled: boolean }) => !x.enabled)).toBe(true);
+  });
+
+  it('creates, reads, changes, disables and deletes a trigger, each change in the audit log', async () => {
+    const res = await create({
+      id: 'evening-hello',
+      name: 'Evening hello',
+      spec: { kind: 'schedule', cron: '0 19 * * *', zone: 'America/Chicago' },
+      characterIds: ['luna'],
+      approval: 'suggest',
+      caps: { perDay: 1 },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      triggerId: 'evening-hello',
+      enabled: true,
+      builtin: false,
+      approval: 'suggest',
+      caps: { perDay: 1, perWeek: null },
+      cooldownMinutes: 1440,
+      expiryMinutes: 1440,
+      spec: { kind: 'schedule', cron: '0 19 * * *', zone: 'America/Chicago' },
+    });
+    expect(res.body.secret).toBeUndefined();
+
+    const patched = await t.request({
+      method: 'PATCH',
+      url: '/v1/triggers/evening-hello',
+      payload: { priority: 3, spec: { kind: 'schedule', every: 'P1D', startsAt: '2026-12-01T19:30' } },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      priority: 3,
+      approval: 'suggest',
+      spec: { kind: 'schedule', every: 'P1D', startsAt: '2026-12-01T19:30', zone: 'user' },
+    });
+    expect(
+      (await t.request({ method: 'POST', url: '/v1/triggers/evening-hello/disable' })).body.enabled,
+    ).toBe(false);
+    expect((await t.request({ method: 'DELETE', url: '/v1/triggers/evening-hello' })).status).toBe(204);
+    expect((await get('evening-hello')).status).toBe(404);
+    expect(await audit()).toEqual([
+      'trigger.created',
+      'trigger.updated',
+      'trigger.disabled',
+      'trigger.deleted',
+    ]);
+    expect((await t.request({ method: 'GET', url: '/v1/audit/verify' })).body.ok).toBe(true);
+  });
+
+  it('gives a webhook trigger a signing secret, shown once', async () => {
+    const res = await create({ name: 'Deploy alert', spec: { kind: 'webhook' } });
+    expect(res.status).toBe(201);
+    expect(res.body.triggerId).toMatch(/^trg_[0-9a-f]{16}$/);
+    expect(res.body.secret).toMatch(/^whs_/);
+    expect(res.body.hookUrl).toBe(`/v1/hooks/${res.body.triggerId}`);
+    const again = await get(res.body.triggerId);
+    expect(again.body.secret).toBeUndefined();
+    expect(JSON.stringify(again.body)).not.toContain(res.body.secret);
+    const log = (await t.request({ method: 'GET', url: '/v1/audit' })).body;
+    expect(JSON.stringify(log)).not.toContain(res.body.secret);
+  });
+
+  it.each([
+    [
+      { name: 'x', spec: { kind: 'schedule', cron: '0 25 * * *' } },
+      'spec.cron',
+      /not a valid cron expression/,
+    ],
+    [{ name: 'x', spec: { kind: 'schedule', cron: '0 9 * * *', zone: 'Mars/Olympus' } }, 'spec.zone', /IANA/],
+    [{ name: 'x', spec: { kind: 'schedule' } }, 'spec.cron', /exactly one/],
+    [
+      { name: 'x', spec: { kind: 'schedule', every: 'P1M', startsAt: '2026-12-01T09:00' } },
+      'spec.every',
+      /ISO 8601/,
+    ],
+    [{ name: 'x', spec: { kind: 'schedule', every: 'PT6H' } }, 'spec.startsAt', /required/],
+    [
+      { name: 'x', spec: { kind: 'sometimes' } },
+      'spec.kind',
+      /silence, active_now, schedule, event or webhook/,
+    ],
+    [{ name: 'x', spec: { kind: 'silence', afterHours: 0 } }, 'spec.afterHours', /> 0/],
+    [{ name: 'x', spec: { kind: 'active_now', minScore: 2 } }, 'spec.minScore', /from 0 to 1/],
+    [{ name: 'x', spec: { kind: 'event', event: 'Signup!' } }, 'spec.event', /event kind/],
+    [{ name: 'x', spec: { kind: 'webhook' }, caps: { perDay: -1 } }, 'caps.perDay', />= 0/],
+    [{ name: 'x', spec: { kind: 'webhook' }, approval: 'maybe' }, 'approval', /auto/],
+    [{ name: 'x', spec: { kind: 'webhook' }, expiryMinutes: 0 }, 'expiryMinutes', /> 0/],
+    [{ name: 'x', spec: { kind: 'webhook' }, characterIds: [] }, 'characterIds', /at least one/],
+    [{ spec: { kind: 'webhook' } }, 'name', /required/],
+  ])('refuses %j naming the field, and writes nothing', async (payload, path, rule) => {
+    const res = await create(payload);
+    expect(res.status).toBe(400);
+    const issue = res.body.error.issues.find((i: { path: string }) => i.path === path);
+    expect(issue, JSON.stringify(res.body.error.issues)).toBeDefined();
+    expect(issue.rule).toMatch(rule);
+    expect((await t.request({ method: 'GET', url: '/v1/triggers' })).body.triggers).toHaveLength(4);
+    expect(await audit()).toEqual([]);
+  });
+
+  it('refuses to change a kind, to reuse an id, or to delete a built-in trigger', async () => {
+    const kind = await t.request({
+      method: 'PATCH',
+      url: '/v1/triggers/idle-check-in',
+      payload: { spec: { kind: 'webhook' } },
+    });
+    expect(kind.status).toBe(400);
+    expect(kind.body.error.issues[0]).toMatchObject({ path: 'spec.kind' });
+    const taken = await create({ id: 'daily-standup', name: 'mine', spec: { kind: 'webhook' } });
+    expect(taken.status).toBe(409);
+    const builtin = await t.request({ method: 'DELETE', url: '/v1/triggers/weekly-review' });
+    expect(builtin.status).toBe(409);
+    expect(builtin.body.error.message).toMatch(/disable it instead/);
+    expect((await t.request({ method: 'DELETE', url: '/v1/triggers/nope' })).status).toBe(404);
+    expect(await audit()).toEqual([]);
+  });
+
+  it('lets read keys list triggers but not change them', async () => {
+    const key = (
+      await t.request({ method: 'POST', url: '/v1/keys', payload: { name: 'r', scopes: ['read'] } })
+    ).body.key;
+    expect((await t.request({ method: 'GET', url: '/v1/triggers', key })).status).toBe(200);
+    expect((await t.request({ method: 'POST', url: '/v1/triggers/idle-check-in/enable', key })).status).toBe(
+      403,
+    );
+  });
+});
