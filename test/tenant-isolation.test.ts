@@ -391,6 +391,19 @@ const CASES: Record<string, IsolationCase> = {
     noTenantData: HEAD_ROUTE,
     check: (s) => expectHead(s, '/v1/audit/verify', 200),
   },
+  'PATCH /v1/users/:userId/characters/:characterId': {
+    behaviour: "answers 404 for tenant A's user and character",
+    async check(s) {
+      const url = `/v1/users/${A.users[0]}/characters/${A.characters[0]}`;
+      expectNotFound(await s.asB({ method: 'PATCH', url, payload: { trust: 1 } }));
+      const own = await s.asB({
+        method: 'PATCH',
+        url: `/v1/users/${B.user}/characters/${B.character}`,
+        payload: { trust: 1 },
+      });
+      expect(own.body).toMatchObject({ userId: B.user, trust: 1 });
+    },
+  },
   'POST /v1/triggers': {
     behaviour: "creates tenant B's trigger even under an id tenant A uses",
     async check(s) {

@@ -48,6 +48,35 @@ describe.each(BACKENDS)('users and characters on %s', (backend) => {
     expect((await patch('u1', { timezone: null })).body.timezone).toBeNull();
   });
 
+  it("sets the bot's trust in a user's relationship with a character, and refuses what is out of range", async () => {
+    await t.request({
+      method: 'POST',
+      url: '/v1/events',
+      payload: event({ userId: 'u1', characterId: 'aria' }),
+    });
+    const url = '/v1/users/u1/characters/aria';
+    const res = await t.request({ method: 'PATCH', url, payload: { trust: 0.35 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      userId: 'u1',
+      characterId: 'aria',
+      trust: 0.35,
+      activity: { inboundCount: 1 },
+    });
+    expect((await t.request({ method: 'GET', url: '/v1/users/u1' })).body.characters[0].trust).toBe(0.35);
+    const bad = await t.request({ method: 'PATCH', url, payload: { trust: 1.2 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0]).toMatchObject({ path: 'trust', rule: 'must be from 0 to 1' });
+    const missing = await t.request({
+      method: 'PATCH',
+      url: '/v1/users/u1/characters/nova',
+      payload: { trust: 1 },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe('conversation of user "u1" with character "nova" not found');
+    expect((await t.request({ method: 'GET', url: '/v1/users/u1' })).body.characters[0].trust).toBe(0.35);
+  });
+
   it('merges addresses per channel, and null removes one', async () => {
     await patch('u1', { addresses: { telegram: '111', discord: '222' } });
     const res = await patch('u1', { addresses: { discord: null, slack: 'U333' } });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../engine/schemas/common.js';
-import { User, UserPatch } from '../engine/schemas/user.schema.js';
-import { getUser, listUserPage, updateUser } from '../engine/users.js';
+import { Pair, PairPatch, User, UserPatch } from '../engine/schemas/user.schema.js';
+import { getUser, listUserPage, updatePair, updateUser } from '../engine/users.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors, Page } from './errors.schema.js';
@@ -64,5 +64,27 @@ export function userRoutes(app: Api) {
       },
     },
     async (request) => updateUser(app.engine.context, tenantOf(request), request.params.userId, request.body),
+  );
+
+  app.patch(
+    '/v1/users/:userId/characters/:characterId',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['users'],
+        summary: "Set the bot's trust in a user's relationship with a character (0 to 1)",
+        params: z.object({ userId: Id, characterId: Id }),
+        body: PairPatch,
+        response: { 200: Pair, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      updatePair(
+        app.engine.context,
+        tenantOf(request),
+        request.params.userId,
+        request.params.characterId,
+        request.body,
+      ),
   );
 }

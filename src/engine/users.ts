@@ -1,7 +1,7 @@
-import { findUser, listUsers, patchUser } from '../storage/user.repository.js';
+import { findUser, listUsers, patchUser, setPairTrust } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
-import type { User, UserPatch } from './schemas/user.schema.js';
+import type { PairPatch, User, UserPatch } from './schemas/user.schema.js';
 import { userView } from './views.js';
 
 export async function getUser(ctx: EngineContext, tenantId: string, userId: string): Promise<User> {
@@ -41,4 +41,23 @@ export async function listUserPage(
     })),
     next: users.length === page.limit ? users.at(-1)!.userId : null,
   };
+}
+
+/**
+ * Sets what the bot may set on a (user, character) relationship. The pair exists once the user
+ * and the character have exchanged an event; before that there is nothing to trust.
+ */
+export async function updatePair(
+  ctx: EngineContext,
+  tenantId: string,
+  userId: string,
+  characterId: string,
+  patch: PairPatch,
+) {
+  if (!(await setPairTrust(ctx.db, tenantId, userId, characterId, patch.trust)))
+    throw notFound(`conversation of user "${userId}" with character "${characterId}"`);
+  const user = await getUser(ctx, tenantId, userId);
+  const pair = user.characters.find((c) => c.characterId === characterId)!;
+  ctx.events.emit('user.updated', { tenantId, userId });
+  return { userId, ...pair };
 }

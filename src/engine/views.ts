@@ -37,7 +37,11 @@ export function userView(u: UserRecord): User {
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
     activity: activityView(u.activity),
-    characters: u.characters.map((c) => ({ characterId: c.characterId, activity: activityView(c.activity) })),
+    characters: u.characters.map((c) => ({
+      characterId: c.characterId,
+      trust: c.trust,
+      activity: activityView(c.activity),
+    })),
   };
 }
 

@@ -116,6 +116,7 @@ export interface UserCharactersTable extends ActivityColumns {
   user_id: string;
   character_id: string;
   created_at: Timestamp;
+  trust: Generated<number>;
 }
 
 export interface EventsTable {

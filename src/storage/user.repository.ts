@@ -13,7 +13,7 @@ export interface UserRecord {
   createdAt: Date;
   updatedAt: Date;
   activity: ActivityRecord;
-  characters: { characterId: string; activity: ActivityRecord }[];
+  characters: { characterId: string; trust: number; activity: ActivityRecord }[];
 }
 
 export async function findUser(db: Db, tenantId: string, userId: string): Promise<UserRecord | undefined> {
@@ -36,7 +36,7 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
   if (!row) return undefined;
   const pairs = await db
     .selectFrom('user_characters')
-    .select(['character_id', ...ACTIVITY_COLUMNS])
+    .select(['character_id', 'trust', ...ACTIVITY_COLUMNS])
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', userId)
     .orderBy('character_id')
@@ -51,7 +51,11 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     activity: toActivityRecord(row),
-    characters: pairs.map((p) => ({ characterId: p.character_id, activity: toActivityRecord(p) })),
+    characters: pairs.map((p) => ({
+      characterId: p.character_id,
+      trust: Number(p.trust),
+      activity: toActivityRecord(p),
+    })),
   };
 }
 
@@ -119,4 +123,22 @@ export async function countGivenZones(db: Db, tenantId: string): Promise<{ zone:
     .groupBy('timezone')
     .execute();
   return rows.map((r) => ({ zone: r.timezone!, users: Number(r.users) }));
+}
+
+/** Sets the bot's trust in a (user, character) relationship; false when the pair does not exist. */
+export async function setPairTrust(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  characterId: string,
+  trust: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('user_characters')
+    .set({ trust })
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('character_id', '=', characterId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

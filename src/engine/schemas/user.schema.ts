@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelName, Locale, TimeZone } from './common.js';
+import { ChannelName, Locale, rule, TimeZone } from './common.js';
 
 export const CONSENT = ['opted_in', 'unknown', 'opted_out'] as const;
 export type Consent = (typeof CONSENT)[number];
@@ -53,8 +53,29 @@ export const User = z
     createdAt: z.string(),
     updatedAt: z.string(),
     activity: ActivityState,
-    characters: z.array(z.object({ characterId: z.string(), activity: ActivityState })),
+    characters: z.array(
+      z.object({
+        characterId: z.string(),
+        trust: z.number().meta({ description: "The bot's trust in this relationship, in [0, 1]" }),
+        activity: ActivityState,
+      }),
+    ),
   })
   .meta({ id: 'User' });
 
 export type User = z.output<typeof User>;
+
+/** What the bot may set on a (user, character) relationship. */
+export const PairPatch = z
+  .strictObject({
+    trust: z
+      .number({ error: rule('must be a number from 0 to 1') })
+      .min(0, { error: 'must be from 0 to 1' })
+      .max(1, { error: 'must be from 0 to 1' }),
+  })
+  .meta({ id: 'PairPatch' });
+export type PairPatch = z.output<typeof PairPatch>;
+
+export const Pair = z
+  .object({ userId: z.string(), characterId: z.string(), trust: z.number(), activity: ActivityState })
+  .meta({ id: 'Pair' });

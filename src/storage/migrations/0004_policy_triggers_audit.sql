@@ -47,3 +47,7 @@ create table triggers (
   updated_at timestamptz not null,
   primary key (tenant_id, trigger_id)
 );
+
+-- How far the bot trusts its relationship with the user, in [0, 1], set by the bot; a character's
+-- policy can require a minimum before it speaks first.
+alter table user_characters add column trust double precision not null default 0 check (trust >= 0 and trust <= 1);
