@@ -462,6 +462,22 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.body.enabled).toBe(false);
     },
   },
+  'POST /v1/triggers/:triggerId/test': {
+    behaviour: "answers 404 for tenant A's trigger, user and character, and decides for B's own",
+    async check(s) {
+      const a = { userId: A.users[0], characterId: A.characters[0] };
+      expectNotFound(await s.asB({ method: 'POST', url: `/v1/triggers/${A.trigger}/test`, payload: a }));
+      expectNotFound(await s.asB({ method: 'POST', url: '/v1/triggers/idle-check-in/test', payload: a }));
+      const own = await s.asB({
+        method: 'POST',
+        url: '/v1/triggers/webhook-alert/test',
+        payload: { userId: B.user, characterId: B.character },
+      });
+      // B's policy is its own: proactive messages are still off there
+      expect(own.body).toMatchObject({ action: 'skip', reason: 'trigger' });
+      expect(own.body.trace.find((c: { check: string }) => c.check === 'allow_proactive').passed).toBe(false);
+    },
+  },
   'DELETE /v1/triggers/:triggerId': {
     behaviour: "answers 404 for tenant A's trigger",
     async check(s) {

@@ -176,3 +176,98 @@ describe.each(BACKENDS)('triggers on %s', (backend) => {
     );
   });
 });
+
+describe.each(BACKENDS)('testing a trigger on %s', (backend) => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer(backend);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const test = (id: string, payload = { userId: 'maya', characterId: 'luna' }) =>
+    t.request({ method: 'POST', url: `/v1/triggers/${id}/test`, payload });
+  const send = (id: string, at: string, kind = 'message_in') =>
+    t.request({
+      method: 'POST',
+      url: '/v1/events',
+      payload: { id, kind, userId: 'maya', characterId: 'luna', at },
+    });
+  const failed = (body: { trace: { check: string; passed: boolean }[] }) =>
+    body.trace.filter((c) => !c.passed).map((c) => c.check);
+
+  beforeEach(async () => {
+    await t.request({ method: 'PATCH', url: '/v1/users/maya', payload: { timezone: 'America/Chicago' } });
+    await send('m1', '2026-11-22T01:30:00Z'); // Saturday 19:30 in Chicago
+  });
+
+  it('passes every gate it can and stops at the first that fails, without writing anything', async () => {
+    // clock: Monday 2026-11-23 12:00Z = 06:00 in Chicago
+    const off = await test('idle-check-in');
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ action: 'skip', reason: 'trigger', timezone: 'America/Chicago' });
+    expect(failed(off.body)).toEqual(['trigger', 'allow_proactive']);
+
+    await t.request({ method: 'POST', url: '/v1/triggers/idle-check-in/enable' });
+    expect((await test('idle-check-in')).body).toMatchObject({ action: 'skip', reason: 'allow_proactive' });
+
+    await t.request({ method: 'PUT', url: '/v1/policy', payload: { allowProactive: true } });
+    // a day and more of silence, but 06:00 in Chicago is inside quiet hours (until 08:00 = 14:00Z)
+    const quiet = await test('idle-check-in');
+    expect(quiet.body).toMatchObject({ action: 'defer', occasion: { triggerId: 'idle-check-in' } });
+    expect(quiet.body.trace.find((c: { check: string }) => c.check === 'quiet_hours')).toMatchObject({
+      passed: false,
+      until: '2026-11-23T14:00:00.000Z',
+    });
+    // the good hour is later than the end of quiet hours: the user writes in the evening
+    expect(quiet.body.until >= '2026-11-23T14:00:00.000Z').toBe(true);
+
+    await t.request({ method: 'PATCH', url: '/v1/users/maya', payload: { consent: 'opted_out' } });
+    expect((await test('idle-check-in')).body).toMatchObject({ action: 'skip', reason: 'consent' });
+
+    const audit = (await t.request({ method: 'GET', url: '/v1/audit' })).body.entries;
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(['trigger.enabled', 'policy.updated']);
+  });
+
+  it('takes a schedule as firing now, and sends when every check passes', async () => {
+    await t.request({ method: 'PUT', url: '/v1/policy', payload: { allowProactive: true } });
+    await t.request({ method: 'POST', url: '/v1/triggers/daily-standup/enable' });
+    t.clock.advance({ hours: 3 }); // 09:00 in Chicago
+    const res = await test('daily-standup');
+    expect(res.body).toMatchObject({ action: 'send', occasion: { triggerId: 'daily-standup' } });
+    expect(failed(res.body)).toEqual([]);
+  });
+
+  it('refuses a user who never wrote to the character, whatever the trust', async () => {
+    await t.request({ method: 'PUT', url: '/v1/policy', payload: { allowProactive: true } });
+    await t.request({ method: 'POST', url: '/v1/triggers/webhook-alert/enable' });
+    await t.request({
+      method: 'POST',
+      url: '/v1/events',
+      payload: {
+        id: 'o1',
+        kind: 'message_out',
+        userId: 'maya',
+        characterId: 'nova',
+        at: '2026-11-23T11:00:00Z',
+      },
+    });
+    await t.request({ method: 'PATCH', url: '/v1/users/maya/characters/nova', payload: { trust: 1 } });
+    const res = await test('webhook-alert', { userId: 'maya', characterId: 'nova' });
+    expect(res.body).toMatchObject({ action: 'skip', reason: 'user_wrote_first' });
+  });
+
+  it('answers 404 for an unknown trigger, user or character, and 400 for a bad body', async () => {
+    expect((await test('nope')).status).toBe(404);
+    expect((await test('idle-check-in', { userId: 'nobody', characterId: 'luna' })).status).toBe(404);
+    expect((await test('idle-check-in', { userId: 'maya', characterId: 'nobody' })).status).toBe(404);
+    const bad = await t.request({
+      method: 'POST',
+      url: '/v1/triggers/idle-check-in/test',
+      payload: { userId: 'maya' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0]).toMatchObject({ path: 'characterId', rule: 'is required' });
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { testTrigger } from '../engine/decisions.js';
 import { Id } from '../engine/schemas/common.js';
 import { Trigger, TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import {
@@ -20,6 +21,38 @@ const TriggerCreated = Trigger.extend({
     .optional()
     .meta({ description: 'Webhook triggers only: the signing secret, shown only in this response' }),
 });
+
+const Check = z.object({
+  check: z.string(),
+  passed: z.boolean(),
+  detail: z.string(),
+  triggerId: z.string().optional(),
+  value: z.number().optional(),
+  limit: z.number().optional(),
+  at: z.string().optional(),
+  until: z.string().optional().meta({ description: 'For a check that time resolves: from when it passes' }),
+});
+
+const TriggerTest = z
+  .object({
+    userId: z.string(),
+    characterId: z.string(),
+    triggerId: z.string(),
+    at: z.string(),
+    timezone: z.string(),
+    timezoneSource: z.string(),
+    action: z.enum(['send', 'queue', 'defer', 'skip']),
+    reason: z
+      .string()
+      .optional()
+      .meta({ description: 'Why nothing is done: the failing check, or nothing_due' }),
+    until: z.string().optional().meta({ description: 'For defer: when it would be decided again' }),
+    occasion: z
+      .object({ triggerId: z.string(), key: z.string(), at: z.string(), expiresAt: z.string() })
+      .nullable(),
+    trace: z.array(Check),
+  })
+  .meta({ id: 'TriggerTest' });
 
 export function triggerRoutes(app: Api) {
   const ctx = () => app.engine.context;
@@ -119,6 +152,22 @@ export function triggerRoutes(app: Api) {
         ),
     );
   }
+
+  app.post(
+    '/v1/triggers/:triggerId/test',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['triggers'],
+        summary:
+          'The decision that would be made now if this trigger fired for the user and character, with every check; changes nothing',
+        params: Params,
+        body: z.strictObject({ userId: Id, characterId: Id }),
+        response: { 200: TriggerTest, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => testTrigger(ctx(), tenantOf(request), request.params.triggerId, request.body),
+  );
 
   app.delete(
     '/v1/triggers/:triggerId',

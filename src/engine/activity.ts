@@ -217,7 +217,7 @@ async function cachedGivenZones(db: Db, ctx: EngineContext, tenantId: string) {
 
 /** Everything the activity model says about a user as of `at`. */
 export async function getActivity(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
-  const view = await userView(ctx, tenantId, userId, at);
+  const view = await userActivityAt(ctx, tenantId, userId, at);
   const { distribution, zone, offsets, confidence, evidence } = view;
   const nowHour = offsets.hourOfWeek(at.getTime());
   const now = assessHour(distribution, nowHour, confidence);
@@ -249,7 +249,7 @@ export async function findNextGoodTime(
   after: Date,
   withinMs: number,
 ) {
-  const { distribution, zone, offsets } = await userView(ctx, tenantId, userId, after);
+  const { distribution, zone, offsets } = await userActivityAt(ctx, tenantId, userId, after);
   const best = nextGoodTime(distribution, offsets, after.getTime(), withinMs);
   return {
     userId,
@@ -265,7 +265,8 @@ export async function findNextGoodTime(
   };
 }
 
-async function userView(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
+/** A user's zone (and where it came from) and activity distribution as of `at`; 404 for an unknown user. */
+export async function userActivityAt(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
   const { halfLifeMs, profile, zones } = ctx.activity;
   const atMs = at.getTime();
   // the user's row holds their zone and model: one read, which also says whether they exist

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { parseDuration } from '../domain/shared/duration.js';
+import type { ScheduleRule } from '../domain/triggers/schedule.js';
+import type { ApprovalMode, ScheduleZone, Trigger, TriggerSpec } from '../domain/triggers/trigger.js';
 import type { Db } from '../storage/database.js';
 import {
   deleteTrigger,
@@ -212,4 +215,44 @@ export async function removeTrigger(ctx: EngineContext, tenantId: string, trigge
     });
   });
   ctx.events.emit('trigger.updated', { tenantId, triggerId });
+}
+
+/** The trigger as `decide` reads it. */
+export function toDomainTrigger(record: TriggerRecord): Trigger {
+  return {
+    id: record.triggerId,
+    name: record.name,
+    spec: toDomainSpec(record.spec as TriggerCreate['spec']),
+    enabled: record.enabled,
+    characterIds: record.characterIds,
+    approval: record.approval as ApprovalMode,
+    priority: record.priority,
+    cooldownMinutes: record.cooldownMinutes,
+    caps: record.caps,
+    expiryMinutes: record.expiryMinutes,
+    atGoodTime: record.atGoodTime,
+  };
+}
+
+function toDomainSpec(spec: TriggerCreate['spec']): TriggerSpec {
+  if (spec.kind !== 'schedule') return spec;
+  const zone: ScheduleZone = spec.zone === 'user' ? { kind: 'user' } : { kind: 'named', zone: spec.zone };
+  const rule: ScheduleRule =
+    spec.cron !== undefined
+      ? { cron: spec.cron }
+      : {
+          everyMinutes: parseDuration(spec.every!)! / 60_000,
+          startsAtLocalMs: Date.parse(`${spec.startsAt}:00Z`),
+        };
+  return { kind: 'schedule', rule, zone };
+}
+
+/** Every trigger of the tenant, for deciding. */
+export async function loadTriggers(db: Db, tenantId: string): Promise<TriggerRecord[]> {
+  const all: TriggerRecord[] = [];
+  for (;;) {
+    const page = await listTriggers(db, tenantId, { after: all.at(-1)?.triggerId, limit: 500 });
+    all.push(...page);
+    if (page.length < 500) return all;
+  }
 }

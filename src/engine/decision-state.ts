@@ -1,0 +1,50 @@
+import { activityView, type DecisionState } from '../domain/decide/decide.js';
+import { policyFor } from '../domain/policy/policy.js';
+import { findCharacter } from '../storage/character.repository.js';
+import { findUser } from '../storage/user.repository.js';
+import { userActivityAt } from './activity.js';
+import type { EngineContext } from './context.js';
+import { notFound } from './errors.js';
+import { getPolicy, toTenantPolicy } from './policy.js';
+
+/**
+ * What `decide` needs for one (user, character) pair, read from the database as of `now`: the
+ * user's consent, zone and activity, the pair's trust and last messages, and the policy as it
+ * applies to the character. Proactive messages already decided (`acts`) and stored occasions
+ * are added by the caller.
+ */
+export async function loadDecisionState(
+  ctx: EngineContext,
+  tenantId: string,
+  userId: string,
+  characterId: string,
+  now: Date,
+) {
+  const [user, character, policyView] = await Promise.all([
+    findUser(ctx.db, tenantId, userId),
+    findCharacter(ctx.db, tenantId, characterId),
+    getPolicy(ctx, tenantId),
+  ]);
+  if (!user) throw notFound(`user "${userId}"`);
+  if (!character) throw notFound(`character "${characterId}"`);
+  const activity = await userActivityAt(ctx, tenantId, userId, now);
+  const pair = user.characters.find((c) => c.characterId === characterId);
+  const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
+  const lastIn = ms(pair?.activity.lastInboundAt);
+  const lastOut = ms(pair?.activity.lastOutboundAt);
+  const state: DecisionState = {
+    characterId,
+    consent: user.consent,
+    zone: activity.offsets,
+    zoneSource: activity.zone.source,
+    trust: pair?.trust ?? 0,
+    activity: activityView(activity.distribution),
+    userLastInboundAtMs: ms(user.activity.lastInboundAt),
+    pairLastInboundAtMs: lastIn,
+    pairLastContactAtMs: lastIn === null ? lastOut : lastOut === null ? lastIn : Math.max(lastIn, lastOut),
+    acts: [],
+    occasions: [],
+  };
+  const policy = policyFor(toTenantPolicy(policyView), characterId, character.proactiveEnabled);
+  return { state, policy, zone: activity.zone };
+}

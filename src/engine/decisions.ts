@@ -1,0 +1,91 @@
+import { decide } from '../domain/decide/decide.js';
+import type { Check, Decision } from '../domain/decide/decision.js';
+import type { Occasion } from '../domain/decide/occasion.js';
+import { appliesTo } from '../domain/triggers/trigger.js';
+import { findTrigger } from '../storage/trigger.repository.js';
+import type { EngineContext } from './context.js';
+import { loadDecisionState } from './decision-state.js';
+import { notFound } from './errors.js';
+import { toDomainTrigger } from './triggers.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The decision the engine would make now if this trigger fired for this user and character, with
+ * every check: schedule, event and webhook triggers are taken as firing now, silence and
+ * active-now are evaluated as they stand. It writes nothing and passes every gate as usual.
+ */
+export async function testTrigger(
+  ctx: EngineContext,
+  tenantId: string,
+  triggerId: string,
+  target: { userId: string; characterId: string },
+) {
+  const record = await findTrigger(ctx.db, tenantId, triggerId);
+  if (!record) throw notFound(`trigger "${triggerId}"`);
+  const now = ctx.clock.now();
+  const nowMs = now.getTime();
+  const { state, policy, zone } = await loadDecisionState(
+    ctx,
+    tenantId,
+    target.userId,
+    target.characterId,
+    now,
+  );
+  const trigger = toDomainTrigger(record);
+  const fired =
+    trigger.spec.kind === 'schedule' || trigger.spec.kind === 'event' || trigger.spec.kind === 'webhook';
+  const occasions: Occasion[] = fired
+    ? [{ triggerId, key: `test:${nowMs}`, atMs: nowMs, expiresAtMs: nowMs + trigger.expiryMinutes * 60_000 }]
+    : [];
+  let decision = decide({ ...state, occasions }, [trigger], policy, nowMs);
+  if (!appliesTo(trigger, target.characterId)) {
+    const check: Check = {
+      check: 'trigger',
+      passed: false,
+      detail: trigger.enabled ? 'the trigger is not for this character' : 'the trigger is disabled',
+      triggerId,
+    };
+    decision = {
+      action: 'skip',
+      reason: 'trigger',
+      occasion: decision.occasion,
+      trace: [check, ...decision.trace],
+    };
+  }
+  return {
+    userId: target.userId,
+    characterId: target.characterId,
+    triggerId,
+    at: now.toISOString(),
+    timezone: zone.zone,
+    timezoneSource: zone.source,
+    ...decisionView(decision),
+  };
+}
+
+/** A decision as JSON: instants in ISO 8601. */
+export function decisionView(decision: Decision) {
+  const occasion = decision.occasion && {
+    triggerId: decision.occasion.triggerId,
+    key: decision.occasion.key,
+    at: iso(decision.occasion.atMs),
+    expiresAt: iso(decision.occasion.expiresAtMs),
+  };
+  return {
+    action: decision.action,
+    ...(decision.action === 'skip' ? { reason: decision.reason } : {}),
+    ...(decision.action === 'defer' ? { until: iso(decision.untilMs) } : {}),
+    occasion,
+    trace: decision.trace.map((c) => ({
+      check: c.check,
+      passed: c.passed,
+      detail: c.detail,
+      ...(c.triggerId !== undefined ? { triggerId: c.triggerId } : {}),
+      ...(c.value !== undefined ? { value: c.value } : {}),
+      ...(c.limit !== undefined ? { limit: c.limit } : {}),
+      ...(c.atMs !== undefined ? { at: iso(c.atMs) } : {}),
+      ...(c.untilMs !== undefined ? { until: iso(c.untilMs) } : {}),
+    })),
+  };
+}
