@@ -103,6 +103,36 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     expect(morning.body.score).toBeLessThan(0.5);
   });
 
+  it("never answers inside the policy's quiet hours, the character's own where it has them", async () => {
+    await t.request({ method: 'PATCH', url: '/v1/users/eve', payload: { timezone: 'Europe/Berlin' } });
+    await ingest(daily('eve', [22, 23], 28));
+    const next = (query: string) =>
+      t.request({
+        method: 'GET',
+        url: `/v1/users/eve/next-good-time?after=2026-11-24T17:00:00Z&within=PT12H${query}`,
+      });
+    // eve is most active 22:00-23:59 Berlin, inside the default quiet hours (22:00-08:00)
+    const res = await next('');
+    expect(res.body.quietHours).toBe('22:00-08:00');
+    expect(res.body.hour).toBeLessThan(22);
+    expect(res.body.at < '2026-11-24T21:00:00.000Z').toBe(true);
+    // a character whose quiet hours start at midnight may reach her at her peak
+    await t.request({
+      method: 'PUT',
+      url: '/v1/policy',
+      payload: { characters: { owl: { quietHours: { start: '00:00', end: '09:00' } } } },
+    });
+    const owl = await next('&characterId=owl');
+    expect(owl.body).toMatchObject({ quietHours: '00:00-09:00', good: true });
+    expect([22, 23]).toContain(owl.body.hour);
+    // a window entirely inside quiet hours has no answer
+    const none = await t.request({
+      method: 'GET',
+      url: '/v1/users/eve/next-good-time?after=2026-11-24T22:00:00Z&within=PT6H',
+    });
+    expect(none.body).toMatchObject({ at: null, good: false, quietHours: '22:00-08:00' });
+  });
+
   it.each([
     ['within=P1M', 'query.within'],
     ['within=P40D', 'query.within'],

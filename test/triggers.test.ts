@@ -181,6 +181,8 @@ describe.each(BACKENDS)('testing a trigger on %s', (backend) => {
   let t: TestServer;
   beforeEach(async () => {
     t = await startTestServer(backend);
+    await t.request({ method: 'PATCH', url: '/v1/users/maya', payload: { timezone: 'America/Chicago' } });
+    await send('m1', '2026-11-22T01:30:00Z'); // Saturday 19:30 in Chicago
   });
   afterEach(async () => {
     await t.close();
@@ -196,11 +198,6 @@ describe.each(BACKENDS)('testing a trigger on %s', (backend) => {
     });
   const failed = (body: { trace: { check: string; passed: boolean }[] }) =>
     body.trace.filter((c) => !c.passed).map((c) => c.check);
-
-  beforeEach(async () => {
-    await t.request({ method: 'PATCH', url: '/v1/users/maya', payload: { timezone: 'America/Chicago' } });
-    await send('m1', '2026-11-22T01:30:00Z'); // Saturday 19:30 in Chicago
-  });
 
   it('passes every gate it can and stops at the first that fails, without writing anything', async () => {
     // clock: Monday 2026-11-23 12:00Z = 06:00 in Chicago

@@ -51,6 +51,9 @@ const Window = z.strictObject({
       return ms;
     })
     .meta({ description: 'Length of the window, an ISO 8601 duration up to P31D (default P1D)' }),
+  characterId: Id.optional().meta({
+    description: "Use this character's quiet hours, where its policy overrides them",
+  }),
 });
 
 export function activityRoutes(app: Api) {
@@ -118,16 +121,24 @@ export function activityRoutes(app: Api) {
         params: Params,
         querystring: Window,
         response: {
-          200: Hour.extend({
+          200: z.object({
             userId: z.string(),
             after: z.string(),
             until: z.string(),
-            at: z.string(),
-            localTime: z.string(),
+            at: z
+              .string()
+              .nullable()
+              .meta({ description: 'null when the quiet hours cover the whole window' }),
+            localTime: z.string().nullable(),
+            day: z.string().nullable(),
+            hour: z.number().int().nullable(),
             score: z.number(),
             good: z.boolean(),
             timezone: z.string(),
             timezoneSource: z.enum(['explicit', 'inferred', 'default']),
+            quietHours: z.string().nullable().meta({
+              description: "The policy's quiet hours in the user's local time, never answered inside",
+            }),
           }),
           ...errors(400, 401, 403, 404),
         },
@@ -141,6 +152,7 @@ export function activityRoutes(app: Api) {
         request.params.userId,
         after,
         request.query.within,
+        request.query.characterId,
       );
     },
   );

@@ -117,15 +117,20 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
           getActivity: guard((userId: string, options: { at?: Date } = {}) =>
             getActivity(ctx, tenantId, userId, options.at ?? ctx.clock.now()),
           ),
-          /** The best instant to reach the user in [after, after + withinMs] (default: now, one day). */
-          nextGoodTime: guard((userId: string, options: { after?: Date; withinMs?: number } = {}) =>
-            findNextGoodTime(
-              ctx,
-              tenantId,
-              userId,
-              options.after ?? ctx.clock.now(),
-              options.withinMs ?? 86_400_000,
-            ),
+          /**
+           * The best instant to reach the user in [after, after + withinMs] (default: now, one day),
+           * outside the policy's quiet hours (the character's, when given).
+           */
+          nextGoodTime: guard(
+            (userId: string, options: { after?: Date; withinMs?: number; characterId?: string } = {}) =>
+              findNextGoodTime(
+                ctx,
+                tenantId,
+                userId,
+                options.after ?? ctx.clock.now(),
+                options.withinMs ?? 86_400_000,
+                options.characterId,
+              ),
           ),
           updateUser: guard((userId: string, patch: unknown) =>
             updateUser(ctx, tenantId, userId, parseInput(UserPatch, patch)),

@@ -23,6 +23,8 @@ import {
   type UserActivity,
 } from '../domain/activity/user-activity.js';
 import { resolveZone } from '../domain/activity/zone-inference.js';
+import { policyFor } from '../domain/policy/policy.js';
+import { describeQuietHours } from '../domain/policy/quiet-hours.js';
 import { isUserActivity } from '../domain/signals/event-kind.js';
 import {
   loadPopulationShards,
@@ -39,6 +41,7 @@ import { findTenant } from '../storage/tenant.repository.js';
 import { countGivenZones } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
+import { getPolicy, toTenantPolicy } from './policy.js';
 
 /** How the engine models activity: one per engine. */
 export interface ActivitySettings {
@@ -248,20 +251,33 @@ export async function findNextGoodTime(
   userId: string,
   after: Date,
   withinMs: number,
+  characterId?: string,
 ) {
-  const { distribution, zone, offsets } = await userActivityAt(ctx, tenantId, userId, after);
-  const best = nextGoodTime(distribution, offsets, after.getTime(), withinMs);
-  return {
+  const [{ distribution, zone, offsets }, policy] = await Promise.all([
+    userActivityAt(ctx, tenantId, userId, after),
+    getPolicy(ctx, tenantId),
+  ]);
+  const tenantPolicy = toTenantPolicy(policy);
+  const quiet = characterId
+    ? policyFor(tenantPolicy, characterId).quietHours
+    : tenantPolicy.defaults.quietHours;
+  const best = nextGoodTime(distribution, offsets, after.getTime(), withinMs, quiet);
+  const common = {
     userId,
     after: after.toISOString(),
     until: new Date(after.getTime() + withinMs).toISOString(),
+    timezone: zone.zone,
+    timezoneSource: zone.source,
+    quietHours: quiet ? describeQuietHours(quiet) : null,
+  };
+  if (!best) return { ...common, at: null, localTime: null, day: null, hour: null, score: 0, good: false };
+  return {
+    ...common,
     at: new Date(best.atMs).toISOString(),
     localTime: localIso(best.atMs, offsets.offsetMinutes(best.atMs)),
     ...describeHourOfWeek(best.hourOfWeek),
     score: round(best.score),
     good: best.score >= 0.5,
-    timezone: zone.zone,
-    timezoneSource: zone.source,
   };
 }
 

@@ -315,10 +315,23 @@ describe('good times', () => {
   it("finds the best local hour in a window, in the user's zone", () => {
     const ny = new ZoneOffsets('America/New_York');
     // from Monday 09:00 New York (14:00 UTC) within 12 hours: the evening, at a local hour start
-    const next = nextGoodTime(evening, ny, at('2026-01-05T14:00:00Z'), 12 * 3_600_000);
+    const next = nextGoodTime(evening, ny, at('2026-01-05T14:00:00Z'), 12 * 3_600_000)!;
     expect(ny.hourOfWeek(next.atMs) % 24).toBeGreaterThanOrEqual(19);
     expect(new Date(next.atMs).getUTCMinutes()).toBe(0);
     expect(next.score).toBeGreaterThan(0.9);
+  });
+
+  it('never answers inside quiet hours, and answers null when they cover the window', () => {
+    const ny = new ZoneOffsets('America/New_York');
+    // quiet from 20:00 to 09:00: the evening peak is out of reach; from 19:30 local, 19:30 itself is best
+    const quiet = { startMinute: 20 * 60, endMinute: 9 * 60 };
+    const next = nextGoodTime(evening, ny, at('2026-01-06T00:30:00Z'), 12 * 3_600_000, quiet)!;
+    expect(next.atMs).toBe(at('2026-01-06T00:30:00Z'));
+    // from 21:00 local within 10 hours: nothing before 07:00; with 13 hours, 09:00 local
+    expect(nextGoodTime(evening, ny, at('2026-01-06T02:00:00Z'), 10 * 3_600_000, quiet)).toBeNull();
+    expect(nextGoodTime(evening, ny, at('2026-01-06T02:00:00Z'), 13 * 3_600_000, quiet)?.atMs).toBe(
+      at('2026-01-06T14:00:00Z'),
+    );
   });
 
   it('draws the heatmap as 7 rows of 24 that sum to 1', () => {

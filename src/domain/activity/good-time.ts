@@ -1,3 +1,5 @@
+import type { QuietHours } from '../policy/policy.js';
+import { quietHoursEnd } from '../policy/quiet-hours.js';
 import { describeHourOfWeek, type ZoneOffsets } from './local-time.js';
 
 /** Scores at or above this share of the user's best hour count as a good time. */
@@ -51,22 +53,31 @@ export function bestHours(distribution: Float64Array, n: number): RankedHour[] {
 }
 
 /**
- * The best instant in [afterMs, afterMs + withinMs]: the start of the local hour with the highest
- * score (or `afterMs` itself inside the first hour), the earliest on a tie. Walks local hour
- * boundaries, so half-hour zones and DST days are handled.
+ * The best instant in [afterMs, afterMs + withinMs] outside the user's quiet hours: the start of
+ * the local hour with the highest score (or `afterMs` itself inside the first hour, or the end of
+ * quiet hours), the earliest on a tie; null when quiet hours cover the whole window. Walks local
+ * hour boundaries, so half-hour zones and DST days are handled.
  */
 export function nextGoodTime(
   distribution: Float64Array,
   zone: ZoneOffsets,
   afterMs: number,
   withinMs: number,
-): { atMs: number; score: number; hourOfWeek: number } {
+  quiet: QuietHours | null = null,
+): { atMs: number; score: number; hourOfWeek: number } | null {
   const best = Math.max(...distribution);
-  let chosen = { atMs: afterMs, score: -1, hourOfWeek: zone.hourOfWeek(afterMs) };
+  let chosen: { atMs: number; score: number; hourOfWeek: number } | null = null;
   for (let t = afterMs; t <= afterMs + withinMs; t += zone.untilNextLocalHour(t)) {
+    if (quiet) {
+      const free = quietHoursEnd(zone, t, quiet);
+      if (free > t) {
+        t = free;
+        if (t > afterMs + withinMs) break;
+      }
+    }
     const h = zone.hourOfWeek(t);
     const score = best > 0 ? distribution[h]! / best : 0;
-    if (score > chosen.score) chosen = { atMs: t, score, hourOfWeek: h };
+    if (chosen === null || score > chosen.score) chosen = { atMs: t, score, hourOfWeek: h };
   }
   return chosen;
 }
