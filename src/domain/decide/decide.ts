@@ -172,14 +172,14 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
         triggerId: occasion.triggerId,
       });
   }
-  const score = state.activity ? scoreAt(state.activity, state.zone, nowMs) : null;
+  const inputs = {
+    lastContactAtMs: state.pairLastContactAtMs,
+    zone: state.zone,
+    activityScore: state.activity ? scoreAt(state.activity, state.zone, nowMs) : null,
+  };
   for (const trigger of triggers) {
     if (!appliesTo(trigger, state.characterId)) continue;
-    const occasion = conditionOccasion(
-      trigger,
-      { lastContactAtMs: state.pairLastContactAtMs, zone: state.zone, activityScore: score },
-      nowMs,
-    );
+    const occasion = conditionOccasion(trigger, inputs, nowMs);
     if (occasion) add(trigger, occasion);
   }
   if (candidates.length < 2) return candidates;
@@ -273,21 +273,32 @@ function goodTimeWithin(
   trace: Check[],
   triggerId: string,
 ): { atMs: number } {
-  let best = { atMs: fromMs, score: -1 };
+  // the next good hour by score alone (cheap), then the checks there, until both agree
   let t = fromMs;
   while (t <= untilMs) {
-    const score = scoreAt(activity, zone, t);
-    if (score >= GOOD_SCORE) {
+    while (t <= untilMs && scoreAt(activity, zone, t) < GOOD_SCORE) t += zone.untilNextLocalHour(t);
+    if (t > untilMs) break;
+    const allowed = earliestAllowed(gates, t, untilMs);
+    if ('blockedBy' in allowed) break;
+    if (allowed.atMs === t) {
       trace.push({
         check: 'good_time',
         passed: t <= nowMs,
-        detail: `${t <= nowMs ? 'now is' : 'the next allowed good hour is'} a good hour for the user (score ${score.toFixed(2)})`,
+        detail: t <= nowMs ? 'now is a good hour for the user' : 'deferred to the next allowed good hour',
+        value: scoreAt(activity, zone, t),
+        limit: GOOD_SCORE,
         atMs: t,
         triggerId,
         ...(t > nowMs ? { untilMs: t } : {}),
       });
       return { atMs: t };
     }
+    t = allowed.atMs;
+  }
+  // no good hour is allowed before the expiry: the allowed instant with the best score
+  let best = { atMs: fromMs, score: -1 };
+  for (t = fromMs; t <= untilMs; ) {
+    const score = scoreAt(activity, zone, t);
     if (score > best.score) best = { atMs: t, score };
     const next = earliestAllowed(gates, t + zone.untilNextLocalHour(t), untilMs);
     if ('blockedBy' in next) break;
@@ -296,7 +307,9 @@ function goodTimeWithin(
   trace.push({
     check: 'good_time',
     passed: best.atMs <= nowMs,
-    detail: `no good hour before the occasion expires; the best allowed one scores ${best.score.toFixed(2)}`,
+    detail: 'no good hour is allowed before the occasion expires: the best allowed hour',
+    value: best.score,
+    limit: GOOD_SCORE,
     atMs: best.atMs,
     triggerId,
   });

@@ -145,8 +145,10 @@ function capGate(
 ): TimingGate {
   return {
     check,
+    // no acts to count under caps above zero: nothing to convert to local days
     allowsFrom: (ms) =>
-      caps.perDay === null && caps.perWeek === null
+      (days.length === 0 && (caps.perDay ?? 1) > 0 && (caps.perWeek ?? 1) > 0) ||
+      (caps.perDay === null && caps.perWeek === null)
         ? ms
         : (checkCapsOnDays(zone, ms, days, caps).blockedUntilMs ?? ms),
     describe: (ms) => {
