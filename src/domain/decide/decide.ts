@@ -107,7 +107,9 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
         state.consent === 'opted_out'
           ? 'the user opted out'
           : consentOk
-            ? `consent is ${state.consent}`
+            ? state.consent === 'opted_in'
+              ? 'the user opted in'
+              : 'consent is unknown, which the policy allows'
             : 'consent is unknown and the policy requires opt-in',
     },
     {
@@ -141,7 +143,9 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
           ? zoneOk
             ? `zone unknown: quiet hours and caps in the tenant's default zone ${state.zone.zone}`
             : 'zone unknown and the policy holds proactive messages until it is known'
-          : `zone ${state.zone.zone} (${state.zoneSource})`,
+          : state.zoneSource === 'explicit'
+            ? "the user's zone was given by the bot"
+            : "the user's zone was inferred from their activity",
     },
   ];
 }
