@@ -132,6 +132,13 @@ describe('decide', () => {
     expect(d.trace.find((c) => c.check === 'quiet_hours')).toMatchObject({ passed: false });
   });
 
+  it('still reaches a user silent for longer than the expiry, once for that silence', () => {
+    // silent since a week ago; the trigger was only just enabled
+    const d = decide(state('2026-11-16T16:00:00Z'), [silence()], on, NOON);
+    expect(d).toMatchObject({ action: 'send', occasion: { key: `silence:${at('2026-11-16T16:00:00Z')}` } });
+    expect(d.action !== 'skip' && d.occasion.expiresAtMs).toBe(NOON + 24 * HOUR);
+  });
+
   it('skips when quiet hours last past the expiry', () => {
     const d = decide(
       state('2026-11-22T09:00:00Z'),

@@ -30,7 +30,8 @@ export interface ConditionInputs {
 /**
  * The occasion a condition trigger (`silence`, `active_now`) has at `nowMs`, or null. A silence
  * period is keyed by the contact it follows, so one silence gives at most one message; being
- * active is keyed by the local day.
+ * active is keyed by the local day. A condition holds as long as it holds, so the expiry of what
+ * it produces runs from `nowMs`.
  */
 export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowMs: number): Occasion | null {
   const spec = trigger.spec;
@@ -39,7 +40,9 @@ export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowM
     if (state.lastContactAtMs === null) return null;
     const atMs = state.lastContactAtMs + spec.afterHours * HOUR;
     if (atMs > nowMs) return null;
-    return new ConditionOccasion(trigger.id, 'silence', state.lastContactAtMs, atMs, atMs + expiry);
+    // the silence holds until the next contact, so its expiry runs from now: a trigger enabled
+    // (or proactivity allowed) after users fell silent still reaches them, once per silence
+    return new ConditionOccasion(trigger.id, 'silence', state.lastContactAtMs, atMs, nowMs + expiry);
   }
   if (spec.kind === 'active_now') {
     if (state.activityScore === null || state.activityScore < spec.minScore) return null;
