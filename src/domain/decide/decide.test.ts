@@ -162,6 +162,41 @@ describe('decide', () => {
     expect(now.action).toBe('send');
   });
 
+  it('finds the good hour at its local start across a DST change, in any zone', () => {
+    // Berlin goes back an hour on 2026-10-25 at 03:00; 19:00 local that day is 18:00Z
+    const berlin = new ZoneOffsets('Europe/Berlin');
+    const s = state('2026-10-24T06:00:00Z', { zone: berlin, activity: evenings, userLastInboundAtMs: null });
+    const d = decide(s, [silence({ atGoodTime: true })], on, at('2026-10-25T07:30:00Z'));
+    expect(d).toMatchObject({ action: 'defer', untilMs: at('2026-10-25T18:00:00Z') });
+    // and on the night clocks go forward (2026-03-29): 19:00 local is 17:00Z
+    const spring = state('2026-03-27T22:00:00Z', {
+      zone: berlin,
+      activity: evenings,
+      userLastInboundAtMs: null,
+    });
+    const d2 = decide(spring, [silence({ atGoodTime: true })], on, at('2026-03-29T00:30:00Z'));
+    expect(d2).toMatchObject({ action: 'defer', untilMs: at('2026-03-29T17:00:00Z') });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('America/Chicago', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe'),
+        fc.integer({ min: at('2026-01-01T00:00:00Z'), max: at('2027-12-31T00:00:00Z') }),
+        (zone, nowMs) => {
+          const z = new ZoneOffsets(zone);
+          const s3 = state(new Date(nowMs - 30 * HOUR).toISOString(), {
+            zone: z,
+            activity: evenings,
+            userLastInboundAtMs: null,
+          });
+          const d3 = decide(s3, [silence({ atGoodTime: true })], { ...on, quietHours: null }, nowMs);
+          const when = d3.action === 'defer' ? d3.untilMs : nowMs;
+          const local = z.hourOfWeek(when) % 24;
+          expect(local >= 19 && local < 22).toBe(true);
+          if (d3.action === 'defer') expect(z.untilNextLocalHour(when)).toBe(HOUR);
+        },
+      ),
+    );
+  });
+
   it('waits while the user is mid-conversation with any character', () => {
     const d = decide(state(LAST, { userLastInboundAtMs: NOON - 10 * 60_000 }), [silence()], on, NOON);
     expect(d).toMatchObject({ action: 'defer', untilMs: NOON + 20 * 60_000 });
