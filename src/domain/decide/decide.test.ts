@@ -76,7 +76,15 @@ describe('decide', () => {
 
   it('queues for approval when the trigger is in suggest or manual mode', () => {
     expect(decide(state(LAST), [silence({ approval: 'suggest' })], on, NOON).action).toBe('queue');
-    expect(decide(state(LAST), [silence({ approval: 'manual' })], on, NOON).action).toBe('queue');
+    // a manual trigger never fires by itself; fired by a person, what it makes waits for approval
+    expect(decide(state(LAST), [silence({ approval: 'manual' })], on, NOON)).toMatchObject({
+      action: 'skip',
+      reason: 'nothing_due',
+    });
+    const fired = { triggerId: 'idle', key: 'manual:1', atMs: NOON, expiresAtMs: NOON + HOUR };
+    expect(
+      decide(state(LAST, { occasions: [fired] }), [silence({ approval: 'manual' })], on, NOON).action,
+    ).toBe('queue');
   });
 
   it('does nothing, without a reason to store, before the silence is long enough', () => {

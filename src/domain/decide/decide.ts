@@ -182,7 +182,8 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
     activityScore: state.activity ? scoreAt(state.activity, state.zone, nowMs) : null,
   };
   for (const trigger of triggers) {
-    if (!appliesTo(trigger, state.characterId)) continue;
+    // a manual trigger fires only when a person fires it (a stored occasion), never by itself
+    if (!appliesTo(trigger, state.characterId) || trigger.approval === 'manual') continue;
     const occasion = conditionOccasion(trigger, inputs, nowMs);
     if (occasion) add(trigger, occasion);
   }
