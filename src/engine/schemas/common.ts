@@ -62,3 +62,17 @@ export const ChannelName = z
 export function jsonSize(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
+
+/** A whole number of minutes from 0 to `max`. */
+export const WholeMinutes = (max: number) =>
+  z
+    .number({ error: rule(`must be a whole number of minutes, 0 to ${max}`) })
+    .int({ error: `must be a whole number of minutes, 0 to ${max}` })
+    .min(0, { error: 'must be >= 0 minutes' })
+    .max(max, { error: `must be <= ${max} minutes` });
+
+/** A number from 0 to 1: a trust, a score, a share. */
+export const Fraction = z
+  .number({ error: rule('must be a number from 0 to 1') })
+  .min(0, { error: 'must be from 0 to 1' })
+  .max(1, { error: 'must be from 0 to 1' });

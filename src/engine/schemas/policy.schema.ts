@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_POLICY } from '../../domain/policy/policy.js';
 import { clock } from '../../domain/policy/quiet-hours.js';
-import { Id, rule } from './common.js';
+import { Fraction, Id, rule, WholeMinutes } from './common.js';
 
 const ClockTime = z
   .string({ error: rule('must be a local time "HH:MM", 00:00 to 23:59') })
@@ -25,18 +25,6 @@ const Caps = z.strictObject({
   perWeek: Count('messages per local week, Monday to Sunday; null: no limit'),
 });
 
-const Minutes = (max: number) =>
-  z
-    .number({ error: rule(`must be a whole number of minutes, 0 to ${max}`) })
-    .int({ error: `must be a whole number of minutes, 0 to ${max}` })
-    .min(0, { error: `must be >= 0 minutes` })
-    .max(max, { error: `must be <= ${max} minutes` });
-
-const Trust = z
-  .number({ error: rule('must be a number from 0 to 1') })
-  .min(0, { error: 'must be from 0 to 1' })
-  .max(1, { error: 'must be from 0 to 1' });
-
 const UnknownZone = z.enum(['default_zone', 'hold'], {
   error:
     'must be "default_zone" (quiet hours in the tenant\'s default zone) or "hold" (nothing until the zone is known)',
@@ -54,13 +42,13 @@ const toClock = (q: typeof D.quietHours) => q && { start: clock(q.startMinute), 
 
 /** What a character may override; absent fields follow the tenant's settings. */
 const CharacterOverrides = z.strictObject({
-  minTrust: Trust.optional(),
+  minTrust: Fraction.optional(),
   quietHours: QuietHours.optional(),
   unknownZone: UnknownZone.optional(),
   characterCaps: Caps.optional(),
-  minGapMinutes: Minutes(WEEK).optional(),
+  minGapMinutes: WholeMinutes(WEEK).optional(),
   backoffAfterUnanswered: Backoff.optional(),
-  midConversationMinutes: Minutes(24 * 60).optional(),
+  midConversationMinutes: WholeMinutes(24 * 60).optional(),
 });
 
 /** The whole policy, as PUT replaces it; absent fields take their defaults. */
@@ -74,14 +62,14 @@ export const PolicyInput = z
       .boolean({ error: rule('must be true or false') })
       .default(D.requireOptIn)
       .meta({ description: 'When true, users whose consent is unknown are not contacted first.' }),
-    minTrust: Trust.default(D.minTrust),
+    minTrust: Fraction.default(D.minTrust),
     quietHours: QuietHours.default(toClock(D.quietHours)),
     unknownZone: UnknownZone.default(D.unknownZone),
     userCaps: Caps.default(D.userCaps).meta({ description: 'Per user, across every character.' }),
     characterCaps: Caps.default(D.characterCaps).meta({ description: 'Per user, from one character.' }),
-    minGapMinutes: Minutes(WEEK).default(D.minGapMinutes),
+    minGapMinutes: WholeMinutes(WEEK).default(D.minGapMinutes),
     backoffAfterUnanswered: Backoff.default(D.backoffAfterUnanswered),
-    midConversationMinutes: Minutes(24 * 60).default(D.midConversationMinutes),
+    midConversationMinutes: WholeMinutes(24 * 60).default(D.midConversationMinutes),
     characters: z
       .record(Id, CharacterOverrides)
       .default({})

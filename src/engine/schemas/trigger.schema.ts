@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import { parseDuration } from '../../domain/shared/duration.js';
 import { cronProblem } from '../../domain/triggers/schedule.js';
-import { Id, rule, TimeZone } from './common.js';
+import { Fraction, Id, rule, TimeZone, WholeMinutes } from './common.js';
 
 const positive = (what: string, max: number) =>
   z
     .number({ error: rule(`must be a number > 0 and <= ${max} (${what})`) })
     .gt(0, { error: `must be > 0 (${what})` })
     .max(max, { error: `must be <= ${max} (${what})` });
-
-const wholeMinutes = (max: number) =>
-  z
-    .number({ error: rule(`must be a whole number of minutes, 0 to ${max}`) })
-    .int({ error: `must be a whole number of minutes, 0 to ${max}` })
-    .min(0, { error: 'must be >= 0 minutes' })
-    .max(max, { error: `must be <= ${max} minutes` });
 
 const capCount = z
   .number({ error: rule('must be a whole number >= 0, or null for no limit') })
@@ -83,11 +76,7 @@ export const TriggerSpec = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: z.literal('active_now'),
-      minScore: z
-        .number({ error: rule('must be a number from 0 to 1') })
-        .min(0, { error: 'must be from 0 to 1' })
-        .max(1, { error: 'must be from 0 to 1' })
-        .default(0.8),
+      minScore: Fraction.default(0.8),
     }),
     Schedule,
     z.strictObject({
@@ -103,7 +92,7 @@ export const TriggerSpec = z.discriminatedUnion(
           error: 'must map event fields (e.g. channel, meta.plan) to a string, number or boolean',
         })
         .default({}),
-      delayMinutes: wholeMinutes(30 * 24 * 60).default(0),
+      delayMinutes: WholeMinutes(30 * 24 * 60).default(0),
     }),
     z.strictObject({ kind: z.literal('webhook') }),
   ],
@@ -128,9 +117,9 @@ const fields = {
     .int({ error: 'must be a whole number' })
     .min(-1000)
     .max(1000),
-  cooldownMinutes: wholeMinutes(365 * 24 * 60),
+  cooldownMinutes: WholeMinutes(365 * 24 * 60),
   caps: Caps,
-  expiryMinutes: wholeMinutes(30 * 24 * 60).refine((m) => m > 0, { error: 'must be > 0 minutes' }),
+  expiryMinutes: WholeMinutes(30 * 24 * 60).refine((m) => m > 0, { error: 'must be > 0 minutes' }),
   atGoodTime: z.boolean({ error: rule('must be true or false') }),
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelName, Locale, rule, TimeZone } from './common.js';
+import { ChannelName, Fraction, Locale, TimeZone } from './common.js';
 
 export const CONSENT = ['opted_in', 'unknown', 'opted_out'] as const;
 export type Consent = (typeof CONSENT)[number];
@@ -68,10 +68,7 @@ export type User = z.output<typeof User>;
 /** What the bot may set on a (user, character) relationship. */
 export const PairPatch = z
   .strictObject({
-    trust: z
-      .number({ error: rule('must be a number from 0 to 1') })
-      .min(0, { error: 'must be from 0 to 1' })
-      .max(1, { error: 'must be from 0 to 1' }),
+    trust: Fraction,
   })
   .meta({ id: 'PairPatch' });
 export type PairPatch = z.output<typeof PairPatch>;
