@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
-import { insertAuditEntry, listAuditEntries, lockAuditTail } from '../storage/audit.repository.js';
+import {
+  type AuditRecord,
+  insertAuditEntry,
+  listAuditEntries,
+  lockAuditTail,
+} from '../storage/audit.repository.js';
 import type { Db } from '../storage/database.js';
 import type { EngineContext } from './context.js';
 
 /** The `prev_hash` of a tenant's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Who made a change: an API key's id, or `system` for the engine itself. */
+/** A change to record; `actor` is the API key that made it, or `library` when an embedding bot did. */
 export interface AuditInput {
   actor: string;
   action: string;
@@ -28,15 +33,7 @@ export async function appendAudit(trx: Db, tenantId: string, at: Date, input: Au
  * SHA-256 over the previous hash and the entry's fields as canonical JSON (object keys sorted),
  * so the hash can be recomputed from what the database returns, whatever order jsonb keeps.
  */
-export function entryHash(entry: {
-  seq: number;
-  at: Date;
-  actor: string;
-  action: string;
-  subject: string;
-  detail: unknown;
-  prevHash: string;
-}): string {
+export function entryHash(entry: Omit<AuditRecord, 'hash'>): string {
   const body = canonicalJson({
     seq: entry.seq,
     at: entry.at.toISOString(),
