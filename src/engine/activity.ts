@@ -23,7 +23,6 @@ import {
   type UserActivity,
 } from '../domain/activity/user-activity.js';
 import { resolveZone } from '../domain/activity/zone-inference.js';
-import { policyFor } from '../domain/policy/policy.js';
 import { describeQuietHours } from '../domain/policy/quiet-hours.js';
 import { isUserActivity } from '../domain/signals/event-kind.js';
 import {
@@ -41,7 +40,7 @@ import { findTenant } from '../storage/tenant.repository.js';
 import { countGivenZones } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
-import { getPolicy, toTenantPolicy } from './policy.js';
+import { loadPolicyFor } from './policy.js';
 
 /** How the engine models activity: one per engine. */
 export interface ActivitySettings {
@@ -255,12 +254,9 @@ export async function findNextGoodTime(
 ) {
   const [{ distribution, zone, offsets }, policy] = await Promise.all([
     userActivityAt(ctx, tenantId, userId, after),
-    getPolicy(ctx, tenantId),
+    loadPolicyFor(ctx, tenantId, characterId),
   ]);
-  const tenantPolicy = toTenantPolicy(policy);
-  const quiet = characterId
-    ? policyFor(tenantPolicy, characterId).quietHours
-    : tenantPolicy.defaults.quietHours;
+  const quiet = policy.quietHours;
   const best = nextGoodTime(distribution, offsets, after.getTime(), withinMs, quiet);
   const common = {
     userId,

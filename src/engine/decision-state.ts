@@ -1,11 +1,10 @@
 import { activityView, type DecisionState } from '../domain/decide/decide.js';
-import { policyFor } from '../domain/policy/policy.js';
 import { findCharacter } from '../storage/character.repository.js';
 import { findUser } from '../storage/user.repository.js';
 import { userActivityAt } from './activity.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
-import { getPolicy, toTenantPolicy } from './policy.js';
+import { loadPolicyFor } from './policy.js';
 
 /**
  * What `decide` needs for one (user, character) pair, read from the database as of `now`: the
@@ -20,14 +19,16 @@ export async function loadDecisionState(
   characterId: string,
   now: Date,
 ) {
-  const [user, character, policyView] = await Promise.all([
+  const [user, character] = await Promise.all([
     findUser(ctx.db, tenantId, userId),
     findCharacter(ctx.db, tenantId, characterId),
-    getPolicy(ctx, tenantId),
   ]);
   if (!user) throw notFound(`user "${userId}"`);
   if (!character) throw notFound(`character "${characterId}"`);
-  const activity = await userActivityAt(ctx, tenantId, userId, now);
+  const [activity, policy] = await Promise.all([
+    userActivityAt(ctx, tenantId, userId, now),
+    loadPolicyFor(ctx, tenantId, characterId, character.proactiveEnabled),
+  ]);
   const pair = user.characters.find((c) => c.characterId === characterId);
   const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
   const lastIn = ms(pair?.activity.lastInboundAt);
@@ -45,6 +46,5 @@ export async function loadDecisionState(
     acts: [],
     occasions: [],
   };
-  const policy = policyFor(toTenantPolicy(policyView), characterId, character.proactiveEnabled);
   return { state, policy, zone: activity.zone };
 }

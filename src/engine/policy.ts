@@ -1,4 +1,10 @@
-import type { CharacterPolicy, QuietHours, TenantPolicy } from '../domain/policy/policy.js';
+import {
+  type CharacterPolicy,
+  type Policy,
+  policyFor,
+  type QuietHours,
+  type TenantPolicy,
+} from '../domain/policy/policy.js';
 import { findPolicy, putPolicy } from '../storage/policy.repository.js';
 import { appendAudit } from './audit.js';
 import type { EngineContext } from './context.js';
@@ -31,6 +37,22 @@ export async function savePolicy(ctx: EngineContext, tenantId: string, input: Po
   });
   ctx.events.emit('policy.updated', { tenantId, allowProactive: input.allowProactive });
   return { ...input, updatedAt: now.toISOString() };
+}
+
+/**
+ * The tenant's policy as `decide` reads it for one character (its overrides applied), or the
+ * tenant's defaults without a character.
+ */
+export async function loadPolicyFor(
+  ctx: EngineContext,
+  tenantId: string,
+  characterId?: string,
+  proactiveEnabled = true,
+): Promise<Policy> {
+  const tenant = toTenantPolicy(await getPolicy(ctx, tenantId));
+  return characterId === undefined
+    ? { ...tenant.defaults, proactiveEnabled }
+    : policyFor(tenant, characterId, proactiveEnabled);
 }
 
 /** The tenant's policy as `decide` reads it. */
