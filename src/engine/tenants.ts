@@ -34,7 +34,7 @@ export async function createTenant(ctx: EngineContext, input: { tenantId: string
     });
     if (!created) throw new OvertureError('conflict', `tenant "${input.tenantId}" already exists`);
     const key = await createApiKey(trx, input.tenantId, { name: 'admin', scopes: [...SCOPES] }, now);
-    await ensureBuiltinTriggers(trx, input.tenantId, now);
+    await ensureBuiltinTriggers(trx, [input.tenantId], now);
     return { tenantId: input.tenantId, adminKey: key };
   });
 }
@@ -76,7 +76,7 @@ export async function bootstrapTenancy(ctx: EngineContext, configuredKey?: strin
     await sql`select pg_advisory_xact_lock(hashtext('overture.bootstrap'))`.execute(trx);
     const outcome = await bootstrapTenant(trx, now, configuredKey, ctx);
     // tenants made before the built-in triggers existed get them here
-    for (const tenantId of await listTenantIds(trx)) await ensureBuiltinTriggers(trx, tenantId, now);
+    await ensureBuiltinTriggers(trx, await listTenantIds(trx), now);
     return outcome;
   });
   return result;

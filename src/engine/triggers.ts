@@ -6,6 +6,7 @@ import type { Db } from '../storage/database.js';
 import {
   deleteTrigger,
   findTrigger,
+  insertMissingTriggers,
   insertTrigger,
   listTriggers,
   replaceTrigger,
@@ -62,9 +63,13 @@ function defaults(over: { cooldownMinutes: number; expiryMinutes: number; priori
   };
 }
 
-/** Registers the built-in triggers a tenant lacks (at tenant creation, and at start for older tenants). */
-export async function ensureBuiltinTriggers(db: Db, tenantId: string, now: Date) {
-  for (const builtin of BUILTIN_TRIGGERS) await insertTrigger(db, tenantId, toRecord(builtin, now, true));
+/** Registers the built-in triggers the tenants lack (at tenant creation, and at start for older tenants). */
+export async function ensureBuiltinTriggers(db: Db, tenantIds: readonly string[], now: Date) {
+  const builtins = BUILTIN_TRIGGERS.map((b) => toRecord(b, now, true));
+  await insertMissingTriggers(
+    db,
+    tenantIds.flatMap((tenantId) => builtins.map((trigger) => ({ tenantId, trigger }))),
+  );
 }
 
 function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boolean): TriggerRecord {

@@ -73,6 +73,19 @@ export async function insertTrigger(db: Db, tenantId: string, trigger: TriggerRe
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/** Inserts the triggers (tenant, trigger) not there yet, many rows a statement. */
+export async function insertMissingTriggers(
+  db: Db,
+  triggers: readonly { tenantId: string; trigger: TriggerRecord }[],
+) {
+  for (let i = 0; i < triggers.length; i += 500)
+    await db
+      .insertInto('triggers')
+      .values(triggers.slice(i, i + 500).map((t) => toRow(t.tenantId, t.trigger)))
+      .onConflict((oc) => oc.columns(['tenant_id', 'trigger_id']).doNothing())
+      .execute();
+}
+
 /** The trigger, locked for the rest of the transaction when `lock` is set. */
 export async function findTrigger(db: Db, tenantId: string, triggerId: string, lock = false) {
   let query = db
