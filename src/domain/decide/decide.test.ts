@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HOURS_PER_WEEK, ZoneOffsets } from '../activity/local-time.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
-import { isQuietMinute } from '../policy/quiet-hours.js';
+import { isQuietMinute, localMinuteOfDay } from '../policy/quiet-hours.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { activityView, type DecisionState, decide } from './decide.js';
 
@@ -285,8 +285,7 @@ describe('decide', () => {
             userLastInboundAtMs: nowMs - silentHours * HOUR,
           });
           const d = decide(s, [silence({ expiryMinutes, atGoodTime })], { ...on, quietHours }, nowMs);
-          const minuteOf = (ms: number) =>
-            Math.floor((((z.toLocal(ms) % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+          const minuteOf = (ms: number) => localMinuteOfDay(z, ms);
           if (d.action === 'send') expect(isQuietMinute(minuteOf(nowMs), quietHours)).toBe(false);
           if (d.action === 'defer') {
             expect(isQuietMinute(minuteOf(d.untilMs), quietHours)).toBe(false);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ZoneOffsets } from '../activity/local-time.js';
 import { checkCaps, localDay, type ProactiveAct } from './frequency-cap.js';
 import { DEFAULT_POLICY, policyFor } from './policy.js';
-import { isQuietMinute, quietHoursEnd } from './quiet-hours.js';
+import { isQuietMinute, localMinuteOfDay, quietHoursEnd } from './quiet-hours.js';
 
 const at = (iso: string) => Date.parse(iso);
 const berlin = new ZoneOffsets('Europe/Berlin');
@@ -52,6 +52,14 @@ describe('quiet hours', () => {
     expect(isQuietMinute(12 * 60, quiet('09:00', '09:00'))).toBe(false);
   });
 
+  it('reads the minute of the local day, before and after midnight UTC', () => {
+    const kolkata = new ZoneOffsets('Asia/Kolkata');
+    expect(localMinuteOfDay(kolkata, at('2026-11-23T00:00:00Z'))).toBe(5 * 60 + 30);
+    expect(localMinuteOfDay(new ZoneOffsets('America/Chicago'), at('2026-11-23T03:15:00Z'))).toBe(
+      21 * 60 + 15,
+    );
+  });
+
   it('ends at 08:00 local the next morning, in the user zone', () => {
     const chicago = new ZoneOffsets('America/Chicago');
     // 23:00 in Chicago on 2026-11-23 is 05:00Z on the 24th
@@ -89,8 +97,7 @@ describe('quiet hours', () => {
           const z = new ZoneOffsets(zone);
           const window = { startMinute, endMinute };
           const end = quietHoursEnd(z, ms, window);
-          const local = z.toLocal(end);
-          const minute = Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+          const minute = localMinuteOfDay(z, end);
           expect(end).toBeGreaterThanOrEqual(ms);
           expect(end - ms).toBeLessThanOrEqual(26 * 3_600_000);
           expect(isQuietMinute(minute, window)).toBe(false);

@@ -11,14 +11,18 @@ export function isQuietMinute(minute: number, quiet: QuietHours): boolean {
   return start < end ? minute >= start && minute < end : minute >= start || minute < end;
 }
 
+/** Minutes after local midnight at the instant `ms`. */
+export function localMinuteOfDay(zone: ZoneOffsets, ms: number): number {
+  return Math.floor(mod(zone.toLocal(ms), DAY) / MINUTE);
+}
+
 /**
  * The first instant at or after `ms` outside the user's quiet hours: `ms` itself when it is
  * outside, else the next time the local clock reads the window's end (DST-correct).
  */
 export function quietHoursEnd(zone: ZoneOffsets, ms: number, quiet: QuietHours): number {
+  if (!isQuietMinute(localMinuteOfDay(zone, ms), quiet)) return ms;
   const local = zone.toLocal(ms);
-  const minuteOfDay = Math.floor(mod(local, DAY) / MINUTE);
-  if (!isQuietMinute(minuteOfDay, quiet)) return ms;
   let end = local - mod(local, DAY) + quiet.endMinute * MINUTE;
   if (end <= local) end += DAY;
   return Math.max(ms, zone.toUtc(end));
