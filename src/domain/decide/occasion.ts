@@ -1,4 +1,5 @@
 import type { ZoneOffsets } from '../activity/local-time.js';
+import { localDay } from '../policy/frequency-cap.js';
 import type { Trigger } from '../triggers/trigger.js';
 
 const MINUTE = 60_000;
@@ -46,8 +47,7 @@ export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowM
   }
   if (spec.kind === 'active_now') {
     if (state.activityScore === null || state.activityScore < spec.minScore) return null;
-    const day = Math.floor(state.zone.toLocal(nowMs) / 86_400_000);
-    return new ConditionOccasion(trigger.id, 'active', day, nowMs, nowMs + expiry);
+    return new ConditionOccasion(trigger.id, 'active', localDay(state.zone, nowMs), nowMs, nowMs + expiry);
   }
   return null;
 }
@@ -73,14 +73,4 @@ class ConditionOccasion implements Occasion {
   toJSON(): Occasion {
     return { triggerId: this.triggerId, key: this.key, atMs: this.atMs, expiresAtMs: this.expiresAtMs };
   }
-}
-
-/** When a condition trigger will next have an occasion if nothing changes, for the scheduler. */
-export function nextConditionAt(trigger: Trigger, state: ConditionInputs, nowMs: number): number | null {
-  const spec = trigger.spec;
-  if (spec.kind === 'silence' && state.lastContactAtMs !== null) {
-    const atMs = state.lastContactAtMs + spec.afterHours * HOUR;
-    return atMs > nowMs ? atMs : null;
-  }
-  return null;
 }
