@@ -56,6 +56,12 @@ export function authHook(authenticate: (key: string) => Promise<Principal>) {
   };
 }
 
+/** The API key that made the call, as the audit log names who changed what. */
+export function actorOf(request: FastifyRequest): string {
+  if (!request.principal) throw new OvertureError('unauthorized', 'no API key');
+  return request.principal.keyId;
+}
+
 /** The caller's tenant; routes behind authHook always have one. */
 export function tenantOf(request: FastifyRequest): string {
   if (!request.principal) throw new OvertureError('unauthorized', 'no API key');

@@ -4,7 +4,7 @@ import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../engine/schemas/api-key.s
 import { TimeZone } from '../engine/schemas/common.js';
 import { getTenant, updateTenant } from '../engine/tenants.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const Tenant = z.object({
@@ -83,12 +83,7 @@ export function keyRoutes(app: Api) {
       reply
         .status(201)
         .send(
-          await createTenantApiKey(
-            app.engine.context,
-            tenantOf(request),
-            request.body,
-            request.principal!.keyId,
-          ),
+          await createTenantApiKey(app.engine.context, tenantOf(request), request.body, actorOf(request)),
         ),
   );
 
@@ -104,11 +99,6 @@ export function keyRoutes(app: Api) {
       },
     },
     async (request) =>
-      revokeTenantApiKey(
-        app.engine.context,
-        tenantOf(request),
-        request.params.keyId,
-        request.principal!.keyId,
-      ),
+      revokeTenantApiKey(app.engine.context, tenantOf(request), request.params.keyId, actorOf(request)),
   );
 }

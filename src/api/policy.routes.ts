@@ -3,7 +3,7 @@ import { listAudit, verifyAudit } from '../engine/audit.js';
 import { getPolicy, savePolicy } from '../engine/policy.js';
 import { Policy, PolicyInput } from '../engine/schemas/policy.schema.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const AuditEntry = z.object({
@@ -56,8 +56,7 @@ export function policyRoutes(app: Api) {
         response: { 200: Policy, ...errors(400, 401, 403) },
       },
     },
-    async (request) =>
-      savePolicy(app.engine.context, tenantOf(request), request.body, request.principal!.keyId),
+    async (request) => savePolicy(app.engine.context, tenantOf(request), request.body, actorOf(request)),
   );
 
   app.get(

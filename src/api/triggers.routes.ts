@@ -11,7 +11,7 @@ import {
   updateTrigger,
 } from '../engine/triggers.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { actorOf, tenantOf } from './auth.js';
 import { errors, Page } from './errors.schema.js';
 
 const Params = z.object({ triggerId: Id });
@@ -69,9 +69,7 @@ export function triggerRoutes(app: Api) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(await createTrigger(ctx(), tenantOf(request), request.body, request.principal!.keyId)),
+      reply.status(201).send(await createTrigger(ctx(), tenantOf(request), request.body, actorOf(request))),
   );
 
   app.get(
@@ -118,13 +116,7 @@ export function triggerRoutes(app: Api) {
       },
     },
     async (request) =>
-      updateTrigger(
-        ctx(),
-        tenantOf(request),
-        request.params.triggerId,
-        request.body,
-        request.principal!.keyId,
-      ),
+      updateTrigger(ctx(), tenantOf(request), request.params.triggerId, request.body, actorOf(request)),
   );
 
   for (const [action, enabled] of [
@@ -143,13 +135,7 @@ export function triggerRoutes(app: Api) {
         },
       },
       async (request) =>
-        setTriggerEnabled(
-          ctx(),
-          tenantOf(request),
-          request.params.triggerId,
-          enabled,
-          request.principal!.keyId,
-        ),
+        setTriggerEnabled(ctx(), tenantOf(request), request.params.triggerId, enabled, actorOf(request)),
     );
   }
 
@@ -181,7 +167,7 @@ export function triggerRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      await removeTrigger(ctx(), tenantOf(request), request.params.triggerId, request.principal!.keyId);
+      await removeTrigger(ctx(), tenantOf(request), request.params.triggerId, actorOf(request));
       return reply.status(204).send(null);
     },
   );
