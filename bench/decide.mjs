@@ -17,7 +17,7 @@ const HOUR = 3_600_000;
 const USAGE = `Usage: node bench/decide.mjs [options]
 
 Builds --pairs decision states (users in 12 IANA zones, each with 0-6 proactive messages in the
-last week, some mid-conversation, some with a pending webhook or schedule occasion, activity
+last week, some mid-conversation, some with a pending webhook call (the weekday schedule fires by itself at 09:00 local), activity
 models for most) and calls decide(state, triggers, policy, now) on them in turn with four
 triggers (silence at a good time, active_now, schedule, webhook), advancing now by a minute a
 pass. Prints the median decisions/s of --runs runs after a warm-up and what the decisions were.
@@ -109,8 +109,6 @@ const states = Array.from({ length: Number(args.pairs) }, (_, i) => {
   const occasions = [];
   if (rng() < 0.2)
     occasions.push({ triggerId: 'alert', key: `w${i}`, atMs: START - HOUR, expiresAtMs: START + 48 * HOUR });
-  if (rng() < 0.3)
-    occasions.push({ triggerId: 'standup', key: `s${i}`, atMs: START, expiresAtMs: START + 4 * HOUR });
   return {
     characterId: 'luna',
     consent: rng() < 0.05 ? 'opted_out' : 'unknown',
@@ -123,6 +121,8 @@ const states = Array.from({ length: Number(args.pairs) }, (_, i) => {
     pairLastContactAtMs: Math.max(lastIn, ...acts.map((a) => a.atMs)),
     acts,
     occasions,
+    used: new Set(),
+    zones,
   };
 });
 

@@ -45,6 +45,8 @@ export async function loadDecisionState(
     pairLastContactAtMs: lastIn === null ? lastOut : lastOut === null ? lastIn : Math.max(lastIn, lastOut),
     acts: [],
     occasions: [],
+    used: new Set(),
+    zones: ctx.activity.zones,
   };
   return { state, policy, zone: activity.zone };
 }

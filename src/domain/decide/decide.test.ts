@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HOURS_PER_WEEK, ZoneOffsets } from '../activity/local-time.js';
+import { HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from '../activity/local-time.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { isQuietMinute, localMinuteOfDay } from '../policy/quiet-hours.js';
@@ -45,6 +45,8 @@ const state = (lastIso: string, over: Partial<DecisionState> = {}): DecisionStat
   pairLastContactAtMs: at(lastIso),
   acts: [],
   occasions: [],
+  used: new Set(),
+  zones: new ZoneCache(),
   ...over,
 });
 

@@ -1,5 +1,5 @@
 import { GOOD_SCORE } from '../activity/good-time.js';
-import type { ZoneOffsets } from '../activity/local-time.js';
+import type { ZoneCache, ZoneOffsets } from '../activity/local-time.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import type { Consent, Policy } from '../policy/policy.js';
 import { appliesTo, type Trigger } from '../triggers/trigger.js';
@@ -38,8 +38,17 @@ export interface DecisionState {
   pairLastContactAtMs: number | null;
   /** The user's proactive messages already decided, from every character, for at least the last 8 days. */
   acts: readonly ProactiveAct[];
-  /** Occasions recorded for the pair (schedules, events, webhooks, deferrals) and not yet used. */
+  /** Occasions recorded for the pair (events, webhook calls, fired manual triggers) and not yet used. */
   occasions: readonly Occasion[];
+  /** Occasions already acted on for the pair, as `usedKey(triggerId, key)`: never acted on twice. */
+  used: ReadonlySet<string>;
+  /** Offsets of named zones, for schedules in a zone of their own. */
+  zones: Pick<ZoneCache, 'get'>;
+}
+
+/** The key of an occasion in `DecisionState.used`. */
+export function usedKey(triggerId: string, key: string): string {
+  return `${triggerId}\u0000${key}`;
 }
 
 /**
@@ -161,6 +170,7 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
   const add = (trigger: Trigger, occasion: Occasion) => {
     for (const c of candidates)
       if (c.occasion.triggerId === occasion.triggerId && c.occasion.key === occasion.key) return;
+    if (state.used.size > 0 && state.used.has(usedKey(occasion.triggerId, occasion.key))) return;
     candidates.push({ trigger, occasion });
   };
   for (const occasion of state.occasions) {
@@ -180,6 +190,7 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
     lastContactAtMs: state.pairLastContactAtMs,
     zone: state.zone,
     activityScore: state.activity ? scoreAt(state.activity, state.zone, nowMs) : null,
+    zones: state.zones,
   };
   for (const trigger of triggers) {
     // a manual trigger fires only when a person fires it (a stored occasion), never by itself
@@ -322,7 +333,7 @@ function goodTimeWithin(
 }
 
 /** The user's activity at the local hour of `ms` relative to their most active hour, in [0, 1]. */
-function scoreAt(activity: ActivityView, zone: ZoneOffsets, ms: number): number {
+export function scoreAt(activity: ActivityView, zone: ZoneOffsets, ms: number): number {
   return activity.peak > 0 ? activity.hours[zone.hourOfWeek(ms)]! / activity.peak : 0;
 }
 

@@ -1,5 +1,6 @@
-import type { ZoneOffsets } from '../activity/local-time.js';
+import type { ZoneCache, ZoneOffsets } from '../activity/local-time.js';
 import { localDay } from '../policy/frequency-cap.js';
+import { scheduleOf } from '../triggers/schedule.js';
 import type { Trigger } from '../triggers/trigger.js';
 
 const MINUTE = 60_000;
@@ -26,13 +27,16 @@ export interface ConditionInputs {
   zone: ZoneOffsets;
   /** The user's score of the current local hour, from the activity model; null without one. */
   activityScore: number | null;
+  /** Offsets of named zones, for schedules in a zone of their own. */
+  zones: Pick<ZoneCache, 'get'>;
 }
 
 /**
- * The occasion a condition trigger (`silence`, `active_now`) has at `nowMs`, or null. A silence
- * period is keyed by the contact it follows, so one silence gives at most one message; being
- * active is keyed by the local day. A condition holds as long as it holds, so the expiry of what
- * it produces runs from `nowMs`.
+ * The occasion a trigger that fires by itself (`silence`, `active_now`, `schedule`) has at
+ * `nowMs`, or null. A silence period is keyed by the contact it follows, so one silence gives at
+ * most one message; being active is keyed by the local day; a schedule by its latest occurrence
+ * that has not expired. A condition holds as long as it holds, so the expiry of what it produces
+ * runs from `nowMs`; an occurrence expires from when it was due.
  */
 export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowMs: number): Occasion | null {
   const spec = trigger.spec;
@@ -48,6 +52,12 @@ export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowM
   if (spec.kind === 'active_now') {
     if (state.activityScore === null || state.activityScore < spec.minScore) return null;
     return new ConditionOccasion(trigger.id, 'active', localDay(state.zone, nowMs), nowMs, nowMs + expiry);
+  }
+  if (spec.kind === 'schedule') {
+    const zone = spec.zone.kind === 'user' ? state.zone : state.zones.get(spec.zone.zone);
+    const atMs = scheduleOf(spec.rule).latestIn(zone, nowMs - expiry, nowMs);
+    if (atMs === null) return null;
+    return new ConditionOccasion(trigger.id, 'at', atMs, atMs, atMs + expiry);
   }
   return null;
 }

@@ -18,6 +18,7 @@ export type ScheduleRule =
  */
 export class Schedule {
   readonly #cron: Cron | null;
+  readonly #cache = new OccurrenceCache();
 
   constructor(readonly rule: ScheduleRule) {
     this.#cron = 'cron' in rule ? new Cron(rule.cron, { utcOffset: 0, paused: true }) : null;
@@ -36,12 +37,21 @@ export class Schedule {
     return null;
   }
 
+  /**
+   * `nextAfter` answered from a cache per zone and `slot`: a sweep over a million users in a few
+   * zones computes each occurrence a few times, not once per user. Callers that ask about
+   * different instants (the start of a window, now) use different slots so as not to evict each other.
+   */
+  nextAfterCached(zone: ZoneOffsets, afterMs: number, slot = ''): number | null {
+    return this.#cache.nextAfter(slot, this, zone, afterMs);
+  }
+
   /** The last occurrence at or before `atMs` and after `sinceMs`, or null. */
   latestIn(zone: ZoneOffsets, sinceMs: number, atMs: number): number | null {
     let latest: number | null = null;
     let t = sinceMs;
     for (let n = 0; n < 10_000; n++) {
-      const next = this.nextAfter(zone, t);
+      const next = n === 0 ? this.nextAfterCached(zone, t, 'since') : this.nextAfter(zone, t);
       if (next === null || next > atMs) return latest;
       latest = next;
       t = next;
@@ -83,4 +93,16 @@ export class OccurrenceCache {
     this.#entries.set(id, { fromMs: afterMs, nextMs });
     return nextMs;
   }
+}
+
+const compiled = new WeakMap<ScheduleRule, Schedule>();
+
+/** The compiled schedule of a rule, built once per rule object (a trigger's spec). */
+export function scheduleOf(rule: ScheduleRule): Schedule {
+  let schedule = compiled.get(rule);
+  if (!schedule) {
+    schedule = new Schedule(rule);
+    compiled.set(rule, schedule);
+  }
+  return schedule;
 }

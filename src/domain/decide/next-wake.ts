@@ -1,0 +1,69 @@
+import { localDay } from '../policy/frequency-cap.js';
+import { scheduleOf } from '../triggers/schedule.js';
+import { appliesTo, type Trigger } from '../triggers/trigger.js';
+import { type DecisionState, scoreAt, usedKey } from './decide.js';
+import type { CheckName, Decision } from './decision.js';
+
+const HOUR = 3_600_000;
+
+/** Checks that time resolves: an occasion they blocked to its expiry may pass them later. */
+const TIMING_CHECKS: ReadonlySet<CheckName> = new Set([
+  'quiet_hours',
+  'mid_conversation',
+  'min_gap',
+  'cooldown',
+  'user_caps',
+  'character_caps',
+  'trigger_caps',
+]);
+
+/**
+ * The next instant after `nowMs` at which a trigger could fire for this pair, given the decision
+ * just made: a deferral's instant, a silence deadline, the next occurrence of a schedule in its
+ * zone, the next local hour at which the user is usually active enough, a stored occasion that is
+ * not due yet. Null when nothing could fire until something happens (the user writes, a person
+ * changes the policy or a trigger), which re-arms the pair. An occasion that a check blocked
+ * which time does not resolve (consent, trust, backoff) is not woken for again.
+ */
+export function nextWake(
+  state: DecisionState,
+  triggers: readonly Trigger[],
+  decision: Decision,
+  nowMs: number,
+): number | null {
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (ms: number | null) => {
+    if (ms !== null && ms > nowMs && ms < next) next = ms;
+  };
+  if (decision.action === 'defer') consider(decision.untilMs);
+  if (decision.action === 'skip' && decision.occasion && TIMING_CHECKS.has(decision.reason as CheckName))
+    // a condition that still holds then gets a new window: try again when this one ends
+    consider(decision.occasion.expiresAtMs);
+  for (const occasion of state.occasions) consider(occasion.atMs);
+  for (const trigger of triggers) {
+    if (!appliesTo(trigger, state.characterId) || trigger.approval === 'manual') continue;
+    const spec = trigger.spec;
+    if (spec.kind === 'silence') {
+      if (state.pairLastContactAtMs !== null) consider(state.pairLastContactAtMs + spec.afterHours * HOUR);
+    } else if (spec.kind === 'schedule') {
+      const zone = spec.zone.kind === 'user' ? state.zone : state.zones.get(spec.zone.zone);
+      consider(scheduleOf(spec.rule).nextAfterCached(zone, nowMs, 'next'));
+    } else if (spec.kind === 'active_now') {
+      consider(nextActiveHour(state, trigger.id, spec.minScore, nowMs));
+    }
+  }
+  return next === Number.POSITIVE_INFINITY ? null : next;
+}
+
+/** The start of the next local hour within a week whose score reaches `minScore`, on a local day not yet used. */
+function nextActiveHour(state: DecisionState, triggerId: string, minScore: number, nowMs: number) {
+  const { activity, zone } = state;
+  if (!activity || activity.peak <= 0) return null;
+  let t = nowMs + zone.untilNextLocalHour(nowMs);
+  for (let n = 0; n < 170; n++, t += zone.untilNextLocalHour(t)) {
+    if (scoreAt(activity, zone, t) < minScore) continue;
+    if (state.used.size > 0 && state.used.has(usedKey(triggerId, `active:${localDay(zone, t)}`))) continue;
+    return t;
+  }
+  return null;
+}
