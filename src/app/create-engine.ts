@@ -21,6 +21,7 @@ import { PolicyInput } from '../engine/schemas/policy.schema.js';
 import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import { UserPatch } from '../engine/schemas/user.schema.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant, getTenant } from '../engine/tenants.js';
+import { TriggerCache } from '../engine/trigger-cache.js';
 import {
   createTrigger,
   getTrigger,
@@ -32,6 +33,7 @@ import {
 import { getUser, listUserPage, updateUser } from '../engine/users.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import { Scheduler } from '../scheduler/scheduler.js';
 import type { Database } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrator.js';
 import { openDatabase } from '../storage/open-database.js';
@@ -76,8 +78,16 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       logger,
       events,
       activity: activitySettings(config.activityHalfLifeDays * 86_400_000, DEFAULT_PROFILE_PARAMS),
+      triggers: new TriggerCache(database.db),
     };
+    events.on('trigger.updated', ({ tenantId }) => ctx.triggers.invalidate(tenantId));
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
+    const scheduler = new Scheduler(ctx, {
+      intervalMs: config.schedulerIntervalMs,
+      batchSize: config.schedulerBatchSize,
+      leaseMs: config.schedulerLeaseMs,
+    });
+    if (config.scheduler) scheduler.start();
     return {
       config,
       database,
@@ -87,6 +97,12 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       bootstrap,
       context: ctx,
       authenticate: createAuthenticator(ctx),
+      scheduler,
+      /**
+       * Decides every pair due at the engine's current time, then returns (with a fake clock:
+       * what a test calls after advancing it). The scheduler's loop does the same by itself.
+       */
+      sweep: () => scheduler.runUntilIdle(),
       createTenant: (input: { tenantId: string; name?: string }) => createTenant(ctx, input),
       /**
        * The use cases of one tenant; everything they read or write belongs to it. The tenant must
@@ -177,7 +193,10 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
           deleteTrigger: guard((triggerId: string) => removeTrigger(ctx, tenantId, triggerId, 'library')),
         };
       },
-      close: () => database.close(),
+      close: async () => {
+        await scheduler.stop();
+        await database.close();
+      },
     };
   } catch (error) {
     await database.close();

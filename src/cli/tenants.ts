@@ -12,7 +12,7 @@ export async function tenantsCommand(args: string[]): Promise<number> {
   if (!parsed) return 0;
   const [action, tenantId, ...extra] = parsed.positionals;
   if (action !== 'create' || tenantId === undefined || extra.length > 0) throw new UsageError(USAGE);
-  const engine = await createEngine({ ...loadConfig(process.env), logLevel: 'warn' });
+  const engine = await createEngine({ ...loadConfig(process.env), logLevel: 'warn', scheduler: false });
   try {
     if (engine.bootstrap.kind === 'created') {
       // The database was empty: opening it created the default tenant too, whose key must be seen once.

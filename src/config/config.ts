@@ -36,6 +36,14 @@ export const ConfigSchema = z.object({
   activityHalfLifeDays: z.number().min(1).max(365).default(21),
   /** Grace period for in-flight requests on shutdown, in milliseconds. */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
+  /** Run the scheduler in this instance (deciding due pairs); off: this instance only serves the API. */
+  scheduler: z.boolean().default(true),
+  /** How often an idle scheduler looks for due pairs, in milliseconds (event triggers wake it at once). */
+  schedulerIntervalMs: z.number().int().min(10).max(60_000).default(500),
+  /** Pairs claimed and decided per batch. */
+  schedulerBatchSize: z.number().int().min(1).max(10_000).default(500),
+  /** How long a claim lasts: a crashed instance's pairs are due again after it, in milliseconds. */
+  schedulerLeaseMs: z.number().int().min(1000).max(3_600_000).default(60_000),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -54,6 +62,10 @@ const ENV_NAMES = {
   migrate: 'OVERTURE_MIGRATE',
   shutdownTimeoutMs: 'OVERTURE_SHUTDOWN_TIMEOUT_MS',
   activityHalfLifeDays: 'OVERTURE_ACTIVITY_HALF_LIFE_DAYS',
+  scheduler: 'OVERTURE_SCHEDULER',
+  schedulerIntervalMs: 'OVERTURE_SCHEDULER_INTERVAL_MS',
+  schedulerBatchSize: 'OVERTURE_SCHEDULER_BATCH_SIZE',
+  schedulerLeaseMs: 'OVERTURE_SCHEDULER_LEASE_MS',
 } as const satisfies Record<keyof Config, string>;
 
 const NUMERIC = new Set<keyof Config>([
@@ -62,8 +74,11 @@ const NUMERIC = new Set<keyof Config>([
   'bodyLimit',
   'shutdownTimeoutMs',
   'activityHalfLifeDays',
+  'schedulerIntervalMs',
+  'schedulerBatchSize',
+  'schedulerLeaseMs',
 ]);
-const BOOLEAN = new Set<keyof Config>(['migrate']);
+const BOOLEAN = new Set<keyof Config>(['migrate', 'scheduler']);
 
 /** A setting that cannot be used; the message names the variable or field and the rule. */
 export class ConfigError extends Error {

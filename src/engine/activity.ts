@@ -7,7 +7,7 @@ import {
   observe,
   totalAt,
 } from '../domain/activity/histogram.js';
-import { describeHourOfWeek, ZoneCache } from '../domain/activity/local-time.js';
+import { describeHourOfWeek, ZoneCache, type ZoneOffsets } from '../domain/activity/local-time.js';
 import {
   activityDistribution,
   confidenceOf,
@@ -22,7 +22,7 @@ import {
   type TenantRhythm,
   type UserActivity,
 } from '../domain/activity/user-activity.js';
-import { resolveZone } from '../domain/activity/zone-inference.js';
+import { type ResolvedZone, resolveZone } from '../domain/activity/zone-inference.js';
 import { describeQuietHours } from '../domain/policy/quiet-hours.js';
 import { isUserActivity } from '../domain/signals/event-kind.js';
 import {
@@ -279,28 +279,56 @@ export async function findNextGoodTime(
 
 /** A user's zone (and where it came from) and activity distribution as of `at`; 404 for an unknown user. */
 export async function userActivityAt(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
+  // the user's row holds their zone and model: one read, which also says whether they exist
+  const stored = await readUserActivities(ctx.db, tenantId, [userId]);
+  if (!stored.has(userId)) throw notFound(`user "${userId}"`);
+  return (await activitiesAt(ctx, ctx.db, tenantId, stored, at)).get(userId)!;
+}
+
+/** What the activity model says of one user at an instant. */
+export interface ActivityAt {
+  zone: ResolvedZone;
+  offsets: ZoneOffsets;
+  evidence: number;
+  confidence: number;
+  /** Probability of each local hour of the week (Monday 00:00 = 0). */
+  distribution: Float64Array;
+}
+
+/**
+ * The zones and activity distributions of users whose rows were read, as of `at`: the tenant's
+ * population and default zone are read once for all of them.
+ */
+export async function activitiesAt(
+  ctx: EngineContext,
+  db: Db,
+  tenantId: string,
+  stored: ReadonlyMap<string, StoredActivity>,
+  at: Date,
+): Promise<Map<string, ActivityAt>> {
   const { halfLifeMs, profile, zones } = ctx.activity;
   const atMs = at.getTime();
-  // the user's row holds their zone and model: one read, which also says whether they exist
-  const user = (await readUserActivities(ctx.db, tenantId, [userId])).get(userId);
-  if (!user) throw notFound(`user "${userId}"`);
   const [rhythm, defaultZone] = await Promise.all([
-    tenantRhythm(ctx.db, ctx, tenantId, atMs),
-    defaultZoneOf(ctx.db, tenantId),
+    tenantRhythm(db, ctx, tenantId, atMs),
+    defaultZoneOf(db, tenantId),
   ]);
-  const model: UserActivity = user.model ?? emptyUserActivity(atMs);
-  if (!user.timezone) refreshInference(model, rhythm, atMs, halfLifeMs);
-  const zone = resolveZone({ explicit: user.timezone, inferred: model.inferred, defaultZone });
-  const offsets = zones.get(zone.zone);
-  const local: Histogram = localHistogramIn(model, offsets, atMs);
-  const evidence = totalAt(local, atMs, halfLifeMs);
-  return {
-    zone,
-    offsets,
-    evidence,
-    confidence: confidenceOf(evidence, profile),
-    distribution: activityDistribution(countsAt(local, atMs, halfLifeMs), rhythm.population, profile),
-  };
+  const views = new Map<string, ActivityAt>();
+  for (const [userId, user] of stored) {
+    const model: UserActivity = user.model ?? emptyUserActivity(atMs);
+    if (!user.timezone) refreshInference(model, rhythm, atMs, halfLifeMs);
+    const zone = resolveZone({ explicit: user.timezone, inferred: model.inferred, defaultZone });
+    const offsets = zones.get(zone.zone);
+    const local: Histogram = localHistogramIn(model, offsets, atMs);
+    const evidence = totalAt(local, atMs, halfLifeMs);
+    views.set(userId, {
+      zone,
+      offsets,
+      evidence,
+      confidence: confidenceOf(evidence, profile),
+      distribution: activityDistribution(countsAt(local, atMs, halfLifeMs), rhythm.population, profile),
+    });
+  }
+  return views;
 }
 
 /** The zone for users whose zone is neither given nor inferred. */

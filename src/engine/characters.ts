@@ -1,4 +1,5 @@
 import { findCharacter, listCharacters, putCharacter } from '../storage/character.repository.js';
+import { requestTenantRearm } from '../storage/schedule.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
 import type { Character, CharacterInput } from './schemas/character.schema.js';
@@ -14,15 +15,21 @@ export async function getCharacter(
   return characterView(character);
 }
 
-/** Creates or replaces a character. */
+/** Creates or replaces a character; its pairs are decided again (it may have been allowed or stopped to speak first). */
 export async function saveCharacter(
   ctx: EngineContext,
   tenantId: string,
   characterId: string,
   input: CharacterInput,
 ) {
-  const { character, created } = await putCharacter(ctx.db, tenantId, characterId, input, ctx.clock.now());
+  const now = ctx.clock.now();
+  const { character, created } = await ctx.db.transaction().execute(async (trx) => {
+    const saved = await putCharacter(trx, tenantId, characterId, input, now);
+    await requestTenantRearm(trx, tenantId, now);
+    return saved;
+  });
   ctx.events.emit('character.updated', { tenantId, characterId, created });
+  ctx.events.emit('rearm.requested', { tenantId });
   return { character: characterView(character), created };
 }
 

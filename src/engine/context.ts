@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Db } from '../storage/database.js';
 import type { ActivitySettings } from './activity.js';
 import type { EngineEvents } from './events.js';
+import type { TriggerCache } from './trigger-cache.js';
 
 /** The resources every use case takes: one typed bag, built once in src/app. */
 export interface EngineContext {
@@ -11,4 +12,6 @@ export interface EngineContext {
   logger: Logger;
   events: EngineEvents;
   activity: ActivitySettings;
+  /** Each tenant's triggers, re-read at most once a second. */
+  triggers: TriggerCache;
 }

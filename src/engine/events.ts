@@ -11,6 +11,21 @@ export interface EngineEventMap {
     duplicates: number;
     byKind: Partial<Record<EventKind, number>>;
   };
+  /** Occasions were stored (event triggers matched, a webhook was called): the scheduler wakes at once. */
+  'occasions.recorded': { tenantId: string; count: number };
+  /** Every pair of a tenant is to be decided again (its policy, a trigger or a character changed). */
+  'rearm.requested': { tenantId: string };
+  /** A sweep decided a batch of pairs. */
+  'decisions.made': { tenantId: string; decided: number; stored: number; suggestions: number };
+  /** A decision to speak made a suggestion (status drafting). */
+  'suggestion.created': {
+    tenantId: string;
+    suggestionId: string;
+    userId: string;
+    characterId: string;
+    triggerId: string;
+    approval: 'auto' | 'suggest' | 'manual';
+  };
   'user.updated': { tenantId: string; userId: string };
   'character.updated': { tenantId: string; characterId: string; created: boolean };
   'policy.updated': { tenantId: string; allowProactive: boolean };

@@ -7,9 +7,12 @@ import {
   insertNewEvents,
   type NewEvent,
 } from '../storage/event.repository.js';
+import { insertOccasions } from '../storage/occasion.repository.js';
+import { hintPairs } from '../storage/schedule.repository.js';
 import { prepareActivity } from './activity.js';
 import type { EngineContext } from './context.js';
 import type { InputIssue } from './errors.js';
+import { wakesFromEvents } from './ingest-wakes.js';
 import { type EventInput, type IngestResult, LIMITS } from './schemas/event.schema.js';
 import { invalidInput } from './schemas/issues.js';
 
@@ -28,8 +31,9 @@ export async function ingestEvents(
   rejectFutureEvents(events, now);
 
   const { unique, firstIndex } = prepareEvents(events);
+  const triggers = await ctx.triggers.get(tenantId);
 
-  const stored = await ctx.db.transaction().execute(async (trx) => {
+  const { stored, occasions } = await ctx.db.transaction().execute(async (trx) => {
     const inserted = await insertNewEvents(trx, tenantId, unique, now);
     const keys = new Set(inserted.map((e) => eventKey(e.userId, e.eventId)));
     const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));
@@ -38,9 +42,13 @@ export async function ingestEvents(
     // the models are computed before the users' rows are locked, and written with their counters
     const activity = await prepareActivity(trx, ctx, tenantId, fresh, now);
     const written = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
-    await applyPairDeltas(trx, tenantId, pairs, now);
+    const newPairs = await applyPairDeltas(trx, tenantId, pairs, now);
     await activity?.finish(trx, written);
-    return keys;
+    // the scheduler's side: event triggers' occasions, and when each pair is due at the latest
+    const wakes = wakesFromEvents(triggers, fresh, newPairs, now);
+    const recorded = await insertOccasions(trx, tenantId, wakes.occasions, now);
+    await hintPairs(trx, tenantId, wakes.wakes);
+    return { stored: keys, occasions: recorded.length };
   });
 
   const byKind: Partial<Record<EventKind, number>> = {};
@@ -61,6 +69,7 @@ export async function ingestEvents(
     duplicates: result.duplicates,
     byKind,
   });
+  if (occasions > 0) ctx.events.emit('occasions.recorded', { tenantId, count: occasions });
   return result;
 }
 

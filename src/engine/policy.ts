@@ -6,6 +6,7 @@ import {
   type TenantPolicy,
 } from '../domain/policy/policy.js';
 import { findPolicy, putPolicy } from '../storage/policy.repository.js';
+import { requestTenantRearm } from '../storage/schedule.repository.js';
 import { appendAudit } from './audit.js';
 import type { EngineContext } from './context.js';
 import { DEFAULT_POLICY_INPUT, PolicyInput, type PolicyView } from './schemas/policy.schema.js';
@@ -20,8 +21,9 @@ export async function getPolicy(ctx: EngineContext, tenantId: string): Promise<P
 
 /**
  * Replaces the tenant's policy and records the change, with the settings before and after, in
- * the audit log, in one transaction. Listeners (the scheduler) hear `policy.updated` at once, so
- * turning `allowProactive` off pauses scheduled work without a restart.
+ * the audit log, in one transaction, and asks for every pair to be decided again under it. The
+ * scheduler claims only the pairs of tenants whose stored policy allows proactive messages, so
+ * turning `allowProactive` off pauses scheduled work at once, on every instance.
  */
 export async function savePolicy(ctx: EngineContext, tenantId: string, input: PolicyInput, actor: string) {
   const now = ctx.clock.now();
@@ -34,8 +36,10 @@ export async function savePolicy(ctx: EngineContext, tenantId: string, input: Po
       subject: 'policy',
       detail: { before: before?.settings ?? null, after: input },
     });
+    await requestTenantRearm(trx, tenantId, now);
   });
   ctx.events.emit('policy.updated', { tenantId, allowProactive: input.allowProactive });
+  ctx.events.emit('rearm.requested', { tenantId });
   return { ...input, updatedAt: now.toISOString() };
 }
 

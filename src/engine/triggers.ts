@@ -3,6 +3,7 @@ import { parseDuration } from '../domain/shared/duration.js';
 import type { ScheduleRule } from '../domain/triggers/schedule.js';
 import type { ApprovalMode, ScheduleZone, Trigger, TriggerSpec } from '../domain/triggers/trigger.js';
 import type { Db } from '../storage/database.js';
+import { requestTenantRearm } from '../storage/schedule.repository.js';
 import {
   deleteTrigger,
   findTrigger,
@@ -128,8 +129,9 @@ export async function createTrigger(
       subject: `trigger:${record.triggerId}`,
       detail: triggerView(record),
     });
+    await requestTenantRearm(trx, tenantId, now);
   });
-  ctx.events.emit('trigger.updated', { tenantId, triggerId: record.triggerId });
+  triggerChanged(ctx, tenantId, record.triggerId);
   return { ...triggerView(record), ...(secret ? { secret } : {}) };
 }
 
@@ -177,9 +179,10 @@ export async function updateTrigger(
       subject: `trigger:${triggerId}`,
       detail: { before: triggerView(before), after: triggerView(after) },
     });
+    await requestTenantRearm(trx, tenantId, now);
     return after;
   });
-  ctx.events.emit('trigger.updated', { tenantId, triggerId });
+  triggerChanged(ctx, tenantId, triggerId);
   return triggerView(updated);
 }
 
@@ -218,8 +221,15 @@ export async function removeTrigger(ctx: EngineContext, tenantId: string, trigge
       subject: `trigger:${triggerId}`,
       detail: { before: triggerView(before) },
     });
+    await requestTenantRearm(trx, tenantId, now);
   });
+  triggerChanged(ctx, tenantId, triggerId);
+}
+
+/** Every pair of the tenant is decided again: a trigger's schedule, conditions or reach changed. */
+function triggerChanged(ctx: EngineContext, tenantId: string, triggerId: string) {
   ctx.events.emit('trigger.updated', { tenantId, triggerId });
+  ctx.events.emit('rearm.requested', { tenantId });
 }
 
 /** The trigger as `decide` reads it. */

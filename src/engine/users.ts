@@ -1,3 +1,4 @@
+import { rearmPairs } from '../storage/schedule.repository.js';
 import { findUser, listUsers, patchUser, setPairTrust } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
@@ -10,7 +11,10 @@ export async function getUser(ctx: EngineContext, tenantId: string, userId: stri
   return userView(user);
 }
 
-/** Updates a user's profile, creating the user if the bot has not reported any event yet. */
+/**
+ * Updates a user's profile, creating the user if the bot has not reported any event yet. Their
+ * pairs are decided again now: consent or zone may have changed what is allowed and when.
+ */
 export async function updateUser(
   ctx: EngineContext,
   tenantId: string,
@@ -18,7 +22,9 @@ export async function updateUser(
   patch: UserPatch,
 ): Promise<User> {
   const user = await ctx.db.transaction().execute(async (trx) => {
-    await patchUser(trx, tenantId, userId, patch, ctx.clock.now());
+    const now = ctx.clock.now();
+    await patchUser(trx, tenantId, userId, patch, now);
+    await rearmPairs(trx, tenantId, now, { userId });
     return findUser(trx, tenantId, userId);
   });
   ctx.events.emit('user.updated', { tenantId, userId });
@@ -54,8 +60,12 @@ export async function updatePair(
   characterId: string,
   patch: PairPatch,
 ) {
-  if (!(await setPairTrust(ctx.db, tenantId, userId, characterId, patch.trust)))
-    throw notFound(`conversation of user "${userId}" with character "${characterId}"`);
+  const found = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await setPairTrust(trx, tenantId, userId, characterId, patch.trust))) return false;
+    await rearmPairs(trx, tenantId, ctx.clock.now(), { userId, characterId });
+    return true;
+  });
+  if (!found) throw notFound(`conversation of user "${userId}" with character "${characterId}"`);
   const user = await getUser(ctx, tenantId, userId);
   const pair = user.characters.find((c) => c.characterId === characterId)!;
   ctx.events.emit('user.updated', { tenantId, userId });

@@ -108,9 +108,16 @@ const TAKES_MODEL = sql.raw(
   'excluded.activity is not null and s.activity_version = excluded.activity_version - 1',
 );
 
-export async function applyPairDeltas(db: Db, tenantId: string, deltas: readonly PairDelta[], now: Date) {
-  if (deltas.length === 0) return;
-  await sql`
+/** Merges the pairs' deltas, creating pairs on first sight; returns the pairs created. */
+export async function applyPairDeltas(
+  db: Db,
+  tenantId: string,
+  deltas: readonly PairDelta[],
+  now: Date,
+): Promise<{ userId: string; characterId: string }[]> {
+  if (deltas.length === 0) return [];
+  // xmax is 0 on a row the statement inserted, and the updating transaction's id on one it updated
+  const { rows } = await sql<{ user_id: string; character_id: string; created: boolean }>`
     insert into user_characters as s (tenant_id, user_id, character_id, created_at, ${columnList()})
     select ${tenantId}, d.user_id, d.character_id, ${now}, ${columnList('d.')}
     from unnest(
@@ -118,7 +125,9 @@ export async function applyPairDeltas(db: Db, tenantId: string, deltas: readonly
       ${deltas.map((d) => d.characterId)}::text[],
       ${unnestArrays(deltas)}
     ) as d(user_id, character_id, ${columnList()})
-    on conflict (tenant_id, user_id, character_id) do update set ${mergeAssignments()}`.execute(db);
+    on conflict (tenant_id, user_id, character_id) do update set ${mergeAssignments()}
+    returning user_id, character_id, (xmax = 0) as created`.execute(db);
+  return rows.filter((r) => r.created).map((r) => ({ userId: r.user_id, characterId: r.character_id }));
 }
 
 function columnList(prefix = '') {

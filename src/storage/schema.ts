@@ -10,6 +10,10 @@ export interface TenantsTable {
   name: string;
   created_at: Timestamp;
   default_timezone: Generated<string>;
+  /** A requested re-arm of every pair, and how far it got (migration 0005). */
+  rearm_at: Timestamp | null;
+  rearm_user: string | null;
+  rearm_character: string | null;
 }
 
 export interface PoliciesTable {
@@ -133,6 +137,76 @@ export interface EventsTable {
   meta: ColumnType<Record<string, unknown> | null, string | null, string | null>;
 }
 
+export interface PairSchedulesTable {
+  tenant_id: string;
+  user_id: string;
+  character_id: string;
+  next_due_at: Timestamp | null;
+  hint_at: Timestamp | null;
+  claim_token: string | null;
+  decided_at: Timestamp | null;
+}
+
+export interface OccasionsTable {
+  tenant_id: string;
+  user_id: string;
+  character_id: string;
+  trigger_id: string;
+  occasion_key: string;
+  at: Timestamp;
+  expires_at: Timestamp;
+  detail: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: Timestamp;
+}
+
+export interface DecisionsTable {
+  tenant_id: string;
+  user_id: string;
+  decision_id: string;
+  character_id: string;
+  decided_at: Timestamp;
+  action: 'send' | 'queue' | 'defer' | 'skip';
+  reason: string | null;
+  trigger_id: string | null;
+  occasion_key: string | null;
+  occasion: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  until_at: Timestamp | null;
+  trace: ColumnType<unknown[], string, string>;
+  suggestion_id: string | null;
+}
+
+export type SuggestionStatus =
+  | 'drafting'
+  | 'pending'
+  | 'approved'
+  | 'sending'
+  | 'sent'
+  | 'dismissed'
+  | 'expired'
+  | 'failed';
+
+export interface SuggestionsTable {
+  tenant_id: string;
+  user_id: string;
+  suggestion_id: string;
+  character_id: string;
+  trigger_id: string;
+  occasion_key: string;
+  status: SuggestionStatus;
+  approval: 'auto' | 'suggest' | 'manual';
+  decision_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface WebhookCallsTable {
+  tenant_id: string;
+  trigger_id: string;
+  signature: string;
+  received_at: Timestamp;
+}
+
 export interface Schema {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -144,4 +218,9 @@ export interface Schema {
   policies: PoliciesTable;
   triggers: TriggersTable;
   audit_log: AuditLogTable;
+  pair_schedules: PairSchedulesTable;
+  occasions: OccasionsTable;
+  decisions: DecisionsTable;
+  suggestions: SuggestionsTable;
+  webhook_calls: WebhookCallsTable;
 }

@@ -21,7 +21,7 @@ export async function startTestServer(backend: Backend, config: ConfigInput = {}
   const clock = new FakeClock('2026-11-23T12:00:00Z');
   const database = await openTestDatabase(backend);
   const server = await createServer(
-    { logLevel: 'silent', adminKey: ADMIN_KEY, ...config },
+    { logLevel: 'silent', adminKey: ADMIN_KEY, scheduler: false, ...config },
     { clock, database },
   );
   return {

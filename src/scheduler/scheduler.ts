@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { EngineContext } from '../engine/context.js';
+import { type SweepOptions, type SweepResult, sweepOnce } from '../engine/sweep.js';
+import { rearmNextChunk } from '../storage/schedule.repository.js';
+
+export interface SchedulerOptions {
+  intervalMs: number;
+  batchSize: number;
+  leaseMs: number;
+}
+
+/** Pairs re-armed per statement when a policy, trigger or character changes. */
+const REARM_CHUNK = 5000;
+/** Pending re-arms are looked for at least this often (another instance may have asked, or died doing one). */
+const REARM_CHECK_MS = 5000;
+
+/**
+ * Decides due pairs, in a loop, on every instance that runs one: claims a batch (SKIP LOCKED,
+ * under a lease), decides it, and claims again at once while batches come back full; idle, it
+ * looks again every `intervalMs`, or at once when this instance records an occasion. Pending
+ * re-arms (every pair of a tenant due again) are advanced between batches. All coordination is
+ * in the database: instances can start and die at any time.
+ */
+export class Scheduler {
+  readonly #ctx: EngineContext;
+  readonly #sweep: SweepOptions;
+  readonly #intervalMs: number;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #woken = false;
+  #lastRearmCheck = Number.NEGATIVE_INFINITY;
+  #rearmWanted = true;
+  readonly #off: (() => void)[] = [];
+
+  constructor(ctx: EngineContext, options: SchedulerOptions) {
+    this.#ctx = ctx;
+    this.#intervalMs = options.intervalMs;
+    this.#sweep = {
+      batchSize: options.batchSize,
+      leaseMs: options.leaseMs,
+      instanceId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    };
+    this.#off.push(
+      ctx.events.on('occasions.recorded', () => this.wake()),
+      ctx.events.on('rearm.requested', () => {
+        this.#rearmWanted = true;
+        this.wake();
+      }),
+    );
+  }
+
+  /** Starts the loop (idempotent). */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops after the batch in flight; its decisions are written, its pairs released. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    for (const off of this.#off.splice(0)) off();
+    this.wake();
+    await this.#loop;
+  }
+
+  /** Looks for due work now instead of at the next interval. */
+  wake(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /**
+   * Re-arms and decides until nothing is due at the engine's current time: what tests (with a
+   * fake clock) and the benchmark call instead of waiting for the loop.
+   */
+  async runUntilIdle(): Promise<SweepResult> {
+    const total: SweepResult = { claimed: 0, decided: 0, stored: 0, suggestions: 0 };
+    while (await rearmNextChunk(this.#ctx.db, REARM_CHUNK));
+    for (;;) {
+      const r = await sweepOnce(this.#ctx, this.#sweep);
+      total.claimed += r.claimed;
+      total.decided += r.decided;
+      total.stored += r.stored;
+      total.suggestions += r.suggestions;
+      if (r.claimed === 0) return total;
+    }
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let full = false;
+      this.#woken = false;
+      try {
+        await this.#rearmSome();
+        const r = await sweepOnce(this.#ctx, this.#sweep);
+        full = r.claimed >= this.#sweep.batchSize;
+      } catch (error) {
+        this.#ctx.logger.error({ err: error }, 'scheduler tick failed');
+      }
+      if (!full && !this.#woken && this.#running) await this.#idle();
+    }
+  }
+
+  async #rearmSome(): Promise<void> {
+    const now = performance.now();
+    if (!this.#rearmWanted && now - this.#lastRearmCheck < REARM_CHECK_MS) return;
+    this.#lastRearmCheck = now;
+    // a few chunks per tick, so a tenant of millions does not hold up everybody's decisions
+    let chunks = 0;
+    while (chunks < 10 && (await rearmNextChunk(this.#ctx.db, REARM_CHUNK))) chunks++;
+    this.#rearmWanted = chunks === 10;
+  }
+
+  #idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.#intervalMs);
+      timer.unref?.();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        done();
+      };
+    });
+  }
+}

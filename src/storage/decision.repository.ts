@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+/** A stored decision: what was decided for a pair, why, and the trace of every check. */
+export interface DecisionRecord {
+  decisionId: string;
+  userId: string;
+  characterId: string;
+  decidedAt: Date;
+  action: 'send' | 'queue' | 'defer' | 'skip';
+  reason: string | null;
+  triggerId: string | null;
+  occasionKey: string | null;
+  occasion: Record<string, unknown> | null;
+  until: Date | null;
+  trace: unknown[];
+  suggestionId: string | null;
+}
+
+export async function insertDecisions(db: Db, tenantId: string, decisions: readonly DecisionRecord[]) {
+  if (decisions.length === 0) return;
+  const d = decisions;
+  await sql`
+    insert into decisions (tenant_id, user_id, decision_id, character_id, decided_at, action, reason,
+                           trigger_id, occasion_key, occasion, until_at, trace, suggestion_id)
+    select ${tenantId}, r.user_id, r.decision_id, r.character_id, r.decided_at, r.action, r.reason,
+           r.trigger_id, r.occasion_key, r.occasion, r.until_at, r.trace, r.suggestion_id
+    from unnest(
+      ${d.map((x) => x.userId)}::text[], ${d.map((x) => x.decisionId)}::text[],
+      ${d.map((x) => x.characterId)}::text[], ${d.map((x) => x.decidedAt)}::timestamptz[],
+      ${d.map((x) => x.action)}::text[], ${d.map((x) => x.reason)}::text[],
+      ${d.map((x) => x.triggerId)}::text[], ${d.map((x) => x.occasionKey)}::text[],
+      ${d.map((x) => (x.occasion === null ? null : JSON.stringify(x.occasion)))}::jsonb[],
+      ${d.map((x) => x.until)}::timestamptz[], ${d.map((x) => JSON.stringify(x.trace))}::jsonb[],
+      ${d.map((x) => x.suggestionId)}::text[]
+    ) as r(user_id, decision_id, character_id, decided_at, action, reason, trigger_id, occasion_key,
+           occasion, until_at, trace, suggestion_id)`.execute(db);
+}
+
+/** A user's decisions, newest first, optionally for one character, a page before a decision id. */
+export async function listDecisions(
+  db: Db,
+  tenantId: string,
+  filter: { userId: string; characterId?: string; action?: string; before?: string; limit: number },
+): Promise<DecisionRecord[]> {
+  let query = db
+    .selectFrom('decisions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', filter.userId);
+  if (filter.characterId !== undefined) query = query.where('character_id', '=', filter.characterId);
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action as 'send');
+  if (filter.before !== undefined) query = query.where('decision_id', '<', filter.before);
+  const rows = await query.orderBy('decision_id', 'desc').limit(filter.limit).execute();
+  return rows.map((r) => ({
+    decisionId: r.decision_id,
+    userId: r.user_id,
+    characterId: r.character_id,
+    decidedAt: r.decided_at,
+    action: r.action,
+    reason: r.reason,
+    triggerId: r.trigger_id,
+    occasionKey: r.occasion_key,
+    occasion: r.occasion,
+    until: r.until_at,
+    trace: r.trace,
+    suggestionId: r.suggestion_id,
+  }));
+}

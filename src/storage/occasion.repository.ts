@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+/** A reason to speak that happened once (an event, a webhook call, a manual firing), for one pair. */
+export interface StoredOccasion {
+  userId: string;
+  characterId: string;
+  triggerId: string;
+  key: string;
+  at: Date;
+  expiresAt: Date;
+  detail: Record<string, unknown> | null;
+}
+
+/** Records occasions; one already recorded under the same key is left as it was. Returns those inserted. */
+export async function insertOccasions(
+  db: Db,
+  tenantId: string,
+  occasions: readonly StoredOccasion[],
+  now: Date,
+): Promise<StoredOccasion[]> {
+  if (occasions.length === 0) return [];
+  const { rows } = await sql<{
+    user_id: string;
+    character_id: string;
+    trigger_id: string;
+    occasion_key: string;
+  }>`
+    insert into occasions (tenant_id, user_id, character_id, trigger_id, occasion_key, at, expires_at, detail, created_at)
+    select ${tenantId}, o.user_id, o.character_id, o.trigger_id, o.occasion_key, o.at, o.expires_at, o.detail, ${now}
+    from unnest(
+      ${occasions.map((o) => o.userId)}::text[], ${occasions.map((o) => o.characterId)}::text[],
+      ${occasions.map((o) => o.triggerId)}::text[], ${occasions.map((o) => o.key)}::text[],
+      ${occasions.map((o) => o.at)}::timestamptz[], ${occasions.map((o) => o.expiresAt)}::timestamptz[],
+      ${occasions.map((o) => (o.detail === null ? null : JSON.stringify(o.detail)))}::jsonb[]
+    ) as o(user_id, character_id, trigger_id, occasion_key, at, expires_at, detail)
+    on conflict do nothing
+    returning user_id, character_id, trigger_id, occasion_key`.execute(db);
+  const inserted = new Set(
+    rows.map((r) => occasionId(r.user_id, r.character_id, r.trigger_id, r.occasion_key)),
+  );
+  return occasions.filter((o) => inserted.has(occasionId(o.userId, o.characterId, o.triggerId, o.key)));
+}
+
+/** The pairs' occasions that have not expired at `now`. */
+export async function loadOccasions(
+  db: Db,
+  tenantId: string,
+  pairs: readonly { userId: string; characterId: string }[],
+  now: Date,
+): Promise<StoredOccasion[]> {
+  if (pairs.length === 0) return [];
+  const { rows } = await sql<{
+    user_id: string;
+    character_id: string;
+    trigger_id: string;
+    occasion_key: string;
+    at: Date;
+    expires_at: Date;
+    detail: Record<string, unknown> | null;
+  }>`
+    select o.user_id, o.character_id, o.trigger_id, o.occasion_key, o.at, o.expires_at, o.detail
+    from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[]) as k(user_id, character_id)
+    join occasions o on o.tenant_id = ${tenantId} and o.user_id = k.user_id and o.character_id = k.character_id
+    where o.expires_at > ${now}`.execute(db);
+  return rows.map((r) => ({
+    userId: r.user_id,
+    characterId: r.character_id,
+    triggerId: r.trigger_id,
+    key: r.occasion_key,
+    at: r.at,
+    expiresAt: r.expires_at,
+    detail: r.detail,
+  }));
+}
+
+/** Removes occasions that were acted on. */
+export async function deleteOccasions(
+  db: Db,
+  tenantId: string,
+  keys: readonly { userId: string; characterId: string; triggerId: string; key: string }[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await sql`
+    delete from occasions o
+    using unnest(${keys.map((k) => k.userId)}::text[], ${keys.map((k) => k.characterId)}::text[],
+                 ${keys.map((k) => k.triggerId)}::text[], ${keys.map((k) => k.key)}::text[])
+          as k(user_id, character_id, trigger_id, occasion_key)
+    where o.tenant_id = ${tenantId} and o.user_id = k.user_id and o.character_id = k.character_id
+      and o.trigger_id = k.trigger_id and o.occasion_key = k.occasion_key`.execute(db);
+}
+
+const occasionId = (userId: string, characterId: string, triggerId: string, key: string) =>
+  `${userId}\u0000${characterId}\u0000${triggerId}\u0000${key}`;

@@ -1,0 +1,111 @@
+import { sql } from 'kysely';
+import type { Consent } from '../domain/policy/policy.js';
+import { compare } from '../domain/signals/activity-delta.js';
+import type { StoredActivity } from './activity.repository.js';
+import { decodeUserActivity } from './activity-codec.js';
+import type { Db } from './database.js';
+
+/** What a decision reads of a pair's rows: the user's consent, zone and model, the pair's trust and last messages. */
+export interface PairRow {
+  userId: string;
+  characterId: string;
+  consent: Consent;
+  userLastInboundAt: Date | null;
+  trust: number;
+  lastInboundAt: Date | null;
+  lastOutboundAt: Date | null;
+}
+
+/**
+ * The rows of the pairs, and each user's zone and model once: one statement, a primary-key
+ * probe per user and per pair (as `readUserActivities`, so a tenant's statistics never turn it
+ * into a scan). Pairs whose user is gone are missing.
+ */
+export async function readPairRows(
+  db: Db,
+  tenantId: string,
+  pairs: readonly { userId: string; characterId: string }[],
+): Promise<{ pairs: PairRow[]; activities: Map<string, StoredActivity> }> {
+  const activities = new Map<string, StoredActivity>();
+  if (pairs.length === 0) return { pairs: [], activities };
+  const { rows } = await sql<{
+    user_id: string;
+    character_id: string;
+    consent: Consent;
+    timezone: string | null;
+    activity: Uint8Array | null;
+    activity_version: string;
+    user_last_inbound_at: Date | null;
+    trust: number | null;
+    last_inbound_at: Date | null;
+    last_outbound_at: Date | null;
+  }>`
+    select k.user_id, k.character_id, u.consent, u.timezone, u.activity, u.activity_version,
+           u.last_inbound_at as user_last_inbound_at, c.trust, c.last_inbound_at, c.last_outbound_at
+    from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[])
+         as k(user_id, character_id)
+    cross join lateral (
+      select consent, timezone, activity, activity_version, last_inbound_at from users
+      where tenant_id = ${tenantId} and user_id = k.user_id limit 1
+    ) as u
+    left join lateral (
+      select trust, last_inbound_at, last_outbound_at from user_characters
+      where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id limit 1
+    ) as c on true`.execute(db);
+  const out: PairRow[] = [];
+  for (const r of rows) {
+    if (!activities.has(r.user_id))
+      activities.set(r.user_id, {
+        timezone: r.timezone,
+        model: r.activity ? decodeUserActivity(r.activity) : null,
+        version: Number(r.activity_version),
+      });
+    out.push({
+      userId: r.user_id,
+      characterId: r.character_id,
+      consent: r.consent,
+      userLastInboundAt: r.user_last_inbound_at,
+      trust: r.trust ?? 0,
+      lastInboundAt: r.last_inbound_at,
+      lastOutboundAt: r.last_outbound_at,
+    });
+  }
+  return { pairs: out, activities };
+}
+
+/** Whether each character may speak first; characters not found are missing. */
+export async function readCharacterSwitches(db: Db, tenantId: string, characterIds: readonly string[]) {
+  const switches = new Map<string, boolean>();
+  if (characterIds.length === 0) return switches;
+  const rows = await db
+    .selectFrom('characters')
+    .select(['character_id', 'proactive_enabled'])
+    .where('tenant_id', '=', tenantId)
+    .where('character_id', '=', sql<string>`any(${[...characterIds]}::text[])`)
+    .execute();
+  for (const r of rows) switches.set(r.character_id, r.proactive_enabled);
+  return switches;
+}
+
+/**
+ * Locks the users' rows so that decisions to act on one user serialise. They are locked one by
+ * one in the order ingest writes them (`compare`, not the database's collation), so the two never
+ * deadlock.
+ */
+export async function lockUsers(db: Db, tenantId: string, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await sql`
+    select u.user_id
+    from unnest(${[...userIds].sort(compare)}::text[]) with ordinality as k(user_id, n)
+    cross join lateral (
+      select user_id from users where tenant_id = ${tenantId} and user_id = k.user_id for update
+    ) as u`.execute(db);
+}
+
+/** Whether the tenant's stored policy allows proactive messages, read under a share lock so a concurrent change waits (or wins). */
+export async function allowsProactiveLocked(db: Db, tenantId: string): Promise<boolean> {
+  const { rows } = await sql<{ allowed: boolean | null }>`
+    select (settings ->> 'allowProactive')::boolean as allowed from policies
+    where tenant_id = ${tenantId} for share`.execute(db);
+  return rows[0]?.allowed ?? false;
+}

@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import type { SuggestionStatus } from './schema.js';
+
+/** A suggestion as the decision creates it; later stages (compose, approve, deliver) move it on. */
+export interface NewSuggestion {
+  suggestionId: string;
+  userId: string;
+  characterId: string;
+  triggerId: string;
+  occasionKey: string;
+  approval: 'auto' | 'suggest' | 'manual';
+  decisionId: string;
+  expiresAt: Date;
+}
+
+/**
+ * Inserts suggestions in `drafting`; one whose (user, character, trigger, occasion) exists already
+ * is not inserted, whoever made it, so no instance, retry or restart makes a second. Returns the
+ * ids of those inserted.
+ */
+export async function insertSuggestions(
+  db: Db,
+  tenantId: string,
+  suggestions: readonly NewSuggestion[],
+  now: Date,
+): Promise<Set<string>> {
+  if (suggestions.length === 0) return new Set();
+  const { rows } = await sql<{ suggestion_id: string }>`
+    insert into suggestions (tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key,
+                             status, approval, decision_id, created_at, updated_at, expires_at)
+    select ${tenantId}, s.user_id, s.suggestion_id, s.character_id, s.trigger_id, s.occasion_key,
+           'drafting', s.approval, s.decision_id, ${now}, ${now}, s.expires_at
+    from unnest(
+      ${suggestions.map((s) => s.userId)}::text[], ${suggestions.map((s) => s.suggestionId)}::text[],
+      ${suggestions.map((s) => s.characterId)}::text[], ${suggestions.map((s) => s.triggerId)}::text[],
+      ${suggestions.map((s) => s.occasionKey)}::text[], ${suggestions.map((s) => s.approval)}::text[],
+      ${suggestions.map((s) => s.decisionId)}::text[], ${suggestions.map((s) => s.expiresAt)}::timestamptz[]
+    ) as s(user_id, suggestion_id, character_id, trigger_id, occasion_key, approval, decision_id, expires_at)
+    order by s.user_id, s.character_id, s.trigger_id, s.occasion_key
+    on conflict do nothing
+    returning suggestion_id`.execute(db);
+  return new Set(rows.map((r) => r.suggestion_id));
+}
+
+/** What a user's past suggestions tell a decision: when, from whom, for which occasion, and where they got. */
+export interface SuggestionAct {
+  userId: string;
+  characterId: string;
+  triggerId: string;
+  occasionKey: string;
+  status: SuggestionStatus;
+  createdAt: Date;
+}
+
+/** The users' suggestions created after `since`. */
+export async function loadSuggestionActs(
+  db: Db,
+  tenantId: string,
+  userIds: readonly string[],
+  since: Date,
+): Promise<SuggestionAct[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('suggestions')
+    .select(['user_id', 'character_id', 'trigger_id', 'occasion_key', 'status', 'created_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', sql<string>`any(${[...userIds]}::text[])`)
+    .where('created_at', '>', since)
+    .execute();
+  return rows.map((r) => ({
+    userId: r.user_id,
+    characterId: r.character_id,
+    triggerId: r.trigger_id,
+    occasionKey: r.occasion_key,
+    status: r.status,
+    createdAt: r.created_at,
+  }));
+}
+
+/** A user's suggestions, newest first (tests and, later, the suggestions API). */
+export async function listUserSuggestions(db: Db, tenantId: string, userId: string) {
+  return db
+    .selectFrom('suggestions')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('suggestion_id', 'desc')
+    .execute();
+}
