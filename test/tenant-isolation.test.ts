@@ -462,6 +462,25 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.body.enabled).toBe(false);
     },
   },
+  'GET /v1/decisions': {
+    behaviour: "lists only tenant B's own decisions, none of tenant A's user",
+    async check(s) {
+      // A's pairs are decided (aria may not speak first: blocked, and stored as such)
+      s.t.clock.advance({ days: 2 });
+      await s.t.server.engine.sweep();
+      const ofA = await s.t.request({ method: 'GET', url: `/v1/decisions?userId=${A.users[0]}` });
+      expect(ofA.body.decisions.length).toBeGreaterThan(0);
+      const res = await s.asB({ method: 'GET', url: `/v1/decisions?userId=${A.users[0]}` });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ decisions: [], next: null });
+      s.t.clock.advance({ days: -2 });
+    },
+  },
+  'HEAD /v1/decisions': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/decisions?userId=${A.users[0]}`, 200),
+  },
   'POST /v1/triggers/:triggerId/test': {
     behaviour: "answers 404 for tenant A's trigger, user and character, and decides for B's own",
     async check(s) {

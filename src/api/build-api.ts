@@ -10,6 +10,7 @@ import { activityRoutes } from './activity.routes.js';
 import type { Api } from './api-types.js';
 import { authHook } from './auth.js';
 import { characterRoutes } from './characters.routes.js';
+import { decisionRoutes } from './decisions.routes.js';
 import { errorBody, handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
 import { healthRoutes } from './health.routes.js';
@@ -85,6 +86,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   keyRoutes(app);
   policyRoutes(app);
   triggerRoutes(app);
+  decisionRoutes(app);
   await app.ready();
   return app;
 }

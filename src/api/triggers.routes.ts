@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { testTrigger } from '../engine/decisions.js';
 import { Id } from '../engine/schemas/common.js';
+import { CheckView, OccasionView } from '../engine/schemas/decision.schema.js';
 import { Trigger, TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import {
   createTrigger,
@@ -22,17 +23,6 @@ const TriggerCreated = Trigger.extend({
     .meta({ description: 'Webhook triggers only: the signing secret, shown only in this response' }),
 });
 
-const Check = z.object({
-  check: z.string(),
-  passed: z.boolean(),
-  detail: z.string(),
-  triggerId: z.string().optional(),
-  value: z.number().optional(),
-  limit: z.number().optional(),
-  at: z.string().optional(),
-  until: z.string().optional().meta({ description: 'For a check that time resolves: from when it passes' }),
-});
-
 const TriggerTest = z
   .object({
     userId: z.string(),
@@ -47,10 +37,8 @@ const TriggerTest = z
       .optional()
       .meta({ description: 'Why nothing is done: the failing check, or nothing_due' }),
     until: z.string().optional().meta({ description: 'For defer: when it would be decided again' }),
-    occasion: z
-      .object({ triggerId: z.string(), key: z.string(), at: z.string(), expiresAt: z.string() })
-      .nullable(),
-    trace: z.array(Check),
+    occasion: OccasionView.nullable(),
+    trace: z.array(CheckView),
   })
   .meta({ id: 'TriggerTest' });
 

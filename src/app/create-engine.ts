@@ -10,11 +10,13 @@ import {
 import { listAudit, verifyAudit } from '../engine/audit.js';
 import { getCharacter, listCharacterPage, saveCharacter } from '../engine/characters.js';
 import type { EngineContext } from '../engine/context.js';
+import { listDecisionPage } from '../engine/decisions.js';
 import { EngineEvents } from '../engine/events.js';
 import { ingestEvents } from '../engine/ingest.js';
 import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
 import { CharacterInput } from '../engine/schemas/character.schema.js';
+import { DecisionQuery } from '../engine/schemas/decision.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
 import { PolicyInput } from '../engine/schemas/policy.schema.js';
@@ -174,6 +176,10 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
             listAudit(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
           ),
           verifyAudit: guard(() => verifyAudit(ctx, tenantId)),
+          /** Why the engine did (or did not) message a user: their stored decisions, newest first, with every check. */
+          listDecisions: guard((query: unknown) =>
+            listDecisionPage(ctx, tenantId, parseInput(DecisionQuery, query)),
+          ),
           createTrigger: guard((input: unknown) =>
             createTrigger(ctx, tenantId, parseInput(TriggerCreate, input), 'library'),
           ),

@@ -2,10 +2,12 @@ import { decide } from '../domain/decide/decide.js';
 import type { Check, Decision } from '../domain/decide/decision.js';
 import type { Occasion } from '../domain/decide/occasion.js';
 import { appliesTo } from '../domain/triggers/trigger.js';
+import { type DecisionRecord, listDecisions } from '../storage/decision.repository.js';
 import { findTrigger } from '../storage/trigger.repository.js';
 import type { EngineContext } from './context.js';
 import { loadDecisionState } from './decision-state.js';
 import { notFound } from './errors.js';
+import type { DecisionQuery } from './schemas/decision.schema.js';
 import { toDomainTrigger } from './triggers.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -87,5 +89,32 @@ export function decisionView(decision: Decision) {
       ...(c.atMs !== undefined ? { at: iso(c.atMs) } : {}),
       ...(c.untilMs !== undefined ? { until: iso(c.untilMs) } : {}),
     })),
+  };
+}
+
+/**
+ * The decisions stored for a user (one character's, with `characterId`), newest first: every
+ * decision that acted, deferred or was blocked, with its trace.
+ */
+export async function listDecisionPage(ctx: EngineContext, tenantId: string, query: DecisionQuery) {
+  const rows = await listDecisions(ctx.db, tenantId, query);
+  return {
+    decisions: rows.map(storedDecisionView),
+    next: rows.length === query.limit ? rows.at(-1)!.decisionId : null,
+  };
+}
+
+function storedDecisionView(r: DecisionRecord) {
+  return {
+    decisionId: r.decisionId,
+    userId: r.userId,
+    characterId: r.characterId,
+    decidedAt: r.decidedAt.toISOString(),
+    action: r.action,
+    reason: r.reason,
+    until: r.until?.toISOString() ?? null,
+    occasion: (r.occasion as ReturnType<typeof decisionView>['occasion']) ?? null,
+    suggestionId: r.suggestionId,
+    trace: r.trace as ReturnType<typeof decisionView>['trace'],
   };
 }

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { Id } from './common.js';
+
+/** One check of a decision, as the API shows it. */
+export const CheckView = z
+  .object({
+    check: z.string(),
+    passed: z.boolean(),
+    detail: z.string(),
+    triggerId: z.string().optional(),
+    value: z.number().optional(),
+    limit: z.number().optional(),
+    at: z.string().optional(),
+    until: z.string().optional().meta({ description: 'For a check that time resolves: from when it passes' }),
+  })
+  .meta({ id: 'Check' });
+
+export const OccasionView = z
+  .object({ triggerId: z.string(), key: z.string(), at: z.string(), expiresAt: z.string() })
+  .meta({ id: 'Occasion' });
+
+const ACTIONS = ['send', 'queue', 'defer', 'skip'] as const;
+
+/** A stored decision: what was decided for a pair, why, and every check. */
+export const DecisionView = z
+  .object({
+    decisionId: z.string(),
+    userId: z.string(),
+    characterId: z.string(),
+    decidedAt: z.string(),
+    action: z.enum(ACTIONS),
+    reason: z.string().nullable().meta({ description: 'For skip: the check that failed, or nothing_due' }),
+    until: z.string().nullable().meta({ description: 'For defer: when it is decided again' }),
+    occasion: OccasionView.nullable(),
+    suggestionId: z.string().nullable().meta({ description: 'For send and queue: the suggestion made' }),
+    trace: z.array(CheckView),
+  })
+  .meta({ id: 'Decision' });
+
+export const DecisionQuery = z.strictObject({
+  userId: Id,
+  characterId: Id.optional(),
+  action: z.enum(ACTIONS, { error: `must be one of ${ACTIONS.join(', ')}` }).optional(),
+  before: z.string().max(64).optional().meta({ description: 'The `next` value of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type DecisionQuery = z.output<typeof DecisionQuery>;
