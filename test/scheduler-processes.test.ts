@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { api, CliRunner, freePort, until, waitHealthy } from './helpers/cli.js';
+
+const DATABASE_URL = process.env.DATABASE_URL;
+const KEY = 'processes-admin-key-0123456789';
+const HOUR = 3_600_000;
+
+/** Users who wrote to luna 25 h ago; the first MAX_USERS wrote to max too. */
+const USERS = 1200;
+const MAX_USERS = 300;
+const OPTED_OUT = 50;
+const STRANGERS = 50;
+
+async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+// PostgreSQL only: several engine processes share one database (PGlite is one process).
+describe.skipIf(!DATABASE_URL)('the scheduler in three processes on one PostgreSQL database', () => {
+  const cli = new CliRunner();
+  let databaseUrl: string;
+  let databaseName: string;
+
+  beforeEach(async () => {
+    databaseName = `sched_${randomBytes(6).toString('hex')}`;
+    await withClient(DATABASE_URL!, (client) => client.query(`create database ${databaseName}`));
+    const url = new URL(DATABASE_URL!);
+    url.pathname = `/${databaseName}`;
+    databaseUrl = url.toString();
+  });
+
+  afterEach(async () => {
+    await cli.cleanup();
+    await withClient(DATABASE_URL!, (client) =>
+      client.query(`drop database if exists ${databaseName} with (force)`),
+    );
+  });
+
+  const query = <T = Record<string, unknown>>(text: string) =>
+    withClient(databaseUrl, async (client) => (await client.query(text)).rows as T[]);
+  const count = async (text: string) => Number((await query<{ n: string }>(text))[0]!.n);
+
+  it('makes exactly one suggestion per eligible user, none for the others, with one process killed mid-run', async () => {
+    const ports = await Promise.all([freePort(), freePort(), freePort()]);
+    const env = (port: number) => ({
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      OVERTURE_ADMIN_KEY: KEY,
+      OVERTURE_POOL_SIZE: '4',
+      OVERTURE_SCHEDULER_BATCH_SIZE: '20',
+      OVERTURE_SCHEDULER_INTERVAL_MS: '50',
+      OVERTURE_SCHEDULER_LEASE_MS: '2000',
+      LOG_LEVEL: 'warn',
+    });
+    // one process migrates first, so the other two start on a ready database
+    const first = cli.start(['serve'], env(ports[0]!));
+    await waitHealthy(first, ports[0]!);
+    const others = ports.slice(1).map((port) => cli.start(['serve'], env(port)));
+    await Promise.all(others.map((proc, i) => waitHealthy(proc, ports[i + 1]!)));
+    const servers = [first, ...others];
+    const call = (i: number, method: string, path: string, body?: unknown) =>
+      api(ports[i]!, KEY, method, path, body);
+
+    // proactive messages stay off while the tenant is set up
+    const rules = {
+      quietHours: null,
+      userCaps: { perDay: 1, perWeek: 5 },
+      midConversationMinutes: 0,
+    };
+    expect((await call(0, 'PUT', '/v1/policy', { allowProactive: false, ...rules })).status).toBe(200);
+    const trigger = await call(1, 'POST', '/v1/triggers', {
+      id: 'quiet-day',
+      name: 'A day of silence',
+      spec: { kind: 'silence', afterHours: 24 },
+    });
+    expect(trigger.status).toBe(201);
+
+    const at = new Date(Date.now() - 25 * HOUR).toISOString();
+    const events: object[] = [];
+    const message = (userId: string, characterId: string, kind = 'message_in') =>
+      events.push({ id: `${kind}-${characterId}`, kind, userId, characterId, at, text: 'hello' });
+    for (let i = 0; i < USERS; i++) {
+      message(`u${i}`, 'luna');
+      if (i < MAX_USERS) message(`u${i}`, 'max');
+    }
+    for (let i = 0; i < OPTED_OUT; i++) message(`out${i}`, 'luna');
+    for (let i = 0; i < STRANGERS; i++) message(`stranger${i}`, 'luna', 'message_out');
+    for (let i = 0; i < events.length; i += 1000) {
+      const res = await call(i % 3, 'POST', '/v1/events', { events: events.slice(i, i + 1000) });
+      expect(res.status).toBe(200);
+    }
+    for (let i = 0; i < OPTED_OUT; i++)
+      expect((await call(2, 'PATCH', `/v1/users/out${i}`, { consent: 'opted_out' })).status).toBe(200);
+
+    // on: every pair is re-armed and the three processes share the work
+    expect((await call(2, 'PUT', '/v1/policy', { allowProactive: true, ...rules })).status).toBe(200);
+    const suggestions = () => count('select count(*) as n from suggestions');
+    await until(
+      async () => (await suggestions()) >= 200,
+      () => 'the first 200 suggestions',
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
+    // killed while it holds claims: frozen first (SIGSTOP) until what it had sent is done, so the
+    // claims counted are the ones it leaves behind; thawed and frozen again until it holds some
+    const victim = servers[1]!;
+    const heldByVictim = () =>
+      count(`select count(*) as n from pair_schedules where claim_token like '%:${victim.pid}:%'`);
+    let held = 0;
+    for (let attempt = 0; attempt < 50 && held === 0; attempt++) {
+      victim.child.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      held = await heldByVictim();
+      if (held === 0) victim.child.kill('SIGCONT');
+    }
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+
+    // the survivors take over the dead process's claims when its lease ends
+    await until(
+      async () =>
+        (await suggestions()) >= USERS &&
+        (await count('select count(*) as n from pair_schedules where claim_token is not null')) === 0 &&
+        (await count('select count(*) as n from pair_schedules where next_due_at <= now()')) === 0,
+      () => 'every pair decided and released',
+      { timeoutMs: 90_000, intervalMs: 100 },
+    );
+
+    const perUser = await query<{ user_id: string; n: string }>(
+      'select user_id, count(*) as n from suggestions group by user_id',
+    );
+    expect(perUser.filter((r) => Number(r.n) !== 1)).toEqual([]);
+    expect(perUser.map((r) => r.user_id).sort()).toEqual(
+      Array.from({ length: USERS }, (_, i) => `u${i}`).sort(),
+    );
+    expect(await count("select count(*) as n from decisions where action = 'send'")).toBe(USERS);
+    // nothing missed: every pair has a stored decision (the second characters were held by the cap)
+    expect(
+      await count('select count(*) as n from (select distinct user_id, character_id from decisions) d'),
+    ).toBe(USERS + MAX_USERS + OPTED_OUT + STRANGERS);
+    expect(
+      await count("select count(*) as n from decisions where user_id like 'out%' and reason = 'consent'"),
+    ).toBe(OPTED_OUT);
+    expect(
+      await count(
+        "select count(*) as n from decisions where user_id like 'stranger%' and reason = 'user_wrote_first'",
+      ),
+    ).toBe(STRANGERS);
+    // the kill landed mid-run: the dead process held claims that the others then finished
+    expect(held).toBeGreaterThan(0);
+
+    for (const proc of [first, servers[2]!]) proc.child.kill('SIGTERM');
+    for (const proc of [first, servers[2]!])
+      expect(await proc.waitForExit()).toEqual({ code: 0, signal: null });
+  }, 180_000);
+});
