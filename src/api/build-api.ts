@@ -14,6 +14,7 @@ import { decisionRoutes } from './decisions.routes.js';
 import { errorBody, handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
 import { healthRoutes } from './health.routes.js';
+import { hookRoutes } from './hooks.routes.js';
 import { keyRoutes } from './keys.routes.js';
 import { registerMetrics } from './metrics.js';
 import { policyRoutes } from './policy.routes.js';
@@ -86,6 +87,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   keyRoutes(app);
   policyRoutes(app);
   triggerRoutes(app);
+  hookRoutes(app);
   decisionRoutes(app);
   await app.ready();
   return app;

@@ -8,6 +8,7 @@ import {
   getTrigger,
   listTriggerPage,
   removeTrigger,
+  rotateTriggerSecret,
   setTriggerEnabled,
   updateTrigger,
 } from '../engine/triggers.js';
@@ -158,5 +159,24 @@ export function triggerRoutes(app: Api) {
       await removeTrigger(ctx(), tenantOf(request), request.params.triggerId, actorOf(request));
       return reply.status(204).send(null);
     },
+  );
+
+  app.post(
+    '/v1/triggers/:triggerId/secret',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['triggers'],
+        summary:
+          'Give a webhook trigger a new signing secret, shown only in this response; the old one stops working',
+        params: Params,
+        response: {
+          200: z.object({ triggerId: z.string(), secret: z.string() }),
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) =>
+      rotateTriggerSecret(ctx(), tenantOf(request), request.params.triggerId, actorOf(request)),
   );
 }

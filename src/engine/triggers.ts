@@ -11,6 +11,7 @@ import {
   insertTrigger,
   listTriggers,
   replaceTrigger,
+  setTriggerSecret,
   type TriggerRecord,
 } from '../storage/trigger.repository.js';
 import { appendAudit } from './audit.js';
@@ -224,6 +225,39 @@ export async function removeTrigger(ctx: EngineContext, tenantId: string, trigge
     await requestTenantRearm(trx, tenantId, now);
   });
   triggerChanged(ctx, tenantId, triggerId);
+}
+
+/**
+ * Gives a webhook trigger a new signing secret, returned in this response only: the built-in
+ * `webhook-alert` has none until then, and a leaked one is replaced here. The old secret stops
+ * working at once. The audit entry records the rotation, never the secret.
+ */
+export async function rotateTriggerSecret(
+  ctx: EngineContext,
+  tenantId: string,
+  triggerId: string,
+  actor: string,
+) {
+  const now = ctx.clock.now();
+  const secret = newSecret();
+  await ctx.db.transaction().execute(async (trx) => {
+    const before = await findTrigger(trx, tenantId, triggerId, true);
+    if (!before) throw notFound(`trigger "${triggerId}"`);
+    if (before.spec.kind !== 'webhook')
+      throw new OvertureError(
+        'conflict',
+        `trigger "${triggerId}" is of kind ${before.spec.kind}; only webhook triggers have a signing secret`,
+      );
+    await setTriggerSecret(trx, tenantId, triggerId, secret, now);
+    await appendAudit(trx, tenantId, now, {
+      actor,
+      action: 'trigger.secret_rotated',
+      subject: `trigger:${triggerId}`,
+      detail: { replaced: before.webhookSecret !== null },
+    });
+  });
+  triggerChanged(ctx, tenantId, triggerId);
+  return { triggerId, secret };
 }
 
 /** Every pair of the tenant is decided again: a trigger's schedule, conditions or reach changed. */

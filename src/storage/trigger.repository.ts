@@ -122,3 +122,19 @@ export async function deleteTrigger(db: Db, tenantId: string, triggerId: string)
     .where('trigger_id', '=', triggerId)
     .execute();
 }
+
+/** Replaces a trigger's signing secret. */
+export async function setTriggerSecret(
+  db: Db,
+  tenantId: string,
+  triggerId: string,
+  secret: string,
+  now: Date,
+) {
+  await db
+    .updateTable('triggers')
+    .set({ webhook_secret: secret, updated_at: now })
+    .where('tenant_id', '=', tenantId)
+    .where('trigger_id', '=', triggerId)
+    .execute();
+}
