@@ -38,6 +38,8 @@ export { inferZone, resolveZone, type ZoneGuess, type ZoneSource } from './domai
 export { EVENT_KINDS, type EventKind } from './domain/signals/event-kind.js';
 export { type ErrorCode, type InputIssue, OvertureError } from './engine/errors.js';
 export type { EngineEventMap, EngineEventName } from './engine/events.js';
+// Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md)
+export { signHook, verifyHook } from './engine/hook-signature.js';
 export type { ApiKey, ApiKeyCreated, Scope } from './engine/schemas/api-key.schema.js';
 export type { Character, CharacterInput } from './engine/schemas/character.schema.js';
 export type { EventInput, IngestResult } from './engine/schemas/event.schema.js';

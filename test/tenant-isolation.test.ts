@@ -497,6 +497,25 @@ const CASES: Record<string, IsolationCase> = {
       expect(own.body.trace.find((c: { check: string }) => c.check === 'allow_proactive').passed).toBe(false);
     },
   },
+  'POST /v1/triggers/:triggerId/secret': {
+    behaviour: "answers 404 for tenant A's trigger",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'POST', url: `/v1/triggers/${A.trigger}/secret` }));
+    },
+  },
+  'POST /v1/hooks/:triggerId': {
+    behaviour: "answers 404 for tenant A's trigger called as tenant B's",
+    async check(s) {
+      const res = await s.t.request({
+        method: 'POST',
+        url: `/v1/hooks/${A.trigger}?tenant=${B.tenantId}`,
+        key: null,
+        payload: { userId: B.user, characterId: B.character },
+      });
+      expectNotFound(res);
+      expectNothingOfA(s, res);
+    },
+  },
   'DELETE /v1/triggers/:triggerId': {
     behaviour: "answers 404 for tenant A's trigger",
     async check(s) {

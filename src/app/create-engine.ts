@@ -12,6 +12,7 @@ import { getCharacter, listCharacterPage, saveCharacter } from '../engine/charac
 import type { EngineContext } from '../engine/context.js';
 import { listDecisionPage } from '../engine/decisions.js';
 import { EngineEvents } from '../engine/events.js';
+import { type HookCall, receiveHook } from '../engine/hooks.js';
 import { ingestEvents } from '../engine/ingest.js';
 import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
@@ -29,6 +30,7 @@ import {
   getTrigger,
   listTriggerPage,
   removeTrigger,
+  rotateTriggerSecret,
   setTriggerEnabled,
   updateTrigger,
 } from '../engine/triggers.js';
@@ -197,6 +199,14 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
             setTriggerEnabled(ctx, tenantId, triggerId, false, 'library'),
           ),
           deleteTrigger: guard((triggerId: string) => removeTrigger(ctx, tenantId, triggerId, 'library')),
+          /** A new signing secret for a webhook trigger, returned only here. */
+          rotateTriggerSecret: guard((triggerId: string) =>
+            rotateTriggerSecret(ctx, tenantId, triggerId, 'library'),
+          ),
+          /** A signed call to a webhook trigger, as a bot's own HTTP server received it (docs/WEBHOOKS.md). */
+          receiveHook: guard((triggerId: string, call: HookCall) =>
+            receiveHook(ctx, tenantId, triggerId, call),
+          ),
         };
       },
       close: async () => {

@@ -101,6 +101,7 @@ async function decideTenantBatch(
   const gone = keys.filter((k) => !found.has(`${k.userId}\u0000${k.characterId}`));
 
   const created = await ctx.db.transaction().execute(async (trx) => {
+    const decidedAt = ctx.clock.now();
     const made = acting.length > 0 ? await act(trx, tenantId, acting, batch.triggers, now) : NOTHING_MADE;
     outcomes.push(...made.outcomes);
     await insertDecisions(
@@ -116,7 +117,7 @@ async function decideTenantBatch(
         ...outcomes.map((o) => ({ userId: o.pair.userId, characterId: o.pair.characterId, next: o.next })),
         ...gone.map((g) => ({ ...g, next: null })),
       ],
-      now,
+      decidedAt,
     );
     return made.suggestions;
   });
@@ -265,7 +266,12 @@ function toRecord(
   };
 }
 
-/** An id that sorts by creation time (milliseconds in base 36), then at random. */
+/** 64 random bits per process and a counter: ids unique across instances without a random draw for each. */
+const ID_PREFIX = randomBytes(8).toString('hex');
+let idCount = 0;
+
+/** An id that sorts by creation time (milliseconds in base 36), then by this process and a count. */
 export function newId(prefix: string, nowMs: number): string {
-  return `${prefix}_${nowMs.toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
+  idCount = (idCount + 1) % 0x1000000;
+  return `${prefix}_${nowMs.toString(36).padStart(9, '0')}${ID_PREFIX}${idCount.toString(16).padStart(6, '0')}`;
 }

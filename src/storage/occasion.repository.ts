@@ -42,7 +42,7 @@ export async function insertOccasions(
   return occasions.filter((o) => inserted.has(occasionId(o.userId, o.characterId, o.triggerId, o.key)));
 }
 
-/** The pairs' occasions that have not expired at `now`. */
+/** The pairs' occasions that have not expired at `now` (an index probe per pair, whatever the statistics). */
 export async function loadOccasions(
   db: Db,
   tenantId: string,
@@ -61,8 +61,10 @@ export async function loadOccasions(
   }>`
     select o.user_id, o.character_id, o.trigger_id, o.occasion_key, o.at, o.expires_at, o.detail
     from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[]) as k(user_id, character_id)
-    join occasions o on o.tenant_id = ${tenantId} and o.user_id = k.user_id and o.character_id = k.character_id
-    where o.expires_at > ${now}`.execute(db);
+    cross join lateral (
+      select * from occasions
+      where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id and expires_at > ${now}
+    ) o`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
     characterId: r.character_id,
@@ -83,11 +85,19 @@ export async function deleteOccasions(
   if (keys.length === 0) return;
   await sql`
     delete from occasions o
-    using unnest(${keys.map((k) => k.userId)}::text[], ${keys.map((k) => k.characterId)}::text[],
-                 ${keys.map((k) => k.triggerId)}::text[], ${keys.map((k) => k.key)}::text[])
-          as k(user_id, character_id, trigger_id, occasion_key)
-    where o.tenant_id = ${tenantId} and o.user_id = k.user_id and o.character_id = k.character_id
-      and o.trigger_id = k.trigger_id and o.occasion_key = k.occasion_key`.execute(db);
+    using (
+      select s.row_id
+      from unnest(${keys.map((k) => k.userId)}::text[], ${keys.map((k) => k.characterId)}::text[],
+                  ${keys.map((k) => k.triggerId)}::text[], ${keys.map((k) => k.key)}::text[])
+           as k(user_id, character_id, trigger_id, occasion_key)
+      cross join lateral (
+        select ctid as row_id from occasions
+        where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id
+          and trigger_id = k.trigger_id and occasion_key = k.occasion_key
+        limit 1
+      ) s
+    ) d
+    where o.ctid = d.row_id`.execute(db);
 }
 
 const occasionId = (userId: string, characterId: string, triggerId: string, key: string) =>

@@ -27,9 +27,9 @@ const byPair = (a: { userId: string; characterId: string }, b: { userId: string;
           : 0;
 
 /**
- * Moves a pair's due time to `at` if earlier. A claimed pair keeps its lease as its due time (so
- * no second instance decides it meanwhile) and the request waits in `hint_at`, which the
- * claimer's completion honours.
+ * Moves a pair's due time to `at` if earlier. A claimed pair keeps its due time (its lease keeps
+ * any other instance off it meanwhile) and the request waits in `hint_at`, which the claimer's
+ * completion honours.
  */
 function claimAware(at: ReturnType<typeof sql>) {
   return sql`next_due_at = case when p.claim_token is null then least(p.next_due_at, ${at}) else p.next_due_at end,
@@ -69,8 +69,9 @@ export async function hintPairs(db: Db, tenantId: string, wakes: readonly PairWa
  * paused tenant's pairs wait, so turning `allowProactive` off stops the work at once on every
  * instance). One statement: per tenant, an index probe on (tenant_id, next_due_at) with
  * `FOR UPDATE SKIP LOCKED`, so instances never claim the same pair and never wait on each other.
- * A claimed pair's due time becomes the end of the lease: if the claimer dies, the pair is due
- * again then, for any instance.
+ * A claimed pair keeps its due time and gets a lease: if the claimer dies, the pair is claimable
+ * again when the lease ends, by any instance. Claimed pairs still in flight are skipped by the
+ * lease test: a few batches' worth of rows per claim.
  */
 export async function claimDuePairs(
   db: Db,
@@ -85,6 +86,7 @@ export async function claimDuePairs(
         select p.tenant_id, p.user_id, p.character_id
         from pair_schedules p
         where p.tenant_id = t.tenant_id and p.next_due_at <= ${claim.now}
+          and (p.lease_until is null or p.lease_until <= ${claim.now})
         order by p.next_due_at
         limit ${claim.limit}
         for update of p skip locked
@@ -93,7 +95,7 @@ export async function claimDuePairs(
       limit ${claim.limit}
     )
     update pair_schedules p
-    set next_due_at = ${claim.leaseUntil}, claim_token = ${claim.token}, hint_at = null
+    set lease_until = ${claim.leaseUntil}, claim_token = ${claim.token}, hint_at = null
     from due
     where p.tenant_id = due.tenant_id and p.user_id = due.user_id and p.character_id = due.character_id
     returning p.tenant_id, p.user_id, p.character_id`.execute(db);
@@ -114,18 +116,28 @@ export async function completePairs(
 ): Promise<void> {
   if (results.length === 0) return;
   const rows = [...results].sort(byPair);
-  const users = sql`${rows.map((r) => r.userId)}::text[]`;
-  const characters = sql`${rows.map((r) => r.characterId)}::text[]`;
-  await sql`
-    select 1 from pair_schedules
-    where tenant_id = ${tenantId} and (user_id, character_id) in (select * from unnest(${users}, ${characters}))
-    order by user_id, character_id for update`.execute(db);
+  // each pair found by its primary key (lateral, limit 1: the planner cannot turn it into a scan
+  // of the table, which it did for the claim token it takes for rare), locked in key order as
+  // the other writers lock them, then updated by row id
   await sql`
     update pair_schedules p
-    set next_due_at = least(r.next_at, p.hint_at), hint_at = null, claim_token = null, decided_at = ${now}
-    from unnest(${users}, ${characters}, ${rows.map((r) => r.next)}::timestamptz[]) as r(user_id, character_id, next_at)
-    where p.tenant_id = ${tenantId} and p.user_id = r.user_id and p.character_id = r.character_id
-      and p.claim_token = ${token}`.execute(db);
+    set next_due_at = least(r.next_at, p.hint_at), hint_at = null, claim_token = null, lease_until = null,
+        decided_at = ${now}
+    from (
+      select k.next_at, s.row_id
+      from (
+        select * from unnest(${rows.map((r) => r.userId)}::text[], ${rows.map((r) => r.characterId)}::text[],
+                             ${rows.map((r) => r.next)}::timestamptz[]) as k(user_id, character_id, next_at)
+        order by user_id, character_id
+      ) k
+      cross join lateral (
+        select ctid as row_id from pair_schedules
+        where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id
+          and claim_token = ${token}
+        limit 1 for update
+      ) s
+    ) r
+    where p.ctid = r.row_id`.execute(db);
 }
 
 /** Makes some pairs of a tenant due at `at` at the latest: a user's, or one pair. */

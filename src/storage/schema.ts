@@ -144,6 +144,7 @@ export interface PairSchedulesTable {
   next_due_at: Timestamp | null;
   hint_at: Timestamp | null;
   claim_token: string | null;
+  lease_until: Timestamp | null;
   decided_at: Timestamp | null;
 }
 

@@ -61,13 +61,21 @@ export async function loadSuggestionActs(
   since: Date,
 ): Promise<SuggestionAct[]> {
   if (userIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('suggestions')
-    .select(['user_id', 'character_id', 'trigger_id', 'occasion_key', 'status', 'created_at'])
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', sql<string>`any(${[...userIds]}::text[])`)
-    .where('created_at', '>', since)
-    .execute();
+  // an index probe per user (lateral), whatever the table's statistics say
+  const { rows } = await sql<{
+    user_id: string;
+    character_id: string;
+    trigger_id: string;
+    occasion_key: string;
+    status: SuggestionStatus;
+    created_at: Date;
+  }>`
+    select s.user_id, s.character_id, s.trigger_id, s.occasion_key, s.status, s.created_at
+    from unnest(${[...userIds]}::text[]) as k(user_id)
+    cross join lateral (
+      select user_id, character_id, trigger_id, occasion_key, status, created_at from suggestions
+      where tenant_id = ${tenantId} and user_id = k.user_id and created_at > ${since}
+    ) s`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
     characterId: r.character_id,

@@ -5,9 +5,11 @@
 -- stored occasion). Null: nothing can fire until something happens (the user writes, a person
 -- changes the policy or a trigger), which sets it again.
 --
--- A claim moves next_due_at to the end of the claimer's lease and stamps claim_token: a crashed
--- instance's pairs become due again when the lease ends. hint_at keeps the earliest instant that
--- ingest asked for while the pair was claimed, so the claimer's result cannot overwrite it.
+-- A claim stamps claim_token and lease_until and leaves next_due_at alone: no indexed column
+-- changes, so the row is updated in place (HOT, hence the fillfactor) and the claim writes no
+-- index entry; a crashed instance's pairs are claimable again when the lease ends. hint_at keeps
+-- the earliest instant that ingest asked for while the pair was claimed, so the claimer's result
+-- cannot overwrite it.
 create table pair_schedules (
   tenant_id text not null,
   user_id text not null,
@@ -15,9 +17,10 @@ create table pair_schedules (
   next_due_at timestamptz,
   hint_at timestamptz,
   claim_token text,
+  lease_until timestamptz,
   decided_at timestamptz,
   primary key (tenant_id, user_id, character_id)
-);
+) with (fillfactor = 80);
 -- The one index that does not lead with (tenant_id, user_id): the scheduler reads the pairs of a
 -- tenant by due time. It leads with tenant_id, so it still distributes by tenant.
 create index pair_schedules_due on pair_schedules (tenant_id, next_due_at) where next_due_at is not null;
@@ -38,7 +41,9 @@ create table occasions (
 );
 
 -- Every decision that acts, defers or is blocked, with the trace of every check, so that anyone
--- can ask why a message was (or was not) sent. decision_id sorts by time.
+-- can ask why a message was (or was not) sent. decision_id sorts by time. The trace is json, not
+-- jsonb (it is written far more often than read, and never queried into), and rows up to 4 KB
+-- stay in line uncompressed: TOAST compression of the ~2 KB traces cost more than it saved.
 create table decisions (
   tenant_id text not null,
   user_id text not null,
@@ -51,10 +56,10 @@ create table decisions (
   occasion_key text,
   occasion jsonb,
   until_at timestamptz,
-  trace jsonb not null,
+  trace json not null,
   suggestion_id text,
   primary key (tenant_id, user_id, decision_id)
-);
+) with (toast_tuple_target = 4080);
 create index decisions_by_pair on decisions (tenant_id, user_id, character_id, decision_id);
 
 -- A decision to speak makes one suggestion: at most one per (user, character, trigger, occasion)
