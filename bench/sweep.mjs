@@ -29,15 +29,18 @@ proactive messages allowed. Then:
      prints decisions/s, what they were, duplicates and each process's peak RSS;
   2. idle: nothing due; times --idle-ticks claims (the query an idle scheduler runs);
   3. steady: --rate pairs fall due per second for --seconds; two engine processes run their own
-     scheduler loop (default interval); prints due-to-decided latency p50/p99.
+     scheduler loop (default interval); prints due-to-decided latency p50/p99;
+  4. events: --pings events for an event trigger, ingested by this process (which does not
+     sweep) while two processes run their loop; prints ingest-to-decided latency.
 
 Options:
   --pairs N        pairs (default 1000000)
-  --instances L    comma-separated process counts for phase 1 (default 1,2)
+  --instances L    comma-separated process counts for phase 1 (default 1,2; 0 skips it)
   --batch N        pairs per claim in phase 1 (default 1000)
   --idle-ticks N   idle claims to time (default 2000)
   --rate N         pairs falling due per second in phase 3 (default 5000)
   --seconds N      length of phase 3 (default 20)
+  --pings N        events for an event trigger in phase 4, one each 50 ms (default 200)
   --pg-server URL  PostgreSQL server without database name (default postgres://postgres@127.0.0.1:5432)
   --keep           keep the scratch database`;
 
@@ -49,6 +52,7 @@ const { values: args } = parseArgs({
     'idle-ticks': { type: 'string', default: '2000' },
     rate: { type: 'string', default: '5000' },
     seconds: { type: 'string', default: '20' },
+    pings: { type: 'string', default: '200' },
     'pg-server': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -102,6 +106,7 @@ try {
   const tenant = engine.forTenant('default');
   await tenant.putPolicy({ allowProactive: true });
   for (const id of ['idle-check-in', 'daily-standup', 'webhook-alert']) await tenant.enableTrigger(id);
+  await tenant.createTrigger({ id: 'on-ping', name: 'Ping', spec: { kind: 'event', event: 'ping' } });
   await engine.sweep(); // the re-arms asked for by the changes above, on no pairs yet
   const pg = (await sql('show server_version'))[0].server_version;
   console.log(`PostgreSQL ${pg}; ${PAIRS.toLocaleString()} pairs of ${USERS.toLocaleString()} users`);
@@ -112,7 +117,10 @@ try {
   const now = new Date();
 
   // 1. every pair due at once
-  for (const n of args.instances.split(',').map(Number)) {
+  for (const n of args.instances
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0)) {
     await sql(`truncate decisions, suggestions, occasions;
       update pair_schedules set next_due_at = now() - interval '1 minute', hint_at = null, claim_token = null;
       vacuum analyze pair_schedules;
@@ -198,6 +206,45 @@ try {
     console.log(
       `  process ${r.pid}: decided ${r.decided.toLocaleString()}, peak RSS ${r.maxRssMb} MB, CPU ${r.cpuS.toFixed(1)} s`,
     );
+
+  // 4. an event trigger, the event ingested by an instance that does not sweep: decided by the
+  // two that do (they poll; only the ingesting instance is woken in process)
+  const pings = Number(args.pings);
+  await sql(
+    `update pair_schedules set next_due_at = now() + interval '1 day' where next_due_at <= now() + interval '1 minute'`,
+  );
+  const sweepers = Promise.all(
+    [1, 2].map(() => runProcess({ MODE: 'steady', DURATION_MS: String(pings * 50 + 8000) })),
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  const sent = [];
+  for (let i = 0; i < pings; i++) {
+    const userId = `u${String((i * 997) % USERS).padStart(7, '0')}`;
+    const at = new Date();
+    await tenant.ingest({
+      id: `ping-${i}`,
+      kind: 'custom',
+      name: 'ping',
+      userId,
+      characterId: 'luna',
+      at: at.toISOString(),
+    });
+    sent.push({ userId, at: at.getTime() });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await sweepers;
+  const decidedAt = new Map(
+    (
+      await sql(`select user_id, extract(epoch from decided_at) * 1000 as ms from pair_schedules
+        where character_id = 'luna' and user_id in (${sent.map((p) => `'${p.userId}'`).join(',')})`)
+    ).map((r) => [r.user_id, Number(r.ms)]),
+  );
+  const eventLat = sent
+    .map((p) => (decidedAt.get(p.userId) ?? Number.POSITIVE_INFINITY) - p.at)
+    .sort((a, b) => a - b);
+  console.log(
+    `\nevent trigger, ${pings} events ingested by a third instance: ingest-to-decided p50 ${pct(eventLat, 0.5).toFixed(0)} ms, p99 ${pct(eventLat, 0.99).toFixed(0)} ms, max ${eventLat.at(-1).toFixed(0)} ms`,
+  );
   void now;
   await engine.close();
 } finally {
@@ -235,7 +282,7 @@ async function seed(sql, db) {
     select 'default', 'u' || lpad(i::text, 7, '0'),
            case when i % 5 = 4 then null else (${zones})[1 + i % 12] end,
            case when i % 20 = 7 then 'opted_out' else 'unknown' end,
-           now(), now(), now() - make_interval(secs => (i * 7919) % 259200),
+           now(), now(), now() - make_interval(secs => (i::bigint * 7919) % 259200),
            case when i % 20 < 17 then decode('${blob}', 'hex') else null end, 1
     from generate_series(0, ${USERS - 1}) as i`);
   await sql(`insert into user_characters (tenant_id, user_id, character_id, created_at, last_inbound_at, trust)

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   api,
   CliRunner,
@@ -13,6 +11,7 @@ import {
   PROJECT_ROOT,
   waitHealthy,
 } from './helpers/cli.js';
+import { useScratchDatabase } from './helpers/scratch-database.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 
@@ -23,45 +22,18 @@ const MIGRATIONS = readdirSync(join(PROJECT_ROOT, 'src', 'storage', 'migrations'
 
 const TABLES = ['tenants', 'api_keys', 'characters', 'users', 'user_characters', 'events'];
 
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
 // PostgreSQL only: several engine processes share one database, which needs a server that takes
 // several connections from several processes (PGlite allows one process per data directory).
 describe.skipIf(!DATABASE_URL)('several instances on one PostgreSQL database', () => {
   const cli = new CliRunner();
   /** A fresh, empty database for each test, dropped afterwards. */
-  let databaseUrl: string;
-  let databaseName: string;
-
-  beforeEach(async () => {
-    databaseName = `mi_${randomBytes(6).toString('hex')}`;
-    await withClient(DATABASE_URL!, (client) => client.query(`create database ${databaseName}`));
-    const url = new URL(DATABASE_URL!);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-  });
-
-  afterEach(async () => {
-    await cli.cleanup();
-    await withClient(DATABASE_URL!, (client) =>
-      client.query(`drop database if exists ${databaseName} with (force)`),
-    );
-  });
-
-  const query = (text: string) => withClient(databaseUrl, async (client) => (await client.query(text)).rows);
+  const scratch = useScratchDatabase(DATABASE_URL ?? '', 'mi', () => cli.cleanup());
+  const query = scratch.query;
 
   it('applies each migration exactly once when four migrate processes start at once', async () => {
     const runs = await Promise.all(
       [1, 2, 3, 4].map(() =>
-        cli.run(['migrate'], { DATABASE_URL: databaseUrl, OVERTURE_POOL_SIZE: '2', LOG_LEVEL: 'warn' }),
+        cli.run(['migrate'], { DATABASE_URL: scratch.url, OVERTURE_POOL_SIZE: '2', LOG_LEVEL: 'warn' }),
       ),
     );
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
@@ -83,7 +55,7 @@ describe.skipIf(!DATABASE_URL)('several instances on one PostgreSQL database', (
     const ports = await Promise.all([freePort(), freePort(), freePort()]);
     const servers = ports.map((port) =>
       cli.start(['serve'], {
-        DATABASE_URL: databaseUrl,
+        DATABASE_URL: scratch.url,
         PORT: String(port),
         OVERTURE_POOL_SIZE: '3',
         LOG_LEVEL: 'warn',

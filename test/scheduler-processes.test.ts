@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api, CliRunner, freePort, until, waitHealthy } from './helpers/cli.js';
+import { useScratchDatabase } from './helpers/scratch-database.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const KEY = 'processes-admin-key-0123456789';
@@ -13,45 +12,17 @@ const MAX_USERS = 300;
 const OPTED_OUT = 50;
 const STRANGERS = 50;
 
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
 // PostgreSQL only: several engine processes share one database (PGlite is one process).
 describe.skipIf(!DATABASE_URL)('the scheduler in three processes on one PostgreSQL database', () => {
   const cli = new CliRunner();
-  let databaseUrl: string;
-  let databaseName: string;
-
-  beforeEach(async () => {
-    databaseName = `sched_${randomBytes(6).toString('hex')}`;
-    await withClient(DATABASE_URL!, (client) => client.query(`create database ${databaseName}`));
-    const url = new URL(DATABASE_URL!);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-  });
-
-  afterEach(async () => {
-    await cli.cleanup();
-    await withClient(DATABASE_URL!, (client) =>
-      client.query(`drop database if exists ${databaseName} with (force)`),
-    );
-  });
-
-  const query = <T = Record<string, unknown>>(text: string) =>
-    withClient(databaseUrl, async (client) => (await client.query(text)).rows as T[]);
+  const scratch = useScratchDatabase(DATABASE_URL ?? '', 'sched', () => cli.cleanup());
+  const query = scratch.query;
   const count = async (text: string) => Number((await query<{ n: string }>(text))[0]!.n);
 
   it('makes exactly one suggestion per eligible user, none for the others, with one process killed mid-run', async () => {
     const ports = await Promise.all([freePort(), freePort(), freePort()]);
     const env = (port: number) => ({
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: scratch.url,
       PORT: String(port),
       OVERTURE_ADMIN_KEY: KEY,
       OVERTURE_POOL_SIZE: '4',

@@ -32,6 +32,8 @@ if (mode === 'drain') {
   process.stdout.write('ready\n');
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) if (line.trim() === 'go') break;
+  lines.close();
+  process.stdin.destroy(); // else the open stdin keeps the process alive after its report
   const t0 = performance.now();
   const result = await engine.sweep();
   report(result, performance.now() - t0);
