@@ -256,8 +256,8 @@ function whenAllowed(
     triggerId,
   });
   const gates = timing.gatesFor(trigger);
-  gates.trace(nowMs, triggerId, trace);
-  const first = gates.earliest(nowMs, expiresAtMs);
+  // every gate allowing now is the first round of earliest(): no need to ask them again
+  const first = gates.trace(nowMs, triggerId, trace) ? nowMs : gates.earliest(nowMs, expiresAtMs);
   if (gates.blockedBy !== null) {
     trace.push({
       check: gates.blockedBy,
@@ -278,7 +278,8 @@ function whenAllowed(
     });
     return first;
   }
-  return goodTimeWithin(state.activity, state.zone, gates, first, expiresAtMs, nowMs, trace, triggerId);
+  const walk = gates.from(first);
+  return goodTimeWithin(state.activity, state.zone, walk, first, expiresAtMs, nowMs, trace, triggerId);
 }
 
 /** The first allowed instant at a good hour, else the allowed instant with the best score. */
