@@ -25,6 +25,10 @@ export class ZoneOffsets {
   readonly #format: Intl.DateTimeFormat;
   readonly #days = new Map<number, number>();
   readonly #quarters = new Map<number, number>();
+  /** The UTC day asked about last, as [from, until), and its offset: most lookups fall on it. */
+  #lastFromMs = 0;
+  #lastUntilMs = 0;
+  #lastOffset = 0;
 
   constructor(readonly zone: string) {
     this.#format = new Intl.DateTimeFormat('en-US', {
@@ -41,6 +45,7 @@ export class ZoneOffsets {
 
   /** Minutes to add to UTC to get local time at `ms`. */
   offsetMinutes(ms: number): number {
+    if (ms >= this.#lastFromMs && ms < this.#lastUntilMs) return this.#lastOffset;
     const day = Math.floor(ms / DAY);
     let offset = this.#days.get(day);
     if (offset === undefined) {
@@ -48,7 +53,12 @@ export class ZoneOffsets {
       offset = start === this.#compute(day * DAY + DAY - 1) ? start : Number.NaN;
       this.#days.set(day, offset);
     }
-    if (!Number.isNaN(offset)) return offset;
+    if (!Number.isNaN(offset)) {
+      this.#lastFromMs = day * DAY;
+      this.#lastUntilMs = day * DAY + DAY;
+      this.#lastOffset = offset;
+      return offset;
+    }
     const quarter = Math.floor(ms / QUARTER);
     let exact = this.#quarters.get(quarter);
     if (exact === undefined) {
@@ -143,6 +153,7 @@ export function describeHourOfWeek(h: number): { day: (typeof DAY_NAMES)[number]
   return { day: DAY_NAMES[Math.floor(h / 24)]!, hour: h % 24 };
 }
 
+/** `a` modulo `n` in [0, n). Not `%`, which V8 computes with a call on numbers beyond 32 bits (instants). */
 function mod(a: number, n: number): number {
-  return ((a % n) + n) % n;
+  return a - Math.floor(a / n) * n;
 }

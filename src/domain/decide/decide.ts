@@ -5,7 +5,7 @@ import type { Consent, Policy } from '../policy/policy.js';
 import { appliesTo, type Trigger } from '../triggers/trigger.js';
 import type { Check, Decision, SkipReason } from './decision.js';
 import { conditionOccasion, type Occasion } from './occasion.js';
-import { earliestAllowed, timingGates, traceGates } from './timing.js';
+import { PairTiming, type TimingGates } from './timing.js';
 
 /** A user's activity over the local hours of the week (sums to 1), with its largest value. */
 export interface ActivityView {
@@ -63,24 +63,33 @@ export function decide(
   nowMs: number,
 ): Decision {
   const trace = gateChecks(state, policy);
-  const blocked = trace.find((c) => !c.passed);
+  let blocked: Check | null = null;
+  for (const c of trace)
+    if (!c.passed) {
+      blocked = c;
+      break;
+    }
   const candidates = dueOccasions(state, triggers, nowMs, trace);
   if (candidates.length === 0) return skip(blocked ? blocked.check : 'nothing_due', null, trace);
   if (blocked) return skip(blocked.check, candidates[0]!.occasion, trace);
 
-  let deferral: { occasion: Occasion; untilMs: number } | null = null;
+  const timing = new PairTiming(state, policy);
+  let deferral: Occasion | null = null;
+  let deferUntilMs = 0;
   let firstFailure: SkipReason | null = null;
   for (const { trigger, occasion } of candidates) {
-    const outcome = whenAllowed(state, trigger, occasion, policy, nowMs, trace);
-    if (outcome.atMs === null) {
-      firstFailure ??= outcome.reason;
+    const atMs = whenAllowed(state, timing, trigger, occasion, nowMs, trace);
+    if (typeof atMs !== 'number') {
+      firstFailure ??= atMs;
       continue;
     }
-    if (outcome.atMs <= nowMs)
-      return { action: trigger.approval === 'auto' ? 'send' : 'queue', occasion, trace };
-    if (deferral === null || outcome.atMs < deferral.untilMs) deferral = { occasion, untilMs: outcome.atMs };
+    if (atMs <= nowMs) return { action: trigger.approval === 'auto' ? 'send' : 'queue', occasion, trace };
+    if (deferral === null || atMs < deferUntilMs) {
+      deferral = occasion;
+      deferUntilMs = atMs;
+    }
   }
-  if (deferral) return { action: 'defer', occasion: deferral.occasion, untilMs: deferral.untilMs, trace };
+  if (deferral) return { action: 'defer', occasion: deferral, untilMs: deferUntilMs, trace };
   return skip(firstFailure ?? 'nothing_due', candidates[0]!.occasion, trace);
 }
 
@@ -167,17 +176,11 @@ interface Candidate {
 /** The pair's occasions whose trigger applies, conditions evaluated now; highest priority first. */
 function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs: number, trace: Check[]) {
   const candidates: Candidate[] = [];
-  const add = (trigger: Trigger, occasion: Occasion) => {
-    for (const c of candidates)
-      if (c.occasion.triggerId === occasion.triggerId && c.occasion.key === occasion.key) return;
-    if (state.used.size > 0 && state.used.has(usedKey(occasion.triggerId, occasion.key))) return;
-    candidates.push({ trigger, occasion });
-  };
   for (const occasion of state.occasions) {
     let trigger: Trigger | undefined;
     for (const t of triggers) if (t.id === occasion.triggerId) trigger = t;
     if (trigger && appliesTo(trigger, state.characterId)) {
-      if (occasion.atMs <= nowMs) add(trigger, occasion);
+      if (occasion.atMs <= nowMs) addCandidate(candidates, state, trigger, occasion);
     } else
       trace.push({
         check: 'trigger',
@@ -196,65 +199,74 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
     // a manual trigger fires only when a person fires it (a stored occasion), never by itself
     if (!appliesTo(trigger, state.characterId) || trigger.approval === 'manual') continue;
     const occasion = conditionOccasion(trigger, inputs, nowMs);
-    if (occasion) add(trigger, occasion);
+    if (occasion) addCandidate(candidates, state, trigger, occasion);
   }
-  if (candidates.length < 2) return candidates;
-  return candidates.sort(
-    (a, b) => b.trigger.priority - a.trigger.priority || a.occasion.atMs - b.occasion.atMs,
-  );
+  // a stable insertion sort: there are a few candidates, and Array#sort wants a closure
+  for (let i = 1; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    let j = i;
+    for (; j > 0 && comesBefore(c, candidates[j - 1]!); j--) candidates[j] = candidates[j - 1]!;
+    candidates[j] = c;
+  }
+  return candidates;
+}
+
+function addCandidate(candidates: Candidate[], state: DecisionState, trigger: Trigger, occasion: Occasion) {
+  for (const c of candidates)
+    if (c.occasion.triggerId === occasion.triggerId && c.occasion.key === occasion.key) return;
+  if (state.used.size > 0 && state.used.has(usedKey(occasion.triggerId, occasion.key))) return;
+  candidates.push({ trigger, occasion });
+}
+
+/** Higher priority first, then the one due first (as a comparator `b.priority - a.priority || a.atMs - b.atMs`). */
+function comesBefore(a: Candidate, b: Candidate): boolean {
+  const byPriority = b.trigger.priority - a.trigger.priority;
+  return byPriority < 0 || (!byPriority && a.occasion.atMs - b.occasion.atMs < 0);
 }
 
 /**
  * The first instant inside the occasion's expiry at which every timing check passes (at a good
- * hour, when the trigger asks for one), recording the checks in the trace.
+ * hour, when the trigger asks for one), or the check that blocks it; the checks go to the trace.
  */
 function whenAllowed(
   state: DecisionState,
+  timing: PairTiming,
   trigger: Trigger,
   occasion: Occasion,
-  policy: Policy,
   nowMs: number,
   trace: Check[],
-): { atMs: number } | { atMs: null; reason: SkipReason } {
+): number | SkipReason {
   const triggerId = trigger.id;
-  if (nowMs > occasion.expiresAtMs) {
+  const expiresAtMs = occasion.expiresAtMs;
+  if (nowMs > expiresAtMs) {
     trace.push({
       check: 'expiry',
       passed: false,
       detail: 'the occasion expired',
-      atMs: occasion.expiresAtMs,
+      atMs: expiresAtMs,
       triggerId,
     });
-    return { atMs: null, reason: 'expiry' };
+    return 'expiry';
   }
   trace.push({
     check: 'expiry',
     passed: true,
     detail: 'the occasion is still valid',
-    atMs: occasion.expiresAtMs,
+    atMs: expiresAtMs,
     triggerId,
   });
-  const gates = timingGates(
-    {
-      zone: state.zone,
-      characterId: state.characterId,
-      acts: state.acts,
-      userLastInboundAtMs: state.userLastInboundAtMs,
-    },
-    trigger,
-    policy,
-  );
-  trace.push(...traceGates(gates, nowMs, triggerId));
-  const first = earliestAllowed(gates, nowMs, occasion.expiresAtMs);
-  if ('blockedBy' in first) {
+  const gates = timing.gatesFor(trigger);
+  // every gate allowing now is the first round of earliest(): no need to ask them again
+  const first = gates.trace(nowMs, triggerId, trace) ? nowMs : gates.earliest(nowMs, expiresAtMs);
+  if (gates.blockedBy !== null) {
     trace.push({
-      check: first.blockedBy,
+      check: gates.blockedBy,
       passed: false,
       detail: 'still blocked when the occasion expires',
-      atMs: occasion.expiresAtMs,
+      atMs: expiresAtMs,
       triggerId,
     });
-    return { atMs: null, reason: first.blockedBy };
+    return gates.blockedBy;
   }
   if (!trigger.atGoodTime) return first;
   if (!state.activity) {
@@ -266,70 +278,67 @@ function whenAllowed(
     });
     return first;
   }
-  return goodTimeWithin(
-    state.activity,
-    state.zone,
-    gates,
-    first.atMs,
-    occasion.expiresAtMs,
-    nowMs,
-    trace,
-    triggerId,
-  );
+  const walk = gates.from(first);
+  return goodTimeWithin(state.activity, state.zone, walk, first, expiresAtMs, nowMs, trace, triggerId);
 }
 
 /** The first allowed instant at a good hour, else the allowed instant with the best score. */
 function goodTimeWithin(
   activity: ActivityView,
   zone: ZoneOffsets,
-  gates: Parameters<typeof earliestAllowed>[0],
+  gates: TimingGates,
   fromMs: number,
   untilMs: number,
   nowMs: number,
   trace: Check[],
   triggerId: string,
-): { atMs: number } {
+): number {
   // the next good hour by score alone (cheap), then the checks there, until both agree
   let t = fromMs;
   while (t <= untilMs) {
     while (t <= untilMs && scoreAt(activity, zone, t) < GOOD_SCORE) t += zone.untilNextLocalHour(t);
     if (t > untilMs) break;
-    const allowed = earliestAllowed(gates, t, untilMs);
-    if ('blockedBy' in allowed) break;
-    if (allowed.atMs === t) {
-      trace.push({
+    const allowed = gates.earliest(t, untilMs);
+    if (gates.blockedBy !== null) break;
+    if (allowed === t) {
+      const now = t <= nowMs;
+      const check: Check = {
         check: 'good_time',
-        passed: t <= nowMs,
-        detail: t <= nowMs ? 'now is a good hour for the user' : 'deferred to the next allowed good hour',
+        passed: now,
+        detail: now ? 'now is a good hour for the user' : 'deferred to the next allowed good hour',
         value: scoreAt(activity, zone, t),
         limit: GOOD_SCORE,
         atMs: t,
         triggerId,
-        ...(t > nowMs ? { untilMs: t } : {}),
-      });
-      return { atMs: t };
+      };
+      if (!now) check.untilMs = t;
+      trace.push(check);
+      return t;
     }
-    t = allowed.atMs;
+    t = allowed;
   }
   // no good hour is allowed before the expiry: the allowed instant with the best score
-  let best = { atMs: fromMs, score: -1 };
+  let bestMs = fromMs;
+  let bestScore = -1;
   for (t = fromMs; t <= untilMs; ) {
     const score = scoreAt(activity, zone, t);
-    if (score > best.score) best = { atMs: t, score };
-    const next = earliestAllowed(gates, t + zone.untilNextLocalHour(t), untilMs);
-    if ('blockedBy' in next) break;
-    t = next.atMs;
+    if (score > bestScore) {
+      bestMs = t;
+      bestScore = score;
+    }
+    t = gates.earliest(t + zone.untilNextLocalHour(t), untilMs);
+    if (gates.blockedBy !== null) break;
   }
   trace.push({
     check: 'good_time',
-    passed: best.atMs <= nowMs,
+    passed: bestMs <= nowMs,
     detail: 'no good hour is allowed before the occasion expires: the best allowed hour',
-    value: best.score,
+    value: bestScore,
     limit: GOOD_SCORE,
-    atMs: best.atMs,
+    atMs: bestMs,
     triggerId,
   });
-  return { atMs: best.atMs };
+  return bestMs;
 }
 
 /** The user's activity at the local hour of `ms` relative to their most active hour, in [0, 1]. */

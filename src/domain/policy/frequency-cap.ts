@@ -64,19 +64,43 @@ export function checkCapsOnDays(
   caps: Caps,
 ): CapCheck {
   const day = localDay(zone, ms);
-  const week = weekOf(day);
-  let today = 0;
-  let thisWeek = 0;
-  for (const act of acts) {
-    if (act.atMs > ms || weekOf(act.day) !== week) continue;
-    thisWeek++;
-    if (act.day === day) today++;
-  }
-  if (caps.perWeek !== null && thisWeek >= caps.perWeek) {
-    const monday = week * 7 - 3;
-    return { today, thisWeek, blockedUntilMs: zone.toUtc((monday + 7) * DAY), limit: 'per_week' };
-  }
+  const today = countActs(acts, ms, day, false);
+  const thisWeek = countActs(acts, ms, day, true);
+  if (caps.perWeek !== null && thisWeek >= caps.perWeek)
+    return { today, thisWeek, blockedUntilMs: nextWeekStart(zone, day), limit: 'per_week' };
   if (caps.perDay !== null && today >= caps.perDay)
     return { today, thisWeek, blockedUntilMs: zone.toUtc((day + 1) * DAY), limit: 'per_day' };
   return { today, thisWeek, blockedUntilMs: null, limit: null };
+}
+
+/**
+ * `checkCapsOnDays(...).blockedUntilMs` without the counts: what `decide` asks at every instant it
+ * tries, so it builds no object and counts only under the caps that are set.
+ */
+export function capsBlockedUntil(
+  zone: ZoneOffsets,
+  ms: number,
+  acts: readonly ActDay[],
+  caps: Caps,
+): number | null {
+  const day = localDay(zone, ms);
+  if (caps.perWeek !== null && countActs(acts, ms, day, true) >= caps.perWeek)
+    return nextWeekStart(zone, day);
+  if (caps.perDay !== null && countActs(acts, ms, day, false) >= caps.perDay)
+    return zone.toUtc((day + 1) * DAY);
+  return null;
+}
+
+/** Acts up to `ms` on the local day `day`, or in its week. */
+function countActs(acts: readonly ActDay[], ms: number, day: number, wholeWeek: boolean): number {
+  const week = weekOf(day);
+  let n = 0;
+  for (const act of acts) if (act.atMs <= ms && (wholeWeek ? weekOf(act.day) === week : act.day === day)) n++;
+  return n;
+}
+
+/** The instant the local week after the one of `day` starts (Monday 00:00). */
+function nextWeekStart(zone: ZoneOffsets, day: number): number {
+  const monday = weekOf(day) * 7 - 3;
+  return zone.toUtc((monday + 7) * DAY);
 }

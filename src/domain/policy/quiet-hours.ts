@@ -37,6 +37,7 @@ export function clock(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
+/** `a` modulo `n` in [0, n). Not `%`, which V8 computes with a call on numbers beyond 32 bits (instants). */
 function mod(a: number, n: number): number {
-  return ((a % n) + n) % n;
+  return a - Math.floor(a / n) * n;
 }

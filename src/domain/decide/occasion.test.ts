@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ZoneCache } from '../activity/local-time.js';
+import { Schedule, type ScheduleRule } from '../triggers/schedule.js';
+import type { Trigger } from '../triggers/trigger.js';
+import { conditionOccasion } from './occasion.js';
+
+const MINUTE = 60_000;
+const at = (iso: string) => Date.parse(iso);
+const zones = new ZoneCache();
+
+const scheduled = (rule: ScheduleRule, zone: string, expiryMinutes: number): Trigger => ({
+  id: 's',
+  name: 's',
+  spec: { kind: 'schedule', rule, zone: { kind: 'named', zone } },
+  enabled: true,
+  characterIds: null,
+  approval: 'auto',
+  priority: 0,
+  cooldownMinutes: 0,
+  caps: { perDay: null, perWeek: null },
+  expiryMinutes,
+  atGoodTime: false,
+});
+
+describe('schedule occasions', () => {
+  it('are the latest unexpired occurrence at every instant of a sweep, cached or not', () => {
+    // one rule asked about many instants, mostly a few minutes forward, sometimes back, sometimes
+    // days away, by two triggers of different expiries: each answer must be what an uncached
+    // schedule computes for that window alone
+    const expiries = fc.constantFrom(3, 20, 60, 24 * 60, 3 * 24 * 60);
+    const step = fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 5 }), weight: 6 },
+      { arbitrary: fc.integer({ min: -90, max: 90 }), weight: 2 },
+      { arbitrary: fc.integer({ min: -2 * 24 * 60, max: 24 * 60 }), weight: 1 },
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('0 9 * * 1-5', '0 * * * *', '*/20 * * * *', '30 2 * * *', '0 0 1 * *'),
+        fc.constantFrom('America/Chicago', 'Europe/Berlin', 'Australia/Lord_Howe'),
+        fc.tuple(expiries, expiries),
+        // whole minutes, as occurrences are, so that windows start and end on them
+        fc.integer({ min: at('2026-01-01T00:00:00Z') / MINUTE, max: at('2027-12-31T00:00:00Z') / MINUTE }),
+        fc.array(fc.tuple(step, fc.boolean()), { minLength: 1, maxLength: 60 }),
+        (cron, zone, [short, long], start, steps) => {
+          const rule = { cron };
+          const triggers = [scheduled(rule, zone, short), scheduled(rule, zone, long)];
+          const offsets = zones.get(zone);
+          const inputs = { lastContactAtMs: null, zone: offsets, activityScore: null, zones };
+          let now = start * MINUTE;
+          for (const [minutes, second] of steps) {
+            now += minutes * MINUTE;
+            const trigger = triggers[second ? 1 : 0]!;
+            const since = now - trigger.expiryMinutes * MINUTE;
+            const expected = new Schedule(rule).latestIn(offsets, since, now);
+            expect(conditionOccasion(trigger, inputs, now)?.atMs ?? null).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('are computed anew for a window that starts or ends before the one answered last', () => {
+    // one hourly rule shared by two triggers: the answer for one window must not be reused for
+    // a window that reaches an occurrence outside it
+    const rule = { cron: '0 * * * *' };
+    const short = scheduled(rule, 'UTC', 3);
+    const long = scheduled(rule, 'UTC', 20);
+    const late = scheduled(rule, 'UTC', 60);
+    const inputs = { lastContactAtMs: null, zone: zones.get('UTC'), activityScore: null, zones };
+    expect(conditionOccasion(short, inputs, at('2026-11-23T10:03:00Z'))).toBeNull();
+    expect(conditionOccasion(long, inputs, at('2026-11-23T10:19:00Z'))?.atMs).toBe(
+      at('2026-11-23T10:00:00Z'),
+    );
+    expect(conditionOccasion(late, inputs, at('2026-11-23T10:30:00Z'))?.atMs).toBe(
+      at('2026-11-23T10:00:00Z'),
+    );
+    expect(conditionOccasion(long, inputs, at('2026-11-23T09:59:00Z'))).toBeNull();
+  });
+});
