@@ -131,6 +131,17 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
     expect(deferred).toMatchObject({ action: 'defer', until: '2026-11-24T01:00:00.000Z' });
     expect(deferred.trace.find((c: { check: string }) => c.check === 'good_time')).toMatchObject({
       passed: false,
+      note: 'next_good_hour',
+      detail: 'deferred to the next allowed good hour',
+      triggerId: 'idle-check-in',
+      until: '2026-11-24T01:00:00.000Z',
+    });
+    // stored as codes and numbers, read back in words
+    expect(deferred.trace.find((c: { check: string }) => c.check === 'user_caps')).toMatchObject({
+      passed: true,
+      note: 'clear',
+      detail: "0 today (cap 2), 0 this week (cap 5) to this user, in the user's local time",
+      triggerId: 'idle-check-in',
     });
 
     t.clock.set('2026-11-24T00:59:00Z');

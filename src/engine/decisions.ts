@@ -1,8 +1,9 @@
 import { decide } from '../domain/decide/decide.js';
 import type { Check, Decision } from '../domain/decide/decision.js';
+import { describeCheck } from '../domain/decide/describe.js';
 import type { Occasion } from '../domain/decide/occasion.js';
 import { appliesTo } from '../domain/triggers/trigger.js';
-import { type DecisionRecord, listDecisions } from '../storage/decision.repository.js';
+import { listDecisions, type StoredDecision } from '../storage/decision.repository.js';
 import { findTrigger } from '../storage/trigger.repository.js';
 import type { EngineContext } from './context.js';
 import { loadDecisionState } from './decision-state.js';
@@ -45,7 +46,7 @@ export async function testTrigger(
     const check: Check = {
       check: 'trigger',
       passed: false,
-      detail: trigger.enabled ? 'the trigger is not for this character' : 'the trigger is disabled',
+      note: trigger.enabled ? 'trigger_not_for_character' : 'trigger_disabled',
       triggerId,
     };
     decision = {
@@ -68,29 +69,37 @@ export async function testTrigger(
 
 /** A decision as JSON: instants in ISO 8601. */
 export function decisionView(decision: Decision) {
-  const occasion = decision.occasion && {
-    triggerId: decision.occasion.triggerId,
-    key: decision.occasion.key,
-    at: iso(decision.occasion.atMs),
-    expiresAt: iso(decision.occasion.expiresAtMs),
-  };
+  const occasion = decision.occasion && occasionView(decision.occasion);
   return {
     action: decision.action,
     ...(decision.action === 'skip' ? { reason: decision.reason } : {}),
     ...(decision.action === 'defer' ? { until: iso(decision.untilMs) } : {}),
     occasion,
-    trace: decision.trace.map((c) => ({
-      check: c.check,
-      passed: c.passed,
-      detail: c.detail,
-      ...(c.triggerId !== undefined ? { triggerId: c.triggerId } : {}),
-      ...(c.value !== undefined ? { value: c.value } : {}),
-      ...(c.limit !== undefined ? { limit: c.limit } : {}),
-      ...(c.atMs !== undefined ? { at: iso(c.atMs) } : {}),
-      ...(c.untilMs !== undefined ? { until: iso(c.untilMs) } : {}),
-    })),
+    trace: decision.trace.map(checkView),
   };
 }
+
+/** An occasion as JSON. */
+export function occasionView(o: Occasion) {
+  return { triggerId: o.triggerId, key: o.key, at: iso(o.atMs), expiresAt: iso(o.expiresAtMs) };
+}
+
+/** A check as JSON: its code, its words, instants in ISO 8601. */
+function checkView(c: Check) {
+  return {
+    check: c.check,
+    passed: c.passed,
+    note: c.note as string,
+    detail: describeCheck(c),
+    ...(c.triggerId !== undefined ? { triggerId: c.triggerId } : {}),
+    ...(c.value !== undefined ? { value: c.value } : {}),
+    ...(c.limit !== undefined ? { limit: c.limit } : {}),
+    ...(c.atMs !== undefined ? { at: iso(c.atMs) } : {}),
+    ...(c.untilMs !== undefined ? { until: iso(c.untilMs) } : {}),
+  };
+}
+
+type CheckJson = ReturnType<typeof checkView>;
 
 /**
  * The decisions stored for a user (one character's, with `characterId`), newest first: every
@@ -104,7 +113,7 @@ export async function listDecisionPage(ctx: EngineContext, tenantId: string, que
   };
 }
 
-function storedDecisionView(r: DecisionRecord) {
+function storedDecisionView(r: StoredDecision) {
   return {
     decisionId: r.decisionId,
     userId: r.userId,
@@ -115,6 +124,6 @@ function storedDecisionView(r: DecisionRecord) {
     until: r.until?.toISOString() ?? null,
     occasion: (r.occasion as ReturnType<typeof decisionView>['occasion']) ?? null,
     suggestionId: r.suggestionId,
-    trace: r.trace as ReturnType<typeof decisionView>['trace'],
+    trace: r.trace.map((c) => ('legacy' in c ? (c.legacy as CheckJson) : checkView(c))),
   };
 }

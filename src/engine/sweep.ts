@@ -14,7 +14,7 @@ import {
   type NewSuggestion,
 } from '../storage/suggestion.repository.js';
 import type { EngineContext } from './context.js';
-import { decisionView } from './decisions.js';
+import { occasionView } from './decisions.js';
 import { ACTS_WINDOW_MS, actsOf, loadTenantBatch, type PairToDecide } from './sweep-state.js';
 
 export interface SweepOptions {
@@ -249,7 +249,6 @@ function toRecord(
   suggestionId: string | null,
   now: Date,
 ): DecisionRecord {
-  const view = decisionView(decision);
   return {
     decisionId,
     userId: pair.userId,
@@ -259,9 +258,9 @@ function toRecord(
     reason: decision.action === 'skip' ? decision.reason : null,
     triggerId: decision.occasion?.triggerId ?? null,
     occasionKey: decision.occasion?.key ?? null,
-    occasion: view.occasion ?? null,
+    occasion: decision.occasion && occasionView(decision.occasion),
     until: decision.action === 'defer' ? new Date(decision.untilMs) : null,
-    trace: view.trace,
+    trace: decision.trace,
     suggestionId,
   };
 }

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import type { Check } from '../domain/decide/decision.js';
 import type { Db } from './database.js';
+import { decodeTrace, encodeTrace, type LegacyCheck } from './trace-codec.js';
 
 /** A stored decision: what was decided for a pair, why, and the trace of every check. */
 export interface DecisionRecord {
@@ -13,14 +15,19 @@ export interface DecisionRecord {
   occasionKey: string | null;
   occasion: Record<string, unknown> | null;
   until: Date | null;
-  trace: unknown[];
+  trace: readonly Check[];
   suggestionId: string | null;
 }
 
+/** A decision read back: its trace as decided (or, stored before the codes, in words). */
+export interface StoredDecision extends Omit<DecisionRecord, 'trace'> {
+  trace: (Check | LegacyCheck)[];
+}
+
 /**
- * Inserts decisions. The batch travels as one JSON document read by `json_to_recordset`: the
- * traces are a couple of kilobytes each, and as a `jsonb[]` parameter the driver escaped every
- * character of every one into an array literal (a tenth of a sweep's time).
+ * Inserts decisions, their traces in codes (`encodeTrace`). The batch travels as one JSON
+ * document read by `json_to_recordset`: as a `jsonb[]` parameter the driver escaped every
+ * character of every trace into an array literal.
  */
 export async function insertDecisions(db: Db, tenantId: string, decisions: readonly DecisionRecord[]) {
   if (decisions.length === 0) return;
@@ -36,7 +43,7 @@ export async function insertDecisions(db: Db, tenantId: string, decisions: reado
       occasion_key: d.occasionKey,
       occasion: d.occasion,
       until_at: d.until?.toISOString() ?? null,
-      trace: d.trace,
+      trace: encodeTrace(d.trace, d.triggerId),
       suggestion_id: d.suggestionId,
     })),
   );
@@ -55,7 +62,7 @@ export async function listDecisions(
   db: Db,
   tenantId: string,
   filter: { userId: string; characterId?: string; action?: string; before?: string; limit: number },
-): Promise<DecisionRecord[]> {
+): Promise<StoredDecision[]> {
   let query = db
     .selectFrom('decisions')
     .selectAll()
@@ -76,7 +83,7 @@ export async function listDecisions(
     occasionKey: r.occasion_key,
     occasion: r.occasion,
     until: r.until_at,
-    trace: r.trace,
+    trace: decodeTrace(r.trace, r.trigger_id),
     suggestionId: r.suggestion_id,
   }));
 }

@@ -6,6 +6,7 @@ import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { isQuietMinute, localMinuteOfDay } from '../policy/quiet-hours.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { activityView, type DecisionState, decide } from './decide.js';
+import { describeCheck } from './describe.js';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -117,7 +118,9 @@ describe('decide', () => {
   it('uses the default zone, and says so, for a user whose zone is unknown', () => {
     const d = decide(state(LAST, { zoneSource: 'default' }), [silence()], on, NOON);
     expect(d.action).toBe('send');
-    expect(d.trace.find((c) => c.check === 'time_zone')?.detail).toMatch(/default zone America\/Chicago/);
+    expect(describeCheck(d.trace.find((c) => c.check === 'time_zone')!)).toMatch(
+      /default zone America\/Chicago/,
+    );
   });
 
   it('backs off after two unanswered proactive messages, until the user writes again', () => {
@@ -256,7 +259,7 @@ describe('decide', () => {
     const occasion = { triggerId: 'gone', key: 'event:e1', atMs: NOON - 60_000, expiresAtMs: NOON + HOUR };
     const d = decide(state(LAST, { occasions: [occasion] }), [], on, NOON);
     expect(d).toMatchObject({ action: 'skip', reason: 'nothing_due' });
-    expect(d.trace.find((c) => c.check === 'trigger')?.detail).toBe('trigger deleted');
+    expect(describeCheck(d.trace.find((c) => c.check === 'trigger')!)).toBe('trigger deleted');
   });
 
   it('never sends in quiet hours and never defers into them or past the expiry, in any zone', () => {

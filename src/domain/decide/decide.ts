@@ -107,65 +107,58 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
     {
       check: 'allow_proactive',
       passed: policy.allowProactive,
-      detail: policy.allowProactive
-        ? 'proactive messages are allowed'
-        : 'allowProactive is off for the tenant',
+      note: policy.allowProactive ? 'allowed' : 'off',
     },
     {
       check: 'character_enabled',
       passed: policy.proactiveEnabled,
-      detail: policy.proactiveEnabled
-        ? 'the character may speak first'
-        : 'proactive messages are off for this character',
+      note: policy.proactiveEnabled ? 'allowed' : 'off',
     },
     {
       check: 'consent',
       passed: consentOk,
-      detail:
+      note:
         state.consent === 'opted_out'
-          ? 'the user opted out'
-          : consentOk
-            ? state.consent === 'opted_in'
-              ? 'the user opted in'
-              : 'consent is unknown, which the policy allows'
-            : 'consent is unknown and the policy requires opt-in',
+          ? 'opted_out'
+          : state.consent === 'opted_in'
+            ? 'opted_in'
+            : consentOk
+              ? 'unknown_allowed'
+              : 'unknown_refused',
     },
     {
       check: 'user_wrote_first',
       passed: wrote,
-      detail: wrote ? 'the user has written to this character' : 'the user never wrote to this character',
+      note: wrote ? 'wrote' : 'never_wrote',
       atMs: state.pairLastInboundAtMs ?? undefined,
     },
     {
       check: 'trust',
       passed: state.trust >= policy.minTrust,
-      detail: state.trust >= policy.minTrust ? 'trust is at least the minimum' : 'trust is below the minimum',
+      note: state.trust >= policy.minTrust ? 'within_limit' : 'beyond_limit',
       value: state.trust,
       limit: policy.minTrust,
     },
     {
       check: 'backoff',
       passed: unanswered < policy.backoffAfterUnanswered,
-      detail:
-        unanswered < policy.backoffAfterUnanswered
-          ? 'proactive messages unanswered since the user last wrote: under the limit'
-          : 'too many proactive messages unanswered since the user last wrote',
+      note: unanswered < policy.backoffAfterUnanswered ? 'within_limit' : 'beyond_limit',
       value: unanswered,
       limit: policy.backoffAfterUnanswered,
     },
-    {
-      check: 'time_zone',
-      passed: zoneOk,
-      detail:
-        state.zoneSource === 'default'
-          ? zoneOk
-            ? `zone unknown: quiet hours and caps in the tenant's default zone ${state.zone.zone}`
-            : 'zone unknown and the policy holds proactive messages until it is known'
-          : state.zoneSource === 'explicit'
-            ? "the user's zone was given by the bot"
-            : "the user's zone was inferred from their activity",
-    },
+    zoneCheck(state, zoneOk),
   ];
+}
+
+function zoneCheck(state: DecisionState, passed: boolean): Check {
+  if (state.zoneSource !== 'default')
+    return {
+      check: 'time_zone',
+      passed,
+      note: state.zoneSource === 'explicit' ? 'zone_given' : 'zone_inferred',
+    };
+  if (!passed) return { check: 'time_zone', passed, note: 'zone_held' };
+  return { check: 'time_zone', passed, note: 'zone_default', zone: state.zone.zone };
 }
 
 interface Candidate {
@@ -185,7 +178,7 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
       trace.push({
         check: 'trigger',
         passed: false,
-        detail: trigger ? 'trigger disabled or not for this character' : 'trigger deleted',
+        note: trigger ? 'trigger_not_applicable' : 'trigger_deleted',
         triggerId: occasion.triggerId,
       });
   }
@@ -242,7 +235,7 @@ function whenAllowed(
     trace.push({
       check: 'expiry',
       passed: false,
-      detail: 'the occasion expired',
+      note: 'expired',
       atMs: expiresAtMs,
       triggerId,
     });
@@ -251,7 +244,7 @@ function whenAllowed(
   trace.push({
     check: 'expiry',
     passed: true,
-    detail: 'the occasion is still valid',
+    note: 'valid',
     atMs: expiresAtMs,
     triggerId,
   });
@@ -262,7 +255,7 @@ function whenAllowed(
     trace.push({
       check: gates.blockedBy,
       passed: false,
-      detail: 'still blocked when the occasion expires',
+      note: 'blocked_at_expiry',
       atMs: expiresAtMs,
       triggerId,
     });
@@ -273,7 +266,7 @@ function whenAllowed(
     trace.push({
       check: 'good_time',
       passed: true,
-      detail: 'no activity model yet: any allowed hour',
+      note: 'no_model',
       triggerId,
     });
     return first;
@@ -305,7 +298,7 @@ function goodTimeWithin(
       const check: Check = {
         check: 'good_time',
         passed: now,
-        detail: now ? 'now is a good hour for the user' : 'deferred to the next allowed good hour',
+        note: now ? 'good_now' : 'next_good_hour',
         value: scoreAt(activity, zone, t),
         limit: GOOD_SCORE,
         atMs: t,
@@ -332,7 +325,7 @@ function goodTimeWithin(
   trace.push({
     check: 'good_time',
     passed: bestMs <= nowMs,
-    detail: 'no good hour is allowed before the occasion expires: the best allowed hour',
+    note: 'best_allowed',
     value: bestScore,
     limit: GOOD_SCORE,
     atMs: bestMs,

@@ -1,3 +1,4 @@
+import type { QuietHours } from '../policy/policy.js';
 import type { Occasion } from './occasion.js';
 
 /** The checks `decide` makes, each recorded in the trace. */
@@ -20,20 +21,79 @@ export type CheckName =
   | 'trigger_caps'
   | 'good_time';
 
+/**
+ * What a check found, as a code: `describeCheck` says it in words. Words are made when a trace
+ * is shown, never while deciding, and a stored trace keeps the codes and numbers only.
+ */
+export type CheckNote =
+  // allow_proactive, character_enabled
+  | 'allowed'
+  | 'off'
+  // consent
+  | 'opted_in'
+  | 'opted_out'
+  | 'unknown_allowed'
+  | 'unknown_refused'
+  // user_wrote_first
+  | 'wrote'
+  | 'never_wrote'
+  // trust, backoff
+  | 'within_limit'
+  | 'beyond_limit'
+  // time_zone
+  | 'zone_given'
+  | 'zone_inferred'
+  | 'zone_default'
+  | 'zone_held'
+  // trigger
+  | 'trigger_deleted'
+  | 'trigger_not_applicable'
+  | 'trigger_disabled'
+  | 'trigger_not_for_character'
+  // expiry
+  | 'valid'
+  | 'expired'
+  // quiet_hours, mid_conversation, min_gap, cooldown and the caps: allowed or blocked now, with
+  // the numbers they read; and any of them still blocking when the occasion expires
+  | 'clear'
+  | 'blocked'
+  | 'blocked_at_expiry'
+  // good_time
+  | 'no_model'
+  | 'good_now'
+  | 'next_good_hour'
+  | 'best_allowed';
+
 /** One check: passed, or why not, and for a check that time will pass, from when it would. */
 export interface Check {
   check: CheckName;
   passed: boolean;
-  detail: string;
+  note: CheckNote;
   /** Set on checks that block only until an instant. */
   untilMs?: number;
   /** The measured value and the policy's limit, where the check compares two numbers. */
   value?: number;
   limit?: number;
-  /** The instant the detail speaks of (a last message, an expiry), kept as data so deciding stays cheap. */
+  /** The instant the check speaks of (a last message, an expiry). */
   atMs?: number;
   /** The trigger the check was made for, when it is one trigger's. */
   triggerId?: string;
+  /** The local window of quiet hours (quiet_hours). */
+  quiet?: QuietHours;
+  /** The minutes a conversation, a gap or a cooldown lasts (mid_conversation, min_gap, cooldown). */
+  minutes?: number;
+  /** A cap check's counts and caps, in the user's local day and week. */
+  caps?: CapCounts;
+  /** The zone quiet hours and caps were read in, for a user whose own zone is unknown. */
+  zone?: string;
+}
+
+/** A cap check's counts against its caps (null: no cap). */
+export interface CapCounts {
+  today: number;
+  perDay: number | null;
+  thisWeek: number;
+  perWeek: number | null;
 }
 
 /** Why nothing is done, when nothing is: the failing check, or there being nothing to do. */

@@ -6,7 +6,10 @@ export const CheckView = z
   .object({
     check: z.string(),
     passed: z.boolean(),
-    detail: z.string(),
+    note: z.string().optional().meta({
+      description: 'What the check found, as a stable code (e.g. opted_out, blocked, next_good_hour)',
+    }),
+    detail: z.string().meta({ description: 'What the check found, in words' }),
     triggerId: z.string().optional(),
     value: z.number().optional(),
     limit: z.number().optional(),

@@ -1,0 +1,99 @@
+import { describeQuietHours } from '../policy/quiet-hours.js';
+import type { CapCounts, Check, CheckName } from './decision.js';
+
+/** A check in words, from its code and numbers: what a person reads in a trace. */
+export function describeCheck(c: Check): string {
+  switch (c.note) {
+    case 'allowed':
+      return c.check === 'allow_proactive'
+        ? 'proactive messages are allowed'
+        : 'the character may speak first';
+    case 'off':
+      return c.check === 'allow_proactive'
+        ? 'allowProactive is off for the tenant'
+        : 'proactive messages are off for this character';
+    case 'opted_in':
+      return 'the user opted in';
+    case 'opted_out':
+      return 'the user opted out';
+    case 'unknown_allowed':
+      return 'consent is unknown, which the policy allows';
+    case 'unknown_refused':
+      return 'consent is unknown and the policy requires opt-in';
+    case 'wrote':
+      return 'the user has written to this character';
+    case 'never_wrote':
+      return 'the user never wrote to this character';
+    case 'within_limit':
+      return c.check === 'trust'
+        ? 'trust is at least the minimum'
+        : 'proactive messages unanswered since the user last wrote: under the limit';
+    case 'beyond_limit':
+      return c.check === 'trust'
+        ? 'trust is below the minimum'
+        : 'too many proactive messages unanswered since the user last wrote';
+    case 'zone_given':
+      return "the user's zone was given by the bot";
+    case 'zone_inferred':
+      return "the user's zone was inferred from their activity";
+    case 'zone_default':
+      return `zone unknown: quiet hours and caps in the tenant's default zone ${c.zone ?? ''}`;
+    case 'zone_held':
+      return 'zone unknown and the policy holds proactive messages until it is known';
+    case 'trigger_deleted':
+      return 'trigger deleted';
+    case 'trigger_not_applicable':
+      return 'trigger disabled or not for this character';
+    case 'trigger_disabled':
+      return 'the trigger is disabled';
+    case 'trigger_not_for_character':
+      return 'the trigger is not for this character';
+    case 'valid':
+      return 'the occasion is still valid';
+    case 'expired':
+      return 'the occasion expired';
+    case 'blocked_at_expiry':
+      return 'still blocked when the occasion expires';
+    case 'clear':
+    case 'blocked':
+      return timingText(c.check, c, c.note === 'blocked');
+    case 'no_model':
+      return 'no activity model yet: any allowed hour';
+    case 'good_now':
+      return 'now is a good hour for the user';
+    case 'next_good_hour':
+      return 'deferred to the next allowed good hour';
+    case 'best_allowed':
+      return 'no good hour is allowed before the occasion expires: the best allowed hour';
+  }
+}
+
+function timingText(check: CheckName, c: Check, blocked: boolean): string {
+  const m = c.minutes ?? 0;
+  switch (check) {
+    case 'quiet_hours': {
+      const window = c.quiet ? describeQuietHours(c.quiet) : '?';
+      return blocked ? `in quiet hours ${window} local` : `outside quiet hours ${window} local`;
+    }
+    case 'mid_conversation':
+      return blocked ? `the user wrote less than ${m} min ago` : `the user last wrote more than ${m} min ago`;
+    case 'min_gap':
+      return `${blocked ? 'less' : 'more'} than ${m} min since the last proactive message from any character`;
+    case 'cooldown':
+      return `${blocked ? 'less' : 'more'} than ${m} min since the last proactive message from this trigger`;
+    case 'user_caps':
+      return capText(c.caps, 'to this user', blocked);
+    case 'character_caps':
+      return capText(c.caps, 'from this character', blocked);
+    case 'trigger_caps':
+      return capText(c.caps, 'from this trigger', blocked);
+    default:
+      return blocked ? 'blocked' : 'passed';
+  }
+}
+
+function capText(caps: CapCounts | undefined, scope: string, reached: boolean): string {
+  if (!caps) return reached ? 'cap reached' : 'under the caps';
+  const counts = `${caps.today} today (cap ${caps.perDay ?? 'none'}), ${caps.thisWeek} this week (cap ${caps.perWeek ?? 'none'}) ${scope}, in the user's local time`;
+  return reached ? `${counts}: cap reached` : counts;
+}
