@@ -80,7 +80,7 @@ export function decisionView(decision: Decision) {
 }
 
 /** An occasion as JSON. */
-export function occasionView(o: Occasion) {
+function occasionView(o: Occasion) {
   return { triggerId: o.triggerId, key: o.key, at: iso(o.atMs), expiresAt: iso(o.expiresAtMs) };
 }
 
@@ -122,7 +122,15 @@ function storedDecisionView(r: StoredDecision) {
     action: r.action,
     reason: r.reason,
     until: r.until?.toISOString() ?? null,
-    occasion: (r.occasion as ReturnType<typeof decisionView>['occasion']) ?? null,
+    occasion:
+      r.triggerId === null || r.occasionKey === null || !r.occasionAt || !r.occasionExpiresAt
+        ? null
+        : occasionView({
+            triggerId: r.triggerId,
+            key: r.occasionKey,
+            atMs: r.occasionAt.getTime(),
+            expiresAtMs: r.occasionExpiresAt.getTime(),
+          }),
     suggestionId: r.suggestionId,
     trace: r.trace.map((c) => ('legacy' in c ? (c.legacy as CheckJson) : checkView(c))),
   };

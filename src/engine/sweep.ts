@@ -14,7 +14,6 @@ import {
   type NewSuggestion,
 } from '../storage/suggestion.repository.js';
 import type { EngineContext } from './context.js';
-import { occasionView } from './decisions.js';
 import { ACTS_WINDOW_MS, actsOf, loadTenantBatch, type PairToDecide } from './sweep-state.js';
 
 export interface SweepOptions {
@@ -258,7 +257,8 @@ function toRecord(
     reason: decision.action === 'skip' ? decision.reason : null,
     triggerId: decision.occasion?.triggerId ?? null,
     occasionKey: decision.occasion?.key ?? null,
-    occasion: decision.occasion && occasionView(decision.occasion),
+    occasionAt: decision.occasion ? new Date(decision.occasion.atMs) : null,
+    occasionExpiresAt: decision.occasion ? new Date(decision.occasion.expiresAtMs) : null,
     until: decision.action === 'defer' ? new Date(decision.untilMs) : null,
     trace: decision.trace,
     suggestionId,

@@ -13,7 +13,8 @@ export interface DecisionRecord {
   reason: string | null;
   triggerId: string | null;
   occasionKey: string | null;
-  occasion: Record<string, unknown> | null;
+  occasionAt: Date | null;
+  occasionExpiresAt: Date | null;
   until: Date | null;
   trace: readonly Check[];
   suggestionId: string | null;
@@ -41,7 +42,8 @@ export async function insertDecisions(db: Db, tenantId: string, decisions: reado
       reason: d.reason,
       trigger_id: d.triggerId,
       occasion_key: d.occasionKey,
-      occasion: d.occasion,
+      occasion_at: d.occasionAt?.toISOString() ?? null,
+      occasion_expires_at: d.occasionExpiresAt?.toISOString() ?? null,
       until_at: d.until?.toISOString() ?? null,
       trace: encodeTrace(d.trace, d.triggerId),
       suggestion_id: d.suggestionId,
@@ -49,12 +51,15 @@ export async function insertDecisions(db: Db, tenantId: string, decisions: reado
   );
   await sql`
     insert into decisions (tenant_id, user_id, decision_id, character_id, decided_at, action, reason,
-                           trigger_id, occasion_key, occasion, until_at, trace, suggestion_id)
+                           trigger_id, occasion_key, occasion_at, occasion_expires_at, until_at, trace,
+                           suggestion_id)
     select ${tenantId}, r.user_id, r.decision_id, r.character_id, r.decided_at, r.action, r.reason,
-           r.trigger_id, r.occasion_key, r.occasion, r.until_at, r.trace, r.suggestion_id
+           r.trigger_id, r.occasion_key, r.occasion_at, r.occasion_expires_at, r.until_at, r.trace,
+           r.suggestion_id
     from json_to_recordset(${rows}::json) as r(user_id text, decision_id text, character_id text,
       decided_at timestamptz, action text, reason text, trigger_id text, occasion_key text,
-      occasion jsonb, until_at timestamptz, trace json, suggestion_id text)`.execute(db);
+      occasion_at timestamptz, occasion_expires_at timestamptz, until_at timestamptz, trace json,
+      suggestion_id text)`.execute(db);
 }
 
 /** A user's decisions, newest first, optionally for one character, a page before a decision id. */
@@ -81,7 +86,8 @@ export async function listDecisions(
     reason: r.reason,
     triggerId: r.trigger_id,
     occasionKey: r.occasion_key,
-    occasion: r.occasion,
+    occasionAt: r.occasion_at,
+    occasionExpiresAt: r.occasion_expires_at,
     until: r.until_at,
     trace: decodeTrace(r.trace, r.trigger_id),
     suggestionId: r.suggestion_id,

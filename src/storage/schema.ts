@@ -170,7 +170,8 @@ export interface DecisionsTable {
   reason: string | null;
   trigger_id: string | null;
   occasion_key: string | null;
-  occasion: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  occasion_at: Timestamp | null;
+  occasion_expires_at: Timestamp | null;
   until_at: Timestamp | null;
   trace: ColumnType<unknown[], string, string>;
   suggestion_id: string | null;
