@@ -217,6 +217,12 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
     expect(await recorded).toEqual({ tenantId: 'default', count: 2 });
     await sweep();
     expect(await suggestions('dan')).toMatchObject([{ trigger_id: 'shipped', occasion_key: 'event:o1' }]);
+    // the recorded occasion acted on is gone; the delayed one waits
+    const stored = async () =>
+      (await sql<{ key: string }>`select occasion_key as key from occasions`.execute(db())).rows.map(
+        (r) => r.key,
+      );
+    expect(await stored()).toEqual(['event:o3']);
 
     t.clock.advance({ minutes: 59 });
     await sweep();
@@ -224,6 +230,7 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
     t.clock.advance({ minutes: 1 });
     await sweep();
     expect((await suggestions('dan')).map((s) => s.occasion_key)).toEqual(['event:o1', 'event:o3']);
+    expect(await stored()).toEqual([]);
   });
 
   it('stores why it did not message an opted-out user or a stranger who never wrote, and sends neither', async () => {

@@ -12,6 +12,7 @@ import {
   insertSuggestions,
   loadSuggestionActs,
   type NewSuggestion,
+  type SuggestionAct,
 } from '../storage/suggestion.repository.js';
 import type { EngineContext } from './context.js';
 import { ACTS_WINDOW_MS, actsOf, loadTenantBatch, type PairToDecide } from './sweep-state.js';
@@ -76,6 +77,8 @@ interface Outcome {
   decision: Decision;
   record: DecisionRecord | null;
   suggestion: NewSuggestion | null;
+  /** Whether the occasion acted on was a recorded one (an event, a webhook call), to delete. */
+  storedOccasion: boolean;
   next: Date | null;
 }
 
@@ -152,13 +155,17 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
   const userIds = [...new Set(pairs.map((p) => p.userId))];
   await lockUsers(trx, tenantId, userIds);
   const allowed = await allowsProactiveLocked(trx, tenantId);
-  const fresh = await loadSuggestionActs(trx, tenantId, userIds, new Date(nowMs - ACTS_WINDOW_MS));
+  const fresh = new Map<string, SuggestionAct[]>();
+  for (const s of await loadSuggestionActs(trx, tenantId, userIds, new Date(nowMs - ACTS_WINDOW_MS))) {
+    const list = fresh.get(s.userId);
+    if (list) list.push(s);
+    else fresh.set(s.userId, [s]);
+  }
   const outcomes: Outcome[] = [];
   for (const pair of pairs) {
-    const history = actsOf(
-      fresh.filter((s) => s.userId === pair.userId),
-      pair.characterId,
-    );
+    const ofUser = fresh.get(pair.userId) ?? [];
+    fresh.set(pair.userId, ofUser);
+    const history = actsOf(ofUser, pair.characterId);
     pair.state = { ...pair.state, acts: history.acts, used: history.used };
     const policy = allowed ? pair.policy : { ...pair.policy, allowProactive: false };
     const decision = decide(pair.state, triggers, policy, nowMs);
@@ -166,7 +173,7 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
     outcomes.push(result);
     if (result.suggestion) {
       // what this pair decided counts for the user's other pairs in this batch
-      fresh.push({
+      ofUser.push({
         userId: pair.userId,
         characterId: pair.characterId,
         triggerId: result.suggestion.triggerId,
@@ -185,8 +192,9 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
     o.suggestion = null;
     o.next = now;
   }
+  // an occasion a condition made (silence, a schedule) was never stored: only recorded ones go
   const used = outcomes.flatMap((o) =>
-    o.suggestion
+    o.suggestion && o.storedOccasion
       ? [
           {
             userId: o.pair.userId,
@@ -208,6 +216,7 @@ function outcome(pair: PairToDecide, decision: Decision, triggers: Trigger[], no
   const stored = acts || decision.action === 'defer' || decision.occasion !== null;
   const decisionId = stored ? newId('dec', nowMs) : '';
   let suggestion: NewSuggestion | null = null;
+  let storedOccasion = false;
   if (acts) {
     const trigger = triggers.find((t) => t.id === decision.occasion.triggerId)!;
     suggestion = {
@@ -223,13 +232,11 @@ function outcome(pair: PairToDecide, decision: Decision, triggers: Trigger[], no
     // the occasion is used now: the next due time must not count it again
     const used = new Set(pair.state.used);
     used.add(usedKey(decision.occasion.triggerId, decision.occasion.key));
-    pair.state = {
-      ...pair.state,
-      used,
-      occasions: pair.state.occasions.filter(
-        (o) => o.triggerId !== decision.occasion.triggerId || o.key !== decision.occasion.key,
-      ),
-    };
+    const occasions = pair.state.occasions.filter(
+      (o) => o.triggerId !== decision.occasion.triggerId || o.key !== decision.occasion.key,
+    );
+    storedOccasion = occasions.length < pair.state.occasions.length;
+    pair.state = { ...pair.state, used, occasions };
   }
   const next = nextWake(pair.state, triggers, decision, nowMs);
   return {
@@ -237,6 +244,7 @@ function outcome(pair: PairToDecide, decision: Decision, triggers: Trigger[], no
     decision,
     record: stored ? toRecord(pair, decision, decisionId, suggestion?.suggestionId ?? null, now) : null,
     suggestion,
+    storedOccasion,
     next: next === null ? null : new Date(next),
   };
 }

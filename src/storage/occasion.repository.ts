@@ -87,9 +87,14 @@ export async function deleteOccasions(
     delete from occasions o
     using (
       select s.row_id
-      from unnest(${keys.map((k) => k.userId)}::text[], ${keys.map((k) => k.characterId)}::text[],
-                  ${keys.map((k) => k.triggerId)}::text[], ${keys.map((k) => k.key)}::text[])
-           as k(user_id, character_id, trigger_id, occasion_key)
+      from json_to_recordset(${JSON.stringify(
+        keys.map((k) => ({
+          user_id: k.userId,
+          character_id: k.characterId,
+          trigger_id: k.triggerId,
+          occasion_key: k.key,
+        })),
+      )}::json) as k(user_id text, character_id text, trigger_id text, occasion_key text)
       cross join lateral (
         select ctid as row_id from occasions
         where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id

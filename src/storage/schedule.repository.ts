@@ -126,8 +126,9 @@ export async function completePairs(
     from (
       select k.next_at, s.row_id
       from (
-        select * from unnest(${rows.map((r) => r.userId)}::text[], ${rows.map((r) => r.characterId)}::text[],
-                             ${rows.map((r) => r.next)}::timestamptz[]) as k(user_id, character_id, next_at)
+        select * from json_to_recordset(${JSON.stringify(
+          rows.map((r) => ({ user_id: r.userId, character_id: r.characterId, next_at: r.next })),
+        )}::json) as k(user_id text, character_id text, next_at timestamptz)
         order by user_id, character_id
       ) k
       cross join lateral (

@@ -17,7 +17,8 @@ export interface NewSuggestion {
 /**
  * Inserts suggestions in `drafting`; one whose (user, character, trigger, occasion) exists already
  * is not inserted, whoever made it, so no instance, retry or restart makes a second. Returns the
- * ids of those inserted.
+ * ids of those inserted. The rows travel as one JSON document: as `text[]` parameters the
+ * driver escapes every element of every array.
  */
 export async function insertSuggestions(
   db: Db,
@@ -31,12 +32,19 @@ export async function insertSuggestions(
                              status, approval, decision_id, created_at, updated_at, expires_at)
     select ${tenantId}, s.user_id, s.suggestion_id, s.character_id, s.trigger_id, s.occasion_key,
            'drafting', s.approval, s.decision_id, ${now}, ${now}, s.expires_at
-    from unnest(
-      ${suggestions.map((s) => s.userId)}::text[], ${suggestions.map((s) => s.suggestionId)}::text[],
-      ${suggestions.map((s) => s.characterId)}::text[], ${suggestions.map((s) => s.triggerId)}::text[],
-      ${suggestions.map((s) => s.occasionKey)}::text[], ${suggestions.map((s) => s.approval)}::text[],
-      ${suggestions.map((s) => s.decisionId)}::text[], ${suggestions.map((s) => s.expiresAt)}::timestamptz[]
-    ) as s(user_id, suggestion_id, character_id, trigger_id, occasion_key, approval, decision_id, expires_at)
+    from json_to_recordset(${JSON.stringify(
+      suggestions.map((s) => ({
+        user_id: s.userId,
+        suggestion_id: s.suggestionId,
+        character_id: s.characterId,
+        trigger_id: s.triggerId,
+        occasion_key: s.occasionKey,
+        approval: s.approval,
+        decision_id: s.decisionId,
+        expires_at: s.expiresAt,
+      })),
+    )}::json) as s(user_id text, suggestion_id text, character_id text, trigger_id text,
+                   occasion_key text, approval text, decision_id text, expires_at timestamptz)
     order by s.user_id, s.character_id, s.trigger_id, s.occasion_key
     on conflict do nothing
     returning suggestion_id`.execute(db);

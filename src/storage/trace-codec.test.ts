@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../domain/decide/decision.js';
 import { describeCheck } from '../domain/decide/describe.js';
-import { decodeTrace, encodeTrace } from './trace-codec.js';
+import { decodeTrace, traceJson } from './trace-codec.js';
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
@@ -44,7 +44,7 @@ const deferral: Check[] = [
 
 describe('stored traces', () => {
   it('read back as decided, the decision trigger named once for the row', () => {
-    const stored = JSON.parse(JSON.stringify(encodeTrace(deferral, 'idle-check-in')));
+    const stored = JSON.parse(traceJson(deferral, 'idle-check-in'));
     expect(decodeTrace(stored, 'idle-check-in')).toEqual(deferral);
     // the checks of the decision's own trigger do not repeat its id; another trigger's keep theirs
     expect(stored[7][3]).toBe(0);
@@ -53,19 +53,18 @@ describe('stored traces', () => {
   });
 
   it('leave out what a check does not carry', () => {
-    expect(encodeTrace([{ check: 'consent', passed: false, note: 'opted_out' }], null)).toEqual([
-      ['consent', 0, 'opted_out'],
-    ]);
+    expect(traceJson([{ check: 'consent', passed: false, note: 'opted_out' }], null)).toBe(
+      '[["consent",0,"opted_out"]]',
+    );
   });
 
   it('keep a check of the trigger when the decision has none', () => {
     const check: Check = { check: 'expiry', passed: false, note: 'expired', triggerId: 'x', atMs: T0 };
-    const stored = encodeTrace([check], null);
-    expect(decodeTrace(JSON.parse(JSON.stringify(stored)), null)).toEqual([check]);
+    expect(decodeTrace(JSON.parse(traceJson([check], null)), null)).toEqual([check]);
   });
 
   it('say the same words after the round trip', () => {
-    const stored = JSON.parse(JSON.stringify(encodeTrace(deferral, 'idle-check-in')));
+    const stored = JSON.parse(traceJson(deferral, 'idle-check-in'));
     const words = decodeTrace(stored, 'idle-check-in').map((c) => ('legacy' in c ? '' : describeCheck(c)));
     expect(words).toEqual(deferral.map(describeCheck));
     expect(words[7]).toBe('in quiet hours 22:00-08:00 local');
@@ -73,9 +72,23 @@ describe('stored traces', () => {
   });
 
   it('are a fraction of the size of the trace in words', () => {
-    const codes = JSON.stringify(encodeTrace(deferral, 'idle-check-in')).length;
+    const codes = traceJson(deferral, 'idle-check-in').length;
     const words = JSON.stringify(deferral.map((c) => ({ ...c, detail: describeCheck(c) }))).length;
     expect(codes).toBeLessThan(words / 2);
+  });
+
+  it('are JSON whatever the ids and numbers hold', () => {
+    const odd: Check = {
+      check: 'trigger',
+      passed: false,
+      note: 'trigger_deleted',
+      triggerId: 'quote " back \\ slash \u2028',
+      value: Number.NaN,
+      limit: -0,
+      atMs: 1e21,
+    };
+    const stored = JSON.parse(traceJson([odd], 'other'));
+    expect(stored).toEqual([['trigger', 0, 'trigger_deleted', odd.triggerId, null, null, 0, 1e21]]);
   });
 
   it('show a check stored in words, before the codes, as it was', () => {
