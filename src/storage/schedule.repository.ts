@@ -71,19 +71,22 @@ export async function hintPairs(db: Db, tenantId: string, wakes: readonly PairWa
  * `FOR UPDATE SKIP LOCKED`, so instances never claim the same pair and never wait on each other.
  * A claimed pair keeps its due time and gets a lease: if the claimer dies, the pair is claimable
  * again when the lease ends, by any instance. Claimed pairs still in flight are skipped by the
- * lease test: a few batches' worth of rows per claim.
+ * lease test: a few batches' worth of rows per claim. The rows locked are updated by their row
+ * ids (`ctid = any(...)`, a TID scan): joined back by key, the planner hashed the whole table.
  */
 export async function claimDuePairs(
   db: Db,
   claim: { now: Date; leaseUntil: Date; token: string; limit: number },
 ): Promise<PairKey[]> {
   const { rows } = await sql<{ tenant_id: string; user_id: string; character_id: string }>`
-    with due as (
-      select s.tenant_id, s.user_id, s.character_id
+    update pair_schedules p
+    set lease_until = ${claim.leaseUntil}, claim_token = ${claim.token}, hint_at = null
+    where p.ctid = any (array(
+      select s.row_id
       from tenants t
       left join policies pol on pol.tenant_id = t.tenant_id
       cross join lateral (
-        select p.tenant_id, p.user_id, p.character_id
+        select p.ctid as row_id
         from pair_schedules p
         where p.tenant_id = t.tenant_id and p.next_due_at <= ${claim.now}
           and (p.lease_until is null or p.lease_until <= ${claim.now})
@@ -93,11 +96,7 @@ export async function claimDuePairs(
       ) s
       where coalesce((pol.settings ->> 'allowProactive')::boolean, false)
       limit ${claim.limit}
-    )
-    update pair_schedules p
-    set lease_until = ${claim.leaseUntil}, claim_token = ${claim.token}, hint_at = null
-    from due
-    where p.tenant_id = due.tenant_id and p.user_id = due.user_id and p.character_id = due.character_id
+    ))
     returning p.tenant_id, p.user_id, p.character_id`.execute(db);
   return rows.map((r) => ({ tenantId: r.tenant_id, userId: r.user_id, characterId: r.character_id }));
 }
@@ -118,12 +117,10 @@ export async function completePairs(
   const rows = [...results].sort(byPair);
   // each pair found by its primary key (lateral, limit 1: the planner cannot turn it into a scan
   // of the table, which it did for the claim token it takes for rare), locked in key order as
-  // the other writers lock them, then updated by row id
+  // the other writers lock them, then updated by row id (the `any` makes it a TID scan; joined
+  // on row ids alone, the planner hashed the whole table)
   await sql`
-    update pair_schedules p
-    set next_due_at = least(r.next_at, p.hint_at), hint_at = null, claim_token = null, lease_until = null,
-        decided_at = ${now}
-    from (
+    with locked as materialized (
       select k.next_at, s.row_id
       from (
         select * from json_to_recordset(${JSON.stringify(
@@ -137,8 +134,12 @@ export async function completePairs(
           and claim_token = ${token}
         limit 1 for update
       ) s
-    ) r
-    where p.ctid = r.row_id`.execute(db);
+    )
+    update pair_schedules p
+    set next_due_at = least(l.next_at, p.hint_at), hint_at = null, claim_token = null, lease_until = null,
+        decided_at = ${now}
+    from locked l
+    where p.ctid = l.row_id and p.ctid = any (array(select row_id from locked))`.execute(db);
 }
 
 /** Makes some pairs of a tenant due at `at` at the latest: a user's, or one pair. */
