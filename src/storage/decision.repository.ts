@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Check } from '../domain/decide/decision.js';
 import type { Db } from './database.js';
 import { decodeTrace, type LegacyCheck, traceJson } from './trace-codec.js';
@@ -27,7 +27,7 @@ export interface StoredDecision extends Omit<DecisionRecord, 'trace'> {
 
 /**
  * Inserts decisions, their traces in codes (`traceJson`). The batch travels as one JSON document
- * read by `json_to_recordset`, written as text directly (as `text[]` parameters the driver escaped
+ * read by `json_to_recordset`, written as text directly, instants in milliseconds (as `text[]` parameters the driver escaped
  * every element; through `JSON.stringify` of objects, building them cost more than the insert).
  */
 export async function insertDecisions(db: Db, tenantId: string, decisions: readonly DecisionRecord[]) {
@@ -36,24 +36,29 @@ export async function insertDecisions(db: Db, tenantId: string, decisions: reado
   for (let i = 0; i < decisions.length; i++) {
     const d = decisions[i]!;
     if (i > 0) rows += ',';
-    rows += `{"user_id":${str(d.userId)},"decision_id":${str(d.decisionId)},"character_id":${str(d.characterId)},"decided_at":${instant(d.decidedAt)},"action":${str(d.action)},"reason":${str(d.reason)},"trigger_id":${str(d.triggerId)},"occasion_key":${str(d.occasionKey)},"occasion_at":${instant(d.occasionAt)},"occasion_expires_at":${instant(d.occasionExpiresAt)},"until_at":${instant(d.until)},"trace":${traceJson(d.trace, d.triggerId)},"suggestion_id":${str(d.suggestionId)}}`;
+    rows += `{"user_id":${str(d.userId)},"decision_id":${str(d.decisionId)},"character_id":${str(d.characterId)},"decided_at":${ms(d.decidedAt)},"action":${str(d.action)},"reason":${str(d.reason)},"trigger_id":${str(d.triggerId)},"occasion_key":${str(d.occasionKey)},"occasion_at":${ms(d.occasionAt)},"occasion_expires_at":${ms(d.occasionExpiresAt)},"until_at":${ms(d.until)},"trace":${traceJson(d.trace, d.triggerId)},"suggestion_id":${str(d.suggestionId)}}`;
   }
   rows += ']';
   await sql`
     insert into decisions (tenant_id, user_id, decision_id, character_id, decided_at, action, reason,
                            trigger_id, occasion_key, occasion_at, occasion_expires_at, until_at, trace,
                            suggestion_id)
-    select ${tenantId}, r.user_id, r.decision_id, r.character_id, r.decided_at, r.action, r.reason,
-           r.trigger_id, r.occasion_key, r.occasion_at, r.occasion_expires_at, r.until_at, r.trace,
-           r.suggestion_id
+    select ${tenantId}, r.user_id, r.decision_id, r.character_id, ${instant(sql`r.decided_at`)}, r.action,
+           r.reason, r.trigger_id, r.occasion_key, ${instant(sql`r.occasion_at`)},
+           ${instant(sql`r.occasion_expires_at`)}, ${instant(sql`r.until_at`)}, r.trace, r.suggestion_id
     from json_to_recordset(${rows}::json) as r(user_id text, decision_id text, character_id text,
-      decided_at timestamptz, action text, reason text, trigger_id text, occasion_key text,
-      occasion_at timestamptz, occasion_expires_at timestamptz, until_at timestamptz, trace json,
-      suggestion_id text)`.execute(db);
+      decided_at bigint, action text, reason text, trigger_id text, occasion_key text,
+      occasion_at bigint, occasion_expires_at bigint, until_at bigint, trace json, suggestion_id text)`.execute(
+    db,
+  );
 }
 
 const str = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
-const instant = (d: Date | null) => (d === null ? 'null' : `"${d.toISOString()}"`);
+/** Instants travel as milliseconds since the epoch (formatting them was a tenth of writing a batch). */
+const ms = (d: Date | null) => (d === null ? 'null' : String(d.getTime()));
+/** Milliseconds since the epoch as an instant, exactly (a float division by 1000 rounds some). */
+const instant = (column: RawBuilder<unknown>) =>
+  sql`timestamptz 'epoch' + ${column} * interval '1 millisecond'`;
 
 /** A user's decisions, newest first, optionally for one character, a page before a decision id. */
 export async function listDecisions(
