@@ -3,7 +3,7 @@ import type { ZoneCache, ZoneOffsets } from '../activity/local-time.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import type { Consent, Policy } from '../policy/policy.js';
 import { appliesTo, type Trigger } from '../triggers/trigger.js';
-import type { Check, Decision, SkipReason } from './decision.js';
+import type { Check, CheckName, CheckNote, Decision, SkipReason } from './decision.js';
 import { conditionOccasion, type Occasion } from './occasion.js';
 import { PairTiming, type TimingGates } from './timing.js';
 
@@ -104,28 +104,15 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
   const consentOk = state.consent === 'opted_in' || (state.consent === 'unknown' && !policy.requireOptIn);
   const zoneOk = state.zoneSource !== 'default' || policy.unknownZone === 'default_zone';
   return [
-    {
-      check: 'allow_proactive',
-      passed: policy.allowProactive,
-      note: policy.allowProactive ? 'allowed' : 'off',
-    },
-    {
-      check: 'character_enabled',
-      passed: policy.proactiveEnabled,
-      note: policy.proactiveEnabled ? 'allowed' : 'off',
-    },
-    {
-      check: 'consent',
-      passed: consentOk,
-      note:
-        state.consent === 'opted_out'
-          ? 'opted_out'
-          : state.consent === 'opted_in'
-            ? 'opted_in'
-            : consentOk
-              ? 'unknown_allowed'
-              : 'unknown_refused',
-    },
+    policy.allowProactive ? PROACTIVE_ALLOWED : PROACTIVE_OFF,
+    policy.proactiveEnabled ? CHARACTER_ALLOWED : CHARACTER_OFF,
+    state.consent === 'opted_out'
+      ? OPTED_OUT
+      : state.consent === 'opted_in'
+        ? OPTED_IN
+        : consentOk
+          ? UNKNOWN_ALLOWED
+          : UNKNOWN_REFUSED,
     {
       check: 'user_wrote_first',
       passed: wrote,
@@ -150,14 +137,24 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
   ];
 }
 
+/** Checks that carry no number are the same in every decision: made once, shared, frozen. */
+const fixed = (check: CheckName, passed: boolean, note: CheckNote): Check =>
+  Object.freeze({ check, passed, note });
+const PROACTIVE_ALLOWED = fixed('allow_proactive', true, 'allowed');
+const PROACTIVE_OFF = fixed('allow_proactive', false, 'off');
+const CHARACTER_ALLOWED = fixed('character_enabled', true, 'allowed');
+const CHARACTER_OFF = fixed('character_enabled', false, 'off');
+const OPTED_IN = fixed('consent', true, 'opted_in');
+const OPTED_OUT = fixed('consent', false, 'opted_out');
+const UNKNOWN_ALLOWED = fixed('consent', true, 'unknown_allowed');
+const UNKNOWN_REFUSED = fixed('consent', false, 'unknown_refused');
+const ZONE_GIVEN = fixed('time_zone', true, 'zone_given');
+const ZONE_INFERRED = fixed('time_zone', true, 'zone_inferred');
+const ZONE_HELD = fixed('time_zone', false, 'zone_held');
+
 function zoneCheck(state: DecisionState, passed: boolean): Check {
-  if (state.zoneSource !== 'default')
-    return {
-      check: 'time_zone',
-      passed,
-      note: state.zoneSource === 'explicit' ? 'zone_given' : 'zone_inferred',
-    };
-  if (!passed) return { check: 'time_zone', passed, note: 'zone_held' };
+  if (state.zoneSource !== 'default') return state.zoneSource === 'explicit' ? ZONE_GIVEN : ZONE_INFERRED;
+  if (!passed) return ZONE_HELD;
   return { check: 'time_zone', passed, note: 'zone_default', zone: state.zone.zone };
 }
 
