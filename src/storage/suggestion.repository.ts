@@ -61,7 +61,10 @@ export async function loadSuggestionActs(
   since: Date,
 ): Promise<SuggestionAct[]> {
   if (userIds.length === 0) return [];
-  // an index probe per user (lateral), whatever the table's statistics say
+  // An index probe per user, whatever the table's statistics say. Without `offset 0` PostgreSQL
+  // flattens the lateral subquery into a join and, on a table analysed while it was small (or
+  // just truncated), hashes every suggestion of the tenant's last 8 days for each batch: 12 ms
+  // instead of 3.5 ms a batch of 1,000 pairs at 19,000 suggestions, growing with the table.
   const { rows } = await sql<{
     user_id: string;
     character_id: string;
@@ -75,6 +78,7 @@ export async function loadSuggestionActs(
     cross join lateral (
       select user_id, character_id, trigger_id, occasion_key, status, created_at from suggestions
       where tenant_id = ${tenantId} and user_id = k.user_id and created_at > ${since}
+      offset 0
     ) s`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
