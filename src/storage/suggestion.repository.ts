@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { epochMs } from './epoch-ms.js';
 import type { SuggestionStatus } from './schema.js';
 
 /** A suggestion as the decision creates it; later stages (compose, approve, deliver) move it on. */
@@ -50,7 +51,7 @@ export interface SuggestionAct {
   triggerId: string;
   occasionKey: string;
   status: SuggestionStatus;
-  createdAt: Date;
+  createdAtMs: number;
 }
 
 /** The users' suggestions created after `since`. */
@@ -71,9 +72,9 @@ export async function loadSuggestionActs(
     trigger_id: string;
     occasion_key: string;
     status: SuggestionStatus;
-    created_at: Date;
+    created_at: string;
   }>`
-    select s.user_id, s.character_id, s.trigger_id, s.occasion_key, s.status, s.created_at
+    select s.user_id, s.character_id, s.trigger_id, s.occasion_key, s.status, ${epochMs('s.created_at')} as created_at
     from unnest(${[...userIds]}::text[]) as k(user_id)
     cross join lateral (
       select user_id, character_id, trigger_id, occasion_key, status, created_at from suggestions
@@ -86,7 +87,7 @@ export async function loadSuggestionActs(
     triggerId: r.trigger_id,
     occasionKey: r.occasion_key,
     status: r.status,
-    createdAt: r.created_at,
+    createdAtMs: Number(r.created_at),
   }));
 }
 
