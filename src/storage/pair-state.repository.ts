@@ -37,6 +37,11 @@ export async function readPairRows(
 ): Promise<{ pairs: PairRow[]; activities: Map<string, UserModel> }> {
   const activities = new Map<string, UserModel>();
   if (pairs.length === 0) return { pairs: [], activities };
+  // probed in key order, where neighbouring probes share index and heap pages; answered in the
+  // callers' order, which decides which of a user's pairs acts first
+  const sorted = [...pairs].sort(
+    (a, b) => compare(a.userId, b.userId) || compare(a.characterId, b.characterId),
+  );
   const { rows } = await sql<{
     user_id: string;
     character_id: string;
@@ -51,7 +56,7 @@ export async function readPairRows(
     select k.user_id, k.character_id, u.consent, u.timezone, encode(u.activity, 'base64') as activity,
            ${epochMs('u.last_inbound_at')} as user_last_inbound_at, c.trust,
            ${epochMs('c.last_inbound_at')} as last_inbound_at, ${epochMs('c.last_outbound_at')} as last_outbound_at
-    from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[])
+    from unnest(${sorted.map((p) => p.userId)}::text[], ${sorted.map((p) => p.characterId)}::text[])
          as k(user_id, character_id)
     cross join lateral (
       select consent, timezone, activity, last_inbound_at from users
@@ -61,7 +66,7 @@ export async function readPairRows(
       select trust, last_inbound_at, last_outbound_at from user_characters
       where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id limit 1
     ) as c on true`.execute(db);
-  const out: PairRow[] = [];
+  const found = new Map<string, PairRow>();
   for (const r of rows) {
     if (!activities.has(r.user_id))
       activities.set(r.user_id, {
@@ -69,7 +74,7 @@ export async function readPairRows(
         // base64 as PostgreSQL writes it, a line break every 76 characters, which Buffer skips
         model: r.activity === null ? null : decodeUserActivity(Buffer.from(r.activity, 'base64')),
       });
-    out.push({
+    found.set(`${r.user_id}\u0000${r.character_id}`, {
       userId: r.user_id,
       characterId: r.character_id,
       consent: r.consent,
@@ -78,6 +83,11 @@ export async function readPairRows(
       lastInboundAtMs: fromEpochMs(r.last_inbound_at),
       lastOutboundAtMs: fromEpochMs(r.last_outbound_at),
     });
+  }
+  const out: PairRow[] = [];
+  for (const p of pairs) {
+    const row = found.get(`${p.userId}\u0000${p.characterId}`);
+    if (row) out.push(row);
   }
   return { pairs: out, activities };
 }
