@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Scheduler } from '../src/scheduler/scheduler.js';
+import { readPairRows } from '../src/storage/pair-state.repository.js';
 import { claimDuePairs } from '../src/storage/schedule.repository.js';
 import { BACKENDS } from './helpers/backends.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
@@ -280,6 +281,32 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
     await oneByOne.stop();
     expect(r.claimed).toBeGreaterThanOrEqual(2);
     expect(await suggestions('gus')).toHaveLength(1);
+  });
+
+  it('loads a batch in the order it was claimed, whatever order the rows are probed in, without pairs that are gone', async () => {
+    for (const [userId, characterId] of [
+      ['zed', 'luna'],
+      ['amy', 'max'],
+      ['amy', 'luna'],
+      ['kim', 'luna'],
+    ] as const)
+      await say(userId, '2026-11-22T15:00:00Z', { id: `${userId}-${characterId}`, characterId });
+    const keys = [
+      { userId: 'zed', characterId: 'luna' },
+      { userId: 'amy', characterId: 'max' },
+      { userId: 'nobody', characterId: 'luna' },
+      { userId: 'kim', characterId: 'luna' },
+      { userId: 'amy', characterId: 'luna' },
+    ];
+    const { pairs, activities } = await readPairRows(db(), 'default', keys);
+    expect(pairs.map((p) => `${p.userId}/${p.characterId}`)).toEqual([
+      'zed/luna',
+      'amy/max',
+      'kim/luna',
+      'amy/luna',
+    ]);
+    expect(pairs[0]!.lastInboundAtMs).toBe(Date.parse('2026-11-22T15:00:00Z'));
+    expect([...activities.keys()].sort()).toEqual(['amy', 'kim', 'zed']);
   });
 
   it('wakes a pair at the next 09:00 in the user’s zone for a weekday schedule, after it is enabled', async () => {

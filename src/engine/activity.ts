@@ -303,7 +303,7 @@ export async function activitiesAt(
   ctx: EngineContext,
   db: Db,
   tenantId: string,
-  stored: ReadonlyMap<string, StoredActivity>,
+  stored: ReadonlyMap<string, Pick<StoredActivity, 'timezone' | 'model'>>,
   at: Date,
 ): Promise<Map<string, ActivityAt>> {
   const { halfLifeMs, profile, zones } = ctx.activity;

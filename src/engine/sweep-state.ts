@@ -61,10 +61,12 @@ export async function loadTenantBatch(
   const actsByUser = groupBy(acts, (a) => a.userId);
   const occasionsByPair = groupBy(occasions, (o) => pairId(o.userId, o.characterId));
   const pairs: PairToDecide[] = [];
+  // one policy per character: policyFor is pure, and nothing changes a pair's policy in place
+  const policies = new Map<string, Policy>();
   for (const row of rows.pairs) {
     const view = activity.get(row.userId)!;
-    const lastIn = row.lastInboundAt?.getTime() ?? null;
-    const lastOut = row.lastOutboundAt?.getTime() ?? null;
+    const lastIn = row.lastInboundAtMs;
+    const lastOut = row.lastOutboundAtMs;
     const history = actsOf(actsByUser.get(row.userId) ?? [], row.characterId);
     const state: DecisionState = {
       characterId: row.characterId,
@@ -73,22 +75,21 @@ export async function loadTenantBatch(
       zoneSource: view.zone.source,
       trust: row.trust,
       activity: activityView(view.distribution),
-      userLastInboundAtMs: row.userLastInboundAt?.getTime() ?? null,
+      userLastInboundAtMs: row.userLastInboundAtMs,
       pairLastInboundAtMs: lastIn,
       pairLastContactAtMs: lastIn === null ? lastOut : lastOut === null ? lastIn : Math.max(lastIn, lastOut),
       acts: history.acts,
       occasions: (occasionsByPair.get(pairId(row.userId, row.characterId)) ?? []).map(
-        (o): Occasion => ({
-          triggerId: o.triggerId,
-          key: o.key,
-          atMs: o.at.getTime(),
-          expiresAtMs: o.expiresAt.getTime(),
-        }),
+        (o): Occasion => ({ triggerId: o.triggerId, key: o.key, atMs: o.atMs, expiresAtMs: o.expiresAtMs }),
       ),
       used: history.used,
       zones: ctx.activity.zones,
     };
-    const policy = policyFor(tenantPolicy, row.characterId, switches.get(row.characterId) ?? true);
+    let policy = policies.get(row.characterId);
+    if (policy === undefined) {
+      policy = policyFor(tenantPolicy, row.characterId, switches.get(row.characterId) ?? true);
+      policies.set(row.characterId, policy);
+    }
     pairs.push({ userId: row.userId, characterId: row.characterId, state, policy });
   }
   return { triggers, pairs };
@@ -101,7 +102,7 @@ export function actsOf(suggestions: readonly SuggestionAct[], characterId: strin
   for (const s of suggestions) {
     if (s.characterId === characterId) used.add(usedKey(s.triggerId, s.occasionKey));
     if (!NOT_COUNTED.has(s.status))
-      acts.push({ atMs: s.createdAt.getTime(), characterId: s.characterId, triggerId: s.triggerId });
+      acts.push({ atMs: s.createdAtMs, characterId: s.characterId, triggerId: s.triggerId });
   }
   return { acts, used };
 }

@@ -179,7 +179,7 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
         triggerId: result.suggestion.triggerId,
         occasionKey: result.suggestion.occasionKey,
         status: 'drafting',
-        createdAt: now,
+        createdAtMs: nowMs,
       });
     }
   }

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { observe } from '../domain/activity/histogram.js';
 import { ZoneOffsets } from '../domain/activity/local-time.js';
 import { emptyUserActivity, observeActivity } from '../domain/activity/user-activity.js';
 import {
@@ -107,6 +109,48 @@ describe('activity codec', () => {
     const max = Math.max(...model.local.bins);
     for (let h = 0; h < 168; h++)
       expect(Math.abs(back.local.bins[h]! - model.local.bins[h]!)).toBeLessThanOrEqual(max / 65_535);
+  });
+
+  it('reads each bin as exactly largest × 2^((q - 255) / 16) and the heads as written, at any offset', () => {
+    const day = 86_400_000;
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ at: fc.nat(60 * day), weight: fc.double({ min: 0.01, max: 5, noNaN: true }) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.nat(7),
+        (events, shift) => {
+          const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
+          for (const e of events)
+            observe(
+              model.local,
+              Math.floor(e.at / 3_600_000) % 168,
+              model.local.refMs + e.at,
+              21 * day,
+              e.weight,
+            );
+          const bytes = encodeUserActivity(model);
+          const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).subarray(shift);
+          const back = decodeUserActivity(shifted);
+          const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          expect(back.local.refMs).toBe(view.getFloat64(32, true));
+          expect(back.local.total).toBe(view.getFloat64(40, true));
+          const max = view.getFloat64(48, true);
+          for (let h = 0; h < 168; h++) {
+            const q = bytes[56 + h]!;
+            expect(Object.is(back.local.bins[h], q === 0 ? 0 : max * 2 ** ((q - 255) / 16))).toBe(true);
+          }
+          const population = decodeHistogram(
+            Buffer.concat([Buffer.alloc(shift), encodeHistogram(model.local)]).subarray(shift),
+          );
+          const stored = encodeHistogram(model.local);
+          const scale = stored.readDoubleLE(32);
+          for (let h = 0; h < 168; h++)
+            expect(Object.is(population.bins[h], stored.readUInt16LE(40 + 2 * h) * scale)).toBe(true);
+        },
+      ),
+    );
   });
 
   it('refuses bytes of an unknown version', () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { epochMs } from './epoch-ms.js';
 
 /** A reason to speak that happened once (an event, a webhook call, a manual firing), for one pair. */
 export interface StoredOccasion {
@@ -42,37 +43,53 @@ export async function insertOccasions(
   return occasions.filter((o) => inserted.has(occasionId(o.userId, o.characterId, o.triggerId, o.key)));
 }
 
-/** The pairs' occasions that have not expired at `now` (an index probe per pair, whatever the statistics). */
+/** A stored occasion as a decision reads it: instants in epoch milliseconds, without its detail. */
+export interface PendingOccasion {
+  userId: string;
+  characterId: string;
+  triggerId: string;
+  key: string;
+  atMs: number;
+  expiresAtMs: number;
+}
+
+/**
+ * The pairs' occasions that have not expired at `now`: an index probe per pair, whatever the
+ * statistics. Expired occasions stay in the table, and without `offset 0` PostgreSQL flattens
+ * the lateral subquery into a hash join over every occasion of the tenant, even with fresh
+ * statistics: 28 to 43 ms a batch of 1,000 pairs at 200,000 expired occasions, against 12 to
+ * 15 ms probed (and 1 ms more than the hash on an empty table).
+ */
 export async function loadOccasions(
   db: Db,
   tenantId: string,
   pairs: readonly { userId: string; characterId: string }[],
   now: Date,
-): Promise<StoredOccasion[]> {
+): Promise<PendingOccasion[]> {
   if (pairs.length === 0) return [];
   const { rows } = await sql<{
     user_id: string;
     character_id: string;
     trigger_id: string;
     occasion_key: string;
-    at: Date;
-    expires_at: Date;
-    detail: Record<string, unknown> | null;
+    at: string;
+    expires_at: string;
   }>`
-    select o.user_id, o.character_id, o.trigger_id, o.occasion_key, o.at, o.expires_at, o.detail
+    select k.user_id, k.character_id, o.trigger_id, o.occasion_key,
+           ${epochMs('o.at')} as at, ${epochMs('o.expires_at')} as expires_at
     from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[]) as k(user_id, character_id)
     cross join lateral (
-      select * from occasions
+      select trigger_id, occasion_key, at, expires_at from occasions
       where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id and expires_at > ${now}
+      offset 0
     ) o`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
     characterId: r.character_id,
     triggerId: r.trigger_id,
     key: r.occasion_key,
-    at: r.at,
-    expiresAt: r.expires_at,
-    detail: r.detail,
+    atMs: Number(r.at),
+    expiresAtMs: Number(r.expires_at),
   }));
 }
 

@@ -1,74 +1,93 @@
 import { sql } from 'kysely';
+import type { UserActivity } from '../domain/activity/user-activity.js';
 import type { Consent } from '../domain/policy/policy.js';
 import { compare } from '../domain/signals/activity-delta.js';
-import type { StoredActivity } from './activity.repository.js';
 import { decodeUserActivity } from './activity-codec.js';
 import type { Db } from './database.js';
+import { epochMs, fromEpochMs } from './epoch-ms.js';
 
 /** What a decision reads of a pair's rows: the user's consent, zone and model, the pair's trust and last messages. */
 export interface PairRow {
   userId: string;
   characterId: string;
   consent: Consent;
-  userLastInboundAt: Date | null;
+  userLastInboundAtMs: number | null;
   trust: number;
-  lastInboundAt: Date | null;
-  lastOutboundAt: Date | null;
+  lastInboundAtMs: number | null;
+  lastOutboundAtMs: number | null;
+}
+
+/** A user's zone and activity model, as a decision reads them. */
+export interface UserModel {
+  timezone: string | null;
+  model: UserActivity | null;
 }
 
 /**
  * The rows of the pairs, and each user's zone and model once: one statement, a primary-key
  * probe per user and per pair (as `readUserActivities`, so a tenant's statistics never turn it
- * into a scan). Pairs whose user is gone are missing.
+ * into a scan). Pairs whose user is gone are missing. Only what `decide` reads travels:
+ * timestamps as epoch milliseconds (`epochMs`), the model as base64 (a third fewer bytes than
+ * bytea's hex, for PostgreSQL to send and the driver to read), no model version.
  */
 export async function readPairRows(
   db: Db,
   tenantId: string,
   pairs: readonly { userId: string; characterId: string }[],
-): Promise<{ pairs: PairRow[]; activities: Map<string, StoredActivity> }> {
-  const activities = new Map<string, StoredActivity>();
+): Promise<{ pairs: PairRow[]; activities: Map<string, UserModel> }> {
+  const activities = new Map<string, UserModel>();
   if (pairs.length === 0) return { pairs: [], activities };
+  // probed in key order, where neighbouring probes share index and heap pages; answered in the
+  // callers' order, which decides which of a user's pairs acts first
+  const sorted = [...pairs].sort(
+    (a, b) => compare(a.userId, b.userId) || compare(a.characterId, b.characterId),
+  );
   const { rows } = await sql<{
     user_id: string;
     character_id: string;
     consent: Consent;
     timezone: string | null;
-    activity: Uint8Array | null;
-    activity_version: string;
-    user_last_inbound_at: Date | null;
+    activity: string | null;
+    user_last_inbound_at: string | null;
     trust: number | null;
-    last_inbound_at: Date | null;
-    last_outbound_at: Date | null;
+    last_inbound_at: string | null;
+    last_outbound_at: string | null;
   }>`
-    select k.user_id, k.character_id, u.consent, u.timezone, u.activity, u.activity_version,
-           u.last_inbound_at as user_last_inbound_at, c.trust, c.last_inbound_at, c.last_outbound_at
-    from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[])
+    select k.user_id, k.character_id, u.consent, u.timezone, encode(u.activity, 'base64') as activity,
+           ${epochMs('u.last_inbound_at')} as user_last_inbound_at, c.trust,
+           ${epochMs('c.last_inbound_at')} as last_inbound_at, ${epochMs('c.last_outbound_at')} as last_outbound_at
+    from unnest(${sorted.map((p) => p.userId)}::text[], ${sorted.map((p) => p.characterId)}::text[])
          as k(user_id, character_id)
     cross join lateral (
-      select consent, timezone, activity, activity_version, last_inbound_at from users
+      select consent, timezone, activity, last_inbound_at from users
       where tenant_id = ${tenantId} and user_id = k.user_id limit 1
     ) as u
     left join lateral (
       select trust, last_inbound_at, last_outbound_at from user_characters
       where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id limit 1
     ) as c on true`.execute(db);
-  const out: PairRow[] = [];
+  const found = new Map<string, PairRow>();
   for (const r of rows) {
     if (!activities.has(r.user_id))
       activities.set(r.user_id, {
         timezone: r.timezone,
-        model: r.activity ? decodeUserActivity(r.activity) : null,
-        version: Number(r.activity_version),
+        // base64 as PostgreSQL writes it, a line break every 76 characters, which Buffer skips
+        model: r.activity === null ? null : decodeUserActivity(Buffer.from(r.activity, 'base64')),
       });
-    out.push({
+    found.set(`${r.user_id}\u0000${r.character_id}`, {
       userId: r.user_id,
       characterId: r.character_id,
       consent: r.consent,
-      userLastInboundAt: r.user_last_inbound_at,
+      userLastInboundAtMs: fromEpochMs(r.user_last_inbound_at),
       trust: r.trust ?? 0,
-      lastInboundAt: r.last_inbound_at,
-      lastOutboundAt: r.last_outbound_at,
+      lastInboundAtMs: fromEpochMs(r.last_inbound_at),
+      lastOutboundAtMs: fromEpochMs(r.last_outbound_at),
     });
+  }
+  const out: PairRow[] = [];
+  for (const p of pairs) {
+    const row = found.get(`${p.userId}\u0000${p.characterId}`);
+    if (row) out.push(row);
   }
   return { pairs: out, activities };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { epochMs } from './epoch-ms.js';
 import type { SuggestionStatus } from './schema.js';
 
 /** A suggestion as the decision creates it; later stages (compose, approve, deliver) move it on. */
@@ -58,7 +59,7 @@ export interface SuggestionAct {
   triggerId: string;
   occasionKey: string;
   status: SuggestionStatus;
-  createdAt: Date;
+  createdAtMs: number;
 }
 
 /** The users' suggestions created after `since`. */
@@ -69,20 +70,24 @@ export async function loadSuggestionActs(
   since: Date,
 ): Promise<SuggestionAct[]> {
   if (userIds.length === 0) return [];
-  // an index probe per user (lateral), whatever the table's statistics say
+  // An index probe per user, whatever the table's statistics say. Without `offset 0` PostgreSQL
+  // flattens the lateral subquery into a join and, on a table analysed while it was small (or
+  // just truncated), hashes every suggestion of the tenant's last 8 days for each batch: 12 ms
+  // instead of 3.5 ms a batch of 1,000 pairs at 19,000 suggestions, growing with the table.
   const { rows } = await sql<{
     user_id: string;
     character_id: string;
     trigger_id: string;
     occasion_key: string;
     status: SuggestionStatus;
-    created_at: Date;
+    created_at: string;
   }>`
-    select s.user_id, s.character_id, s.trigger_id, s.occasion_key, s.status, s.created_at
+    select s.user_id, s.character_id, s.trigger_id, s.occasion_key, s.status, ${epochMs('s.created_at')} as created_at
     from unnest(${[...userIds]}::text[]) as k(user_id)
     cross join lateral (
       select user_id, character_id, trigger_id, occasion_key, status, created_at from suggestions
       where tenant_id = ${tenantId} and user_id = k.user_id and created_at > ${since}
+      offset 0
     ) s`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
@@ -90,7 +95,7 @@ export async function loadSuggestionActs(
     triggerId: r.trigger_id,
     occasionKey: r.occasion_key,
     status: r.status,
-    createdAt: r.created_at,
+    createdAtMs: Number(r.created_at),
   }));
 }
 

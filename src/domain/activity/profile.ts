@@ -51,16 +51,20 @@ export function activityDistribution(
   population: Float64Array,
   params: ProfileParams = DEFAULT_PROFILE_PARAMS,
 ): Float64Array {
+  // The passes ping-pong between two scratch arrays and pooling and shrinkage are one loop, so
+  // a user costs one allocation (the result) and no modulo per hour; every value is computed by
+  // the same operations in the same order as `referenceDistribution` in profile.test.ts, so the
+  // result is the same to the last bit.
   let smooth = counts;
-  for (let pass = 0; pass < params.smoothingPasses; pass++)
-    smooth = smoothCircular(smooth, params.neighbourWeight);
-  const pooled = pool(smooth, params.groupPooling, params.weekPooling);
-  const total = sum(counts);
-  const out = new Float64Array(HOURS_PER_WEEK);
-  for (let h = 0; h < HOURS_PER_WEEK; h++) {
-    out[h] = (pooled[h]! + params.priorStrength * population[h]!) / (total + params.priorStrength);
+  for (let pass = 0; pass < params.smoothingPasses; pass++) {
+    const into = smooth === SCRATCH_A ? SCRATCH_B : SCRATCH_A;
+    smoothCircularInto(smooth, into, params.neighbourWeight);
+    smooth = into;
   }
-  return normalised(out);
+  const total = sum(counts);
+  const shrunk = smooth === SCRATCH_A ? SCRATCH_B : SCRATCH_A;
+  poolAndShrink(smooth, population, total, params, shrunk);
+  return normalised(shrunk);
 }
 
 /**
@@ -79,34 +83,53 @@ export function confidenceOf(evidence: number, params: ProfileParams = DEFAULT_P
   return evidence / (evidence + params.priorStrength * 2);
 }
 
-function smoothCircular(counts: Float64Array, w: number): Float64Array {
-  const n = counts.length;
-  const out = new Float64Array(n);
+/** Scratch arrays of one call of `activityDistribution` (it never awaits, so calls never overlap). */
+const SCRATCH_A = new Float64Array(HOURS_PER_WEEK);
+const SCRATCH_B = new Float64Array(HOURS_PER_WEEK);
+const WEEKDAY_MEAN = new Float64Array(24);
+const WEEKEND_MEAN = new Float64Array(24);
+const WEEK_MEAN = new Float64Array(24);
+
+/** Each hour keeps its mass and takes `w` of each neighbour's, wrapping around the week; `out` is written. */
+function smoothCircularInto(counts: Float64Array, out: Float64Array, w: number): void {
+  const last = HOURS_PER_WEEK - 1;
   const norm = 1 + 2 * w;
-  for (let h = 0; h < n; h++) {
-    out[h] = (counts[h]! + w * (counts[(h + n - 1) % n]! + counts[(h + 1) % n]!)) / norm;
-  }
-  return out;
+  out[0] = (counts[0]! + w * (counts[last]! + counts[1]!)) / norm;
+  for (let h = 1; h < last; h++) out[h] = (counts[h]! + w * (counts[h - 1]! + counts[h + 1]!)) / norm;
+  out[last] = (counts[last]! + w * (counts[last - 1]! + counts[0]!)) / norm;
 }
 
-function pool(x: Float64Array, group: number, week: number): Float64Array {
-  const weekdayMean = new Float64Array(24);
-  const weekendMean = new Float64Array(24);
-  const weekMean = new Float64Array(24);
-  for (let h = 0; h < HOURS_PER_WEEK; h++) {
-    const day = Math.floor(h / 24);
-    const hour = h % 24;
-    if (day < 5) weekdayMean[hour]! += x[h]! / 5;
-    else weekendMean[hour]! += x[h]! / 2;
-    weekMean[hour]! += x[h]! / 7;
+/**
+ * Pools each hour with the same hour of its group of days (Monday-Friday or the weekend) and of
+ * the week, then adds the population as `priorStrength` pseudo-events, into `out`.
+ */
+function poolAndShrink(
+  x: Float64Array,
+  population: Float64Array,
+  total: number,
+  params: ProfileParams,
+  out: Float64Array,
+): void {
+  const { groupPooling: group, weekPooling: week, priorStrength: prior } = params;
+  WEEKDAY_MEAN.fill(0);
+  WEEKEND_MEAN.fill(0);
+  WEEK_MEAN.fill(0);
+  for (let day = 0, h = 0; day < 7; day++) {
+    const groupMean = day < 5 ? WEEKDAY_MEAN : WEEKEND_MEAN;
+    const days = day < 5 ? 5 : 2;
+    for (let hour = 0; hour < 24; hour++, h++) {
+      groupMean[hour]! += x[h]! / days;
+      WEEK_MEAN[hour]! += x[h]! / 7;
+    }
   }
-  const out = new Float64Array(HOURS_PER_WEEK);
-  for (let h = 0; h < HOURS_PER_WEEK; h++) {
-    const hour = h % 24;
-    const groupMean = Math.floor(h / 24) < 5 ? weekdayMean[hour]! : weekendMean[hour]!;
-    out[h] = (1 - group - week) * x[h]! + group * groupMean + week * weekMean[hour]!;
+  const own = 1 - group - week;
+  for (let day = 0, h = 0; day < 7; day++) {
+    const groupMean = day < 5 ? WEEKDAY_MEAN : WEEKEND_MEAN;
+    for (let hour = 0; hour < 24; hour++, h++) {
+      const pooled = own * x[h]! + group * groupMean[hour]! + week * WEEK_MEAN[hour]!;
+      out[h] = (pooled + prior * population[h]!) / (total + prior);
+    }
   }
-  return out;
 }
 
 export function normalised(x: Float64Array): Float64Array {
