@@ -8,6 +8,7 @@
 //
 // Runs on the compiled code in dist/ (build first).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -125,7 +126,9 @@ try {
       update pair_schedules set next_due_at = now() - interval '1 minute', hint_at = null, claim_token = null;
       vacuum analyze pair_schedules;
       `);
+    const cpu0 = machineCpu();
     const runs = await drain(n);
+    const cpu1 = machineCpu();
     const wall = Math.max(...runs.map((r) => r.ms));
     const decided = runs.reduce((s, r) => s + r.decided, 0);
     const counts = (
@@ -150,6 +153,15 @@ try {
       console.log(
         `  process ${r.pid}: decided ${r.decided.toLocaleString()}, peak RSS ${r.maxRssMb} MB, CPU ${r.cpuS.toFixed(1)} s`,
       );
+    if (cpu0 && cpu1) {
+      // CPU time of the whole machine while the processes ran: theirs, and the rest (PostgreSQL)
+      const engines = runs.reduce((sum, r) => sum + r.cpuS, 0);
+      const busy = cpu1.busy - cpu0.busy;
+      const us = (seconds) => ((seconds / decided) * 1e6).toFixed(0);
+      console.log(
+        `  CPU per decision: engines ${us(engines)} µs, the rest of the machine (PostgreSQL) ${us(busy - engines)} µs; busy ${((busy / (cpu1.total - cpu0.total)) * 100).toFixed(0)}% of ${os.cpus().length} cores, so at most ${Math.round((os.cpus().length / busy) * decided).toLocaleString()} decisions/s on this machine at this cost`,
+      );
+    }
   }
 
   // 2. nothing due: what an idle scheduler pays per tick
@@ -250,6 +262,18 @@ try {
 } finally {
   if (!args.keep) await scratch.drop();
   else console.log(`kept ${scratch.url}`);
+}
+
+/** Busy and total CPU seconds of the machine so far (Linux's /proc/stat), or null elsewhere. */
+function machineCpu() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy: busy / 100, total: (busy + idle + iowait) / 100 };
+  } catch {
+    return null;
+  }
 }
 
 function pct(sorted, p) {
