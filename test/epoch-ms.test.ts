@@ -4,7 +4,7 @@ import { ZoneOffsets } from '../src/domain/activity/local-time.js';
 import { emptyUserActivity, observeActivity } from '../src/domain/activity/user-activity.js';
 import { decodeUserActivity, encodeUserActivity } from '../src/storage/activity-codec.js';
 import type { Database } from '../src/storage/database.js';
-import { epochMs, fromEpochMs } from '../src/storage/epoch-ms.js';
+import { epochMs, fromEpochMs, fromEpochMsSql } from '../src/storage/epoch-ms.js';
 import { BACKENDS, openTestDatabase } from './helpers/backends.js';
 
 describe.each(BACKENDS)('reading what a decision needs on %s', (backend) => {
@@ -35,6 +35,17 @@ describe.each(BACKENDS)('reading what a decision needs on %s', (backend) => {
     for (const r of rows) expect(fromEpochMs(r.ms), `row ${r.n}`).toBe(r.at?.getTime() ?? null);
     expect(fromEpochMs(rows[0]!.ms)).toBe(Date.parse('2026-12-01T10:45:31.291Z'));
     expect(fromEpochMs(rows[4]!.ms)).toBe(-1);
+  });
+
+  it('writes epoch milliseconds as the very instant, whatever the millisecond', async () => {
+    database = await openTestDatabase(backend);
+    const values = [
+      0, -1, 1, 999, 1_796_089_665_319, 1_796_089_665_999, 4_102_444_800_001, -2_208_988_800_123,
+    ];
+    const { rows } = await sql<{ ms: number; at: Date }>`
+      select v.ms, ${fromEpochMsSql('v.ms')} as at
+      from unnest(${values}::int8[]) as v(ms)`.execute(database.db);
+    expect(rows.map((r) => r.at.getTime())).toEqual(values);
   });
 
   it("reads a model sent as PostgreSQL's base64, line breaks and all, as the bytes it stored", async () => {

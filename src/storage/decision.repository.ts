@@ -1,6 +1,7 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Check } from '../domain/decide/decision.js';
 import type { Db } from './database.js';
+import { fromEpochMsSql } from './epoch-ms.js';
 import { decodeTrace, type LegacyCheck, traceJson } from './trace-codec.js';
 
 /** A stored decision: what was decided for a pair, why, and the trace of every check. */
@@ -43,9 +44,9 @@ export async function insertDecisions(db: Db, tenantId: string, decisions: reado
     insert into decisions (tenant_id, user_id, decision_id, character_id, decided_at, action, reason,
                            trigger_id, occasion_key, occasion_at, occasion_expires_at, until_at, trace,
                            suggestion_id)
-    select ${tenantId}, r.user_id, r.decision_id, r.character_id, ${instant(sql`r.decided_at`)}, r.action,
-           r.reason, r.trigger_id, r.occasion_key, ${instant(sql`r.occasion_at`)},
-           ${instant(sql`r.occasion_expires_at`)}, ${instant(sql`r.until_at`)}, r.trace, r.suggestion_id
+    select ${tenantId}, r.user_id, r.decision_id, r.character_id, ${fromEpochMsSql('r.decided_at')}, r.action,
+           r.reason, r.trigger_id, r.occasion_key, ${fromEpochMsSql('r.occasion_at')},
+           ${fromEpochMsSql('r.occasion_expires_at')}, ${fromEpochMsSql('r.until_at')}, r.trace, r.suggestion_id
     from json_to_recordset(${rows}::json) as r(user_id text, decision_id text, character_id text,
       decided_at bigint, action text, reason text, trigger_id text, occasion_key text,
       occasion_at bigint, occasion_expires_at bigint, until_at bigint, trace json, suggestion_id text)`.execute(
@@ -56,9 +57,6 @@ export async function insertDecisions(db: Db, tenantId: string, decisions: reado
 const str = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
 /** Instants travel as milliseconds since the epoch (formatting them was a tenth of writing a batch). */
 const ms = (d: Date | null) => (d === null ? 'null' : String(d.getTime()));
-/** Milliseconds since the epoch as an instant, exactly (a float division by 1000 rounds some). */
-const instant = (column: RawBuilder<unknown>) =>
-  sql`timestamptz 'epoch' + ${column} * interval '1 millisecond'`;
 
 /** A user's decisions, newest first, optionally for one character, a page before a decision id. */
 export async function listDecisions(

@@ -15,3 +15,11 @@ export function epochMs(column: string): RawBuilder<string | null> {
 export function fromEpochMs(value: string | number | null): number | null {
   return value === null ? null : Number(value);
 }
+
+/**
+ * The other way: an int8 of milliseconds since 1970 (a column or parameter) as a timestamptz,
+ * exactly (a float division by 1000 rounds some values).
+ */
+export function fromEpochMsSql(column: string): RawBuilder<Date | null> {
+  return sql<Date | null>`timestamptz 'epoch' + ${sql.ref(column)} * interval '1 millisecond'`;
+}
