@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hourOfWeekAt, ZoneOffsets } from './local-time.js';
 
@@ -80,5 +81,16 @@ describe('hourOfWeekAt', () => {
     expect(hourOfWeekAt(at('2026-01-05T00:00:00Z'))).toBe(0);
     expect(hourOfWeekAt(at('2026-01-11T23:59:59Z'))).toBe(167);
     expect(hourOfWeekAt(at('1969-12-29T00:00:00Z'))).toBe(0);
+  });
+
+  it('is the weekday times 24 plus the hour of the day, before 1970 and long after', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8_640_000_000_000, max: 8_640_000_000_000 }), (ms) => {
+        const d = new Date(ms);
+        const weekday = (d.getUTCDay() + 6) % 7; // Monday 0
+        expect(hourOfWeekAt(ms)).toBe(weekday * 24 + d.getUTCHours());
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -124,10 +124,8 @@ export class ZoneOffsets {
 
 /** Hour of the week of a wall-clock time given as milliseconds since the epoch read as local time. */
 export function hourOfWeekAt(localMs: number): number {
-  const days = Math.floor(localMs / DAY);
-  // 1970-01-01 was a Thursday: day 3 of a week that starts on Monday
-  const weekday = mod(days + 3, 7);
-  return weekday * 24 + Math.floor(mod(localMs, DAY) / HOUR);
+  // 1970-01-01 00:00 was a Thursday: hour 72 of a week that starts on Monday
+  return mod(Math.floor(localMs / HOUR) + 72, HOURS_PER_WEEK);
 }
 
 /** The hour-of-week `h` moved by `hours`, wrapping around the week. */

@@ -1,11 +1,13 @@
 import { GOOD_SCORE } from '../activity/good-time.js';
-import type { ZoneCache, ZoneOffsets } from '../activity/local-time.js';
+import { hourOfWeekAt, type ZoneCache, type ZoneOffsets } from '../activity/local-time.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import type { Consent, Policy } from '../policy/policy.js';
 import { appliesTo, type Trigger } from '../triggers/trigger.js';
 import type { Check, CheckName, CheckNote, Decision, SkipReason } from './decision.js';
 import { conditionOccasion, type Occasion } from './occasion.js';
 import { PairTiming, type TimingGates } from './timing.js';
+
+const HOUR = 3_600_000;
 
 /** A user's activity over the local hours of the week (sums to 1), with its largest value. */
 export interface ActivityView {
@@ -286,7 +288,7 @@ function goodTimeWithin(
   // the next good hour by score alone (cheap), then the checks there, until both agree
   let t = fromMs;
   while (t <= untilMs) {
-    while (t <= untilMs && scoreAt(activity, zone, t) < GOOD_SCORE) t += zone.untilNextLocalHour(t);
+    t = nextGoodHour(activity, zone, t, untilMs);
     if (t > untilMs) break;
     const allowed = gates.earliest(t, untilMs);
     if (gates.blockedBy !== null) break;
@@ -329,6 +331,21 @@ function goodTimeWithin(
     triggerId,
   });
   return bestMs;
+}
+
+/**
+ * The first instant from `fromMs` (itself, or the start of a later local hour) whose hour scores
+ * at least GOOD_SCORE, or one past `untilMs`: `scoreAt` hour by hour, one offset lookup a step.
+ */
+function nextGoodHour(activity: ActivityView, zone: ZoneOffsets, fromMs: number, untilMs: number): number {
+  let t = fromMs;
+  while (t <= untilMs) {
+    const local = zone.toLocal(t);
+    const score = activity.peak > 0 ? activity.hours[hourOfWeekAt(local)]! / activity.peak : 0;
+    if (score >= GOOD_SCORE) return t;
+    t += HOUR - (local - Math.floor(local / HOUR) * HOUR);
+  }
+  return t;
 }
 
 /** The user's activity at the local hour of `ms` relative to their most active hour, in [0, 1]. */

@@ -209,10 +209,16 @@ class CapGate implements TimingGate {
   }
 
   traceAt(ms: number, triggerId: string): Check {
+    const { perDay, perWeek } = this.caps;
+    if (this.#free && this.days.length === 0) {
+      // nothing to count: no local day to find
+      const check = verdict(this.check, ms, ms, triggerId);
+      check.caps = { today: 0, perDay, thisWeek: 0, perWeek };
+      return check;
+    }
     const c = checkCapsOnDays(this.zone, ms, this.days, this.caps);
     const from = this.#free ? ms : (c.blockedUntilMs ?? ms);
     const check = verdict(this.check, ms, from, triggerId);
-    const { perDay, perWeek } = this.caps;
     check.caps = { today: c.today, perDay, thisWeek: c.thisWeek, perWeek };
     return check;
   }
