@@ -244,6 +244,17 @@ describe.each(BACKENDS)('webhook triggers on %s', (backend) => {
     await expectNothingStored();
   });
 
+  it('answers 409 naming characterId for a character the trigger is not for, and stores nothing', async () => {
+    await proactive(true);
+    await ok({ method: 'PATCH', url: '/v1/triggers/deploys', payload: { characterIds: ['aria', 'max'] } });
+    expectError(
+      await hook('deploys', alert),
+      409,
+      /^characterId "luna" is not one of the trigger's characters \(aria, max\)$/,
+    );
+    await expectNothingStored();
+  });
+
   const pair = { userId: 'maya', characterId: 'luna' };
   it.each([
     ['no user', { characterId: 'luna' }, 'userId', /required/],

@@ -32,7 +32,7 @@ export interface HookCall {
  * names and asks for the pair to be decided now. Checked in this order, so that a caller
  * without the secret learns nothing but whether the trigger exists: the trigger (404), the
  * signature and timestamp (401), the body (400), the policy (403), the trigger's switch (409),
- * the user (404), a replay (409). The call's signature and the occasion are written in one
+ * a character the trigger is not for (409), the user (404), a replay (409). The call's signature and the occasion are written in one
  * transaction. The same `id` again, with a new signature, is a duplicate: 202, nothing new.
  */
 export async function receiveHook(
@@ -56,6 +56,12 @@ export async function receiveHook(
   if (!(await getPolicy(ctx, tenantId)).allowProactive)
     throw new OvertureError('forbidden', 'proactive messages are off for this tenant');
   if (!trigger.enabled) throw new OvertureError('conflict', 'trigger is disabled');
+  if (trigger.characterIds !== null && !trigger.characterIds.includes(body.characterId))
+    // accepted, it would be an occasion no decision ever takes up
+    throw new OvertureError(
+      'conflict',
+      `characterId "${body.characterId}" is not one of the trigger's characters (${trigger.characterIds.join(', ')})`,
+    );
 
   const occasionKey = `hook:${body.id ?? createHash('sha256').update(call.rawBody).digest('hex').slice(0, 32)}`;
   const pair = { userId: body.userId, characterId: body.characterId };
