@@ -276,6 +276,7 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
       intervalMs: 10,
       batchSize: 1,
       leaseMs: 60_000,
+      decisionRetentionDays: 30,
     });
     const r = await oneByOne.runUntilIdle();
     await oneByOne.stop();
@@ -355,9 +356,48 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
       intervalMs: 10,
       batchSize: 100,
       leaseMs: 60_000,
+      decisionRetentionDays: 30,
     });
     expect(await restarted.runUntilIdle()).toMatchObject({ claimed: 0 });
     await restarted.stop();
+  });
+
+  it('deletes decisions past the retention period and occasions once expired, and nothing else', async () => {
+    await say('ivy', '2026-11-22T16:00:00Z');
+    await policy({ quietHours: null });
+    await ok({ method: 'POST', url: '/v1/triggers/idle-check-in/enable' });
+    await ok({
+      method: 'POST',
+      url: '/v1/triggers',
+      payload: { id: 'later', name: 'Later', spec: { kind: 'event', event: 'later', delayMinutes: 120 } },
+    });
+    t.clock.set('2026-11-23T16:05:00Z');
+    await sweep();
+    // deferred to her best hour: a stored decision
+    expect(await decisions('ivy')).toMatchObject([{ action: 'defer' }]);
+    // an occasion for a trigger that has been disabled is never taken up: it expires
+    const event = { kind: 'custom', name: 'later', userId: 'ivy', characterId: 'luna' };
+    await ok({
+      method: 'POST',
+      url: '/v1/events',
+      payload: { events: [{ ...event, id: 'l1', at: t.clock.now().toISOString() }] },
+    });
+    await ok({ method: 'POST', url: '/v1/triggers/later/disable' });
+    const stored = async () => (await sql`select 1 from occasions`.execute(db())).rows.length;
+    expect(await stored()).toBe(1);
+
+    const scheduler = t.server.engine.scheduler;
+    t.clock.advance({ days: 29 });
+    expect(await scheduler.prune()).toMatchObject({ decisions: 0, occasions: 1, more: false });
+    expect(await decisions('ivy')).toHaveLength(1);
+    expect(await stored()).toBe(0);
+    t.clock.advance({ days: 1, minutes: 6 });
+    expect(await scheduler.prune()).toMatchObject({ decisions: 1, occasions: 0 });
+    expect(await decisions('ivy')).toEqual([]);
+    // the pair itself is untouched: still scheduled
+    const pairs = await sql`select next_due_at from pair_schedules where user_id = 'ivy'`.execute(db());
+    expect(pairs.rows).toHaveLength(1);
+    expect(pairs.rows[0]).toMatchObject({ next_due_at: expect.any(Date) });
   });
 
   it('answers 400 naming the field when decisions are asked for without a user', async () => {

@@ -90,6 +90,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       intervalMs: config.schedulerIntervalMs,
       batchSize: config.schedulerBatchSize,
       leaseMs: config.schedulerLeaseMs,
+      decisionRetentionDays: config.decisionRetentionDays,
     });
     if (config.scheduler) scheduler.start();
     return {

@@ -44,6 +44,8 @@ export const ConfigSchema = z.object({
   schedulerBatchSize: z.number().int().min(1).max(10_000).default(500),
   /** How long a claim lasts: a crashed instance's pairs are due again after it, in milliseconds. */
   schedulerLeaseMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+  /** Stored decisions are deleted after this many days (the scheduler does it, a chunk at a time). */
+  decisionRetentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -66,6 +68,7 @@ const ENV_NAMES = {
   schedulerIntervalMs: 'OVERTURE_SCHEDULER_INTERVAL_MS',
   schedulerBatchSize: 'OVERTURE_SCHEDULER_BATCH_SIZE',
   schedulerLeaseMs: 'OVERTURE_SCHEDULER_LEASE_MS',
+  decisionRetentionDays: 'OVERTURE_DECISION_RETENTION_DAYS',
 } as const satisfies Record<keyof Config, string>;
 
 const NUMERIC = new Set<keyof Config>([
@@ -73,6 +76,7 @@ const NUMERIC = new Set<keyof Config>([
   'port',
   'bodyLimit',
   'shutdownTimeoutMs',
+  'decisionRetentionDays',
   'activityHalfLifeDays',
   'schedulerIntervalMs',
   'schedulerBatchSize',

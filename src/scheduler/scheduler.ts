@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EngineContext } from '../engine/context.js';
+import { type PruneResult, pruneExpired } from '../engine/retention.js';
 import { type SweepOptions, type SweepResult, sweepOnce } from '../engine/sweep.js';
 import { rearmNextChunk } from '../storage/schedule.repository.js';
 
@@ -8,12 +9,16 @@ export interface SchedulerOptions {
   intervalMs: number;
   batchSize: number;
   leaseMs: number;
+  /** Stored decisions older than this are deleted. */
+  decisionRetentionDays: number;
 }
 
 /** Pairs re-armed per statement when a policy, trigger or character changes. */
 const REARM_CHUNK = 5000;
 /** Pending re-arms are looked for at least this often (another instance may have asked, or died doing one). */
 const REARM_CHECK_MS = 5000;
+/** Old decisions and expired occasions are deleted this often (sooner while a backlog is left). */
+const PRUNE_EVERY_MS = 60_000;
 
 /**
  * Decides due pairs, in a loop, on every instance that runs one: claims a batch (SKIP LOCKED,
@@ -26,6 +31,8 @@ export class Scheduler {
   readonly #ctx: EngineContext;
   readonly #sweep: SweepOptions;
   readonly #intervalMs: number;
+  readonly #retentionDays: number;
+  #lastPrune = Number.NEGATIVE_INFINITY;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -37,6 +44,7 @@ export class Scheduler {
   constructor(ctx: EngineContext, options: SchedulerOptions) {
     this.#ctx = ctx;
     this.#intervalMs = options.intervalMs;
+    this.#retentionDays = options.decisionRetentionDays;
     this.#sweep = {
       batchSize: options.batchSize,
       leaseMs: options.leaseMs,
@@ -89,12 +97,18 @@ export class Scheduler {
     }
   }
 
+  /** Deletes old decisions and expired occasions now (what the loop does every minute). */
+  prune(): Promise<PruneResult> {
+    return pruneExpired(this.#ctx, this.#retentionDays);
+  }
+
   async #run(): Promise<void> {
     while (this.#running) {
       let full = false;
       this.#woken = false;
       try {
         await this.#rearmSome();
+        await this.#pruneSometimes();
         const r = await sweepOnce(this.#ctx, this.#sweep);
         full = r.claimed >= this.#sweep.batchSize;
       } catch (error) {
@@ -112,6 +126,16 @@ export class Scheduler {
     let chunks = 0;
     while (chunks < 10 && (await rearmNextChunk(this.#ctx.db, REARM_CHUNK))) chunks++;
     this.#rearmWanted = chunks === 10;
+  }
+
+  async #pruneSometimes(): Promise<void> {
+    const now = performance.now();
+    if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
+    const r = await this.prune();
+    // a backlog left: again at the next tick, else in a minute
+    this.#lastPrune = r.more ? Number.NEGATIVE_INFINITY : now;
+    if (r.decisions + r.occasions > 0)
+      this.#ctx.logger.debug(r, 'pruned old decisions and expired occasions');
   }
 
   #idle(): Promise<void> {

@@ -1,0 +1,45 @@
+import { deleteDecisionsBefore, deleteExpiredOccasions } from '../storage/retention.repository.js';
+import { listTenantIds } from '../storage/tenant.repository.js';
+import type { EngineContext } from './context.js';
+
+const DAY = 86_400_000;
+/** Rows deleted per statement: small enough that no statement holds many locks for long. */
+const CHUNK = 5000;
+
+export interface PruneResult {
+  decisions: number;
+  occasions: number;
+  /** Whether a chunk came back full: more is left to delete. */
+  more: boolean;
+}
+
+/**
+ * Deletes what is kept for a while only: decisions older than the retention period, recorded
+ * occasions that expired (no decision can take one up any more). At most `chunks` statements
+ * per tenant and table, so a large backlog is worked off over several calls. Any instance may
+ * run it at any time; two running at once delete disjoint or already deleted rows.
+ */
+export async function pruneExpired(
+  ctx: EngineContext,
+  retentionDays: number,
+  chunks = 4,
+): Promise<PruneResult> {
+  const now = ctx.clock.now();
+  const before = new Date(now.getTime() - retentionDays * DAY);
+  const result: PruneResult = { decisions: 0, occasions: 0, more: false };
+  for (const tenantId of await listTenantIds(ctx.db)) {
+    for (let i = 0; i < chunks; i++) {
+      const n = await deleteDecisionsBefore(ctx.db, tenantId, before, CHUNK);
+      result.decisions += n;
+      if (n < CHUNK) break;
+      if (i === chunks - 1) result.more = true;
+    }
+    for (let i = 0; i < chunks; i++) {
+      const n = await deleteExpiredOccasions(ctx.db, tenantId, now, CHUNK);
+      result.occasions += n;
+      if (n < CHUNK) break;
+      if (i === chunks - 1) result.more = true;
+    }
+  }
+  return result;
+}
