@@ -28,6 +28,9 @@ interface Scenario {
   keyB: { key: string; keyId: string };
   /** Tenant A's keys: the configured admin key and a read-only one. */
   keysA: { key: string; keyId: string }[];
+  /** Ids of a fact and a memory of tenant A's first user. */
+  factOfA: string;
+  memoryOfA: string;
 }
 
 interface IsolationCase {
@@ -462,6 +465,64 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.body.enabled).toBe(false);
     },
   },
+  'POST /v1/users/:userId/facts': {
+    behaviour: "answers 404 for tenant A's user",
+    async check(s) {
+      expectNotFound(
+        await s.asB({ method: 'POST', url: `/v1/users/${A.users[0]}/facts`, payload: { text: 'planted' } }),
+      );
+    },
+  },
+  'GET /v1/users/:userId/facts': {
+    behaviour: "answers 404 for tenant A's user",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'GET', url: `/v1/users/${A.users[0]}/facts` }));
+    },
+  },
+  'HEAD /v1/users/:userId/facts': {
+    behaviour: "answers 404 for tenant A's user",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/users/${A.users[0]}/facts`, 404),
+  },
+  'DELETE /v1/users/:userId/facts/:factId': {
+    behaviour: "answers 404 for tenant A's fact, under A's user or B's own",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/users/${A.users[0]}/facts/${s.factOfA}` }));
+      expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/users/${B.user}/facts/${s.factOfA}` }));
+    },
+  },
+  'POST /v1/users/:userId/memories': {
+    behaviour: "answers 404 for tenant A's user",
+    async check(s) {
+      expectNotFound(
+        await s.asB({
+          method: 'POST',
+          url: `/v1/users/${A.users[0]}/memories`,
+          payload: { text: 'planted' },
+        }),
+      );
+    },
+  },
+  'GET /v1/users/:userId/memories': {
+    behaviour: "answers 404 for tenant A's user",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'GET', url: `/v1/users/${A.users[0]}/memories` }));
+    },
+  },
+  'HEAD /v1/users/:userId/memories': {
+    behaviour: "answers 404 for tenant A's user",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/users/${A.users[0]}/memories`, 404),
+  },
+  'DELETE /v1/users/:userId/memories/:memoryId': {
+    behaviour: "answers 404 for tenant A's memory, under A's user or B's own",
+    async check(s) {
+      expectNotFound(
+        await s.asB({ method: 'DELETE', url: `/v1/users/${A.users[0]}/memories/${s.memoryOfA}` }),
+      );
+      expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/users/${B.user}/memories/${s.memoryOfA}` }));
+    },
+  },
   'GET /v1/decisions': {
     behaviour: "lists only tenant B's own decisions, none of tenant A's user",
     async check(s) {
@@ -556,6 +617,8 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       audit: await asA('/v1/audit'),
       auditVerdict: await asA('/v1/audit/verify'),
       triggers: await asA('/v1/triggers'),
+      facts: await asA(`/v1/users/${A.users[0]}/facts`),
+      memories: await asA(`/v1/users/${A.users[0]}/memories`),
     };
   }
 
@@ -629,6 +692,12 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       payload: { id: A.trigger, name: 'A greeting', spec: { kind: 'silence', afterHours: 12 } },
     });
     await seed({ method: 'POST', url: '/v1/triggers/idle-check-in/enable' });
+    const factOfA = (
+      await seed({ method: 'POST', url: `/v1/users/${alice}/facts`, payload: { text: 'A fact of A' } })
+    ).factId;
+    const memoryOfA = (
+      await seed({ method: 'POST', url: `/v1/users/${alice}/memories`, payload: { text: 'A memory of A' } })
+    ).memoryId;
 
     const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
     const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
@@ -645,6 +714,8 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         { key: ADMIN_KEY, keyId: adminKeyId },
         { key: readKey.key, keyId: readKey.keyId },
       ],
+      factOfA,
+      memoryOfA,
     };
     // Any write by B to A's rows would now show as a new updatedAt.
     t.clock.advance({ hours: 1 });
@@ -679,6 +750,8 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(before.auditVerdict).toMatchObject({ ok: true, entries: 4 });
     expect(before.triggers.triggers.map((x: { triggerId: string }) => x.triggerId)).toContain(A.trigger);
     expect(before.seenByReadKey.users).toHaveLength(2);
+    expect(before.facts.facts).toMatchObject([{ text: 'A fact of A' }]);
+    expect(before.memories.memories).toMatchObject([{ text: 'A memory of A' }]);
   });
 
   for (const [route, { behaviour, check }] of Object.entries(CASES)) {

@@ -10,6 +10,7 @@ import { activityRoutes } from './activity.routes.js';
 import type { Api } from './api-types.js';
 import { authHook } from './auth.js';
 import { characterRoutes } from './characters.routes.js';
+import { contextRoutes } from './context.routes.js';
 import { decisionRoutes } from './decisions.routes.js';
 import { errorBody, handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
@@ -89,6 +90,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   triggerRoutes(app);
   hookRoutes(app);
   decisionRoutes(app);
+  contextRoutes(app);
   await app.ready();
   return app;
 }

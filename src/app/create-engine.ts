@@ -17,6 +17,7 @@ import { ingestEvents } from '../engine/ingest.js';
 import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
 import { CharacterInput } from '../engine/schemas/character.schema.js';
+import { FactInput, FactQuery, MemoryInput, MemoryQuery } from '../engine/schemas/context.schema.js';
 import { DecisionQuery } from '../engine/schemas/decision.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
@@ -34,6 +35,14 @@ import {
   setTriggerEnabled,
   updateTrigger,
 } from '../engine/triggers.js';
+import {
+  addFact,
+  addMemory,
+  listFactPage,
+  listMemoryPage,
+  removeFact,
+  removeMemory,
+} from '../engine/user-context.js';
 import { getUser, listUserPage, updateUser } from '../engine/users.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -179,6 +188,24 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
             listAudit(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
           ),
           verifyAudit: guard(() => verifyAudit(ctx, tenantId)),
+          /** Remembers a fact about a user (for every character, or `characterId`'s only). */
+          addFact: guard((userId: string, input: unknown) =>
+            addFact(ctx, tenantId, userId, parseInput(FactInput, input)),
+          ),
+          listFacts: guard((userId: string, query: unknown = {}) =>
+            listFactPage(ctx, tenantId, userId, parseInput(FactQuery, query)),
+          ),
+          deleteFact: guard((userId: string, factId: string) => removeFact(ctx, tenantId, userId, factId)),
+          /** Remembers something that happened to a user, with when and tags. */
+          addMemory: guard((userId: string, input: unknown) =>
+            addMemory(ctx, tenantId, userId, parseInput(MemoryInput, input)),
+          ),
+          listMemories: guard((userId: string, query: unknown = {}) =>
+            listMemoryPage(ctx, tenantId, userId, parseInput(MemoryQuery, query)),
+          ),
+          deleteMemory: guard((userId: string, memoryId: string) =>
+            removeMemory(ctx, tenantId, userId, memoryId),
+          ),
           /** Why the engine did (or did not) message a user: their stored decisions, newest first, with every check. */
           listDecisions: guard((query: unknown) =>
             listDecisionPage(ctx, tenantId, parseInput(DecisionQuery, query)),

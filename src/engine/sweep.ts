@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { decide, usedKey } from '../domain/decide/decide.js';
 import type { Decision } from '../domain/decide/decision.js';
 import { nextWake } from '../domain/decide/next-wake.js';
@@ -15,6 +14,7 @@ import {
   type SuggestionAct,
 } from '../storage/suggestion.repository.js';
 import type { EngineContext } from './context.js';
+import { newId } from './ids.js';
 import { ACTS_WINDOW_MS, actsOf, loadTenantBatch, type PairToDecide } from './sweep-state.js';
 
 export interface SweepOptions {
@@ -271,14 +271,4 @@ function toRecord(
     trace: decision.trace,
     suggestionId,
   };
-}
-
-/** 64 random bits per process and a counter: ids unique across instances without a random draw for each. */
-const ID_PREFIX = randomBytes(8).toString('hex');
-let idCount = 0;
-
-/** An id that sorts by creation time (milliseconds in base 36), then by this process and a count. */
-export function newId(prefix: string, nowMs: number): string {
-  idCount = (idCount + 1) % 0x1000000;
-  return `${prefix}_${nowMs.toString(36).padStart(9, '0')}${ID_PREFIX}${idCount.toString(16).padStart(6, '0')}`;
 }

@@ -209,6 +209,36 @@ export interface WebhookCallsTable {
   received_at: Timestamp;
 }
 
+export interface FactsTable {
+  tenant_id: string;
+  user_id: string;
+  fact_id: string;
+  character_id: string | null;
+  text: string;
+  subject: string | null;
+  predicate: string | null;
+  object: string | null;
+  category: string | null;
+  salience: number;
+  sensitive: boolean;
+  source: string;
+  created_at: Timestamp;
+}
+
+export interface MemoriesTable {
+  tenant_id: string;
+  user_id: string;
+  memory_id: string;
+  character_id: string | null;
+  text: string;
+  at: Timestamp;
+  tags: string[];
+  salience: number;
+  sensitive: boolean;
+  source: string;
+  created_at: Timestamp;
+}
+
 export interface Schema {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -225,4 +255,6 @@ export interface Schema {
   decisions: DecisionsTable;
   suggestions: SuggestionsTable;
   webhook_calls: WebhookCallsTable;
+  facts: FactsTable;
+  memories: MemoriesTable;
 }

@@ -1,0 +1,115 @@
+import type { Selectable } from 'kysely';
+import type { Db } from './database.js';
+import type { FactsTable, MemoriesTable } from './schema.js';
+
+export type FactRow = Omit<Selectable<FactsTable>, 'tenant_id'>;
+export type MemoryRow = Omit<Selectable<MemoriesTable>, 'tenant_id'>;
+
+/** A page of a user's facts or memories, newest first; one character's are its own and the shared ones. */
+export interface ContextFilter {
+  userId: string;
+  characterId?: string;
+  before?: string;
+  limit: number;
+}
+
+export async function insertFact(db: Db, tenantId: string, fact: FactRow): Promise<void> {
+  await db
+    .insertInto('facts')
+    .values({ tenant_id: tenantId, ...fact })
+    .execute();
+}
+
+export async function listFacts(
+  db: Db,
+  tenantId: string,
+  filter: ContextFilter & { category?: string },
+): Promise<FactRow[]> {
+  let query = db
+    .selectFrom('facts')
+    .select([
+      'user_id',
+      'fact_id',
+      'character_id',
+      'text',
+      'subject',
+      'predicate',
+      'object',
+      'category',
+      'salience',
+      'sensitive',
+      'source',
+      'created_at',
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', filter.userId);
+  const characterId = filter.characterId;
+  if (characterId !== undefined)
+    query = query.where((eb) =>
+      eb.or([eb('character_id', '=', characterId), eb('character_id', 'is', null)]),
+    );
+  if (filter.category !== undefined) query = query.where('category', '=', filter.category);
+  if (filter.before !== undefined) query = query.where('fact_id', '<', filter.before);
+  return query.orderBy('fact_id', 'desc').limit(filter.limit).execute();
+}
+
+/** Deletes one fact; false when the user has no fact of that id. */
+export async function deleteFact(db: Db, tenantId: string, userId: string, factId: string) {
+  const r = await db
+    .deleteFrom('facts')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('fact_id', '=', factId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function insertMemory(db: Db, tenantId: string, memory: MemoryRow): Promise<void> {
+  await db
+    .insertInto('memories')
+    .values({ tenant_id: tenantId, ...memory })
+    .execute();
+}
+
+export async function listMemories(
+  db: Db,
+  tenantId: string,
+  filter: ContextFilter & { tag?: string },
+): Promise<MemoryRow[]> {
+  let query = db
+    .selectFrom('memories')
+    .select([
+      'user_id',
+      'memory_id',
+      'character_id',
+      'text',
+      'at',
+      'tags',
+      'salience',
+      'sensitive',
+      'source',
+      'created_at',
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', filter.userId);
+  const characterId = filter.characterId;
+  if (characterId !== undefined)
+    query = query.where((eb) =>
+      eb.or([eb('character_id', '=', characterId), eb('character_id', 'is', null)]),
+    );
+  const tag = filter.tag;
+  if (tag !== undefined) query = query.where((eb) => eb(eb.val(tag), '=', eb.fn.any('tags')));
+  if (filter.before !== undefined) query = query.where('memory_id', '<', filter.before);
+  return query.orderBy('memory_id', 'desc').limit(filter.limit).execute();
+}
+
+/** Deletes one memory; false when the user has no memory of that id. */
+export async function deleteMemory(db: Db, tenantId: string, userId: string, memoryId: string) {
+  const r = await db
+    .deleteFrom('memories')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('memory_id', '=', memoryId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
