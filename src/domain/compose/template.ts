@@ -1,0 +1,199 @@
+import type { Random } from '../shared/random.js';
+
+/** How a character sounds; from its persona settings. */
+export type Tone = 'warm' | 'playful' | 'calm' | 'formal';
+
+/** Why the opener is sent: the kind of trigger that fired. */
+export type OpenerReason =
+  | 'silence'
+  | 'active_now'
+  | 'schedule'
+  | 'event'
+  | 'webhook'
+  | 'follow_up'
+  | 'manual';
+
+export interface TemplateInput {
+  reason: OpenerReason;
+  tone: Tone;
+  /**
+   * The chosen topic, if any: `mention` is how the opener names it ("your interview", "Luna's
+   * surgery"), written by whoever chose it.
+   */
+  topic: { id: string; mention: string } | null;
+  /** Picks among a reason's phrasings, repeatably for one seed. */
+  random: Random;
+  /** Phrasings already used in the user's recent openers are avoided while others remain. */
+  recentOpeners?: readonly string[];
+}
+
+export interface TemplateOpener {
+  text: string;
+  /** The topic the opener is about, or null. */
+  topicId: string | null;
+  /** Which phrasing was used, for the record: `<reason>.<tone>.<topic|plain>.<n>`. */
+  templateId: string;
+}
+
+type Phrasings = { topic: readonly string[]; plain: readonly string[] };
+
+/**
+ * Phrasings by reason and tone; `{t}` is the topic's mention. Every one is an open question or
+ * an invitation, never pressure: they pass the guardrails (a test holds every one to them).
+ */
+const TEMPLATES: Record<OpenerReason, Record<Tone, Phrasings>> = {
+  silence: {
+    warm: {
+      topic: [
+        'Hey! I was just thinking about {t}. How is it going?',
+        'Hi, it has been a little while. How are things with {t}?',
+      ],
+      plain: [
+        'Hey! It has been a little while. How have you been?',
+        'Hi! I was thinking of you. How is your week going?',
+      ],
+    },
+    playful: {
+      topic: ['Knock knock! Any news about {t}?', 'Quick check-in: how is {t} treating you?'],
+      plain: ['Knock knock! What have you been up to?', 'Quick check-in: what is new in your world?'],
+    },
+    calm: {
+      topic: ['Hello. I have been wondering how {t} is going.', 'Hi. How are things with {t} lately?'],
+      plain: ['Hello. How have you been lately?', 'Hi. How are things with you these days?'],
+    },
+    formal: {
+      topic: [
+        'Hello. I hope you are well. How are matters with {t}?',
+        'Good day. May I ask how {t} is progressing?',
+      ],
+      plain: ['Hello. I hope you are well. How have things been?', 'Good day. I hope all is well with you.'],
+    },
+  },
+  active_now: {
+    warm: {
+      topic: ['Hi! Got a minute? I would love to hear how {t} is going.'],
+      plain: ['Hi! Got a minute? I would love to hear about your day.'],
+    },
+    playful: {
+      topic: ['Psst, got a minute? Tell me everything about {t}!'],
+      plain: ['Psst, got a minute? Tell me something good about your day!'],
+    },
+    calm: {
+      topic: ['Hello. If you have a moment, how is {t} going?'],
+      plain: ['Hello. If you have a moment, how is your day?'],
+    },
+    formal: {
+      topic: ['Hello. If you have a moment, I would be glad to hear about {t}.'],
+      plain: ['Hello. If you have a moment, I would be glad to hear how you are.'],
+    },
+  },
+  schedule: {
+    warm: {
+      topic: ['Hi! Time for our check-in. How is {t} coming along?'],
+      plain: ['Hi! Time for our check-in. How are you doing?'],
+    },
+    playful: {
+      topic: ['Check-in time! How is {t} going?'],
+      plain: ['Check-in time! What is on your plate today?'],
+    },
+    calm: {
+      topic: ['Hello. Our usual check-in: how is {t}?'],
+      plain: ['Hello. Our usual check-in: how are you?'],
+    },
+    formal: {
+      topic: ['Good day. For our scheduled check-in: how is {t} progressing?'],
+      plain: ['Good day. For our scheduled check-in: how are things?'],
+    },
+  },
+  event: {
+    warm: {
+      topic: ['Hi! I saw the news about {t}. How do you feel about it?'],
+      plain: ['Hi! Something came up and I thought of you. How are you?'],
+    },
+    playful: {
+      topic: ['Ooh, news about {t}! What do you think?'],
+      plain: ['Ooh, something happened and I thought of you. How are you?'],
+    },
+    calm: {
+      topic: ['Hello. I noticed something about {t}. How are you finding it?'],
+      plain: ['Hello. I thought of you just now. How are you?'],
+    },
+    formal: {
+      topic: ['Hello. I noticed an update regarding {t}. How are you finding it?'],
+      plain: ['Hello. I hope all is well. How are you?'],
+    },
+  },
+  webhook: {
+    warm: {
+      topic: ['Hi! There is an update about {t}. Want to talk about it?'],
+      plain: ['Hi! Something came up. Do you have a moment to talk?'],
+    },
+    playful: {
+      topic: ['Heads up: there is news about {t}! Want to chat?'],
+      plain: ['Heads up: something came up! Want to chat?'],
+    },
+    calm: {
+      topic: ['Hello. There is an update about {t}, if you want to talk.'],
+      plain: ['Hello. Something came up, if you have a moment.'],
+    },
+    formal: {
+      topic: ['Hello. There is an update regarding {t}. Shall we discuss it?'],
+      plain: ['Hello. Something has come up. Do you have a moment?'],
+    },
+  },
+  follow_up: {
+    warm: {
+      topic: ['Hi! How did {t} go?', 'Hey, I remembered {t}. How did it go?'],
+      plain: ['Hi! How did it all go?'],
+    },
+    playful: {
+      topic: ['So?! How did {t} go?', 'Drumroll please: how did {t} go?'],
+      plain: ['So?! How did it go?'],
+    },
+    calm: { topic: ['Hello. How did {t} go?'], plain: ['Hello. How did it go?'] },
+    formal: { topic: ['Hello. May I ask how {t} went?'], plain: ['Hello. May I ask how it went?'] },
+  },
+  manual: {
+    warm: {
+      topic: ['Hi! I wanted to ask about {t}. How is it going?'],
+      plain: ['Hi! I wanted to say hello. How are you?'],
+    },
+    playful: { topic: ['Hey you! What is the latest on {t}?'], plain: ['Hey you! What is new?'] },
+    calm: { topic: ['Hello. How is {t} going?'], plain: ['Hello. How are you?'] },
+    formal: { topic: ['Hello. I wished to ask about {t}.'], plain: ['Hello. I hope you are well.'] },
+  },
+};
+
+/**
+ * A deterministic opener for a reason, in a tone: about the topic when there is one (its mention
+ * is always in the text), else a plain one. Among a reason's phrasings, one not used in the
+ * user's recent openers is picked by the seed; when all were, any.
+ */
+export function composeFromTemplate(input: TemplateInput): TemplateOpener {
+  const set = TEMPLATES[input.reason][input.tone];
+  const withTopic = input.topic !== null && input.topic.mention.trim().length > 0;
+  const phrasings = withTopic ? set.topic : set.plain;
+  const mention = withTopic ? input.topic!.mention.trim() : '';
+  const texts = phrasings.map((p) => p.replaceAll('{t}', mention));
+  const recent = new Set((input.recentOpeners ?? []).map((o) => o.trim().toLowerCase()));
+  const fresh = texts.map((_, i) => i).filter((i) => !recent.has(texts[i]!.toLowerCase()));
+  const pool = fresh.length > 0 ? fresh : texts.map((_, i) => i);
+  const index = pool[Math.min(pool.length - 1, Math.floor(input.random() * pool.length))]!;
+  return {
+    text: texts[index]!,
+    topicId: withTopic ? input.topic!.id : null,
+    templateId: `${input.reason}.${input.tone}.${withTopic ? 'topic' : 'plain'}.${index}`,
+  };
+}
+
+/** Every phrasing with its slot filled by `mention`: what the guardrails test walks. */
+export function allTemplates(mention: string): { id: string; text: string }[] {
+  const out: { id: string; text: string }[] = [];
+  for (const [reason, tones] of Object.entries(TEMPLATES))
+    for (const [tone, set] of Object.entries(tones))
+      for (const [kind, list] of Object.entries(set))
+        list.forEach((p: string, i: number) => {
+          out.push({ id: `${reason}.${tone}.${kind}.${i}`, text: p.replaceAll('{t}', mention) });
+        });
+  return out;
+}
