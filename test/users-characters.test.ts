@@ -140,6 +140,7 @@ describe.each(BACKENDS)('users and characters on %s', (backend) => {
       persona: 'Warm and curious.',
       proactiveEnabled: false,
       defaults: { timezone: 'Europe/Paris', channel: 'telegram' },
+      voice: { tone: 'playful' },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -147,6 +148,7 @@ describe.each(BACKENDS)('users and characters on %s', (backend) => {
       name: 'Aria',
       proactiveEnabled: false,
       defaults: { timezone: 'Europe/Paris', channel: 'telegram' },
+      voice: { tone: 'playful' },
     });
     t.clock.advance({ minutes: 1 });
     const replaced = await put('aria', { name: 'Aria 2' });
@@ -156,6 +158,7 @@ describe.each(BACKENDS)('users and characters on %s', (backend) => {
       persona: null,
       proactiveEnabled: true,
       defaults: {},
+      voice: { tone: 'warm' },
     });
     expect(replaced.body.createdAt).toBe('2026-11-23T12:00:00.000Z');
     expect(replaced.body.updatedAt).toBe('2026-11-23T12:01:00.000Z');
@@ -164,6 +167,12 @@ describe.each(BACKENDS)('users and characters on %s', (backend) => {
   it('answers 200 to the first PUT of a character that ingest already created', async () => {
     await t.request({ method: 'POST', url: '/v1/events', payload: event() });
     expect((await put('aria', { name: 'Aria' })).status).toBe(200);
+  });
+
+  it('gives a character that ingest created a warm voice', async () => {
+    await t.request({ method: 'POST', url: '/v1/events', payload: event() });
+    const res = await t.request({ method: 'GET', url: '/v1/characters/aria' });
+    expect(res.body.voice).toEqual({ tone: 'warm' });
   });
 
   it('keeps a character ingest sees again as it was configured', async () => {
@@ -178,6 +187,8 @@ describe.each(BACKENDS)('users and characters on %s', (backend) => {
     ['proactiveEnabled', { proactiveEnabled: 'yes' }, 'must be a boolean'],
     ['defaults.timezone', { defaults: { timezone: 'Nowhere/City' } }, 'must be an IANA time zone name'],
     ['defaults.tone', { defaults: { tone: 'x' } }, 'is not a known field'],
+    ['voice.tone', { voice: { tone: 'grumpy' } }, 'must be one of warm, playful, calm, formal'],
+    ['voice.accent', { voice: { accent: 'scottish' } }, 'is not a known field'],
     ['persona', { persona: 'x'.repeat(20_001) }, 'must be at most 20000 characters'],
   ])('rejects a character whose %s breaks its rule, with 400 naming it', async (path, payload, rule) => {
     const res = await put('aria', payload);

@@ -52,6 +52,7 @@ export function characterView(c: CharacterRecord): Character {
     persona: c.persona,
     proactiveEnabled: c.proactiveEnabled,
     defaults: c.defaults,
+    voice: c.voice,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };

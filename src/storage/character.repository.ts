@@ -8,6 +8,7 @@ export interface CharacterRecord {
   persona: string | null;
   proactiveEnabled: boolean;
   defaults: CharacterInput['defaults'];
+  voice: CharacterInput['voice'];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -18,6 +19,7 @@ type Row = {
   persona: string | null;
   proactive_enabled: boolean;
   defaults: Record<string, unknown>;
+  voice: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
 };
@@ -45,6 +47,7 @@ export async function putCharacter(
     persona: input.persona,
     proactive_enabled: input.proactiveEnabled,
     defaults: JSON.stringify(input.defaults),
+    voice: JSON.stringify(input.voice),
     updated_at: now,
   };
   const row = await db
@@ -72,6 +75,8 @@ function toRecord(row: Row): CharacterRecord {
     persona: row.persona,
     proactiveEnabled: row.proactive_enabled,
     defaults: row.defaults as CharacterInput['defaults'],
+    // characters stored before voices, or created by ingest, sound warm
+    voice: { tone: 'warm', ...(row.voice as Partial<CharacterInput['voice']>) },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -80,6 +80,7 @@ export interface CharactersTable {
   persona: string | null;
   proactive_enabled: Generated<boolean>;
   defaults: ColumnType<Record<string, unknown>, string | undefined, string>;
+  voice: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

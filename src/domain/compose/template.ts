@@ -1,7 +1,8 @@
 import type { Random } from '../shared/random.js';
 
-/** How a character sounds; from its persona settings. */
-export type Tone = 'warm' | 'playful' | 'calm' | 'formal';
+/** How a character sounds; from its persona settings (`voice.tone`). */
+export const TONES = ['warm', 'playful', 'calm', 'formal'] as const;
+export type Tone = (typeof TONES)[number];
 
 /** Why the opener is sent: the kind of trigger that fired. */
 export type OpenerReason =

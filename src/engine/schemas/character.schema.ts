@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TONES } from '../../domain/compose/template.js';
 import { ChannelName, Locale, TimeZone } from './common.js';
 
 /** The whole character, as PUT replaces it; absent fields take their defaults. */
@@ -19,6 +20,12 @@ export const CharacterInput = z
       })
       .default({})
       .meta({ description: 'Used for users of this character who have no value of their own.' }),
+    voice: z
+      .strictObject({
+        tone: z.enum(TONES, { error: `must be one of ${TONES.join(', ')}` }).default('warm'),
+      })
+      .default({ tone: 'warm' })
+      .meta({ description: 'How the character sounds when it writes first (template openers)' }),
   })
   .meta({ id: 'CharacterBody' });
 
@@ -35,6 +42,7 @@ export const Character = z
       locale: z.string().optional(),
       channel: z.string().optional(),
     }),
+    voice: z.object({ tone: z.enum(TONES) }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
