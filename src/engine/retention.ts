@@ -1,4 +1,4 @@
-import { deleteDecisionsBefore, deleteExpiredOccasions } from '../storage/retention.repository.js';
+import { deleteBefore } from '../storage/retention.repository.js';
 import { listTenantIds } from '../storage/tenant.repository.js';
 import type { EngineContext } from './context.js';
 
@@ -27,19 +27,17 @@ export async function pruneExpired(
   const now = ctx.clock.now();
   const before = new Date(now.getTime() - retentionDays * DAY);
   const result: PruneResult = { decisions: 0, occasions: 0, more: false };
-  for (const tenantId of await listTenantIds(ctx.db)) {
-    for (let i = 0; i < chunks; i++) {
-      const n = await deleteDecisionsBefore(ctx.db, tenantId, before, CHUNK);
-      result.decisions += n;
-      if (n < CHUNK) break;
-      if (i === chunks - 1) result.more = true;
-    }
-    for (let i = 0; i < chunks; i++) {
-      const n = await deleteExpiredOccasions(ctx.db, tenantId, now, CHUNK);
-      result.occasions += n;
-      if (n < CHUNK) break;
-      if (i === chunks - 1) result.more = true;
-    }
-  }
+  const jobs = [
+    { kind: 'decisions', what: { table: 'decisions', column: 'decided_at' }, before },
+    { kind: 'occasions', what: { table: 'occasions', column: 'expires_at' }, before: now },
+  ] as const;
+  for (const tenantId of await listTenantIds(ctx.db))
+    for (const job of jobs)
+      for (let i = 0; i < chunks; i++) {
+        const n = await deleteBefore(ctx.db, job.what, tenantId, job.before, CHUNK);
+        result[job.kind] += n;
+        if (n < CHUNK) break;
+        if (i === chunks - 1) result.more = true;
+      }
   return result;
 }
