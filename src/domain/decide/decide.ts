@@ -341,8 +341,7 @@ function nextGoodHour(activity: ActivityView, zone: ZoneOffsets, fromMs: number,
   let t = fromMs;
   while (t <= untilMs) {
     const local = zone.toLocal(t);
-    const score = activity.peak > 0 ? activity.hours[hourOfWeekAt(local)]! / activity.peak : 0;
-    if (score >= GOOD_SCORE) return t;
+    if (scoreOfHour(activity, hourOfWeekAt(local)) >= GOOD_SCORE) return t;
     t += HOUR - (local - Math.floor(local / HOUR) * HOUR);
   }
   return t;
@@ -350,7 +349,12 @@ function nextGoodHour(activity: ActivityView, zone: ZoneOffsets, fromMs: number,
 
 /** The user's activity at the local hour of `ms` relative to their most active hour, in [0, 1]. */
 export function scoreAt(activity: ActivityView, zone: ZoneOffsets, ms: number): number {
-  return activity.peak > 0 ? activity.hours[zone.hourOfWeek(ms)]! / activity.peak : 0;
+  return scoreOfHour(activity, zone.hourOfWeek(ms));
+}
+
+/** The user's activity at a local hour of the week relative to their most active hour. */
+function scoreOfHour(activity: ActivityView, hourOfWeek: number): number {
+  return activity.peak > 0 ? activity.hours[hourOfWeek]! / activity.peak : 0;
 }
 
 function countSince(acts: readonly ProactiveAct[], characterId: string, sinceMs: number): number {

@@ -1,5 +1,5 @@
 import { describeQuietHours } from '../policy/quiet-hours.js';
-import type { CapCounts, Check, CheckName } from './decision.js';
+import type { CapCounts, Check } from './decision.js';
 
 /** A check in words, from its code and numbers: what a person reads in a trace. */
 export function describeCheck(c: Check): string {
@@ -56,7 +56,7 @@ export function describeCheck(c: Check): string {
       return 'still blocked when the occasion expires';
     case 'clear':
     case 'blocked':
-      return timingText(c.check, c, c.note === 'blocked');
+      return timingText(c, c.note === 'blocked');
     case 'no_model':
       return 'no activity model yet: any allowed hour';
     case 'good_now':
@@ -68,9 +68,9 @@ export function describeCheck(c: Check): string {
   }
 }
 
-function timingText(check: CheckName, c: Check, blocked: boolean): string {
+function timingText(c: Check, blocked: boolean): string {
   const m = c.minutes ?? 0;
-  switch (check) {
+  switch (c.check) {
     case 'quiet_hours': {
       const window = c.quiet ? describeQuietHours(c.quiet) : '?';
       return blocked ? `in quiet hours ${window} local` : `outside quiet hours ${window} local`;
