@@ -27,20 +27,7 @@ export async function listFacts(
 ): Promise<FactRow[]> {
   let query = db
     .selectFrom('facts')
-    .select([
-      'user_id',
-      'fact_id',
-      'character_id',
-      'text',
-      'subject',
-      'predicate',
-      'object',
-      'category',
-      'salience',
-      'sensitive',
-      'source',
-      'created_at',
-    ])
+    .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', filter.userId);
   const characterId = filter.characterId;
@@ -78,18 +65,7 @@ export async function listMemories(
 ): Promise<MemoryRow[]> {
   let query = db
     .selectFrom('memories')
-    .select([
-      'user_id',
-      'memory_id',
-      'character_id',
-      'text',
-      'at',
-      'tags',
-      'salience',
-      'sensitive',
-      'source',
-      'created_at',
-    ])
+    .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', filter.userId);
   const characterId = filter.characterId;
