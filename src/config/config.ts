@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretKey } from '../storage/secret-box.js';
 
 /**
  * Every setting of the engine, in one schema. `createEngine` and `createServer` take this shape;
@@ -46,6 +47,21 @@ export const ConfigSchema = z.object({
   schedulerLeaseMs: z.number().int().min(1000).max(3_600_000).default(60_000),
   /** Stored decisions are deleted after this many days (the scheduler does it, a chunk at a time). */
   decisionRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /**
+   * Encrypts stored secrets (provider keys, channel tokens): 32 bytes as 64 hex digits or 44 base64
+   * characters. Without it, no secret can be stored.
+   */
+  secretKey: z
+    .string()
+    .refine((v) => {
+      try {
+        parseSecretKey(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be 32 bytes, as 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)')
+    .optional(),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -69,6 +85,7 @@ const ENV_NAMES = {
   schedulerBatchSize: 'OVERTURE_SCHEDULER_BATCH_SIZE',
   schedulerLeaseMs: 'OVERTURE_SCHEDULER_LEASE_MS',
   decisionRetentionDays: 'OVERTURE_DECISION_RETENTION_DAYS',
+  secretKey: 'OVERTURE_SECRET_KEY',
 } as const satisfies Record<keyof Config, string>;
 
 const NUMERIC = new Set<keyof Config>([
