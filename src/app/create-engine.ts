@@ -50,6 +50,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import type { Database } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrator.js';
 import { openDatabase } from '../storage/open-database.js';
+import { SecretBox } from '../storage/secret-box.js';
 import { createLogger } from './logger.js';
 
 export interface EngineOptions {
@@ -92,6 +93,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       events,
       activity: activitySettings(config.activityHalfLifeDays * 86_400_000, DEFAULT_PROFILE_PARAMS),
       triggers: new TriggerCache(database.db),
+      secrets: config.secretKey ? SecretBox.fromText(config.secretKey) : null,
     };
     events.on('trigger.updated', ({ tenantId }) => ctx.triggers.invalidate(tenantId));
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);

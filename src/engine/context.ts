@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Db } from '../storage/database.js';
+import type { SecretBox } from '../storage/secret-box.js';
 import type { ActivitySettings } from './activity.js';
 import type { EngineEvents } from './events.js';
 import type { TriggerCache } from './trigger-cache.js';
@@ -14,4 +15,6 @@ export interface EngineContext {
   activity: ActivitySettings;
   /** Each tenant's triggers, re-read at most once a second. */
   triggers: TriggerCache;
+  /** Seals and opens stored secrets; null when no `OVERTURE_SECRET_KEY` is configured. */
+  secrets: SecretBox | null;
 }

@@ -11,6 +11,8 @@ export interface TopicCandidate {
   id: string;
   kind: TopicKind;
   text: string;
+  /** A short phrase an opener can name it by ("your interview", "Luna's surgery"), when known. */
+  mention?: string;
   /** How much it matters to the user, in [0, 1]. */
   salience: number;
   /** When it was learned or happened: recency counts from here. */
