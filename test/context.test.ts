@@ -63,6 +63,7 @@ describe.each(BACKENDS)('facts and memories on %s', (backend) => {
       category: 'family',
       salience: 0.9,
       sensitive: true,
+      mention: null,
       source: 'bot',
       createdAt: '2026-11-23T12:00:00.000Z',
     });
@@ -123,9 +124,13 @@ describe.each(BACKENDS)('facts and memories on %s', (backend) => {
       tags: ['outdoors', 'dog'],
       salience: 0.5,
       sensitive: false,
+      mention: null,
       source: 'api',
       createdAt: '2026-11-23T12:00:00.000Z',
     });
+    // with a mention, an opener names it so
+    const named = await addMemory({ text: 'Ran her first marathon', mention: '  your first marathon ' });
+    expect(named.body.mention).toBe('your first marathon');
     // without a time, it happened now
     expect((await addMemory({ text: 'Started a new job' })).body.at).toBe('2026-11-23T12:00:00.000Z');
   });

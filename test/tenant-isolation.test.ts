@@ -465,6 +465,63 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.body.enabled).toBe(false);
     },
   },
+  'GET /v1/llm-provider': {
+    behaviour: "answers 404: tenant B has none of its own, and never sees tenant A's",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'GET', url: '/v1/llm-provider' }));
+    },
+  },
+  'HEAD /v1/llm-provider': {
+    behaviour: 'answers 404 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/llm-provider', 404),
+  },
+  'PUT /v1/llm-provider': {
+    behaviour: "sets tenant B's own provider",
+    async check(s) {
+      const payload = { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/b', model: 'model-of-b' };
+      const res = await s.asB({ method: 'PUT', url: '/v1/llm-provider', payload });
+      expect(res.status).toBe(200);
+      expect((await s.asB({ method: 'GET', url: '/v1/llm-provider' })).body.model).toBe('model-of-b');
+    },
+  },
+  'DELETE /v1/llm-provider': {
+    behaviour: "answers 404 (tenant B has none) and leaves tenant A's",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'DELETE', url: '/v1/llm-provider' }));
+    },
+  },
+  'GET /v1/characters/:characterId/llm-provider': {
+    behaviour: "answers 404 for tenant A's character",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'GET', url: `/v1/characters/${A.characters[0]}/llm-provider` }));
+    },
+  },
+  'HEAD /v1/characters/:characterId/llm-provider': {
+    behaviour: "answers 404 for tenant A's character, with no body",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/characters/${A.characters[0]}/llm-provider`, 404),
+  },
+  'PUT /v1/characters/:characterId/llm-provider': {
+    behaviour: "answers 404 for tenant A's character",
+    async check(s) {
+      expectNotFound(
+        await s.asB({
+          method: 'PUT',
+          url: `/v1/characters/${A.characters[0]}/llm-provider`,
+          payload: { kind: 'template' },
+        }),
+      );
+    },
+  },
+  'DELETE /v1/characters/:characterId/llm-provider': {
+    behaviour: "answers 404 for tenant A's character",
+    async check(s) {
+      expectNotFound(
+        await s.asB({ method: 'DELETE', url: `/v1/characters/${A.characters[0]}/llm-provider` }),
+      );
+    },
+  },
   'POST /v1/users/:userId/facts': {
     behaviour: "answers 404 for tenant A's user",
     async check(s) {
@@ -619,6 +676,8 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       triggers: await asA('/v1/triggers'),
       facts: await asA(`/v1/users/${A.users[0]}/facts`),
       memories: await asA(`/v1/users/${A.users[0]}/memories`),
+      llmProvider: await asA('/v1/llm-provider'),
+      characterLlmProvider: await asA(`/v1/characters/${A.characters[0]}/llm-provider`),
     };
   }
 
@@ -699,6 +758,12 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       await seed({ method: 'POST', url: `/v1/users/${alice}/memories`, payload: { text: 'A memory of A' } })
     ).memoryId;
 
+    await seed({
+      method: 'PUT',
+      url: '/v1/llm-provider',
+      payload: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/a', model: 'model-of-a' },
+    });
+    await seed({ method: 'PUT', url: `/v1/characters/${aria}/llm-provider`, payload: { kind: 'template' } });
     const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
     const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
     await seed(
@@ -746,8 +811,12 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       'policy.updated',
       'trigger.created',
       'trigger.enabled',
+      'llm_provider.saved',
+      'llm_provider.saved',
     ]);
-    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 4 });
+    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 6 });
+    expect(before.llmProvider).toMatchObject({ model: 'model-of-a' });
+    expect(before.characterLlmProvider).toMatchObject({ characterId: A.characters[0], kind: 'template' });
     expect(before.triggers.triggers.map((x: { triggerId: string }) => x.triggerId)).toContain(A.trigger);
     expect(before.seenByReadKey.users).toHaveLength(2);
     expect(before.facts.facts).toMatchObject([{ text: 'A fact of A' }]);

@@ -17,6 +17,7 @@ import { eventRoutes } from './events.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { hookRoutes } from './hooks.routes.js';
 import { keyRoutes } from './keys.routes.js';
+import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
 import { policyRoutes } from './policy.routes.js';
 import { triggerRoutes } from './triggers.routes.js';
@@ -91,6 +92,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   hookRoutes(app);
   decisionRoutes(app);
   contextRoutes(app);
+  llmProviderRoutes(app);
   await app.ready();
   return app;
 }

@@ -14,6 +14,7 @@ import { listDecisionPage } from '../engine/decisions.js';
 import { EngineEvents } from '../engine/events.js';
 import { type HookCall, receiveHook } from '../engine/hooks.js';
 import { ingestEvents } from '../engine/ingest.js';
+import { getLlmProvider, removeLlmProvider, saveLlmProvider } from '../engine/llm-providers.js';
 import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
 import { CharacterInput } from '../engine/schemas/character.schema.js';
@@ -21,6 +22,7 @@ import { FactInput, FactQuery, MemoryInput, MemoryQuery } from '../engine/schema
 import { DecisionQuery } from '../engine/schemas/decision.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
+import { LlmProviderInput } from '../engine/schemas/llm-provider.schema.js';
 import { PolicyInput } from '../engine/schemas/policy.schema.js';
 import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import { UserPatch } from '../engine/schemas/user.schema.js';
@@ -207,6 +209,17 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
           ),
           deleteMemory: guard((userId: string, memoryId: string) =>
             removeMemory(ctx, tenantId, userId, memoryId),
+          ),
+          /**
+           * Sets who writes openers: the tenant's language model (characterId null) or one
+           * character's; the API key is sealed (needs OVERTURE_SECRET_KEY) and never returned.
+           */
+          putLlmProvider: guard((characterId: string | null, input: unknown) =>
+            saveLlmProvider(ctx, tenantId, characterId, parseInput(LlmProviderInput, input), 'library'),
+          ),
+          getLlmProvider: guard((characterId: string | null) => getLlmProvider(ctx, tenantId, characterId)),
+          deleteLlmProvider: guard((characterId: string | null) =>
+            removeLlmProvider(ctx, tenantId, characterId, 'library'),
           ),
           /** Why the engine did (or did not) message a user: their stored decisions, newest first, with every check. */
           listDecisions: guard((query: unknown) =>

@@ -45,6 +45,10 @@ export const ConfigSchema = z.object({
   schedulerBatchSize: z.number().int().min(1).max(10_000).default(500),
   /** How long a claim lasts: a crashed instance's pairs are due again after it, in milliseconds. */
   schedulerLeaseMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+  /** Compose suggestions in this instance (the drafting worker); off: it only decides or serves. */
+  drafting: z.boolean().default(true),
+  /** Suggestions this instance composes at once (a model call mostly waits on the network). */
+  composeConcurrency: z.number().int().min(1).max(64).default(4),
   /** Stored decisions are deleted after this many days (the scheduler does it, a chunk at a time). */
   decisionRetentionDays: z.number().int().min(1).max(3650).default(30),
   /**
@@ -85,6 +89,8 @@ const ENV_NAMES = {
   schedulerBatchSize: 'OVERTURE_SCHEDULER_BATCH_SIZE',
   schedulerLeaseMs: 'OVERTURE_SCHEDULER_LEASE_MS',
   decisionRetentionDays: 'OVERTURE_DECISION_RETENTION_DAYS',
+  drafting: 'OVERTURE_DRAFTING',
+  composeConcurrency: 'OVERTURE_COMPOSE_CONCURRENCY',
   secretKey: 'OVERTURE_SECRET_KEY',
 } as const satisfies Record<keyof Config, string>;
 
@@ -94,12 +100,13 @@ const NUMERIC = new Set<keyof Config>([
   'bodyLimit',
   'shutdownTimeoutMs',
   'decisionRetentionDays',
+  'composeConcurrency',
   'activityHalfLifeDays',
   'schedulerIntervalMs',
   'schedulerBatchSize',
   'schedulerLeaseMs',
 ]);
-const BOOLEAN = new Set<keyof Config>(['migrate', 'scheduler']);
+const BOOLEAN = new Set<keyof Config>(['migrate', 'scheduler', 'drafting']);
 
 /** A setting that cannot be used; the message names the variable or field and the rule. */
 export class ConfigError extends Error {

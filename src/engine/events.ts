@@ -26,6 +26,15 @@ export interface EngineEventMap {
     triggerId: string;
     approval: 'auto' | 'suggest' | 'manual';
   };
+  /** A suggestion was drafted: composed (pending approval, or approved) or ended (dismissed, expired). */
+  'suggestion.drafted': {
+    tenantId: string;
+    suggestionId: string;
+    userId: string;
+    characterId: string;
+    status: 'pending' | 'approved' | 'dismissed' | 'expired';
+    composer: 'template' | 'openai-compatible' | 'anthropic' | null;
+  };
   'user.updated': { tenantId: string; userId: string };
   'character.updated': { tenantId: string; characterId: string; created: boolean };
   'policy.updated': { tenantId: string; allowProactive: boolean };

@@ -34,6 +34,7 @@ export async function addFact(ctx: EngineContext, tenantId: string, userId: stri
     category: input.category ?? null,
     salience: input.salience,
     sensitive: input.sensitive,
+    mention: input.mention || null,
     source: input.source,
     created_at: now,
   };
@@ -66,6 +67,7 @@ export async function addMemory(ctx: EngineContext, tenantId: string, userId: st
     tags: [...new Set(input.tags)],
     salience: input.salience,
     sensitive: input.sensitive,
+    mention: input.mention || null,
     source: input.source,
     created_at: now,
   };
@@ -116,6 +118,7 @@ function factView(r: FactRow) {
     category: r.category,
     salience: r.salience,
     sensitive: r.sensitive,
+    mention: r.mention,
     source: r.source,
     createdAt: r.created_at.toISOString(),
   };
@@ -131,6 +134,7 @@ function memoryView(r: MemoryRow) {
     tags: r.tags,
     salience: r.salience,
     sensitive: r.sensitive,
+    mention: r.mention,
     source: r.source,
     createdAt: r.created_at.toISOString(),
   };

@@ -201,6 +201,14 @@ export interface SuggestionsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   expires_at: Timestamp;
+  /** What it says, once drafted (migration 0012). */
+  text: string | null;
+  topic: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  composer: 'template' | 'openai-compatible' | 'anthropic' | null;
+  composition: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  status_reason: string | null;
+  draft_token: string | null;
+  draft_lease_until: Timestamp | null;
 }
 
 export interface WebhookCallsTable {
@@ -223,6 +231,7 @@ export interface FactsTable {
   salience: number;
   sensitive: boolean;
   source: string;
+  mention: string | null;
   created_at: Timestamp;
 }
 
@@ -237,7 +246,18 @@ export interface MemoriesTable {
   salience: number;
   sensitive: boolean;
   source: string;
+  mention: string | null;
   created_at: Timestamp;
+}
+
+/** Who writes openers: the tenant's (character_id '') or a character's own (migration 0012). */
+export interface LlmProvidersTable {
+  tenant_id: string;
+  character_id: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  api_key_sealed: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface Schema {
@@ -258,4 +278,5 @@ export interface Schema {
   webhook_calls: WebhookCallsTable;
   facts: FactsTable;
   memories: MemoriesTable;
+  llm_providers: LlmProvidersTable;
 }

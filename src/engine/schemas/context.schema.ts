@@ -32,6 +32,9 @@ const Shared = {
     .boolean({ error: 'must be true or false' })
     .default(false)
     .meta({ description: 'Never brought up in a public channel (health, money, family trouble...)' }),
+  mention: optionalText(120).meta({
+    description: 'How an opener names it, e.g. "Luna\'s surgery"; absent: an opener quotes the text',
+  }),
   source: text(64)
     .default('api')
     .meta({ description: 'Who said so: api (default), bot, user, extracted...' }),
@@ -61,6 +64,7 @@ export const Fact = z
     category: z.string().nullable(),
     salience: z.number(),
     sensitive: z.boolean(),
+    mention: z.string().nullable(),
     source: z.string(),
     createdAt: z.string(),
   })
@@ -87,6 +91,7 @@ export const Memory = z
     tags: z.array(z.string()),
     salience: z.number(),
     sensitive: z.boolean(),
+    mention: z.string().nullable(),
     source: z.string(),
     createdAt: z.string(),
   })

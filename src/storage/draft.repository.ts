@@ -1,0 +1,123 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+/** A suggestion claimed for drafting. */
+export interface ClaimedDraft {
+  tenantId: string;
+  userId: string;
+  suggestionId: string;
+  characterId: string;
+  triggerId: string;
+  occasionKey: string;
+  approval: 'auto' | 'suggest' | 'manual';
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * Claims up to `limit` suggestions in `drafting`, oldest first, of any tenant, under a lease:
+ * `FOR UPDATE SKIP LOCKED` keeps two instances off one row at the moment of claiming, the lease
+ * keeps them off it while it is composed outside any transaction (a model can take seconds), and
+ * a crashed instance's claims are claimable again when their lease ends.
+ */
+export async function claimDrafts(
+  db: Db,
+  token: string,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<ClaimedDraft[]> {
+  const { rows } = await sql<{
+    tenant_id: string;
+    user_id: string;
+    suggestion_id: string;
+    character_id: string;
+    trigger_id: string;
+    occasion_key: string;
+    approval: ClaimedDraft['approval'];
+    created_at: Date;
+    expires_at: Date;
+  }>`
+    update suggestions set draft_token = ${token}, draft_lease_until = ${leaseUntil}
+    where ctid = any(array(
+      select ctid from suggestions
+      where status = 'drafting' and (draft_lease_until is null or draft_lease_until <= ${now})
+      order by created_at
+      limit ${limit}
+      for update skip locked
+    ))
+    returning tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key, approval,
+      created_at, expires_at`.execute(db);
+  return rows.map((r) => ({
+    tenantId: r.tenant_id,
+    userId: r.user_id,
+    suggestionId: r.suggestion_id,
+    characterId: r.character_id,
+    triggerId: r.trigger_id,
+    occasionKey: r.occasion_key,
+    approval: r.approval,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+  }));
+}
+
+/** Where a draft goes: composed (awaiting approval or approved), or ended with a reason. */
+export interface DraftOutcome {
+  status: 'pending' | 'approved' | 'dismissed' | 'expired';
+  text: string | null;
+  topic: Record<string, unknown> | null;
+  composer: 'template' | 'openai-compatible' | 'anthropic' | null;
+  composition: Record<string, unknown>;
+  reason: string | null;
+}
+
+/**
+ * Records a draft's outcome, if this claim still holds it (a claim whose lease ended may have
+ * been taken over: then the other instance's outcome stands). Returns whether it was written.
+ */
+export async function finishDraft(
+  db: Db,
+  draft: ClaimedDraft,
+  token: string,
+  outcome: DraftOutcome,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('suggestions')
+    .set({
+      status: outcome.status,
+      text: outcome.text,
+      topic: outcome.topic === null ? null : JSON.stringify(outcome.topic),
+      composer: outcome.composer,
+      composition: JSON.stringify(outcome.composition),
+      status_reason: outcome.reason,
+      updated_at: now,
+      draft_token: null,
+      draft_lease_until: null,
+    })
+    .where('tenant_id', '=', draft.tenantId)
+    .where('user_id', '=', draft.userId)
+    .where('suggestion_id', '=', draft.suggestionId)
+    .where('status', '=', 'drafting')
+    .where('draft_token', '=', token)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The user's last proactive openers (any character), most recent first: not to be repeated. */
+export async function recentOpeners(db: Db, tenantId: string, userId: string, limit: number) {
+  const rows = await db
+    .selectFrom('suggestions')
+    .select(['text', 'topic'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('text', 'is not', null)
+    .where('status', 'not in', ['dismissed', 'expired', 'failed'])
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    text: r.text as string,
+    topicId: typeof r.topic?.id === 'string' ? (r.topic.id as string) : null,
+  }));
+}
