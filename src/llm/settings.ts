@@ -1,4 +1,9 @@
-/** How to reach a language model that writes openers; the API key is sealed when stored. */
+import { assertNever } from '../domain/shared/assert-never.js';
+import type { LlmProvider } from '../ports/composer.js';
+import { createAnthropicProvider } from './anthropic.js';
+import { createOpenAiCompatibleProvider } from './openai-compatible.js';
+
+/** How to reach one language model: stored per tenant (the key encrypted), read by the engine. */
 export type LlmProviderSettings =
   | {
       kind: 'openai-compatible';
@@ -19,3 +24,15 @@ export type LlmProviderSettings =
       temperature: number | null;
       maxOutputTokens: number;
     };
+
+/** The provider the settings describe; nothing is called until it composes or judges. */
+export function createLlmProvider(settings: LlmProviderSettings): LlmProvider {
+  switch (settings.kind) {
+    case 'openai-compatible':
+      return createOpenAiCompatibleProvider(settings);
+    case 'anthropic':
+      return createAnthropicProvider(settings);
+    default:
+      return assertNever(settings);
+  }
+}

@@ -1,0 +1,30 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import type { LlmProvider } from '../ports/composer.js';
+import { createModelProvider } from './model-provider.js';
+import type { LlmProviderSettings } from './settings.js';
+
+export type AnthropicSettings = Omit<Extract<LlmProviderSettings, { kind: 'anthropic' }>, 'kind'>;
+
+/**
+ * Given explicitly so the SDK never falls back to `ANTHROPIC_BASE_URL` from the environment
+ * (src/config is the only reader of it).
+ */
+const ANTHROPIC_BASE_URL = 'https://api.anthropic.com/v1';
+
+/**
+ * A Claude model through Anthropic's Messages API (`baseUrl` ending in `/v1`, null for
+ * Anthropic's own). The SDK sends the answer's schema as `output_config.format` to models that
+ * support structured outputs (Claude 4.5 and later) and as a forced `json` tool to older ones.
+ */
+export function createAnthropicProvider(settings: AnthropicSettings): LlmProvider {
+  const provider = createAnthropic({
+    baseURL: settings.baseUrl ?? ANTHROPIC_BASE_URL,
+    apiKey: settings.apiKey,
+  });
+  return createModelProvider('anthropic', provider.messages(settings.model), {
+    timeoutMs: settings.timeoutMs,
+    temperature: settings.temperature,
+    maxOutputTokens: settings.maxOutputTokens,
+    mode: 'json_schema',
+  });
+}

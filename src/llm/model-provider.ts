@@ -1,0 +1,60 @@
+import type { LanguageModel } from 'ai';
+import type {
+  ComposeOutput,
+  ComposeRequest,
+  JudgeOutput,
+  JudgeRequest,
+  LlmProvider,
+} from '../ports/composer.js';
+import {
+  buildJudgePrompt,
+  buildOpenerPrompt,
+  checkOpenerTopic,
+  JudgeSchema,
+  OpenerSchema,
+} from './prompt.js';
+import { callForObject, type ModelCallSettings } from './structured-call.js';
+
+/**
+ * An `LlmProvider` over one language model of the `ai` SDK: the prompt, the structured call and
+ * the checks are the same for every provider; only how the model is reached differs.
+ */
+export function createModelProvider(
+  name: 'openai-compatible' | 'anthropic',
+  model: LanguageModel,
+  settings: ModelCallSettings,
+): LlmProvider {
+  const jsonInstructions = settings.mode === 'json_object';
+  return {
+    name,
+    async compose(request: ComposeRequest, options: { signal: AbortSignal }): Promise<ComposeOutput> {
+      const prompt = buildOpenerPrompt(request, { jsonInstructions });
+      const { value, usage } = await callForObject(
+        model,
+        { ...prompt, schema: OpenerSchema, name: 'opener' },
+        settings,
+        options.signal,
+      );
+      return { text: unquote(value.message), topicId: checkOpenerTopic(value, request), usage };
+    },
+    async judge(request: JudgeRequest, options: { signal: AbortSignal }): Promise<JudgeOutput> {
+      const prompt = buildJudgePrompt(request, { jsonInstructions });
+      const { value, usage } = await callForObject(
+        model,
+        { ...prompt, schema: JudgeSchema, name: 'judgement' },
+        settings,
+        options.signal,
+      );
+      return { answer: value.answer === 'yes', reason: value.reason, usage };
+    },
+  };
+}
+
+/**
+ * Models asked for plain text still wrap it in quotation marks now and then; a pair around the
+ * whole text (with none inside) goes.
+ */
+function unquote(text: string): string {
+  const inner = /^["“«]([^"“”«»]*)["”»]$/.exec(text)?.[1]?.trim();
+  return inner === undefined || inner === '' ? text : inner;
+}

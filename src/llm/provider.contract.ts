@@ -1,0 +1,195 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LlmProvider } from '../ports/composer.js';
+import type { FakeModelServer, RecordedRequest } from '../testing/fake-model-server.js';
+import { ComposerError, type ComposerErrorReason } from './errors.js';
+import { composeRequest, judgeRequest } from './llm.contract.js';
+
+const live = () => new AbortController().signal;
+
+export interface ProviderUnderTest {
+  fake: FakeModelServer;
+  /** A provider pointed at the fake (or at `baseUrl`), with settings overridden. */
+  provider(overrides?: { timeoutMs?: number; baseUrl?: string }): LlmProvider;
+  /** Where this provider's wire format carries the system prompt and the user message. */
+  systemOf(request: RecordedRequest): string;
+  userOf(request: RecordedRequest): string;
+}
+
+async function failure(promise: Promise<unknown>): Promise<ComposerError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ComposerError);
+  return error as ComposerError;
+}
+
+function expectReason(error: ComposerError, reason: ComposerErrorReason): void {
+  expect({ reason: error.reason, detail: error.detail }).toEqual({ reason, detail: expect.any(String) });
+}
+
+/**
+ * How a language model provider behaves against a fake of its API, through the real SDK: what it
+ * sends, what it accepts, and which `ComposerError` each failure becomes.
+ */
+export function llmProviderContract(name: string, setup: () => Promise<ProviderUnderTest>): void {
+  describe(`${name}: provider contract`, () => {
+    let t: ProviderUnderTest;
+    beforeEach(async () => {
+      t = await setup();
+    });
+    afterEach(() => t.fake.close());
+
+    it('sends the persona as system prompt and the topic, facts, recent openers and model in the request', async () => {
+      t.fake.script({ object: { message: 'Hi Sam! How did your interview go?', topicId: 'loop:interview' } });
+      const output = await t.provider().compose(composeRequest(), { signal: live() });
+      expect(output).toEqual({
+        text: 'Hi Sam! How did your interview go?',
+        topicId: 'loop:interview',
+        usage: { inputTokens: 42, outputTokens: 12 },
+      });
+      const [sent] = t.fake.requests;
+      expect(t.systemOf(sent!)).toContain('You are Mia, a cheerful gardener.');
+      expect(t.systemOf(sent!)).toContain('at most 160 characters');
+      const user = t.userOf(sent!);
+      for (const part of ['loop:interview', 'Job interview on Friday', 'fact:dog', 'Has a dog called Luna'])
+        expect(user).toContain(part);
+      expect(user).toContain('Hi! How is your week going?');
+    });
+
+    it('reports the token usage the provider returned', async () => {
+      t.fake.script({
+        object: { message: 'Hello!', topicId: null },
+        usage: { inputTokens: 321, outputTokens: 9 },
+      });
+      const output = await t.provider().compose(composeRequest(), { signal: live() });
+      expect(output.usage).toEqual({ inputTokens: 321, outputTokens: 9 });
+    });
+
+    it("accepts a fact's id or null as the topic, and refuses an invented one", async () => {
+      t.fake.script([
+        { object: { message: 'How is Luna?', topicId: 'fact:dog' } },
+        { object: { message: 'Hi there!', topicId: null } },
+        { object: { message: 'How was the wedding?', topicId: 'fact:wedding' } },
+      ]);
+      const p = t.provider();
+      expect((await p.compose(composeRequest(), { signal: live() })).topicId).toBe('fact:dog');
+      expect((await p.compose(composeRequest(), { signal: live() })).topicId).toBeNull();
+      const error = await failure(p.compose(composeRequest(), { signal: live() }));
+      expectReason(error, 'schema_violation');
+      expect(error.detail).toContain('fact:wedding');
+    });
+
+    it("turns an answer without a message, or a blank one, into 'schema_violation'", async () => {
+      t.fake.script([{ object: { topicId: null } }, { object: { message: '   ', topicId: null } }]);
+      for (let i = 0; i < 2; i++) {
+        const error = await failure(t.provider().compose(composeRequest(), { signal: live() }));
+        expectReason(error, 'schema_violation');
+        expect(error.detail).toMatch(/^message: /);
+      }
+    });
+
+    it("turns content that is not JSON into 'malformed_output'", async () => {
+      t.fake.script({ text: '{"message": "Hi!", "topicId": ' });
+      expectReason(
+        await failure(t.provider().compose(composeRequest(), { signal: live() })),
+        'malformed_output',
+      );
+    });
+
+    it("turns an answer slower than timeoutMs into 'timeout'", async () => {
+      t.fake.script({ object: { message: 'Too late', topicId: null }, delayMs: 10_000 });
+      const error = await failure(
+        t.provider({ timeoutMs: 150 }).compose(composeRequest(), { signal: live() }),
+      );
+      expect(error).toMatchObject({ reason: 'timeout', detail: 'no answer within 150 ms' });
+    });
+
+    it("turns the caller's abort during the call into 'aborted', not 'timeout'", async () => {
+      t.fake.script({ object: { message: 'Too late', topicId: null }, delayMs: 10_000 });
+      const controller = new AbortController();
+      const call = t.provider({ timeoutMs: 5_000 }).compose(composeRequest(), { signal: controller.signal });
+      while (t.fake.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      controller.abort(new Error('engine shutting down'));
+      expectReason(await failure(call), 'aborted');
+    });
+
+    it('sends nothing when the signal is already aborted', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      expectReason(
+        await failure(t.provider().compose(composeRequest(), { signal: controller.signal })),
+        'aborted',
+      );
+      expect(t.fake.requests).toHaveLength(0);
+    });
+
+    it("turns 429 with retry-after into 'rate_limited' with retryAfterMs, without retrying", async () => {
+      t.fake.script({ status: 429, headers: { 'retry-after': '20' } });
+      const error = await failure(t.provider().compose(composeRequest(), { signal: live() }));
+      expect(error).toMatchObject({ reason: 'rate_limited', status: 429, retryAfterMs: 20_000 });
+      expect(error.detail).toBe('429, retry after 20 s');
+      expect(t.fake.requests).toHaveLength(1);
+    });
+
+    it.each([500, 401])(
+      "turns HTTP %i into 'http_error' with the status, without retrying",
+      async (status) => {
+        t.fake.script({ status });
+        const error = await failure(t.provider().compose(composeRequest(), { signal: live() }));
+        expect(error).toMatchObject({ reason: 'http_error', status });
+        expect(error.detail).toMatch(new RegExp(`^HTTP ${status}`));
+        expect(t.fake.requests).toHaveLength(1);
+      },
+    );
+
+    it("turns a reset connection into 'unreachable'", async () => {
+      t.fake.script({ reset: true });
+      expectReason(await failure(t.provider().compose(composeRequest(), { signal: live() })), 'unreachable');
+    });
+
+    it("turns a refused connection (a closed port) into 'unreachable'", async () => {
+      const closedUrl = t.fake.url;
+      await t.fake.close();
+      const error = await failure(
+        t.provider({ baseUrl: closedUrl }).compose(composeRequest(), { signal: live() }),
+      );
+      expectReason(error, 'unreachable');
+      expect(error.detail).toContain('ECONNREFUSED');
+    });
+
+    it('answers a yes/no question with its reason, from the context it was given', async () => {
+      t.fake.script([
+        { object: { reason: 'The exam is on Thursday.', answer: 'yes' } },
+        { object: { reason: 'Nothing says so.', answer: 'no' } },
+      ]);
+      const p = t.provider();
+      expect(await p.judge(judgeRequest(), { signal: live() })).toEqual({
+        answer: true,
+        reason: 'The exam is on Thursday.',
+        usage: { inputTokens: 42, outputTokens: 12 },
+      });
+      expect((await p.judge(judgeRequest(), { signal: live() })).answer).toBe(false);
+      const user = t.userOf(t.fake.requests[0]!);
+      for (const part of [
+        'Did the user mention an exam this week?',
+        'fact:exam',
+        'chemistry exam',
+        '2026-03-02',
+      ])
+        expect(user).toContain(part);
+      expect(t.fake.requests[0]!.schema).toMatchObject({ properties: { answer: { enum: ['yes', 'no'] } } });
+    });
+
+    it("refuses a judgement that is not yes or no, or gives no reason, as 'schema_violation'", async () => {
+      t.fake.script([{ object: { reason: 'Hard to say.', answer: 'maybe' } }, { object: { answer: 'yes' } }]);
+      for (const path of ['answer', 'reason']) {
+        const error = await failure(t.provider().judge(judgeRequest(), { signal: live() }));
+        expectReason(error, 'schema_violation');
+        expect(error.detail).toMatch(new RegExp(`^${path}: `));
+      }
+    });
+  });
+}

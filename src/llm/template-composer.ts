@@ -1,0 +1,61 @@
+import { composeFromTemplate, type TemplateOpener } from '../domain/compose/template.js';
+import { type Random, seededRandom } from '../domain/shared/random.js';
+import type { ComposeOutput, ComposeRequest, Composer } from '../ports/composer.js';
+import { ComposerError } from './errors.js';
+
+/**
+ * The composer that calls no model: `composeFromTemplate` with the topic's mention in the slot,
+ * the character's tone and the request's seed, so one request always gives one opener.
+ *
+ * @example
+ * const { text } = await createTemplateComposer().compose(request, { signal });
+ */
+export function createTemplateComposer(): Composer {
+  return {
+    name: 'template',
+    async compose(request: ComposeRequest, options: { signal: AbortSignal }): Promise<ComposeOutput> {
+      if (options.signal.aborted) throw new ComposerError('aborted', 'the call was cancelled');
+      const opener = openerWithin(request, seededRandom(request.seed));
+      return { text: opener.text, topicId: opener.topicId, usage: null };
+    },
+  };
+}
+
+/**
+ * The first opener that fits `maxLength`, trying in turn: the reason's phrasings naming the
+ * topic, the reason's plain phrasings (the topic is dropped, since naming it cannot fit), the
+ * tone's `manual` plain phrasings (the shortest; they give no reason, so they suit any), and
+ * last a bare "Hi!". A long mention thus costs the topic, never the limit or the tone. Within a
+ * step, phrasings that do not fit are passed to the template as if used recently, so it picks
+ * another by the same seed; when it returns one already refused, the step has none left.
+ */
+function openerWithin(request: ComposeRequest, random: Random): { text: string; topicId: string | null } {
+  const topic = request.topic === null ? null : { id: request.topic.id, mention: request.topic.mention };
+  const steps: { reason: ComposeRequest['reason']; topic: typeof topic }[] = [
+    { reason: request.reason, topic },
+    { reason: request.reason, topic: null },
+    { reason: 'manual', topic: null },
+  ];
+  for (const step of steps) {
+    const refused = new Set<string>();
+    for (;;) {
+      const opener: TemplateOpener = composeFromTemplate({
+        reason: step.reason,
+        tone: request.speaker.tone,
+        topic: step.topic,
+        random,
+        recentOpeners: [...request.recentOpeners, ...refused],
+      });
+      if (fits(opener.text, request.maxLength)) return opener;
+      if (refused.has(opener.text)) break;
+      refused.add(opener.text);
+    }
+  }
+  // Only a limit under every phrasing (the shortest, "Hello. How are you?", has 19) gets here.
+  return { text: [...'Hi!'].slice(0, Math.max(1, request.maxLength)).join(''), topicId: null };
+}
+
+/** Length as the guardrails count it: code points of the trimmed text. */
+function fits(text: string, maxLength: number): boolean {
+  return [...text.trim()].length <= maxLength;
+}
