@@ -48,11 +48,13 @@ import {
 import { getUser, listUserPage, updateUser } from '../engine/users.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import { Drafter } from '../scheduler/drafter.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { Database } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrator.js';
 import { openDatabase } from '../storage/open-database.js';
 import { SecretBox } from '../storage/secret-box.js';
+import { createComposeDeps } from './compose-deps.js';
 import { createLogger } from './logger.js';
 
 export interface EngineOptions {
@@ -106,6 +108,11 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       decisionRetentionDays: config.decisionRetentionDays,
     });
     if (config.scheduler) scheduler.start();
+    const drafter = new Drafter(ctx, createComposeDeps(), {
+      intervalMs: config.schedulerIntervalMs,
+      concurrency: config.composeConcurrency,
+    });
+    if (config.scheduler && config.drafting) drafter.start();
     return {
       config,
       database,
@@ -116,11 +123,17 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       context: ctx,
       authenticate: createAuthenticator(ctx),
       scheduler,
+      drafter,
       /**
-       * Decides every pair due at the engine's current time, then returns (with a fake clock:
-       * what a test calls after advancing it). The scheduler's loop does the same by itself.
+       * Decides every pair due at the engine's current time and composes the suggestions that
+       * made, then returns (with a fake clock: what a test calls after advancing it). The
+       * scheduler's and the drafter's loops do the same by themselves.
        */
-      sweep: () => scheduler.runUntilIdle(),
+      sweep: async () => {
+        const decided = await scheduler.runUntilIdle();
+        const drafted = await drafter.runUntilIdle();
+        return { ...decided, composed: drafted.composed, ended: drafted.ended };
+      },
       createTenant: (input: { tenantId: string; name?: string }) => createTenant(ctx, input),
       /**
        * The use cases of one tenant; everything they read or write belongs to it. The tenant must
@@ -253,7 +266,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
         };
       },
       close: async () => {
-        await scheduler.stop();
+        await Promise.all([scheduler.stop(), drafter.stop()]);
         await database.close();
       },
     };

@@ -37,7 +37,10 @@ export async function testTrigger(
   );
   const trigger = toDomainTrigger(record);
   const fired =
-    trigger.spec.kind === 'schedule' || trigger.spec.kind === 'event' || trigger.spec.kind === 'webhook';
+    trigger.spec.kind === 'schedule' ||
+    trigger.spec.kind === 'llm' ||
+    trigger.spec.kind === 'event' ||
+    trigger.spec.kind === 'webhook';
   const occasions: Occasion[] = fired
     ? [{ triggerId, key: `test:${nowMs}`, atMs: nowMs, expiresAtMs: nowMs + trigger.expiryMinutes * 60_000 }]
     : [];

@@ -284,7 +284,7 @@ export function toDomainTrigger(record: TriggerRecord): Trigger {
 }
 
 function toDomainSpec(spec: TriggerCreate['spec']): TriggerSpec {
-  if (spec.kind !== 'schedule') return spec;
+  if (spec.kind !== 'schedule' && spec.kind !== 'llm') return spec;
   const zone: ScheduleZone = spec.zone === 'user' ? { kind: 'user' } : { kind: 'named', zone: spec.zone };
   const rule: ScheduleRule =
     spec.cron !== undefined
@@ -293,7 +293,9 @@ function toDomainSpec(spec: TriggerCreate['spec']): TriggerSpec {
           everyMinutes: parseDuration(spec.every!)! / 60_000,
           startsAtLocalMs: Date.parse(`${spec.startsAt}:00Z`),
         };
-  return { kind: 'schedule', rule, zone };
+  return spec.kind === 'llm'
+    ? { kind: 'llm', question: spec.question, rule, zone }
+    : { kind: 'schedule', rule, zone };
 }
 
 /** Every trigger of the tenant, for deciding. */

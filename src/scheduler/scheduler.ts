@@ -4,6 +4,7 @@ import type { EngineContext } from '../engine/context.js';
 import { type PruneResult, pruneExpired } from '../engine/retention.js';
 import { type SweepOptions, type SweepResult, sweepOnce } from '../engine/sweep.js';
 import { rearmNextChunk } from '../storage/schedule.repository.js';
+import { IdleWait } from './idle.js';
 
 export interface SchedulerOptions {
   intervalMs: number;
@@ -30,20 +31,18 @@ const PRUNE_EVERY_MS = 60_000;
 export class Scheduler {
   readonly #ctx: EngineContext;
   readonly #sweep: SweepOptions;
-  readonly #intervalMs: number;
   readonly #retentionDays: number;
   #lastPrune = Number.NEGATIVE_INFINITY;
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  #woken = false;
+  readonly #idle: IdleWait;
   #lastRearmCheck = Number.NEGATIVE_INFINITY;
   #rearmWanted = true;
   readonly #off: (() => void)[] = [];
 
   constructor(ctx: EngineContext, options: SchedulerOptions) {
     this.#ctx = ctx;
-    this.#intervalMs = options.intervalMs;
+    this.#idle = new IdleWait(options.intervalMs);
     this.#retentionDays = options.decisionRetentionDays;
     this.#sweep = {
       batchSize: options.batchSize,
@@ -76,8 +75,7 @@ export class Scheduler {
 
   /** Looks for due work now instead of at the next interval. */
   wake(): void {
-    this.#woken = true;
-    this.#wake?.();
+    this.#idle.wake();
   }
 
   /**
@@ -105,7 +103,7 @@ export class Scheduler {
   async #run(): Promise<void> {
     while (this.#running) {
       let full = false;
-      this.#woken = false;
+      this.#idle.looking();
       try {
         await this.#rearmSome();
         await this.#pruneSometimes();
@@ -114,7 +112,7 @@ export class Scheduler {
       } catch (error) {
         this.#ctx.logger.error({ err: error }, 'scheduler tick failed');
       }
-      if (!full && !this.#woken && this.#running) await this.#idle();
+      if (!full && !this.#idle.woken && this.#running) await this.#idle.wait();
     }
   }
 
@@ -136,20 +134,5 @@ export class Scheduler {
     this.#lastPrune = r.more ? Number.NEGATIVE_INFINITY : now;
     if (r.decisions + r.occasions > 0)
       this.#ctx.logger.debug(r, 'pruned old decisions and expired occasions');
-  }
-
-  #idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.#intervalMs);
-      timer.unref?.();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
-        this.#wake = undefined;
-        done();
-      };
-    });
   }
 }

@@ -45,7 +45,7 @@ export function nextWake(
     const spec = trigger.spec;
     if (spec.kind === 'silence') {
       if (state.pairLastContactAtMs !== null) consider(state.pairLastContactAtMs + spec.afterHours * HOUR);
-    } else if (spec.kind === 'schedule') {
+    } else if (spec.kind === 'schedule' || spec.kind === 'llm') {
       const zone = spec.zone.kind === 'user' ? state.zone : state.zones.get(spec.zone.zone);
       consider(scheduleOf(spec.rule).nextAfterCached(zone, nowMs, 'next'));
     } else if (spec.kind === 'active_now') {

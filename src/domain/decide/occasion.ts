@@ -53,7 +53,7 @@ export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowM
     if (state.activityScore === null || state.activityScore < spec.minScore) return null;
     return new ConditionOccasion(trigger.id, 'active', localDay(state.zone, nowMs), nowMs, nowMs + expiry);
   }
-  if (spec.kind === 'schedule') {
+  if (spec.kind === 'schedule' || spec.kind === 'llm') {
     const zone = spec.zone.kind === 'user' ? state.zone : state.zones.get(spec.zone.zone);
     const atMs = latestOccurrence(scheduleOf(spec.rule), zone, nowMs - expiry, nowMs);
     if (atMs === null) return null;

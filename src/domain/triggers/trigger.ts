@@ -18,7 +18,12 @@ export type TriggerSpec =
   /** An event of this name (engine kind or custom), matching `filter` on its fields, after `delayMinutes`. */
   | { kind: 'event'; event: string; filter: Record<string, string | number | boolean>; delayMinutes: number }
   /** A signed POST from outside to the trigger's hook URL. */
-  | { kind: 'webhook' };
+  | { kind: 'webhook' }
+  /**
+   * On a schedule like `schedule`, a language model is asked `question` (yes or no) about what is
+   * known of the user; only a yes makes a message. Asked when the suggestion is drafted.
+   */
+  | { kind: 'llm'; question: string; rule: ScheduleRule; zone: ScheduleZone };
 
 export type TriggerKind = TriggerSpec['kind'];
 

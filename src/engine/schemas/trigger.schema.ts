@@ -26,45 +26,68 @@ const ScheduleZone = z
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
+const scheduleFields = {
+  cron: z
+    .string({ error: rule('must be a cron expression, e.g. "0 9 * * 1-5"') })
+    .max(200)
+    .superRefine((value, ctx) => {
+      const problem = cronProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${problem}` });
+    })
+    .optional()
+    .meta({ description: '5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first' }),
+  every: z
+    .string({ error: rule('must be an ISO 8601 duration, e.g. PT6H or P1D') })
+    .superRefine((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms < 60_000)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an ISO 8601 duration of at least one minute, e.g. PT6H or P1D',
+        });
+    })
+    .optional()
+    .meta({ description: 'A fixed interval on the local wall clock, from `startsAt`' }),
+  startsAt: z
+    .string({ error: rule('must be a local date and time "YYYY-MM-DDTHH:MM"') })
+    .regex(LOCAL_TIME, {
+      error: 'must be a local date and time "YYYY-MM-DDTHH:MM" (no offset: it is read in the zone)',
+    })
+    .optional(),
+  zone: ScheduleZone,
+};
+
+/** Exactly one of cron and every; startsAt with every only. */
+function checkSchedule(spec: { cron?: string; every?: string; startsAt?: string }, ctx: z.RefinementCtx) {
+  if ((spec.cron === undefined) === (spec.every === undefined))
+    ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give exactly one of "cron" and "every"' });
+  if (spec.every !== undefined && spec.startsAt === undefined)
+    ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'is required with "every"' });
+  if (spec.cron !== undefined && spec.startsAt !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'is only for "every"' });
+}
+
 const Schedule = z
+  .strictObject({ kind: z.literal('schedule'), ...scheduleFields })
+  .superRefine(checkSchedule);
+
+const LlmJudged = z
   .strictObject({
-    kind: z.literal('schedule'),
-    cron: z
-      .string({ error: rule('must be a cron expression, e.g. "0 9 * * 1-5"') })
-      .max(200)
-      .superRefine((value, ctx) => {
-        const problem = cronProblem(value);
-        if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${problem}` });
-      })
-      .optional()
-      .meta({ description: '5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first' }),
-    every: z
-      .string({ error: rule('must be an ISO 8601 duration, e.g. PT6H or P1D') })
-      .superRefine((value, ctx) => {
-        const ms = parseDuration(value);
-        if (ms === undefined || ms < 60_000)
-          ctx.addIssue({
-            code: 'custom',
-            message: 'must be an ISO 8601 duration of at least one minute, e.g. PT6H or P1D',
-          });
-      })
-      .optional()
-      .meta({ description: 'A fixed interval on the local wall clock, from `startsAt`' }),
-    startsAt: z
-      .string({ error: rule('must be a local date and time "YYYY-MM-DDTHH:MM"') })
-      .regex(LOCAL_TIME, {
-        error: 'must be a local date and time "YYYY-MM-DDTHH:MM" (no offset: it is read in the zone)',
-      })
-      .optional(),
-    zone: ScheduleZone,
+    kind: z.literal('llm'),
+    question: z
+      .string({ error: rule('must be a yes/no question of 1-1000 characters') })
+      .trim()
+      .min(1, { error: 'must be a yes/no question of 1-1000 characters' })
+      .max(1000, { error: 'must be a yes/no question of 1-1000 characters' })
+      .meta({
+        description:
+          'Asked of the language model about what is known of the user, e.g. "Did they mention something this week worth asking about?"',
+      }),
+    ...scheduleFields,
   })
-  .superRefine((spec, ctx) => {
-    if ((spec.cron === undefined) === (spec.every === undefined))
-      ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give exactly one of "cron" and "every"' });
-    if (spec.every !== undefined && spec.startsAt === undefined)
-      ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'is required with "every"' });
-    if (spec.cron !== undefined && spec.startsAt !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'is only for "every"' });
+  .superRefine(checkSchedule)
+  .meta({
+    description: 'On its schedule, a language model is asked the question; only a yes makes a message',
   });
 
 export const TriggerSpec = z.discriminatedUnion(
@@ -79,6 +102,7 @@ export const TriggerSpec = z.discriminatedUnion(
       minScore: Fraction.default(0.8),
     }),
     Schedule,
+    LlmJudged,
     z.strictObject({
       kind: z.literal('event'),
       event: z
@@ -96,7 +120,7 @@ export const TriggerSpec = z.discriminatedUnion(
     }),
     z.strictObject({ kind: z.literal('webhook') }),
   ],
-  { error: 'must be silence, active_now, schedule, event or webhook' },
+  { error: 'must be silence, active_now, schedule, event, webhook or llm' },
 );
 
 const fields = {

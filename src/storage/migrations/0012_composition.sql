@@ -33,3 +33,8 @@ create table llm_providers (
   updated_at timestamptz not null,
   primary key (tenant_id, character_id)
 );
+
+-- A new kind of trigger: llm, a schedule whose occasions a language model must answer yes to.
+alter table triggers drop constraint triggers_kind_check;
+alter table triggers add constraint triggers_kind_check
+  check (kind in ('silence', 'active_now', 'schedule', 'event', 'webhook', 'follow_up', 'llm'));

@@ -1,0 +1,87 @@
+import {
+  type ClaimedDraft,
+  claimDrafts,
+  type DraftOutcome,
+  finishDraft,
+} from '../storage/draft.repository.js';
+import { type ComposeDeps, composeDraft } from './compose.js';
+import type { EngineContext } from './context.js';
+
+export interface DraftingOptions {
+  /** This instance's claims carry it. */
+  token: string;
+  leaseMs: number;
+  /** Suggestions claimed at a time. */
+  batchSize: number;
+  /** Suggestions composed at once (model calls are mostly waiting). */
+  concurrency: number;
+}
+
+export interface DraftingResult {
+  claimed: number;
+  composed: number;
+  ended: number;
+  /** Outcomes not written: the lease ended and another instance took the draft over. */
+  lost: number;
+}
+
+/**
+ * Claims a batch of suggestions in `drafting` (any tenant; SKIP LOCKED and a lease, so instances
+ * share the work and a crashed one's drafts come back), composes each outside any transaction,
+ * and records where each went. A draft whose composing throws (the database went away, say)
+ * keeps its claim until the lease ends, then is drafted again.
+ */
+export async function draftOnce(
+  ctx: EngineContext,
+  deps: ComposeDeps,
+  options: DraftingOptions,
+  signal: AbortSignal,
+): Promise<DraftingResult> {
+  const now = ctx.clock.now();
+  const drafts = await claimDrafts(
+    ctx.db,
+    options.token,
+    now,
+    new Date(now.getTime() + options.leaseMs),
+    options.batchSize,
+  );
+  const result: DraftingResult = { claimed: drafts.length, composed: 0, ended: 0, lost: 0 };
+  let next = 0;
+  const work = async () => {
+    while (next < drafts.length && !signal.aborted) {
+      const draft = drafts[next++]!;
+      try {
+        const outcome = await composeDraft(ctx, deps, draft, signal);
+        await record(ctx, draft, options.token, outcome, result);
+      } catch (error) {
+        if (!signal.aborted)
+          ctx.logger.error({ err: error, suggestionId: draft.suggestionId }, 'drafting a suggestion failed');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, drafts.length) }, work));
+  return result;
+}
+
+async function record(
+  ctx: EngineContext,
+  draft: ClaimedDraft,
+  token: string,
+  outcome: DraftOutcome,
+  result: DraftingResult,
+) {
+  if (!(await finishDraft(ctx.db, draft, token, outcome, ctx.clock.now()))) {
+    result.lost++;
+    return;
+  }
+  if (outcome.status === 'pending' || outcome.status === 'approved') result.composed++;
+  else result.ended++;
+  ctx.events.emit('suggestion.drafted', {
+    tenantId: draft.tenantId,
+    suggestionId: draft.suggestionId,
+    userId: draft.userId,
+    characterId: draft.characterId,
+    status: outcome.status,
+    composer: outcome.composer,
+  });
+}
