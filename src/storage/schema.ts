@@ -240,6 +240,17 @@ export interface MemoriesTable {
   created_at: Timestamp;
 }
 
+/** A character's context callback (migration 0011); the secret sealed by SecretBox. */
+export interface ContextProvidersTable {
+  tenant_id: string;
+  character_id: string;
+  url: string;
+  secret_sealed: string;
+  timeout_ms: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Schema {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -258,4 +269,5 @@ export interface Schema {
   webhook_calls: WebhookCallsTable;
   facts: FactsTable;
   memories: MemoriesTable;
+  context_providers: ContextProvidersTable;
 }
