@@ -9,6 +9,12 @@ export { createEngine, type Engine, type EngineOptions, type TenantEngine } from
 // Running the service
 export { createServer, type Server } from './app/create-server.js';
 export { type Config, ConfigError, type ConfigInput, loadConfig, resolveConfig } from './config/config.js';
+// Bots that keep their own memory: the context callback's request and answer (docs/CONTEXT-PROVIDER.md)
+export {
+  type CallbackItem,
+  type ContextCallbackRequest,
+  ContextCallbackResponse,
+} from './context/callback-contract.js';
 export {
   type Assessment,
   assessHour,
@@ -36,16 +42,22 @@ export {
 } from './domain/activity/user-activity.js';
 export { inferZone, resolveZone, type ZoneGuess, type ZoneSource } from './domain/activity/zone-inference.js';
 export { EVENT_KINDS, type EventKind } from './domain/signals/event-kind.js';
+export type { TopicCandidate, TopicKind } from './domain/topics/select-topic.js';
 export { type ErrorCode, type InputIssue, OvertureError } from './engine/errors.js';
 export type { EngineEventMap, EngineEventName } from './engine/events.js';
 // Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md)
 export { signHook, verifyHook } from './engine/hook-signature.js';
 export type { ApiKey, ApiKeyCreated, Scope } from './engine/schemas/api-key.schema.js';
 export type { Character, CharacterInput } from './engine/schemas/character.schema.js';
+export type {
+  ContextProviderInput,
+  ContextProviderView,
+} from './engine/schemas/context-provider.schema.js';
 export type { EventInput, IngestResult } from './engine/schemas/event.schema.js';
 export { LIMITS } from './engine/schemas/event.schema.js';
 export type { ActivityState, Consent, User, UserPatch } from './engine/schemas/user.schema.js';
 export type { Clock } from './ports/clock.js';
+export type { ContextProvider, ContextQuery, UserContext } from './ports/context-provider.js';
 export type { Logger } from './ports/logger.js';
 export { createTestEngine } from './testing/create-test-engine.js';
 // Testing a bot against the engine

@@ -16,6 +16,8 @@ const A = {
   persona: 'persona-of-a',
   address: 'address-of-a',
   trigger: 'greet-of-a',
+  contextUrl: 'http://127.0.0.1:9/memory-of-a',
+  contextSecret: 'secret-of-a-0123456789',
 };
 const B = { tenantId: 'tenant-b', user: 'carol-of-b', character: 'zed-of-b' };
 
@@ -43,6 +45,9 @@ interface IsolationCase {
   check(s: Scenario): Promise<void>;
 }
 
+/** Seals the context callbacks' secrets; without it none can be stored. */
+const SECRET_KEY = Buffer.alloc(32, 3).toString('base64');
+
 const HEAD_ROUTE = "added by Fastify beside the GET route: no body, only the GET handler's status";
 
 const expectNotFound = (res: Response) => {
@@ -64,7 +69,15 @@ const expectHead = async (s: Scenario, url: string, status: number) => {
 /** For routes with no tenant data: nothing of tenant A shows up in what B gets. */
 const expectNothingOfA = (s: Scenario, res: Response) => {
   const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
-  const markers = [...A.users, ...A.characters, A.persona, A.address, ADMIN_KEY];
+  const markers = [
+    ...A.users,
+    ...A.characters,
+    A.persona,
+    A.address,
+    A.contextUrl,
+    A.contextSecret,
+    ADMIN_KEY,
+  ];
   for (const { key, keyId } of s.keysA) markers.push(key, keyId);
   for (const marker of markers) expect(text).not.toContain(marker);
 };
@@ -634,6 +647,50 @@ const CASES: Record<string, IsolationCase> = {
       expectNothingOfA(s, res);
     },
   },
+  'PUT /v1/characters/:characterId/context-provider': {
+    behaviour: "answers 404 for tenant A's character, and configures tenant B's own",
+    async check(s) {
+      const payload = { url: 'http://127.0.0.1:9/memory-of-b', secret: 'secret-of-b-0123456789' };
+      for (const id of A.characters)
+        expectNotFound(await s.asB({ method: 'PUT', url: `/v1/characters/${id}/context-provider`, payload }));
+      const own = await s.asB({
+        method: 'PUT',
+        url: `/v1/characters/${B.character}/context-provider`,
+        payload,
+      });
+      expect(own.status).toBe(201);
+      expect(own.body).toMatchObject({ characterId: B.character, url: payload.url });
+    },
+  },
+  'GET /v1/characters/:characterId/context-provider': {
+    behaviour: "does not show tenant A's callback to tenant B, even under a character id of B's own",
+    async check(s) {
+      for (const id of A.characters)
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/characters/${id}/context-provider` }));
+      await s.asB({ method: 'PUT', url: `/v1/characters/${A.characters[0]}`, payload: {} });
+      const res = await s.asB({ method: 'GET', url: `/v1/characters/${A.characters[0]}/context-provider` });
+      expectNotFound(res);
+      expect(JSON.stringify(res.body)).not.toContain(A.contextUrl);
+    },
+  },
+  'HEAD /v1/characters/:characterId/context-provider': {
+    behaviour: "answers 404 for tenant A's characters, as GET does",
+    noTenantData: HEAD_ROUTE,
+    async check(s) {
+      for (const id of A.characters) await expectHead(s, `/v1/characters/${id}/context-provider`, 404);
+    },
+  },
+  'DELETE /v1/characters/:characterId/context-provider': {
+    behaviour: "does not let tenant B remove tenant A's callback, even under a character id of B's own",
+    async check(s) {
+      for (const id of A.characters)
+        expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/characters/${id}/context-provider` }));
+      await s.asB({ method: 'PUT', url: `/v1/characters/${A.characters[0]}`, payload: {} });
+      expectNotFound(
+        await s.asB({ method: 'DELETE', url: `/v1/characters/${A.characters[0]}/context-provider` }),
+      );
+    },
+  },
   'DELETE /v1/triggers/:triggerId': {
     behaviour: "answers 404 for tenant A's trigger",
     async check(s) {
@@ -678,11 +735,12 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       memories: await asA(`/v1/users/${A.users[0]}/memories`),
       llmProvider: await asA('/v1/llm-provider'),
       characterLlmProvider: await asA(`/v1/characters/${A.characters[0]}/llm-provider`),
+      contextProvider: await asA(`/v1/characters/${A.characters[0]}/context-provider`),
     };
   }
 
   beforeEach(async () => {
-    t = await startTestServer(backend);
+    t = await startTestServer(backend, { secretKey: SECRET_KEY });
     const seed = async (options: InjectOptions, key = ADMIN_KEY) => {
       const res = await t.request({ ...options, key });
       expect(res.status, `${options.method} ${options.url}`).toBeLessThan(300);
@@ -764,6 +822,12 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       payload: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/a', model: 'model-of-a' },
     });
     await seed({ method: 'PUT', url: `/v1/characters/${aria}/llm-provider`, payload: { kind: 'template' } });
+    await seed({
+      method: 'PUT',
+      url: `/v1/characters/${aria}/context-provider`,
+      payload: { url: A.contextUrl, secret: A.contextSecret },
+    });
+
     const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
     const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
     await seed(
@@ -813,14 +877,16 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       'trigger.enabled',
       'llm_provider.saved',
       'llm_provider.saved',
+      'context_provider.created',
     ]);
-    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 6 });
+    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 7 });
     expect(before.llmProvider).toMatchObject({ model: 'model-of-a' });
     expect(before.characterLlmProvider).toMatchObject({ characterId: A.characters[0], kind: 'template' });
     expect(before.triggers.triggers.map((x: { triggerId: string }) => x.triggerId)).toContain(A.trigger);
     expect(before.seenByReadKey.users).toHaveLength(2);
     expect(before.facts.facts).toMatchObject([{ text: 'A fact of A' }]);
     expect(before.memories.memories).toMatchObject([{ text: 'A memory of A' }]);
+    expect(before.contextProvider).toMatchObject({ characterId: A.characters[0], url: A.contextUrl });
   });
 
   for (const [route, { behaviour, check }] of Object.entries(CASES)) {

@@ -11,6 +11,7 @@ import type { Api } from './api-types.js';
 import { authHook } from './auth.js';
 import { characterRoutes } from './characters.routes.js';
 import { contextRoutes } from './context.routes.js';
+import { contextProviderRoutes } from './context-provider.routes.js';
 import { decisionRoutes } from './decisions.routes.js';
 import { errorBody, handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
@@ -93,6 +94,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   decisionRoutes(app);
   contextRoutes(app);
   llmProviderRoutes(app);
+  contextProviderRoutes(app);
   await app.ready();
   return app;
 }

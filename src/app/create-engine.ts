@@ -1,4 +1,5 @@
 import { type ConfigInput, resolveConfig } from '../config/config.js';
+import { HttpContextProvider } from '../context/http-context-provider.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
 import { activitySettings, findNextGoodTime, getActivity } from '../engine/activity.js';
 import {
@@ -10,6 +11,12 @@ import {
 import { listAudit, verifyAudit } from '../engine/audit.js';
 import { getCharacter, listCharacterPage, saveCharacter } from '../engine/characters.js';
 import type { EngineContext } from '../engine/context.js';
+import {
+  getContextProviderSettings,
+  removeContextProviderSettings,
+  saveContextProviderSettings,
+} from '../engine/context-provider-settings.js';
+import { ContextProviders, loadUserContext } from '../engine/context-providers.js';
 import { listDecisionPage } from '../engine/decisions.js';
 import { EngineEvents } from '../engine/events.js';
 import { type HookCall, receiveHook } from '../engine/hooks.js';
@@ -19,6 +26,7 @@ import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
 import { CharacterInput } from '../engine/schemas/character.schema.js';
 import { FactInput, FactQuery, MemoryInput, MemoryQuery } from '../engine/schemas/context.schema.js';
+import { ContextProviderInput } from '../engine/schemas/context-provider.schema.js';
 import { DecisionQuery } from '../engine/schemas/decision.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
@@ -47,6 +55,7 @@ import {
 } from '../engine/user-context.js';
 import { getUser, listUserPage, updateUser } from '../engine/users.js';
 import { type Clock, systemClock } from '../ports/clock.js';
+import type { ContextQuery } from '../ports/context-provider.js';
 import type { Logger } from '../ports/logger.js';
 import { Drafter } from '../scheduler/drafter.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -90,16 +99,29 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     const events = new EngineEvents((error, event) =>
       logger.error({ err: error, event }, 'event listener failed'),
     );
+    const clock = options.clock ?? systemClock;
+    const secrets = config.secretKey ? SecretBox.fromText(config.secretKey) : null;
+    const contextLogger = logger.child({ part: 'context' });
     const ctx: EngineContext = {
       db: database.db,
-      clock: options.clock ?? systemClock,
+      clock,
       logger,
       events,
       activity: activitySettings(config.activityHalfLifeDays * 86_400_000, DEFAULT_PROFILE_PARAMS),
       triggers: new TriggerCache(database.db),
-      secrets: config.secretKey ? SecretBox.fromText(config.secretKey) : null,
+      secrets,
+      contextProviders: new ContextProviders({
+        db: database.db,
+        secrets,
+        logger: contextLogger,
+        callback: (settings, fallback) =>
+          new HttpContextProvider({ ...settings, fallback, clock, logger: contextLogger }),
+      }),
     };
     events.on('trigger.updated', ({ tenantId }) => ctx.triggers.invalidate(tenantId));
+    events.on('context_provider.updated', ({ tenantId, characterId }) =>
+      ctx.contextProviders.invalidate(tenantId, characterId),
+    );
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
     const scheduler = new Scheduler(ctx, {
       intervalMs: config.schedulerIntervalMs,
@@ -233,6 +255,47 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
           getLlmProvider: guard((characterId: string | null) => getLlmProvider(ctx, tenantId, characterId)),
           deleteLlmProvider: guard((characterId: string | null) =>
             removeLlmProvider(ctx, tenantId, characterId, 'library'),
+          ),
+          /**
+           * Points a character at the bot's own memory: a signed POST to `url` for each user's
+           * context, the built-in store when it fails (docs/CONTEXT-PROVIDER.md). Needs `secretKey`.
+           */
+          putContextProvider: guard((characterId: string, input: unknown) =>
+            saveContextProviderSettings(
+              ctx,
+              tenantId,
+              characterId,
+              parseInput(ContextProviderInput, input),
+              'library',
+            ),
+          ),
+          getContextProvider: guard((characterId: string) =>
+            getContextProviderSettings(ctx, tenantId, characterId),
+          ),
+          /** The character's users' context comes from the built-in store again. */
+          deleteContextProvider: guard((characterId: string) =>
+            removeContextProviderSettings(ctx, tenantId, characterId, 'library'),
+          ),
+          /**
+           * What the engine knows of a user as a character sees it (topic candidates), from the
+           * character's callback or the built-in store, and which one answered.
+           */
+          loadUserContext: guard(
+            (
+              query: Pick<ContextQuery, 'userId' | 'characterId'> & Partial<Pick<ContextQuery, 'purpose'>>,
+              options: { signal?: AbortSignal } = {},
+            ) =>
+              loadUserContext(
+                ctx,
+                {
+                  tenantId,
+                  userId: query.userId,
+                  characterId: query.characterId,
+                  purpose: query.purpose ?? 'compose',
+                  now: ctx.clock.now(),
+                },
+                { signal: options.signal ?? new AbortController().signal },
+              ),
           ),
           /** Why the engine did (or did not) message a user: their stored decisions, newest first, with every check. */
           listDecisions: guard((query: unknown) =>

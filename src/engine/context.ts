@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Db } from '../storage/database.js';
 import type { SecretBox } from '../storage/secret-box.js';
 import type { ActivitySettings } from './activity.js';
+import type { ContextProviders } from './context-providers.js';
 import type { EngineEvents } from './events.js';
 import type { TriggerCache } from './trigger-cache.js';
 
@@ -17,4 +18,6 @@ export interface EngineContext {
   triggers: TriggerCache;
   /** Seals and opens stored secrets; null when no `OVERTURE_SECRET_KEY` is configured. */
   secrets: SecretBox | null;
+  /** Where each character's user context comes from: its callback, or the built-in store. */
+  contextProviders: ContextProviders;
 }

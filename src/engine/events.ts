@@ -37,6 +37,8 @@ export interface EngineEventMap {
   };
   'user.updated': { tenantId: string; userId: string };
   'character.updated': { tenantId: string; characterId: string; created: boolean };
+  /** A character's context callback was configured, replaced or removed. */
+  'context_provider.updated': { tenantId: string; characterId: string };
   'policy.updated': { tenantId: string; allowProactive: boolean };
   /** A trigger was created, changed, enabled, disabled or deleted. */
   'trigger.updated': { tenantId: string; triggerId: string };

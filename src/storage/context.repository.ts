@@ -89,3 +89,55 @@ export async function deleteMemory(db: Db, tenantId: string, userId: string, mem
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** What a topic candidate needs of a fact or memory. */
+export interface ContextItemRow {
+  id: string;
+  character_id: string | null;
+  text: string;
+  mention: string | null;
+  salience: number;
+  sensitive: boolean;
+  /** A fact's creation, a memory's occurrence. */
+  at: Date;
+}
+
+/**
+ * The user's facts one character knows (its own and the shared ones), the most salient first,
+ * newest first among equals, at most `limit`: the material for topics, bounded however many
+ * facts a user has.
+ */
+export async function listSalientFacts(
+  db: Db,
+  tenantId: string,
+  query: { userId: string; characterId: string; limit: number },
+): Promise<ContextItemRow[]> {
+  return db
+    .selectFrom('facts')
+    .select(['fact_id as id', 'character_id', 'text', 'mention', 'salience', 'sensitive', 'created_at as at'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', query.userId)
+    .where((eb) => eb.or([eb('character_id', '=', query.characterId), eb('character_id', 'is', null)]))
+    .orderBy('salience', 'desc')
+    .orderBy('fact_id', 'desc')
+    .limit(query.limit)
+    .execute();
+}
+
+/** As `listSalientFacts`, for memories; `at` is when the memory happened. */
+export async function listSalientMemories(
+  db: Db,
+  tenantId: string,
+  query: { userId: string; characterId: string; limit: number },
+): Promise<ContextItemRow[]> {
+  return db
+    .selectFrom('memories')
+    .select(['memory_id as id', 'character_id', 'text', 'mention', 'salience', 'sensitive', 'at'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', query.userId)
+    .where((eb) => eb.or([eb('character_id', '=', query.characterId), eb('character_id', 'is', null)]))
+    .orderBy('salience', 'desc')
+    .orderBy('memory_id', 'desc')
+    .limit(query.limit)
+    .execute();
+}

@@ -154,3 +154,29 @@ function mergeAssignments() {
     }).join(', '),
   );
 }
+
+/**
+ * The `meta.topics` of the user's messages to and from one character in [since, until], newest
+ * first, at most `limit` messages. The walk runs backwards along `events_by_user_time`
+ * (tenant, user, at) and stops at `since` or at the limit, so it reads a bounded part of the
+ * user's history however long it is; messages without a topics array are skipped on the way.
+ */
+export async function listRecentTopics(
+  db: Db,
+  tenantId: string,
+  query: { userId: string; characterId: string; since: Date; until: Date; limit: number },
+): Promise<{ at: Date; topics: unknown }[]> {
+  return db
+    .selectFrom('events')
+    .select(['at', sql<unknown>`meta -> 'topics'`.as('topics')])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', query.userId)
+    .where('at', '>=', query.since)
+    .where('at', '<=', query.until)
+    .where('character_id', '=', query.characterId)
+    .where('kind', 'in', ['message_in', 'message_out'])
+    .where(sql<boolean>`jsonb_typeof(meta -> 'topics') = 'array'`)
+    .orderBy('at', 'desc')
+    .limit(query.limit)
+    .execute();
+}

@@ -260,6 +260,17 @@ export interface LlmProvidersTable {
   updated_at: Timestamp;
 }
 
+/** A character's context callback (migration 0011); the secret sealed by SecretBox. */
+export interface ContextProvidersTable {
+  tenant_id: string;
+  character_id: string;
+  url: string;
+  secret_sealed: string;
+  timeout_ms: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Schema {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -279,4 +290,5 @@ export interface Schema {
   facts: FactsTable;
   memories: MemoriesTable;
   llm_providers: LlmProvidersTable;
+  context_providers: ContextProvidersTable;
 }

@@ -109,7 +109,10 @@ function exclusion(
 }
 
 /** The score of one usable topic, with its parts. */
-export function scoreTopic(c: TopicCandidate, context: TopicContext): ScoreParts {
+export function scoreTopic(
+  c: TopicCandidate,
+  context: Pick<TopicContext, 'nowMs' | 'recentTopicIds'>,
+): ScoreParts {
   const salience = clamp01(c.salience);
   const age = Math.max(0, context.nowMs - c.atMs);
   const recency = 0.5 ** (age / RECENCY_HALF_LIFE_MS);
