@@ -50,7 +50,13 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
     await ok({
       method: 'POST',
       url: '/v1/triggers',
-      payload: { id: 'ping', name: 'Ping', spec: { kind: 'event', event: 'ping' }, approval: 'auto' },
+      payload: {
+        id: 'ping',
+        name: 'Ping',
+        spec: { kind: 'event', event: 'ping' },
+        approval: 'auto',
+        cooldownMinutes: 0,
+      },
     });
     factId = (
       await ok({
@@ -285,7 +291,7 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
           approval: 'auto',
         },
       });
-      t.clock.advance({ minutes: 5 });
+      t.clock.advance({ minutes: 31 }); // the user wrote at 12:00: not in the middle of a conversation
       await t.server.engine.sweep();
       return suggestions();
     };
