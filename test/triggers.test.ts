@@ -52,6 +52,22 @@ describe.each(BACKENDS)('triggers on %s', (backend) => {
     expect(theirs.body.triggers.every((x: { enabled: boolean }) => !x.enabled)).toBe(true);
   });
 
+  it("keeps an llm trigger's question with its schedule, and tests it like a schedule", async () => {
+    const res = await create({
+      id: 'worth-asking',
+      name: 'Worth asking?',
+      spec: { kind: 'llm', question: '  Did she mention plans for this week?  ', cron: '0 18 * * *' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.spec).toEqual({
+      kind: 'llm',
+      question: 'Did she mention plans for this week?',
+      cron: '0 18 * * *',
+      zone: 'user',
+    });
+    expect((await get('worth-asking')).body.spec.question).toBe('Did she mention plans for this week?');
+  });
+
   it('creates, reads, changes, disables and deletes a trigger, each change in the audit log', async () => {
     const res = await create({
       id: 'evening-hello',
@@ -126,10 +142,17 @@ describe.each(BACKENDS)('triggers on %s', (backend) => {
       /ISO 8601/,
     ],
     [{ name: 'x', spec: { kind: 'schedule', every: 'PT6H' } }, 'spec.startsAt', /required/],
+    [{ name: 'x', spec: { kind: 'llm', cron: '0 9 * * *' } }, 'spec.question', /required/],
+    [
+      { name: 'x', spec: { kind: 'llm', question: ' ', cron: '0 9 * * *' } },
+      'spec.question',
+      /yes\/no question/,
+    ],
+    [{ name: 'x', spec: { kind: 'llm', question: 'Worth asking?' } }, 'spec.cron', /exactly one/],
     [
       { name: 'x', spec: { kind: 'sometimes' } },
       'spec.kind',
-      /silence, active_now, schedule, event or webhook/,
+      /silence, active_now, schedule, event, webhook or llm/,
     ],
     [{ name: 'x', spec: { kind: 'silence', afterHours: 0 } }, 'spec.afterHours', /> 0/],
     [{ name: 'x', spec: { kind: 'active_now', minScore: 2 } }, 'spec.minScore', /from 0 to 1/],
