@@ -126,6 +126,28 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
     expect((s.topic as { score: { total: number } }).score.total).toBeGreaterThan(0);
     expect(s.composition).toMatchObject({ context: { source: 'builtin' } });
     expect(s.composition).not.toHaveProperty('fallback');
+    // the API shows it so
+    const listed = await ok({ method: 'GET', url: '/v1/suggestions?userId=maya&status=approved' });
+    expect(listed.suggestions).toEqual([
+      expect.objectContaining({
+        suggestionId: s.suggestion_id,
+        characterId: 'luna',
+        triggerId: 'ping',
+        status: 'approved',
+        statusReason: null,
+        approval: 'auto',
+        text: s.text,
+        topic: expect.objectContaining({ id: `fact:${factId}`, mention: "your sister's surgery" }),
+        composer: 'template',
+        composition: expect.objectContaining({ context: expect.objectContaining({ source: 'builtin' }) }),
+      }),
+    ]);
+    expect(
+      (await ok({ method: 'GET', url: '/v1/suggestions?userId=maya&status=pending' })).suggestions,
+    ).toEqual([]);
+    const bad = await t.request({ method: 'GET', url: '/v1/suggestions?userId=maya&status=later' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0]).toMatchObject({ path: 'query.status' });
   });
 
   it('waits for approval in suggest mode', async () => {

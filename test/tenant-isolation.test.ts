@@ -1,4 +1,5 @@
 import type { InjectOptions } from 'fastify';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { registeredRoutes } from './helpers/routes.js';
@@ -478,6 +479,21 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.body.enabled).toBe(false);
     },
   },
+  'GET /v1/suggestions': {
+    behaviour: "lists nothing for tenant A's user",
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: `/v1/suggestions?userId=${A.users[0]}` });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ suggestions: [], next: null });
+      const own = await s.asB({ method: 'GET', url: `/v1/suggestions?userId=${B.user}` });
+      expect(own.body.suggestions).toEqual([]);
+    },
+  },
+  'HEAD /v1/suggestions': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/suggestions?userId=${A.users[0]}`, 200),
+  },
   'GET /v1/llm-provider': {
     behaviour: "answers 404: tenant B has none of its own, and never sees tenant A's",
     async check(s) {
@@ -733,6 +749,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       triggers: await asA('/v1/triggers'),
       facts: await asA(`/v1/users/${A.users[0]}/facts`),
       memories: await asA(`/v1/users/${A.users[0]}/memories`),
+      suggestions: await asA(`/v1/suggestions?userId=${A.users[0]}`),
       llmProvider: await asA('/v1/llm-provider'),
       characterLlmProvider: await asA(`/v1/characters/${A.characters[0]}/llm-provider`),
       contextProvider: await asA(`/v1/characters/${A.characters[0]}/context-provider`),
@@ -828,6 +845,12 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       payload: { url: A.contextUrl, secret: A.contextSecret },
     });
 
+    // a suggestion of A's, as the scheduler and the drafter would have left it
+    await sql`insert into suggestions (tenant_id, user_id, suggestion_id, character_id, trigger_id,
+        occasion_key, status, approval, decision_id, created_at, updated_at, expires_at, text, composer)
+      values ('default', ${alice}, 'sug-of-a', ${aria}, ${A.trigger}, 'manual:1', 'approved', 'auto',
+        'dec-of-a', ${t.clock.now()}, ${t.clock.now()}, ${new Date(t.clock.now().getTime() + 86_400_000)},
+        'opener-of-a', 'template')`.execute(t.server.engine.database.db);
     const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
     const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
     await seed(
@@ -881,6 +904,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     ]);
     expect(before.auditVerdict).toMatchObject({ ok: true, entries: 7 });
     expect(before.llmProvider).toMatchObject({ model: 'model-of-a' });
+    expect(before.suggestions.suggestions).toMatchObject([{ suggestionId: 'sug-of-a', text: 'opener-of-a' }]);
     expect(before.characterLlmProvider).toMatchObject({ characterId: A.characters[0], kind: 'template' });
     expect(before.triggers.triggers.map((x: { triggerId: string }) => x.triggerId)).toContain(A.trigger);
     expect(before.seenByReadKey.users).toHaveLength(2);

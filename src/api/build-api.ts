@@ -21,6 +21,7 @@ import { keyRoutes } from './keys.routes.js';
 import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
 import { policyRoutes } from './policy.routes.js';
+import { suggestionRoutes } from './suggestions.routes.js';
 import { triggerRoutes } from './triggers.routes.js';
 import { userRoutes } from './users.routes.js';
 import { validatorCompiler } from './validation.js';
@@ -94,6 +95,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   decisionRoutes(app);
   contextRoutes(app);
   llmProviderRoutes(app);
+  suggestionRoutes(app);
   contextProviderRoutes(app);
   await app.ready();
   return app;

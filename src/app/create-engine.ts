@@ -32,8 +32,10 @@ import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
 import { LlmProviderInput } from '../engine/schemas/llm-provider.schema.js';
 import { PolicyInput } from '../engine/schemas/policy.schema.js';
+import { SuggestionQuery } from '../engine/schemas/suggestion.schema.js';
 import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import { UserPatch } from '../engine/schemas/user.schema.js';
+import { listSuggestionPage } from '../engine/suggestions.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant, getTenant } from '../engine/tenants.js';
 import { TriggerCache } from '../engine/trigger-cache.js';
 import {
@@ -296,6 +298,10 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
                 },
                 { signal: options.signal ?? new AbortController().signal },
               ),
+          ),
+          /** A user's suggestions, newest first: the opener, its topic, who wrote it and how. */
+          listSuggestions: guard((query: unknown) =>
+            listSuggestionPage(ctx, tenantId, parseInput(SuggestionQuery, query)),
           ),
           /** Why the engine did (or did not) message a user: their stored decisions, newest first, with every check. */
           listDecisions: guard((query: unknown) =>
