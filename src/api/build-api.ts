@@ -18,6 +18,7 @@ import { healthRoutes } from './health.routes.js';
 import { hookRoutes } from './hooks.routes.js';
 import { keyRoutes } from './keys.routes.js';
 import { registerMetrics } from './metrics.js';
+import { openLoopRoutes } from './open-loops.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { triggerRoutes } from './triggers.routes.js';
 import { userRoutes } from './users.routes.js';
@@ -91,6 +92,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   hookRoutes(app);
   decisionRoutes(app);
   contextRoutes(app);
+  openLoopRoutes(app);
   await app.ready();
   return app;
 }

@@ -14,6 +14,7 @@ import { listDecisionPage } from '../engine/decisions.js';
 import { EngineEvents } from '../engine/events.js';
 import { type HookCall, receiveHook } from '../engine/hooks.js';
 import { ingestEvents } from '../engine/ingest.js';
+import { addOpenLoop, closeOpenLoop, listOpenLoopPage } from '../engine/open-loops.js';
 import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
 import { CharacterInput } from '../engine/schemas/character.schema.js';
@@ -21,6 +22,7 @@ import { FactInput, FactQuery, MemoryInput, MemoryQuery } from '../engine/schema
 import { DecisionQuery } from '../engine/schemas/decision.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
+import { OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../engine/schemas/open-loop.schema.js';
 import { PolicyInput } from '../engine/schemas/policy.schema.js';
 import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import { UserPatch } from '../engine/schemas/user.schema.js';
@@ -207,6 +209,22 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
           ),
           deleteMemory: guard((userId: string, memoryId: string) =>
             removeMemory(ctx, tenantId, userId, memoryId),
+          ),
+          /**
+           * Adds something the user said will happen (`sentence`, `dueAt`, `characterId`), which
+           * the character's follow_up triggers ask about afterwards. Loops are also read from
+           * the text of ingested `message_in` events.
+           */
+          addOpenLoop: guard((userId: string, input: unknown) =>
+            addOpenLoop(ctx, tenantId, userId, parseInput(OpenLoopInput, input)),
+          ),
+          /** A user's open loops, latest due first (`status`, `characterId`, `limit`, `before`). */
+          listOpenLoops: guard((userId: string, query: unknown = {}) =>
+            listOpenLoopPage(ctx, tenantId, userId, parseInput(OpenLoopQuery, query)),
+          ),
+          /** Closes an open loop (with an optional `reason`); its follow-ups not yet made are dropped. */
+          closeOpenLoop: guard((userId: string, loopId: string, input: unknown = {}) =>
+            closeOpenLoop(ctx, tenantId, userId, loopId, parseInput(OpenLoopClose, input)),
           ),
           /** Why the engine did (or did not) message a user: their stored decisions, newest first, with every check. */
           listDecisions: guard((query: unknown) =>

@@ -5,6 +5,7 @@ import type { Trigger } from '../domain/triggers/trigger.js';
 import type { Db } from '../storage/database.js';
 import { type DecisionRecord, insertDecisions } from '../storage/decision.repository.js';
 import { deleteOccasions } from '../storage/occasion.repository.js';
+import { closeOpenLoops } from '../storage/open-loop.repository.js';
 import { allowsProactiveLocked, lockUsers } from '../storage/pair-state.repository.js';
 import { claimDuePairs, completePairs } from '../storage/schedule.repository.js';
 import {
@@ -206,8 +207,19 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
       : [],
   );
   await deleteOccasions(trx, tenantId, used);
+  // a follow-up made closes its open loop, and drops the loop's occasions of other follow_up triggers
+  const followedUp = wanted.flatMap((s) =>
+    inserted.has(s.suggestionId) && s.occasionKey.startsWith(LOOP_KEY) && isFollowUp(triggers, s.triggerId)
+      ? [{ userId: s.userId, loopId: s.occasionKey.slice(LOOP_KEY.length) }]
+      : [],
+  );
+  await closeOpenLoops(trx, tenantId, followedUp, { reason: 'followed_up', note: null, at: now });
   return { outcomes, suggestions: wanted.filter((s) => inserted.has(s.suggestionId)) };
 }
+
+const LOOP_KEY = 'loop:';
+const isFollowUp = (triggers: readonly Trigger[], triggerId: string) =>
+  triggers.some((t) => t.id === triggerId && t.spec.kind === 'follow_up');
 
 /** The record to store (if any), the suggestion to make (if any) and the pair's next due time. */
 function outcome(pair: PairToDecide, decision: Decision, triggers: Trigger[], nowMs: number): Outcome {

@@ -158,7 +158,7 @@ function eventMention(rest: string): string | null {
   const holder = /\bmy ([\w-]+) (?:has|had|have|got) (?:a|an)$/i.exec(before.join(' '));
   const owner = holder ? `your ${holder[1]!.toLowerCase()}'s` : owned ? POSSESSIVES[determiner]! : 'your';
   const after = complement(rest.slice(match.index + match[0].length));
-  return tidy([owner, ...modifiers.map(flip), noun, after].filter(Boolean).join(' '));
+  return tidy([owner, ...modifiers.map(flipPerson), noun, after].filter(Boolean).join(' '));
 }
 
 /** "to Lisbon", "with Sam", "at Google": one or two words after an event, when they are not filler. */
@@ -171,7 +171,7 @@ function complement(after: string): string {
   while (words.length > 0 && taken.length < 3 && !STOP.has(words[0]!.toLowerCase()))
     taken.push(words.shift()!);
   if (taken.length === 0 || STOP.has(taken.at(-1)!.toLowerCase())) return '';
-  return `${m[1]} ${flip(taken.join(' '))}`;
+  return `${m[1]} ${flipPerson(taken.join(' '))}`;
 }
 
 /** Going somewhere without naming a trip: "flying to Lisbon", "moving to Berlin". */
@@ -187,7 +187,7 @@ function journeyMention(rest: string): string | null {
   if (/^going$/i.test(m[1]!) && !/^(?:[A-Z]|the\s)/.test(place)) return null;
   if (STOP.has(place.toLowerCase())) return null;
   const moving = /^mov/i.test(m[1]!);
-  return tidy(`${moving ? 'your move' : 'your trip'} to ${flip(place)}`);
+  return tidy(`${moving ? 'your move' : 'your trip'} to ${flipPerson(place)}`);
 }
 
 /** What the user says they will do, quoted: "I'm seeing my mom" → "seeing your mom". */
@@ -206,7 +206,7 @@ function planMention(rest: string): string | null {
   // talk to the bot, moods and states, "do it": nothing to ask "how did it go" about
   if (/\byou\b/i.test(phrase) || NOT_PLANS.has(verb!)) return null;
   if (object.every((w) => VAGUE_OBJECTS.has(w))) return null;
-  return `"${flip(phrase)}"`;
+  return `"${flipPerson(phrase)}"`;
 }
 
 const NOT_PLANS = new Set([
@@ -238,7 +238,7 @@ const NOT_PLANS = new Set([
 const VAGUE_OBJECTS = new Set(['it', 'that', 'this', 'them', 'something', 'stuff', 'things', 'so', 'too']);
 
 /** "my" → "your", "me" → "you", for the character to say it back. */
-function flip(words: string): string {
+export function flipPerson(words: string): string {
   return words.replace(/\b(my|our|me|myself|i'm|i)\b/gi, (w) => {
     const lower = w.toLowerCase();
     if (lower === 'my' || lower === 'our') return 'your';

@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node/en';
 import type { ZoneOffsets } from '../activity/local-time.js';
-import { mentionOf } from './open-loop-mention.js';
+import { flipPerson, mentionOf } from './open-loop-mention.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -94,6 +94,25 @@ export function extractOpenLoops(text: string, context: ExtractionContext): Extr
     if (loop) loops.push({ ...loop, sentenceIndex: i });
   }
   return loops;
+}
+
+/**
+ * How an opener names what a sentence says will happen, for a loop given without one: read from
+ * the sentence with its date words out ("Interview at Acme on Friday" → "your interview at
+ * Acme"), else its first words quoted.
+ */
+export function mentionForSentence(sentence: string): string {
+  // only where the date words are matters here: any fixed reference instant will do
+  const dates = parser.parse(sentence, new Date(0)).map((r) => ({ index: r.index, length: r.text.length }));
+  const mention = mentionOf(sentence, dates);
+  if (mention !== null) return mention;
+  const words = sentence
+    .replace(/[!?.…,;:"“”]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .slice(0, 6)
+    .join(' ');
+  return `"${flipPerson(words)}"`;
 }
 
 /** The pre-filter: false for a text that cannot name a day or time, which chrono is never asked about. */

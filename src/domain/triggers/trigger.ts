@@ -18,7 +18,9 @@ export type TriggerSpec =
   /** An event of this name (engine kind or custom), matching `filter` on its fields, after `delayMinutes`. */
   | { kind: 'event'; event: string; filter: Record<string, string | number | boolean>; delayMinutes: number }
   /** A signed POST from outside to the trigger's hook URL. */
-  | { kind: 'webhook' };
+  | { kind: 'webhook' }
+  /** An open loop (something the user said will happen), `delayMinutes` after it is due. */
+  | { kind: 'follow_up'; delayMinutes: number };
 
 export type TriggerKind = TriggerSpec['kind'];
 
