@@ -23,15 +23,22 @@ extractOpenLoops(text, { atMs, zone }) on each in turn, --runs times after a war
 prints the median cost per message, how many messages passed the pre-filter (and so reached
 chrono), the cost per message that did, and how many loops were found.
 
+Then what ingest adds to a batch: loopsFromEvents (extraction and the rows to insert) over
+--batches batches of 1,000 events from the ingest benchmark's generator (bench/lib/events.mjs:
+40% message_in, an eighth of whose texts hold a plan), and over the same batches with every text
+replaced by one without a date word.
+
 Options:
   --messages N   messages (default 10000)
   --runs N       measured runs (default 7)
+  --batches N    ingest batches of 1,000 events (default 100)
   --seed N       generator seed (default 7)`;
 
 const { values: args } = parseArgs({
   options: {
     messages: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '7' },
+    batches: { type: 'string', default: '100' },
     seed: { type: 'string', default: '7' },
     help: { type: 'boolean', default: false },
   },
@@ -44,6 +51,8 @@ const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { extractOpenLoops, mayHoldADate } = await dist('domain/topics/open-loops.js');
 const { ZoneCache } = await dist('domain/activity/local-time.js');
 const { seededRandom } = await dist('domain/shared/random.js');
+const { loopsFromEvents } = await dist('engine/open-loops.js');
+const { createEventGenerator } = await import('./lib/events.mjs');
 
 const SMALL_TALK = [
   'hey',
@@ -164,3 +173,37 @@ console.log(
   `  per message reaching chrono       about ${us(median - noDateMedian, PREFILTERED)} µs (the rest of the time)`,
 );
 console.log(`  loops found        ${runs[0].loops.toLocaleString('en')} a run`);
+
+// what ingest adds to a batch of 1,000 events
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const generator = createEventGenerator({ users: 100_000, runId: 'bench', seed: Number(args.seed), now: NOW });
+const toEvents = (body, noDates) =>
+  JSON.parse(body).events.map((e) => ({
+    userId: e.userId,
+    eventId: e.id,
+    characterId: e.characterId,
+    kind: e.kind,
+    at: new Date(e.at),
+    text: e.text === undefined ? null : noDates ? 'hey, are you there?' : e.text,
+  }));
+const bodies = Array.from({ length: Number(args.batches) }, () => generator.nextBody(1000));
+const mixes = {
+  'as generated': bodies.map((b) => toEvents(b, false)),
+  'no date words': bodies.map((b) => toEvents(b, true)),
+};
+const chicago = zones.get('America/Chicago');
+const zoneOf = () => chicago;
+for (const [name, batches] of Object.entries(mixes)) {
+  const perBatch = [];
+  let rows = 0;
+  for (let run = 0; run <= Number(args.runs); run++) {
+    rows = 0;
+    const t0 = process.hrtime.bigint();
+    for (const events of batches) rows += loopsFromEvents(events, zoneOf, new Date(NOW)).length;
+    if (run > 0) perBatch.push(Number(process.hrtime.bigint() - t0) / 1e6 / batches.length); // run 0 warms up
+  }
+  perBatch.sort((a, b) => a - b);
+  console.log(
+    `  ingest, ${name}: median ${perBatch[Math.floor(perBatch.length / 2)].toFixed(3)} ms per batch of 1,000 events, ${(rows / batches.length).toFixed(1)} loops a batch`,
+  );
+}

@@ -225,6 +225,26 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
     expect(await suggestions()).toEqual([]);
   });
 
+  it('makes no follow-up for a loop closed after its pair was loaded, and drops its occasion', async () => {
+    await inChicago('kai');
+    await ok({ method: 'PUT', url: '/v1/policy', payload: { allowProactive: true } });
+    await ok({
+      method: 'POST',
+      url: '/v1/triggers',
+      payload: { id: 'ask', name: 'Ask', spec: { kind: 'follow_up' }, atGoodTime: false },
+    });
+    await say('kai', 'my interview is on Friday at 3pm');
+    // as if the API closed it between the sweep's read and its write: the occasion is still there
+    await sql`update open_loops set status = 'closed', closed_at = ${t.clock.now()}, closed_reason = 'closed_by_api'`.execute(
+      db(),
+    );
+    t.clock.set('2026-11-27T23:01:00Z'); // 17:01 in Chicago: due, and any hour will do
+    await sweep();
+    expect(await suggestions()).toEqual([]);
+    expect(await occasions()).toEqual([]);
+    expect((await loops('kai'))[0]).toMatchObject({ closedReason: 'closed_by_api' });
+  });
+
   it('defers a follow-up that falls in quiet hours to their end', async () => {
     await inChicago('kai');
     await ok({ method: 'PUT', url: '/v1/policy', payload: { allowProactive: true } }); // quiet 22:00-08:00

@@ -5,15 +5,26 @@ import type { OpenLoopsTable } from './schema.js';
 export type OpenLoopRow = Omit<Selectable<OpenLoopsTable>, 'tenant_id'>;
 export type CloseReason = NonNullable<OpenLoopRow['closed_reason']>;
 
-/** Stores loops; one of an event's sentences stored before is left as it was. Returns those inserted. */
+/**
+ * Stores loops; one of an event's sentences stored before is left as it was. Returns those
+ * inserted. One statement over arrays, as ingest's other writes are: a row per parameter list
+ * cost the driver an escaped parameter per column and row.
+ */
 export async function insertOpenLoops(db: Db, tenantId: string, loops: readonly OpenLoopRow[]) {
   if (loops.length === 0) return [];
-  const rows = await db
-    .insertInto('open_loops')
-    .values(loops.map((l) => ({ tenant_id: tenantId, ...l })))
-    .onConflict((oc) => oc.doNothing())
-    .returning('loop_id')
-    .execute();
+  const column = <K extends keyof OpenLoopRow>(key: K) => loops.map((l) => l[key]);
+  const { rows } = await sql<{ loop_id: string }>`
+    insert into open_loops (tenant_id, user_id, loop_id, character_id, sentence, mention, due_at, all_day,
+      source, event_id, sentence_index, status, closed_at, closed_reason, closed_note, created_at)
+    select ${tenantId}, l.* from unnest(
+      ${column('user_id')}::text[], ${column('loop_id')}::text[], ${column('character_id')}::text[],
+      ${column('sentence')}::text[], ${column('mention')}::text[], ${column('due_at')}::timestamptz[],
+      ${column('all_day')}::boolean[], ${column('source')}::text[], ${column('event_id')}::text[],
+      ${column('sentence_index')}::integer[], ${column('status')}::text[], ${column('closed_at')}::timestamptz[],
+      ${column('closed_reason')}::text[], ${column('closed_note')}::text[], ${column('created_at')}::timestamptz[]
+    ) as l
+    on conflict do nothing
+    returning loop_id`.execute(db);
   const inserted = new Set(rows.map((r) => r.loop_id));
   return loops.filter((l) => inserted.has(l.loop_id));
 }
@@ -67,6 +78,28 @@ export async function findOpenLoop(db: Db, tenantId: string, userId: string, loo
 }
 
 /**
+ * Locks the loops that are still open among those given and returns their keys
+ * (`${userId}\u0000${loopId}`): a loop closed meanwhile (through the API) is not followed up.
+ */
+export async function lockOpenLoops(
+  db: Db,
+  tenantId: string,
+  loops: readonly { userId: string; loopId: string }[],
+): Promise<Set<string>> {
+  if (loops.length === 0) return new Set();
+  const { rows } = await sql<{ user_id: string; loop_id: string }>`
+    select l.user_id, l.loop_id from open_loops l
+    join unnest(${loops.map((l) => l.userId)}::text[], ${loops.map((l) => l.loopId)}::text[]) as k(user_id, loop_id)
+      on l.tenant_id = ${tenantId} and l.user_id = k.user_id and l.loop_id = k.loop_id
+    where l.status = 'open'
+    order by l.user_id, l.loop_id
+    for update of l`.execute(db);
+  return new Set(rows.map((r) => loopKey(r.user_id, r.loop_id)));
+}
+
+export const loopKey = (userId: string, loopId: string) => `${userId}\u0000${loopId}`;
+
+/**
  * Closes the loops that are still open and deletes every occasion recorded to follow them up
  * (`loop:<id>`, of any trigger), so none is sent after. Returns the ids closed.
  */
@@ -77,21 +110,30 @@ export async function closeOpenLoops(
   closing: { reason: CloseReason; note: string | null; at: Date },
 ): Promise<string[]> {
   if (loops.length === 0) return [];
-  const users = loops.map((l) => l.userId);
-  const ids = loops.map((l) => l.loopId);
   const { rows } = await sql<{ loop_id: string }>`
     update open_loops l
     set status = 'closed', closed_at = ${closing.at}, closed_reason = ${closing.reason}, closed_note = ${closing.note}
-    from unnest(${users}::text[], ${ids}::text[]) as k(user_id, loop_id)
+    from unnest(${loops.map((l) => l.userId)}::text[], ${loops.map((l) => l.loopId)}::text[]) as k(user_id, loop_id)
     where l.tenant_id = ${tenantId} and l.user_id = k.user_id and l.loop_id = k.loop_id and l.status = 'open'
     returning l.loop_id`.execute(db);
+  await deleteLoopOccasions(db, tenantId, loops);
+  return rows.map((r) => r.loop_id);
+}
+
+/** Deletes the occasions recorded to follow these loops up (`loop:<id>`, of any trigger). */
+export async function deleteLoopOccasions(
+  db: Db,
+  tenantId: string,
+  loops: readonly { userId: string; loopId: string }[],
+): Promise<void> {
+  if (loops.length === 0) return;
   await sql`
     delete from occasions o
-    using unnest(${users}::text[], ${ids.map((id) => `loop:${id}`)}::text[]) as k(user_id, occasion_key)
+    using unnest(${loops.map((l) => l.userId)}::text[], ${loops.map((l) => `loop:${l.loopId}`)}::text[])
+      as k(user_id, occasion_key)
     where o.tenant_id = ${tenantId} and o.user_id = k.user_id and o.occasion_key = k.occasion_key`.execute(
     db,
   );
-  return rows.map((r) => r.loop_id);
 }
 
 /**
