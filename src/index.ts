@@ -42,6 +42,8 @@ export {
 } from './domain/activity/user-activity.js';
 export { inferZone, resolveZone, type ZoneGuess, type ZoneSource } from './domain/activity/zone-inference.js';
 export { EVENT_KINDS, type EventKind } from './domain/signals/event-kind.js';
+// Open loops, pure: what a message says will happen, read in the user's zone
+export { type ExtractedLoop, extractOpenLoops } from './domain/topics/open-loops.js';
 export type { TopicCandidate, TopicKind } from './domain/topics/select-topic.js';
 export { type ErrorCode, type InputIssue, OvertureError } from './engine/errors.js';
 export type { EngineEventMap, EngineEventName } from './engine/events.js';

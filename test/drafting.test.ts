@@ -300,6 +300,61 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
     expect((await suggestions())[0]!.status).toBe('approved');
   });
 
+  describe('a follow-up', () => {
+    const followUp = async () => {
+      await ok({
+        method: 'POST',
+        url: '/v1/triggers',
+        payload: {
+          id: 'fu',
+          name: 'Follow up',
+          spec: { kind: 'follow_up', delayMinutes: 120 },
+          atGoodTime: false,
+        },
+      });
+      const due = new Date(t.clock.now().getTime() + 3_600_000).toISOString();
+      return ok({
+        method: 'POST',
+        url: '/v1/users/maya/open-loops',
+        payload: {
+          sentence: 'My interview is today at 1pm',
+          dueAt: due,
+          characterId: 'luna',
+          mention: 'your interview',
+        },
+      });
+    };
+
+    it('asks about its open loop, whatever else is known', async () => {
+      const loop = await followUp();
+      t.clock.advance({ hours: 3, minutes: 1 });
+      await t.server.engine.sweep();
+      const [s] = await suggestions();
+      expect(s).toMatchObject({
+        status: 'approved',
+        composer: 'template',
+        topic: { id: `loop:${loop.loopId}`, kind: 'open_loop' },
+      });
+      expect(s!.text).toContain('your interview');
+      // the loop was closed when the suggestion was made, and is not brought up again
+      const loops = await ok({ method: 'GET', url: '/v1/users/maya/open-loops' });
+      expect(loops.openLoops).toMatchObject([
+        { loopId: loop.loopId, status: 'closed', closedReason: 'followed_up' },
+      ]);
+    });
+
+    it('says there is nothing to say when its loop is gone', async () => {
+      const loop = await followUp();
+      t.clock.advance({ hours: 3, minutes: 1 });
+      await t.server.engine.scheduler.runUntilIdle();
+      await sql`delete from open_loops where loop_id = ${loop.loopId}`.execute(db());
+      await t.server.engine.drafter.runUntilIdle();
+      expect(await suggestions()).toMatchObject([
+        { status: 'dismissed', text: null, status_reason: 'nothing to say: the open loop is closed or gone' },
+      ]);
+    });
+  });
+
   describe('an llm trigger', () => {
     const QUESTION = 'Did she mention something worth asking about this week?';
     const judged = async () => {

@@ -56,7 +56,7 @@ describe.each(BACKENDS)('the engine as a library on %s', (backend) => {
 
   it('manages triggers with the same rules as the API', async () => {
     const overture = (await start()).forTenant('default');
-    expect((await overture.listTriggers()).triggers).toHaveLength(4);
+    expect((await overture.listTriggers()).triggers).toHaveLength(5);
     expect((await overture.enableTrigger('daily-standup')).enabled).toBe(true);
     const created = await overture.createTrigger({
       name: 'nudge',

@@ -31,9 +31,10 @@ interface Scenario {
   keyB: { key: string; keyId: string };
   /** Tenant A's keys: the configured admin key and a read-only one. */
   keysA: { key: string; keyId: string }[];
-  /** Ids of a fact and a memory of tenant A's first user. */
+  /** Ids of a fact, a memory and an open loop of tenant A's first user. */
   factOfA: string;
   memoryOfA: string;
+  loopOfA: string;
 }
 
 interface IsolationCase {
@@ -609,6 +610,47 @@ const CASES: Record<string, IsolationCase> = {
       expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/users/${B.user}/memories/${s.memoryOfA}` }));
     },
   },
+  'POST /v1/users/:userId/open-loops': {
+    behaviour: "answers 404 for tenant A's user, and adds B's own loop under A's character id",
+    async check(s) {
+      const loop = { sentence: 'planted', dueAt: '2026-11-30T12:00:00Z', characterId: A.characters[0] };
+      expectNotFound(
+        await s.asB({ method: 'POST', url: `/v1/users/${A.users[0]}/open-loops`, payload: loop }),
+      );
+      // A's character id is not one of B's characters
+      expectNotFound(await s.asB({ method: 'POST', url: `/v1/users/${B.user}/open-loops`, payload: loop }));
+      const own = await s.asB({
+        method: 'POST',
+        url: `/v1/users/${B.user}/open-loops`,
+        payload: { ...loop, characterId: B.character },
+      });
+      expect(own.status).toBe(201);
+    },
+  },
+  'GET /v1/users/:userId/open-loops': {
+    behaviour: "answers 404 for tenant A's user",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'GET', url: `/v1/users/${A.users[0]}/open-loops` }));
+      const own = await s.asB({ method: 'GET', url: `/v1/users/${B.user}/open-loops` });
+      expect(own.body).toEqual({ openLoops: [], next: null });
+    },
+  },
+  'HEAD /v1/users/:userId/open-loops': {
+    behaviour: "answers 404 for tenant A's user",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/users/${A.users[0]}/open-loops`, 404),
+  },
+  'POST /v1/users/:userId/open-loops/:loopId/close': {
+    behaviour: "answers 404 for tenant A's loop, under A's user or B's own",
+    async check(s) {
+      expectNotFound(
+        await s.asB({ method: 'POST', url: `/v1/users/${A.users[0]}/open-loops/${s.loopOfA}/close` }),
+      );
+      expectNotFound(
+        await s.asB({ method: 'POST', url: `/v1/users/${B.user}/open-loops/${s.loopOfA}/close` }),
+      );
+    },
+  },
   'GET /v1/decisions': {
     behaviour: "lists only tenant B's own decisions, none of tenant A's user",
     async check(s) {
@@ -753,6 +795,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       llmProvider: await asA('/v1/llm-provider'),
       characterLlmProvider: await asA(`/v1/characters/${A.characters[0]}/llm-provider`),
       contextProvider: await asA(`/v1/characters/${A.characters[0]}/context-provider`),
+      openLoops: await asA(`/v1/users/${A.users[0]}/open-loops`),
     };
   }
 
@@ -832,6 +875,13 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     const memoryOfA = (
       await seed({ method: 'POST', url: `/v1/users/${alice}/memories`, payload: { text: 'A memory of A' } })
     ).memoryId;
+    const loopOfA = (
+      await seed({
+        method: 'POST',
+        url: `/v1/users/${alice}/open-loops`,
+        payload: { sentence: 'A plan of A', dueAt: '2026-11-30T12:00:00Z', characterId: aria },
+      })
+    ).loopId;
 
     await seed({
       method: 'PUT',
@@ -868,6 +918,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       ],
       factOfA,
       memoryOfA,
+      loopOfA,
     };
     // Any write by B to A's rows would now show as a new updatedAt.
     t.clock.advance({ hours: 1 });
@@ -911,6 +962,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(before.facts.facts).toMatchObject([{ text: 'A fact of A' }]);
     expect(before.memories.memories).toMatchObject([{ text: 'A memory of A' }]);
     expect(before.contextProvider).toMatchObject({ characterId: A.characters[0], url: A.contextUrl });
+    expect(before.openLoops.openLoops).toMatchObject([{ sentence: 'A plan of A', status: 'open' }]);
   });
 
   for (const [route, { behaviour, check }] of Object.entries(CASES)) {

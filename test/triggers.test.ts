@@ -25,6 +25,7 @@ describe.each(BACKENDS)('triggers on %s', (backend) => {
     expect(Object.keys(byId).sort()).toEqual([
       'daily-standup',
       'idle-check-in',
+      'open-loop-follow-up',
       'webhook-alert',
       'weekly-review',
     ]);
@@ -39,6 +40,11 @@ describe.each(BACKENDS)('triggers on %s', (backend) => {
       spec: { kind: 'webhook' },
       hookUrl: '/v1/hooks/webhook-alert',
     });
+    expect(byId['open-loop-follow-up']).toMatchObject({
+      spec: { kind: 'follow_up', delayMinutes: 120 },
+      atGoodTime: true,
+      expiryMinutes: 24 * 60,
+    });
 
     const enabled = await t.request({ method: 'POST', url: '/v1/triggers/idle-check-in/enable' });
     expect(enabled.status).toBe(200);
@@ -48,7 +54,7 @@ describe.each(BACKENDS)('triggers on %s', (backend) => {
 
     const created = await t.server.engine.createTenant({ tenantId: 'second' });
     const theirs = await t.request({ method: 'GET', url: '/v1/triggers', key: created.adminKey.key });
-    expect(theirs.body.triggers).toHaveLength(4);
+    expect(theirs.body.triggers).toHaveLength(5);
     expect(theirs.body.triggers.every((x: { enabled: boolean }) => !x.enabled)).toBe(true);
   });
 
@@ -152,11 +158,14 @@ describe.each(BACKENDS)('triggers on %s', (backend) => {
     [
       { name: 'x', spec: { kind: 'sometimes' } },
       'spec.kind',
-      /silence, active_now, schedule, event, webhook or llm/,
+      /silence, active_now, schedule, event, webhook, follow_up or llm/,
     ],
     [{ name: 'x', spec: { kind: 'silence', afterHours: 0 } }, 'spec.afterHours', /> 0/],
     [{ name: 'x', spec: { kind: 'active_now', minScore: 2 } }, 'spec.minScore', /from 0 to 1/],
     [{ name: 'x', spec: { kind: 'event', event: 'Signup!' } }, 'spec.event', /event kind/],
+    [{ name: 'x', spec: { kind: 'follow_up', delayMinutes: -5 } }, 'spec.delayMinutes', />= 0/],
+    [{ name: 'x', spec: { kind: 'follow_up', delayMinutes: 1.5 } }, 'spec.delayMinutes', /whole number/],
+    [{ name: 'x', spec: { kind: 'follow_up', after: 5 } }, 'spec.after', /not a known field/],
     [{ name: 'x', spec: { kind: 'webhook' }, caps: { perDay: -1 } }, 'caps.perDay', />= 0/],
     [{ name: 'x', spec: { kind: 'webhook' }, approval: 'maybe' }, 'approval', /auto/],
     [{ name: 'x', spec: { kind: 'webhook' }, expiryMinutes: 0 }, 'expiryMinutes', /> 0/],
@@ -168,8 +177,23 @@ describe.each(BACKENDS)('triggers on %s', (backend) => {
     const issue = res.body.error.issues.find((i: { path: string }) => i.path === path);
     expect(issue, JSON.stringify(res.body.error.issues)).toBeDefined();
     expect(issue.rule).toMatch(rule);
-    expect((await t.request({ method: 'GET', url: '/v1/triggers' })).body.triggers).toHaveLength(4);
+    expect((await t.request({ method: 'GET', url: '/v1/triggers' })).body.triggers).toHaveLength(5);
     expect(await audit()).toEqual([]);
+  });
+
+  it('gives a follow_up trigger a delay of 2 hours and a good hour by default, and keeps what is given', async () => {
+    const plain = await create({ id: 'ask-after', name: 'Ask after', spec: { kind: 'follow_up' } });
+    expect(plain.status).toBe(201);
+    expect(plain.body).toMatchObject({ spec: { kind: 'follow_up', delayMinutes: 120 }, atGoodTime: true });
+    const own = await create({
+      id: 'ask-soon',
+      name: 'Ask soon',
+      spec: { kind: 'follow_up', delayMinutes: 30 },
+      atGoodTime: false,
+    });
+    expect(own.body).toMatchObject({ spec: { kind: 'follow_up', delayMinutes: 30 }, atGoodTime: false });
+    // the other kinds still default to any hour
+    expect((await create({ name: 'Hook', spec: { kind: 'webhook' } })).body.atGoodTime).toBe(false);
   });
 
   it('refuses to change a kind, to reuse an id, or to delete a built-in trigger', async () => {

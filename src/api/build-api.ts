@@ -20,6 +20,7 @@ import { hookRoutes } from './hooks.routes.js';
 import { keyRoutes } from './keys.routes.js';
 import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
+import { openLoopRoutes } from './open-loops.routes.js';
 import { policyRoutes } from './policy.routes.js';
 import { suggestionRoutes } from './suggestions.routes.js';
 import { triggerRoutes } from './triggers.routes.js';
@@ -97,6 +98,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   llmProviderRoutes(app);
   suggestionRoutes(app);
   contextProviderRoutes(app);
+  openLoopRoutes(app);
   await app.ready();
   return app;
 }

@@ -22,6 +22,7 @@ import { EngineEvents } from '../engine/events.js';
 import { type HookCall, receiveHook } from '../engine/hooks.js';
 import { ingestEvents } from '../engine/ingest.js';
 import { getLlmProvider, removeLlmProvider, saveLlmProvider } from '../engine/llm-providers.js';
+import { addOpenLoop, closeOpenLoop, listOpenLoopPage } from '../engine/open-loops.js';
 import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
 import { CharacterInput } from '../engine/schemas/character.schema.js';
@@ -31,6 +32,7 @@ import { DecisionQuery } from '../engine/schemas/decision.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
 import { LlmProviderInput } from '../engine/schemas/llm-provider.schema.js';
+import { OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../engine/schemas/open-loop.schema.js';
 import { PolicyInput } from '../engine/schemas/policy.schema.js';
 import { SuggestionQuery } from '../engine/schemas/suggestion.schema.js';
 import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
@@ -302,6 +304,22 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
           /** A user's suggestions, newest first: the opener, its topic, who wrote it and how. */
           listSuggestions: guard((query: unknown) =>
             listSuggestionPage(ctx, tenantId, parseInput(SuggestionQuery, query)),
+          ),
+          /**
+           * Adds something the user said will happen (`sentence`, `dueAt`, `characterId`), which
+           * the character's follow_up triggers ask about afterwards. Loops are also read from
+           * the text of ingested `message_in` events.
+           */
+          addOpenLoop: guard((userId: string, input: unknown) =>
+            addOpenLoop(ctx, tenantId, userId, parseInput(OpenLoopInput, input)),
+          ),
+          /** A user's open loops, latest due first (`status`, `characterId`, `limit`, `before`). */
+          listOpenLoops: guard((userId: string, query: unknown = {}) =>
+            listOpenLoopPage(ctx, tenantId, userId, parseInput(OpenLoopQuery, query)),
+          ),
+          /** Closes an open loop (with an optional `reason`); its follow-ups not yet made are dropped. */
+          closeOpenLoop: guard((userId: string, loopId: string, input: unknown = {}) =>
+            closeOpenLoop(ctx, tenantId, userId, loopId, parseInput(OpenLoopClose, input)),
           ),
           /** Why the engine did (or did not) message a user: their stored decisions, newest first, with every check. */
           listDecisions: guard((query: unknown) =>

@@ -64,6 +64,8 @@ let nextShard = 0;
 export interface PreparedActivity {
   /** Each active user's new model, to be written with their counters (`applyUserDeltas`). */
   writes: Map<string, ActivityWrite>;
+  /** Each active user's zone as resolved for their latest event: given, inferred or the tenant's default. */
+  zones: ReadonlyMap<string, ZoneOffsets>;
   /**
    * After the users' upsert: recomputes the models another batch wrote meanwhile (their rows are
    * locked now), then adds the users' hours to one shard of the tenant's population.
@@ -110,15 +112,18 @@ export async function prepareActivity(
 
   const folded = new Map<string, FoldedUser>();
   const writes = new Map<string, ActivityWrite>();
+  const zones = new Map<string, ZoneOffsets>();
   for (const userId of userIds) {
     const row = stored.get(userId);
     const user = foldUser(ctx, row, byUser.get(userId)!, rhythm, defaultZone, now);
     folded.set(userId, user);
     writes.set(userId, { model: user.model, version: row?.version ?? 0 });
+    zones.set(userId, user.zone);
   }
 
   return {
     writes,
+    zones,
     async finish(db, written) {
       const again = userIds.filter((id) => !written.has(id));
       if (again.length > 0) {
@@ -139,6 +144,8 @@ export async function prepareActivity(
 
 interface FoldedUser {
   model: UserActivity;
+  /** The zone the user's latest event was read in. */
+  zone: ZoneOffsets;
   /** The user's events as the population learns them: only when the bot gave their zone. */
   population: { hourOfWeek: number; atMs: number; weight: number }[];
 }
@@ -155,16 +162,17 @@ function foldUser(
   const model = row?.model ?? emptyUserActivity(now.getTime());
   const explicit = row?.timezone ?? null;
   const population: FoldedUser['population'] = [];
+  let offsets = zones.get(explicit ?? defaultZone);
   for (const event of events) {
     const atMs = event.at.getTime();
     if (!explicit && rhythm) refreshInference(model, rhythm, atMs, halfLifeMs);
     const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
-    const offsets = zones.get(zone.zone);
+    offsets = zones.get(zone.zone);
     const weight = observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
     // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
     if (zone.source === 'explicit') population.push({ hourOfWeek: offsets.hourOfWeek(atMs), atMs, weight });
   }
-  return { model, population };
+  return { model, zone: offsets, population };
 }
 
 /** Adds the batch's hours to one shard of the tenant's population (the shard row is locked). */

@@ -5,6 +5,7 @@ import type { ContextProvider, ContextQuery, UserContext } from '../ports/contex
 import { type ContextItemRow, listSalientFacts, listSalientMemories } from '../storage/context.repository.js';
 import type { Db } from '../storage/database.js';
 import { listRecentTopics } from '../storage/event.repository.js';
+import { listOpenLoops, type OpenLoopRow } from '../storage/open-loop.repository.js';
 
 /** At most this many candidates leave a context provider, the most relevant ones. */
 export const CONTEXT_CANDIDATE_LIMIT = 200;
@@ -55,14 +56,38 @@ export function createBuiltinContextProvider(db: Db): ContextProvider {
   };
 }
 
+/** What the user said will happen, told to this character, still open: salient by nature. */
+const OPEN_LOOP_SALIENCE = 0.8;
+/** Open loops read per user, the latest due first. */
+const OPEN_LOOP_LIMIT = 50;
+
 /**
- * OPEN LOOPS GO HERE. The user's open loops of this character (table `open_loops`, migration
- * 0010, built separately) become candidates of kind `open_loop` with id `open_loop:<loop_id>`,
- * `dueAtMs` from `due_at`, `mention` from `mention`; only `status = 'open'` ones. Until that
- * table exists there are none.
+ * The user's open loops with this character as candidates `loop:<loopId>`, the id their
+ * follow-up occasions carry, so a follow-up finds the loop it is about.
  */
-async function openLoopCandidates(_db: Db, _query: ContextQuery): Promise<TopicCandidate[]> {
-  return [];
+async function openLoopCandidates(db: Db, query: ContextQuery): Promise<TopicCandidate[]> {
+  const rows = await listOpenLoops(db, query.tenantId, {
+    userId: query.userId,
+    characterId: query.characterId,
+    status: 'open',
+    limit: OPEN_LOOP_LIMIT,
+  });
+  return rows.map(openLoopCandidate);
+}
+
+/** An open loop as a topic: `loop:<loopId>`, the id its follow-up occasions carry. */
+export function openLoopCandidate(row: OpenLoopRow): TopicCandidate {
+  return {
+    id: `loop:${row.loop_id}`,
+    kind: 'open_loop',
+    text: row.sentence,
+    mention: row.mention,
+    salience: OPEN_LOOP_SALIENCE,
+    atMs: row.created_at.getTime(),
+    dueAtMs: row.due_at.getTime(),
+    sensitive: false,
+    characterId: row.character_id,
+  };
 }
 
 function itemCandidate(kind: Extract<TopicKind, 'fact' | 'memory'>, row: ContextItemRow): TopicCandidate {

@@ -9,7 +9,9 @@ import type { LlmProviderSettings } from '../llm/settings.js';
 import type { ComposeRequest, Composer, LlmProvider, Speaker } from '../ports/composer.js';
 import { findCharacter } from '../storage/character.repository.js';
 import { type ClaimedDraft, type DraftOutcome, recentOpeners } from '../storage/draft.repository.js';
+import { findOpenLoop } from '../storage/open-loop.repository.js';
 import { findUser } from '../storage/user.repository.js';
+import { openLoopCandidate } from './builtin-context.js';
 import type { EngineContext } from './context.js';
 import { loadUserContext } from './context-providers.js';
 import { type ResolvedProvider, resolveLlmProvider } from './llm-providers.js';
@@ -103,7 +105,8 @@ export async function composeDraft(
   // Where the message will be read decides whether sensitive topics may come up. Delivery (and
   // with it the user's channel) is not built yet; until it is, every opener is for a private chat.
   const channel = 'private' as const;
-  const topics = chooseTopic(context.candidates, draft, {
+  const candidates = await withFollowedLoop(ctx, draft, context.candidates);
+  const topics = chooseTopic(candidates, draft, {
     nowMs: now.getTime(),
     characterId,
     channel,
@@ -293,6 +296,24 @@ function chooseTopic(
   return { chosen: loop, ranked: selection.ranked };
 }
 
+/**
+ * A follow-up is about its open loop, which the sweep closed (`followed_up`) when it made the
+ * suggestion, and which a bot's own memory does not know: it is read from the store. One closed
+ * through the API since is gone (there is nothing to follow up).
+ */
+async function withFollowedLoop(ctx: EngineContext, draft: ClaimedDraft, candidates: TopicCandidate[]) {
+  if (!draft.occasionKey.startsWith('loop:') || candidates.some((c) => c.id === draft.occasionKey))
+    return candidates;
+  const loop = await findOpenLoop(
+    ctx.db,
+    draft.tenantId,
+    draft.userId,
+    draft.occasionKey.slice('loop:'.length),
+  );
+  if (!loop || loop.closed_reason === 'closed_by_api') return candidates;
+  return [...candidates, openLoopCandidate(loop)];
+}
+
 /** The topic the opener is about, as stored: with the score that chose it, when one did. */
 function topicRecord(ranked: readonly ScoredTopic[], topicId: string | null, request: ComposeRequest) {
   if (topicId === null) return null;
@@ -325,7 +346,7 @@ function reasonOf(trigger: Trigger | undefined): OpenerReason {
 
 /** Follow-ups are about their loop; without one there is nothing to say. */
 function needsTopic(trigger: Trigger | undefined): boolean {
-  return trigger?.spec.kind === ('follow_up' as string);
+  return trigger?.spec.kind === 'follow_up';
 }
 
 /** A seed from the suggestion's id: the same suggestion composes the same way. */

@@ -15,7 +15,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The decision the engine would make now if this trigger fired for this user and character, with
- * every check: schedule, event and webhook triggers are taken as firing now, silence and
+ * every check: schedule, event, webhook and follow-up triggers are taken as firing now, silence and
  * active-now are evaluated as they stand. It writes nothing and passes every gate as usual.
  */
 export async function testTrigger(
@@ -40,7 +40,8 @@ export async function testTrigger(
     trigger.spec.kind === 'schedule' ||
     trigger.spec.kind === 'llm' ||
     trigger.spec.kind === 'event' ||
-    trigger.spec.kind === 'webhook';
+    trigger.spec.kind === 'webhook' ||
+    trigger.spec.kind === 'follow_up';
   const occasions: Occasion[] = fired
     ? [{ triggerId, key: `test:${nowMs}`, atMs: nowMs, expiresAtMs: nowMs + trigger.expiryMinutes * 60_000 }]
     : [];

@@ -13,6 +13,7 @@ import { prepareActivity } from './activity.js';
 import type { EngineContext } from './context.js';
 import type { InputIssue } from './errors.js';
 import { wakesFromEvents } from './ingest-wakes.js';
+import { loopsFromEvents, storeOpenLoops } from './open-loops.js';
 import { type EventInput, type IngestResult, LIMITS } from './schemas/event.schema.js';
 import { invalidInput } from './schemas/issues.js';
 
@@ -44,10 +45,13 @@ export async function ingestEvents(
     const written = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
     const newPairs = await applyPairDeltas(trx, tenantId, pairs, now);
     await activity?.finish(trx, written);
-    // the scheduler's side: event triggers' occasions, and when each pair is due at the latest
+    // what the users said will happen, read in their zones, and the follow-ups it gets
+    const loops = loopsFromEvents(fresh, (userId) => activity?.zones.get(userId), now);
+    const followUps = await storeOpenLoops(trx, tenantId, loops, triggers, now);
+    // the scheduler's side: event triggers' and follow-ups' occasions, and when each pair is due at the latest
     const wakes = wakesFromEvents(triggers, fresh, newPairs, now);
-    const recorded = await insertOccasions(trx, tenantId, wakes.occasions, now);
-    await hintPairs(trx, tenantId, wakes.wakes);
+    const recorded = await insertOccasions(trx, tenantId, [...wakes.occasions, ...followUps.occasions], now);
+    await hintPairs(trx, tenantId, [...wakes.wakes, ...followUps.wakes]);
     return { stored: keys, occasions: recorded.length };
   });
 

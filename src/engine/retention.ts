@@ -1,3 +1,4 @@
+import { expireOpenLoops } from '../storage/open-loop.repository.js';
 import { deleteBefore } from '../storage/retention.repository.js';
 import { listTenantIds } from '../storage/tenant.repository.js';
 import type { EngineContext } from './context.js';
@@ -9,13 +10,16 @@ const CHUNK = 5000;
 export interface PruneResult {
   decisions: number;
   occasions: number;
+  /** Open loops closed as expired: their follow-ups expired unused. */
+  expiredLoops: number;
   /** Whether a chunk came back full: more is left to delete. */
   more: boolean;
 }
 
 /**
  * Deletes what is kept for a while only: decisions older than the retention period, recorded
- * occasions that expired (no decision can take one up any more). At most `chunks` statements
+ * occasions that expired (no decision can take one up any more), after closing as expired the
+ * open loops whose follow-ups those were. At most `chunks` statements
  * per tenant and table, so a large backlog is worked off over several calls. Any instance may
  * run it at any time; two running at once delete disjoint or already deleted rows.
  */
@@ -26,12 +30,14 @@ export async function pruneExpired(
 ): Promise<PruneResult> {
   const now = ctx.clock.now();
   const before = new Date(now.getTime() - retentionDays * DAY);
-  const result: PruneResult = { decisions: 0, occasions: 0, more: false };
+  const result: PruneResult = { decisions: 0, occasions: 0, expiredLoops: 0, more: false };
   const jobs = [
     { kind: 'decisions', what: { table: 'decisions', column: 'decided_at' }, before },
     { kind: 'occasions', what: { table: 'occasions', column: 'expires_at' }, before: now },
   ] as const;
-  for (const tenantId of await listTenantIds(ctx.db))
+  for (const tenantId of await listTenantIds(ctx.db)) {
+    // before the occasions go: they are how an expired follow-up is found
+    result.expiredLoops += await expireOpenLoops(ctx.db, tenantId, now, CHUNK * chunks);
     for (const job of jobs)
       for (let i = 0; i < chunks; i++) {
         const n = await deleteBefore(ctx.db, job.what, tenantId, job.before, CHUNK);
@@ -39,5 +45,6 @@ export async function pruneExpired(
         if (n < CHUNK) break;
         if (i === chunks - 1) result.more = true;
       }
+  }
   return result;
 }

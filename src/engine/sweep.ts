@@ -5,6 +5,12 @@ import type { Trigger } from '../domain/triggers/trigger.js';
 import type { Db } from '../storage/database.js';
 import { type DecisionRecord, insertDecisions } from '../storage/decision.repository.js';
 import { deleteOccasions } from '../storage/occasion.repository.js';
+import {
+  closeOpenLoops,
+  deleteLoopOccasions,
+  lockOpenLoops,
+  loopKey,
+} from '../storage/open-loop.repository.js';
 import { allowsProactiveLocked, lockUsers } from '../storage/pair-state.repository.js';
 import { claimDuePairs, completePairs } from '../storage/schedule.repository.js';
 import {
@@ -183,6 +189,7 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
       });
     }
   }
+  await dropClosedLoops(trx, tenantId, outcomes, triggers, now);
   const wanted = outcomes.flatMap((o) => (o.suggestion ? [o.suggestion] : []));
   const inserted = await insertSuggestions(trx, tenantId, wanted, now);
   for (const o of outcomes) {
@@ -205,8 +212,52 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
         ]
       : [],
   );
+  // a follow-up made closes its open loop and drops the loop's occasions (this one and those of
+  // other follow_up triggers); loops before occasions, the order closing one through the API locks them in
+  const followedUp = wanted.flatMap((s) => {
+    const loop = inserted.has(s.suggestionId) ? loopOf(s, triggers) : null;
+    return loop ? [loop] : [];
+  });
+  await closeOpenLoops(trx, tenantId, followedUp, { reason: 'followed_up', note: null, at: now });
   await deleteOccasions(trx, tenantId, used);
   return { outcomes, suggestions: wanted.filter((s) => inserted.has(s.suggestionId)) };
+}
+
+const LOOP_KEY = 'loop:';
+
+/** The open loop a suggestion follows up, if it is a follow_up trigger's. */
+function loopOf(s: NewSuggestion, triggers: readonly Trigger[]) {
+  if (!s.occasionKey.startsWith(LOOP_KEY)) return null;
+  if (!triggers.some((t) => t.id === s.triggerId && t.spec.kind === 'follow_up')) return null;
+  return { userId: s.userId, loopId: s.occasionKey.slice(LOOP_KEY.length) };
+}
+
+/**
+ * The follow-ups about to be made whose loop is closed by now (through the API, after the batch
+ * was loaded) are not made: their pairs are decided again at once. The loops still open stay
+ * locked until the end of the transaction, so none can be closed in between.
+ */
+async function dropClosedLoops(
+  trx: Db,
+  tenantId: string,
+  outcomes: Outcome[],
+  triggers: Trigger[],
+  now: Date,
+) {
+  const loops = outcomes.flatMap((o) => {
+    const loop = o.suggestion ? loopOf(o.suggestion, triggers) : null;
+    return loop ? [{ outcome: o, ...loop }] : [];
+  });
+  if (loops.length === 0) return;
+  const open = await lockOpenLoops(trx, tenantId, loops);
+  const closed = loops.filter((l) => !open.has(loopKey(l.userId, l.loopId)));
+  for (const { outcome: o } of closed) {
+    o.record = null;
+    o.suggestion = null;
+    o.next = now;
+  }
+  // whatever closed it dropped them too; a leftover would be taken up again and again
+  await deleteLoopOccasions(trx, tenantId, closed);
 }
 
 /** The record to store (if any), the suggestion to make (if any) and the pair's next due time. */

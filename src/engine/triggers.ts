@@ -46,6 +46,13 @@ export const BUILTIN_TRIGGERS: readonly (TriggerCreate & { id: string })[] = [
     ...defaults({ cooldownMinutes: 6 * 24 * 60, expiryMinutes: 6 * 60 }),
   },
   {
+    id: 'open-loop-follow-up',
+    name: 'Ask how it went, two hours after something the user said would happen, at a good hour',
+    spec: { kind: 'follow_up', delayMinutes: 120 },
+    atGoodTime: true,
+    ...defaults({ cooldownMinutes: 12 * 60, expiryMinutes: 24 * 60, priority: 5 }),
+  },
+  {
     id: 'webhook-alert',
     name: 'Alert from an outside system, through the signed hook',
     spec: { kind: 'webhook' },
@@ -86,7 +93,7 @@ function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boo
     cooldownMinutes: input.cooldownMinutes,
     caps: input.caps,
     expiryMinutes: input.expiryMinutes,
-    atGoodTime: input.atGoodTime,
+    atGoodTime: input.atGoodTime ?? input.spec.kind === 'follow_up',
     builtin,
     webhookSecret: null,
     createdAt: now,

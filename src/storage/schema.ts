@@ -271,6 +271,25 @@ export interface ContextProvidersTable {
   updated_at: Timestamp;
 }
 
+export interface OpenLoopsTable {
+  tenant_id: string;
+  user_id: string;
+  loop_id: string;
+  character_id: string;
+  sentence: string;
+  mention: string;
+  due_at: Timestamp;
+  all_day: boolean;
+  source: 'message' | 'api';
+  event_id: string | null;
+  sentence_index: number | null;
+  status: 'open' | 'closed';
+  closed_at: Timestamp | null;
+  closed_reason: 'followed_up' | 'closed_by_api' | 'expired' | null;
+  closed_note: string | null;
+  created_at: Timestamp;
+}
+
 export interface Schema {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
@@ -291,4 +310,5 @@ export interface Schema {
   memories: MemoriesTable;
   llm_providers: LlmProvidersTable;
   context_providers: ContextProvidersTable;
+  open_loops: OpenLoopsTable;
 }

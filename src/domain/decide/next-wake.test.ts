@@ -146,3 +146,32 @@ describe('nextWake', () => {
     expect(wake === null || wake > now).toBe(true);
   });
 });
+
+describe('follow-ups of open loops', () => {
+  const followUp = trigger('ask', { kind: 'follow_up', delayMinutes: 120 }, { expiryMinutes: 24 * 60 });
+  const occasion = {
+    triggerId: 'ask',
+    key: 'loop:l1',
+    atMs: at('2026-11-27T23:00:00Z'), // Friday 17:00 Chicago: 2 h after the loop
+    expiresAtMs: at('2026-11-28T23:00:00Z'),
+  };
+
+  it('acts on the stored occasion of a loop once it is due, and wakes for it before', () => {
+    const now = at('2026-11-27T20:00:00Z');
+    const s = state({ occasions: [occasion] });
+    const before = decide(s, [followUp], on, now);
+    expect(before).toMatchObject({ action: 'skip', reason: 'nothing_due' });
+    expect(iso(nextWake(s, [followUp], before, now))).toBe('2026-11-27T23:00:00.000Z');
+    expect(decide(s, [followUp], on, occasion.atMs + 60_000)).toMatchObject({
+      action: 'send',
+      occasion: { triggerId: 'ask', key: 'loop:l1' },
+    });
+  });
+
+  it('never fires by itself, without a stored occasion', () => {
+    const now = at('2026-11-27T23:01:00Z');
+    const d = decide(state(), [followUp], on, now);
+    expect(d).toMatchObject({ action: 'skip', reason: 'nothing_due' });
+    expect(nextWake(state(), [followUp], d, now)).toBeNull();
+  });
+});

@@ -19,6 +19,8 @@ export type TriggerSpec =
   | { kind: 'event'; event: string; filter: Record<string, string | number | boolean>; delayMinutes: number }
   /** A signed POST from outside to the trigger's hook URL. */
   | { kind: 'webhook' }
+  /** An open loop (something the user said will happen), `delayMinutes` after it is due. */
+  | { kind: 'follow_up'; delayMinutes: number }
   /**
    * On a schedule like `schedule`, a language model is asked `question` (yes or no) about what is
    * known of the user; only a yes makes a message. Asked when the suggestion is drafted.

@@ -119,8 +119,14 @@ export const TriggerSpec = z.discriminatedUnion(
       delayMinutes: WholeMinutes(30 * 24 * 60).default(0),
     }),
     z.strictObject({ kind: z.literal('webhook') }),
+    z.strictObject({
+      kind: z.literal('follow_up'),
+      delayMinutes: WholeMinutes(30 * 24 * 60)
+        .default(120)
+        .meta({ description: 'After the open loop is due (default 120)' }),
+    }),
   ],
-  { error: 'must be silence, active_now, schedule, event, webhook or llm' },
+  { error: 'must be silence, active_now, schedule, event, webhook, follow_up or llm' },
 );
 
 const fields = {
@@ -159,7 +165,10 @@ export const TriggerCreate = z
     cooldownMinutes: fields.cooldownMinutes.default(24 * 60),
     caps: Caps.default({ perDay: null, perWeek: null }),
     expiryMinutes: fields.expiryMinutes.default(24 * 60),
-    atGoodTime: fields.atGoodTime.default(false),
+    // absent: true for follow_up (ask at an hour the user is around), false for the others
+    atGoodTime: fields.atGoodTime
+      .optional()
+      .meta({ description: 'Default: true for follow_up triggers, false for the others' }),
   })
   .meta({ id: 'TriggerCreate' });
 export type TriggerCreate = z.output<typeof TriggerCreate>;
