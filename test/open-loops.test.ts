@@ -18,6 +18,7 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
   });
 
   const db = () => t.server.engine.database.db;
+  // decides and composes: a follow-up ends approved (auto), its opener about the loop
   const sweep = () => t.server.engine.sweep();
   const ok = async (options: Parameters<TestServer['request']>[0]) => {
     const res = await t.request(options);
@@ -185,7 +186,7 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
         user_id: 'kai',
         trigger_id: 'open-loop-follow-up',
         occasion_key: `loop:${loop.loopId}`,
-        status: 'drafting',
+        status: 'approved',
       },
     ]);
     expect((await loops('kai'))[0]).toMatchObject({
@@ -265,7 +266,7 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
     });
     t.clock.set('2026-11-28T14:00:00Z');
     await sweep();
-    expect(await suggestions()).toMatchObject([{ trigger_id: 'ask', status: 'drafting' }]);
+    expect(await suggestions()).toMatchObject([{ trigger_id: 'ask', status: 'approved' }]);
   });
 
   it('follows up only for the characters a follow_up trigger is for, and not with a disabled one', async () => {
