@@ -62,5 +62,8 @@ export type { Clock } from './ports/clock.js';
 export type { ContextProvider, ContextQuery, UserContext } from './ports/context-provider.js';
 export type { Logger } from './ports/logger.js';
 export { createTestEngine } from './testing/create-test-engine.js';
+export { startFakeAnthropicServer } from './testing/fake-anthropic-server.js';
 // Testing a bot against the engine
 export { FakeClock } from './testing/fake-clock.js';
+export type { FakeModelServer, FakeReply } from './testing/fake-model-server.js';
+export { startFakeOpenAiServer } from './testing/fake-openai-server.js';
