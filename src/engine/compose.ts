@@ -10,7 +10,7 @@ import type { ComposeRequest, Composer, LlmProvider, Speaker } from '../ports/co
 import { findCharacter } from '../storage/character.repository.js';
 import { type ClaimedDraft, type DraftOutcome, recentOpeners } from '../storage/draft.repository.js';
 import { findOpenLoop } from '../storage/open-loop.repository.js';
-import { findUser } from '../storage/user.repository.js';
+import { findUserLocale } from '../storage/user.repository.js';
 import { openLoopCandidate } from './builtin-context.js';
 import type { EngineContext } from './context.js';
 import { loadUserContext } from './context-providers.js';
@@ -64,7 +64,7 @@ export async function composeDraft(
   const [triggers, character, user, recent] = await Promise.all([
     ctx.triggers.get(tenantId),
     findCharacter(ctx.db, tenantId, characterId),
-    findUser(ctx.db, tenantId, userId),
+    findUserLocale(ctx.db, tenantId, userId),
     recentOpeners(ctx.db, tenantId, userId, RECENT_OPENERS),
   ]);
   const trigger = triggers.find((t) => t.id === draft.triggerId);

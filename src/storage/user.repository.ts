@@ -142,3 +142,14 @@ export async function setPairTrust(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** The user's language, when known (what an opener is written in); undefined for no such user. */
+export async function findUserLocale(db: Db, tenantId: string, userId: string) {
+  const row = await db
+    .selectFrom('users')
+    .select('locale')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row && { locale: row.locale };
+}
