@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { ComposeDeps } from '../engine/compose.js';
 import type { EngineContext } from '../engine/context.js';
 import { type DraftingOptions, type DraftingResult, draftOnce } from '../engine/drafting.js';
-import { IdleWait } from './idle.js';
+import { newInstanceId, WorkLoop } from './work-loop.js';
 
 export interface DrafterOptions {
   intervalMs: number;
@@ -28,17 +26,25 @@ export class Drafter {
   readonly #deps: ComposeDeps;
   readonly #options: DraftingOptions;
   readonly #abort = new AbortController();
-  #running = false;
-  #loop: Promise<void> | undefined;
-  readonly #idle: IdleWait;
+  readonly #loop: WorkLoop;
   readonly #off: () => void;
 
   constructor(ctx: EngineContext, deps: ComposeDeps, options: DrafterOptions) {
     this.#ctx = ctx;
     this.#deps = deps;
-    this.#idle = new IdleWait(options.intervalMs);
+    this.#loop = new WorkLoop(
+      options.intervalMs,
+      async () => {
+        const r = await draftOnce(this.#ctx, this.#deps, this.#options, this.#abort.signal);
+        return r.claimed >= this.#options.batchSize;
+      },
+      (error) => {
+        // a tick cut short by stop() is not a failure
+        if (this.#loop.running) ctx.logger.error({ err: error }, 'drafting tick failed');
+      },
+    );
     this.#options = {
-      token: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      token: newInstanceId(),
       leaseMs: DRAFT_LEASE_MS,
       batchSize: options.concurrency,
       concurrency: options.concurrency,
@@ -47,22 +53,19 @@ export class Drafter {
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    this.#loop.start();
   }
 
   /** Stops: drafts being composed are abandoned (their leases end and another instance takes them). */
   async stop(): Promise<void> {
-    this.#running = false;
     this.#off();
+    const stopped = this.#loop.stop();
     this.#abort.abort();
-    this.wake();
-    await this.#loop;
+    await stopped;
   }
 
   wake(): void {
-    this.#idle.wake();
+    this.#loop.wake();
   }
 
   /** Composes until no draft is left that this instance may claim (tests and benchmarks). */
@@ -75,20 +78,6 @@ export class Drafter {
       total.ended += r.ended;
       total.lost += r.lost;
       if (r.claimed === 0) return total;
-    }
-  }
-
-  async #run(): Promise<void> {
-    while (this.#running) {
-      let full = false;
-      this.#idle.looking();
-      try {
-        const r = await draftOnce(this.#ctx, this.#deps, this.#options, this.#abort.signal);
-        full = r.claimed >= this.#options.batchSize;
-      } catch (error) {
-        if (this.#running) this.#ctx.logger.error({ err: error }, 'drafting tick failed');
-      }
-      if (!full && !this.#idle.woken && this.#running) await this.#idle.wait();
     }
   }
 }

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { EngineContext } from '../engine/context.js';
 import { type PruneResult, pruneExpired } from '../engine/retention.js';
 import { type SweepOptions, type SweepResult, sweepOnce } from '../engine/sweep.js';
 import { rearmNextChunk } from '../storage/schedule.repository.js';
-import { IdleWait } from './idle.js';
+import { newInstanceId, WorkLoop } from './work-loop.js';
 
 export interface SchedulerOptions {
   intervalMs: number;
@@ -33,21 +31,23 @@ export class Scheduler {
   readonly #sweep: SweepOptions;
   readonly #retentionDays: number;
   #lastPrune = Number.NEGATIVE_INFINITY;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  readonly #idle: IdleWait;
+  readonly #loop: WorkLoop;
   #lastRearmCheck = Number.NEGATIVE_INFINITY;
   #rearmWanted = true;
   readonly #off: (() => void)[] = [];
 
   constructor(ctx: EngineContext, options: SchedulerOptions) {
     this.#ctx = ctx;
-    this.#idle = new IdleWait(options.intervalMs);
+    this.#loop = new WorkLoop(
+      options.intervalMs,
+      () => this.#tick(),
+      (error) => ctx.logger.error({ err: error }, 'scheduler tick failed'),
+    );
     this.#retentionDays = options.decisionRetentionDays;
     this.#sweep = {
       batchSize: options.batchSize,
       leaseMs: options.leaseMs,
-      instanceId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      instanceId: newInstanceId(),
     };
     this.#off.push(
       ctx.events.on('occasions.recorded', () => this.wake()),
@@ -60,22 +60,18 @@ export class Scheduler {
 
   /** Starts the loop (idempotent). */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    this.#loop.start();
   }
 
   /** Stops after the batch in flight; its decisions are written, its pairs released. */
   async stop(): Promise<void> {
-    this.#running = false;
     for (const off of this.#off.splice(0)) off();
-    this.wake();
-    await this.#loop;
+    await this.#loop.stop();
   }
 
   /** Looks for due work now instead of at the next interval. */
   wake(): void {
-    this.#idle.wake();
+    this.#loop.wake();
   }
 
   /**
@@ -100,20 +96,12 @@ export class Scheduler {
     return pruneExpired(this.#ctx, this.#retentionDays);
   }
 
-  async #run(): Promise<void> {
-    while (this.#running) {
-      let full = false;
-      this.#idle.looking();
-      try {
-        await this.#rearmSome();
-        await this.#pruneSometimes();
-        const r = await sweepOnce(this.#ctx, this.#sweep);
-        full = r.claimed >= this.#sweep.batchSize;
-      } catch (error) {
-        this.#ctx.logger.error({ err: error }, 'scheduler tick failed');
-      }
-      if (!full && !this.#idle.woken && this.#running) await this.#idle.wait();
-    }
+  /** One round of the loop; a full batch means more may be due at once. */
+  async #tick(): Promise<boolean> {
+    await this.#rearmSome();
+    await this.#pruneSometimes();
+    const r = await sweepOnce(this.#ctx, this.#sweep);
+    return r.claimed >= this.#sweep.batchSize;
   }
 
   async #rearmSome(): Promise<void> {
