@@ -1,7 +1,7 @@
 import { checkOpener, type GuardrailInput } from '../domain/compose/guardrails.js';
 import { mentionOf } from '../domain/compose/mention.js';
 import type { OpenerReason, Tone } from '../domain/compose/template.js';
-import { seededRandom } from '../domain/shared/random.js';
+import { fnv1a, seededRandom } from '../domain/shared/random.js';
 import { type ScoredTopic, selectTopic, type TopicCandidate } from '../domain/topics/select-topic.js';
 import type { Trigger } from '../domain/triggers/trigger.js';
 import { ComposerError } from '../llm/errors.js';
@@ -106,12 +106,14 @@ export async function composeDraft(
   // with it the user's channel) is not built yet; until it is, every opener is for a private chat.
   const channel = 'private' as const;
   const candidates = await withFollowedLoop(ctx, draft, context.candidates);
+  // the same suggestion composes the same way
+  const seed = fnv1a(draft.suggestionId);
   const topics = chooseTopic(candidates, draft, {
     nowMs: now.getTime(),
     characterId,
     channel,
     recentTopicIds: recent.flatMap((r) => (r.topicId ? [r.topicId] : [])),
-    seed: seedOf(draft.suggestionId),
+    seed,
   });
   if (topics.problem) return end('dismissed', topics.problem);
   const chosen = topics.chosen;
@@ -137,7 +139,7 @@ export async function composeDraft(
     recentOpeners: recent.map((r) => r.text),
     channel,
     maxLength: OPENER_MAX_LENGTH,
-    seed: seedOf(draft.suggestionId),
+    seed,
   };
   const guard: GuardrailInput = {
     maxLength: OPENER_MAX_LENGTH,
@@ -347,11 +349,4 @@ function reasonOf(trigger: Trigger | undefined): OpenerReason {
 /** Follow-ups are about their loop; without one there is nothing to say. */
 function needsTopic(trigger: Trigger | undefined): boolean {
   return trigger?.spec.kind === 'follow_up';
-}
-
-/** A seed from the suggestion's id: the same suggestion composes the same way. */
-function seedOf(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
 }

@@ -15,3 +15,16 @@ export function seededRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+/** FNV-1a's offset basis: the hash of nothing. */
+export const FNV_BASIS = 0x811c9dc5;
+
+/**
+ * FNV-1a, 32 bits, over the UTF-16 code units of `text`, from `basis` (a different basis gives an
+ * unrelated hash, which is how a seed is mixed in). A repeatable number from a string.
+ */
+export function fnv1a(text: string, basis: number = FNV_BASIS): number {
+  let h = basis >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}

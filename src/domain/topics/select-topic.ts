@@ -1,4 +1,4 @@
-import type { Random } from '../shared/random.js';
+import { FNV_BASIS, fnv1a, type Random } from '../shared/random.js';
 
 const DAY = 86_400_000;
 
@@ -146,10 +146,5 @@ function clamp01(x: number): number {
 
 /** FNV-1a of the id mixed with the salt: a tie-break that depends on the seed, not on order. */
 function tieBreak(id: string, salt: number): number {
-  let h = (0x811c9dc5 ^ salt) >>> 0;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
+  return fnv1a(id, FNV_BASIS ^ salt);
 }
