@@ -1,7 +1,6 @@
 import type { ZoneOffsets } from '../domain/activity/local-time.js';
 import { extractOpenLoops, mayHoldADate, mentionForSentence } from '../domain/topics/open-loops.js';
 import type { Trigger } from '../domain/triggers/trigger.js';
-import { findCharacter } from '../storage/character.repository.js';
 import type { Db } from '../storage/database.js';
 import type { NewEvent } from '../storage/event.repository.js';
 import { insertOccasions } from '../storage/occasion.repository.js';
@@ -13,11 +12,11 @@ import {
   type OpenLoopRow,
 } from '../storage/open-loop.repository.js';
 import { hintPairs } from '../storage/schedule.repository.js';
-import { findUser } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound, OvertureError } from './errors.js';
 import { newId } from './ids.js';
 import { wakesFromLoops } from './ingest-wakes.js';
+import { mustExist } from './must-exist.js';
 import type { OpenLoopClose, OpenLoopInput, OpenLoopQuery } from './schemas/open-loop.schema.js';
 
 /**
@@ -101,12 +100,7 @@ export async function addOpenLoop(
   };
   const triggers = await ctx.triggers.get(tenantId);
   const { occasions } = await ctx.db.transaction().execute(async (trx) => {
-    const [user, character] = await Promise.all([
-      findUser(trx, tenantId, userId),
-      findCharacter(trx, tenantId, input.characterId),
-    ]);
-    if (!user) throw notFound(`user "${userId}"`);
-    if (!character) throw notFound(`character "${input.characterId}"`);
+    await mustExist(trx, tenantId, userId, input.characterId);
     const followUps = await storeOpenLoops(trx, tenantId, [row], triggers, now);
     const recorded = await insertOccasions(trx, tenantId, followUps.occasions, now);
     await hintPairs(trx, tenantId, followUps.wakes);
@@ -122,7 +116,7 @@ export async function listOpenLoopPage(
   userId: string,
   query: OpenLoopQuery,
 ) {
-  if (!(await findUser(ctx.db, tenantId, userId))) throw notFound(`user "${userId}"`);
+  await mustExist(ctx.db, tenantId, userId);
   const rows = await listOpenLoops(ctx.db, tenantId, { userId, ...query });
   return {
     openLoops: rows.map(openLoopView),

@@ -1,4 +1,3 @@
-import { findCharacter } from '../storage/character.repository.js';
 import {
   deleteFact,
   deleteMemory,
@@ -9,11 +8,10 @@ import {
   listMemories,
   type MemoryRow,
 } from '../storage/context.repository.js';
-import type { Db } from '../storage/database.js';
-import { findUser } from '../storage/user.repository.js';
 import type { EngineContext } from './context.js';
 import { notFound } from './errors.js';
 import { newId } from './ids.js';
+import { mustExist } from './must-exist.js';
 import type { FactInput, FactQuery, MemoryInput, MemoryQuery } from './schemas/context.schema.js';
 
 /**
@@ -46,7 +44,7 @@ export async function addFact(ctx: EngineContext, tenantId: string, userId: stri
 }
 
 export async function listFactPage(ctx: EngineContext, tenantId: string, userId: string, query: FactQuery) {
-  await mustExist(ctx.db, tenantId, userId, undefined);
+  await mustExist(ctx.db, tenantId, userId);
   const rows = await listFacts(ctx.db, tenantId, { userId, ...query });
   return { facts: rows.map(factView), next: rows.length === query.limit ? rows.at(-1)!.fact_id : null };
 }
@@ -84,7 +82,7 @@ export async function listMemoryPage(
   userId: string,
   query: MemoryQuery,
 ) {
-  await mustExist(ctx.db, tenantId, userId, undefined);
+  await mustExist(ctx.db, tenantId, userId);
   const rows = await listMemories(ctx.db, tenantId, { userId, ...query });
   return {
     memories: rows.map(memoryView),
@@ -95,15 +93,6 @@ export async function listMemoryPage(
 export async function removeMemory(ctx: EngineContext, tenantId: string, userId: string, memoryId: string) {
   if (!(await deleteMemory(ctx.db, tenantId, userId, memoryId)))
     throw notFound(`memory "${memoryId}" of user "${userId}"`);
-}
-
-async function mustExist(db: Db, tenantId: string, userId: string, characterId: string | undefined) {
-  const [user, character] = await Promise.all([
-    findUser(db, tenantId, userId),
-    characterId === undefined ? true : findCharacter(db, tenantId, characterId),
-  ]);
-  if (!user) throw notFound(`user "${userId}"`);
-  if (!character) throw notFound(`character "${characterId}"`);
 }
 
 function factView(r: FactRow) {

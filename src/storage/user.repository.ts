@@ -153,3 +153,13 @@ export async function findUserLocale(db: Db, tenantId: string, userId: string) {
     .executeTakeFirst();
   return row && { locale: row.locale };
 }
+
+export async function userExists(db: Db, tenantId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
