@@ -1,4 +1,4 @@
-import { listSuggestions } from '../storage/draft.repository.js';
+import { listSuggestions } from '../storage/suggestion.repository.js';
 import type { EngineContext } from './context.js';
 import type { SuggestionQuery, SuggestionView } from './schemas/suggestion.schema.js';
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { ComposerName } from '../ports/composer.js';
 import type { Db } from './database.js';
 
 /** A suggestion claimed for drafting. */
@@ -66,7 +67,7 @@ export interface DraftOutcome {
   status: 'pending' | 'approved' | 'dismissed' | 'expired';
   text: string | null;
   topic: Record<string, unknown> | null;
-  composer: 'template' | 'openai-compatible' | 'anthropic' | null;
+  composer: ComposerName | null;
   composition: Record<string, unknown>;
   reason: string | null;
 }
@@ -120,38 +121,4 @@ export async function recentOpeners(db: Db, tenantId: string, userId: string, li
     text: r.text as string,
     topicId: typeof r.topic?.id === 'string' ? (r.topic.id as string) : null,
   }));
-}
-
-/** A user's suggestions, newest first, as the API shows them. */
-export async function listSuggestions(
-  db: Db,
-  tenantId: string,
-  query: { userId: string; characterId?: string; status?: string; before?: string; limit: number },
-) {
-  let q = db
-    .selectFrom('suggestions')
-    .select([
-      'suggestion_id',
-      'user_id',
-      'character_id',
-      'trigger_id',
-      'occasion_key',
-      'decision_id',
-      'status',
-      'status_reason',
-      'approval',
-      'text',
-      'topic',
-      'composer',
-      'composition',
-      'created_at',
-      'updated_at',
-      'expires_at',
-    ])
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', query.userId);
-  if (query.characterId !== undefined) q = q.where('character_id', '=', query.characterId);
-  if (query.status !== undefined) q = q.where('status', '=', query.status as never);
-  if (query.before !== undefined) q = q.where('suggestion_id', '<', query.before);
-  return q.orderBy('suggestion_id', 'desc').limit(query.limit).execute();
 }

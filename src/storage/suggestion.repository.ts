@@ -99,14 +99,36 @@ export async function loadSuggestionActs(
   }));
 }
 
-/** A user's suggestions, newest first (tests and, later, the suggestions API). */
-export async function listUserSuggestions(db: Db, tenantId: string, userId: string) {
-  return db
+/** A user's suggestions, newest first, as the API shows them. */
+export async function listSuggestions(
+  db: Db,
+  tenantId: string,
+  query: { userId: string; characterId?: string; status?: string; before?: string; limit: number },
+) {
+  let q = db
     .selectFrom('suggestions')
-    .selectAll()
+    .select([
+      'suggestion_id',
+      'user_id',
+      'character_id',
+      'trigger_id',
+      'occasion_key',
+      'decision_id',
+      'status',
+      'status_reason',
+      'approval',
+      'text',
+      'topic',
+      'composer',
+      'composition',
+      'created_at',
+      'updated_at',
+      'expires_at',
+    ])
     .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .orderBy('created_at', 'desc')
-    .orderBy('suggestion_id', 'desc')
-    .execute();
+    .where('user_id', '=', query.userId);
+  if (query.characterId !== undefined) q = q.where('character_id', '=', query.characterId);
+  if (query.status !== undefined) q = q.where('status', '=', query.status as never);
+  if (query.before !== undefined) q = q.where('suggestion_id', '<', query.before);
+  return q.orderBy('suggestion_id', 'desc').limit(query.limit).execute();
 }
