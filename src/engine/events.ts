@@ -1,4 +1,5 @@
 import type { EventKind } from '../domain/signals/event-kind.js';
+import type { DraftOutcome } from '../storage/draft.repository.js';
 
 /**
  * What the engine announces, by name. The WebSocket hub, metrics and tests listen here; tests
@@ -32,8 +33,8 @@ export interface EngineEventMap {
     suggestionId: string;
     userId: string;
     characterId: string;
-    status: 'pending' | 'approved' | 'dismissed' | 'expired';
-    composer: 'template' | 'openai-compatible' | 'anthropic' | null;
+    status: DraftOutcome['status'];
+    composer: DraftOutcome['composer'];
   };
   'user.updated': { tenantId: string; userId: string };
   'character.updated': { tenantId: string; characterId: string; created: boolean };

@@ -2,7 +2,8 @@ import type { OpenerReason, Tone } from '../domain/compose/template.js';
 import type { TopicKind } from '../domain/topics/select-topic.js';
 
 /** Which implementation wrote an opener (recorded on the suggestion). */
-export type ComposerName = 'template' | 'openai-compatible' | 'anthropic';
+export const COMPOSER_NAMES = ['template', 'openai-compatible', 'anthropic'] as const;
+export type ComposerName = (typeof COMPOSER_NAMES)[number];
 
 /** Who speaks: the character, from its settings. */
 export interface Speaker {

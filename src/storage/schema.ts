@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SUGGESTION_STATUSES } from '../engine/schemas/suggestion.schema.js';
+import type { ComposerName } from '../ports/composer.js';
 
 /** Row types of the tables, as Kysely sees them (see migrations/*.sql). */
 
@@ -178,15 +180,7 @@ export interface DecisionsTable {
   suggestion_id: string | null;
 }
 
-export type SuggestionStatus =
-  | 'drafting'
-  | 'pending'
-  | 'approved'
-  | 'sending'
-  | 'sent'
-  | 'dismissed'
-  | 'expired'
-  | 'failed';
+export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
 
 export interface SuggestionsTable {
   tenant_id: string;
@@ -204,7 +198,7 @@ export interface SuggestionsTable {
   /** What it says, once drafted (migration 0012). */
   text: string | null;
   topic: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
-  composer: 'template' | 'openai-compatible' | 'anthropic' | null;
+  composer: ComposerName | null;
   composition: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   status_reason: string | null;
   draft_token: string | null;

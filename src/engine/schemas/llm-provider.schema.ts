@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPOSER_NAMES } from '../../ports/composer.js';
 
 const URL_RULE = 'must be an http:// or https:// URL';
 const HttpUrl = z
@@ -87,7 +88,7 @@ export type LlmProviderInput = z.output<typeof LlmProviderInput>;
 export const LlmProvider = z
   .object({
     characterId: z.string().nullable().meta({ description: "null: the tenant's default" }),
-    kind: z.enum(['template', 'openai-compatible', 'anthropic']),
+    kind: z.enum(COMPOSER_NAMES),
     baseUrl: z.string().nullable(),
     model: z.string().nullable(),
     timeoutMs: z.number().nullable(),

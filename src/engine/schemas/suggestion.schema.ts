@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPOSER_NAMES } from '../../ports/composer.js';
 import { Id } from './common.js';
 
 export const SUGGESTION_STATUSES = [
@@ -53,7 +54,7 @@ export const SuggestionView = z
       })
       .nullable()
       .meta({ description: 'What the opener is about, and the score that chose it' }),
-    composer: z.enum(['template', 'openai-compatible', 'anthropic']).nullable(),
+    composer: z.enum(COMPOSER_NAMES).nullable(),
     composition: z.record(z.string(), z.unknown()).nullable().meta({
       description:
         "How it was written: model, usage (tokens), fallback (from, reason, detail or violations), context (source, fallbackReason), judge (an llm trigger's answer)",
