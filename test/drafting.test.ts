@@ -84,8 +84,8 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
       .select(['suggestion_id', 'status', 'text', 'topic', 'composer', 'composition', 'status_reason'])
       .orderBy('created_at')
       .execute();
-  /** A ping event for maya: the `ping` trigger makes one suggestion of it, which is then drafted. */
-  const ping = async () => {
+  /** A ping event for maya, decided: the `ping` trigger makes one suggestion of it, in drafting. */
+  const decidePing = async () => {
     t.clock.advance({ minutes: 31 }); // past the gap between two messages
     pings++;
     await ok({
@@ -100,8 +100,13 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
         at: t.clock.now().toISOString(),
       },
     });
-    const result = await t.server.engine.sweep();
+    const result = await t.server.engine.scheduler.runUntilIdle();
     expect(result.suggestions).toBe(1);
+  };
+  /** The same, then drafted: the suggestion as it ends. */
+  const ping = async () => {
+    await decidePing();
+    await t.server.engine.drafter.runUntilIdle();
     return (await suggestions()).at(-1)!;
   };
   const useModel = async (provider: object) =>
@@ -255,40 +260,14 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
   });
 
   it('expires a suggestion that was not drafted in time, without composing it', async () => {
-    t.clock.advance({ minutes: 31 });
-    await ok({
-      method: 'POST',
-      url: '/v1/events',
-      payload: {
-        id: 'late',
-        kind: 'custom',
-        name: 'ping',
-        userId: 'maya',
-        characterId: 'luna',
-        at: t.clock.now().toISOString(),
-      },
-    });
-    await t.server.engine.scheduler.runUntilIdle();
+    await decidePing();
     t.clock.advance({ days: 2 });
     await t.server.engine.drafter.runUntilIdle();
     expect(await suggestions()).toMatchObject([{ status: 'expired', text: null, composer: null }]);
   });
 
   it("leaves another instance's draft alone until its lease ends", async () => {
-    t.clock.advance({ minutes: 31 });
-    await ok({
-      method: 'POST',
-      url: '/v1/events',
-      payload: {
-        id: 'held',
-        kind: 'custom',
-        name: 'ping',
-        userId: 'maya',
-        characterId: 'luna',
-        at: t.clock.now().toISOString(),
-      },
-    });
-    await t.server.engine.scheduler.runUntilIdle();
+    await decidePing();
     const leaseUntil = new Date(t.clock.now().getTime() + 60_000);
     await sql`update suggestions set draft_token = 'dead-instance', draft_lease_until = ${leaseUntil}`.execute(
       db(),

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropicServer } from '../testing/fake-anthropic-server.js';
 import type { FakeModelServer, RecordedRequest } from '../testing/fake-model-server.js';
 import { type AnthropicSettings, createAnthropicProvider } from './anthropic.js';
-import { composeRequest, composerContract, goodAnswer, judgeRequest } from './llm.contract.js';
+import {
+  composeRequest,
+  composerContract,
+  composerOverFake,
+  goodAnswer,
+  judgeRequest,
+} from './llm.contract.js';
 import { llmProviderContract } from './provider.contract.js';
 
 const settings = (baseUrl: string, overrides: Partial<AnthropicSettings> = {}): AnthropicSettings => ({
@@ -21,18 +27,7 @@ const userOf = (r: RecordedRequest) => (r.body as Body).messages[0]!.content.map
 
 composerContract(
   'anthropic',
-  async () => {
-    const fake = await startFakeAnthropicServer();
-    return {
-      composer: createAnthropicProvider(settings(fake.url)),
-      prepare(request) {
-        const answer = goodAnswer(request);
-        fake.script({ object: answer });
-        return answer.message;
-      },
-      close: () => fake.close(),
-    };
-  },
+  () => composerOverFake(startFakeAnthropicServer, (url) => createAnthropicProvider(settings(url))),
   { usage: 'tokens' },
 );
 

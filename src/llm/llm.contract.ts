@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenerReason, Tone } from '../domain/compose/template.js';
 import type { ComposeRequest, Composer, JudgeRequest } from '../ports/composer.js';
+import type { FakeModelServer } from '../testing/fake-model-server.js';
 import { ComposerError } from './errors.js';
 
 /** A request with every part filled in; tests change what they are about. */
@@ -52,6 +53,26 @@ export interface ComposerUnderTest {
   /** Readies the composer for one request (a fake model is scripted); what its opener must contain. */
   prepare(request: ComposeRequest): string;
   close(): Promise<void>;
+}
+
+/**
+ * A model composer under test: a fake server of its API, scripted to answer each request as a
+ * well-behaved model would, and the composer pointed at it.
+ */
+export async function composerOverFake(
+  start: () => Promise<FakeModelServer>,
+  make: (url: string) => Composer,
+): Promise<ComposerUnderTest> {
+  const fake = await start();
+  return {
+    composer: make(fake.url),
+    prepare(request) {
+      const answer = goodAnswer(request);
+      fake.script({ object: answer });
+      return answer.message;
+    },
+    close: () => fake.close(),
+  };
 }
 
 const live = () => new AbortController().signal;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeModelServer, RecordedRequest } from '../testing/fake-model-server.js';
 import { startFakeOpenAiServer } from '../testing/fake-openai-server.js';
-import { composeRequest, composerContract, goodAnswer } from './llm.contract.js';
+import { composeRequest, composerContract, composerOverFake, goodAnswer } from './llm.contract.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleSettings } from './openai-compatible.js';
 import { llmProviderContract } from './provider.contract.js';
 
@@ -24,18 +24,7 @@ const messages = (r: RecordedRequest) => (r.body as { messages: Message[] }).mes
 
 composerContract(
   'openai-compatible',
-  async () => {
-    const fake = await startFakeOpenAiServer();
-    return {
-      composer: createOpenAiCompatibleProvider(settings(fake.url)),
-      prepare(request) {
-        const answer = goodAnswer(request);
-        fake.script({ object: answer });
-        return answer.message;
-      },
-      close: () => fake.close(),
-    };
-  },
+  () => composerOverFake(startFakeOpenAiServer, (url) => createOpenAiCompatibleProvider(settings(url))),
   { usage: 'tokens' },
 );
 

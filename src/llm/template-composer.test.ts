@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allTemplates, type OpenerReason, TONES } from '../domain/compose/template.js';
+import { allTemplates, OPENER_REASONS, TONES } from '../domain/compose/template.js';
 import { composeRequest, composerContract } from './llm.contract.js';
 import { createTemplateComposer } from './template-composer.js';
 
@@ -14,15 +14,6 @@ composerContract(
   { usage: 'none' },
 );
 
-const REASONS: OpenerReason[] = [
-  'silence',
-  'active_now',
-  'schedule',
-  'event',
-  'webhook',
-  'follow_up',
-  'manual',
-];
 const signal = new AbortController().signal;
 const composer = createTemplateComposer();
 const phrasings = (prefix: string) =>
@@ -84,7 +75,7 @@ describe('createTemplateComposer', () => {
   it('stays within any maxLength, naming the topic whenever it claims one', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...REASONS),
+        fc.constantFrom(...OPENER_REASONS),
         fc.constantFrom(...TONES),
         fc.stringMatching(/^[A-Za-z][A-Za-z' ]{0,80}[A-Za-z]$/),
         fc.integer({ min: 1, max: 200 }),

@@ -2,18 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../shared/random.js';
 import { checkOpener } from './guardrails.js';
-import { allTemplates, composeFromTemplate, type OpenerReason, type Tone } from './template.js';
-
-const REASONS: OpenerReason[] = [
-  'silence',
-  'active_now',
-  'schedule',
-  'event',
-  'webhook',
-  'follow_up',
-  'manual',
-];
-const TONES: Tone[] = ['warm', 'playful', 'calm', 'formal'];
+import { allTemplates, composeFromTemplate, OPENER_REASONS, TONES } from './template.js';
 
 describe('composeFromTemplate', () => {
   it('follows up an open loop by naming it', () => {
@@ -43,7 +32,7 @@ describe('composeFromTemplate', () => {
   it('always names the topic, for every reason, tone and seed', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...REASONS),
+        fc.constantFrom(...OPENER_REASONS),
         fc.constantFrom(...TONES),
         fc.stringMatching(/^[A-Za-z][A-Za-z' ]{0,40}[A-Za-z]$/),
         fc.integer(),
@@ -82,6 +71,6 @@ describe('composeFromTemplate', () => {
       expect(verdict.violations, id).toEqual([]);
       expect(text, id).not.toContain('{t}');
     }
-    expect(allTemplates('x').length).toBeGreaterThanOrEqual(REASONS.length * TONES.length * 2);
+    expect(allTemplates('x').length).toBeGreaterThanOrEqual(OPENER_REASONS.length * TONES.length * 2);
   });
 });

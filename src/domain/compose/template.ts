@@ -5,14 +5,16 @@ export const TONES = ['warm', 'playful', 'calm', 'formal'] as const;
 export type Tone = (typeof TONES)[number];
 
 /** Why the opener is sent: the kind of trigger that fired. */
-export type OpenerReason =
-  | 'silence'
-  | 'active_now'
-  | 'schedule'
-  | 'event'
-  | 'webhook'
-  | 'follow_up'
-  | 'manual';
+export const OPENER_REASONS = [
+  'silence',
+  'active_now',
+  'schedule',
+  'event',
+  'webhook',
+  'follow_up',
+  'manual',
+] as const;
+export type OpenerReason = (typeof OPENER_REASONS)[number];
 
 export interface TemplateInput {
   reason: OpenerReason;
