@@ -1,5 +1,8 @@
 import type { EventKind } from '../domain/signals/event-kind.js';
+import type { Channel } from '../ports/channel.js';
+import type { DeliveryStatus } from '../storage/delivery.repository.js';
 import type { DraftOutcome } from '../storage/draft.repository.js';
+import type { SuggestionStatus } from '../storage/schema.js';
 
 /**
  * What the engine announces, by name. The WebSocket hub, metrics and tests listen here; tests
@@ -35,6 +38,39 @@ export interface EngineEventMap {
     characterId: string;
     status: DraftOutcome['status'];
     composer: DraftOutcome['composer'];
+  };
+  /**
+   * A suggestion changed status (drafted, approved, dismissed, expired, sending, sent, failed,
+   * unknown). Pushed on `/v1/stream`.
+   */
+  'suggestion.updated': {
+    tenantId: string;
+    suggestionId: string;
+    userId: string;
+    characterId: string;
+    status: SuggestionStatus;
+    /** Why it ended where it did (dismissed, expired, failed), else null. */
+    reason: string | null;
+    /** The opener, once composed. */
+    text: string | null;
+  };
+  /** A delivery changed status (queued, sending, sent, failed, unknown, handed_off). Pushed on `/v1/stream`. */
+  'delivery.updated': {
+    tenantId: string;
+    deliveryId: string;
+    suggestionId: string;
+    userId: string;
+    characterId: string;
+    channel: Channel;
+    /** The user's address on the channel. */
+    address: string;
+    status: DeliveryStatus;
+    /** Attempts made so far. */
+    attempts: number;
+    /** The last failure's reason, else null. */
+    reason: string | null;
+    /** What is (or was) sent: a bot that sends itself (channel `stream`) needs it. */
+    text: string;
   };
   'user.updated': { tenantId: string; userId: string };
   'character.updated': { tenantId: string; characterId: string; created: boolean };

@@ -11,6 +11,8 @@ export const SUGGESTION_STATUSES = [
   'dismissed',
   'expired',
   'failed',
+  /** Handed to a platform that gave no answer (a crash, a timeout): perhaps sent, never resent automatically. */
+  'unknown',
 ] as const;
 
 export const SuggestionQuery = z.strictObject({

@@ -1,0 +1,58 @@
+/**
+ * Channels deliver an approved opener to a user on a platform. One adapter per platform, each
+ * over the platform's real client library (src/channels/<name>/), all held to one contract
+ * (src/channels/channel.contract.ts).
+ */
+
+/** Channels that Overture sends on itself, with credentials configured per character. */
+export const DELIVERY_CHANNELS = ['telegram', 'discord', 'slack', 'webhook'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+/**
+ * `stream`: Overture sends nothing itself; the message is handed to the bot over `/v1/stream`
+ * (or the in-process callback), and the bot reports what became of it.
+ */
+export const CHANNELS = [...DELIVERY_CHANNELS, 'stream'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** One message to one user, as a delivery worker hands it to an adapter. */
+export interface OutboundMessage {
+  /** Stable across attempts: the idempotency key where the platform has one (Discord's nonce). */
+  deliveryId: string;
+  tenantId: string;
+  userId: string;
+  characterId: string;
+  suggestionId: string;
+  /** The user's address on this channel: a Telegram chat id, a Discord or Slack user id, the bot's user id for a webhook. */
+  address: string;
+  text: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+/**
+ * What became of one attempt. Adapters never throw for a platform's answer or a network failure;
+ * they say which of these it was.
+ * - `sent`: the platform accepted it (`externalId`: its message id, when it gives one).
+ * - `retry`: it was certainly not delivered and may succeed later (429, 5xx, a refused
+ *   connection); `retryAfterMs` when the platform said how long to wait.
+ * - `permanent`: it will never succeed as it is (bot blocked, chat not found, bad token, other
+ *   4xx); `unreachable` when the fault is the user's address, which is then not tried again.
+ * - `unknown`: the request may have reached the platform and the answer was lost (a timeout or a
+ *   reset after the request was written). Resent only by adapters that are `idempotent`.
+ */
+export type SendResult =
+  | { outcome: 'sent'; externalId: string | null }
+  | { outcome: 'retry'; reason: string; retryAfterMs: number | null }
+  | { outcome: 'permanent'; reason: string; unreachable: boolean }
+  | { outcome: 'unknown'; reason: string };
+
+export interface ChannelAdapter {
+  readonly channel: DeliveryChannel;
+  /**
+   * Whether sending the same `deliveryId` twice delivers it once (the platform deduplicates by an
+   * idempotency key). Only then is a delivery whose outcome is unknown sent again.
+   */
+  readonly idempotent: boolean;
+  send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult>;
+}
