@@ -67,3 +67,4 @@ export { startFakeAnthropicServer } from './testing/fake-anthropic-server.js';
 export { FakeClock } from './testing/fake-clock.js';
 export type { FakeModelServer, FakeReply } from './testing/fake-model-server.js';
 export { startFakeOpenAiServer } from './testing/fake-openai-server.js';
+export { type RecordedSend, RecordingChannel } from './testing/recording-channel.js';

@@ -24,6 +24,8 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
       url: '/v1/characters/luna',
       payload: { name: 'Luna', persona: PERSONA, voice: { tone: 'warm' } },
     });
+    // approved openers are handed to the bot on the stream (the outbox is test/delivery.test.ts's)
+    await ok({ method: 'PUT', url: '/v1/characters/luna/channels/stream', payload: {} });
     await ok({
       method: 'POST',
       url: '/v1/events',

@@ -9,6 +9,7 @@ import type { Engine } from '../app/create-engine.js';
 import { activityRoutes } from './activity.routes.js';
 import type { Api } from './api-types.js';
 import { authHook } from './auth.js';
+import { channelRoutes } from './channels.routes.js';
 import { characterRoutes } from './characters.routes.js';
 import { contextRoutes } from './context.routes.js';
 import { contextProviderRoutes } from './context-provider.routes.js';
@@ -99,6 +100,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   suggestionRoutes(app);
   contextProviderRoutes(app);
   openLoopRoutes(app);
+  channelRoutes(app);
   await app.ready();
   return app;
 }

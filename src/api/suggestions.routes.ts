@@ -1,11 +1,27 @@
 import { z } from 'zod';
-import { SuggestionQuery, SuggestionView } from '../engine/schemas/suggestion.schema.js';
-import { listSuggestionPage } from '../engine/suggestions.js';
+import { approveSuggestion, dismissSuggestion } from '../engine/approval.js';
+import { reportDeliveryOutcome } from '../engine/delivery-report.js';
+import { Id } from '../engine/schemas/common.js';
+import {
+  ApproveInput,
+  DeliveryReport,
+  DeliveryView,
+  DismissInput,
+  SuggestionDetail,
+  SuggestionQuery,
+  SuggestionView,
+} from '../engine/schemas/suggestion.schema.js';
+import { deliveryView, getSuggestion, listSuggestionPage, suggestionView } from '../engine/suggestions.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';
 
+const Params = z.object({ suggestionId: Id });
+
+/** The approval queue: what the engine decided to say, a person's approval, and what became of it. */
 export function suggestionRoutes(app: Api) {
+  const ctx = () => app.engine.context;
+
   app.get(
     '/v1/suggestions',
     {
@@ -13,7 +29,7 @@ export function suggestionRoutes(app: Api) {
       schema: {
         tags: ['suggestions'],
         summary:
-          "A user's suggestions, newest first: the opener, its topic, and which composer wrote it and how",
+          "Suggestions, newest first: a user's, or the tenant's (`status=pending`: the approval queue)",
         querystring: SuggestionQuery,
         response: {
           200: z.object({ suggestions: z.array(SuggestionView), next: z.string().nullable() }),
@@ -21,6 +37,101 @@ export function suggestionRoutes(app: Api) {
         },
       },
     },
-    async (request) => listSuggestionPage(app.engine.context, tenantOf(request), request.query),
+    async (request) => listSuggestionPage(ctx(), tenantOf(request), request.query),
+  );
+
+  app.get(
+    '/v1/suggestions/:suggestionId',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: ['suggestions'],
+        summary:
+          'One suggestion with the decision that made it (every check), its topic, composer, deliveries and attempts',
+        params: Params,
+        response: { 200: SuggestionDetail, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => getSuggestion(ctx(), tenantOf(request), request.params.suggestionId),
+  );
+
+  app.post(
+    '/v1/suggestions/:suggestionId/approve',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['suggestions'],
+        summary:
+          'Approve a pending suggestion (optionally with your own text): its delivery is queued at once',
+        description:
+          'Only a pending suggestion can be approved: an expired one, one handled already (approved, dismissed, sent), or one the user cannot be reached for is a 409, and of two approvals at the same moment one wins and the other gets a 409.',
+        params: Params,
+        body: ApproveInput,
+        response: {
+          200: z.object({ suggestion: SuggestionView, delivery: DeliveryView }),
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const { suggestion, delivery } = await approveSuggestion(
+        ctx(),
+        tenantOf(request),
+        request.params.suggestionId,
+        request.body,
+        actorOf(request),
+      );
+      // just queued: no attempt yet
+      return { suggestion: suggestionView(suggestion), delivery: deliveryView(delivery, []) };
+    },
+  );
+
+  app.post(
+    '/v1/suggestions/:suggestionId/dismiss',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['suggestions'],
+        summary: 'Dismiss a pending suggestion with a reason: nothing is sent, and it stays on record',
+        params: Params,
+        body: DismissInput,
+        response: { 200: SuggestionView, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      suggestionView(
+        await dismissSuggestion(
+          ctx(),
+          tenantOf(request),
+          request.params.suggestionId,
+          request.body,
+          actorOf(request),
+        ),
+      ),
+  );
+
+  app.post(
+    '/v1/deliveries/:deliveryId/report',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['suggestions'],
+        summary:
+          'Say what became of a message: the bot that sent one handed to it on the stream, or a person settling one whose outcome is unknown',
+        description:
+          "Only a delivery that is `handed_off` (channel stream) or `unknown` takes a report (else 409). A message reported sent is recorded as the user's message_out.",
+        params: z.object({ deliveryId: Id }),
+        body: DeliveryReport,
+        response: { 200: DeliveryView, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      reportDeliveryOutcome(
+        ctx(),
+        tenantOf(request),
+        request.params.deliveryId,
+        request.body,
+        actorOf(request),
+      ),
   );
 }

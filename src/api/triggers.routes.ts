@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { testTrigger } from '../engine/decisions.js';
+import { fireTrigger } from '../engine/hooks.js';
 import { Id } from '../engine/schemas/common.js';
 import { CheckView, OccasionView } from '../engine/schemas/decision.schema.js';
+import { HookBody, HookReceipt } from '../engine/schemas/hook.schema.js';
 import { Trigger, TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import {
   createTrigger,
@@ -178,5 +180,25 @@ export function triggerRoutes(app: Api) {
     },
     async (request) =>
       rotateTriggerSecret(ctx(), tenantOf(request), request.params.triggerId, actorOf(request)),
+  );
+
+  app.post(
+    '/v1/triggers/:triggerId/fire',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['triggers'],
+        summary: 'Fire a trigger by hand for a user and character: how a manual trigger fires',
+        description:
+          'Records an occasion (`fire:<id>`; the same `id` again records nothing) that is decided at once through every check of the policy. What a manual trigger produces waits for approval (GET /v1/suggestions?status=pending).',
+        params: Params,
+        body: HookBody,
+        response: { 202: HookReceipt, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(202)
+        .send(await fireTrigger(ctx(), tenantOf(request), request.params.triggerId, request.body)),
   );
 }

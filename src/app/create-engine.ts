@@ -8,7 +8,14 @@ import {
   listTenantApiKeys,
   revokeTenantApiKey,
 } from '../engine/api-keys.js';
+import { approveSuggestion, dismissSuggestion } from '../engine/approval.js';
 import { listAudit, verifyAudit } from '../engine/audit.js';
+import {
+  getChannelSettings,
+  listCharacterChannels,
+  removeChannelSettings,
+  saveChannelSettings,
+} from '../engine/channel-settings.js';
 import { getCharacter, listCharacterPage, saveCharacter } from '../engine/characters.js';
 import type { EngineContext } from '../engine/context.js';
 import {
@@ -18,26 +25,34 @@ import {
 } from '../engine/context-provider-settings.js';
 import { ContextProviders, loadUserContext } from '../engine/context-providers.js';
 import { listDecisionPage } from '../engine/decisions.js';
+import { reportDeliveryOutcome } from '../engine/delivery-report.js';
 import { EngineEvents } from '../engine/events.js';
-import { type HookCall, receiveHook } from '../engine/hooks.js';
+import { fireTrigger, type HookCall, receiveHook } from '../engine/hooks.js';
 import { ingestEvents } from '../engine/ingest.js';
 import { getLlmProvider, removeLlmProvider, saveLlmProvider } from '../engine/llm-providers.js';
 import { addOpenLoop, closeOpenLoop, listOpenLoopPage } from '../engine/open-loops.js';
 import { getPolicy, savePolicy } from '../engine/policy.js';
 import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
+import { ChannelParam } from '../engine/schemas/channel.schema.js';
 import { CharacterInput } from '../engine/schemas/character.schema.js';
 import { FactInput, FactQuery, MemoryInput, MemoryQuery } from '../engine/schemas/context.schema.js';
 import { ContextProviderInput } from '../engine/schemas/context-provider.schema.js';
 import { DecisionQuery } from '../engine/schemas/decision.schema.js';
 import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
+import { HookBody } from '../engine/schemas/hook.schema.js';
 import { parseInput } from '../engine/schemas/issues.js';
 import { LlmProviderInput } from '../engine/schemas/llm-provider.schema.js';
 import { OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../engine/schemas/open-loop.schema.js';
 import { PolicyInput } from '../engine/schemas/policy.schema.js';
-import { SuggestionQuery } from '../engine/schemas/suggestion.schema.js';
+import {
+  ApproveInput,
+  DeliveryReport,
+  DismissInput,
+  SuggestionQuery,
+} from '../engine/schemas/suggestion.schema.js';
 import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import { UserPatch } from '../engine/schemas/user.schema.js';
-import { listSuggestionPage } from '../engine/suggestions.js';
+import { getSuggestion, listSuggestionPage } from '../engine/suggestions.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant, getTenant } from '../engine/tenants.js';
 import { TriggerCache } from '../engine/trigger-cache.js';
 import {
@@ -58,16 +73,20 @@ import {
   removeMemory,
 } from '../engine/user-context.js';
 import { getUser, listUserPage, updateUser } from '../engine/users.js';
+import type { ChannelAdapterFactory } from '../ports/channel.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { ContextQuery } from '../ports/context-provider.js';
 import type { Logger } from '../ports/logger.js';
+import { Deliverer } from '../scheduler/deliverer.js';
 import { Drafter } from '../scheduler/drafter.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { Database } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrator.js';
 import { openDatabase } from '../storage/open-database.js';
 import { SecretBox } from '../storage/secret-box.js';
+import { defaultChannelAdapters } from './channel-adapters.js';
 import { createComposeDeps } from './compose-deps.js';
+import { createDeliveryDeps } from './delivery-deps.js';
 import { createLogger } from './logger.js';
 
 export interface EngineOptions {
@@ -76,6 +95,11 @@ export interface EngineOptions {
   logger?: Logger;
   /** An already open database (it is closed with the engine); otherwise opened from the config. */
   database?: Database;
+  /**
+   * Builds the adapter that sends on a character's channel; by default the real ones
+   * (src/channels: grammY, @discordjs/rest, @slack/web-api, a signed webhook POST).
+   */
+  channels?: ChannelAdapterFactory;
 }
 
 export type Engine = Awaited<ReturnType<typeof createEngine>>;
@@ -121,6 +145,11 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
         callback: (settings, fallback) =>
           new HttpContextProvider({ ...settings, fallback, clock, logger: contextLogger }),
       }),
+      delivery: {
+        maxAttempts: config.deliveryMaxAttempts,
+        backoff: { baseMs: config.deliveryBackoffMs, maxMs: config.deliveryBackoffMaxMs },
+        timeoutMs: config.deliveryTimeoutMs,
+      },
     };
     events.on('trigger.updated', ({ tenantId }) => ctx.triggers.invalidate(tenantId));
     events.on('context_provider.updated', ({ tenantId, characterId }) =>
@@ -139,6 +168,12 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       concurrency: config.composeConcurrency,
     });
     if (config.scheduler && config.drafting) drafter.start();
+    const deliverer = new Deliverer(
+      ctx,
+      createDeliveryDeps(options.channels ?? defaultChannelAdapters(config.deliveryTimeoutMs, clock)),
+      { intervalMs: config.schedulerIntervalMs, concurrency: config.deliveryConcurrency },
+    );
+    if (config.scheduler && config.delivery) deliverer.start();
     return {
       config,
       database,
@@ -150,6 +185,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       authenticate: createAuthenticator(ctx),
       scheduler,
       drafter,
+      deliverer,
       /**
        * Decides every pair due at the engine's current time and composes the suggestions that
        * made, then returns (with a fake clock: what a test calls after advancing it). The
@@ -160,6 +196,11 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
         const drafted = await drafter.runUntilIdle();
         return { ...decided, composed: drafted.composed, ended: drafted.ended };
       },
+      /**
+       * Sends every delivery due at the engine's current time (retries whose wait is over, new
+       * approvals), then returns; the delivery worker's loop does the same by itself.
+       */
+      deliver: () => deliverer.runUntilIdle(),
       createTenant: (input: { tenantId: string; name?: string }) => createTenant(ctx, input),
       /**
        * The use cases of one tenant; everything they read or write belongs to it. The tenant must
@@ -301,9 +342,51 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
                 { signal: options.signal ?? new AbortController().signal },
               ),
           ),
-          /** A user's suggestions, newest first: the opener, its topic, who wrote it and how. */
-          listSuggestions: guard((query: unknown) =>
+          /** Suggestions newest first: a user's (`userId`), or the tenant's (`status: 'pending'`: the approval queue). */
+          listSuggestions: guard((query: unknown = {}) =>
             listSuggestionPage(ctx, tenantId, parseInput(SuggestionQuery, query)),
+          ),
+          /** One suggestion with the decision that made it, its deliveries and their attempts. */
+          getSuggestion: guard((suggestionId: string) => getSuggestion(ctx, tenantId, suggestionId)),
+          /** Approves a pending suggestion (optionally `{text}` of your own): its delivery is queued at once. */
+          approveSuggestion: guard(async (suggestionId: string, input: unknown = {}) => {
+            await approveSuggestion(ctx, tenantId, suggestionId, parseInput(ApproveInput, input), 'library');
+            return getSuggestion(ctx, tenantId, suggestionId);
+          }),
+          /** Dismisses a pending suggestion with `{reason}`: nothing is sent. */
+          dismissSuggestion: guard(async (suggestionId: string, input: unknown) => {
+            await dismissSuggestion(ctx, tenantId, suggestionId, parseInput(DismissInput, input), 'library');
+            return getSuggestion(ctx, tenantId, suggestionId);
+          }),
+          /** What became of a message handed to the bot on the stream, or of one whose outcome is unknown. */
+          reportDelivery: guard((deliveryId: string, report: unknown) =>
+            reportDeliveryOutcome(ctx, tenantId, deliveryId, parseInput(DeliveryReport, report), 'library'),
+          ),
+          /** Fires a trigger by hand for `{userId, characterId}`: how a manual trigger fires. */
+          fireTrigger: guard((triggerId: string, input: unknown) =>
+            fireTrigger(ctx, tenantId, triggerId, parseInput(HookBody, input)),
+          ),
+          /**
+           * Configures how a character sends on a channel (telegram `{token, apiRoot?}`, discord
+           * `{token, apiBase?}`, slack `{token, apiUrl?}`, webhook `{url, secret}`, stream `{}`);
+           * the token or secret is sealed (needs `secretKey`) and never returned.
+           */
+          putChannel: guard((characterId: string, channel: string, input: unknown = {}) =>
+            saveChannelSettings(
+              ctx,
+              tenantId,
+              characterId,
+              parseInput(ChannelParam, channel),
+              input,
+              'library',
+            ),
+          ),
+          getChannel: guard((characterId: string, channel: string) =>
+            getChannelSettings(ctx, tenantId, characterId, parseInput(ChannelParam, channel)),
+          ),
+          listChannels: guard((characterId: string) => listCharacterChannels(ctx, tenantId, characterId)),
+          deleteChannel: guard((characterId: string, channel: string) =>
+            removeChannelSettings(ctx, tenantId, characterId, parseInput(ChannelParam, channel), 'library'),
           ),
           /**
            * Adds something the user said will happen (`sentence`, `dueAt`, `characterId`), which
@@ -353,7 +436,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
         };
       },
       close: async () => {
-        await Promise.all([scheduler.stop(), drafter.stop()]);
+        await Promise.all([scheduler.stop(), drafter.stop(), deliverer.stop()]);
         await database.close();
       },
     };

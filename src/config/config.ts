@@ -49,6 +49,18 @@ export const ConfigSchema = z.object({
   drafting: z.boolean().default(true),
   /** Suggestions this instance composes at once (a model call mostly waits on the network). */
   composeConcurrency: z.number().int().min(1).max(64).default(4),
+  /** Send approved messages from this instance (the delivery worker); off: it only decides, composes or serves. */
+  delivery: z.boolean().default(true),
+  /** Messages this instance sends at once. */
+  deliveryConcurrency: z.number().int().min(1).max(64).default(4),
+  /** Attempts per message before it is `failed` (retryable failures only; permanent ones fail at once). */
+  deliveryMaxAttempts: z.number().int().min(1).max(50).default(6),
+  /** The wait before the second attempt, in milliseconds; it doubles per attempt, with jitter. */
+  deliveryBackoffMs: z.number().int().min(100).max(3_600_000).default(30_000),
+  /** No wait between attempts is longer, in milliseconds. */
+  deliveryBackoffMaxMs: z.number().int().min(1000).max(86_400_000).default(3_600_000),
+  /** How long one call to a platform may take before its outcome counts as unknown, in milliseconds. */
+  deliveryTimeoutMs: z.number().int().min(100).max(120_000).default(15_000),
   /** Stored decisions are deleted after this many days (the scheduler does it, a chunk at a time). */
   decisionRetentionDays: z.number().int().min(1).max(3650).default(30),
   /**
@@ -92,6 +104,12 @@ const ENV_NAMES = {
   drafting: 'OVERTURE_DRAFTING',
   composeConcurrency: 'OVERTURE_COMPOSE_CONCURRENCY',
   secretKey: 'OVERTURE_SECRET_KEY',
+  delivery: 'OVERTURE_DELIVERY',
+  deliveryConcurrency: 'OVERTURE_DELIVERY_CONCURRENCY',
+  deliveryMaxAttempts: 'OVERTURE_DELIVERY_MAX_ATTEMPTS',
+  deliveryBackoffMs: 'OVERTURE_DELIVERY_BACKOFF_MS',
+  deliveryBackoffMaxMs: 'OVERTURE_DELIVERY_BACKOFF_MAX_MS',
+  deliveryTimeoutMs: 'OVERTURE_DELIVERY_TIMEOUT_MS',
 } as const satisfies Record<keyof Config, string>;
 
 const NUMERIC = new Set<keyof Config>([
@@ -101,12 +119,17 @@ const NUMERIC = new Set<keyof Config>([
   'shutdownTimeoutMs',
   'decisionRetentionDays',
   'composeConcurrency',
+  'deliveryConcurrency',
+  'deliveryMaxAttempts',
+  'deliveryBackoffMs',
+  'deliveryBackoffMaxMs',
+  'deliveryTimeoutMs',
   'activityHalfLifeDays',
   'schedulerIntervalMs',
   'schedulerBatchSize',
   'schedulerLeaseMs',
 ]);
-const BOOLEAN = new Set<keyof Config>(['migrate', 'scheduler', 'drafting']);
+const BOOLEAN = new Set<keyof Config>(['migrate', 'scheduler', 'drafting', 'delivery']);
 
 /** A setting that cannot be used; the message names the variable or field and the rule. */
 export class ConfigError extends Error {

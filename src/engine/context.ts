@@ -1,3 +1,4 @@
+import type { Backoff } from '../domain/delivery/backoff.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Db } from '../storage/database.js';
@@ -20,4 +21,12 @@ export interface EngineContext {
   secrets: SecretBox | null;
   /** Where each character's user context comes from: its callback, or the built-in store. */
   contextProviders: ContextProviders;
+  /** How messages are sent: attempts, the wait between them, a platform call's time limit. */
+  delivery: DeliverySettings;
+}
+
+export interface DeliverySettings {
+  maxAttempts: number;
+  backoff: Backoff;
+  timeoutMs: number;
 }

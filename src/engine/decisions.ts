@@ -117,6 +117,17 @@ export async function listDecisionPage(ctx: EngineContext, tenantId: string, que
   };
 }
 
+/** One stored decision with its trace; null once retention has deleted it. */
+export async function findDecisionView(
+  ctx: EngineContext,
+  tenantId: string,
+  userId: string,
+  decisionId: string,
+) {
+  const [row] = await listDecisions(ctx.db, tenantId, { userId, decisionId, limit: 1 });
+  return row ? storedDecisionView(row) : null;
+}
+
 function storedDecisionView(r: StoredDecision) {
   return {
     decisionId: r.decisionId,

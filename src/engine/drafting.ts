@@ -4,6 +4,8 @@ import {
   type DraftOutcome,
   finishDraft,
 } from '../storage/draft.repository.js';
+import { setSuggestion } from '../storage/suggestion.repository.js';
+import { emitDelivery, emitSuggestion, queueDelivery } from './approval.js';
 import { type ComposeDeps, composeDraft } from './compose.js';
 import type { EngineContext } from './context.js';
 
@@ -63,6 +65,11 @@ export async function draftOnce(
   return result;
 }
 
+/**
+ * Writes the draft's outcome if the claim still holds. One approved without review (`auto`) has
+ * its delivery queued in the same transaction; with no reachable address it ends `failed` with
+ * that reason instead.
+ */
 async function record(
   ctx: EngineContext,
   draft: ClaimedDraft,
@@ -70,7 +77,16 @@ async function record(
   outcome: DraftOutcome,
   result: DraftingResult,
 ) {
-  if (!(await finishDraft(ctx.db, draft, token, outcome, ctx.clock.now()))) {
+  const now = ctx.clock.now();
+  const written = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await finishDraft(trx, draft, token, outcome, now))) return null;
+    if (outcome.status !== 'approved' || outcome.text === null)
+      return { delivery: null, reason: outcome.reason };
+    const queued = await queueDelivery(trx, ctx, draft, outcome.text, now);
+    if (!queued.delivery) await setSuggestion(trx, draft, { status: 'failed', reason: queued.reason }, now);
+    return queued;
+  });
+  if (!written) {
     result.lost++;
     return;
   }
@@ -84,4 +100,14 @@ async function record(
     status: outcome.status,
     composer: outcome.composer,
   });
+  const failed = outcome.status === 'approved' && !written.delivery;
+  emitSuggestion(ctx, draft.tenantId, {
+    suggestion_id: draft.suggestionId,
+    user_id: draft.userId,
+    character_id: draft.characterId,
+    status: failed ? 'failed' : outcome.status,
+    status_reason: failed ? written.reason : outcome.reason,
+    text: outcome.text,
+  });
+  if (written.delivery) emitDelivery(ctx, written.delivery);
 }

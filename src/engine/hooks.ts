@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Db } from '../storage/database.js';
 import { insertOccasions } from '../storage/occasion.repository.js';
 import { hintPairs } from '../storage/schedule.repository.js';
 import { findTrigger } from '../storage/trigger.repository.js';
@@ -7,6 +8,7 @@ import { deleteWebhookCallsBefore, recordWebhookCall } from '../storage/webhook-
 import type { EngineContext } from './context.js';
 import { notFound, OvertureError } from './errors.js';
 import { verifyHook } from './hook-signature.js';
+import { newId } from './ids.js';
 import { getPolicy } from './policy.js';
 import { HookBody, type HookReceipt } from './schemas/hook.schema.js';
 import { parseInput } from './schemas/issues.js';
@@ -53,6 +55,50 @@ export async function receiveHook(
   const verified = verifyHook(trigger.webhookSecret, call, now.getTime());
   if (!verified.valid) throw new OvertureError('unauthorized', verified.problem);
   const body = parseInput(HookBody, call.body);
+  const occasionKey = `hook:${body.id ?? createHash('sha256').update(call.rawBody).digest('hex').slice(0, 32)}`;
+  return recordFiring(ctx, tenantId, trigger, body, occasionKey, async (trx) => {
+    if (!(await recordWebhookCall(trx, tenantId, triggerId, verified.signature, now)))
+      throw new OvertureError(
+        'conflict',
+        'this call was received before (same signature): refused as a replay',
+      );
+    await deleteWebhookCallsBefore(trx, tenantId, triggerId, new Date(now.getTime() - REPLAY_MEMORY_MS));
+  });
+}
+
+/**
+ * A person fires a trigger by hand for one user and character (`POST /v1/triggers/{id}/fire`):
+ * the only way a `manual` trigger fires, and what it produces waits for approval. The occasion is
+ * decided at once, through every check of the policy, as any other.
+ */
+export async function fireTrigger(
+  ctx: EngineContext,
+  tenantId: string,
+  triggerId: string,
+  body: HookBody,
+): Promise<HookReceipt> {
+  const trigger = await findTrigger(ctx.db, tenantId, triggerId);
+  if (!trigger) throw notFound(`trigger "${triggerId}"`);
+  const occasionKey = `fire:${body.id ?? newId('f', ctx.clock.now().getTime())}`;
+  return recordFiring(ctx, tenantId, trigger, body, occasionKey);
+}
+
+/**
+ * Records an occasion of `trigger` for the pair the body names and asks for the pair to be
+ * decided now, after the checks a caller can act on: the policy (403), the trigger's switch
+ * (409), a character the trigger is not for (409), the user (404). The same key again records
+ * nothing (duplicate).
+ */
+async function recordFiring(
+  ctx: EngineContext,
+  tenantId: string,
+  trigger: NonNullable<Awaited<ReturnType<typeof findTrigger>>>,
+  body: HookBody,
+  occasionKey: string,
+  inTransaction?: (trx: Db) => Promise<void>,
+): Promise<HookReceipt> {
+  const now = ctx.clock.now();
+  const triggerId = trigger.triggerId;
   if (!(await getPolicy(ctx, tenantId)).allowProactive)
     throw new OvertureError('forbidden', 'proactive messages are off for this tenant');
   if (!trigger.enabled) throw new OvertureError('conflict', 'trigger is disabled');
@@ -62,18 +108,11 @@ export async function receiveHook(
       'conflict',
       `characterId "${body.characterId}" is not one of the trigger's characters (${trigger.characterIds.join(', ')})`,
     );
-
-  const occasionKey = `hook:${body.id ?? createHash('sha256').update(call.rawBody).digest('hex').slice(0, 32)}`;
   const pair = { userId: body.userId, characterId: body.characterId };
   const recorded = await ctx.db.transaction().execute(async (trx) => {
-    // an outside system may speak about a user, never create one
+    // an outside system or a person may speak about a user, never create one
     if (!(await findUser(trx, tenantId, body.userId))) throw notFound(`user "${body.userId}"`);
-    if (!(await recordWebhookCall(trx, tenantId, triggerId, verified.signature, now)))
-      throw new OvertureError(
-        'conflict',
-        'this call was received before (same signature): refused as a replay',
-      );
-    await deleteWebhookCallsBefore(trx, tenantId, triggerId, new Date(now.getTime() - REPLAY_MEMORY_MS));
+    await inTransaction?.(trx);
     const inserted = await insertOccasions(
       trx,
       tenantId,

@@ -1,5 +1,7 @@
 import { compare, foldActivity } from '../domain/signals/activity-delta.js';
 import type { EventKind } from '../domain/signals/event-kind.js';
+import type { Trigger } from '../domain/triggers/trigger.js';
+import type { Db } from '../storage/database.js';
 import {
   applyPairDeltas,
   applyUserDeltas,
@@ -34,26 +36,9 @@ export async function ingestEvents(
   const { unique, firstIndex } = prepareEvents(events);
   const triggers = await ctx.triggers.get(tenantId);
 
-  const { stored, occasions } = await ctx.db.transaction().execute(async (trx) => {
-    const inserted = await insertNewEvents(trx, tenantId, unique, now);
-    const keys = new Set(inserted.map((e) => eventKey(e.userId, e.eventId)));
-    const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));
-    const { users, pairs } = foldActivity(fresh);
-    await ensureCharacters(trx, tenantId, [...new Set(fresh.map((e) => e.characterId))].sort(compare), now);
-    // the models are computed before the users' rows are locked, and written with their counters
-    const activity = await prepareActivity(trx, ctx, tenantId, fresh, now);
-    const written = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
-    const newPairs = await applyPairDeltas(trx, tenantId, pairs, now);
-    await activity?.finish(trx, written);
-    // what the users said will happen, read in their zones, and the follow-ups it gets
-    const loops = loopsFromEvents(fresh, (userId) => activity?.zones.get(userId), now);
-    const followUps = await storeOpenLoops(trx, tenantId, loops, triggers, now);
-    // the scheduler's side: event triggers' and follow-ups' occasions, and when each pair is due at the latest
-    const wakes = wakesFromEvents(triggers, fresh, newPairs, now);
-    const recorded = await insertOccasions(trx, tenantId, [...wakes.occasions, ...followUps.occasions], now);
-    await hintPairs(trx, tenantId, [...wakes.wakes, ...followUps.wakes]);
-    return { stored: keys, occasions: recorded.length };
-  });
+  const { stored, occasions } = await ctx.db
+    .transaction()
+    .execute((trx) => storeEvents(trx, ctx, tenantId, unique, triggers, now));
 
   const byKind: Partial<Record<EventKind, number>> = {};
   const results = events.map((event, index) => {
@@ -75,6 +60,39 @@ export async function ingestEvents(
   });
   if (occasions > 0) ctx.events.emit('occasions.recorded', { tenantId, count: occasions });
   return result;
+}
+
+/**
+ * Stores new events in the caller's transaction and folds them into the users' state: what
+ * `ingestEvents` does inside its transaction, and what a delivery does when it records the
+ * message it sent. Returns the keys of the events stored and the number of occasions recorded.
+ */
+export async function storeEvents(
+  trx: Db,
+  ctx: EngineContext,
+  tenantId: string,
+  unique: NewEvent[],
+  triggers: readonly Trigger[],
+  now: Date,
+): Promise<{ stored: Set<string>; occasions: number }> {
+  const inserted = await insertNewEvents(trx, tenantId, unique, now);
+  const keys = new Set(inserted.map((e) => eventKey(e.userId, e.eventId)));
+  const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));
+  const { users, pairs } = foldActivity(fresh);
+  await ensureCharacters(trx, tenantId, [...new Set(fresh.map((e) => e.characterId))].sort(compare), now);
+  // the models are computed before the users' rows are locked, and written with their counters
+  const activity = await prepareActivity(trx, ctx, tenantId, fresh, now);
+  const written = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
+  const newPairs = await applyPairDeltas(trx, tenantId, pairs, now);
+  await activity?.finish(trx, written);
+  // what the users said will happen, read in their zones, and the follow-ups it gets
+  const loops = loopsFromEvents(fresh, (userId) => activity?.zones.get(userId), now);
+  const followUps = await storeOpenLoops(trx, tenantId, loops, triggers, now);
+  // the scheduler's side: event triggers' and follow-ups' occasions, and when each pair is due at the latest
+  const wakes = wakesFromEvents(triggers, fresh, newPairs, now);
+  const recorded = await insertOccasions(trx, tenantId, [...wakes.occasions, ...followUps.occasions], now);
+  await hintPairs(trx, tenantId, [...wakes.wakes, ...followUps.wakes]);
+  return { stored: keys, occasions: recorded.length };
 }
 
 /**

@@ -32,6 +32,8 @@ export function userView(u: UserRecord): User {
     timezone: u.timezone,
     locale: u.locale,
     addresses: u.addresses,
+    preferredChannel: u.preferredChannel,
+    unreachable: u.unreachable.map((x) => ({ ...x, at: x.at.toISOString() })),
     consent: u.consent,
     consentUpdatedAt: iso(u.consentUpdatedAt),
     createdAt: u.createdAt.toISOString(),

@@ -15,6 +15,13 @@ export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 export const CHANNELS = [...DELIVERY_CHANNELS, 'stream'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * Channels whose platform deduplicates a resend of the same delivery id (Discord's nonce; a
+ * webhook receiver by `X-Overture-Delivery`, as docs/CHANNELS.md requires). Their adapters say
+ * `idempotent: true`; a delivery on any other whose outcome is unknown is never resent.
+ */
+export const IDEMPOTENT_CHANNELS: readonly DeliveryChannel[] = ['discord', 'webhook'];
+
 /** One message to one user, as a delivery worker hands it to an adapter. */
 export interface OutboundMessage {
   /** Stable across attempts: the idempotency key where the platform has one (Discord's nonce). */
@@ -56,3 +63,13 @@ export interface ChannelAdapter {
   readonly idempotent: boolean;
   send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult>;
 }
+
+/** A delivery channel's settings as configured for a character, its token or secret opened. */
+export interface OpenedChannel {
+  channel: DeliveryChannel;
+  settings: Record<string, unknown>;
+  secret: string;
+}
+
+/** Builds the adapter for a character's channel (src/channels, wired in src/app). */
+export type ChannelAdapterFactory = (opened: OpenedChannel) => ChannelAdapter;

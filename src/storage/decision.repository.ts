@@ -62,13 +62,21 @@ const ms = (d: Date | null) => (d === null ? 'null' : String(d.getTime()));
 export async function listDecisions(
   db: Db,
   tenantId: string,
-  filter: { userId: string; characterId?: string; action?: string; before?: string; limit: number },
+  filter: {
+    userId: string;
+    decisionId?: string;
+    characterId?: string;
+    action?: string;
+    before?: string;
+    limit: number;
+  },
 ): Promise<StoredDecision[]> {
   let query = db
     .selectFrom('decisions')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', filter.userId);
+  if (filter.decisionId !== undefined) query = query.where('decision_id', '=', filter.decisionId);
   if (filter.characterId !== undefined) query = query.where('character_id', '=', filter.characterId);
   if (filter.action !== undefined) query = query.where('action', '=', filter.action as 'send');
   if (filter.before !== undefined) query = query.where('decision_id', '<', filter.before);

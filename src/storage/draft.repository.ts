@@ -93,6 +93,7 @@ export async function finishDraft(
       composition: JSON.stringify(outcome.composition),
       status_reason: outcome.reason,
       updated_at: now,
+      ...(outcome.status === 'approved' ? { handled_by: 'auto', handled_at: now } : {}),
       draft_token: null,
       draft_lease_until: null,
     })

@@ -118,14 +118,20 @@ export async function applyPairDeltas(
   if (deltas.length === 0) return [];
   // xmax is 0 on a row the statement inserted, and the updating transaction's id on one it updated
   const { rows } = await sql<{ user_id: string; character_id: string; created: boolean }>`
-    insert into user_characters as s (tenant_id, user_id, character_id, created_at, ${columnList()})
-    select ${tenantId}, d.user_id, d.character_id, ${now}, ${columnList('d.')}
+    insert into user_characters as s (tenant_id, user_id, character_id, created_at, last_inbound_channel, ${columnList()})
+    select ${tenantId}, d.user_id, d.character_id, ${now}, d.channel, ${columnList('d.')}
     from unnest(
       ${deltas.map((d) => d.userId)}::text[],
       ${deltas.map((d) => d.characterId)}::text[],
+      ${deltas.map((d) => d.lastInboundChannel)}::text[],
       ${unnestArrays(deltas)}
-    ) as d(user_id, character_id, ${columnList()})
-    on conflict (tenant_id, user_id, character_id) do update set ${mergeAssignments()}
+    ) as d(user_id, character_id, channel, ${columnList()})
+    on conflict (tenant_id, user_id, character_id) do update set ${mergeAssignments()},
+      -- the batch's channel, unless the stored one is from a later message (batches come in any order)
+      last_inbound_channel = case
+        when excluded.last_inbound_channel is not null
+             and (s.last_inbound_at is null or excluded.last_inbound_at >= s.last_inbound_at)
+        then excluded.last_inbound_channel else s.last_inbound_channel end
     returning user_id, character_id, (xmax = 0) as created`.execute(db);
   return rows.filter((r) => r.created).map((r) => ({ userId: r.user_id, characterId: r.character_id }));
 }

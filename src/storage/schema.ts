@@ -1,6 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { SUGGESTION_STATUSES } from '../engine/schemas/suggestion.schema.js';
+import type { Channel } from '../ports/channel.js';
 import type { ComposerName } from '../ports/composer.js';
+import type { DeliveryStatus } from './delivery.repository.js';
 
 /** Row types of the tables, as Kysely sees them (see migrations/*.sql). */
 
@@ -112,6 +114,8 @@ export interface UsersTable extends ActivityColumns {
   consent_updated_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The channel the user asked to be reached on (migration 0013). */
+  preferred_channel: string | null;
   /** The activity model (storage/activity-codec.ts), its write count and the transaction that wrote it. */
   activity: Uint8Array | null;
   activity_version: Generated<string>;
@@ -124,6 +128,8 @@ export interface UserCharactersTable extends ActivityColumns {
   character_id: string;
   created_at: Timestamp;
   trust: Generated<number>;
+  /** The channel of the user's last message to this character (migration 0013). */
+  last_inbound_channel: string | null;
 }
 
 export interface EventsTable {
@@ -203,6 +209,65 @@ export interface SuggestionsTable {
   status_reason: string | null;
   draft_token: string | null;
   draft_lease_until: Timestamp | null;
+  /** Who approved or dismissed it ('auto', an API key's id, 'library'), and when (migration 0013). */
+  handled_by: string | null;
+  handled_at: Timestamp | null;
+  /** The text as composed, kept when a person edited it before approving. */
+  composed_text: string | null;
+}
+
+export interface ChannelSettingsTable {
+  tenant_id: string;
+  character_id: string;
+  channel: Channel;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  secret_sealed: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UnreachableAddressesTable {
+  tenant_id: string;
+  user_id: string;
+  channel: string;
+  address: string;
+  reason: string;
+  at: Timestamp;
+}
+
+export interface DeliveriesTable {
+  tenant_id: string;
+  user_id: string;
+  delivery_id: string;
+  suggestion_id: string;
+  character_id: string;
+  channel: Channel;
+  address: string;
+  text: string;
+  expires_at: Timestamp;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  max_attempts: number;
+  next_attempt_at: Timestamp | null;
+  lease_token: string | null;
+  lease_until: Timestamp | null;
+  external_id: string | null;
+  reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface DeliveryAttemptsTable {
+  tenant_id: string;
+  user_id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  outcome: 'sent' | 'retry' | 'permanent' | 'unknown' | 'lost' | null;
+  reason: string | null;
+  retry_after_ms: number | null;
 }
 
 export interface WebhookCallsTable {
@@ -305,4 +370,8 @@ export interface Schema {
   llm_providers: LlmProvidersTable;
   context_providers: ContextProvidersTable;
   open_loops: OpenLoopsTable;
+  channel_settings: ChannelSettingsTable;
+  unreachable_addresses: UnreachableAddressesTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
 }

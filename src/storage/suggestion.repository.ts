@@ -99,36 +99,104 @@ export async function loadSuggestionActs(
   }));
 }
 
-/** A user's suggestions, newest first, as the API shows them. */
+const VIEW_COLUMNS = [
+  'suggestion_id',
+  'user_id',
+  'character_id',
+  'trigger_id',
+  'occasion_key',
+  'decision_id',
+  'status',
+  'status_reason',
+  'approval',
+  'text',
+  'composed_text',
+  'topic',
+  'composer',
+  'composition',
+  'handled_by',
+  'handled_at',
+  'created_at',
+  'updated_at',
+  'expires_at',
+] as const;
+
+/**
+ * Suggestions newest first, as the API shows them: a user's, or the tenant's (the approval
+ * queue, usually with a status), a page before a suggestion id.
+ */
 export async function listSuggestions(
   db: Db,
   tenantId: string,
-  query: { userId: string; characterId?: string; status?: string; before?: string; limit: number },
+  query: { userId?: string; characterId?: string; status?: string; before?: string; limit: number },
 ) {
-  let q = db
-    .selectFrom('suggestions')
-    .select([
-      'suggestion_id',
-      'user_id',
-      'character_id',
-      'trigger_id',
-      'occasion_key',
-      'decision_id',
-      'status',
-      'status_reason',
-      'approval',
-      'text',
-      'topic',
-      'composer',
-      'composition',
-      'created_at',
-      'updated_at',
-      'expires_at',
-    ])
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', query.userId);
+  let q = db.selectFrom('suggestions').select(VIEW_COLUMNS).where('tenant_id', '=', tenantId);
+  if (query.userId !== undefined) q = q.where('user_id', '=', query.userId);
   if (query.characterId !== undefined) q = q.where('character_id', '=', query.characterId);
   if (query.status !== undefined) q = q.where('status', '=', query.status as never);
   if (query.before !== undefined) q = q.where('suggestion_id', '<', query.before);
   return q.orderBy('suggestion_id', 'desc').limit(query.limit).execute();
+}
+
+export type SuggestionRow = Awaited<ReturnType<typeof listSuggestions>>[number];
+
+/** A suggestion by its id alone (the API's URLs carry no user id); `forUpdate` locks it. */
+export async function findSuggestion(db: Db, tenantId: string, suggestionId: string, forUpdate = false) {
+  let q = db
+    .selectFrom('suggestions')
+    .select(VIEW_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('suggestion_id', '=', suggestionId);
+  if (forUpdate) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** Moves a suggestion to `status`, with a reason and who did it. */
+export async function setSuggestion(
+  db: Db,
+  s: { tenantId: string; userId: string; suggestionId: string },
+  change: {
+    status: SuggestionStatus;
+    reason: string | null;
+    handledBy?: string;
+    text?: string;
+    composedText?: string | null;
+  },
+  now: Date,
+) {
+  await db
+    .updateTable('suggestions')
+    .set({
+      status: change.status,
+      status_reason: change.reason,
+      updated_at: now,
+      ...(change.handledBy !== undefined ? { handled_by: change.handledBy, handled_at: now } : {}),
+      ...(change.text !== undefined ? { text: change.text } : {}),
+      ...(change.composedText !== undefined ? { composed_text: change.composedText } : {}),
+    })
+    .where('tenant_id', '=', s.tenantId)
+    .where('user_id', '=', s.userId)
+    .where('suggestion_id', '=', s.suggestionId)
+    .execute();
+}
+
+/**
+ * Pending suggestions whose time ran out, of any tenant, a chunk at a time: `expired`, with the
+ * reason. Returns them, for their events.
+ */
+export async function expirePending(db: Db, now: Date, limit: number) {
+  const { rows } = await sql<{
+    tenant_id: string;
+    user_id: string;
+    suggestion_id: string;
+    character_id: string;
+    text: string | null;
+  }>`
+    update suggestions set status = 'expired', status_reason = 'expired before it was approved', updated_at = ${now}
+    where ctid = any(array(
+      select ctid from suggestions where status = 'pending' and expires_at <= ${now}
+      limit ${limit} for update skip locked
+    ))
+    returning tenant_id, user_id, suggestion_id, character_id, text`.execute(db);
+  return rows;
 }

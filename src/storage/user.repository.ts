@@ -8,6 +8,8 @@ export interface UserRecord {
   timezone: string | null;
   locale: string | null;
   addresses: Record<string, string>;
+  preferredChannel: string | null;
+  unreachable: { channel: string; address: string; reason: string; at: Date }[];
   consent: Consent;
   consentUpdatedAt: Date | null;
   createdAt: Date;
@@ -24,6 +26,7 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
       'timezone',
       'locale',
       'addresses',
+      'preferred_channel',
       'consent',
       'consent_updated_at',
       'created_at',
@@ -41,11 +44,20 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
     .where('user_id', '=', userId)
     .orderBy('character_id')
     .execute();
+  const unreachable = await db
+    .selectFrom('unreachable_addresses')
+    .select(['channel', 'address', 'reason', 'at'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .orderBy('channel')
+    .execute();
   return {
     userId: row.user_id,
     timezone: row.timezone,
     locale: row.locale,
     addresses: row.addresses ?? {},
+    preferredChannel: row.preferred_channel,
+    unreachable,
     consent: row.consent,
     consentUpdatedAt: row.consent_updated_at,
     createdAt: row.created_at,
@@ -73,17 +85,27 @@ export async function patchUser(db: Db, tenantId: string, userId: string, patch:
   }
   const has = (field: keyof UserPatch) => patch[field] !== undefined;
   await sql`
-    insert into users as u (tenant_id, user_id, timezone, locale, addresses, consent, consent_updated_at, created_at, updated_at)
+    insert into users as u (tenant_id, user_id, timezone, locale, addresses, preferred_channel, consent, consent_updated_at, created_at, updated_at)
     values (${tenantId}, ${userId}, ${patch.timezone ?? null}, ${patch.locale ?? null}, ${JSON.stringify(set)}::jsonb,
-            ${patch.consent ?? 'unknown'}, ${has('consent') ? now : null}, ${now}, ${now})
+            ${patch.preferredChannel ?? null}, ${patch.consent ?? 'unknown'}, ${has('consent') ? now : null}, ${now}, ${now})
     on conflict (tenant_id, user_id) do update set
       timezone = case when ${has('timezone')} then excluded.timezone else u.timezone end,
+      preferred_channel = case when ${has('preferredChannel')} then excluded.preferred_channel else u.preferred_channel end,
       locale = case when ${has('locale')} then excluded.locale else u.locale end,
       addresses = (u.addresses || excluded.addresses) - ${remove}::text[],
       consent = case when ${has('consent')} then excluded.consent else u.consent end,
       consent_updated_at = case when ${has('consent')} and excluded.consent <> u.consent then ${now}::timestamptz
                                 else u.consent_updated_at end,
       updated_at = ${now}`.execute(db);
+  // an address set again is tried again: the bot says it works (the user unblocked it, say)
+  const touched = Object.keys(patch.addresses ?? {});
+  if (touched.length > 0)
+    await db
+      .deleteFrom('unreachable_addresses')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('channel', 'in', touched)
+      .execute();
 }
 
 export interface UserListItem {

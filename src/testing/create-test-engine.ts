@@ -1,5 +1,6 @@
 import { createEngine, type Engine } from '../app/create-engine.js';
 import type { ConfigInput } from '../config/config.js';
+import type { ChannelAdapterFactory } from '../ports/channel.js';
 import { FakeClock } from './fake-clock.js';
 
 /**
@@ -15,12 +16,12 @@ import { FakeClock } from './fake-clock.js';
  */
 export async function createTestEngine(
   config: ConfigInput = {},
-  options: { clock?: FakeClock } = {},
+  options: { clock?: FakeClock; channels?: ChannelAdapterFactory } = {},
 ): Promise<{ engine: Engine; clock: FakeClock }> {
   const clock = options.clock ?? new FakeClock();
   const engine = await createEngine(
     { dataDir: 'memory://', logLevel: 'silent', scheduler: false, ...config },
-    { clock },
+    { clock, ...(options.channels ? { channels: options.channels } : {}) },
   );
   return { engine, clock };
 }

@@ -1,4 +1,5 @@
 import type { InjectOptions } from 'fastify';
+import type { EngineOptions } from '../../src/app/create-engine.js';
 import { createServer, type Server } from '../../src/app/create-server.js';
 import type { ConfigInput } from '../../src/config/config.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
@@ -17,12 +18,16 @@ export interface TestServer {
 }
 
 /** The whole HTTP service on an isolated database, with a fake clock and a known admin key. */
-export async function startTestServer(backend: Backend, config: ConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: Backend,
+  config: ConfigInput = {},
+  options: Pick<EngineOptions, 'channels'> = {},
+): Promise<TestServer> {
   const clock = new FakeClock('2026-11-23T12:00:00Z');
   const database = await openTestDatabase(backend);
   const server = await createServer(
     { logLevel: 'silent', adminKey: ADMIN_KEY, scheduler: false, ...config },
-    { clock, database },
+    { clock, database, ...options },
   );
   return {
     server,

@@ -6,6 +6,8 @@ export interface ActivityEvent {
   characterId: string;
   kind: EventKind;
   at: Date;
+  /** Where a message was written (telegram, discord, ...), when the bot says. */
+  channel?: string | null;
 }
 
 /** What a set of events adds to one user's (or one user-character pair's) stored state. */
@@ -30,6 +32,9 @@ export interface UserDelta extends ActivityDelta {
 export interface PairDelta extends ActivityDelta {
   userId: string;
   characterId: string;
+  /** The channel of the latest `message_in` that named one, and that message's time. */
+  lastInboundChannel: string | null;
+  lastInboundChannelAt: Date | null;
 }
 
 /**
@@ -51,10 +56,24 @@ export function foldActivity(events: readonly ActivityEvent[]): { users: UserDel
     const pairKey = `${event.userId}\u0000${event.characterId}`;
     let pair = pairs.get(pairKey);
     if (!pair) {
-      pair = { userId: event.userId, characterId: event.characterId, ...emptyDelta(event.at) };
+      pair = {
+        userId: event.userId,
+        characterId: event.characterId,
+        ...emptyDelta(event.at),
+        lastInboundChannel: null,
+        lastInboundChannelAt: null,
+      };
       pairs.set(pairKey, pair);
     }
     addEvent(pair, event);
+    if (
+      event.kind === 'message_in' &&
+      event.channel &&
+      (pair.lastInboundChannelAt === null || event.at >= pair.lastInboundChannelAt)
+    ) {
+      pair.lastInboundChannel = event.channel;
+      pair.lastInboundChannelAt = event.at;
+    }
   }
   return {
     users: [...users.values()].sort((a, b) => compare(a.userId, b.userId)),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalLocale, canonicalTimeZone } from '../../domain/shared/time-zone.js';
+import { CHANNELS } from '../../ports/channel.js';
 
 /**
  * Identifiers chosen by the bot (users, characters, events): they appear in URL paths, so no
@@ -50,7 +51,20 @@ export const Instant = z.iso
   })
   .meta({ example: '2026-11-23T18:00:00+01:00' });
 
-const CHANNELS = ['telegram', 'discord', 'slack', 'webhook', 'websocket'] as const;
+const URL_RULE = 'must be an http: or https: URL of at most 2048 characters, without a user name or password';
+
+/** A URL Overture calls: http or https only, no credentials (fetch refuses them, and they would be stored in the clear). */
+export const HttpUrl = z.string({ error: rule(URL_RULE) }).superRefine((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = value.length <= 2048 ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password)
+    ctx.addIssue({ code: 'custom', message: URL_RULE });
+});
+
 export const ChannelName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,31}$/, {

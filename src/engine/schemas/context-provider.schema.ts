@@ -1,25 +1,11 @@
 import { z } from 'zod';
-import { rule } from './common.js';
-
-const URL_RULE = 'must be an http: or https: URL of at most 2048 characters, without a user name or password';
-
-/** The callback's URL: http or https only, no credentials (fetch refuses them, and they would be stored in the clear). */
-const CallbackUrl = z.string({ error: rule(URL_RULE) }).superRefine((value, ctx) => {
-  let url: URL | undefined;
-  try {
-    url = value.length <= 2048 ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password)
-    ctx.addIssue({ code: 'custom', message: URL_RULE });
-});
+import { HttpUrl, rule } from './common.js';
 
 export const CONTEXT_TIMEOUT = { min: 100, max: 10_000, default: 2000 } as const;
 
 export const ContextProviderInput = z
   .strictObject({
-    url: CallbackUrl.meta({
+    url: HttpUrl.meta({
       description: "The bot's endpoint that answers with what its memory holds about a user",
       example: 'https://bot.example/overture/context',
     }),

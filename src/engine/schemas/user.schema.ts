@@ -11,9 +11,13 @@ export const UserPatch = z
     locale: Locale.nullable().optional(),
     addresses: z.record(ChannelName, z.string().min(1).max(256).nullable()).optional().meta({
       description:
-        'The user\'s address per channel, e.g. {"telegram": "123456789"}. Merged into the stored addresses; null removes one.',
+        'The user\'s address per channel, e.g. {"telegram": "123456789"}. Merged into the stored addresses; null removes one. Setting one (even to the same value) clears its unreachable mark.',
     }),
     consent: z.enum(CONSENT).optional(),
+    preferredChannel: ChannelName.nullable().optional().meta({
+      description:
+        'The channel the user asked to be reached on (tried first, when the character sends on it and the user has an address there); null clears it',
+    }),
   })
   .meta({ id: 'UserPatch' });
 
@@ -48,6 +52,13 @@ export const User = z
     timezone: z.string().nullable(),
     locale: z.string().nullable(),
     addresses: z.record(z.string(), z.string()),
+    preferredChannel: z.string().nullable(),
+    unreachable: z
+      .array(z.object({ channel: z.string(), address: z.string(), reason: z.string(), at: z.string() }))
+      .meta({
+        description:
+          'Addresses a platform said never work (blocked, chat not found): passed over until the address is set again',
+      }),
     consent: z.enum(CONSENT),
     consentUpdatedAt: At,
     createdAt: z.string(),

@@ -1,0 +1,300 @@
+import { retryDelayMs } from '../domain/delivery/backoff.js';
+import type { Trigger } from '../domain/triggers/trigger.js';
+import {
+  type ChannelAdapter,
+  IDEMPOTENT_CHANNELS,
+  type OpenedChannel,
+  type SendResult,
+} from '../ports/channel.js';
+import { type ChannelSettingsRecord, findChannelSettings } from '../storage/channel-settings.repository.js';
+import type { Db } from '../storage/database.js';
+import {
+  type AttemptOutcome,
+  claimDeliveries,
+  type DeliveryRow,
+  finishAttempt,
+  markUnreachable,
+  recoverLapsed,
+} from '../storage/delivery.repository.js';
+import { expirePending } from '../storage/suggestion.repository.js';
+import { emitDelivery, emitSuggestion } from './approval.js';
+import { openChannel } from './channel-settings.js';
+import type { EngineContext } from './context.js';
+import { prepareEvents, storeEvents } from './ingest.js';
+
+export interface DeliveryDeps {
+  /** The adapter for a character's channel; `version` changes when its settings do (a cache key). */
+  adapterFor(opened: OpenedChannel, key: string): ChannelAdapter;
+  /** In [0, 1): the jitter of retry delays. */
+  random(): number;
+}
+
+export interface DeliveryOptions {
+  /** This instance's claims carry it. */
+  token: string;
+  /** Longer than a platform call may take, so a live worker never loses a delivery it is sending. */
+  leaseMs: number;
+  batchSize: number;
+  concurrency: number;
+}
+
+export interface DeliveryResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  unknown: number;
+  handedOff: number;
+  /** Lapsed leases recovered (requeued on idempotent channels, else unknown). */
+  recovered: number;
+  /** Pending suggestions expired. */
+  expired: number;
+  /** Outcomes not written: the lease lapsed meanwhile and was recovered. */
+  lost: number;
+}
+
+const CHUNK = 500;
+
+/**
+ * One round of the outbox, on any instance: expires pending suggestions whose time ran out,
+ * recovers deliveries whose worker's lease lapsed, then claims due deliveries (SKIP LOCKED and a
+ * lease, committed before anything is sent) and sends each through its channel's adapter outside
+ * any transaction, recording each outcome only while the lease still holds. A retryable failure
+ * is queued again after an exponential, jittered wait (never sooner than the platform's
+ * retry-after), until the last attempt; a permanent one fails at once and marks a bad address
+ * unreachable; an unknown outcome is resent only on an idempotent channel. A message sent is
+ * recorded as the user's `message_out` in the same transaction.
+ */
+export async function deliverOnce(
+  ctx: EngineContext,
+  deps: DeliveryDeps,
+  options: DeliveryOptions,
+  signal: AbortSignal,
+): Promise<DeliveryResult> {
+  const now = ctx.clock.now();
+  const result: DeliveryResult = {
+    claimed: 0,
+    sent: 0,
+    retried: 0,
+    failed: 0,
+    unknown: 0,
+    handedOff: 0,
+    recovered: 0,
+    expired: 0,
+    lost: 0,
+  };
+  const expired = await expirePending(ctx.db, now, CHUNK);
+  result.expired = expired.length;
+  for (const s of expired)
+    emitSuggestion(ctx, s.tenant_id, {
+      ...s,
+      status: 'expired',
+      status_reason: 'expired before it was approved',
+    });
+
+  const recovered = await recoverLapsed(ctx.db, now, IDEMPOTENT_CHANNELS, CHUNK);
+  result.recovered = recovered.length;
+  for (const d of recovered) {
+    emitDelivery(ctx, d);
+    if (d.status === 'unknown') emitSuggestionOf(ctx, d, 'unknown');
+  }
+
+  const claimed = await claimDeliveries(
+    ctx.db,
+    options.token,
+    now,
+    new Date(now.getTime() + options.leaseMs),
+    options.batchSize,
+  );
+  result.claimed = claimed.length;
+  let next = 0;
+  const work = async () => {
+    while (next < claimed.length && !signal.aborted) {
+      const delivery = claimed[next++]!;
+      emitDelivery(ctx, delivery);
+      if (delivery.attempts === 1) emitSuggestionOf(ctx, delivery, 'sending');
+      try {
+        await deliver(ctx, deps, options.token, delivery, signal, result);
+      } catch (error) {
+        // the database went away, say: the lease lapses and recovery decides
+        if (!signal.aborted)
+          ctx.logger.error({ err: error, deliveryId: delivery.deliveryId }, 'delivery failed');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, work));
+  return result;
+}
+
+async function deliver(
+  ctx: EngineContext,
+  deps: DeliveryDeps,
+  token: string,
+  d: DeliveryRow,
+  signal: AbortSignal,
+  result: DeliveryResult,
+) {
+  const started = ctx.clock.now();
+  if (d.expiresAt <= started)
+    return finish(ctx, token, d, failure('expired before it could be sent'), result);
+  const record = await findChannelSettings(ctx.db, d.tenantId, d.characterId, d.channel);
+  if (!record)
+    return finish(
+      ctx,
+      token,
+      d,
+      failure(`channel ${d.channel} is no longer configured for character "${d.characterId}"`),
+      result,
+    );
+  if (d.channel === 'stream') {
+    const minutes = Number(record.settings.reportWithinMinutes ?? 10);
+    return finish(
+      ctx,
+      token,
+      d,
+      { status: 'handed_off', leaseUntil: new Date(started.getTime() + minutes * 60_000) },
+      result,
+    );
+  }
+  let adapter: ChannelAdapter;
+  try {
+    adapter = deps.adapterFor(openChannel(ctx, d.tenantId, record), adapterKey(d, record));
+  } catch (error) {
+    return finish(ctx, token, d, failure(`channel ${d.channel}: ${(error as Error).message}`), result);
+  }
+  const sent = await adapter.send(
+    {
+      deliveryId: d.deliveryId,
+      tenantId: d.tenantId,
+      userId: d.userId,
+      characterId: d.characterId,
+      suggestionId: d.suggestionId,
+      address: d.address,
+      text: d.text,
+      attempt: d.attempts,
+    },
+    AbortSignal.any([signal, AbortSignal.timeout(ctx.delivery.timeoutMs)]),
+  );
+  const outcome = outcomeOf(ctx, deps, d, adapter.idempotent, sent);
+  if (sent.outcome === 'permanent' && sent.unreachable)
+    await markUnreachable(ctx.db, d, sent.reason, ctx.clock.now());
+  await finish(ctx, token, d, outcome, result);
+}
+
+/** What a send's result makes of the delivery: sent, queued for another attempt, failed or unknown. */
+function outcomeOf(
+  ctx: EngineContext,
+  deps: DeliveryDeps,
+  d: DeliveryRow,
+  idempotent: boolean,
+  sent: SendResult,
+): AttemptOutcome {
+  switch (sent.outcome) {
+    case 'sent':
+      return { status: 'sent', externalId: sent.externalId };
+    case 'permanent':
+      return failure(sent.reason, 'permanent');
+    case 'unknown':
+      if (!idempotent) return { status: 'unknown', reason: `${sent.reason}: it may have been sent` };
+      return retry(ctx, deps, d, sent.reason, null, 'unknown');
+    case 'retry':
+      return retry(ctx, deps, d, sent.reason, sent.retryAfterMs, 'retry');
+  }
+}
+
+function retry(
+  ctx: EngineContext,
+  deps: DeliveryDeps,
+  d: DeliveryRow,
+  reason: string,
+  retryAfterMs: number | null,
+  attempt: 'retry' | 'unknown',
+): AttemptOutcome {
+  if (d.attempts >= d.maxAttempts)
+    return failure(`gave up after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}: ${reason}`, 'retry');
+  const wait = retryDelayMs(d.attempts, ctx.delivery.backoff, deps.random, retryAfterMs);
+  const nextAttemptAt = new Date(ctx.clock.now().getTime() + wait);
+  if (nextAttemptAt >= d.expiresAt)
+    return failure(`expires before it could be tried again: ${reason}`, 'retry');
+  return { status: 'queued', nextAttemptAt, reason, retryAfterMs, attempt };
+}
+
+const failure = (reason: string, attempt: 'retry' | 'permanent' = 'permanent'): AttemptOutcome => ({
+  status: 'failed',
+  reason,
+  attempt,
+});
+
+/** Records the outcome in one transaction (with the user's `message_out` once sent), then announces it. */
+async function finish(
+  ctx: EngineContext,
+  token: string,
+  d: DeliveryRow,
+  outcome: AttemptOutcome,
+  result: DeliveryResult,
+) {
+  const now = ctx.clock.now();
+  const triggers = outcome.status === 'sent' ? await ctx.triggers.get(d.tenantId) : [];
+  const written = await ctx.db.transaction().execute(async (trx) => {
+    const row = await finishAttempt(trx, d, token, outcome, now);
+    if (row && outcome.status === 'sent') await recordMessageOut(trx, ctx, d, triggers, now);
+    return row;
+  });
+  if (!written) {
+    result.lost++;
+    return;
+  }
+  if (outcome.status === 'sent') result.sent++;
+  else if (outcome.status === 'queued') result.retried++;
+  else if (outcome.status === 'failed') result.failed++;
+  else if (outcome.status === 'unknown') result.unknown++;
+  else result.handedOff++;
+  emitDelivery(ctx, written);
+  if (outcome.status !== 'queued' && outcome.status !== 'handed_off')
+    emitSuggestionOf(ctx, written, outcome.status, written.reason);
+}
+
+function emitSuggestionOf(
+  ctx: EngineContext,
+  d: DeliveryRow,
+  status: 'sending' | 'sent' | 'failed' | 'unknown',
+  reason: string | null = null,
+) {
+  emitSuggestion(ctx, d.tenantId, {
+    suggestion_id: d.suggestionId,
+    user_id: d.userId,
+    character_id: d.characterId,
+    status,
+    status_reason: status === 'sending' ? null : (reason ?? d.reason),
+    text: d.text,
+  });
+}
+
+const adapterKey = (d: DeliveryRow, r: ChannelSettingsRecord) =>
+  `${d.tenantId}\u001f${d.characterId}\u001f${d.channel}\u001f${r.updatedAt.getTime()}`;
+
+/**
+ * The message sent, as the user's `message_out` event (id `overture:<deliveryId>`, so recording it
+ * twice is a no-op): their last contact, counts and silence follow from it as from the bot's own.
+ */
+export async function recordMessageOut(
+  trx: Db,
+  ctx: EngineContext,
+  d: DeliveryRow,
+  triggers: readonly Trigger[],
+  now: Date,
+) {
+  const { unique } = prepareEvents([
+    {
+      id: `overture:${d.deliveryId}`,
+      kind: 'message_out',
+      userId: d.userId,
+      characterId: d.characterId,
+      at: now.toISOString(),
+      text: d.text,
+      channel: d.channel,
+      meta: { proactive: true, deliveryId: d.deliveryId, suggestionId: d.suggestionId },
+    },
+  ]);
+  await storeEvents(trx, ctx, d.tenantId, unique, triggers, now);
+}
