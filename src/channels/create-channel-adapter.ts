@@ -1,4 +1,6 @@
+import { assertNever } from '../domain/shared/assert-never.js';
 import type { ChannelAdapter } from '../ports/channel.js';
+import { DiscordChannel } from './discord/discord-channel.js';
 import type { ChannelOptions, ChannelSettings } from './settings.js';
 import { TelegramChannel } from './telegram/telegram-channel.js';
 
@@ -11,10 +13,13 @@ import { TelegramChannel } from './telegram/telegram-channel.js';
  * const result = await adapter.send(message, signal); // { outcome: 'sent', externalId: '4711' }
  */
 export function createChannelAdapter(settings: ChannelSettings, options: ChannelOptions): ChannelAdapter {
-  // One channel so far; the switch over `settings.channel` comes with the second.
-  return new TelegramChannel({
-    token: settings.token,
-    apiRoot: settings.apiRoot,
-    timeoutMs: options.timeoutMs,
-  });
+  const { timeoutMs } = options;
+  switch (settings.channel) {
+    case 'telegram':
+      return new TelegramChannel({ token: settings.token, apiRoot: settings.apiRoot, timeoutMs });
+    case 'discord':
+      return new DiscordChannel({ token: settings.token, apiBase: settings.apiBase, timeoutMs });
+    default:
+      return assertNever(settings);
+  }
 }

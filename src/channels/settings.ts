@@ -2,13 +2,21 @@
  * How to reach one delivery channel, as stored per character (docs/CHANNELS.md). The base URLs
  * default to the platforms' own and point elsewhere for a self-hosted server or a test fake.
  */
-export type ChannelSettings = {
-  channel: 'telegram';
-  /** The bot token from BotFather. */
-  token: string;
-  /** The Bot API server, e.g. a self-hosted `telegram-bot-api`; no trailing path. */
-  apiRoot?: string;
-};
+export type ChannelSettings =
+  | {
+      channel: 'telegram';
+      /** The bot token from BotFather. */
+      token: string;
+      /** The Bot API server, e.g. a self-hosted `telegram-bot-api`; no trailing path. */
+      apiRoot?: string;
+    }
+  | {
+      channel: 'discord';
+      /** The bot token (sent as `Authorization: Bot <token>`). */
+      token: string;
+      /** The API base without the version, e.g. `http://127.0.0.1:8080/api`. */
+      apiBase?: string;
+    };
 
 /** What every adapter is built with besides its settings. */
 export interface ChannelOptions {
