@@ -2,6 +2,7 @@ import { assertNever } from '../domain/shared/assert-never.js';
 import type { ChannelAdapter } from '../ports/channel.js';
 import { DiscordChannel } from './discord/discord-channel.js';
 import type { ChannelOptions, ChannelSettings } from './settings.js';
+import { SlackChannel } from './slack/slack-channel.js';
 import { TelegramChannel } from './telegram/telegram-channel.js';
 
 /**
@@ -19,6 +20,8 @@ export function createChannelAdapter(settings: ChannelSettings, options: Channel
       return new TelegramChannel({ token: settings.token, apiRoot: settings.apiRoot, timeoutMs });
     case 'discord':
       return new DiscordChannel({ token: settings.token, apiBase: settings.apiBase, timeoutMs });
+    case 'slack':
+      return new SlackChannel({ token: settings.token, apiUrl: settings.apiUrl, timeoutMs });
     default:
       return assertNever(settings);
   }

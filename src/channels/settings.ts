@@ -16,6 +16,13 @@ export type ChannelSettings =
       token: string;
       /** The API base without the version, e.g. `http://127.0.0.1:8080/api`. */
       apiBase?: string;
+    }
+  | {
+      channel: 'slack';
+      /** A bot token (`xoxb-...`) with `chat:write` and `im:write`. */
+      token: string;
+      /** The Web API base that method names are appended to. */
+      apiUrl?: string;
     };
 
 /** What every adapter is built with besides its settings. */
