@@ -4,6 +4,7 @@ import { DiscordChannel } from './discord/discord-channel.js';
 import type { ChannelOptions, ChannelSettings } from './settings.js';
 import { SlackChannel } from './slack/slack-channel.js';
 import { TelegramChannel } from './telegram/telegram-channel.js';
+import { WebhookChannel } from './webhook/webhook-channel.js';
 
 /**
  * The adapter the settings describe. Nothing is called until it sends; a base URL that is not
@@ -22,6 +23,8 @@ export function createChannelAdapter(settings: ChannelSettings, options: Channel
       return new DiscordChannel({ token: settings.token, apiBase: settings.apiBase, timeoutMs });
     case 'slack':
       return new SlackChannel({ token: settings.token, apiUrl: settings.apiUrl, timeoutMs });
+    case 'webhook':
+      return new WebhookChannel({ url: settings.url, secret: settings.secret, timeoutMs, now: options.now });
     default:
       return assertNever(settings);
   }

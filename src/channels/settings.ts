@@ -23,6 +23,13 @@ export type ChannelSettings =
       token: string;
       /** The Web API base that method names are appended to. */
       apiUrl?: string;
+    }
+  | {
+      channel: 'webhook';
+      /** The bot's endpoint that receives each message as a signed JSON POST. */
+      url: string;
+      /** Keys the HMAC-SHA256 signature of each call. */
+      secret: string;
     };
 
 /** What every adapter is built with besides its settings. */
