@@ -8,6 +8,10 @@
 export { createEngine, type Engine, type EngineOptions, type TenantEngine } from './app/create-engine.js';
 // Running the service
 export { createServer, type Server } from './app/create-server.js';
+// Delivery channels: the adapters Overture sends through, and what a webhook receiver gets (docs/CHANNELS.md)
+export { createChannelAdapter } from './channels/create-channel-adapter.js';
+export type { ChannelOptions, ChannelSettings } from './channels/settings.js';
+export { DELIVERY_HEADER, type WebhookDelivery } from './channels/webhook/webhook-channel.js';
 export { type Config, ConfigError, type ConfigInput, loadConfig, resolveConfig } from './config/config.js';
 // Bots that keep their own memory: the context callback's request and answer (docs/CONTEXT-PROVIDER.md)
 export {
@@ -47,8 +51,9 @@ export { type ExtractedLoop, extractOpenLoops } from './domain/topics/open-loops
 export type { TopicCandidate, TopicKind } from './domain/topics/select-topic.js';
 export { type ErrorCode, type InputIssue, OvertureError } from './engine/errors.js';
 export type { EngineEventMap, EngineEventName } from './engine/events.js';
-// Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md)
-export { signHook, verifyHook } from './engine/hook-signature.js';
+// Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md); bots that receive
+// webhook deliveries: how to check one (docs/CHANNELS.md)
+export { signHook, verifyHook, verifyOvertureSignature } from './engine/hook-signature.js';
 export type { ApiKey, ApiKeyCreated, Scope } from './engine/schemas/api-key.schema.js';
 export type { Character, CharacterInput } from './engine/schemas/character.schema.js';
 export type {
@@ -58,6 +63,15 @@ export type {
 export type { EventInput, IngestResult } from './engine/schemas/event.schema.js';
 export { LIMITS } from './engine/schemas/event.schema.js';
 export type { ActivityState, Consent, User, UserPatch } from './engine/schemas/user.schema.js';
+export {
+  CHANNELS,
+  type Channel,
+  type ChannelAdapter,
+  DELIVERY_CHANNELS,
+  type DeliveryChannel,
+  type OutboundMessage,
+  type SendResult,
+} from './ports/channel.js';
 export type { Clock } from './ports/clock.js';
 export type { ContextProvider, ContextQuery, UserContext } from './ports/context-provider.js';
 export type { Logger } from './ports/logger.js';
@@ -65,6 +79,32 @@ export { createTestEngine } from './testing/create-test-engine.js';
 export { startFakeAnthropicServer } from './testing/fake-anthropic-server.js';
 // Testing a bot against the engine
 export { FakeClock } from './testing/fake-clock.js';
+export {
+  type DiscordMessage,
+  type DiscordRoute,
+  discordReplies,
+  type FakeDiscordServer,
+  startFakeDiscordServer,
+} from './testing/fake-discord-server.js';
 export type { FakeModelServer, FakeReply } from './testing/fake-model-server.js';
 export { startFakeOpenAiServer } from './testing/fake-openai-server.js';
+export type { PlatformRequest, ScriptedReply } from './testing/fake-platform-server.js';
+export {
+  type FakeSlackServer,
+  type SlackMessage,
+  type SlackRoute,
+  slackReplies,
+  startFakeSlackServer,
+} from './testing/fake-slack-server.js';
+export {
+  type FakeTelegramServer,
+  startFakeTelegramServer,
+  type TelegramMessage,
+  telegramReplies,
+} from './testing/fake-telegram-server.js';
+export {
+  type FakeWebhookReceiver,
+  startFakeWebhookReceiver,
+  type WebhookMessage,
+} from './testing/fake-webhook-receiver.js';
 export { type RecordedSend, RecordingChannel } from './testing/recording-channel.js';

@@ -329,7 +329,6 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
     // an earlier message arriving late does not change the last channel
     await ok({ method: 'PATCH', url: '/v1/users/maya', payload: { preferredChannel: null } });
     await message('old-discord', 'discord', new Date(t.clock.now().getTime() - 3 * 3_600_000));
-    const sid = await ping();
     expect(await channelOf()).toBe('telegram');
     // a preferred channel the character does not send on is passed over
     await ok({ method: 'PATCH', url: '/v1/users/maya', payload: { preferredChannel: 'slack' } });

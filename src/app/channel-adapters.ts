@@ -1,9 +1,24 @@
-import type { ChannelAdapterFactory } from '../ports/channel.js';
+import { createChannelAdapter } from '../channels/create-channel-adapter.js';
+import type { ChannelSettings } from '../channels/settings.js';
+import type { ChannelAdapterFactory, OpenedChannel } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 
-/** The real channel adapters (src/channels), each call to a platform limited to `timeoutMs`. */
-export function defaultChannelAdapters(_timeoutMs: number, _clock: Clock): ChannelAdapterFactory {
-  return (opened) => {
-    throw new Error(`the ${opened.channel} adapter is not built yet`);
-  };
+/** The real channel adapters (src/channels), each send limited to `timeoutMs`. */
+export function defaultChannelAdapters(timeoutMs: number, clock: Clock): ChannelAdapterFactory {
+  return (opened) => createChannelAdapter(toSettings(opened), { timeoutMs, now: () => clock.now() });
+}
+
+/** A character's stored channel (settings validated on the way in, secret opened) as an adapter's settings. */
+function toSettings({ channel, settings, secret }: OpenedChannel): ChannelSettings {
+  const text = (key: string) => (typeof settings[key] === 'string' ? (settings[key] as string) : undefined);
+  switch (channel) {
+    case 'telegram':
+      return { channel, token: secret, apiRoot: text('apiRoot') };
+    case 'discord':
+      return { channel, token: secret, apiBase: text('apiBase') };
+    case 'slack':
+      return { channel, token: secret, apiUrl: text('apiUrl') };
+    case 'webhook':
+      return { channel, url: text('url') ?? '', secret };
+  }
 }

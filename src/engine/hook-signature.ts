@@ -58,3 +58,9 @@ export function verifyHook(
 function mac(secret: string, timestamp: string, rawBody: string | Uint8Array): Buffer {
   return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
 }
+
+/**
+ * `verifyHook` under the name a bot looks for when it receives Overture's webhook deliveries
+ * (docs/CHANNELS.md): the same scheme, the same checks.
+ */
+export const verifyOvertureSignature: typeof verifyHook = verifyHook;

@@ -1,0 +1,243 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type ChannelAdapter,
+  IDEMPOTENT_CHANNELS,
+  type OutboundMessage,
+  type SendResult,
+} from '../ports/channel.js';
+
+/** What reached the user at the fake, whatever the platform calls it. */
+export interface DeliveredMessage {
+  address: string;
+  text: string;
+  /** The platform's id for it, which `sent` must report. */
+  externalId: string;
+}
+
+export interface AdapterOptions {
+  /** Point the adapter at another server (`http://127.0.0.1:<port>`) instead of the fake. */
+  origin?: string;
+  /** Give it a credential the fake refuses (a wrong token, a wrong webhook secret). */
+  wrongCredential?: boolean;
+  /** Default: a generous 5 s, so a loaded machine never fails a test that is not about time. */
+  timeoutMs?: number;
+}
+
+/**
+ * One adapter over its real client library and a fake of its platform. The `script...` methods
+ * queue one reply for the request that carries the message (the post, after any DM opening).
+ */
+export interface ChannelHarness {
+  /** A user address the fake knows. */
+  address: string;
+  /** How many requests one send makes (a DM opening and a post: 2). */
+  requestsPerSend: number;
+  adapter(options?: AdapterOptions): ChannelAdapter;
+  delivered(): DeliveredMessage[];
+  /** Requests the fake received, refused ones included. */
+  requestCount(): number;
+  /** Scripts one of the factory's `unreachable` refusals. */
+  scriptUnreachable(name: string): void;
+  scriptRateLimited(seconds: number): void;
+  scriptServerError(): void;
+  /** The message is delivered at once and its answer comes after `ms`. */
+  scriptSlowAnswer(ms: number): void;
+  /** The message is delivered and the connection dropped before the answer. */
+  scriptLostAnswer(): void;
+  /** The connection is dropped as soon as the request arrives. */
+  scriptResetOnArrival(): void;
+  close(): Promise<void>;
+}
+
+export interface ChannelFactory {
+  /** The adapter's `channel`. */
+  name: string;
+  /** The platform's ways of saying an address cannot be written to, named for the test titles. */
+  unreachable: string[];
+  start(): Promise<ChannelHarness>;
+}
+
+/** A short timeout against a long fake delay: far apart, so no test depends on tight timing. */
+const SHORT_TIMEOUT_MS = 300;
+const SLOW_ANSWER_MS = 2_000;
+
+let deliveries = 0;
+
+/** A message with every field filled in and a fresh delivery id; tests change what they are about. */
+export function outboundMessage(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
+  deliveries += 1;
+  return {
+    deliveryId: `dlv_${deliveries}_${process.pid}`,
+    tenantId: 'tenant-1',
+    userId: 'user-7',
+    characterId: 'char:mia',
+    suggestionId: `sug_${deliveries}`,
+    address: 'set-by-the-harness',
+    text: `Hi! How did your interview go? (#${deliveries})`,
+    attempt: 1,
+    ...overrides,
+  };
+}
+
+/** A port nothing listens on: a server's, once closed. */
+export async function closedPortOrigin(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Resolves once `condition` holds, checking between turns of the event loop (no sleeping). */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const live = () => new AbortController().signal;
+
+/**
+ * What every delivery channel adapter promises, through its real client library against a fake
+ * of its platform over HTTP: how each kind of failure is classified, that a send never hangs
+ * and never throws, and that `idempotent` tells the truth.
+ */
+export function channelContract(factory: ChannelFactory): void {
+  describe(`${factory.name}: channel contract`, () => {
+    let h: ChannelHarness;
+    let message: OutboundMessage;
+    beforeEach(async () => {
+      h = await factory.start();
+      message = outboundMessage({ address: h.address });
+    });
+    afterEach(() => h.close());
+
+    it("delivers the text to the address and reports the platform's id", async () => {
+      const result = await h.adapter().send(message, live());
+      expect(h.delivered()).toMatchObject([{ address: h.address, text: message.text }]);
+      expect(result).toEqual({ outcome: 'sent', externalId: h.delivered()[0]!.externalId });
+    });
+
+    it('names its channel', () => {
+      expect(h.adapter().channel).toBe(factory.name);
+    });
+
+    it('is idempotent exactly when the engine resends its lost sends (IDEMPOTENT_CHANNELS)', () => {
+      const adapter = h.adapter();
+      expect(adapter.idempotent).toBe(IDEMPOTENT_CHANNELS.includes(adapter.channel));
+    });
+
+    it.each(factory.unreachable)('classifies "%s" as permanent and unreachable', async (name) => {
+      h.scriptUnreachable(name);
+      const result = await h.adapter().send(message, live());
+      expect(result).toEqual({ outcome: 'permanent', reason: expect.any(String), unreachable: true });
+      expect(h.delivered()).toEqual([]);
+    });
+
+    it("classifies a credential the platform refuses as permanent, not the address's fault", async () => {
+      const result = await h.adapter({ wrongCredential: true }).send(message, live());
+      expect(result).toEqual({ outcome: 'permanent', reason: expect.any(String), unreachable: false });
+      expect(h.delivered()).toEqual([]);
+    });
+
+    it('retries a 429 after exactly the wait the platform asked for, without waiting itself', async () => {
+      h.scriptRateLimited(7);
+      const result = await h.adapter().send(message, live());
+      expect(result).toEqual({ outcome: 'retry', reason: expect.any(String), retryAfterMs: 7_000 });
+      expect(h.requestCount()).toBe(h.requestsPerSend);
+    });
+
+    it('sends normally again after a rate limit', async () => {
+      const adapter = h.adapter();
+      h.scriptRateLimited(1);
+      expect((await adapter.send(message, live())).outcome).toBe('retry');
+      expect(await adapter.send({ ...message, attempt: 2 }, live())).toMatchObject({ outcome: 'sent' });
+      expect(h.delivered()).toHaveLength(1);
+    });
+
+    it('retries a server error, which the library does not retry on its own', async () => {
+      h.scriptServerError();
+      const result = await h.adapter().send(message, live());
+      expect(result).toEqual({ outcome: 'retry', reason: expect.any(String), retryAfterMs: null });
+      expect(h.requestCount()).toBe(h.requestsPerSend);
+      expect(h.delivered()).toEqual([]);
+    });
+
+    it('retries when nothing listens: nothing can have been sent', async () => {
+      const result = await h.adapter({ origin: await closedPortOrigin() }).send(message, live());
+      expect(result).toEqual({
+        outcome: 'retry',
+        reason: expect.stringContaining('ECONNREFUSED'),
+        retryAfterMs: null,
+      });
+    });
+
+    it('reports an answer slower than its timeout as unknown, returning before the answer', async () => {
+      h.scriptSlowAnswer(SLOW_ANSWER_MS);
+      const started = performance.now();
+      const result = await h.adapter({ timeoutMs: SHORT_TIMEOUT_MS }).send(message, live());
+      expect(result).toEqual({ outcome: 'unknown', reason: expect.stringContaining('300 ms') });
+      // Loose on purpose: it ended on its own deadline, not when the fake finally answered.
+      expect(performance.now() - started).toBeLessThan(SLOW_ANSWER_MS);
+      expect(h.delivered()).toHaveLength(1);
+    });
+
+    it('reports a connection lost after the request was read as unknown', async () => {
+      h.scriptLostAnswer();
+      const result = await h.adapter().send(message, live());
+      expect(result).toEqual({ outcome: 'unknown', reason: expect.any(String) });
+      expect(h.delivered()).toHaveLength(1);
+    });
+
+    it('reports a connection reset on arrival as unknown: the client cannot tell it was not read', async () => {
+      h.scriptResetOnArrival();
+      const result = await h.adapter().send(message, live());
+      expect(result).toEqual({ outcome: 'unknown', reason: expect.any(String) });
+      expect(h.delivered()).toEqual([]);
+    });
+
+    it('stops when the caller aborts a send in flight, reporting it unknown', async () => {
+      h.scriptSlowAnswer(SLOW_ANSWER_MS);
+      const controller = new AbortController();
+      const started = performance.now();
+      const pending = h.adapter().send(message, controller.signal);
+      await until(() => h.delivered().length > 0);
+      controller.abort();
+      const result = await pending;
+      expect(result).toEqual({
+        outcome: 'unknown',
+        reason: expect.stringContaining('aborted by the caller'),
+      });
+      expect(performance.now() - started).toBeLessThan(SLOW_ANSWER_MS);
+    });
+
+    it('sends nothing under a signal already aborted, and says it may be retried', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const result = await h.adapter().send(message, controller.signal);
+      expect(result).toEqual({ outcome: 'retry', reason: expect.any(String), retryAfterMs: null });
+      expect(h.requestCount()).toBe(0);
+    });
+
+    it('tells the truth about idempotence: the same delivery sent twice arrives once exactly when idempotent', async () => {
+      const adapter = h.adapter();
+      const first = await adapter.send(message, live());
+      const second = await adapter.send({ ...message, attempt: 2 }, live());
+      expect([first.outcome, second.outcome]).toEqual(['sent', 'sent']);
+      expect(h.delivered()).toHaveLength(adapter.idempotent ? 1 : 2);
+      if (adapter.idempotent) expect(second).toEqual(first);
+    });
+
+    it('when idempotent, a resend after a lost answer delivers once and reports the first message', async () => {
+      const adapter = h.adapter();
+      h.scriptLostAnswer();
+      const lost: SendResult = await adapter.send(message, live());
+      expect(lost.outcome).toBe('unknown');
+      const resent = await adapter.send({ ...message, attempt: 2 }, live());
+      expect(resent).toMatchObject({ outcome: 'sent' });
+      expect(h.delivered()).toHaveLength(adapter.idempotent ? 1 : 2);
+      if (adapter.idempotent)
+        expect(resent).toEqual({ outcome: 'sent', externalId: h.delivered()[0]!.externalId });
+    });
+  });
+}

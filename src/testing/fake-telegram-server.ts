@@ -1,0 +1,101 @@
+import {
+  type FakePlatformServer,
+  fieldsOf,
+  type PlatformRequest,
+  type ScriptedReply,
+  startFakePlatformServer,
+} from './fake-platform-server.js';
+
+/** A message the fake accepted: what reached the user. */
+export interface TelegramMessage {
+  messageId: number;
+  chatId: string;
+  text: string;
+}
+
+export interface FakeTelegramServer extends Omit<FakePlatformServer<'sendMessage'>, 'script'> {
+  /** The `apiRoot` to give grammY (and the Telegram channel). */
+  apiRoot: string;
+  /** Every message accepted, in order. */
+  delivered: TelegramMessage[];
+  /** Queues replies for the next `sendMessage` calls. */
+  script(next: ScriptedReply | ScriptedReply[]): void;
+}
+
+/** Bot API refusals as Telegram writes them: `{ ok: false, error_code, description, parameters }`. */
+export const telegramReplies = {
+  error(status: number, description: string, parameters?: Record<string, unknown>): ScriptedReply {
+    return {
+      status,
+      body: { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) },
+    };
+  },
+  blocked: () => telegramReplies.error(403, 'Forbidden: bot was blocked by the user'),
+  deactivated: () => telegramReplies.error(403, 'Forbidden: user is deactivated'),
+  chatNotFound: () => telegramReplies.error(400, 'Bad Request: chat not found'),
+  rateLimited: (seconds: number) =>
+    telegramReplies.error(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds }),
+  serverError: () => telegramReplies.error(500, 'Internal Server Error'),
+};
+
+/**
+ * A local Telegram Bot API (`POST /bot<token>/sendMessage`) over real HTTP, for grammY: a wrong
+ * token is refused with 401 as Telegram does; script refusals, delays and resets; read
+ * `delivered` for what reached users.
+ *
+ * @example
+ * const fake = await startFakeTelegramServer({ token: '123:abc' });
+ * fake.script(telegramReplies.blocked());
+ * // ... new TelegramChannel({ token: '123:abc', apiRoot: fake.apiRoot, timeoutMs: 5000 }) ...
+ */
+export async function startFakeTelegramServer(options: { token: string }): Promise<FakeTelegramServer> {
+  const delivered: TelegramMessage[] = [];
+  let nextId = 1;
+  const server = await startFakePlatformServer<'sendMessage'>({
+    routes: [
+      {
+        name: 'sendMessage',
+        method: 'POST',
+        match: (path) => {
+          const found = /^\/bot([^/]+)\/sendMessage$/.exec(path);
+          return found ? { token: decodeURIComponent(found[1]!) } : null;
+        },
+        handle(request: PlatformRequest) {
+          const fields = fieldsOf(request.body);
+          const chatId = fields.chat_id;
+          const text = fields.text;
+          if ((typeof chatId !== 'string' && typeof chatId !== 'number') || typeof text !== 'string')
+            return {
+              status: 400,
+              body: { ok: false, error_code: 400, description: 'Bad Request: chat_id and text are required' },
+            };
+          const message: TelegramMessage = { messageId: nextId++, chatId: String(chatId), text };
+          delivered.push(message);
+          return {
+            status: 200,
+            body: {
+              ok: true,
+              result: {
+                message_id: message.messageId,
+                date: Math.floor(Date.now() / 1000),
+                chat: { id: Number(chatId), type: 'private' },
+                text,
+              },
+            },
+          };
+        },
+      },
+    ],
+    authorize: (_request, params) =>
+      params.token === options.token
+        ? null
+        : { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } },
+    notFound: () => ({ status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } }),
+  });
+  return {
+    ...server,
+    apiRoot: server.origin,
+    delivered,
+    script: (next) => server.script('sendMessage', next),
+  };
+}
