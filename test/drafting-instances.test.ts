@@ -44,6 +44,8 @@ describe.skipIf(!DATABASE_URL)('drafting shared by two instances on PostgreSQL',
     await tenant.putPolicy({ allowProactive: true, quietHours: null });
     await tenant.createTrigger({ id: 'ping', name: 'Ping', spec: { kind: 'event', event: 'ping' } });
     await tenant.putLlmProvider(null, { kind: 'openai-compatible', baseUrl: fake.url, model: 'm' });
+    await tenant.putCharacter('luna', {});
+    await tenant.putChannel('luna', 'stream', {});
     const at = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();
     const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
     await tenant.ingest(

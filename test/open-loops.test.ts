@@ -12,6 +12,9 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
   beforeEach(async () => {
     t = await startTestServer(backend);
     t.clock.set('2026-11-23T16:00:00Z');
+    // approved openers are handed to the bot on the stream (the outbox is test/delivery.test.ts's)
+    await ok({ method: 'PUT', url: '/v1/characters/luna', payload: {} });
+    await ok({ method: 'PUT', url: '/v1/characters/luna/channels/stream', payload: {} });
   });
   afterEach(async () => {
     await t.close();

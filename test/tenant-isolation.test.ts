@@ -19,6 +19,9 @@ const A = {
   trigger: 'greet-of-a',
   contextUrl: 'http://127.0.0.1:9/memory-of-a',
   contextSecret: 'secret-of-a-0123456789',
+  telegramToken: '123456:token-of-a',
+  pending: 'sug-pending-of-a',
+  delivery: 'dlv-of-a',
 };
 const B = { tenantId: 'tenant-b', user: 'carol-of-b', character: 'zed-of-b' };
 
@@ -78,6 +81,7 @@ const expectNothingOfA = (s: Scenario, res: Response) => {
     A.address,
     A.contextUrl,
     A.contextSecret,
+    A.telegramToken,
     ADMIN_KEY,
   ];
   for (const { key, keyId } of s.keysA) markers.push(key, keyId);
@@ -481,19 +485,146 @@ const CASES: Record<string, IsolationCase> = {
     },
   },
   'GET /v1/suggestions': {
-    behaviour: "lists nothing for tenant A's user",
+    behaviour: "lists nothing of tenant A's, for A's user or tenant-wide",
     async check(s) {
       const res = await s.asB({ method: 'GET', url: `/v1/suggestions?userId=${A.users[0]}` });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ suggestions: [], next: null });
-      const own = await s.asB({ method: 'GET', url: `/v1/suggestions?userId=${B.user}` });
-      expect(own.body.suggestions).toEqual([]);
+      for (const url of [
+        '/v1/suggestions',
+        '/v1/suggestions?status=pending',
+        `/v1/suggestions?characterId=${A.characters[0]}`,
+      ]) {
+        const all = await s.asB({ method: 'GET', url });
+        expect(all.body).toEqual({ suggestions: [], next: null });
+      }
     },
   },
   'HEAD /v1/suggestions': {
     behaviour: 'answers 200 with no body',
     noTenantData: HEAD_ROUTE,
     check: (s) => expectHead(s, `/v1/suggestions?userId=${A.users[0]}`, 200),
+  },
+  'GET /v1/suggestions/:suggestionId': {
+    behaviour: "answers 404 for tenant A's suggestions",
+    async check(s) {
+      for (const id of ['sug-of-a', A.pending])
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/suggestions/${id}` }));
+    },
+  },
+  'HEAD /v1/suggestions/:suggestionId': {
+    behaviour: "answers 404 for tenant A's suggestion, as GET does",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/suggestions/${A.pending}`, 404),
+  },
+  'POST /v1/suggestions/:suggestionId/approve': {
+    behaviour: "answers 404 for tenant A's pending suggestion, and sends nothing",
+    async check(s) {
+      expectNotFound(
+        await s.asB({
+          method: 'POST',
+          url: `/v1/suggestions/${A.pending}/approve`,
+          payload: { text: 'by B' },
+        }),
+      );
+    },
+  },
+  'POST /v1/suggestions/:suggestionId/dismiss': {
+    behaviour: "answers 404 for tenant A's pending suggestion",
+    async check(s) {
+      expectNotFound(
+        await s.asB({
+          method: 'POST',
+          url: `/v1/suggestions/${A.pending}/dismiss`,
+          payload: { reason: 'by B' },
+        }),
+      );
+    },
+  },
+  'POST /v1/deliveries/:deliveryId/report': {
+    behaviour: "answers 404 for tenant A's delivery",
+    async check(s) {
+      expectNotFound(
+        await s.asB({
+          method: 'POST',
+          url: `/v1/deliveries/${A.delivery}/report`,
+          payload: { status: 'sent' },
+        }),
+      );
+    },
+  },
+  'POST /v1/triggers/:triggerId/fire': {
+    behaviour: "answers 404 for tenant A's trigger, and for A's user under B's own trigger",
+    async check(s) {
+      const payload = { userId: A.users[0], characterId: A.characters[0] };
+      expectNotFound(await s.asB({ method: 'POST', url: `/v1/triggers/${A.trigger}/fire`, payload }));
+      await s.asB({ method: 'PUT', url: '/v1/policy', payload: { allowProactive: true } });
+      await s.asB({ method: 'POST', url: '/v1/triggers/idle-check-in/enable' });
+      const res = await s.asB({ method: 'POST', url: '/v1/triggers/idle-check-in/fire', payload });
+      expectNotFound(res);
+      expect(res.body.error.message).toContain(`user "${A.users[0]}"`);
+    },
+  },
+  'PUT /v1/characters/:characterId/channels/:channel': {
+    behaviour: "answers 404 for tenant A's characters, and configures tenant B's own",
+    async check(s) {
+      for (const id of A.characters)
+        expectNotFound(
+          await s.asB({
+            method: 'PUT',
+            url: `/v1/characters/${id}/channels/telegram`,
+            payload: { token: 'token-of-b-1' },
+          }),
+        );
+      const own = await s.asB({
+        method: 'PUT',
+        url: `/v1/characters/${B.character}/channels/telegram`,
+        payload: { token: 'token-of-b-1' },
+      });
+      expect(own.status).toBe(201);
+    },
+  },
+  'GET /v1/characters/:characterId/channels/:channel': {
+    behaviour: "does not show tenant A's channel to tenant B, even under a character id of B's own",
+    async check(s) {
+      for (const id of A.characters)
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/characters/${id}/channels/telegram` }));
+      await s.asB({ method: 'PUT', url: `/v1/characters/${A.characters[0]}`, payload: {} });
+      expectNotFound(
+        await s.asB({ method: 'GET', url: `/v1/characters/${A.characters[0]}/channels/telegram` }),
+      );
+    },
+  },
+  'HEAD /v1/characters/:characterId/channels/:channel': {
+    behaviour: "answers 404 for tenant A's characters, as GET does",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/characters/${A.characters[0]}/channels/telegram`, 404),
+  },
+  'GET /v1/characters/:characterId/channels': {
+    behaviour: "answers 404 for tenant A's characters, and lists none of A's under B's own",
+    async check(s) {
+      for (const id of A.characters)
+        expectNotFound(await s.asB({ method: 'GET', url: `/v1/characters/${id}/channels` }));
+      await s.asB({ method: 'PUT', url: `/v1/characters/${A.characters[0]}`, payload: {} });
+      const res = await s.asB({ method: 'GET', url: `/v1/characters/${A.characters[0]}/channels` });
+      expect(res.body).toEqual({ channels: [] });
+    },
+  },
+  'HEAD /v1/characters/:characterId/channels': {
+    behaviour: "answers 404 for tenant A's characters, as GET does",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/characters/${A.characters[0]}/channels`, 404),
+  },
+  'DELETE /v1/characters/:characterId/channels/:channel': {
+    behaviour: "does not let tenant B remove tenant A's channel, even under a character id of B's own",
+    async check(s) {
+      for (const id of A.characters)
+        expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/characters/${id}/channels/telegram` }));
+      await s.asB({ method: 'PUT', url: `/v1/characters/${A.characters[0]}`, payload: {} });
+      expectNotFound(
+        await s.asB({ method: 'DELETE', url: `/v1/characters/${A.characters[0]}/channels/telegram` }),
+      );
+    },
   },
   'GET /v1/llm-provider': {
     behaviour: "answers 404: tenant B has none of its own, and never sees tenant A's",
@@ -796,6 +927,9 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       characterLlmProvider: await asA(`/v1/characters/${A.characters[0]}/llm-provider`),
       contextProvider: await asA(`/v1/characters/${A.characters[0]}/context-provider`),
       openLoops: await asA(`/v1/users/${A.users[0]}/open-loops`),
+      queue: await asA('/v1/suggestions?status=pending'),
+      suggestion: await Promise.all(['sug-of-a', A.pending].map((id) => asA(`/v1/suggestions/${id}`))),
+      channels: await asA(`/v1/characters/${A.characters[0]}/channels`),
     };
   }
 
@@ -900,7 +1034,21 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         occasion_key, status, approval, decision_id, created_at, updated_at, expires_at, text, composer)
       values ('default', ${alice}, 'sug-of-a', ${aria}, ${A.trigger}, 'manual:1', 'approved', 'auto',
         'dec-of-a', ${t.clock.now()}, ${t.clock.now()}, ${new Date(t.clock.now().getTime() + 86_400_000)},
-        'opener-of-a', 'template')`.execute(t.server.engine.database.db);
+        'opener-of-a', 'template'),
+      ('default', ${alice}, ${A.pending}, ${aria}, ${A.trigger}, 'manual:2', 'pending', 'suggest',
+        'dec-of-a', ${t.clock.now()}, ${t.clock.now()}, ${new Date(t.clock.now().getTime() + 86_400_000)},
+        'pending-opener-of-a', 'template')`.execute(t.server.engine.database.db);
+    await sql`insert into deliveries (tenant_id, user_id, delivery_id, suggestion_id, character_id, channel,
+        address, text, expires_at, status, attempts, max_attempts, created_at, updated_at)
+      values ('default', ${alice}, ${A.delivery}, 'sug-of-a', ${aria}, 'telegram', ${A.address}, 'opener-of-a',
+        ${new Date(t.clock.now().getTime() + 86_400_000)}, 'unknown', 1, 6, ${t.clock.now()}, ${t.clock.now()})`.execute(
+      t.server.engine.database.db,
+    );
+    await seed({
+      method: 'PUT',
+      url: `/v1/characters/${aria}/channels/telegram`,
+      payload: { token: A.telegramToken },
+    });
     const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
     const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
     await seed(
@@ -952,10 +1100,14 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       'llm_provider.saved',
       'llm_provider.saved',
       'context_provider.created',
+      'channel.created',
     ]);
-    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 7 });
+    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 8 });
     expect(before.llmProvider).toMatchObject({ model: 'model-of-a' });
-    expect(before.suggestions.suggestions).toMatchObject([{ suggestionId: 'sug-of-a', text: 'opener-of-a' }]);
+    expect(before.suggestions.suggestions).toMatchObject([
+      { suggestionId: A.pending, text: 'pending-opener-of-a' },
+      { suggestionId: 'sug-of-a', text: 'opener-of-a' },
+    ]);
     expect(before.characterLlmProvider).toMatchObject({ characterId: A.characters[0], kind: 'template' });
     expect(before.triggers.triggers.map((x: { triggerId: string }) => x.triggerId)).toContain(A.trigger);
     expect(before.seenByReadKey.users).toHaveLength(2);
@@ -963,6 +1115,9 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(before.memories.memories).toMatchObject([{ text: 'A memory of A' }]);
     expect(before.contextProvider).toMatchObject({ characterId: A.characters[0], url: A.contextUrl });
     expect(before.openLoops.openLoops).toMatchObject([{ sentence: 'A plan of A', status: 'open' }]);
+    expect(before.queue.suggestions).toMatchObject([{ suggestionId: A.pending }]);
+    expect(before.suggestion[0].deliveries).toMatchObject([{ deliveryId: A.delivery, status: 'unknown' }]);
+    expect(before.channels.channels).toMatchObject([{ channel: 'telegram', hasSecret: true }]);
   });
 
   for (const [route, { behaviour, check }] of Object.entries(CASES)) {
