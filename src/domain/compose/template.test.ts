@@ -73,4 +73,23 @@ describe('composeFromTemplate', () => {
     }
     expect(allTemplates('x').length).toBeGreaterThanOrEqual(OPENER_REASONS.length * TONES.length * 2);
   });
+
+  it('has a second phrasing for check-ins that come often, which the guardrails do not take for a repeat of the first', () => {
+    const all = allTemplates("Luna's surgery");
+    for (const reason of ['silence', 'event', 'webhook'] as const)
+      for (const tone of TONES)
+        for (const kind of ['topic', 'plain']) {
+          const [first, second] = [0, 1].map((i) =>
+            all.find((x) => x.id === `${reason}.${tone}.${kind}.${i}`),
+          );
+          expect(second, `${reason}.${tone}.${kind}`).toBeDefined();
+          const verdict = checkOpener(second!.text, {
+            maxLength: 280,
+            recentOpeners: [first!.text],
+            channel: 'private',
+            sensitiveTexts: [],
+          });
+          expect(verdict.violations, second!.id).toEqual([]);
+        }
+  });
 });

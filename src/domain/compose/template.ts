@@ -110,38 +110,74 @@ const TEMPLATES: Record<OpenerReason, Record<Tone, Phrasings>> = {
   },
   event: {
     warm: {
-      topic: ['Hi! I saw the news about {t}. How do you feel about it?'],
-      plain: ['Hi! Something came up and I thought of you. How are you?'],
+      topic: [
+        'Hi! I saw the news about {t}. How do you feel about it?',
+        'Hey, {t} crossed my mind just now. What do you make of it?',
+      ],
+      plain: [
+        'Hi! Something came up and I thought of you. How are you?',
+        'Hey, you popped into my head today. Anything new with you?',
+      ],
     },
     playful: {
-      topic: ['Ooh, news about {t}! What do you think?'],
-      plain: ['Ooh, something happened and I thought of you. How are you?'],
+      topic: ['Ooh, news about {t}! What do you think?', 'Psst, {t} is on my radar. Tell me everything?'],
+      plain: [
+        'Ooh, something happened and I thought of you. How are you?',
+        'Psst! Guess who was on my mind? Tell me your news!',
+      ],
     },
     calm: {
-      topic: ['Hello. I noticed something about {t}. How are you finding it?'],
-      plain: ['Hello. I thought of you just now. How are you?'],
+      topic: [
+        'Hello. I noticed something about {t}. How are you finding it?',
+        'Hi there. {t} came to mind. Would you like to share how it is going?',
+      ],
+      plain: [
+        'Hello. I thought of you just now. How are you?',
+        'Hi there. Would you like to share your day with me?',
+      ],
     },
     formal: {
-      topic: ['Hello. I noticed an update regarding {t}. How are you finding it?'],
-      plain: ['Hello. I hope all is well. How are you?'],
+      topic: [
+        'Hello. I noticed an update regarding {t}. How are you finding it?',
+        'Good day. May I ask for your thoughts on {t}?',
+      ],
+      plain: ['Hello. I hope all is well. How are you?', 'Good day. May I ask what is new on your side?'],
     },
   },
   webhook: {
     warm: {
-      topic: ['Hi! There is an update about {t}. Want to talk about it?'],
-      plain: ['Hi! Something came up. Do you have a moment to talk?'],
+      topic: [
+        'Hi! There is an update about {t}. Want to talk about it?',
+        'Hey, news just arrived on {t}. Shall we look at it together?',
+      ],
+      plain: [
+        'Hi! Something came up. Do you have a moment to talk?',
+        'Hey, I just heard something new. Free for a quick chat?',
+      ],
     },
     playful: {
-      topic: ['Heads up: there is news about {t}! Want to chat?'],
-      plain: ['Heads up: something came up! Want to chat?'],
+      topic: ['Heads up: there is news about {t}! Want to chat?', 'Breaking: fresh word on {t}! Curious?'],
+      plain: ['Heads up: something came up! Want to chat?', 'Breaking news, sort of! Got a minute for me?'],
     },
     calm: {
-      topic: ['Hello. There is an update about {t}, if you want to talk.'],
-      plain: ['Hello. Something came up, if you have a moment.'],
+      topic: [
+        'Hello. There is an update about {t}, if you want to talk.',
+        'Hi there. Something new arrived on {t}; no rush to look.',
+      ],
+      plain: [
+        'Hello. Something came up, if you have a moment.',
+        'Hi there. I have news whenever you are free.',
+      ],
     },
     formal: {
-      topic: ['Hello. There is an update regarding {t}. Shall we discuss it?'],
-      plain: ['Hello. Something has come up. Do you have a moment?'],
+      topic: [
+        'Hello. There is an update regarding {t}. Shall we discuss it?',
+        'Good day. New information on {t} has arrived; may I share it?',
+      ],
+      plain: [
+        'Hello. Something has come up. Do you have a moment?',
+        'Good day. May I share some news with you?',
+      ],
     },
   },
   follow_up: {
