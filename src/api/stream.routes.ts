@@ -1,5 +1,6 @@
 import websocket from '@fastify/websocket';
 import { OvertureError } from '../engine/errors.js';
+import type { Logger } from '../ports/logger.js';
 import type { Api } from './api-types.js';
 import { errorBody } from './error-handler.js';
 import { ErrorResponse } from './errors.schema.js';
@@ -107,7 +108,7 @@ export async function streamRoutes(app: Api) {
 async function recheckKeys(
   connections: Set<StreamConnection>,
   authenticate: (key: string) => Promise<unknown>,
-  logger: { debug(obj: object, msg?: string): void },
+  logger: Logger,
 ): Promise<void> {
   const byKey = new Map<string, StreamConnection[]>();
   for (const connection of connections) {
