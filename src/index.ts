@@ -63,6 +63,8 @@ export type {
 export type { EventInput, IngestResult } from './engine/schemas/event.schema.js';
 export { LIMITS } from './engine/schemas/event.schema.js';
 export type { ActivityState, Consent, User, UserPatch } from './engine/schemas/user.schema.js';
+// The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
+export type { StreamEvent, StreamEventName, StreamListener } from './engine/stream.js';
 export {
   CHANNELS,
   type Channel,

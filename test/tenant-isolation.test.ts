@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { registeredRoutes } from './helpers/routes.js';
+import { StreamClient } from './helpers/stream-client.js';
 import { ADMIN_KEY, event, startTestServer, type TestServer } from './helpers/test-server.js';
 
 /**
@@ -879,6 +880,76 @@ const CASES: Record<string, IsolationCase> = {
         await s.asB({ method: 'DELETE', url: `/v1/characters/${A.characters[0]}/context-provider` }),
       );
     },
+  },
+  'GET /v1/stream': {
+    behaviour: "never sends tenant A's events to a stream opened with tenant B's key",
+    async check(s) {
+      const address = await s.t.server.app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `${address.replace(/^http/, 'ws')}/v1/stream`;
+      const ofB = await StreamClient.ready(url, s.keyB.key);
+      const ofA = await StreamClient.ready(url, s.keysA[1]!.key);
+      try {
+        const { events } = s.t.server.engine;
+        const [alice] = A.users as [string];
+        const [aria] = A.characters as [string];
+        const pair = { userId: alice, characterId: aria, suggestionId: 'sug-of-a' };
+        events.emit('suggestion.created', {
+          tenantId: 'default',
+          ...pair,
+          triggerId: A.trigger,
+          approval: 'auto',
+        });
+        events.emit('suggestion.updated', {
+          tenantId: 'default',
+          ...pair,
+          status: 'approved',
+          reason: null,
+          text: 'opener-of-a',
+        });
+        events.emit('delivery.updated', {
+          tenantId: 'default',
+          ...pair,
+          deliveryId: 'del-of-a',
+          channel: 'telegram',
+          address: A.address,
+          status: 'sent',
+          attempts: 1,
+          reason: null,
+          text: 'opener-of-a',
+        });
+        // B's own event after A's: B's first event is its own, since a stream keeps emit order
+        events.emit('suggestion.created', {
+          tenantId: B.tenantId,
+          userId: B.user,
+          characterId: B.character,
+          suggestionId: 'sug-of-b',
+          triggerId: 'idle-check-in',
+          approval: 'auto',
+        });
+        expect(await ofB.next()).toMatchObject({
+          type: 'suggestion.created',
+          data: { suggestionId: 'sug-of-b' },
+        });
+        expect(ofB.received).toEqual([
+          { type: 'ready', tenantId: B.tenantId },
+          expect.objectContaining({ data: expect.objectContaining({ tenantId: B.tenantId }) }),
+        ]);
+        expect(JSON.stringify(ofB.received)).not.toContain('-of-a');
+        // A's own read key does get A's three, and not B's
+        expect((await ofA.take(3)).map((m) => m.data.suggestionId)).toEqual([
+          'sug-of-a',
+          'sug-of-a',
+          'sug-of-a',
+        ]);
+      } finally {
+        await Promise.all([ofA.close(), ofB.close()]);
+      }
+    },
+  },
+  'HEAD /v1/stream': {
+    behaviour: 'answers 426 with no body, as a plain GET does',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/stream', 426),
   },
   'DELETE /v1/triggers/:triggerId': {
     behaviour: "answers 404 for tenant A's trigger",

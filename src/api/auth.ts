@@ -28,24 +28,9 @@ export function authHook(authenticate: (key: string) => Promise<Principal>) {
   return async function checkAccess(request: FastifyRequest, _reply: FastifyReply) {
     const access = request.routeOptions.config.access ?? 'any-key';
     if (access === 'public') return;
-    const header = request.headers.authorization;
-    if (!header) {
-      throw new OvertureError(
-        'unauthorized',
-        'missing Authorization header; send "Authorization: Bearer <API key>"',
-      );
-    }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match)
-      throw new OvertureError('unauthorized', 'the Authorization header must be "Bearer <API key>"');
-    const principal = await authenticate(match[1]!);
+    const principal = await authenticate(bearerKey(request.headers.authorization));
     const scope = access === 'operator' ? 'admin' : access;
-    if (scope !== 'any-key' && !principal.scopes.includes(scope)) {
-      throw new OvertureError(
-        'forbidden',
-        `this route needs a key with the "${scope}" scope; this key has ${principal.scopes.map((s) => `"${s}"`).join(', ')}`,
-      );
-    }
+    if (scope !== 'any-key') requireScope(principal, scope);
     if (access === 'operator' && principal.tenantId !== DEFAULT_TENANT) {
       throw new OvertureError(
         'forbidden',
@@ -54,6 +39,28 @@ export function authHook(authenticate: (key: string) => Promise<Principal>) {
     }
     request.principal = principal;
   };
+}
+
+/** The key of an `Authorization: Bearer <key>` header; `unauthorized` naming what is wrong. */
+export function bearerKey(header: string | undefined): string {
+  if (!header) {
+    throw new OvertureError(
+      'unauthorized',
+      'missing Authorization header; send "Authorization: Bearer <API key>"',
+    );
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new OvertureError('unauthorized', 'the Authorization header must be "Bearer <API key>"');
+  return match[1]!;
+}
+
+/** `forbidden` unless the key holds `scope`. */
+export function requireScope(principal: Principal, scope: Scope): void {
+  if (principal.scopes.includes(scope)) return;
+  throw new OvertureError(
+    'forbidden',
+    `this route needs a key with the "${scope}" scope; this key has ${principal.scopes.map((s) => `"${s}"`).join(', ')}`,
+  );
 }
 
 /** The API key that made the call, as the audit log names who changed what. */

@@ -23,6 +23,7 @@ import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
 import { openLoopRoutes } from './open-loops.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { streamRoutes } from './stream.routes.js';
 import { suggestionRoutes } from './suggestions.routes.js';
 import { triggerRoutes } from './triggers.routes.js';
 import { userRoutes } from './users.routes.js';
@@ -101,6 +102,7 @@ export async function buildApi(engine: Engine): Promise<Api> {
   contextProviderRoutes(app);
   openLoopRoutes(app);
   channelRoutes(app);
+  await streamRoutes(app);
   await app.ready();
   return app;
 }

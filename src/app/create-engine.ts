@@ -52,6 +52,7 @@ import {
 } from '../engine/schemas/suggestion.schema.js';
 import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
 import { UserPatch } from '../engine/schemas/user.schema.js';
+import type { StreamListener } from '../engine/stream.js';
 import { getSuggestion, listSuggestionPage } from '../engine/suggestions.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant, getTenant } from '../engine/tenants.js';
 import { TriggerCache } from '../engine/trigger-cache.js';
@@ -88,6 +89,7 @@ import { defaultChannelAdapters } from './channel-adapters.js';
 import { createComposeDeps } from './compose-deps.js';
 import { createDeliveryDeps } from './delivery-deps.js';
 import { createLogger } from './logger.js';
+import { type EngineStream, type StreamRelay, startStreamRelay } from './stream-relay.js';
 
 export interface EngineOptions {
   /** Source of "now"; tests pass a FakeClock. */
@@ -119,6 +121,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
   const config = resolveConfig(configInput);
   const logger: Logger = options.logger ?? createLogger(config);
   const database = options.database ?? (await openDatabase(config, logger));
+  let relay: StreamRelay | undefined;
   try {
     if (config.migrate) {
       const { applied } = await migrateToLatest(database.db);
@@ -155,6 +158,8 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     events.on('context_provider.updated', ({ tenantId, characterId }) =>
       ctx.contextProviders.invalidate(tenantId, characterId),
     );
+    relay = await startStreamRelay({ events, database, clock, logger });
+    const stream: EngineStream = { subscribe: relay.subscribe, listenerCount: relay.listenerCount };
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
     const scheduler = new Scheduler(ctx, {
       intervalMs: config.schedulerIntervalMs,
@@ -183,6 +188,8 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       bootstrap,
       context: ctx,
       authenticate: createAuthenticator(ctx),
+      /** Each tenant's live suggestion and delivery events, from every instance (docs/STREAM.md). */
+      stream,
       scheduler,
       drafter,
       deliverer,
@@ -220,6 +227,8 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
           };
         return {
           tenantId,
+          /** This tenant's live events: `stream.subscribe(listener)` returns the unsubscribe. */
+          stream: { subscribe: (listener: StreamListener) => stream.subscribe(tenantId, listener) },
           get: () => getTenant(ctx, tenantId),
           /** Ingests one event or an array of up to 1,000; validated whole before anything is written. */
           ingest: guard((input: EventInput | EventInput[]) => {
@@ -437,10 +446,12 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       },
       close: async () => {
         await Promise.all([scheduler.stop(), drafter.stop(), deliverer.stop()]);
+        await relay?.close();
         await database.close();
       },
     };
   } catch (error) {
+    await relay?.close();
     await database.close();
     throw error;
   }

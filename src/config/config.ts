@@ -63,6 +63,17 @@ export const ConfigSchema = z.object({
   deliveryTimeoutMs: z.number().int().min(100).max(120_000).default(15_000),
   /** Stored decisions are deleted after this many days (the scheduler does it, a chunk at a time). */
   decisionRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** How long a `/v1/stream` client without an Authorization header has to send its auth message, in ms. */
+  streamAuthTimeoutMs: z.number().int().min(1).max(60_000).default(5_000),
+  /** How often `/v1/stream` pings its clients, in ms; one that has not answered the last ping is cut. */
+  streamHeartbeatMs: z.number().int().min(10).max(600_000).default(30_000),
+  /** Bytes a `/v1/stream` client may leave unread before it is closed (1013) instead of buffered further. */
+  streamMaxBufferedBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(1024 * 1024),
   /**
    * Encrypts stored secrets (provider keys, channel tokens): 32 bytes as 64 hex digits or 44 base64
    * characters. Without it, no secret can be stored.
@@ -110,6 +121,9 @@ const ENV_NAMES = {
   deliveryBackoffMs: 'OVERTURE_DELIVERY_BACKOFF_MS',
   deliveryBackoffMaxMs: 'OVERTURE_DELIVERY_BACKOFF_MAX_MS',
   deliveryTimeoutMs: 'OVERTURE_DELIVERY_TIMEOUT_MS',
+  streamAuthTimeoutMs: 'OVERTURE_STREAM_AUTH_TIMEOUT_MS',
+  streamHeartbeatMs: 'OVERTURE_STREAM_HEARTBEAT_MS',
+  streamMaxBufferedBytes: 'OVERTURE_STREAM_MAX_BUFFERED_BYTES',
 } as const satisfies Record<keyof Config, string>;
 
 const NUMERIC = new Set<keyof Config>([
@@ -128,6 +142,9 @@ const NUMERIC = new Set<keyof Config>([
   'schedulerIntervalMs',
   'schedulerBatchSize',
   'schedulerLeaseMs',
+  'streamAuthTimeoutMs',
+  'streamHeartbeatMs',
+  'streamMaxBufferedBytes',
 ]);
 const BOOLEAN = new Set<keyof Config>(['migrate', 'scheduler', 'drafting', 'delivery']);
 

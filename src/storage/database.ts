@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { NotifyChannel, NotifyHandlers } from './notify.js';
 import type { Schema } from './schema.js';
 
 /** An open database: PGlite in process or a PostgreSQL pool, behind the same Kysely handle. */
@@ -7,6 +8,11 @@ export interface Database {
   readonly db: Kysely<Schema>;
   /** The schema the tables live in, when not the default search path (isolated test schemas). */
   readonly schema?: string;
+  /**
+   * PostgreSQL only: a LISTEN/NOTIFY channel shared with every instance on this database and
+   * schema (storage/notify.ts). PGlite has none: one process holds it, so there are no others.
+   */
+  openChannel?(base: string, handlers: NotifyHandlers): Promise<NotifyChannel>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from './database.js';
+import { openNotifyChannel } from './notify.js';
 import type { Schema } from './schema.js';
 
 export interface PostgresOptions {
@@ -31,6 +32,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     kind: 'postgres',
     db,
     schema: options.schema,
+    openChannel: (base, handlers) =>
+      openNotifyChannel({ logger: options.logger, ...handlers, url: options.url, db, base }),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { EngineEvents } from '../engine/events.js';
+import { STREAM_EVENT_NAMES, type StreamEvent, StreamHub, type StreamListener } from '../engine/stream.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Database } from '../storage/database.js';
+import type { NotifyChannel } from '../storage/notify.js';
+
+/** Each tenant's live events, on this instance (`engine.stream`). */
+export interface EngineStream {
+  /**
+   * Calls `listener` with each of the tenant's stream events from now on, from whichever
+   * instance emitted it; returns the function that unsubscribes. A live feed: what happened
+   * before, or while this instance was cut off from the database, is read from the suggestions.
+   */
+  subscribe(tenantId: string, listener: StreamListener): () => void;
+  /** Open subscriptions on this instance, every tenant's. */
+  listenerCount(): number;
+}
+
+export interface StreamRelay extends EngineStream {
+  /** Stops relaying; sends what other instances are still owed first. */
+  close(): Promise<void>;
+}
+
+/** What another instance relayed: checked, since anything may NOTIFY on a channel. */
+const RelayedEvent = z.object({
+  type: z.enum(STREAM_EVENT_NAMES),
+  data: z.looseObject({ tenantId: z.string() }),
+  at: z.string(),
+});
+
+/**
+ * Feeds each tenant's stream: this instance's engine events at once, and on PostgreSQL the
+ * other instances' through the database's LISTEN/NOTIFY channel `overture_stream_<schema hash>`
+ * (storage/notify.ts), each event once. On PGlite the events are this process's only, which is
+ * all there is: one process holds a PGlite database.
+ */
+export async function startStreamRelay(resources: {
+  events: EngineEvents;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+}): Promise<StreamRelay> {
+  const { events, database, clock } = resources;
+  const logger = resources.logger.child({ part: 'stream' });
+  const hub = new StreamHub(logger);
+  const channel: NotifyChannel | undefined = await database.openChannel?.('overture_stream', {
+    logger,
+    onMessage(body) {
+      const parsed = RelayedEvent.safeParse(body);
+      if (parsed.success) hub.deliver(parsed.data as StreamEvent);
+      else logger.warn({ issues: parsed.error.issues }, 'ignored a relayed stream event of an unknown shape');
+    },
+  });
+  if (channel) logger.debug({ channel: channel.name, origin: channel.origin }, 'stream relay listening');
+  const offs = STREAM_EVENT_NAMES.map((type) =>
+    events.on(type, (data) => {
+      const event = { type, data, at: clock.now().toISOString() } as StreamEvent;
+      hub.deliver(event);
+      channel?.publish(event);
+    }),
+  );
+  return {
+    subscribe: (tenantId, listener) => hub.subscribe(tenantId, listener),
+    listenerCount: () => hub.listenerCount(),
+    async close() {
+      for (const off of offs) off();
+      await channel?.close();
+    },
+  };
+}
