@@ -149,6 +149,9 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
     // nothing is sent twice
     expect(await engine().deliver()).toMatchObject({ claimed: 0 });
     expect(channels.calls).toHaveLength(1);
+    const metrics = await t.request({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('overture_deliveries_total{channel="telegram",status="sent"} 1');
+    expect(metrics.body).toContain('overture_suggestions_total{status="sent"} 1');
   });
 
   it("retries after a platform's retry-after, with backoff, and then sends", async () => {

@@ -4,7 +4,8 @@ import type { EngineEvents } from '../engine/events.js';
 
 /**
  * Prometheus metrics of one server: its own registry (several servers in one process, as in
- * tests, do not collide), process metrics, events ingested, and request latency per route.
+ * tests, do not collide), process metrics, events ingested, suggestions and deliveries by the
+ * status this instance moved them to, and request latency per route.
  */
 export function registerMetrics(app: FastifyInstance, events: EngineEvents): Registry {
   const registry = new Registry();
@@ -27,6 +28,20 @@ export function registerMetrics(app: FastifyInstance, events: EngineEvents): Reg
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const deliveries = new Counter({
+    name: 'overture_deliveries_total',
+    help: 'Delivery status changes made by this instance, by channel and new status (queued, sending, sent, failed, unknown, handed_off)',
+    labelNames: ['channel', 'status'] as const,
+    registers: [registry],
+  });
+  const suggestions = new Counter({
+    name: 'overture_suggestions_total',
+    help: 'Suggestion status changes made by this instance, by new status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+  });
+  events.on('delivery.updated', ({ channel, status }) => deliveries.inc({ channel, status }));
+  events.on('suggestion.updated', ({ status }) => suggestions.inc({ status }));
   events.on('events.ingested', ({ byKind, duplicates: dup }) => {
     for (const [kind, n] of Object.entries(byKind)) ingested.inc({ kind }, n);
     if (dup > 0) duplicates.inc(dup);
