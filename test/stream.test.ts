@@ -84,6 +84,74 @@ describe.each(BACKENDS)('the live stream on %s', (backend) => {
     t = undefined;
   });
 
+  it('carries a real suggestion through approval to a bot that sends it itself, which reports back', async () => {
+    await start({ secretKey: Buffer.alloc(32, 7).toString('base64') });
+    const ok = async (options: Parameters<TestServer['request']>[0]) => {
+      const res = await t!.request(options);
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      return res.body;
+    };
+    await ok({ method: 'PUT', url: '/v1/characters/aria', payload: {} });
+    await ok({ method: 'PUT', url: '/v1/characters/aria/channels/stream', payload: {} });
+    await ok({
+      method: 'PUT',
+      url: '/v1/policy',
+      payload: { allowProactive: true, quietHours: null, midConversationMinutes: 0, minGapMinutes: 0 },
+    });
+    await ok({
+      method: 'POST',
+      url: '/v1/triggers',
+      payload: { id: 'hand', name: 'By hand', spec: { kind: 'event', event: 'x' }, approval: 'suggest' },
+    });
+    await ok({
+      method: 'POST',
+      url: '/v1/events',
+      payload: {
+        id: 'hi',
+        kind: 'message_in',
+        userId: 'u1',
+        characterId: 'aria',
+        at: t!.clock.now().toISOString(),
+      },
+    });
+    const client = await ready();
+    client.send({ type: 'subscribe', events: ['suggestion.updated', 'delivery.updated'] });
+    expect((await client.next()).type).toBe('subscribed');
+    await ok({
+      method: 'POST',
+      url: '/v1/triggers/hand/fire',
+      payload: { userId: 'u1', characterId: 'aria' },
+    });
+    await t!.server.engine.sweep();
+    const pending = await client.next();
+    expect(pending).toMatchObject({ type: 'suggestion.updated', data: { status: 'pending', userId: 'u1' } });
+    await ok({
+      method: 'POST',
+      url: `/v1/suggestions/${pending.data.suggestionId}/approve`,
+      payload: { text: 'Hello from the bot!' },
+    });
+    expect(await client.next()).toMatchObject({ type: 'suggestion.updated', data: { status: 'approved' } });
+    expect(await client.next()).toMatchObject({ type: 'delivery.updated', data: { status: 'queued' } });
+    await t!.server.engine.deliver();
+    const seen = await client.take(3);
+    expect(seen.map((m) => `${m.type}:${m.data.status}`)).toEqual([
+      'delivery.updated:sending',
+      'suggestion.updated:sending',
+      'delivery.updated:handed_off',
+    ]);
+    const handedOff = seen[2].data;
+    expect(handedOff).toMatchObject({ channel: 'stream', address: 'u1', text: 'Hello from the bot!' });
+    await ok({
+      method: 'POST',
+      url: `/v1/deliveries/${handedOff.deliveryId}/report`,
+      payload: { status: 'sent', externalId: 'm-9' },
+    });
+    expect((await client.take(2)).map((m) => `${m.type}:${m.data.status}`)).toEqual([
+      'delivery.updated:sent',
+      'suggestion.updated:sent',
+    ]);
+  });
+
   it('authenticates a bot by its Authorization header and says which tenant it streams', async () => {
     await start();
     const client = await connect(ADMIN_KEY);
