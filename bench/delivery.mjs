@@ -72,6 +72,22 @@ if (args.help) {
   process.exit(0);
 }
 
+/**
+ * Counts the statements this process sends through \`pg\` (the engine's driver is this same module)
+ * while \`counting\`, by their first words: a call counted, nothing else changed.
+ */
+const statements = new Map();
+let counting = false;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (config, ...rest) {
+  if (counting) {
+    const text = typeof config === 'string' ? config : (config?.text ?? '');
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 48);
+    statements.set(key, (statements.get(key) ?? 0) + 1);
+  }
+  return query.call(this, config, ...rest);
+};
+
 const lines = () => createInterface({ input: process.stdin });
 const say = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -342,7 +358,7 @@ try {
       `  ${row.run}, c=${row.concurrency}: ${row.n} in ${row.seconds.toFixed(2)} s = ${Math.round(row.rate).toLocaleString()} deliveries/s; ` +
         `engine CPU ${row.cpuMs.toFixed(2)} ms/delivery, PostgreSQL backends ${row.pgMs.toFixed(2)} ms/delivery; ` +
         `wall ${(1000 / row.rate).toFixed(2)} ms/delivery, ${((row.concurrency * 1000) / row.rate).toFixed(1)} ms per delivery per worker\n` +
-        `  ${row.check}\n  ${row.load}`,
+        `  ${row.check}\n  ${row.load}${row.statements ? `\n  ${row.statements}` : ''}`,
     );
   };
 
@@ -373,11 +389,16 @@ try {
       const n = count ?? USERS;
       const fakeCpu0 = fake ? procCpuSeconds(fake.pid) : 0;
       const pg0 = postgresCpu(dbName);
+      statements.clear();
+      counting = true;
       const cpu0 = process.cpuUsage();
       const t = performance.now();
       const result = await engine.deliverer.runUntilIdle();
       const ms = performance.now() - t;
       const cpu = process.cpuUsage(cpu0);
+      counting = false;
+      const mix = [...statements].sort((a, b) => b[1] - a[1]);
+      const total = mix.reduce((sum, [, k]) => sum + k, 0);
       const pgCpu = postgresCpuDelta(pg0, postgresCpu(dbName));
       const fakeCpu = fake ? procCpuSeconds(fake.pid) - fakeCpu0 : 0;
       const ids = channels ? channels.calls.map((c) => c.deliveryId) : null;
@@ -405,6 +426,9 @@ try {
         check: checked.text,
         ok: checked.ok,
         load: load.text,
+        statements: `${(total / n).toFixed(2)} statements a delivery: ${mix
+          .map(([key, k]) => `${(k / n).toFixed(2)} "${key}"`)
+          .join(', ')}`,
       });
     } finally {
       await engine.close();

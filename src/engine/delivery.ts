@@ -55,6 +55,18 @@ export interface DeliveryResult {
 
 const CHUNK = 500;
 
+export const emptyDeliveryResult = (): DeliveryResult => ({
+  claimed: 0,
+  sent: 0,
+  retried: 0,
+  failed: 0,
+  unknown: 0,
+  handedOff: 0,
+  recovered: 0,
+  expired: 0,
+  lost: 0,
+});
+
 /**
  * One round of the outbox, on any instance: expires pending suggestions whose time ran out,
  * recovers deliveries whose worker's lease lapsed, then claims due deliveries (SKIP LOCKED and a
@@ -72,17 +84,7 @@ export async function deliverOnce(
   signal: AbortSignal,
 ): Promise<DeliveryResult> {
   const now = ctx.clock.now();
-  const result: DeliveryResult = {
-    claimed: 0,
-    sent: 0,
-    retried: 0,
-    failed: 0,
-    unknown: 0,
-    handedOff: 0,
-    recovered: 0,
-    expired: 0,
-    lost: 0,
-  };
+  const result = emptyDeliveryResult();
   const expired = await expirePending(ctx.db, now, CHUNK);
   result.expired = expired.length;
   for (const s of expired)

@@ -4,6 +4,7 @@ import {
   type DeliveryOptions,
   type DeliveryResult,
   deliverOnce,
+  emptyDeliveryResult,
 } from '../engine/delivery.js';
 import { newInstanceId, WorkLoop } from './work-loop.js';
 
@@ -72,17 +73,7 @@ export class Deliverer {
 
   /** Sends until nothing this instance may claim is due (tests and benchmarks). */
   async runUntilIdle(): Promise<DeliveryResult> {
-    const total: DeliveryResult = {
-      claimed: 0,
-      sent: 0,
-      retried: 0,
-      failed: 0,
-      unknown: 0,
-      handedOff: 0,
-      recovered: 0,
-      expired: 0,
-      lost: 0,
-    };
+    const total = emptyDeliveryResult();
     for (;;) {
       const r = await deliverOnce(this.#ctx, this.#deps, this.#options, this.#abort.signal);
       for (const key of Object.keys(total) as (keyof DeliveryResult)[]) total[key] += r[key];

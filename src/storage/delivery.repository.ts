@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Channel } from '../ports/channel.js';
 import type { Db } from './database.js';
+import type { DeliveriesTable } from './schema.js';
 
 /**
  * A delivery's life: `queued` (waiting for its attempt time) → `sending` (a worker holds it under
@@ -39,27 +40,8 @@ const RETURNING =
   status, attempts, max_attempts, expires_at, next_attempt_at, lease_until, external_id, reason, created_at,
   updated_at, sent_at`);
 
-interface RawRow {
-  tenant_id: string;
-  user_id: string;
-  delivery_id: string;
-  suggestion_id: string;
-  character_id: string;
-  channel: Channel;
-  address: string;
-  text: string;
-  status: DeliveryStatus;
-  attempts: number;
-  max_attempts: number;
-  expires_at: Date;
-  next_attempt_at: Date | null;
-  lease_until: Date | null;
-  external_id: string | null;
-  reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-  sent_at: Date | null;
-}
+/** A row as the driver returns it (the columns RETURNING lists). */
+type RawRow = Omit<Selectable<DeliveriesTable>, 'lease_token'>;
 
 const toRow = (r: RawRow): DeliveryRow => ({
   tenantId: r.tenant_id,

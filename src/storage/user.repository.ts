@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Consent, UserPatch } from '../engine/schemas/user.schema.js';
 import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
 import type { Db } from './database.js';
+import { listUnreachable } from './delivery.repository.js';
 
 export interface UserRecord {
   userId: string;
@@ -44,13 +45,7 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
     .where('user_id', '=', userId)
     .orderBy('character_id')
     .execute();
-  const unreachable = await db
-    .selectFrom('unreachable_addresses')
-    .select(['channel', 'address', 'reason', 'at'])
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .orderBy('channel')
-    .execute();
+  const unreachable = await listUnreachable(db, tenantId, userId);
   return {
     userId: row.user_id,
     timezone: row.timezone,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DelayedAnswers } from './delayed-answers.js';
 
 /** Tokens a fake answer reports. */
 export interface FakeUsage {
@@ -67,7 +68,7 @@ export async function startFakeModelServer(
 ): Promise<FakeModelServer> {
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  const delayed = new DelayedAnswers();
   const otherwise: FakeResponder =
     options.otherwise ?? (() => ({ status: 500, body: format.error(500, 'no reply scripted') }));
 
@@ -89,17 +90,7 @@ export async function startFakeModelServer(
         }
         const reply = queue.shift() ?? otherwise(request);
         const answer = () => answerWith(res, reply, request, format);
-        if (!reply.delayMs) return answer();
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          answer();
-        }, reply.delayMs);
-        timers.add(timer);
-        // A client that gave up (its timeout, its abort) is not answered later.
-        res.on('close', () => {
-          clearTimeout(timer);
-          timers.delete(timer);
-        });
+        delayed.answer(res, reply.delayMs, answer);
       },
       () => res.destroy(),
     );
@@ -114,8 +105,7 @@ export async function startFakeModelServer(
       queue.push(...(Array.isArray(next) ? next : [next]));
     },
     async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      delayed.cancelAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

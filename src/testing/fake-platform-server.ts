@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DelayedAnswers } from './delayed-answers.js';
 
 /**
  * What a fake platform does with one request of a route, scripted in advance; unscripted
@@ -70,7 +71,7 @@ export async function startFakePlatformServer<R extends string>(
 ): Promise<FakePlatformServer<R>> {
   const queues = new Map<R, ScriptedReply[]>();
   const requests: PlatformRequest[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  const delayed = new DelayedAnswers();
 
   const routeOf = (method: string, path: string) => {
     const pathname = path.split('?')[0] ?? path;
@@ -128,17 +129,7 @@ export async function startFakePlatformServer<R extends string>(
                 body: reply.body ?? '',
                 ...(reply.headers ? { headers: reply.headers } : {}),
               };
-        if (!reply.delayMs) return send(res, answer);
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          send(res, answer);
-        }, reply.delayMs);
-        timers.add(timer);
-        // A client that gave up (its timeout, its abort) is not answered later.
-        res.on('close', () => {
-          clearTimeout(timer);
-          timers.delete(timer);
-        });
+        delayed.answer(res, reply.delayMs, () => send(res, answer));
       },
       () => res.destroy(),
     );
@@ -155,8 +146,7 @@ export async function startFakePlatformServer<R extends string>(
       queues.set(route, queue);
     },
     async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      delayed.cancelAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
