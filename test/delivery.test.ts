@@ -196,6 +196,19 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
     expect(channels.delivered).toHaveLength(0);
   });
 
+  it('does not send late: a retry that would come after the suggestion expires ends it expired', async () => {
+    const id = await ping();
+    channels.script({ outcome: 'retry', reason: 'HTTP 429: Too Many Requests', retryAfterMs: 3 * 86_400_000 });
+    await engine().deliver();
+    const s = await detail(id);
+    expect(s).toMatchObject({
+      status: 'expired',
+      statusReason: 'expired before it could be tried again: HTTP 429: Too Many Requests',
+    });
+    expect(s.deliveries[0]).toMatchObject({ status: 'failed', attempts: 1, sentAt: null });
+    expect(channels.delivered).toHaveLength(0);
+  });
+
   it('fails a permanent error at once and marks the address unreachable until it is set again', async () => {
     const id = await ping();
     channels.script({

@@ -138,7 +138,7 @@ async function deliver(
 ) {
   const started = ctx.clock.now();
   if (d.expiresAt <= started)
-    return finish(ctx, token, d, failure('expired before it could be sent'), result);
+    return finish(ctx, token, d, expiry('expired before it could be sent', 'permanent'), result);
   const record = await findChannelSettings(ctx.db, d.tenantId, d.characterId, d.channel);
   if (!record)
     return finish(
@@ -217,9 +217,17 @@ function retry(
   const wait = retryDelayMs(d.attempts, ctx.delivery.backoff, deps.random, retryAfterMs);
   const nextAttemptAt = new Date(ctx.clock.now().getTime() + wait);
   if (nextAttemptAt >= d.expiresAt)
-    return failure(`expires before it could be tried again: ${reason}`, 'retry');
+    return expiry(`expired before it could be tried again: ${reason}`, 'retry');
   return { status: 'queued', nextAttemptAt, reason, retryAfterMs, attempt };
 }
+
+/** The suggestion's time ran out before the message could be sent: it ends `expired`. */
+const expiry = (reason: string, attempt: 'retry' | 'permanent'): AttemptOutcome => ({
+  status: 'failed',
+  reason,
+  attempt,
+  expired: true,
+});
 
 const failure = (reason: string, attempt: 'retry' | 'permanent' = 'permanent'): AttemptOutcome => ({
   status: 'failed',
@@ -253,13 +261,18 @@ async function finish(
   else result.handedOff++;
   emitDelivery(ctx, written);
   if (outcome.status !== 'queued' && outcome.status !== 'handed_off')
-    emitSuggestionOf(ctx, written, outcome.status, written.reason);
+    emitSuggestionOf(
+      ctx,
+      written,
+      outcome.status === 'failed' && outcome.expired ? 'expired' : outcome.status,
+      written.reason,
+    );
 }
 
 function emitSuggestionOf(
   ctx: EngineContext,
   d: DeliveryRow,
-  status: 'sending' | 'sent' | 'failed' | 'unknown',
+  status: 'sending' | 'sent' | 'failed' | 'unknown' | 'expired',
   reason: string | null = null,
 ) {
   emitSuggestion(ctx, d.tenantId, {

@@ -144,7 +144,8 @@ export type AttemptOutcome =
       retryAfterMs: number | null;
       attempt: 'retry' | 'unknown';
     }
-  | { status: 'failed'; reason: string; attempt: 'retry' | 'permanent' }
+  /** `expired`: the suggestion's time ran out before it could be sent; it ends `expired`, not `failed`. */
+  | { status: 'failed'; reason: string; attempt: 'retry' | 'permanent'; expired?: boolean }
   | { status: 'unknown'; reason: string }
   | { status: 'handed_off'; leaseUntil: Date };
 
@@ -201,7 +202,7 @@ export async function finishAttempt(
   await setSuggestionStatus(
     db,
     delivery,
-    SUGGESTION_STATUS[outcome.status],
+    outcome.status === 'failed' && outcome.expired ? 'expired' : SUGGESTION_STATUS[outcome.status],
     outcome.status === 'sent' ? null : reason,
     now,
   );
