@@ -305,6 +305,45 @@ describe.each(BACKENDS)('the approval queue on %s', (backend) => {
     expect(bad.body.error.message).toMatch(/^query.status must be one of drafting, pending/);
   });
 
+  it("holds a message approved during the user's quiet hours until they end, and stops one the user opted out of", async () => {
+    await ok({ method: 'PATCH', url: '/v1/users/maya', payload: { timezone: 'America/Chicago' } });
+    await ok({ method: 'PATCH', url: '/v1/users/noor', payload: { timezone: 'America/Chicago' } });
+    const [early, later] = [await nudge('maya'), await nudge('noor')];
+    // quiet hours are set after the decisions, as a person approving late at night would find them
+    await ok({
+      method: 'PUT',
+      url: '/v1/policy',
+      payload: {
+        allowProactive: true,
+        quietHours: { start: '22:00', end: '08:00' },
+        minGapMinutes: 0,
+        midConversationMinutes: 0,
+      },
+    });
+    // it is 06:0x in Chicago: inside them
+    await ok({ method: 'POST', url: `/v1/suggestions/${early}/approve`, payload: {} });
+    await ok({ method: 'POST', url: `/v1/suggestions/${later}/approve`, payload: {} });
+    expect(await engine().deliver()).toMatchObject({ claimed: 2, deferred: 2, sent: 0 });
+    const held = (await ok({ method: 'GET', url: `/v1/suggestions/${early}` })).deliveries[0];
+    expect(held).toMatchObject({
+      status: 'queued',
+      attempts: 0,
+      attemptLog: [],
+      reason: 'quiet hours (22:00-08:00 local)',
+      nextAttemptAt: '2026-11-23T14:00:00.000Z',
+    });
+    expect(channels.calls).toHaveLength(0);
+
+    await ok({ method: 'PATCH', url: '/v1/users/noor', payload: { consent: 'opted_out' } });
+    t.clock.set('2026-11-23T14:00:00Z'); // 08:00 in Chicago, before the suggestions expire
+    expect(await engine().deliver()).toMatchObject({ sent: 1, failed: 1 });
+    expect(channels.delivered.map((c) => c.address)).toEqual(['tg-maya']);
+    expect(await ok({ method: 'GET', url: `/v1/suggestions/${later}` })).toMatchObject({
+      status: 'failed',
+      statusReason: 'the user opted out',
+    });
+  });
+
   it('works the same from the library', async () => {
     const tenant = engine().forTenant('default');
     const id = await nudge();

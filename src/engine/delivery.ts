@@ -1,4 +1,5 @@
 import { retryDelayMs } from '../domain/delivery/backoff.js';
+import { type SendVerdict, sendGate } from '../domain/delivery/send-gate.js';
 import type { Trigger } from '../domain/triggers/trigger.js';
 import {
   type ChannelAdapter,
@@ -20,6 +21,8 @@ import { expirePending } from '../storage/suggestion.repository.js';
 import { emitDelivery, emitSuggestion } from './approval.js';
 import { openChannel } from './channel-settings.js';
 import type { EngineContext } from './context.js';
+import { loadDecisionState } from './decision-state.js';
+import { OvertureError } from './errors.js';
 import { prepareEvents, storeEvents } from './ingest.js';
 
 export interface DeliveryDeps {
@@ -45,6 +48,8 @@ export interface DeliveryResult {
   failed: number;
   unknown: number;
   handedOff: number;
+  /** Held back until the user's quiet hours end. */
+  deferred: number;
   /** Lapsed leases recovered (requeued on idempotent channels, else unknown). */
   recovered: number;
   /** Pending suggestions expired. */
@@ -62,6 +67,7 @@ export const emptyDeliveryResult = (): DeliveryResult => ({
   failed: 0,
   unknown: 0,
   handedOff: 0,
+  deferred: 0,
   recovered: 0,
   expired: 0,
   lost: 0,
@@ -139,6 +145,18 @@ async function deliver(
   const started = ctx.clock.now();
   if (d.expiresAt <= started)
     return finish(ctx, token, d, expiry('expired before it could be sent', 'permanent'), result);
+  const gate = await checkGate(ctx, d, started);
+  if (gate.verdict === 'stop') return finish(ctx, token, d, failure(gate.reason), result);
+  if (gate.verdict === 'wait' && gate.untilMs >= d.expiresAt.getTime())
+    return finish(ctx, token, d, expiry(`expires before the ${gate.reason} end`, 'permanent'), result);
+  if (gate.verdict === 'wait')
+    return finish(
+      ctx,
+      token,
+      d,
+      { status: 'deferred', nextAttemptAt: new Date(gate.untilMs), reason: gate.reason },
+      result,
+    );
   const record = await findChannelSettings(ctx.db, d.tenantId, d.characterId, d.channel);
   if (!record)
     return finish(
@@ -181,6 +199,18 @@ async function deliver(
   if (sent.outcome === 'permanent' && sent.unreachable)
     await markUnreachable(ctx.db, d, sent.reason, ctx.clock.now());
   await finish(ctx, token, d, outcome, result);
+}
+
+/** `sendGate` on the user's and the policy's state as they are now; a user or character gone stops it. */
+async function checkGate(ctx: EngineContext, d: DeliveryRow, now: Date): Promise<SendVerdict> {
+  try {
+    const { state, policy } = await loadDecisionState(ctx, d.tenantId, d.userId, d.characterId, now);
+    return sendGate({ consent: state.consent, zone: state.zone }, policy, now.getTime());
+  } catch (error) {
+    if (error instanceof OvertureError && error.code === 'not_found')
+      return { verdict: 'stop', reason: error.message };
+    throw error;
+  }
 }
 
 /** What a send's result makes of the delivery: sent, queued for another attempt, failed or unknown. */
@@ -258,9 +288,10 @@ async function finish(
   else if (outcome.status === 'queued') result.retried++;
   else if (outcome.status === 'failed') result.failed++;
   else if (outcome.status === 'unknown') result.unknown++;
+  else if (outcome.status === 'deferred') result.deferred++;
   else result.handedOff++;
   emitDelivery(ctx, written);
-  if (outcome.status !== 'queued' && outcome.status !== 'handed_off')
+  if (outcome.status !== 'queued' && outcome.status !== 'handed_off' && outcome.status !== 'deferred')
     emitSuggestionOf(
       ctx,
       written,

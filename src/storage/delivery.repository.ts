@@ -147,7 +147,9 @@ export type AttemptOutcome =
   /** `expired`: the suggestion's time ran out before it could be sent; it ends `expired`, not `failed`. */
   | { status: 'failed'; reason: string; attempt: 'retry' | 'permanent'; expired?: boolean }
   | { status: 'unknown'; reason: string }
-  | { status: 'handed_off'; leaseUntil: Date };
+  | { status: 'handed_off'; leaseUntil: Date }
+  /** Not sent now (quiet hours): queued again for `nextAttemptAt`, the attempt not counted. */
+  | { status: 'deferred'; nextAttemptAt: Date; reason: string };
 
 /** The suggestion's status once its delivery is here. */
 const SUGGESTION_STATUS: Record<AttemptOutcome['status'], string> = {
@@ -156,6 +158,7 @@ const SUGGESTION_STATUS: Record<AttemptOutcome['status'], string> = {
   failed: 'failed',
   unknown: 'unknown',
   handed_off: 'sending',
+  deferred: 'sending',
 };
 
 /**
@@ -171,9 +174,11 @@ export async function finishAttempt(
   now: Date,
 ): Promise<DeliveryRow | undefined> {
   const reason = 'reason' in outcome ? outcome.reason : null;
+  const deferred = outcome.status === 'deferred';
   const { rows } = await sql<RawRow>`
-    update deliveries set status = ${outcome.status},
-      next_attempt_at = ${outcome.status === 'queued' ? outcome.nextAttemptAt : null},
+    update deliveries set status = ${deferred ? 'queued' : outcome.status},
+      attempts = attempts - ${deferred ? 1 : 0},
+      next_attempt_at = ${outcome.status === 'queued' || outcome.status === 'deferred' ? outcome.nextAttemptAt : null},
       lease_token = ${outcome.status === 'handed_off' ? token : null},
       lease_until = ${outcome.status === 'handed_off' ? outcome.leaseUntil : null},
       external_id = ${outcome.status === 'sent' ? outcome.externalId : null},
@@ -183,6 +188,14 @@ export async function finishAttempt(
       and status = 'sending' and lease_token = ${token}
     returning ${RETURNING}`.execute(db);
   if (rows.length === 0) return undefined;
+  if (deferred) {
+    // no attempt was made: its record goes, and the suggestion stays as it was
+    await sql`
+      delete from delivery_attempts
+      where tenant_id = ${delivery.tenantId} and user_id = ${delivery.userId}
+        and delivery_id = ${delivery.deliveryId} and attempt = ${delivery.attempts}`.execute(db);
+    return toRow(rows[0]!);
+  }
   const attempt =
     outcome.status === 'sent'
       ? 'sent'
