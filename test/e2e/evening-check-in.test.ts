@@ -7,6 +7,20 @@ import { FILE_CLOCK_REFRESH_MS, setFileClock } from '../../src/testing/file-cloc
 import { api, type CliProcess, CliRunner, freePort, logLines, until, waitHealthy } from '../helpers/cli.js';
 import { useScratchDatabase } from '../helpers/scratch-database.js';
 
+/**
+ * The whole pipeline, end to end, as the issue states it: a user chats with a character most
+ * evenings 19:00-22:00 in America/Chicago, tells it about her sister Luna's surgery, then falls
+ * silent. With proactive messages allowed and the built-in idle check-in on in auto mode, exactly
+ * one message reaches Telegram, a day or more after her last message, inside her usual evening
+ * hours, and it mentions Luna; none goes to an opted-out user, to a user who never wrote, inside
+ * quiet hours or beyond the caps.
+ *
+ * Three `overture serve` processes share one PostgreSQL database and send through the real grammY
+ * adapter to a fake Bot API. They read the time from one file (OVERTURE_TEST_CLOCK_FILE), which
+ * the test moves in 15-minute steps through three days; after each step it waits until the
+ * database shows nothing due or in flight at that instant, so every step is decided, composed
+ * and sent before the next.
+ */
 const DATABASE_URL = process.env.DATABASE_URL;
 const KEY = 'e2e-admin-key-0123456789abcdef';
 const TOKEN = '424242:e2e-telegram-token';
@@ -355,7 +369,7 @@ describe.skipIf(!DATABASE_URL)('the whole pipeline: three engine processes, a fa
     expect(after.activity.lastOutboundAt).toBe(delivery.sentAt);
     expect(after.characters[0].activity.lastOutboundAt).toBe(delivery.sentAt);
 
-    // a day later the check-in was due again (still silent), and the week's cap held it back
+    // what maya's pair was decided, newest first
     const decisions = (await call('GET', '/v1/decisions?userId=maya&limit=100')).decisions as {
       decidedAt: string;
       action: string;
@@ -363,19 +377,8 @@ describe.skipIf(!DATABASE_URL)('the whole pipeline: three engine processes, a fa
       until: string | null;
       trace: { check: string; passed: boolean; note: string; until?: string }[];
     }[];
-    const sentAt = Date.parse(delivery.sentAt);
-    const later = decisions.filter((d) => Date.parse(d.decidedAt) > sentAt);
-    expect(later.length).toBeGreaterThan(0);
-    expect(later.map((d) => d.action)).not.toContain('send');
-    expect(later.map((d) => d.reason)).toEqual(later.map(() => 'user_caps'));
-    expect(later[0]!.trace.find((c) => c.check === 'user_caps')).toMatchObject({
-      passed: false,
-      note: 'blocked',
-      // until the week is over: Monday 00:00 in Chicago
-      until: chicago(2026, 11, 16, 0, 0).toISOString(),
-    });
-    // before it: the day of silence ended at 22:36, in quiet hours, so the check-in was deferred
-    // to her next good hour, Thursday 19:00, and sent at the first step from then
+    // the day of silence ended at 22:36, in quiet hours, so the check-in was deferred to her next
+    // good hour, Thursday 19:00, and sent at the first step from then
     const deferred = decisions.filter((d) => d.action === 'defer');
     expect(deferred).toHaveLength(1);
     const [defer] = deferred;
@@ -392,6 +395,19 @@ describe.skipIf(!DATABASE_URL)('the whole pipeline: three engine processes, a fa
     const deferredTo = Date.parse(defer!.until!);
     expect(describeChicago(deferredTo)).toBe('Thu 11-12 19:00');
     expect(arrival!.at).toBe(LAST_CONTACT + Math.ceil((deferredTo - LAST_CONTACT) / STEP) * STEP);
+
+    // a day after it the check-in was due again (still silent), and the week's cap held it back
+    const sentAt = Date.parse(delivery.sentAt);
+    const later = decisions.filter((d) => Date.parse(d.decidedAt) > sentAt);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.map((d) => d.action)).not.toContain('send');
+    expect(later.map((d) => d.reason)).toEqual(later.map(() => 'user_caps'));
+    expect(later[0]!.trace.find((c) => c.check === 'user_caps')).toMatchObject({
+      passed: false,
+      note: 'blocked',
+      // until the week is over: Monday 00:00 in Chicago
+      until: chicago(2026, 11, 16, 0, 0).toISOString(),
+    });
 
     // nobody else: olga opted out, sam never wrote
     for (const [userId, reason] of [
