@@ -109,4 +109,5 @@ export {
   startFakeWebhookReceiver,
   type WebhookMessage,
 } from './testing/fake-webhook-receiver.js';
+export { FileClock, setFileClock } from './testing/file-clock.js';
 export { type RecordedSend, RecordingChannel } from './testing/recording-channel.js';

@@ -198,7 +198,11 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
 
   it('does not send late: a retry that would come after the suggestion expires ends it expired', async () => {
     const id = await ping();
-    channels.script({ outcome: 'retry', reason: 'HTTP 429: Too Many Requests', retryAfterMs: 3 * 86_400_000 });
+    channels.script({
+      outcome: 'retry',
+      reason: 'HTTP 429: Too Many Requests',
+      retryAfterMs: 3 * 86_400_000,
+    });
     await engine().deliver();
     const s = await detail(id);
     expect(s).toMatchObject({

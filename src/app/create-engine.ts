@@ -85,6 +85,7 @@ import type { Database } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrator.js';
 import { openDatabase } from '../storage/open-database.js';
 import { SecretBox } from '../storage/secret-box.js';
+import { FileClock } from '../testing/file-clock.js';
 import { defaultChannelAdapters } from './channel-adapters.js';
 import { createComposeDeps } from './compose-deps.js';
 import { createDeliveryDeps } from './delivery-deps.js';
@@ -130,7 +131,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     const events = new EngineEvents((error, event) =>
       logger.error({ err: error, event }, 'event listener failed'),
     );
-    const clock = options.clock ?? systemClock;
+    const clock = options.clock ?? testClock(config.testClockFile, logger) ?? systemClock;
     const secrets = config.secretKey ? SecretBox.fromText(config.secretKey) : null;
     const contextLogger = logger.child({ part: 'context' });
     const ctx: EngineContext = {
@@ -455,4 +456,15 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     await database.close();
     throw error;
   }
+}
+
+/** The clock of `testClockFile`, when set: time is whatever the test writes there. */
+function testClock(path: string | undefined, logger: Logger): Clock | undefined {
+  if (path === undefined) return undefined;
+  const clock = new FileClock(path);
+  logger.warn(
+    { testClockFile: path, now: clock.now().toISOString() },
+    'OVERTURE_TEST_CLOCK_FILE is set: the clock reads the instant in that file (for tests only)',
+  );
+  return clock;
 }

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       OVERTURE_ADMIN_KEY: 'a-long-enough-admin-key',
       OVERTURE_MIGRATE: 'false',
       LOG_LEVEL: 'warn',
+      OVERTURE_TEST_CLOCK_FILE: '/tmp/clock',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       adminKey: 'a-long-enough-admin-key',
       migrate: false,
       logLevel: 'warn',
+      testClockFile: '/tmp/clock',
     });
   });
 

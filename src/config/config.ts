@@ -89,6 +89,11 @@ export const ConfigSchema = z.object({
       }
     }, 'must be 32 bytes, as 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)')
     .optional(),
+  /**
+   * For tests only: the engine's clock reads the instant in this file (a `FileClock`), so a test
+   * can move the time of several processes at once.
+   */
+  testClockFile: z.string().min(1).optional(),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -124,6 +129,7 @@ const ENV_NAMES = {
   streamAuthTimeoutMs: 'OVERTURE_STREAM_AUTH_TIMEOUT_MS',
   streamHeartbeatMs: 'OVERTURE_STREAM_HEARTBEAT_MS',
   streamMaxBufferedBytes: 'OVERTURE_STREAM_MAX_BUFFERED_BYTES',
+  testClockFile: 'OVERTURE_TEST_CLOCK_FILE',
 } as const satisfies Record<keyof Config, string>;
 
 const NUMERIC = new Set<keyof Config>([

@@ -5,6 +5,7 @@ import { type Policy, policyFor } from '../domain/policy/policy.js';
 import type { Trigger } from '../domain/triggers/trigger.js';
 import { loadOccasions } from '../storage/occasion.repository.js';
 import { readCharacterSwitches, readPairRows } from '../storage/pair-state.repository.js';
+import { readRearmVersion } from '../storage/schedule.repository.js';
 import { loadSuggestionActs, type SuggestionAct } from '../storage/suggestion.repository.js';
 import { activitiesAt } from './activity.js';
 import type { EngineContext } from './context.js';
@@ -35,7 +36,8 @@ export interface TenantBatch {
  * Loads everything `decide` reads for a batch of pairs of one tenant in a handful of statements,
  * whatever the batch's size: the pairs' and users' rows, the users' activity (the tenant's
  * population read once), their suggestions of the last 8 days (caps, gaps, backoff, occasions
- * already used), the pairs' stored occasions, the policy and the characters' switches.
+ * already used), the pairs' stored occasions, the policy and the characters' switches, and the
+ * triggers (kept in memory, read again if another instance changed them since).
  */
 export async function loadTenantBatch(
   ctx: EngineContext,
@@ -44,8 +46,9 @@ export async function loadTenantBatch(
   now: Date,
 ): Promise<TenantBatch> {
   const db = ctx.db;
+  // the triggers as recent as the last change that re-armed the pairs, whatever this instance kept
   const [triggers, policyView, rows] = await Promise.all([
-    ctx.triggers.get(tenantId),
+    readRearmVersion(db, tenantId).then((version) => ctx.triggers.atVersion(tenantId, version)),
     getPolicy(ctx, tenantId),
     readPairRows(db, tenantId, keys),
   ]);

@@ -156,13 +156,27 @@ export async function rearmPairs(
       ${where.characterId === undefined ? sql`` : sql`and character_id = ${where.characterId}`}`.execute(db);
 }
 
-/** Asks for every pair of the tenant to be decided again (policy, trigger or character changed). */
+/**
+ * Asks for every pair of the tenant to be decided again (policy, trigger or character changed),
+ * in the caller's transaction, and counts the request in `rearm_version`: a cache of the
+ * tenant's triggers read before it is then known to be stale (`readRearmVersion`).
+ */
 export async function requestTenantRearm(db: Db, tenantId: string, at: Date): Promise<void> {
   await db
     .updateTable('tenants')
-    .set({ rearm_at: at, rearm_user: null, rearm_character: null })
+    .set({ rearm_at: at, rearm_user: null, rearm_character: null, rearm_version: sql`rearm_version + 1` })
     .where('tenant_id', '=', tenantId)
     .execute();
+}
+
+/** How many re-arms the tenant has had requested (0 for a tenant that is gone). */
+export async function readRearmVersion(db: Db, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('tenants')
+    .select('rearm_version')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return row ? Number(row.rearm_version) : 0;
 }
 
 /**

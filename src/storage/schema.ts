@@ -18,6 +18,8 @@ export interface TenantsTable {
   rearm_at: Timestamp | null;
   rearm_user: string | null;
   rearm_character: string | null;
+  /** Re-arms requested so far: a trigger cache read at a lower count is stale (migration 0014). */
+  rearm_version: Generated<string>;
 }
 
 export interface PoliciesTable {

@@ -154,11 +154,28 @@ function eventMention(rest: string): string | null {
     // "How did work go?": named without an owner
     if (!owned) return head;
   }
-  // "my daughter has a recital" → "your daughter's recital"
-  const holder = /\bmy ([\w-]+) (?:has|had|have|got) (?:a|an)$/i.exec(before.join(' '));
-  const owner = holder ? `your ${holder[1]!.toLowerCase()}'s` : owned ? POSSESSIVES[determiner]! : 'your';
+  const holder = holderOf(before.join(' '));
+  const owner = holder ? `your ${holder}'s` : owned ? POSSESSIVES[determiner]! : 'your';
   const after = complement(rest.slice(match.index + match[0].length));
   return tidy([owner, ...modifiers.map(flipPerson), noun, after].filter(Boolean).join(' '));
+}
+
+/**
+ * Whose event it is when it is somebody else's: "my daughter has a", "my sister Luna has", "my
+ * little brother has his", "my son is having an" → "daughter", "sister Luna", "little brother",
+ * "son". Null when the words before the event name nobody of the user's. Without this, "My sister
+ * Luna has surgery" was asked about as the user's own surgery.
+ */
+function holderOf(before: string): string | null {
+  const m =
+    /\bmy ([\w-]+)(?: ([\w'-]+))? (?:has|had|have|got|is having|was having)(?: (?:a|an|his|her|their))?$/i.exec(
+      before,
+    );
+  if (!m) return null;
+  const second = m[2];
+  if (second === undefined) return m[1]!.toLowerCase();
+  // a name keeps its capital ("sister Luna"); other words are a description ("little brother")
+  return `${m[1]!.toLowerCase()} ${/^[A-Z]/.test(second) ? second : second.toLowerCase()}`;
 }
 
 /** "to Lisbon", "with Sam", "at Google": one or two words after an event, when they are not filler. */

@@ -107,6 +107,12 @@ export const CORPUS: readonly CorpusCase[] = [
   { text: 'my checkup is on the 31st', loop: day('2026-12-31', 'your checkup') },
   { text: 'my interview is on Friday the 4th', loop: day('2026-12-04', 'your interview') },
   { text: "my sister's wedding is on Saturday", loop: day('2026-11-28', "your sister's wedding") },
+  // someone else's event, named with a name and without an article: not the user's own surgery
+  {
+    text: "My sister Luna has surgery on Thursday, I'm so nervous",
+    loop: day('2026-11-26', "your sister Luna's surgery"),
+  },
+  { text: 'my son is having an operation on Friday', loop: day('2026-11-27', "your son's operation") },
   { text: 'my birthday party is on Saturday', loop: day('2026-11-28', 'your birthday party') },
   { text: 'heading to Paris on Friday with my boyfriend', loop: day('2026-11-27', 'your trip to Paris') },
   { text: "I'm flying out to New York on the 10th", loop: day('2026-12-10', 'your trip to New York') },

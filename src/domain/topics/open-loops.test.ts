@@ -46,7 +46,7 @@ describe('the open-loop corpus', () => {
    * without a `known` note; a note marks a plan missed, a plan read at another time (both count
    * against recall), or a loop where there is no plan (against precision).
    */
-  it('measures 89.0% recall and 94.2% precision against a reader', () => {
+  it('measures 89.3% recall and 94.4% precision against a reader', () => {
     let right = 0;
     let wrong = 0;
     let missed = 0;
@@ -60,9 +60,9 @@ describe('the open-loop corpus', () => {
     }
     const recall = right / (right + missed);
     const precision = right / (right + wrong);
-    expect({ right, wrong, missed }).toEqual({ right: 65, wrong: 4, missed: 8 });
-    expect(Math.round(recall * 1000) / 10).toBe(89.0);
-    expect(Math.round(precision * 1000) / 10).toBe(94.2);
+    expect({ right, wrong, missed }).toEqual({ right: 67, wrong: 4, missed: 8 });
+    expect(Math.round(recall * 1000) / 10).toBe(89.3);
+    expect(Math.round(precision * 1000) / 10).toBe(94.4);
   });
 });
 
@@ -142,6 +142,20 @@ describe('mentionOf', () => {
     expect(without('flying to Lisbon next week', 'next week')).toBe('your trip to Lisbon');
     expect(without('moving back to New York on Sunday', 'on Sunday')).toBe('your move to New York');
     expect(without("I'm seeing my mom on Sunday", 'on Sunday')).toBe('"seeing your mom"');
+  });
+
+  it('names whose event it is when it is somebody else’s, with their name', () => {
+    expect(without('my daughter has a recital on Thursday', 'on Thursday')).toBe("your daughter's recital");
+    expect(without('My sister Luna has surgery on Thursday', 'on Thursday')).toBe(
+      "your sister Luna's surgery",
+    );
+    expect(without('my little brother has his audition tomorrow', 'tomorrow')).toBe(
+      "your little brother's audition",
+    );
+    expect(without('my son is having an operation on Friday', 'on Friday')).toBe("your son's operation");
+    // the user's own, and a thing they have with somebody, stay the user's
+    expect(without('my surgery is on Thursday', 'on Thursday')).toBe('your surgery');
+    expect(without('I have surgery on Thursday', 'on Thursday')).toBe('your surgery');
   });
 
   it('names nothing when the sentence holds a date and no event', () => {
