@@ -14,6 +14,7 @@ import pg from 'pg';
 import {
   backgroundLoad,
   createScratchDatabase,
+  machineCpuSeconds,
   postgresCpu,
   postgresCpuDelta,
   procCpuSeconds,
@@ -29,7 +30,7 @@ Seeds --users users with a telegram address, the character "luna" with a telegra
 one approved suggestion each with its delivery queued, through the engine: a message from each
 user, an auto-approved event trigger decided by the scheduler and drafted by the template
 composer (the draft queues the delivery). That batch is sent first (one engine, 4 at once: a cold
-run). Every later run sends a copy of it made in SQL (the same rows under new suggestion and
+run, always done). Every later run sends a copy of it made in SQL (the same rows under new suggestion and
 delivery ids, queued again), after a warm-up copy of --warmup rows and VACUUM ANALYZE of the
 outbox's tables. Runs:
   recording   one engine in this process, the in-process RecordingChannel (no network), at
@@ -42,8 +43,8 @@ Each run checks exactly-once: deliveries by status, attempts, message_out events
 (or messages the fake received) and no delivery id sent twice.
 
 Options:
-  --users N              users, one delivery each per run (default 5000)
-  --warmup N             deliveries sent before each timed run, untimed (default 300)
+  --users N              users, one delivery each per run (default 2000)
+  --warmup N             deliveries sent before each timed run, untimed (default 200)
   --concurrency LIST     deliveryConcurrency of the one-engine runs (default 4,16)
   --multi-concurrency N  deliveryConcurrency of each engine process (default 4)
   --pool N               each engine's poolSize (default: the engine's default, 10)
@@ -56,8 +57,8 @@ const SECRET_KEY = 'a'.repeat(64);
 
 const { values: args } = parseArgs({
   options: {
-    users: { type: 'string', default: '5000' },
-    warmup: { type: 'string', default: '300' },
+    users: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '4,16' },
     'multi-concurrency': { type: 'string', default: '4' },
     pool: { type: 'string' },
@@ -82,7 +83,7 @@ const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (config, ...rest) {
   if (counting) {
     const text = typeof config === 'string' ? config : (config?.text ?? '');
-    const key = text.replace(/\s+/g, ' ').trim().slice(0, 48);
+    const key = text.slice(0, 80).replace(/\s+/g, ' ').trim().slice(0, 48);
     statements.set(key, (statements.get(key) ?? 0) + 1);
   }
   return query.call(this, config, ...rest);
@@ -200,7 +201,19 @@ function child(role, env = {}) {
 const loadNote = async () => {
   const busy = await backgroundLoad(1000);
   const [l1] = os.loadavg();
-  return { busy, l1, text: `machine ${Math.round(busy * 100)}% busy over 1 s before, load average ${l1.toFixed(2)}` };
+  return {
+    busy,
+    l1,
+    text: `machine ${Math.round(busy * 100)}% busy over 1 s before, load average ${l1.toFixed(2)}`,
+  };
+};
+
+/** How busy the two cores were between two machineCpuSeconds() readings, and who used them. */
+const machineShare = (a, b, oursS, pgS, ours = 'engine') => {
+  const total = b.total - a.total;
+  const busy = b.busy - a.busy;
+  const pct = (x) => `${Math.round((100 * x) / total)}%`;
+  return `the machine was ${pct(busy)} busy: ${ours} ${pct(oursS)}, PostgreSQL backends of the bench database ${pct(pgS)}, everything else ${pct(Math.max(0, busy - oursS - pgS))}`;
 };
 
 const sql = new pg.Client({ connectionString: scratch.url });
@@ -315,9 +328,11 @@ try {
   const check = async (suffix, expected, sentIds) => {
     const q = async (text) => (await sql.query(text, [suffix])).rows;
     const byStatus = Object.fromEntries(
-      (await q(`select status, count(*)::int as n from deliveries where right(delivery_id, length($1)) = $1 group by 1`)).map(
-        (r) => [r.status, r.n],
-      ),
+      (
+        await q(
+          `select status, count(*)::int as n from deliveries where right(delivery_id, length($1)) = $1 group by 1`,
+        )
+      ).map((r) => [r.status, r.n]),
     );
     const [attempts] = await q(
       `select count(*)::int as n, count(*) filter (where outcome = 'sent')::int as sent, max(attempt) as max
@@ -391,11 +406,13 @@ try {
       const pg0 = postgresCpu(dbName);
       statements.clear();
       counting = true;
+      const machine0 = machineCpuSeconds();
       const cpu0 = process.cpuUsage();
       const t = performance.now();
       const result = await engine.deliverer.runUntilIdle();
       const ms = performance.now() - t;
       const cpu = process.cpuUsage(cpu0);
+      const machine = machineCpuSeconds();
       counting = false;
       const mix = [...statements].sort((a, b) => b[1] - a[1]);
       const total = mix.reduce((sum, [, k]) => sum + k, 0);
@@ -425,7 +442,7 @@ try {
         pgMs: (pgCpu.backends * 1000) / n,
         check: checked.text,
         ok: checked.ok,
-        load: load.text,
+        load: `${load.text}; during the run ${machineShare(machine0, machine, (cpu.user + cpu.system) / 1e6 + fakeCpu, pgCpu.backends, fake ? 'engine and fake server' : 'engine')}`,
         statements: `${(total / n).toFixed(2)} statements a delivery: ${mix
           .map(([key, k]) => `${(k / n).toFixed(2)} "${key}"`)
           .join(', ')}`,
@@ -449,16 +466,16 @@ try {
   // --- runs -----------------------------------------------------------------------------------
   console.log('\nruns:');
   let round = 0;
+  // always: the engine-seeded rows are queued until they are sent
+  await inProcess({
+    run: 'recording (engine-seeded rows, first run: cold)',
+    concurrency: 4,
+    channels: new RecordingChannel(),
+    suffix: '',
+    count: null,
+    warmup: 0,
+  });
   if (ONLY.has('recording')) {
-    const channels = new RecordingChannel();
-    await inProcess({
-      run: 'recording (engine-seeded rows, first run: cold)',
-      concurrency: 4,
-      channels,
-      suffix: '',
-      count: null,
-      warmup: 0,
-    });
     for (const c of CONCURRENCIES)
       await inProcess({
         run: 'recording',
@@ -500,10 +517,12 @@ try {
       await vacuum();
       const load = await loadNote();
       const pg0 = postgresCpu(dbName);
+      const machine0 = machineCpuSeconds();
       const t = performance.now();
       for (const e of engines) e.send('go');
       const reports = await Promise.all(engines.map((e) => e.next()));
       const ms = performance.now() - t;
+      const machine = machineCpuSeconds();
       const pgCpu = postgresCpuDelta(pg0, postgresCpu(dbName));
       const ids = reports.flatMap((r) => r.ids);
       const checked = await check(suffix, USERS, ids);
@@ -521,19 +540,20 @@ try {
         pgMs: (pgCpu.backends * 1000) / USERS,
         check: `${checked.text}; sent per engine ${shares.join(' + ')}${tookPart ? '' : ' (AN ENGINE SENT NOTHING)'}; each engine's own time ${reports.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(', ')}`,
         ok: checked.ok && tookPart,
-        load: load.text,
+        load: `${load.text}; during the run ${machineShare(machine0, machine, cpuMs / 1000, pgCpu.backends, 'engines')}`,
       });
     }
   }
 
   // --- the table ------------------------------------------------------------------------------
+  console.log(`\ncommand: node bench/delivery.mjs ${process.argv.slice(2).join(' ')}`.trimEnd());
   console.log(
-    `\n| run | N | concurrency | seconds | deliveries/s | engine CPU ms/delivery | PostgreSQL CPU ms/delivery | exactly once |`,
+    '| run | N | concurrency | seconds | deliveries/s | wall ms/delivery | engine CPU ms/delivery | PostgreSQL CPU ms/delivery | exactly once |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows)
     console.log(
-      `| ${r.run} | ${r.n} | ${r.concurrency} | ${r.seconds.toFixed(2)} | ${Math.round(r.rate).toLocaleString()} | ${r.cpuMs.toFixed(2)} | ${r.pgMs.toFixed(2)} | ${r.ok ? 'yes' : 'NO'} |`,
+      `| ${r.run} | ${r.n} | ${r.concurrency} | ${r.seconds.toFixed(2)} | ${Math.round(r.rate).toLocaleString()} | ${(1000 / r.rate).toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.pgMs.toFixed(2)} | ${r.ok ? 'yes' : 'NO'} |`,
     );
   if (rows.some((r) => !r.ok)) process.exitCode = 1;
 } finally {

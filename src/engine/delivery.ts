@@ -18,12 +18,12 @@ import {
   recoverLapsed,
 } from '../storage/delivery.repository.js';
 import { expirePending } from '../storage/suggestion.repository.js';
+import { userActivityAt } from './activity.js';
 import { emitDelivery, emitSuggestion } from './approval.js';
 import { openChannel } from './channel-settings.js';
 import type { EngineContext } from './context.js';
-import { loadDecisionState } from './decision-state.js';
-import { OvertureError } from './errors.js';
 import { prepareEvents, storeEvents } from './ingest.js';
+import { loadPolicyFor } from './policy.js';
 
 export interface DeliveryDeps {
   /** The adapter for a character's channel; `version` changes when its settings do (a cache key). */
@@ -201,16 +201,29 @@ async function deliver(
   await finish(ctx, token, d, outcome, result);
 }
 
-/** `sendGate` on the user's and the policy's state as they are now; a user or character gone stops it. */
+/**
+ * `sendGate` on the user's and the policy's state as they are now: consent, zone and the
+ * character's switch in one read, the policy (a second), and the activity model only for a user
+ * whose zone is inferred rather than given. A user or character gone stops it.
+ */
 async function checkGate(ctx: EngineContext, d: DeliveryRow, now: Date): Promise<SendVerdict> {
-  try {
-    const { state, policy } = await loadDecisionState(ctx, d.tenantId, d.userId, d.characterId, now);
-    return sendGate({ consent: state.consent, zone: state.zone }, policy, now.getTime());
-  } catch (error) {
-    if (error instanceof OvertureError && error.code === 'not_found')
-      return { verdict: 'stop', reason: error.message };
-    throw error;
-  }
+  const row = await ctx.db
+    .selectFrom('users as u')
+    .leftJoin('characters as c', (join) =>
+      join.onRef('c.tenant_id', '=', 'u.tenant_id').on('c.character_id', '=', d.characterId),
+    )
+    .select(['u.consent', 'u.timezone', 'c.proactive_enabled'])
+    .where('u.tenant_id', '=', d.tenantId)
+    .where('u.user_id', '=', d.userId)
+    .executeTakeFirst();
+  if (!row) return { verdict: 'stop', reason: `user "${d.userId}" no longer exists` };
+  if (row.proactive_enabled === null)
+    return { verdict: 'stop', reason: `character "${d.characterId}" no longer exists` };
+  const policy = await loadPolicyFor(ctx, d.tenantId, d.characterId, row.proactive_enabled);
+  const zone = row.timezone
+    ? ctx.activity.zones.get(row.timezone)
+    : (await userActivityAt(ctx, d.tenantId, d.userId, now)).offsets;
+  return sendGate({ consent: row.consent, zone }, policy, now.getTime());
 }
 
 /** What a send's result makes of the delivery: sent, queued for another attempt, failed or unknown. */
