@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claimDeliveries } from '../src/storage/delivery.repository.js';
+import { IDEMPOTENT_CHANNELS } from '../src/ports/channel.js';
+import { claimDeliveries, recoverLapsed } from '../src/storage/delivery.repository.js';
 import type { FakeModelServer } from '../src/testing/fake-model-server.js';
 import { startFakeOpenAiServer } from '../src/testing/fake-openai-server.js';
 import { RecordingChannel } from '../src/testing/recording-channel.js';
@@ -311,6 +312,22 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
     expect(d).toMatchObject({ channel: 'discord', address: '9001', status: 'sent', attempts: 2 });
     expect(d.attemptLog.map((a: { outcome: string }) => a.outcome)).toEqual(['lost', 'sent']);
     expect(channels.calls.map((c) => c.deliveryId)).toEqual([d.deliveryId]);
+  });
+
+  it('lets a recovery stand over a worker that stalled past its lease, and records nothing of the stalled send', async () => {
+    const id = await ping();
+    channels.script(async () => {
+      // the worker stalls past its lease; another instance recovers the delivery meanwhile
+      t.clock.advance({ minutes: 5 });
+      await recoverLapsed(engine().database.db, t.clock.now(), IDEMPOTENT_CHANNELS, 10);
+      return { outcome: 'sent', externalId: 'late' };
+    });
+    expect(await engine().deliver()).toMatchObject({ claimed: 1, sent: 0, lost: 1 });
+    const s = await detail(id);
+    expect(s.status).toBe('unknown');
+    expect(s.deliveries[0]).toMatchObject({ status: 'unknown', externalId: null });
+    const user = await ok({ method: 'GET', url: '/v1/users/maya' });
+    expect(user.characters[0].activity.outboundCount).toBe(0);
   });
 
   it('chooses the preferred channel, else the last one written on, else the default', async () => {

@@ -24,6 +24,8 @@ export async function reportDeliveryOutcome(
   const written = await ctx.db.transaction().execute(async (trx) => {
     const before = await findDelivery(trx, tenantId, deliveryId);
     if (!before) throw notFound(`delivery "${deliveryId}"`);
+    // the user's row before the suggestion's, in the order ingest and the sweep lock them
+    if (report.status === 'sent') await recordMessageOut(trx, ctx, before, triggers, now);
     const d = await reportDelivery(
       trx,
       tenantId,
@@ -36,7 +38,6 @@ export async function reportDeliveryOutcome(
         'conflict',
         `delivery "${deliveryId}" is ${before.status}; only a handed_off or unknown one takes a report`,
       );
-    if (report.status === 'sent') await recordMessageOut(trx, ctx, d, triggers, now);
     if (before.status === 'unknown')
       await appendAudit(trx, tenantId, now, {
         actor,

@@ -59,6 +59,8 @@ export interface DeliveryResult {
 }
 
 const CHUNK = 500;
+/** Rolls back an outcome whose claim another instance recovered meanwhile. */
+const LEASE_LOST = new Error('the delivery lease was lost');
 
 export const emptyDeliveryResult = (): DeliveryResult => ({
   claimed: 0,
@@ -288,11 +290,21 @@ async function finish(
 ) {
   const now = ctx.clock.now();
   const triggers = outcome.status === 'sent' ? await ctx.triggers.get(d.tenantId) : [];
-  const written = await ctx.db.transaction().execute(async (trx) => {
-    const row = await finishAttempt(trx, d, token, outcome, now);
-    if (row && outcome.status === 'sent') await recordMessageOut(trx, ctx, d, triggers, now);
-    return row;
-  });
+  const written = await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      // the user's row first, as ingest and the sweep lock it (users, then their suggestions):
+      // taking the suggestion's row first could deadlock with a sweep deciding that user
+      if (outcome.status === 'sent') await recordMessageOut(trx, ctx, d, triggers, now);
+      const row = await finishAttempt(trx, d, token, outcome, now);
+      // the lease was lost meanwhile (recovered by another instance): the message_out goes too
+      if (!row) throw LEASE_LOST;
+      return row;
+    })
+    .catch((error) => {
+      if (error === LEASE_LOST) return undefined;
+      throw error;
+    });
   if (!written) {
     result.lost++;
     return;
