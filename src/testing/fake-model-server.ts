@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DelayedAnswers } from './delayed-answers.js';
+import { DelayedAnswers, flatHeaders, parseJson, readBody } from './http-fake.js';
 
 /** Tokens a fake answer reports. */
 export interface FakeUsage {
@@ -146,30 +146,6 @@ function send(
   const type = typeof body === 'string' ? 'text/plain' : 'application/json';
   res.writeHead(status, { 'content-type': type, ...headers });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers))
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
 }
 
 /** `value` as a plain object, or null: for digging into recorded bodies. */

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DelayedAnswers } from './delayed-answers.js';
+import { DelayedAnswers, flatHeaders, parseJson, readBody } from './http-fake.js';
 
 /**
  * What a fake platform does with one request of a route, scripted in advance; unscripted
@@ -166,30 +166,10 @@ function send(res: ServerResponse, answer: PlatformAnswer): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function parseBody(raw: string, contentType: string | undefined): unknown {
   if (contentType?.includes('application/x-www-form-urlencoded'))
     return Object.fromEntries(new URLSearchParams(raw));
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers))
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
+  return parseJson(raw);
 }
 
 /** `value` as a plain object, or an empty one: for reading recorded bodies. */
