@@ -183,6 +183,23 @@ export function emitSuggestion(
   });
 }
 
+/** The suggestion of a delivery moved to `status` along with it. */
+export function emitSuggestionOf(
+  ctx: EngineContext,
+  d: DeliveryRow,
+  status: 'sending' | 'sent' | 'failed' | 'unknown' | 'expired',
+  reason: string | null = null,
+) {
+  emitSuggestion(ctx, d.tenantId, {
+    suggestion_id: d.suggestionId,
+    user_id: d.userId,
+    character_id: d.characterId,
+    status,
+    status_reason: status === 'sending' ? null : (reason ?? d.reason),
+    text: d.text,
+  });
+}
+
 export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
   ctx.events.emit('delivery.updated', {
     tenantId: d.tenantId,

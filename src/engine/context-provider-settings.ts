@@ -9,8 +9,9 @@ import type { Db } from '../storage/database.js';
 import { appendAudit } from './audit.js';
 import type { EngineContext } from './context.js';
 import { callbackSecretContext } from './context-providers.js';
-import { notFound, OvertureError } from './errors.js';
+import { notFound } from './errors.js';
 import type { ContextProviderInput, ContextProviderView } from './schemas/context-provider.schema.js';
+import { requireSecrets } from './secrets.js';
 
 /**
  * A character's context callback: where the bot's own memory answers (docs/CONTEXT-PROVIDER.md).
@@ -38,13 +39,7 @@ export async function saveContextProviderSettings(
   const now = ctx.clock.now();
   const saved = await ctx.db.transaction().execute(async (trx) => {
     if (!(await findCharacter(trx, tenantId, characterId))) throw notFound(`character "${characterId}"`);
-    const secrets = ctx.secrets;
-    if (!secrets)
-      throw new OvertureError(
-        'conflict',
-        "cannot store the callback's secret: this server has no OVERTURE_SECRET_KEY " +
-          '(32 bytes as 64 hex digits or 44 base64 characters, e.g. `openssl rand -base64 32`); set it and restart',
-      );
+    const secrets = requireSecrets(ctx, 'secret');
     const aad = callbackSecretContext(tenantId, characterId);
     const before = await findContextProvider(trx, tenantId, characterId, true);
     const record: ContextProviderRecord = {

@@ -1,5 +1,5 @@
 import { deliveriesOfSuggestion, findDelivery, reportDelivery } from '../storage/delivery.repository.js';
-import { emitDelivery, emitSuggestion } from './approval.js';
+import { emitDelivery, emitSuggestionOf } from './approval.js';
 import { appendAudit } from './audit.js';
 import type { EngineContext } from './context.js';
 import { recordMessageOut } from './delivery.js';
@@ -48,14 +48,7 @@ export async function reportDeliveryOutcome(
     return d;
   });
   emitDelivery(ctx, written);
-  emitSuggestion(ctx, tenantId, {
-    suggestion_id: written.suggestionId,
-    user_id: written.userId,
-    character_id: written.characterId,
-    status: written.status === 'sent' ? 'sent' : 'failed',
-    status_reason: written.reason,
-    text: written.text,
-  });
+  emitSuggestionOf(ctx, written, written.status === 'sent' ? 'sent' : 'failed');
   const [found] = (
     await deliveriesOfSuggestion(ctx.db, tenantId, written.userId, written.suggestionId)
   ).filter((x) => x.delivery.deliveryId === deliveryId);

@@ -19,7 +19,7 @@ import {
 } from '../storage/delivery.repository.js';
 import { expirePending } from '../storage/suggestion.repository.js';
 import { userActivityAt } from './activity.js';
-import { emitDelivery, emitSuggestion } from './approval.js';
+import { emitDelivery, emitSuggestion, emitSuggestionOf } from './approval.js';
 import { openChannel } from './channel-settings.js';
 import type { EngineContext } from './context.js';
 import { prepareEvents, storeEvents } from './ingest.js';
@@ -323,22 +323,6 @@ async function finish(
       outcome.status === 'failed' && outcome.expired ? 'expired' : outcome.status,
       written.reason,
     );
-}
-
-function emitSuggestionOf(
-  ctx: EngineContext,
-  d: DeliveryRow,
-  status: 'sending' | 'sent' | 'failed' | 'unknown' | 'expired',
-  reason: string | null = null,
-) {
-  emitSuggestion(ctx, d.tenantId, {
-    suggestion_id: d.suggestionId,
-    user_id: d.userId,
-    character_id: d.characterId,
-    status,
-    status_reason: status === 'sending' ? null : (reason ?? d.reason),
-    text: d.text,
-  });
 }
 
 const adapterKey = (d: DeliveryRow, r: ChannelSettingsRecord) =>

@@ -11,6 +11,7 @@ import { appendAudit } from './audit.js';
 import type { EngineContext } from './context.js';
 import { notFound, OvertureError } from './errors.js';
 import type { LlmProvider, LlmProviderInput } from './schemas/llm-provider.schema.js';
+import { requireSecrets } from './secrets.js';
 
 /**
  * Who writes a tenant's openers: a provider for the tenant, and one per character that overrides
@@ -103,12 +104,7 @@ export async function resolveLlmProvider(
 }
 
 function seal(ctx: EngineContext, apiKey: string, tenantId: string, characterId: string | null) {
-  if (!ctx.secrets) {
-    const rule =
-      'cannot be stored: the server has no OVERTURE_SECRET_KEY (32 bytes, e.g. `openssl rand -base64 32`)';
-    throw new OvertureError('conflict', `apiKey: ${rule}`, [{ path: 'apiKey', field: 'apiKey', rule }]);
-  }
-  return ctx.secrets.seal(apiKey, sealContext(tenantId, characterId));
+  return requireSecrets(ctx, 'apiKey').seal(apiKey, sealContext(tenantId, characterId));
 }
 
 /** What a sealed key belongs to: a key copied to another tenant or character does not open. */
