@@ -62,7 +62,7 @@ const CHUNK = 500;
 /** Rolls back an outcome whose claim another instance recovered meanwhile. */
 const LEASE_LOST = new Error('the delivery lease was lost');
 
-export const emptyDeliveryResult = (): DeliveryResult => ({
+const emptyDeliveryResult = (): DeliveryResult => ({
   claimed: 0,
   sent: 0,
   retried: 0,
