@@ -14,10 +14,10 @@ import {
   claimDeliveries,
   type DeliveryRow,
   finishAttempt,
-  markUnreachable,
   recoverLapsed,
 } from '../storage/delivery.repository.js';
 import { expirePending } from '../storage/suggestion.repository.js';
+import { markUnreachable } from '../storage/unreachable-address.repository.js';
 import { userActivityAt } from './activity.js';
 import { emitDelivery, emitSuggestion, emitSuggestionOf } from './approval.js';
 import { openChannel } from './channel-settings.js';

@@ -230,6 +230,7 @@ export async function finishAttempt(
   return toRow(rows[0]!);
 }
 
+/** Closes the delivery's current attempt with its outcome; an attempt is closed once (a lost one stays lost). */
 async function closeAttempt(
   db: Db,
   d: DeliveryRow,
@@ -243,7 +244,7 @@ async function closeAttempt(
     update delivery_attempts set finished_at = ${now}, outcome = ${outcome}, reason = ${reason},
       retry_after_ms = ${retryAfterMs}
     where tenant_id = ${d.tenantId} and user_id = ${d.userId} and delivery_id = ${d.deliveryId}
-      and attempt = ${d.attempts}`.execute(db);
+      and attempt = ${d.attempts} and outcome is null`.execute(db);
 }
 
 async function setSuggestionStatus(db: Db, d: DeliveryRow, status: string, reason: string | null, now: Date) {
@@ -314,11 +315,7 @@ export async function reportDelivery(
   if (rows.length === 0) return undefined;
   const d = toRow(rows[0]!);
   // the attempt a bot reports on is still open; one recovered as lost keeps that
-  await sql`
-    update delivery_attempts set finished_at = ${now}, reason = ${report.reason},
-      outcome = ${report.status === 'sent' ? 'sent' : 'permanent'}
-    where tenant_id = ${d.tenantId} and user_id = ${d.userId} and delivery_id = ${d.deliveryId}
-      and attempt = ${d.attempts} and outcome is null`.execute(db);
+  await closeAttempt(db, d, report.status === 'sent' ? 'sent' : 'permanent', report.reason, null, now);
   await setSuggestionStatus(db, d, report.status, report.reason, now);
   return d;
 }
@@ -376,30 +373,4 @@ export async function deliveriesOfSuggestion(db: Db, tenantId: string, userId: s
         }),
       ),
   }));
-}
-
-/** Marks an address a platform said will never work; it is passed over until the address changes. */
-export async function markUnreachable(
-  db: Db,
-  d: { tenantId: string; userId: string; channel: string; address: string },
-  reason: string,
-  now: Date,
-) {
-  await sql`
-    insert into unreachable_addresses (tenant_id, user_id, channel, address, reason, at)
-    values (${d.tenantId}, ${d.userId}, ${d.channel}, ${d.address}, ${reason}, ${now})
-    on conflict (tenant_id, user_id, channel, address) do update set reason = excluded.reason, at = excluded.at`.execute(
-    db,
-  );
-}
-
-/** A user's unreachable addresses. */
-export async function listUnreachable(db: Db, tenantId: string, userId: string) {
-  return db
-    .selectFrom('unreachable_addresses')
-    .select(['channel', 'address', 'reason', 'at'])
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .orderBy('channel')
-    .execute();
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Consent, UserPatch } from '../engine/schemas/user.schema.js';
 import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
 import type { Db } from './database.js';
-import { listUnreachable } from './delivery.repository.js';
+import { listUnreachable } from './unreachable-address.repository.js';
 
 export interface UserRecord {
   userId: string;
