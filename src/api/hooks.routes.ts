@@ -6,7 +6,7 @@ import { Id } from '../engine/schemas/common.js';
 import { HookBody, HookReceipt } from '../engine/schemas/hook.schema.js';
 import type { Api } from './api-types.js';
 import { errors } from './errors.schema.js';
-import { validatorCompiler } from './validation.js';
+import { validatorCompilerBodyUnchecked } from './validation.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -62,9 +62,7 @@ export function hookRoutes(app: Api) {
     });
     // The body is validated by receiveHook after the signature: a caller without the secret
     // learns nothing from the body's rules. Its schema here documents it.
-    hooks.setValidatorCompiler<z.ZodType>((route) =>
-      route.httpPart === 'body' ? (data) => ({ value: data }) : validatorCompiler(route),
-    );
+    hooks.setValidatorCompiler<z.ZodType>(validatorCompilerBodyUnchecked);
 
     hooks.post(
       '/v1/hooks/:triggerId',
