@@ -1,6 +1,11 @@
 import type { Db } from '../storage/database.js';
 import { type DeliveryRow, insertDelivery } from '../storage/delivery.repository.js';
-import { findSuggestion, type SuggestionRow, setSuggestion } from '../storage/suggestion.repository.js';
+import {
+  EXPIRED_BEFORE_APPROVAL,
+  findSuggestion,
+  type SuggestionRow,
+  setSuggestion,
+} from '../storage/suggestion.repository.js';
 import { appendAudit } from './audit.js';
 import type { EngineContext } from './context.js';
 import { findDeliveryTarget } from './delivery-target.js';
@@ -67,7 +72,7 @@ export async function approveSuggestion(
       await setSuggestion(
         trx,
         keyOf(tenantId, s),
-        { status: 'expired', reason: 'expired before it was approved' },
+        { status: 'expired', reason: EXPIRED_BEFORE_APPROVAL },
         now,
       );
       return { expired: true as const };

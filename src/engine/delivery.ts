@@ -20,6 +20,7 @@ import { expirePending } from '../storage/suggestion.repository.js';
 import { markUnreachable } from '../storage/unreachable-address.repository.js';
 import { userActivityAt } from './activity.js';
 import { emitDelivery, emitSuggestion, emitSuggestionOf } from './approval.js';
+import { eachAtOnce } from './at-once.js';
 import { openChannel } from './channel-settings.js';
 import type { EngineContext } from './context.js';
 import { prepareEvents, storeEvents } from './ingest.js';
@@ -95,12 +96,7 @@ export async function deliverOnce(
   const result = emptyDeliveryResult();
   const expired = await expirePending(ctx.db, now, CHUNK);
   result.expired = expired.length;
-  for (const s of expired)
-    emitSuggestion(ctx, s.tenant_id, {
-      ...s,
-      status: 'expired',
-      status_reason: 'expired before it was approved',
-    });
+  for (const s of expired) emitSuggestion(ctx, s.tenant_id, s);
 
   const recovered = await recoverLapsed(ctx.db, now, IDEMPOTENT_CHANNELS, CHUNK);
   result.recovered = recovered.length;
@@ -117,22 +113,17 @@ export async function deliverOnce(
     options.batchSize,
   );
   result.claimed = claimed.length;
-  let next = 0;
-  const work = async () => {
-    while (next < claimed.length && !signal.aborted) {
-      const delivery = claimed[next++]!;
-      emitDelivery(ctx, delivery);
-      if (delivery.attempts === 1) emitSuggestionOf(ctx, delivery, 'sending');
-      try {
-        await deliver(ctx, deps, options.token, delivery, signal, result);
-      } catch (error) {
-        // the database went away, say: the lease lapses and recovery decides
-        if (!signal.aborted)
-          ctx.logger.error({ err: error, deliveryId: delivery.deliveryId }, 'delivery failed');
-      }
+  await eachAtOnce(claimed, options.concurrency, signal, async (delivery) => {
+    emitDelivery(ctx, delivery);
+    if (delivery.attempts === 1) emitSuggestionOf(ctx, delivery, 'sending');
+    try {
+      await deliver(ctx, deps, options.token, delivery, signal, result);
+    } catch (error) {
+      // the database went away, say: the lease lapses and recovery decides
+      if (!signal.aborted)
+        ctx.logger.error({ err: error, deliveryId: delivery.deliveryId }, 'delivery failed');
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, work));
+  });
   return result;
 }
 

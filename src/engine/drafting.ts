@@ -6,6 +6,7 @@ import {
 } from '../storage/draft.repository.js';
 import { setSuggestion } from '../storage/suggestion.repository.js';
 import { emitDelivery, emitSuggestion, queueDelivery } from './approval.js';
+import { eachAtOnce } from './at-once.js';
 import { type ComposeDeps, composeDraft } from './compose.js';
 import type { EngineContext } from './context.js';
 
@@ -48,20 +49,15 @@ export async function draftOnce(
     options.batchSize,
   );
   const result: DraftingResult = { claimed: drafts.length, composed: 0, ended: 0, lost: 0 };
-  let next = 0;
-  const work = async () => {
-    while (next < drafts.length && !signal.aborted) {
-      const draft = drafts[next++]!;
-      try {
-        const outcome = await composeDraft(ctx, deps, draft, signal);
-        await record(ctx, draft, options.token, outcome, result);
-      } catch (error) {
-        if (!signal.aborted)
-          ctx.logger.error({ err: error, suggestionId: draft.suggestionId }, 'drafting a suggestion failed');
-      }
+  await eachAtOnce(drafts, options.concurrency, signal, async (draft) => {
+    try {
+      const outcome = await composeDraft(ctx, deps, draft, signal);
+      await record(ctx, draft, options.token, outcome, result);
+    } catch (error) {
+      if (!signal.aborted)
+        ctx.logger.error({ err: error, suggestionId: draft.suggestionId }, 'drafting a suggestion failed');
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, drafts.length) }, work));
+  });
   return result;
 }
 

@@ -180,6 +180,9 @@ export async function setSuggestion(
     .execute();
 }
 
+/** Why a pending suggestion ended `expired`. */
+export const EXPIRED_BEFORE_APPROVAL = 'expired before it was approved';
+
 /**
  * Pending suggestions whose time ran out, of any tenant, a chunk at a time: `expired`, with the
  * reason. Returns them, for their events.
@@ -190,13 +193,15 @@ export async function expirePending(db: Db, now: Date, limit: number) {
     user_id: string;
     suggestion_id: string;
     character_id: string;
+    status: SuggestionStatus;
+    status_reason: string | null;
     text: string | null;
   }>`
-    update suggestions set status = 'expired', status_reason = 'expired before it was approved', updated_at = ${now}
+    update suggestions set status = 'expired', status_reason = ${EXPIRED_BEFORE_APPROVAL}, updated_at = ${now}
     where ctid = any(array(
       select ctid from suggestions where status = 'pending' and expires_at <= ${now}
       limit ${limit} for update skip locked
     ))
-    returning tenant_id, user_id, suggestion_id, character_id, text`.execute(db);
+    returning tenant_id, user_id, suggestion_id, character_id, status, status_reason, text`.execute(db);
   return rows;
 }
