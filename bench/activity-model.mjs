@@ -272,7 +272,7 @@ function breakdown(stream, zoneCache) {
     },
     'observeActivity with ZoneCache.get (the measured loop)': (models) => feed(stream, models, zoneCache),
     "ingest's pure per-event work (foldUser), 1 user in 5 without a zone": (models) => {
-      // as src/engine/activity.ts does per event: refreshInference when the bot gave no zone,
+      // as src/engine/activity/activity.ts does per event: refreshInference when the bot gave no zone,
       // resolveZone, ZoneCache.get, observeActivity, and the population's histogram
       // the tenant's users live in the benchmark's zones, as the engine would count them
       const tenant = {

@@ -14,18 +14,18 @@
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { EventBatch, IngestResult } from '../dist/contract/event.schema.js';
 import { foldActivity } from '../dist/domain/signals/activity-delta.js';
-import { prepareEvents } from '../dist/engine/ingest.js';
-import { EventBatch, IngestResult } from '../dist/engine/schemas/event.schema.js';
+import { prepareEvents } from '../dist/engine/signals/ingest.js';
+import { migrateToLatest } from '../dist/storage/connection/migrator.js';
+import { openPglite } from '../dist/storage/connection/pglite.js';
+import { openPostgres } from '../dist/storage/connection/postgres.js';
 import {
   applyPairDeltas,
   applyUserDeltas,
   ensureCharacters,
   insertNewEvents,
 } from '../dist/storage/event.repository.js';
-import { migrateToLatest } from '../dist/storage/migrator.js';
-import { openPglite } from '../dist/storage/pglite.js';
-import { openPostgres } from '../dist/storage/postgres.js';
 import { createEventGenerator } from './lib/events.mjs';
 import { createScratchDatabase } from './lib/service.mjs';
 

@@ -31,7 +31,7 @@ if (!args.url || !args.at) {
 }
 const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { createEngine } = await dist('index.js');
-const { loadTenantBatch } = await dist('engine/sweep-state.js');
+const { loadTenantBatch } = await dist('engine/decide/sweep-state.js');
 
 const admin = new pg.Client({ connectionString: args.url });
 await admin.connect();

@@ -71,7 +71,7 @@ const { createEngine } = await dist('index.js');
 const { claimDuePairs } = await dist('storage/schedule.repository.js');
 const { emptyUserActivity, observeActivity } = await dist('domain/activity/user-activity.js');
 const { ZoneOffsets } = await dist('domain/activity/local-time.js');
-const { encodeUserActivity } = await dist('storage/activity-codec.js');
+const { encodeUserActivity } = await dist('storage/codecs/activity-codec.js');
 
 const ZONES = [
   'America/Los_Angeles',

@@ -19,6 +19,19 @@ export {
   type ContextCallbackRequest,
   ContextCallbackResponse,
 } from './context/callback-contract.js';
+export type { ApiKey, ApiKeyCreated, Scope } from './contract/api-key.schema.js';
+export type { Character, CharacterInput } from './contract/character.schema.js';
+export type {
+  ContextProviderInput,
+  ContextProviderView,
+} from './contract/context-provider.schema.js';
+export { type ErrorCode, type InputIssue, OvertureError } from './contract/errors.js';
+export type { EventInput, IngestResult } from './contract/event.schema.js';
+export { LIMITS } from './contract/event.schema.js';
+// Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md); bots that receive
+// webhook deliveries: how to check one (docs/CHANNELS.md)
+export { signHook, verifyHook, verifyOvertureSignature } from './contract/hook-signature.js';
+export type { ActivityState, Consent, User, UserPatch } from './contract/user.schema.js';
 export {
   type Assessment,
   assessHour,
@@ -49,22 +62,9 @@ export { EVENT_KINDS, type EventKind } from './domain/signals/event-kind.js';
 // Open loops, pure: what a message says will happen, read in the user's zone
 export { type ExtractedLoop, extractOpenLoops } from './domain/topics/open-loops.js';
 export type { TopicCandidate, TopicKind } from './domain/topics/select-topic.js';
-export { type ErrorCode, type InputIssue, OvertureError } from './engine/errors.js';
-export type { EngineEventMap, EngineEventName } from './engine/events.js';
-// Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md); bots that receive
-// webhook deliveries: how to check one (docs/CHANNELS.md)
-export { signHook, verifyHook, verifyOvertureSignature } from './engine/hook-signature.js';
-export type { ApiKey, ApiKeyCreated, Scope } from './engine/schemas/api-key.schema.js';
-export type { Character, CharacterInput } from './engine/schemas/character.schema.js';
-export type {
-  ContextProviderInput,
-  ContextProviderView,
-} from './engine/schemas/context-provider.schema.js';
-export type { EventInput, IngestResult } from './engine/schemas/event.schema.js';
-export { LIMITS } from './engine/schemas/event.schema.js';
-export type { ActivityState, Consent, User, UserPatch } from './engine/schemas/user.schema.js';
+export type { EngineEventMap, EngineEventName } from './engine/kernel/events.js';
 // The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
-export type { StreamEvent, StreamEventName, StreamListener } from './engine/stream.js';
+export type { StreamEvent, StreamEventName, StreamListener } from './engine/kernel/stream.js';
 export {
   CHANNELS,
   type Channel,

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { confidenceOf } from '../src/domain/activity/profile.js';
 import { ZONE_INFERENCE } from '../src/domain/activity/zone-inference.js';
 import { foldActivity } from '../src/domain/signals/activity-delta.js';
-import { prepareActivity } from '../src/engine/activity.js';
+import { prepareActivity } from '../src/engine/activity/activity.js';
 import { applyUserDeltas, type NewEvent } from '../src/storage/event.repository.js';
 import { BACKENDS } from './helpers/backends.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';

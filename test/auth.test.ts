@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/app/create-engine.js';
-import { hashKey } from '../src/engine/api-keys.js';
-import { bootstrapTenancy } from '../src/engine/tenants.js';
-import type { Database } from '../src/storage/database.js';
+import { hashKey } from '../src/engine/accounts/api-keys.js';
+import { bootstrapTenancy } from '../src/engine/accounts/tenants.js';
+import type { Database } from '../src/storage/connection/database.js';
 import { FakeClock } from '../src/testing/fake-clock.js';
 import { BACKENDS, openTestDatabase } from './helpers/backends.js';
 import { registeredRoutes } from './helpers/routes.js';

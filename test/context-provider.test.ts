@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONTEXT_CANDIDATE_LIMIT } from '../src/engine/builtin-context.js';
-import { verifyHook } from '../src/engine/hook-signature.js';
-import { SecretBox } from '../src/storage/secret-box.js';
+import { verifyHook } from '../src/contract/hook-signature.js';
+import { CONTEXT_CANDIDATE_LIMIT } from '../src/engine/context/builtin-context.js';
+import { SecretBox } from '../src/storage/codecs/secret-box.js';
 import { BACKENDS } from './helpers/backends.js';
 import {
   type Answer,

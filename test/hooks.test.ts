@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signHook } from '../src/engine/hook-signature.js';
+import { signHook } from '../src/contract/hook-signature.js';
 import { BACKENDS } from './helpers/backends.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 

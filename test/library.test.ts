@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../src/app/create-engine.js';
-import { OvertureError } from '../src/engine/errors.js';
+import { OvertureError } from '../src/contract/errors.js';
 import { FakeClock } from '../src/testing/fake-clock.js';
 import { BACKENDS, openTestDatabase } from './helpers/backends.js';
 

@@ -43,7 +43,7 @@ describe.each(BACKENDS)('LLM provider settings on %s', (backend) => {
     expect(row!.api_key_sealed).toMatch(/^v1\./);
     expect(JSON.stringify(row)).not.toContain('sk-local-secret-1');
     // the engine can open it again
-    const { resolveLlmProvider } = await import('../src/engine/llm-providers.js');
+    const { resolveLlmProvider } = await import('../src/engine/compose/llm-providers.js');
     const resolved = await resolveLlmProvider(t.server.engine.context, 'default', 'luna');
     expect(resolved.settings).toMatchObject({ kind: 'openai-compatible', apiKey: 'sk-local-secret-1' });
   });
@@ -78,7 +78,7 @@ describe.each(BACKENDS)('LLM provider settings on %s', (backend) => {
     const res = await put({ kind: 'template' }, '/v1/characters/luna/llm-provider');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ characterId: 'luna', kind: 'template', hasApiKey: false });
-    const { resolveLlmProvider } = await import('../src/engine/llm-providers.js');
+    const { resolveLlmProvider } = await import('../src/engine/compose/llm-providers.js');
     expect((await resolveLlmProvider(t.server.engine.context, 'default', 'luna')).settings).toBeNull();
     expect((await resolveLlmProvider(t.server.engine.context, 'default', 'max')).settings).toMatchObject({
       apiKey: 'sk-tenant',

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../src/storage/migrator.js';
-import { openPostgres } from '../src/storage/postgres.js';
+import { migrateToLatest } from '../src/storage/connection/migrator.js';
+import { openPostgres } from '../src/storage/connection/postgres.js';
 import { POSTGRES_URL } from './helpers/backends.js';
 
 const name = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;

@@ -126,7 +126,7 @@ describe.each(BACKENDS)('policy and audit log on %s', (backend) => {
 
     // ... and recomputes that entry's hash to hide it: the next entry no longer points at it
     await sql`update audit_log set hash = ${'f'.repeat(64)} where seq = 3`.execute(db());
-    const { entryHash } = await import('../src/engine/audit.js');
+    const { entryHash } = await import('../src/engine/kernel/audit.js');
     const row = (await t.request({ method: 'GET', url: '/v1/audit?after=2&limit=1' })).body.entries[0];
     const rehashed = entryHash({ ...row, at: new Date(row.at) });
     await sql`update audit_log set hash = ${rehashed} where seq = 3`.execute(db());

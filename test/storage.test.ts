@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZoneOffsets } from '../src/domain/activity/local-time.js';
 import { emptyUserActivity, observeActivity } from '../src/domain/activity/user-activity.js';
-import { decodeUserActivity, encodeUserActivity } from '../src/storage/activity-codec.js';
-import type { Database } from '../src/storage/database.js';
-import { migrateToLatest } from '../src/storage/migrator.js';
+import { decodeUserActivity, encodeUserActivity } from '../src/storage/codecs/activity-codec.js';
+import type { Database } from '../src/storage/connection/database.js';
+import { migrateToLatest } from '../src/storage/connection/migrator.js';
 import { BACKENDS, openTestDatabase } from './helpers/backends.js';
 
 describe.each(BACKENDS)('storage on %s', (backend) => {

@@ -12,7 +12,7 @@ import {
 } from '../../src/domain/activity/user-activity.js';
 import { type ResolvedZone, resolveZone, ZONE_INFERENCE } from '../../src/domain/activity/zone-inference.js';
 import { isUserActivity } from '../../src/domain/signals/event-kind.js';
-import { decodeUserActivity, encodeUserActivity } from '../../src/storage/activity-codec.js';
+import { decodeUserActivity, encodeUserActivity } from '../../src/storage/codecs/activity-codec.js';
 import { DAY, HOUR } from './ground-truth.js';
 import { kindOf, type SimUser, type SimWindow, zoneAt } from './simulate.js';
 
@@ -48,7 +48,7 @@ export interface Replay {
 
 /**
  * Feeds the training events through the model as the engine's ingest does (`recordActivity` in
- * src/engine/activity.ts): only user activity (`isUserActivity`), in time order, each user in the
+ * src/engine/activity/activity.ts): only user activity (`isUserActivity`), in time order, each user in the
  * zone the engine would use at that instant; then reads each model at the split as the engine's
  * activity view does (`userView` there).
  *

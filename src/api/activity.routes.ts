@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { Id, Instant } from '../contract/common.js';
 import { parseDuration } from '../domain/shared/duration.js';
-import { findNextGoodTime, getActivity } from '../engine/activity.js';
-import { Id, Instant } from '../engine/schemas/common.js';
+import { findNextGoodTime, getActivity } from '../engine/activity/activity.js';
 import { renderActivitySvg } from './activity-svg.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../engine/api-keys.js';
-import { OvertureError } from '../engine/errors.js';
-import type { Scope } from '../engine/schemas/api-key.schema.js';
-import { DEFAULT_TENANT } from '../engine/tenants.js';
+import type { Scope } from '../contract/api-key.schema.js';
+import { OvertureError } from '../contract/errors.js';
+import type { Principal } from '../engine/accounts/api-keys.js';
+import { DEFAULT_TENANT } from '../engine/accounts/tenants.js';
 
 /**
  * What a route needs: open to all, any valid key, a key holding one scope, or `operator`: an

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { CHANNEL_INPUTS, ChannelParam, ChannelView } from '../contract/channel.schema.js';
+import { Id } from '../contract/common.js';
 import {
   getChannelSettings,
   listCharacterChannels,
   removeChannelSettings,
   saveChannelSettings,
-} from '../engine/channel-settings.js';
-import { CHANNEL_INPUTS, ChannelParam, ChannelView } from '../engine/schemas/channel.schema.js';
-import { Id } from '../engine/schemas/common.js';
+} from '../engine/delivery/channel-settings.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { getCharacter, listCharacterPage, saveCharacter } from '../engine/characters.js';
-import { Character, CharacterInput } from '../engine/schemas/character.schema.js';
-import { Id } from '../engine/schemas/common.js';
+import { Character, CharacterInput } from '../contract/character.schema.js';
+import { Id } from '../contract/common.js';
+import { getCharacter, listCharacterPage, saveCharacter } from '../engine/accounts/characters.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors, Page } from './errors.schema.js';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { Id } from '../contract/common.js';
+import { ContextProviderInput, ContextProviderView } from '../contract/context-provider.schema.js';
 import {
   getContextProviderSettings,
   removeContextProviderSettings,
   saveContextProviderSettings,
-} from '../engine/context-provider-settings.js';
-import { Id } from '../engine/schemas/common.js';
-import { ContextProviderInput, ContextProviderView } from '../engine/schemas/context-provider.schema.js';
+} from '../engine/context/context-provider-settings.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

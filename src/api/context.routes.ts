@@ -1,13 +1,6 @@
 import { z } from 'zod';
-import { Id } from '../engine/schemas/common.js';
-import {
-  Fact,
-  FactInput,
-  FactQuery,
-  Memory,
-  MemoryInput,
-  MemoryQuery,
-} from '../engine/schemas/context.schema.js';
+import { Id } from '../contract/common.js';
+import { Fact, FactInput, FactQuery, Memory, MemoryInput, MemoryQuery } from '../contract/context.schema.js';
 import {
   addFact,
   addMemory,
@@ -15,7 +8,7 @@ import {
   listMemoryPage,
   removeFact,
   removeMemory,
-} from '../engine/user-context.js';
+} from '../engine/context/user-context.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

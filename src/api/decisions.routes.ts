@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { listDecisionPage } from '../engine/decisions.js';
-import { DecisionQuery, DecisionView } from '../engine/schemas/decision.schema.js';
+import { DecisionQuery, DecisionView } from '../contract/decision.schema.js';
+import { listDecisionPage } from '../engine/decide/decisions.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

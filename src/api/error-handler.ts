@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorCode, OvertureError } from '../engine/errors.js';
+import { type ErrorCode, OvertureError } from '../contract/errors.js';
 
 /** The one place where error codes become HTTP statuses. */
 export const STATUS: Record<ErrorCode, number> = {

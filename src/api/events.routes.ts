@@ -1,5 +1,5 @@
-import { ingestEvents } from '../engine/ingest.js';
-import { EventBatch, IngestResult } from '../engine/schemas/event.schema.js';
+import { EventBatch, IngestResult } from '../contract/event.schema.js';
+import { ingestEvents } from '../engine/signals/ingest.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { OvertureError } from '../engine/errors.js';
-import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER } from '../engine/hook-signature.js';
-import { receiveHook } from '../engine/hooks.js';
-import { Id } from '../engine/schemas/common.js';
-import { HookBody, HookReceipt } from '../engine/schemas/hook.schema.js';
+import { Id } from '../contract/common.js';
+import { OvertureError } from '../contract/errors.js';
+import { HookBody, HookReceipt } from '../contract/hook.schema.js';
+import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER } from '../contract/hook-signature.js';
+import { receiveHook } from '../engine/triggers/hooks.js';
 import type { Api } from './api-types.js';
 import { errors } from './errors.schema.js';
 import { validatorCompilerBodyUnchecked } from './validation.js';

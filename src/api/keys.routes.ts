@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../engine/api-keys.js';
-import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../engine/schemas/api-key.schema.js';
-import { TimeZone } from '../engine/schemas/common.js';
-import { getTenant, updateTenant } from '../engine/tenants.js';
+import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../contract/api-key.schema.js';
+import { TimeZone } from '../contract/common.js';
+import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../engine/accounts/api-keys.js';
+import { getTenant, updateTenant } from '../engine/accounts/tenants.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { getLlmProvider, removeLlmProvider, saveLlmProvider } from '../engine/llm-providers.js';
-import { Id } from '../engine/schemas/common.js';
-import { LlmProvider, LlmProviderInput } from '../engine/schemas/llm-provider.schema.js';
+import { Id } from '../contract/common.js';
+import { LlmProvider, LlmProviderInput } from '../contract/llm-provider.schema.js';
+import { getLlmProvider, removeLlmProvider, saveLlmProvider } from '../engine/compose/llm-providers.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import type { EngineEvents } from '../engine/events.js';
+import type { EngineEvents } from '../engine/kernel/events.js';
 
 /**
  * Prometheus metrics of one server: its own registry (several servers in one process, as in

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { addOpenLoop, closeOpenLoop, listOpenLoopPage } from '../engine/open-loops.js';
-import { Id } from '../engine/schemas/common.js';
-import { OpenLoop, OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../engine/schemas/open-loop.schema.js';
+import { Id } from '../contract/common.js';
+import { OpenLoop, OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../contract/open-loop.schema.js';
+import { addOpenLoop, closeOpenLoop, listOpenLoopPage } from '../engine/context/open-loops.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { listAudit, verifyAudit } from '../engine/audit.js';
-import { getPolicy, savePolicy } from '../engine/policy.js';
-import { Policy, PolicyInput } from '../engine/schemas/policy.schema.js';
+import { Policy, PolicyInput } from '../contract/policy.schema.js';
+import { listAudit, verifyAudit } from '../engine/kernel/audit.js';
+import { getPolicy, savePolicy } from '../engine/policy/policy.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import { OvertureError } from '../engine/errors.js';
+import { OvertureError } from '../contract/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Api } from './api-types.js';
 import { errorBody } from './error-handler.js';

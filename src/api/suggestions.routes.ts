@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { approveSuggestion, dismissSuggestion } from '../engine/approval.js';
-import { reportDeliveryOutcome } from '../engine/delivery-report.js';
-import { Id } from '../engine/schemas/common.js';
+import { Id } from '../contract/common.js';
 import {
   ApproveInput,
   DeliveryReport,
@@ -10,8 +8,15 @@ import {
   SuggestionDetail,
   SuggestionQuery,
   SuggestionView,
-} from '../engine/schemas/suggestion.schema.js';
-import { deliveryView, getSuggestion, listSuggestionPage, suggestionView } from '../engine/suggestions.js';
+} from '../contract/suggestion.schema.js';
+import { reportDeliveryOutcome } from '../engine/delivery/delivery-report.js';
+import { approveSuggestion, dismissSuggestion } from '../engine/suggestions/approval.js';
+import {
+  deliveryView,
+  getSuggestion,
+  listSuggestionPage,
+  suggestionView,
+} from '../engine/suggestions/suggestions.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

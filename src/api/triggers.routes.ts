@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { testTrigger } from '../engine/decisions.js';
-import { fireTrigger } from '../engine/hooks.js';
-import { Id } from '../engine/schemas/common.js';
-import { CheckView, OccasionView } from '../engine/schemas/decision.schema.js';
-import { HookBody, HookReceipt } from '../engine/schemas/hook.schema.js';
-import { Trigger, TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
+import { Id } from '../contract/common.js';
+import { CheckView, OccasionView } from '../contract/decision.schema.js';
+import { HookBody, HookReceipt } from '../contract/hook.schema.js';
+import { Trigger, TriggerCreate, TriggerPatch } from '../contract/trigger.schema.js';
+import { testTrigger } from '../engine/decide/decisions.js';
+import { fireTrigger } from '../engine/triggers/hooks.js';
 import {
   createTrigger,
   getTrigger,
@@ -13,7 +13,7 @@ import {
   rotateTriggerSecret,
   setTriggerEnabled,
   updateTrigger,
-} from '../engine/triggers.js';
+} from '../engine/triggers/triggers.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';
 import { errors, Page } from './errors.schema.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Id } from '../engine/schemas/common.js';
-import { Pair, PairPatch, User, UserPatch } from '../engine/schemas/user.schema.js';
-import { getUser, listUserPage, updatePair, updateUser } from '../engine/users.js';
+import { Id } from '../contract/common.js';
+import { Pair, PairPatch, User, UserPatch } from '../contract/user.schema.js';
+import { getUser, listUserPage, updatePair, updateUser } from '../engine/accounts/users.js';
 import type { Api } from './api-types.js';
 import { tenantOf } from './auth.js';
 import { errors, Page } from './errors.schema.js';

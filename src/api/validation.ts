@@ -1,6 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
-import { invalidInput, ruleOfRaw, toInputIssues } from '../engine/schemas/issues.js';
+import { invalidInput, ruleOfRaw, toInputIssues } from '../contract/issues.js';
 
 /**
  * Validates requests with their zod schemas and reports problems as the engine's own

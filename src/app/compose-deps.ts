@@ -1,4 +1,4 @@
-import type { ComposeDeps } from '../engine/compose.js';
+import type { ComposeDeps } from '../engine/compose/compose.js';
 import { createLlmProvider, type LlmProviderSettings } from '../llm/settings.js';
 import { createTemplateComposer } from '../llm/template-composer.js';
 import type { LlmProvider } from '../ports/composer.js';

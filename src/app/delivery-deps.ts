@@ -1,4 +1,4 @@
-import type { DeliveryDeps } from '../engine/delivery.js';
+import type { DeliveryDeps } from '../engine/delivery/delivery.js';
 import type { ChannelAdapter, ChannelAdapterFactory } from '../ports/channel.js';
 
 /** Adapters kept for reuse, one per character channel and version of its settings. */

@@ -1,10 +1,15 @@
 import { z } from 'zod';
-import type { EngineEvents } from '../engine/events.js';
-import { STREAM_EVENT_NAMES, type StreamEvent, StreamHub, type StreamListener } from '../engine/stream.js';
+import type { EngineEvents } from '../engine/kernel/events.js';
+import {
+  STREAM_EVENT_NAMES,
+  type StreamEvent,
+  StreamHub,
+  type StreamListener,
+} from '../engine/kernel/stream.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { Database } from '../storage/database.js';
-import type { NotifyChannel } from '../storage/notify.js';
+import type { Database } from '../storage/connection/database.js';
+import type { NotifyChannel } from '../storage/connection/notify.js';
 
 /** Each tenant's live events, on this instance (`engine.stream`). */
 export interface EngineStream {
@@ -33,7 +38,7 @@ const RelayedEvent = z.object({
 /**
  * Feeds each tenant's stream: this instance's engine events at once, and on PostgreSQL the
  * other instances' through the database's LISTEN/NOTIFY channel `overture_stream_<schema hash>`
- * (storage/notify.ts), each event once. On PGlite the events are this process's only, which is
+ * (storage/connection/notify.ts), each event once. On PGlite the events are this process's only, which is
  * all there is: one process holds a PGlite database.
  */
 export async function startStreamRelay(resources: {

@@ -1,51 +1,60 @@
-import { findNextGoodTime, getActivity } from '../engine/activity.js';
-import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../engine/api-keys.js';
-import { approveSuggestion, dismissSuggestion } from '../engine/approval.js';
-import { listAudit, verifyAudit } from '../engine/audit.js';
-import {
-  getChannelSettings,
-  listCharacterChannels,
-  removeChannelSettings,
-  saveChannelSettings,
-} from '../engine/channel-settings.js';
-import { getCharacter, listCharacterPage, saveCharacter } from '../engine/characters.js';
-import type { EngineContext } from '../engine/context.js';
-import {
-  getContextProviderSettings,
-  removeContextProviderSettings,
-  saveContextProviderSettings,
-} from '../engine/context-provider-settings.js';
-import { loadUserContext } from '../engine/context-providers.js';
-import { listDecisionPage } from '../engine/decisions.js';
-import { reportDeliveryOutcome } from '../engine/delivery-report.js';
-import { fireTrigger, type HookCall, receiveHook } from '../engine/hooks.js';
-import { ingestEvents } from '../engine/ingest.js';
-import { getLlmProvider, removeLlmProvider, saveLlmProvider } from '../engine/llm-providers.js';
-import { addOpenLoop, closeOpenLoop, listOpenLoopPage } from '../engine/open-loops.js';
-import { getPolicy, savePolicy } from '../engine/policy.js';
-import { ApiKeyCreate } from '../engine/schemas/api-key.schema.js';
-import { ChannelParam } from '../engine/schemas/channel.schema.js';
-import { CharacterInput } from '../engine/schemas/character.schema.js';
-import { FactInput, FactQuery, MemoryInput, MemoryQuery } from '../engine/schemas/context.schema.js';
-import { ContextProviderInput } from '../engine/schemas/context-provider.schema.js';
-import { DecisionQuery } from '../engine/schemas/decision.schema.js';
-import { EventBatch, type EventInput } from '../engine/schemas/event.schema.js';
-import { HookBody } from '../engine/schemas/hook.schema.js';
-import { parseInput } from '../engine/schemas/issues.js';
-import { LlmProviderInput } from '../engine/schemas/llm-provider.schema.js';
-import { OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../engine/schemas/open-loop.schema.js';
-import { PolicyInput } from '../engine/schemas/policy.schema.js';
+import { ApiKeyCreate } from '../contract/api-key.schema.js';
+import { ChannelParam } from '../contract/channel.schema.js';
+import { CharacterInput } from '../contract/character.schema.js';
+import { FactInput, FactQuery, MemoryInput, MemoryQuery } from '../contract/context.schema.js';
+import { ContextProviderInput } from '../contract/context-provider.schema.js';
+import { DecisionQuery } from '../contract/decision.schema.js';
+import { EventBatch, type EventInput } from '../contract/event.schema.js';
+import { HookBody } from '../contract/hook.schema.js';
+import { parseInput } from '../contract/issues.js';
+import { LlmProviderInput } from '../contract/llm-provider.schema.js';
+import { OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../contract/open-loop.schema.js';
+import { PolicyInput } from '../contract/policy.schema.js';
 import {
   ApproveInput,
   DeliveryReport,
   DismissInput,
   SuggestionQuery,
-} from '../engine/schemas/suggestion.schema.js';
-import { TriggerCreate, TriggerPatch } from '../engine/schemas/trigger.schema.js';
-import { UserPatch } from '../engine/schemas/user.schema.js';
-import type { StreamListener } from '../engine/stream.js';
-import { getSuggestion, listSuggestionPage } from '../engine/suggestions.js';
-import { getTenant } from '../engine/tenants.js';
+} from '../contract/suggestion.schema.js';
+import { TriggerCreate, TriggerPatch } from '../contract/trigger.schema.js';
+import { UserPatch } from '../contract/user.schema.js';
+import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../engine/accounts/api-keys.js';
+import { getCharacter, listCharacterPage, saveCharacter } from '../engine/accounts/characters.js';
+import { getTenant } from '../engine/accounts/tenants.js';
+import { getUser, listUserPage, updateUser } from '../engine/accounts/users.js';
+import { findNextGoodTime, getActivity } from '../engine/activity/activity.js';
+import { getLlmProvider, removeLlmProvider, saveLlmProvider } from '../engine/compose/llm-providers.js';
+import {
+  getContextProviderSettings,
+  removeContextProviderSettings,
+  saveContextProviderSettings,
+} from '../engine/context/context-provider-settings.js';
+import { loadUserContext } from '../engine/context/context-providers.js';
+import { addOpenLoop, closeOpenLoop, listOpenLoopPage } from '../engine/context/open-loops.js';
+import {
+  addFact,
+  addMemory,
+  listFactPage,
+  listMemoryPage,
+  removeFact,
+  removeMemory,
+} from '../engine/context/user-context.js';
+import { listDecisionPage } from '../engine/decide/decisions.js';
+import {
+  getChannelSettings,
+  listCharacterChannels,
+  removeChannelSettings,
+  saveChannelSettings,
+} from '../engine/delivery/channel-settings.js';
+import { reportDeliveryOutcome } from '../engine/delivery/delivery-report.js';
+import { listAudit, verifyAudit } from '../engine/kernel/audit.js';
+import type { EngineContext } from '../engine/kernel/resources.js';
+import type { StreamListener } from '../engine/kernel/stream.js';
+import { getPolicy, savePolicy } from '../engine/policy/policy.js';
+import { ingestEvents } from '../engine/signals/ingest.js';
+import { approveSuggestion, dismissSuggestion } from '../engine/suggestions/approval.js';
+import { getSuggestion, listSuggestionPage } from '../engine/suggestions/suggestions.js';
+import { fireTrigger, type HookCall, receiveHook } from '../engine/triggers/hooks.js';
 import {
   createTrigger,
   getTrigger,
@@ -54,16 +63,7 @@ import {
   rotateTriggerSecret,
   setTriggerEnabled,
   updateTrigger,
-} from '../engine/triggers.js';
-import {
-  addFact,
-  addMemory,
-  listFactPage,
-  listMemoryPage,
-  removeFact,
-  removeMemory,
-} from '../engine/user-context.js';
-import { getUser, listUserPage, updateUser } from '../engine/users.js';
+} from '../engine/triggers/triggers.js';
 import type { ContextQuery } from '../ports/context-provider.js';
 import type { EngineStream } from './stream-relay.js';
 

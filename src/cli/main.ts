@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/config.js';
-import { DataDirLockedError } from '../storage/data-dir-lock.js';
+import { DataDirLockedError } from '../storage/connection/data-dir-lock.js';
 import { UsageError } from './args.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';

@@ -1,7 +1,7 @@
 import { createLogger } from '../app/logger.js';
 import { loadConfig } from '../config/config.js';
-import { migrateToLatest } from '../storage/migrator.js';
-import { openDatabase } from '../storage/open-database.js';
+import { migrateToLatest } from '../storage/connection/migrator.js';
+import { openDatabase } from '../storage/connection/open-database.js';
 import { parseCommand } from './args.js';
 
 const USAGE = `Usage: overture migrate

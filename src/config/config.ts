@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSecretKey } from '../storage/secret-box.js';
+import { parseSecretKey } from '../storage/codecs/secret-box.js';
 
 /**
  * Every setting of the engine, in one schema. `createEngine` and `createServer` take this shape;

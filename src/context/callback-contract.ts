@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { Instant } from '../contract/common.js';
 import type { TopicCandidate, TopicKind } from '../domain/topics/select-topic.js';
-import { Instant } from '../engine/schemas/common.js';
 
 /**
  * What Overture POSTs to a bot's context callback (docs/CONTEXT-PROVIDER.md), as JSON, signed

@@ -1,8 +1,8 @@
+import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../contract/hook-signature.js';
+import { ruleOfRaw, toInputIssues } from '../contract/issues.js';
 import { keepMostRelevant } from '../domain/topics/most-relevant.js';
 import type { TopicCandidate } from '../domain/topics/select-topic.js';
-import { CONTEXT_CANDIDATE_LIMIT } from '../engine/builtin-context.js';
-import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../engine/hook-signature.js';
-import { ruleOfRaw, toInputIssues } from '../engine/schemas/issues.js';
+import { CONTEXT_CANDIDATE_LIMIT } from '../engine/context/builtin-context.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContextProvider, ContextQuery, UserContext } from '../ports/context-provider.js';
 import type { Logger } from '../ports/logger.js';

@@ -1,5 +1,5 @@
-import type { EngineContext } from '../engine/context.js';
-import { type DeliveryDeps, type DeliveryResult, deliverOnce } from '../engine/delivery.js';
+import { type DeliveryDeps, type DeliveryResult, deliverOnce } from '../engine/delivery/delivery.js';
+import type { EngineContext } from '../engine/kernel/resources.js';
 import { ClaimWorker } from './claim-worker.js';
 import { newInstanceId } from './work-loop.js';
 

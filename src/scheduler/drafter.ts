@@ -1,6 +1,6 @@
-import type { ComposeDeps } from '../engine/compose.js';
-import type { EngineContext } from '../engine/context.js';
-import { type DraftingResult, draftOnce } from '../engine/drafting.js';
+import type { ComposeDeps } from '../engine/compose/compose.js';
+import { type DraftingResult, draftOnce } from '../engine/compose/drafting.js';
+import type { EngineContext } from '../engine/kernel/resources.js';
 import { ClaimWorker } from './claim-worker.js';
 import { newInstanceId } from './work-loop.js';
 

@@ -1,6 +1,6 @@
-import type { EngineContext } from '../engine/context.js';
-import { type PruneResult, pruneExpired } from '../engine/retention.js';
-import { type SweepOptions, type SweepResult, sweepOnce } from '../engine/sweep.js';
+import { type PruneResult, pruneExpired } from '../engine/decide/retention.js';
+import { type SweepOptions, type SweepResult, sweepOnce } from '../engine/decide/sweep.js';
+import type { EngineContext } from '../engine/kernel/resources.js';
 import { rearmNextChunk } from '../storage/schedule.repository.js';
 import { newInstanceId, WorkLoop } from './work-loop.js';
 

@@ -6,8 +6,8 @@ import {
   decodeUserActivity,
   encodeHistogram,
   encodeUserActivity,
-} from './activity-codec.js';
-import type { Db } from './database.js';
+} from './codecs/activity-codec.js';
+import type { Db } from './connection/database.js';
 
 /** Shards of a tenant's population profile; see migrations/0002_activity.sql. */
 export const POPULATION_SHARDS = 16;

@@ -1,5 +1,5 @@
-import type { Scope } from '../engine/schemas/api-key.schema.js';
-import type { Db } from './database.js';
+import type { Scope } from '../contract/api-key.schema.js';
+import type { Db } from './connection/database.js';
 
 export interface ApiKeyRecord {
   tenantId: string;

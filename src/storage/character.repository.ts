@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { CharacterInput } from '../engine/schemas/character.schema.js';
-import type { Db } from './database.js';
+import type { CharacterInput } from '../contract/character.schema.js';
+import type { Db } from './connection/database.js';
 
 export interface CharacterRecord {
   characterId: string;

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Db } from './database.js';
+import type { Db } from './connection/database.js';
 import type { FactsTable, MemoriesTable } from './schema.js';
 
 export type FactRow = Omit<Selectable<FactsTable>, 'tenant_id'>;

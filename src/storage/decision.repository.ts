@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Check } from '../domain/decide/decision.js';
-import type { Db } from './database.js';
-import { fromEpochMsSql } from './epoch-ms.js';
-import { decodeTrace, type LegacyCheck, traceJson } from './trace-codec.js';
+import { fromEpochMsSql } from './codecs/epoch-ms.js';
+import { decodeTrace, type LegacyCheck, traceJson } from './codecs/trace-codec.js';
+import type { Db } from './connection/database.js';
 
 /** A stored decision: what was decided for a pair, why, and the trace of every check. */
 export interface DecisionRecord {

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Channel } from '../ports/channel.js';
-import type { Db } from './database.js';
+import type { Db } from './connection/database.js';
 import type { DeliveriesTable } from './schema.js';
 
 /**

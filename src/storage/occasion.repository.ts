@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from './database.js';
-import { epochMs } from './epoch-ms.js';
+import { epochMs } from './codecs/epoch-ms.js';
+import type { Db } from './connection/database.js';
 
 /** A reason to speak that happened once (an event, a webhook call, a manual firing), for one pair. */
 export interface StoredOccasion {

@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import type { Db } from './database.js';
+import type { Db } from './connection/database.js';
 import type { OpenLoopsTable } from './schema.js';
 
 export type OpenLoopRow = Omit<Selectable<OpenLoopsTable>, 'tenant_id'>;

@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { UserActivity } from '../domain/activity/user-activity.js';
 import type { Consent } from '../domain/policy/policy.js';
 import { compare } from '../domain/signals/activity-delta.js';
-import { decodeUserActivity } from './activity-codec.js';
-import type { Db } from './database.js';
-import { epochMs, fromEpochMs } from './epoch-ms.js';
+import { decodeUserActivity } from './codecs/activity-codec.js';
+import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
+import type { Db } from './connection/database.js';
 
 /** What a decision reads of a pair's rows: the user's consent, zone and model, the pair's trust and last messages. */
 export interface PairRow {

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { SUGGESTION_STATUSES } from '../engine/schemas/suggestion.schema.js';
+import type { SUGGESTION_STATUSES } from '../contract/suggestion.schema.js';
 import type { Channel } from '../ports/channel.js';
 import type { ComposerName } from '../ports/composer.js';
 import type { DeliveryStatus } from './delivery.repository.js';
@@ -118,7 +118,7 @@ export interface UsersTable extends ActivityColumns {
   updated_at: Timestamp;
   /** The channel the user asked to be reached on (migration 0013). */
   preferred_channel: string | null;
-  /** The activity model (storage/activity-codec.ts), its write count and the transaction that wrote it. */
+  /** The activity model (storage/codecs/activity-codec.ts), its write count and the transaction that wrote it. */
   activity: Uint8Array | null;
   activity_version: Generated<string>;
   activity_writer: string | null;

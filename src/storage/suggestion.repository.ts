@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from './database.js';
-import { epochMs } from './epoch-ms.js';
+import { epochMs } from './codecs/epoch-ms.js';
+import type { Db } from './connection/database.js';
 import type { SuggestionStatus } from './schema.js';
 
 /** A suggestion as the decision creates it; later stages (compose, approve, deliver) move it on. */

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Db } from './database.js';
+import type { Db } from './connection/database.js';
 import type { TriggersTable } from './schema.js';
 
 /** A trigger as stored; `spec` carries its kind. */

@@ -3,7 +3,7 @@ import {
   HOOK_TIMESTAMP_HEADER,
   type HookVerification,
   verifyHook,
-} from '../engine/hook-signature.js';
+} from '../contract/hook-signature.js';
 import {
   exactPath,
   type FakePlatformServer,

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import type { Database } from '../../src/storage/database.js';
-import { wrapPglite } from '../../src/storage/pglite.js';
-import { openPostgres } from '../../src/storage/postgres.js';
+import type { Database } from '../../src/storage/connection/database.js';
+import { wrapPglite } from '../../src/storage/connection/pglite.js';
+import { openPostgres } from '../../src/storage/connection/postgres.js';
 
 export type Backend = 'pglite' | 'postgres';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyHook, verifyOvertureSignature } from '../../engine/hook-signature.js';
+import { verifyHook, verifyOvertureSignature } from '../../contract/hook-signature.js';
 import { FakeClock } from '../../testing/fake-clock.js';
 import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '../../testing/fake-webhook-receiver.js';
 import { channelContract, outboundMessage } from '../channel.contract.js';

@@ -1,4 +1,4 @@
-import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../../engine/hook-signature.js';
+import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../../contract/hook-signature.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
 import { retryAfterMs } from '../retry-after.js';
 import { notStarted, startAttempt, transportFailure } from '../send-attempt.js';

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { EVENT_KINDS } from '../domain/signals/event-kind.js';
+import { ChannelName, Id, Instant, jsonSize } from './common.js';
+
+export const LIMITS = {
+  batchSize: 1000,
+  textLength: 8000,
+  metaBytes: 8192,
+  /** How far `at` may lie ahead of the engine's clock (senders' clocks drift). */
+  futureSkewMs: 5 * 60 * 1000,
+} as const;
+
+export const EventInput = z
+  .strictObject({
+    id: Id.meta({ description: 'Chosen by the sender; unique per user. Re-sending an id is a no-op.' }),
+    kind: z.enum(EVENT_KINDS),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.:-]{0,63}$/, {
+        error: 'must be 1-64 lowercase letters, digits, _ . : or -, starting with a letter',
+      })
+      .optional()
+      .meta({ description: 'Required for kind "custom", not allowed otherwise.' }),
+    userId: Id,
+    characterId: Id,
+    at: Instant,
+    text: z.string().max(LIMITS.textLength).optional(),
+    channel: ChannelName.optional(),
+    meta: z
+      .record(z.string(), z.unknown())
+      .refine((meta) => jsonSize(meta) <= LIMITS.metaBytes, {
+        error: `must be at most ${LIMITS.metaBytes} bytes as JSON`,
+      })
+      .optional()
+      .meta({ description: 'Free-form JSON object' }),
+  })
+  .superRefine((event, ctx) => {
+    if (event.kind === 'custom' && event.name === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required when kind is "custom"' });
+    }
+    if (event.kind !== 'custom' && event.name !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['name'], message: 'is only allowed when kind is "custom"' });
+    }
+  })
+  .meta({ id: 'Event' });
+
+export type EventInput = z.output<typeof EventInput>;
+
+export const EventBatch = z
+  .strictObject({
+    events: z.array(EventInput).min(1).max(LIMITS.batchSize),
+  })
+  .meta({
+    id: 'EventBatch',
+    description: `Up to ${LIMITS.batchSize} events. A single event object (without the "events" wrapper) is accepted too.`,
+  });
+
+export const IngestResult = z
+  .object({
+    accepted: z.number().int().meta({ description: 'Events stored by this request' }),
+    duplicates: z
+      .number()
+      .int()
+      .meta({ description: 'Events whose id had been seen before (not stored again)' }),
+    results: z.array(
+      z.object({ id: z.string(), userId: z.string(), status: z.enum(['accepted', 'duplicate']) }),
+    ),
+  })
+  .meta({ id: 'IngestResult' });
+
+export type IngestResult = z.output<typeof IngestResult>;

@@ -1,0 +1,92 @@
+import type { z } from 'zod';
+import { type InputIssue, OvertureError } from './errors.js';
+
+/**
+ * Turns zod's issues into ours: a path such as `events[3].at`, the batch index and field, and the
+ * rule in plain words. Used by the API's validator and by the library's entry points alike.
+ */
+export function toInputIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): InputIssue[] {
+  const out: InputIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push(describe([...issue.path, key], 'is not a known field', prefix));
+    } else if (issue.code === 'invalid_key') {
+      // a record's key broke the key schema's rule: report that rule, on the key's path
+      out.push(describe(issue.path, `key ${issue.issues[0]?.message ?? 'is not allowed'}`, prefix));
+    } else {
+      out.push(describe(issue.path, issue.message, prefix));
+    }
+  }
+  return out;
+}
+
+/** Raises `invalid_request` listing every issue; the message names the first. */
+export function invalidInput(issues: InputIssue[]): OvertureError {
+  const [first] = issues;
+  const head = first ? `${first.path ? `${first.path} ` : ''}${first.rule}` : 'invalid input';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new OvertureError('invalid_request', `${head}${more}`, issues);
+}
+
+/** Parses with a schema, or throws `invalid_request` naming every broken rule. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = schema.safeParse(input, { error: ruleOfRaw });
+  if (result.success) return result.data;
+  throw invalidInput(toInputIssues(result.error.issues, prefix));
+}
+
+function describe(path: readonly PropertyKey[], rule: string, prefix: string): InputIssue {
+  let text = prefix;
+  let index: number | undefined;
+  for (const part of path) {
+    if (typeof part === 'number') {
+      text += `[${part}]`;
+      index ??= part;
+    } else {
+      text += text ? `.${String(part)}` : String(part);
+    }
+  }
+  const last = path.at(-1);
+  return {
+    path: text,
+    ...(index !== undefined ? { index } : {}),
+    ...(typeof last === 'string' ? { field: last } : {}),
+    rule,
+  };
+}
+
+/** Plain-words rules for zod's built-in checks; messages set on a schema win over these. */
+export function ruleOfRaw(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `must be ${article(issue.expected)}`;
+    case 'too_big':
+      return bound('at most', issue.origin, issue.maximum);
+    case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty';
+      return bound('at least', issue.origin, issue.minimum);
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
+function bound(word: string, origin: string, limit: number | bigint): string {
+  switch (origin) {
+    case 'string':
+      return `must be ${word} ${limit} characters`;
+    case 'array':
+    case 'set':
+      return `must contain ${word} ${limit} items`;
+    default:
+      return `must be ${word} ${limit}`;
+  }
+}
+
+function article(type: string): string {
+  if (type === 'object' || type === 'record') return 'an object';
+  if (type === 'array') return 'an array';
+  return `a ${type}`;
+}

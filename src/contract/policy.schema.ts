@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { DEFAULT_POLICY } from '../domain/policy/policy.js';
+import { clock } from '../domain/policy/quiet-hours.js';
+import { Fraction, Id, rule, WholeMinutes } from './common.js';
+
+const ClockTime = z
+  .string({ error: rule('must be a local time "HH:MM", 00:00 to 23:59') })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a local time "HH:MM", 00:00 to 23:59' });
+
+const QuietHours = z.strictObject({ start: ClockTime, end: ClockTime }).nullable().meta({
+  description:
+    "In the user's local time; a window may cross midnight (22:00-08:00) or start at 00:00. null: none.",
+});
+
+const Count = (what: string) =>
+  z
+    .number({ error: rule(`must be a whole number >= 0 or null (${what})`) })
+    .int({ error: `must be a whole number >= 0 (${what})` })
+    .min(0, { error: `must be >= 0 (${what})` })
+    .max(1000, { error: `must be <= 1000 (${what})` })
+    .nullable();
+
+const Caps = z.strictObject({
+  perDay: Count('messages per local day; null: no limit'),
+  perWeek: Count('messages per local week, Monday to Sunday; null: no limit'),
+});
+
+const UnknownZone = z.enum(['default_zone', 'hold'], {
+  error:
+    'must be "default_zone" (quiet hours in the tenant\'s default zone) or "hold" (nothing until the zone is known)',
+});
+
+const Backoff = z
+  .number({ error: rule('must be a whole number from 1 to 100') })
+  .int({ error: 'must be a whole number from 1 to 100' })
+  .min(1, { error: 'must be from 1 to 100' })
+  .max(100, { error: 'must be from 1 to 100' });
+
+const WEEK = 7 * 24 * 60;
+const D = DEFAULT_POLICY;
+const toClock = (q: typeof D.quietHours) => q && { start: clock(q.startMinute), end: clock(q.endMinute) };
+
+/** What a character may override; absent fields follow the tenant's settings. */
+const CharacterOverrides = z.strictObject({
+  minTrust: Fraction.optional(),
+  quietHours: QuietHours.optional(),
+  unknownZone: UnknownZone.optional(),
+  characterCaps: Caps.optional(),
+  minGapMinutes: WholeMinutes(WEEK).optional(),
+  backoffAfterUnanswered: Backoff.optional(),
+  midConversationMinutes: WholeMinutes(24 * 60).optional(),
+});
+
+/** The whole policy, as PUT replaces it; absent fields take their defaults. */
+export const PolicyInput = z
+  .strictObject({
+    allowProactive: z
+      .boolean({ error: rule('must be true or false') })
+      .default(D.allowProactive)
+      .meta({ description: 'The tenant-wide switch: while false nothing is sent or queued first.' }),
+    requireOptIn: z
+      .boolean({ error: rule('must be true or false') })
+      .default(D.requireOptIn)
+      .meta({ description: 'When true, users whose consent is unknown are not contacted first.' }),
+    minTrust: Fraction.default(D.minTrust),
+    quietHours: QuietHours.default(toClock(D.quietHours)),
+    unknownZone: UnknownZone.default(D.unknownZone),
+    userCaps: Caps.default(D.userCaps).meta({ description: 'Per user, across every character.' }),
+    characterCaps: Caps.default(D.characterCaps).meta({ description: 'Per user, from one character.' }),
+    minGapMinutes: WholeMinutes(WEEK).default(D.minGapMinutes),
+    backoffAfterUnanswered: Backoff.default(D.backoffAfterUnanswered),
+    midConversationMinutes: WholeMinutes(24 * 60).default(D.midConversationMinutes),
+    characters: z
+      .record(Id, CharacterOverrides)
+      .default({})
+      .meta({ description: 'Per-character overrides, by character id.' }),
+  })
+  .meta({ id: 'PolicyBody' });
+
+export type PolicyInput = z.output<typeof PolicyInput>;
+
+export const Policy = PolicyInput.extend({ updatedAt: z.string().nullable() }).meta({ id: 'Policy' });
+export type PolicyView = z.output<typeof Policy>;
+
+/** The default policy in the API's shape. */
+export const DEFAULT_POLICY_INPUT: PolicyInput = PolicyInput.parse({});

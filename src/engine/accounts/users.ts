@@ -1,0 +1,73 @@
+import { notFound } from '../../contract/errors.js';
+import type { PairPatch, User, UserPatch } from '../../contract/user.schema.js';
+import { rearmPairs } from '../../storage/schedule.repository.js';
+import { findUser, listUsers, patchUser, setPairTrust } from '../../storage/user.repository.js';
+import type { EngineContext } from '../kernel/resources.js';
+import { userView } from './views.js';
+
+export async function getUser(ctx: EngineContext, tenantId: string, userId: string): Promise<User> {
+  const user = await findUser(ctx.db, tenantId, userId);
+  if (!user) throw notFound(`user "${userId}"`);
+  return userView(user);
+}
+
+/**
+ * Updates a user's profile, creating the user if the bot has not reported any event yet. Their
+ * pairs are decided again now: consent or zone may have changed what is allowed and when.
+ */
+export async function updateUser(
+  ctx: EngineContext,
+  tenantId: string,
+  userId: string,
+  patch: UserPatch,
+): Promise<User> {
+  const user = await ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    await patchUser(trx, tenantId, userId, patch, now);
+    await rearmPairs(trx, tenantId, now, { userId });
+    return findUser(trx, tenantId, userId);
+  });
+  ctx.events.emit('user.updated', { tenantId, userId });
+  return userView(user!);
+}
+
+export async function listUserPage(
+  ctx: EngineContext,
+  tenantId: string,
+  page: { after?: string; limit: number },
+) {
+  const users = await listUsers(ctx.db, tenantId, page);
+  return {
+    users: users.map((u) => ({
+      userId: u.userId,
+      timezone: u.timezone,
+      consent: u.consent,
+      lastActivityAt: u.lastActivityAt?.toISOString() ?? null,
+      createdAt: u.createdAt.toISOString(),
+    })),
+    next: users.length === page.limit ? users.at(-1)!.userId : null,
+  };
+}
+
+/**
+ * Sets what the bot may set on a (user, character) relationship. The pair exists once the user
+ * and the character have exchanged an event; before that there is nothing to trust.
+ */
+export async function updatePair(
+  ctx: EngineContext,
+  tenantId: string,
+  userId: string,
+  characterId: string,
+  patch: PairPatch,
+) {
+  const found = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await setPairTrust(trx, tenantId, userId, characterId, patch.trust))) return false;
+    await rearmPairs(trx, tenantId, ctx.clock.now(), { userId, characterId });
+    return true;
+  });
+  if (!found) throw notFound(`conversation of user "${userId}" with character "${characterId}"`);
+  const user = await getUser(ctx, tenantId, userId);
+  const pair = user.characters.find((c) => c.characterId === characterId)!;
+  ctx.events.emit('user.updated', { tenantId, userId });
+  return { userId, ...pair };
+}

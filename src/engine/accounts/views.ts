@@ -1,0 +1,73 @@
+import type { ApiKey } from '../../contract/api-key.schema.js';
+import type { Character } from '../../contract/character.schema.js';
+import type { ActivityState, User } from '../../contract/user.schema.js';
+import type { ActivityRecord } from '../../storage/activity-columns.js';
+import type { ApiKeyRecord } from '../../storage/api-key.repository.js';
+import type { CharacterRecord } from '../../storage/character.repository.js';
+import type { UserRecord } from '../../storage/user.repository.js';
+
+/** Records as the API and the library return them: instants as ISO 8601 strings in UTC. */
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+export function activityView(a: ActivityRecord): ActivityState {
+  return {
+    firstEventAt: iso(a.firstEventAt),
+    lastEventAt: iso(a.lastEventAt),
+    lastActivityAt: iso(a.lastActivityAt),
+    lastInboundAt: iso(a.lastInboundAt),
+    lastOutboundAt: iso(a.lastOutboundAt),
+    lastSessionStartAt: iso(a.lastSessionStartAt),
+    lastSessionEndAt: iso(a.lastSessionEndAt),
+    inboundCount: a.inboundCount,
+    outboundCount: a.outboundCount,
+    sessionCount: a.sessionCount,
+    eventCount: a.eventCount,
+  };
+}
+
+export function userView(u: UserRecord): User {
+  return {
+    userId: u.userId,
+    timezone: u.timezone,
+    locale: u.locale,
+    addresses: u.addresses,
+    preferredChannel: u.preferredChannel,
+    unreachable: u.unreachable.map((x) => ({ ...x, at: x.at.toISOString() })),
+    consent: u.consent,
+    consentUpdatedAt: iso(u.consentUpdatedAt),
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+    activity: activityView(u.activity),
+    characters: u.characters.map((c) => ({
+      characterId: c.characterId,
+      trust: c.trust,
+      activity: activityView(c.activity),
+    })),
+  };
+}
+
+export function characterView(c: CharacterRecord): Character {
+  return {
+    characterId: c.characterId,
+    name: c.name,
+    persona: c.persona,
+    proactiveEnabled: c.proactiveEnabled,
+    defaults: c.defaults,
+    voice: c.voice,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function apiKeyView(k: ApiKeyRecord): ApiKey {
+  return {
+    keyId: k.keyId,
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes,
+    createdAt: k.createdAt.toISOString(),
+    revokedAt: iso(k.revokedAt),
+    lastUsedAt: iso(k.lastUsedAt),
+  };
+}

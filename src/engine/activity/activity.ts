@@ -1,0 +1,354 @@
+import { notFound } from '../../contract/errors.js';
+import { assessHour, bestHours, heatmapOf, nextGoodTime } from '../../domain/activity/good-time.js';
+import {
+  countsAt,
+  emptyHistogram,
+  type Histogram,
+  mergeInto,
+  observe,
+  totalAt,
+} from '../../domain/activity/histogram.js';
+import { describeHourOfWeek, ZoneCache, type ZoneOffsets } from '../../domain/activity/local-time.js';
+import {
+  activityDistribution,
+  confidenceOf,
+  type ProfileParams,
+  populationDistribution,
+} from '../../domain/activity/profile.js';
+import {
+  emptyUserActivity,
+  localHistogramIn,
+  observeActivity,
+  refreshInference,
+  type TenantRhythm,
+  type UserActivity,
+} from '../../domain/activity/user-activity.js';
+import { type ResolvedZone, resolveZone } from '../../domain/activity/zone-inference.js';
+import { describeQuietHours } from '../../domain/policy/quiet-hours.js';
+import { isUserActivity } from '../../domain/signals/event-kind.js';
+import {
+  loadPopulationShards,
+  lockPopulationShard,
+  POPULATION_SHARDS,
+  readUserActivities,
+  type StoredActivity,
+  savePopulationShard,
+  writeUserActivities,
+} from '../../storage/activity.repository.js';
+import type { Db } from '../../storage/connection/database.js';
+import type { ActivityWrite, NewEvent } from '../../storage/event.repository.js';
+import { findTenant } from '../../storage/tenant.repository.js';
+import { countGivenZones } from '../../storage/user.repository.js';
+import type { EngineContext } from '../kernel/resources.js';
+import { loadPolicyFor } from '../policy/policy.js';
+
+/** How the engine models activity: one per engine. */
+export interface ActivitySettings {
+  halfLifeMs: number;
+  profile: ProfileParams;
+  zones: ZoneCache;
+  /** Per tenant, the zones given to its users, re-counted at most every GIVEN_ZONES_TTL_MS. */
+  givenZones: Map<string, { atMs: number; zones: { zone: string; users: number }[] }>;
+}
+
+/** Zone inference weighs offsets by how many users live there; that changes slowly. */
+const GIVEN_ZONES_TTL_MS = 5 * 60_000;
+
+export function activitySettings(halfLifeMs: number, profile: ProfileParams): ActivitySettings {
+  return { halfLifeMs, profile, zones: new ZoneCache(), givenZones: new Map() };
+}
+
+let nextShard = 0;
+
+/** What ingest writes for the activity model, and what it does once the users' rows are written. */
+export interface PreparedActivity {
+  /** Each active user's new model, to be written with their counters (`applyUserDeltas`). */
+  writes: Map<string, ActivityWrite>;
+  /** Each active user's zone as resolved for their latest event: given, inferred or the tenant's default. */
+  zones: ReadonlyMap<string, ZoneOffsets>;
+  /**
+   * After the users' upsert: recomputes the models another batch wrote meanwhile (their rows are
+   * locked now), then adds the users' hours to one shard of the tenant's population.
+   */
+  finish(trx: Db, written: ReadonlySet<string>): Promise<void>;
+}
+
+/**
+ * Folds newly stored events into the users' activity models, inside the ingest transaction. Only
+ * what the user does counts (message_in, session_start, reaction, feedback). The models are read
+ * without locking and written by the users' upsert only over the version read, so the users' rows
+ * stay locked for as short a time as before the model existed; a user whose model a concurrent
+ * batch wrote first is recomputed in `finish`, so no event is lost or counted twice.
+ */
+export async function prepareActivity(
+  trx: Db,
+  ctx: EngineContext,
+  tenantId: string,
+  events: readonly NewEvent[],
+  now: Date,
+): Promise<PreparedActivity | undefined> {
+  const active = events.filter((e) => isUserActivity(e.kind));
+  if (active.length === 0) return undefined;
+  const byUser = new Map<string, NewEvent[]>();
+  for (const event of active) {
+    const list = byUser.get(event.userId);
+    if (list) list.push(event);
+    else byUser.set(event.userId, [event]);
+  }
+  for (const list of byUser.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const userIds = [...byUser.keys()].sort();
+  const [stored, defaultZone] = await Promise.all([
+    readUserActivities(trx, tenantId, userIds),
+    defaultZoneOf(trx, tenantId),
+  ]);
+  // The population only serves to infer zones: a batch whose users all have one skips reading it.
+  let rhythm: TenantRhythm | undefined;
+  const rhythmFor = async (ids: readonly string[], rows: Map<string, StoredActivity>) => {
+    if (!rhythm && ids.some((id) => !rows.get(id)?.timezone))
+      rhythm = await tenantRhythm(trx, ctx, tenantId, now.getTime());
+    return rhythm;
+  };
+  await rhythmFor(userIds, stored);
+
+  const folded = new Map<string, FoldedUser>();
+  const writes = new Map<string, ActivityWrite>();
+  const zones = new Map<string, ZoneOffsets>();
+  for (const userId of userIds) {
+    const row = stored.get(userId);
+    const user = foldUser(ctx, row, byUser.get(userId)!, rhythm, defaultZone, now);
+    folded.set(userId, user);
+    writes.set(userId, { model: user.model, version: row?.version ?? 0 });
+    zones.set(userId, user.zone);
+  }
+
+  return {
+    writes,
+    zones,
+    async finish(db, written) {
+      const again = userIds.filter((id) => !written.has(id));
+      if (again.length > 0) {
+        const locked = await readUserActivities(db, tenantId, again);
+        const tenant = await rhythmFor(again, locked);
+        const models = new Map<string, UserActivity>();
+        for (const userId of again) {
+          const user = foldUser(ctx, locked.get(userId), byUser.get(userId)!, tenant, defaultZone, now);
+          folded.set(userId, user);
+          models.set(userId, user.model);
+        }
+        await writeUserActivities(db, tenantId, models);
+      }
+      await addToPopulation(db, ctx, tenantId, [...folded.values()], now);
+    },
+  };
+}
+
+interface FoldedUser {
+  model: UserActivity;
+  /** The zone the user's latest event was read in. */
+  zone: ZoneOffsets;
+  /** The user's events as the population learns them: only when the bot gave their zone. */
+  population: { hourOfWeek: number; atMs: number; weight: number }[];
+}
+
+function foldUser(
+  ctx: EngineContext,
+  row: StoredActivity | undefined,
+  events: readonly NewEvent[],
+  rhythm: TenantRhythm | undefined,
+  defaultZone: string,
+  now: Date,
+): FoldedUser {
+  const { halfLifeMs, zones } = ctx.activity;
+  const model = row?.model ?? emptyUserActivity(now.getTime());
+  const explicit = row?.timezone ?? null;
+  const population: FoldedUser['population'] = [];
+  let offsets = zones.get(explicit ?? defaultZone);
+  for (const event of events) {
+    const atMs = event.at.getTime();
+    if (!explicit && rhythm) refreshInference(model, rhythm, atMs, halfLifeMs);
+    const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
+    offsets = zones.get(zone.zone);
+    const weight = observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
+    // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
+    if (zone.source === 'explicit') population.push({ hourOfWeek: offsets.hourOfWeek(atMs), atMs, weight });
+  }
+  return { model, zone: offsets, population };
+}
+
+/** Adds the batch's hours to one shard of the tenant's population (the shard row is locked). */
+async function addToPopulation(
+  db: Db,
+  ctx: EngineContext,
+  tenantId: string,
+  users: readonly FoldedUser[],
+  now: Date,
+) {
+  const { halfLifeMs } = ctx.activity;
+  const delta = emptyHistogram(now.getTime());
+  for (const user of users)
+    for (const o of user.population) observe(delta, o.hourOfWeek, o.atMs, halfLifeMs, o.weight);
+  if (delta.total <= 0) return;
+  const shard = nextShard++ % POPULATION_SHARDS;
+  const stored = (await lockPopulationShard(db, tenantId, shard)) ?? emptyHistogram(now.getTime());
+  mergeInto(stored, delta, halfLifeMs);
+  await savePopulationShard(db, tenantId, shard, stored, now);
+}
+
+/** The tenant's population distribution as of `atMs`, and the zones its users were given. */
+async function tenantRhythm(
+  db: Db,
+  ctx: EngineContext,
+  tenantId: string,
+  atMs: number,
+): Promise<TenantRhythm> {
+  const { halfLifeMs, profile, zones } = ctx.activity;
+  const total = emptyHistogram(atMs);
+  const [shards, given] = await Promise.all([
+    loadPopulationShards(db, tenantId),
+    cachedGivenZones(db, ctx, tenantId),
+  ]);
+  for (const shard of shards) mergeInto(total, shard, halfLifeMs);
+  return {
+    population: populationDistribution(countsAt(total, atMs, halfLifeMs), profile),
+    zones: given,
+    offsets: zones,
+  };
+}
+
+async function cachedGivenZones(db: Db, ctx: EngineContext, tenantId: string) {
+  const cache = ctx.activity.givenZones;
+  const hit = cache.get(tenantId);
+  const nowMs = ctx.clock.now().getTime();
+  if (hit && Math.abs(nowMs - hit.atMs) < GIVEN_ZONES_TTL_MS) return hit.zones;
+  const zones = await countGivenZones(db, tenantId);
+  cache.set(tenantId, { atMs: nowMs, zones });
+  return zones;
+}
+
+/** Everything the activity model says about a user as of `at`. */
+export async function getActivity(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
+  const view = await userActivityAt(ctx, tenantId, userId, at);
+  const { distribution, zone, offsets, confidence, evidence } = view;
+  const nowHour = offsets.hourOfWeek(at.getTime());
+  const now = assessHour(distribution, nowHour, confidence);
+  return {
+    userId,
+    at: at.toISOString(),
+    timezone: zone.zone,
+    timezoneSource: zone.source,
+    timezoneConfidence: round(zone.confidence),
+    confidence: round(confidence),
+    evidence: round(evidence),
+    heatmap: heatmapOf(distribution).map((row) => row.map((p) => round(p, 6))),
+    bestHours: bestHours(distribution, 5).map((h) => ({ ...h, probability: round(h.probability, 6) })),
+    now: {
+      good: now.good,
+      score: round(now.score),
+      reason: now.reason,
+      localTime: localIso(at.getTime(), offsets.offsetMinutes(at.getTime())),
+      ...describeHourOfWeek(nowHour),
+    },
+  };
+}
+
+/** The best instant for this user in [after, after + within], with its score. */
+export async function findNextGoodTime(
+  ctx: EngineContext,
+  tenantId: string,
+  userId: string,
+  after: Date,
+  withinMs: number,
+  characterId?: string,
+) {
+  const [{ distribution, zone, offsets }, policy] = await Promise.all([
+    userActivityAt(ctx, tenantId, userId, after),
+    loadPolicyFor(ctx, tenantId, characterId),
+  ]);
+  const quiet = policy.quietHours;
+  const best = nextGoodTime(distribution, offsets, after.getTime(), withinMs, quiet);
+  const common = {
+    userId,
+    after: after.toISOString(),
+    until: new Date(after.getTime() + withinMs).toISOString(),
+    timezone: zone.zone,
+    timezoneSource: zone.source,
+    quietHours: quiet ? describeQuietHours(quiet) : null,
+  };
+  if (!best) return { ...common, at: null, localTime: null, day: null, hour: null, score: 0, good: false };
+  return {
+    ...common,
+    at: new Date(best.atMs).toISOString(),
+    localTime: localIso(best.atMs, offsets.offsetMinutes(best.atMs)),
+    ...describeHourOfWeek(best.hourOfWeek),
+    score: round(best.score),
+    good: best.score >= 0.5,
+  };
+}
+
+/** A user's zone (and where it came from) and activity distribution as of `at`; 404 for an unknown user. */
+export async function userActivityAt(ctx: EngineContext, tenantId: string, userId: string, at: Date) {
+  // the user's row holds their zone and model: one read, which also says whether they exist
+  const stored = await readUserActivities(ctx.db, tenantId, [userId]);
+  if (!stored.has(userId)) throw notFound(`user "${userId}"`);
+  return (await activitiesAt(ctx, ctx.db, tenantId, stored, at)).get(userId)!;
+}
+
+/** What the activity model says of one user at an instant. */
+export interface ActivityAt {
+  zone: ResolvedZone;
+  offsets: ZoneOffsets;
+  evidence: number;
+  confidence: number;
+  /** Probability of each local hour of the week (Monday 00:00 = 0). */
+  distribution: Float64Array;
+}
+
+/**
+ * The zones and activity distributions of users whose rows were read, as of `at`: the tenant's
+ * population and default zone are read once for all of them.
+ */
+export async function activitiesAt(
+  ctx: EngineContext,
+  db: Db,
+  tenantId: string,
+  stored: ReadonlyMap<string, Pick<StoredActivity, 'timezone' | 'model'>>,
+  at: Date,
+): Promise<Map<string, ActivityAt>> {
+  const { halfLifeMs, profile, zones } = ctx.activity;
+  const atMs = at.getTime();
+  const [rhythm, defaultZone] = await Promise.all([
+    tenantRhythm(db, ctx, tenantId, atMs),
+    defaultZoneOf(db, tenantId),
+  ]);
+  const views = new Map<string, ActivityAt>();
+  for (const [userId, user] of stored) {
+    const model: UserActivity = user.model ?? emptyUserActivity(atMs);
+    if (!user.timezone) refreshInference(model, rhythm, atMs, halfLifeMs);
+    const zone = resolveZone({ explicit: user.timezone, inferred: model.inferred, defaultZone });
+    const offsets = zones.get(zone.zone);
+    const local: Histogram = localHistogramIn(model, offsets, atMs);
+    const evidence = totalAt(local, atMs, halfLifeMs);
+    views.set(userId, {
+      zone,
+      offsets,
+      evidence,
+      confidence: confidenceOf(evidence, profile),
+      distribution: activityDistribution(countsAt(local, atMs, halfLifeMs), rhythm.population, profile),
+    });
+  }
+  return views;
+}
+
+/** The zone for users whose zone is neither given nor inferred. */
+async function defaultZoneOf(db: Db, tenantId: string): Promise<string> {
+  return (await findTenant(db, tenantId))?.defaultTimezone ?? 'UTC';
+}
+
+function localIso(ms: number, offsetMinutes: number): string {
+  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 16);
+}
+
+function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,109 @@
+import {
+  type ClaimedDraft,
+  claimDrafts,
+  type DraftOutcome,
+  finishDraft,
+} from '../../storage/draft.repository.js';
+import { setSuggestion } from '../../storage/suggestion.repository.js';
+import { eachAtOnce } from '../kernel/at-once.js';
+import type { EngineContext } from '../kernel/resources.js';
+import { emitDelivery, emitSuggestion, queueDelivery } from '../suggestions/approval.js';
+import { type ComposeDeps, composeDraft } from './compose.js';
+
+export interface DraftingOptions {
+  /** This instance's claims carry it. */
+  token: string;
+  leaseMs: number;
+  /** Suggestions claimed at a time. */
+  batchSize: number;
+  /** Suggestions composed at once (model calls are mostly waiting). */
+  concurrency: number;
+}
+
+export interface DraftingResult {
+  claimed: number;
+  composed: number;
+  ended: number;
+  /** Outcomes not written: the lease ended and another instance took the draft over. */
+  lost: number;
+}
+
+/**
+ * Claims a batch of suggestions in `drafting` (any tenant; SKIP LOCKED and a lease, so instances
+ * share the work and a crashed one's drafts come back), composes each outside any transaction,
+ * and records where each went. A draft whose composing throws (the database went away, say)
+ * keeps its claim until the lease ends, then is drafted again.
+ */
+export async function draftOnce(
+  ctx: EngineContext,
+  deps: ComposeDeps,
+  options: DraftingOptions,
+  signal: AbortSignal,
+): Promise<DraftingResult> {
+  const now = ctx.clock.now();
+  const drafts = await claimDrafts(
+    ctx.db,
+    options.token,
+    now,
+    new Date(now.getTime() + options.leaseMs),
+    options.batchSize,
+  );
+  const result: DraftingResult = { claimed: drafts.length, composed: 0, ended: 0, lost: 0 };
+  await eachAtOnce(drafts, options.concurrency, signal, async (draft) => {
+    try {
+      const outcome = await composeDraft(ctx, deps, draft, signal);
+      await record(ctx, draft, options.token, outcome, result);
+    } catch (error) {
+      if (!signal.aborted)
+        ctx.logger.error({ err: error, suggestionId: draft.suggestionId }, 'drafting a suggestion failed');
+    }
+  });
+  return result;
+}
+
+/**
+ * Writes the draft's outcome if the claim still holds. One approved without review (`auto`) has
+ * its delivery queued in the same transaction; with no reachable address it ends `failed` with
+ * that reason instead.
+ */
+async function record(
+  ctx: EngineContext,
+  draft: ClaimedDraft,
+  token: string,
+  outcome: DraftOutcome,
+  result: DraftingResult,
+) {
+  const now = ctx.clock.now();
+  const written = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await finishDraft(trx, draft, token, outcome, now))) return null;
+    if (outcome.status !== 'approved' || outcome.text === null)
+      return { delivery: null, reason: outcome.reason };
+    const queued = await queueDelivery(trx, ctx, draft, outcome.text, now);
+    if (!queued.delivery) await setSuggestion(trx, draft, { status: 'failed', reason: queued.reason }, now);
+    return queued;
+  });
+  if (!written) {
+    result.lost++;
+    return;
+  }
+  if (outcome.status === 'pending' || outcome.status === 'approved') result.composed++;
+  else result.ended++;
+  ctx.events.emit('suggestion.drafted', {
+    tenantId: draft.tenantId,
+    suggestionId: draft.suggestionId,
+    userId: draft.userId,
+    characterId: draft.characterId,
+    status: outcome.status,
+    composer: outcome.composer,
+  });
+  const failed = outcome.status === 'approved' && !written.delivery;
+  emitSuggestion(ctx, draft.tenantId, {
+    suggestion_id: draft.suggestionId,
+    user_id: draft.userId,
+    character_id: draft.characterId,
+    status: failed ? 'failed' : outcome.status,
+    status_reason: failed ? written.reason : outcome.reason,
+    text: outcome.text,
+  });
+  if (written.delivery) emitDelivery(ctx, written.delivery);
+}

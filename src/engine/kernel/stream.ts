@@ -1,0 +1,67 @@
+import type { Logger } from '../../ports/logger.js';
+import type { EngineEventMap, EngineEventName } from './events.js';
+
+/** The engine events a tenant's stream carries (`/v1/stream`, `engine.stream.subscribe`). */
+export const STREAM_EVENT_NAMES = [
+  'suggestion.created',
+  'suggestion.updated',
+  'delivery.updated',
+] as const satisfies readonly EngineEventName[];
+export type StreamEventName = (typeof STREAM_EVENT_NAMES)[number];
+
+/**
+ * One event on a tenant's stream: the engine event's name, its payload (with `tenantId`, as
+ * emitted) and when it was emitted, by the emitting instance's clock.
+ */
+export type StreamEvent = {
+  [K in StreamEventName]: { type: K; data: EngineEventMap[K]; at: string };
+}[StreamEventName];
+
+export type StreamListener = (event: StreamEvent) => void;
+
+/**
+ * The subscribers of each tenant on this instance. Events reach it from this instance's engine
+ * and, on PostgreSQL, from the other instances (app/stream-relay.ts); it hands each one to its
+ * own tenant's listeners only. A throwing listener is logged and never stops the others.
+ */
+export class StreamHub {
+  readonly #byTenant = new Map<string, Set<StreamListener>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Calls `listener` with each of the tenant's events from now on; returns the unsubscribe. */
+  subscribe(tenantId: string, listener: StreamListener): () => void {
+    let set = this.#byTenant.get(tenantId);
+    if (!set) {
+      set = new Set();
+      this.#byTenant.set(tenantId, set);
+    }
+    // a wrapper, so one function subscribed twice gets two subscriptions, each removable once
+    const entry: StreamListener = (event) => listener(event);
+    set.add(entry);
+    return () => {
+      const current = this.#byTenant.get(tenantId);
+      if (!current?.delete(entry)) return;
+      if (current.size === 0) this.#byTenant.delete(tenantId);
+    };
+  }
+
+  deliver(event: StreamEvent): void {
+    const listeners = this.#byTenant.get(event.data.tenantId);
+    if (!listeners) return;
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error({ err: error, event: event.type }, 'stream listener failed');
+      }
+    }
+  }
+
+  /** Subscriptions open on this instance, over every tenant. */
+  listenerCount(): number {
+    let count = 0;
+    for (const set of this.#byTenant.values()) count += set.size;
+    return count;
+  }
+}

@@ -1,0 +1,90 @@
+import { DEFAULT_POLICY_INPUT, PolicyInput, type PolicyView } from '../../contract/policy.schema.js';
+import {
+  type CharacterPolicy,
+  type Policy,
+  policyFor,
+  type QuietHours,
+  type TenantPolicy,
+} from '../../domain/policy/policy.js';
+import { findPolicy, putPolicy } from '../../storage/policy.repository.js';
+import { requestTenantRearm } from '../../storage/schedule.repository.js';
+import { appendAudit } from '../kernel/audit.js';
+import type { EngineContext } from '../kernel/resources.js';
+
+/** The tenant's policy in the API's shape: the stored one, or the defaults (proactive off). */
+export async function getPolicy(ctx: EngineContext, tenantId: string): Promise<PolicyView> {
+  const stored = await findPolicy(ctx.db, tenantId);
+  if (!stored) return { ...DEFAULT_POLICY_INPUT, updatedAt: null };
+  // stored documents were validated on the way in; parsing again fills fields added since
+  return { ...PolicyInput.parse(stored.settings), updatedAt: stored.updatedAt.toISOString() };
+}
+
+/**
+ * Replaces the tenant's policy and records the change, with the settings before and after, in
+ * the audit log, in one transaction, and asks for every pair to be decided again under it. The
+ * scheduler claims only the pairs of tenants whose stored policy allows proactive messages, so
+ * turning `allowProactive` off pauses scheduled work at once, on every instance.
+ */
+export async function savePolicy(ctx: EngineContext, tenantId: string, input: PolicyInput, actor: string) {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const before = await findPolicy(trx, tenantId);
+    await putPolicy(trx, tenantId, input, now);
+    await appendAudit(trx, tenantId, now, {
+      actor,
+      action: 'policy.updated',
+      subject: 'policy',
+      detail: { before: before?.settings ?? null, after: input },
+    });
+    await requestTenantRearm(trx, tenantId, now);
+  });
+  ctx.events.emit('policy.updated', { tenantId, allowProactive: input.allowProactive });
+  ctx.events.emit('rearm.requested', { tenantId });
+  return { ...input, updatedAt: now.toISOString() };
+}
+
+/**
+ * The tenant's policy as `decide` reads it for one character (its overrides applied), or the
+ * tenant's defaults without a character.
+ */
+export async function loadPolicyFor(
+  ctx: EngineContext,
+  tenantId: string,
+  characterId?: string,
+  proactiveEnabled = true,
+): Promise<Policy> {
+  const tenant = toTenantPolicy(await getPolicy(ctx, tenantId));
+  return characterId === undefined
+    ? { ...tenant.defaults, proactiveEnabled }
+    : policyFor(tenant, characterId, proactiveEnabled);
+}
+
+/** The tenant's policy as `decide` reads it. */
+export function toTenantPolicy(view: PolicyInput): TenantPolicy {
+  const characters: Record<string, CharacterPolicy> = {};
+  for (const [id, own] of Object.entries(view.characters)) {
+    const { quietHours, ...rest } = own;
+    characters[id] = quietHours === undefined ? rest : { ...rest, quietHours: toQuietHours(quietHours) };
+  }
+  return {
+    defaults: {
+      allowProactive: view.allowProactive,
+      requireOptIn: view.requireOptIn,
+      minTrust: view.minTrust,
+      quietHours: toQuietHours(view.quietHours),
+      unknownZone: view.unknownZone,
+      userCaps: view.userCaps,
+      characterCaps: view.characterCaps,
+      minGapMinutes: view.minGapMinutes,
+      backoffAfterUnanswered: view.backoffAfterUnanswered,
+      midConversationMinutes: view.midConversationMinutes,
+    },
+    characters,
+  };
+}
+
+function toQuietHours(window: { start: string; end: string } | null): QuietHours | null {
+  if (!window) return null;
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  return { startMinute: minutes(window.start), endMinute: minutes(window.end) };
+}

@@ -1,0 +1,92 @@
+import { notFound } from '../../contract/errors.js';
+import type { DeliveryView, SuggestionQuery, SuggestionView } from '../../contract/suggestion.schema.js';
+import {
+  type AttemptRow,
+  type DeliveryRow,
+  deliveriesOfSuggestion,
+} from '../../storage/delivery.repository.js';
+import { findSuggestion, listSuggestions, type SuggestionRow } from '../../storage/suggestion.repository.js';
+import { findDecisionView } from '../decide/decisions.js';
+import type { EngineContext } from '../kernel/resources.js';
+
+/**
+ * Suggestions newest first: a user's, or the tenant's with a status (the approval queue), with
+ * what was decided to say, what it says and how it was written.
+ */
+export async function listSuggestionPage(ctx: EngineContext, tenantId: string, query: SuggestionQuery) {
+  const rows = await listSuggestions(ctx.db, tenantId, query);
+  return {
+    suggestions: rows.map(suggestionView),
+    next: rows.length === query.limit ? rows.at(-1)!.suggestion_id : null,
+  };
+}
+
+/** One suggestion with the decision that made it (its trace), its deliveries and their attempts. */
+export async function getSuggestion(ctx: EngineContext, tenantId: string, suggestionId: string) {
+  const row = await findSuggestion(ctx.db, tenantId, suggestionId);
+  if (!row) throw notFound(`suggestion "${suggestionId}"`);
+  const [decision, deliveries] = await Promise.all([
+    findDecisionView(ctx, tenantId, row.user_id, row.decision_id),
+    deliveriesOfSuggestion(ctx.db, tenantId, row.user_id, suggestionId),
+  ]);
+  return {
+    ...suggestionView(row),
+    decision,
+    deliveries: deliveries.map((d) => deliveryView(d.delivery, d.attempts)),
+  };
+}
+
+export function suggestionView(r: SuggestionRow): SuggestionView {
+  return {
+    suggestionId: r.suggestion_id,
+    userId: r.user_id,
+    characterId: r.character_id,
+    triggerId: r.trigger_id,
+    occasionKey: r.occasion_key,
+    decisionId: r.decision_id,
+    status: r.status,
+    statusReason: r.status_reason,
+    approval: r.approval,
+    text: r.text,
+    topic: r.topic as SuggestionView['topic'],
+    composer: r.composer,
+    composition: r.composition,
+    handledBy: r.handled_by,
+    handledAt: r.handled_at?.toISOString() ?? null,
+    composedText: r.composed_text,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    expiresAt: r.expires_at.toISOString(),
+  };
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function deliveryView(d: DeliveryRow, attempts: readonly AttemptRow[]): DeliveryView {
+  return {
+    deliveryId: d.deliveryId,
+    suggestionId: d.suggestionId,
+    userId: d.userId,
+    characterId: d.characterId,
+    channel: d.channel,
+    address: d.address,
+    text: d.text,
+    status: d.status,
+    attempts: d.attempts,
+    maxAttempts: d.maxAttempts,
+    nextAttemptAt: iso(d.nextAttemptAt),
+    reason: d.reason,
+    externalId: d.externalId,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+    sentAt: iso(d.sentAt),
+    attemptLog: attempts.map((a) => ({
+      attempt: a.attempt,
+      startedAt: a.startedAt.toISOString(),
+      finishedAt: iso(a.finishedAt),
+      outcome: a.outcome as DeliveryView['attemptLog'][number]['outcome'],
+      reason: a.reason,
+      retryAfterMs: a.retryAfterMs,
+    })),
+  };
+}
