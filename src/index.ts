@@ -8,9 +8,10 @@
 export { createEngine, type Engine, type EngineOptions, type TenantEngine } from './app/create-engine.js';
 // Running the service
 export { createServer, type Server } from './app/create-server.js';
+export { FileClock, setFileClock } from './app/file-clock.js';
 // Delivery channels: the adapters Overture sends through, and what a webhook receiver gets (docs/CHANNELS.md)
 export { createChannelAdapter } from './channels/create-channel-adapter.js';
-export type { ChannelOptions, ChannelSettings } from './channels/settings.js';
+export type { ChannelOptions, ChannelSettings } from './channels/shared/settings.js';
 export { DELIVERY_HEADER, type WebhookDelivery } from './channels/webhook/webhook-channel.js';
 export { type Config, ConfigError, type ConfigInput, loadConfig, resolveConfig } from './config/config.js';
 // Bots that keep their own memory: the context callback's request and answer (docs/CONTEXT-PROVIDER.md)
@@ -40,8 +41,6 @@ export {
   nextGoodTime,
 } from './domain/activity/good-time.js';
 export { countsAt, emptyHistogram, type Histogram, observe, totalAt } from './domain/activity/histogram.js';
-// The activity model, pure: for bots that keep their own store or score hours themselves
-export { DAY_NAMES, HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from './domain/activity/local-time.js';
 export {
   activityDistribution,
   confidenceOf,
@@ -58,6 +57,8 @@ export {
   type UserActivity,
 } from './domain/activity/user-activity.js';
 export { inferZone, resolveZone, type ZoneGuess, type ZoneSource } from './domain/activity/zone-inference.js';
+// The activity model, pure: for bots that keep their own store or score hours themselves
+export { DAY_NAMES, HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from './domain/shared/local-time.js';
 export { EVENT_KINDS, type EventKind } from './domain/signals/event-kind.js';
 // Open loops, pure: what a message says will happen, read in the user's zone
 export { type ExtractedLoop, extractOpenLoops } from './domain/topics/open-loops.js';
@@ -109,5 +110,4 @@ export {
   startFakeWebhookReceiver,
   type WebhookMessage,
 } from './testing/fake-webhook-receiver.js';
-export { FileClock, setFileClock } from './testing/file-clock.js';
 export { type RecordedSend, RecordingChannel } from './testing/recording-channel.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ZoneOffsets } from '../src/domain/activity/local-time.js';
 import { emptyUserActivity, observeActivity } from '../src/domain/activity/user-activity.js';
+import { ZoneOffsets } from '../src/domain/shared/local-time.js';
 import { decodeUserActivity, encodeUserActivity } from '../src/storage/codecs/activity-codec.js';
 import type { Database } from '../src/storage/connection/database.js';
 import { migrateToLatest } from '../src/storage/connection/migrator.js';

@@ -1,4 +1,4 @@
-import { hourOfWeekAt } from '../../src/domain/activity/local-time.js';
+import { hourOfWeekAt } from '../../src/domain/shared/local-time.js';
 import { kindOf, type SimUser } from './simulate.js';
 
 /**

@@ -1,8 +1,8 @@
 import { assessHour } from '../../src/domain/activity/good-time.js';
 import { countsAt } from '../../src/domain/activity/histogram.js';
-import { ZoneCache } from '../../src/domain/activity/local-time.js';
 import { activityDistribution, confidenceOf, type ProfileParams } from '../../src/domain/activity/profile.js';
 import { inferZone } from '../../src/domain/activity/zone-inference.js';
+import { ZoneCache } from '../../src/domain/shared/local-time.js';
 import { BASELINE_GOOD, baselineCounts, baselineDistribution, baselineScores } from './baseline.js';
 import { trueOffsetMinutes } from './ground-truth.js';
 import { scoreUser, summariseTest, type Tally, type TestSummary, UTC_FRAME } from './metrics.js';

@@ -1,4 +1,4 @@
-import { hourOfWeekAt } from '../../src/domain/activity/local-time.js';
+import { hourOfWeekAt } from '../../src/domain/shared/local-time.js';
 import { isUserActivity } from '../../src/domain/signals/event-kind.js';
 import { DAY, HOUR, MINUTE } from './ground-truth.js';
 import { kindOf, type SimUser, type SimWindow } from './simulate.js';

@@ -1,5 +1,4 @@
 import { countsAt, emptyHistogram, observe, totalAt } from '../../src/domain/activity/histogram.js';
-import { ZoneCache } from '../../src/domain/activity/local-time.js';
 import { type ProfileParams, populationDistribution } from '../../src/domain/activity/profile.js';
 import {
   emptyUserActivity,
@@ -11,6 +10,7 @@ import {
   type VisitWeighting,
 } from '../../src/domain/activity/user-activity.js';
 import { type ResolvedZone, resolveZone, ZONE_INFERENCE } from '../../src/domain/activity/zone-inference.js';
+import { ZoneCache } from '../../src/domain/shared/local-time.js';
 import { isUserActivity } from '../../src/domain/signals/event-kind.js';
 import { decodeUserActivity, encodeUserActivity } from '../../src/storage/codecs/activity-codec.js';
 import { DAY, HOUR } from './ground-truth.js';

@@ -8,10 +8,10 @@
  * zone, among settings that place at most 2% of them wrongly.
  */
 import { countsAt } from '../../src/domain/activity/histogram.js';
-import { ZoneCache } from '../../src/domain/activity/local-time.js';
 import { DEFAULT_PROFILE_PARAMS } from '../../src/domain/activity/profile.js';
 import { DEFAULT_VISIT_WEIGHTING } from '../../src/domain/activity/user-activity.js';
 import { inferZone, ZONE_INFERENCE } from '../../src/domain/activity/zone-inference.js';
+import { ZoneCache } from '../../src/domain/shared/local-time.js';
 import { HALF_LIFE_MS, TUNE_SEED, TUNE_USERS, TUNE_WINDOW } from './config.js';
 import { trueOffsetMinutes } from './ground-truth.js';
 import { replay } from './replay.js';

@@ -1,5 +1,5 @@
-import { DAY_NAMES } from '../domain/activity/local-time.js';
 import type { ZoneSource } from '../domain/activity/zone-inference.js';
+import { DAY_NAMES } from '../domain/shared/local-time.js';
 
 export interface ActivitySvgInput {
   userId: string;

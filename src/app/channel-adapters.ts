@@ -1,5 +1,5 @@
 import { createChannelAdapter } from '../channels/create-channel-adapter.js';
-import type { ChannelSettings } from '../channels/settings.js';
+import type { ChannelSettings } from '../channels/shared/settings.js';
 import type { ChannelAdapterFactory, OpenedChannel } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 

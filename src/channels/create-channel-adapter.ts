@@ -1,7 +1,7 @@
 import { assertNever } from '../domain/shared/assert-never.js';
 import type { ChannelAdapter } from '../ports/channel.js';
 import { DiscordChannel } from './discord/discord-channel.js';
-import type { ChannelOptions, ChannelSettings } from './settings.js';
+import type { ChannelOptions, ChannelSettings } from './shared/settings.js';
 import { SlackChannel } from './slack/slack-channel.js';
 import { TelegramChannel } from './telegram/telegram-channel.js';
 import { WebhookChannel } from './webhook/webhook-channel.js';

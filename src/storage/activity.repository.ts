@@ -7,7 +7,7 @@ import {
   encodeHistogram,
   encodeUserActivity,
 } from './codecs/activity-codec.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** Shards of a tenant's population profile; see migrations/0002_activity.sql. */
 export const POPULATION_SHARDS = 16;

@@ -1,5 +1,5 @@
 import type { Scope } from '../contract/api-key.schema.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 export interface ApiKeyRecord {
   tenantId: string;

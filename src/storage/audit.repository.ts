@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** An audit entry as stored. */
 export interface AuditRecord {

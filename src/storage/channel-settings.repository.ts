@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Channel } from '../ports/channel.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** A character's settings for one channel as stored: the token or secret still sealed. */
 export interface ChannelSettingsRecord {

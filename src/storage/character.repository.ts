@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CharacterInput } from '../contract/character.schema.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 export interface CharacterRecord {
   characterId: string;

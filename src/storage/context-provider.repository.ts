@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** A character's context callback as stored: the secret still sealed. */
 export interface ContextProviderRecord {

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { Db } from './connection/database.js';
-import type { FactsTable, MemoriesTable } from './schema.js';
+
+import type { Db, FactsTable, MemoriesTable } from './schema.js';
 
 export type FactRow = Omit<Selectable<FactsTable>, 'tenant_id'>;
 export type MemoryRow = Omit<Selectable<MemoriesTable>, 'tenant_id'>;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Check } from '../domain/decide/decision.js';
 import { fromEpochMsSql } from './codecs/epoch-ms.js';
 import { decodeTrace, type LegacyCheck, traceJson } from './codecs/trace-codec.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** A stored decision: what was decided for a pair, why, and the trace of every check. */
 export interface DecisionRecord {

@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Channel } from '../ports/channel.js';
-import type { Db } from './connection/database.js';
-import type { DeliveriesTable } from './schema.js';
+
+import type { Db, DeliveriesTable } from './schema.js';
 
 /**
  * A delivery's life: `queued` (waiting for its attempt time) → `sending` (a worker holds it under

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ComposerName } from '../ports/composer.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** A suggestion claimed for drafting. */
 export interface ClaimedDraft {

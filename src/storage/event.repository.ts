@@ -4,7 +4,7 @@ import type { PairDelta, UserDelta } from '../domain/signals/activity-delta.js';
 import type { EventKind } from '../domain/signals/event-kind.js';
 import { packModels } from './activity.repository.js';
 import { ACTIVITY_COLUMNS, activityArrays } from './activity-columns.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 export interface NewEvent {
   userId: string;

@@ -1,4 +1,4 @@
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** A stored provider: `characterId` null is the tenant's default. */
 export interface LlmProviderRow {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { epochMs } from './codecs/epoch-ms.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** A reason to speak that happened once (an event, a webhook call, a manual firing), for one pair. */
 export interface StoredOccasion {

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
-import type { Db } from './connection/database.js';
-import type { OpenLoopsTable } from './schema.js';
+
+import type { Db, OpenLoopsTable } from './schema.js';
 
 export type OpenLoopRow = Omit<Selectable<OpenLoopsTable>, 'tenant_id'>;
 export type CloseReason = NonNullable<OpenLoopRow['closed_reason']>;

@@ -4,7 +4,7 @@ import type { Consent } from '../domain/policy/policy.js';
 import { compare } from '../domain/signals/activity-delta.js';
 import { decodeUserActivity } from './codecs/activity-codec.js';
 import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** What a decision reads of a pair's rows: the user's consent, zone and model, the pair's trust and last messages. */
 export interface PairRow {

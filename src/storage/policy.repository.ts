@@ -1,4 +1,4 @@
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** The tenant's stored policy document and when it was written, or undefined (the defaults apply). */
 export async function findPolicy(db: Db, tenantId: string) {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** What is kept for a while only: decisions by when they were made, occasions by when they expire. */
 export type Expiring =

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** A (user, character) pair of one tenant. */
 export interface PairKey {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { SUGGESTION_STATUSES } from '../contract/suggestion.schema.js';
 import type { Channel } from '../ports/channel.js';
 import type { ComposerName } from '../ports/composer.js';
@@ -377,3 +377,6 @@ export interface Schema {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
 }
+
+/** The Kysely handle every repository takes first: a pool, a PGlite connection or a transaction. */
+export type Db = Kysely<Schema>;

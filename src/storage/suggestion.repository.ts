@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { epochMs } from './codecs/epoch-ms.js';
-import type { Db } from './connection/database.js';
-import type { SuggestionStatus } from './schema.js';
+
+import type { Db, SuggestionStatus } from './schema.js';
 
 /** A suggestion as the decision creates it; later stages (compose, approve, deliver) move it on. */
 export interface NewSuggestion {

@@ -1,4 +1,4 @@
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 export interface TenantRecord {
   tenantId: string;

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { Db } from './connection/database.js';
-import type { TriggersTable } from './schema.js';
+
+import type { Db, TriggersTable } from './schema.js';
 
 /** A trigger as stored; `spec` carries its kind. */
 export interface TriggerRecord {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /** Marks an address a platform said will never work; it is passed over until the address changes. */
 export async function markUnreachable(

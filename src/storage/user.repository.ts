@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Consent, UserPatch } from '../contract/user.schema.js';
 import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 import { listUnreachable } from './unreachable-address.repository.js';
 
 export interface UserRecord {

@@ -1,4 +1,4 @@
-import type { Db } from './connection/database.js';
+import type { Db } from './schema.js';
 
 /**
  * Records an accepted hook call's signature; false when it was recorded before (a replay).

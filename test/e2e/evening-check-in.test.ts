@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { FILE_CLOCK_REFRESH_MS, setFileClock } from '../../src/app/file-clock.js';
 import { type FakeTelegramServer, startFakeTelegramServer } from '../../src/testing/fake-telegram-server.js';
-import { FILE_CLOCK_REFRESH_MS, setFileClock } from '../../src/testing/file-clock.js';
 import { api, type CliProcess, CliRunner, freePort, logLines, until, waitHealthy } from '../helpers/cli.js';
 import { useScratchDatabase } from '../helpers/scratch-database.js';
 

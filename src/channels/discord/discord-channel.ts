@@ -9,15 +9,15 @@ import {
   Routes,
 } from 'discord-api-types/v10';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
-import { DirectChannelCache } from '../direct-channel-cache.js';
+import { DirectChannelCache } from '../shared/direct-channel-cache.js';
 import {
   notStarted,
   type SendAttempt,
   type SendFailure,
   startAttempt,
   transportFailure,
-} from '../send-attempt.js';
-import { requireHttpUrl, withoutTrailingSlash } from '../settings.js';
+} from '../shared/send-attempt.js';
+import { requireHttpUrl, withoutTrailingSlash } from '../shared/settings.js';
 
 export interface DiscordChannelOptions {
   token: string;

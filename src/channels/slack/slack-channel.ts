@@ -8,15 +8,15 @@ import {
 } from '@slack/web-api';
 import { assertNever } from '../../domain/shared/assert-never.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
-import { DirectChannelCache } from '../direct-channel-cache.js';
+import { DirectChannelCache } from '../shared/direct-channel-cache.js';
 import {
   notStarted,
   type SendAttempt,
   type SendFailure,
   startAttempt,
   transportFailure,
-} from '../send-attempt.js';
-import { requireHttpUrl } from '../settings.js';
+} from '../shared/send-attempt.js';
+import { requireHttpUrl } from '../shared/settings.js';
 
 export interface SlackChannelOptions {
   token: string;

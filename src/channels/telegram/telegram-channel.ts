@@ -1,7 +1,7 @@
 import { Api, GrammyError } from 'grammy';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
-import { notStarted, type SendFailure, startAttempt, transportFailure } from '../send-attempt.js';
-import { requireHttpUrl, withoutTrailingSlash } from '../settings.js';
+import { notStarted, type SendFailure, startAttempt, transportFailure } from '../shared/send-attempt.js';
+import { requireHttpUrl, withoutTrailingSlash } from '../shared/settings.js';
 
 export interface TelegramChannelOptions {
   token: string;

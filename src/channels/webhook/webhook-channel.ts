@@ -1,8 +1,8 @@
 import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../../contract/hook-signature.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
-import { retryAfterMs } from '../retry-after.js';
-import { notStarted, startAttempt, transportFailure } from '../send-attempt.js';
-import { requireHttpUrl } from '../settings.js';
+import { retryAfterMs } from '../shared/retry-after.js';
+import { notStarted, startAttempt, transportFailure } from '../shared/send-attempt.js';
+import { requireHttpUrl } from '../shared/settings.js';
 
 /** The header naming the delivery: the same on every attempt, for the receiver to deduplicate by. */
 export const DELIVERY_HEADER = 'x-overture-delivery';

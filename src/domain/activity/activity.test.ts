@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from '../shared/local-time.js';
 import { assessHour, bestHours, heatmapOf, nextGoodTime } from './good-time.js';
 import { countsAt, emptyHistogram, observe, totalAt } from './histogram.js';
-import { HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from './local-time.js';
 import { activityDistribution, confidenceOf, GENERIC_PROFILE } from './profile.js';
 import {
   DEFAULT_VISIT_WEIGHTING,

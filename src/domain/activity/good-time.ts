@@ -1,6 +1,6 @@
 import type { QuietHours } from '../policy/policy.js';
 import { quietHoursEnd } from '../policy/quiet-hours.js';
-import { describeHourOfWeek, type ZoneOffsets } from './local-time.js';
+import { describeHourOfWeek, type ZoneOffsets } from '../shared/local-time.js';
 
 /** Scores at or above this share of the user's best hour count as a good time. */
 export const GOOD_SCORE = 0.5;

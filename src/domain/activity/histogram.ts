@@ -1,4 +1,4 @@
-import { HOURS_PER_WEEK } from './local-time.js';
+import { HOURS_PER_WEEK } from '../shared/local-time.js';
 
 /**
  * Counts per hour of the week that fade with a half-life, updated in O(1) per observation.

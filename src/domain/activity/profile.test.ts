@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HOURS_PER_WEEK } from './local-time.js';
+import { HOURS_PER_WEEK } from '../shared/local-time.js';
 import {
   activityDistribution,
   DEFAULT_PROFILE_PARAMS,

@@ -1,4 +1,4 @@
-import { HOURS_PER_WEEK } from './local-time.js';
+import { HOURS_PER_WEEK } from '../shared/local-time.js';
 
 /** How a user's counts become a distribution; tuned by `npm run eval:activity` (docs/EVALUATION.md). */
 export interface ProfileParams {

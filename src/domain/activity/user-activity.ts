@@ -1,5 +1,5 @@
+import { hourOfWeekAt, type ZoneCache, type ZoneOffsets } from '../shared/local-time.js';
 import { countsAt, emptyHistogram, type Histogram, observe, rotated, totalAt } from './histogram.js';
-import { hourOfWeekAt, type ZoneCache, type ZoneOffsets } from './local-time.js';
 import { inferZone, ZONE_INFERENCE, type ZoneGuess, type ZoneSource } from './zone-inference.js';
 
 /** What is stored per user (a few kilobytes, one row): enough to answer every activity question. */

@@ -1,4 +1,4 @@
-import { HOURS_PER_WEEK } from './local-time.js';
+import { HOURS_PER_WEEK } from '../shared/local-time.js';
 
 export type ZoneSource = 'explicit' | 'inferred' | 'default';
 

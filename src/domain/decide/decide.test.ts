@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from '../activity/local-time.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { isQuietMinute, localMinuteOfDay } from '../policy/quiet-hours.js';
+import { HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from '../shared/local-time.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { activityView, type DecisionState, decide } from './decide.js';
 import { describeCheck } from './describe.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HOURS_PER_WEEK, ZoneCache } from '../activity/local-time.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
+import { HOURS_PER_WEEK, ZoneCache } from '../shared/local-time.js';
 import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
 import { activityView, type DecisionState, decide, usedKey } from './decide.js';
 import { nextWake } from './next-wake.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ZoneCache } from '../activity/local-time.js';
+import { ZoneCache } from '../shared/local-time.js';
 import { Schedule, type ScheduleRule } from '../triggers/schedule.js';
 import type { Trigger } from '../triggers/trigger.js';
 import { conditionOccasion } from './occasion.js';

@@ -1,5 +1,5 @@
-import type { ZoneCache, ZoneOffsets } from '../activity/local-time.js';
 import { localDay } from '../policy/frequency-cap.js';
+import type { ZoneCache, ZoneOffsets } from '../shared/local-time.js';
 import { type Schedule, scheduleOf } from '../triggers/schedule.js';
 import type { Trigger } from '../triggers/trigger.js';
 

@@ -1,4 +1,3 @@
-import type { ZoneOffsets } from '../activity/local-time.js';
 import {
   type ActDay,
   actDays,
@@ -8,6 +7,7 @@ import {
 } from '../policy/frequency-cap.js';
 import type { Caps, Policy, QuietHours } from '../policy/policy.js';
 import { quietHoursEnd } from '../policy/quiet-hours.js';
+import type { ZoneOffsets } from '../shared/local-time.js';
 import type { Trigger } from '../triggers/trigger.js';
 import type { Check, CheckName } from './decision.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ZoneCache } from '../activity/local-time.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
+import { ZoneCache } from '../shared/local-time.js';
 import { sendGate } from './send-gate.js';
 
 const zones = new ZoneCache();

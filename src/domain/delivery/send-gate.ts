@@ -1,6 +1,6 @@
-import type { ZoneOffsets } from '../activity/local-time.js';
 import type { Consent, Policy } from '../policy/policy.js';
 import { describeQuietHours, quietHoursEnd } from '../policy/quiet-hours.js';
+import type { ZoneOffsets } from '../shared/local-time.js';
 
 /** What the gate reads at the moment of sending. */
 export interface SendState {

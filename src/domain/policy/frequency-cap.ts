@@ -1,4 +1,4 @@
-import type { ZoneOffsets } from '../activity/local-time.js';
+import type { ZoneOffsets } from '../shared/local-time.js';
 import type { Caps } from './policy.js';
 
 const DAY = 86_400_000;

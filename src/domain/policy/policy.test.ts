@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ZoneOffsets } from '../activity/local-time.js';
+import { ZoneOffsets } from '../shared/local-time.js';
 import { checkCaps, localDay, type ProactiveAct } from './frequency-cap.js';
 import { DEFAULT_POLICY, policyFor } from './policy.js';
 import { isQuietMinute, localMinuteOfDay, quietHoursEnd } from './quiet-hours.js';

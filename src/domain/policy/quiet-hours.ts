@@ -1,4 +1,4 @@
-import type { ZoneOffsets } from '../activity/local-time.js';
+import type { ZoneOffsets } from '../shared/local-time.js';
 import type { QuietHours } from './policy.js';
 
 const MINUTE = 60_000;

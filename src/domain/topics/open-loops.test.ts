@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZoneCache } from '../activity/local-time.js';
+import { ZoneCache } from '../shared/local-time.js';
 import { mentionOf } from './open-loop-mention.js';
 import { CORPUS, CORPUS_AT, CORPUS_ZONE, type CorpusCase } from './open-loops.corpus.js';
 import { ALL_DAY_HOUR, extractOpenLoops, HORIZON_MS, splitSentences } from './open-loops.js';

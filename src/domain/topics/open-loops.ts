@@ -1,5 +1,5 @@
 import * as chrono from 'chrono-node/en';
-import type { ZoneOffsets } from '../activity/local-time.js';
+import type { ZoneOffsets } from '../shared/local-time.js';
 import { flipPerson, mentionOf } from './open-loop-mention.js';
 
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZoneOffsets } from '../activity/local-time.js';
+import { ZoneOffsets } from '../shared/local-time.js';
 import { cronProblem, OccurrenceCache, Schedule } from './schedule.js';
 
 const at = (iso: string) => Date.parse(iso);

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { ZoneOffsets } from '../activity/local-time.js';
+import type { ZoneOffsets } from '../shared/local-time.js';
 
 const MINUTE = 60_000;
 

@@ -9,7 +9,7 @@ import {
   revokeApiKey,
   touchApiKey,
 } from '../../storage/api-key.repository.js';
-import type { Db } from '../../storage/connection/database.js';
+import type { Db } from '../../storage/schema.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { apiKeyView } from './views.js';

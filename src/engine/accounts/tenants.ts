@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { SCOPES } from '../../contract/api-key.schema.js';
 import { notFound, OvertureError } from '../../contract/errors.js';
 import { findApiKeyByHash } from '../../storage/api-key.repository.js';
-import type { Db } from '../../storage/connection/database.js';
+import type { Db } from '../../storage/schema.js';
 import {
   countTenants,
   findTenant,

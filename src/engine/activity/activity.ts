@@ -8,7 +8,6 @@ import {
   observe,
   totalAt,
 } from '../../domain/activity/histogram.js';
-import { describeHourOfWeek, ZoneCache, type ZoneOffsets } from '../../domain/activity/local-time.js';
 import {
   activityDistribution,
   confidenceOf,
@@ -25,6 +24,7 @@ import {
 } from '../../domain/activity/user-activity.js';
 import { type ResolvedZone, resolveZone } from '../../domain/activity/zone-inference.js';
 import { describeQuietHours } from '../../domain/policy/quiet-hours.js';
+import { describeHourOfWeek, ZoneCache, type ZoneOffsets } from '../../domain/shared/local-time.js';
 import { isUserActivity } from '../../domain/signals/event-kind.js';
 import {
   loadPopulationShards,
@@ -35,8 +35,8 @@ import {
   savePopulationShard,
   writeUserActivities,
 } from '../../storage/activity.repository.js';
-import type { Db } from '../../storage/connection/database.js';
 import type { ActivityWrite, NewEvent } from '../../storage/event.repository.js';
+import type { Db } from '../../storage/schema.js';
 import { findTenant } from '../../storage/tenant.repository.js';
 import { countGivenZones } from '../../storage/user.repository.js';
 import type { EngineContext } from '../kernel/resources.js';

@@ -2,7 +2,6 @@ import { conversationTopics } from '../../domain/topics/conversation-topics.js';
 import { keepMostRelevant } from '../../domain/topics/most-relevant.js';
 import type { TopicCandidate, TopicKind } from '../../domain/topics/select-topic.js';
 import type { ContextProvider, ContextQuery, UserContext } from '../../ports/context-provider.js';
-import type { Db } from '../../storage/connection/database.js';
 import {
   type ContextItemRow,
   listSalientFacts,
@@ -10,6 +9,7 @@ import {
 } from '../../storage/context.repository.js';
 import { listRecentTopics } from '../../storage/event.repository.js';
 import { listOpenLoops, type OpenLoopRow } from '../../storage/open-loop.repository.js';
+import type { Db } from '../../storage/schema.js';
 
 /** At most this many candidates leave a context provider, the most relevant ones. */
 export const CONTEXT_CANDIDATE_LIMIT = 200;

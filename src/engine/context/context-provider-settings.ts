@@ -1,13 +1,13 @@
 import type { ContextProviderInput, ContextProviderView } from '../../contract/context-provider.schema.js';
 import { notFound } from '../../contract/errors.js';
 import { findCharacter } from '../../storage/character.repository.js';
-import type { Db } from '../../storage/connection/database.js';
 import {
   type ContextProviderRecord,
   deleteContextProvider,
   findContextProvider,
   putContextProvider,
 } from '../../storage/context-provider.repository.js';
+import type { Db } from '../../storage/schema.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { requireSecrets } from '../kernel/secrets.js';

@@ -1,8 +1,8 @@
 import type { ContextProvider, ContextQuery, UserContext } from '../../ports/context-provider.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SecretBox } from '../../storage/codecs/secret-box.js';
-import type { Db } from '../../storage/connection/database.js';
 import { findContextProvider } from '../../storage/context-provider.repository.js';
+import type { Db } from '../../storage/schema.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { createBuiltinContextProvider } from './builtin-context.js';
 

@@ -1,9 +1,8 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../../contract/open-loop.schema.js';
-import type { ZoneOffsets } from '../../domain/activity/local-time.js';
+import type { ZoneOffsets } from '../../domain/shared/local-time.js';
 import { extractOpenLoops, mayHoldADate, mentionForSentence } from '../../domain/topics/open-loops.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
-import type { Db } from '../../storage/connection/database.js';
 import type { NewEvent } from '../../storage/event.repository.js';
 import { insertOccasions } from '../../storage/occasion.repository.js';
 import {
@@ -14,6 +13,7 @@ import {
   type OpenLoopRow,
 } from '../../storage/open-loop.repository.js';
 import { hintPairs } from '../../storage/schedule.repository.js';
+import type { Db } from '../../storage/schema.js';
 import { newId } from '../kernel/ids.js';
 import { mustExist } from '../kernel/must-exist.js';
 import type { EngineContext } from '../kernel/resources.js';

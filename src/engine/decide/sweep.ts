@@ -2,7 +2,6 @@ import { decide, usedKey } from '../../domain/decide/decide.js';
 import type { Decision } from '../../domain/decide/decision.js';
 import { nextWake } from '../../domain/decide/next-wake.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
-import type { Db } from '../../storage/connection/database.js';
 import { type DecisionRecord, insertDecisions } from '../../storage/decision.repository.js';
 import { deleteOccasions } from '../../storage/occasion.repository.js';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../../storage/open-loop.repository.js';
 import { allowsProactiveLocked, lockUsers } from '../../storage/pair-state.repository.js';
 import { claimDuePairs, completePairs } from '../../storage/schedule.repository.js';
+import type { Db } from '../../storage/schema.js';
 import {
   insertSuggestions,
   loadSuggestionActs,

@@ -15,7 +15,7 @@ import {
   putChannelSettings,
 } from '../../storage/channel-settings.repository.js';
 import { findCharacter } from '../../storage/character.repository.js';
-import type { Db } from '../../storage/connection/database.js';
+import type { Db } from '../../storage/schema.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { requireSecrets } from '../kernel/secrets.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type ChannelChoice, chooseChannel } from '../../domain/delivery/choose-channel.js';
 import { CHANNELS } from '../../ports/channel.js';
-import type { Db } from '../../storage/connection/database.js';
+import type { Db } from '../../storage/schema.js';
 
 /** Channels that address a user by their id when the bot gave no address: the bot knows its users by id. */
 const ADDRESSED_BY_ID = new Set(['webhook', 'stream']);

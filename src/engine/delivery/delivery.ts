@@ -11,7 +11,6 @@ import {
   type ChannelSettingsRecord,
   findChannelSettings,
 } from '../../storage/channel-settings.repository.js';
-import type { Db } from '../../storage/connection/database.js';
 import {
   type AttemptOutcome,
   claimDeliveries,
@@ -19,6 +18,7 @@ import {
   finishAttempt,
   recoverLapsed,
 } from '../../storage/delivery.repository.js';
+import type { Db } from '../../storage/schema.js';
 import { expirePending } from '../../storage/suggestion.repository.js';
 import { markUnreachable } from '../../storage/unreachable-address.repository.js';
 import { userActivityAt } from '../activity/activity.js';

@@ -5,7 +5,7 @@ import {
   listAuditEntries,
   lockAuditTail,
 } from '../../storage/audit.repository.js';
-import type { Db } from '../../storage/connection/database.js';
+import type { Db } from '../../storage/schema.js';
 import type { EngineContext } from './resources.js';
 
 /** The `prev_hash` of a tenant's first entry. */

@@ -1,6 +1,6 @@
 import { notFound } from '../../contract/errors.js';
 import { findCharacter } from '../../storage/character.repository.js';
-import type { Db } from '../../storage/connection/database.js';
+import type { Db } from '../../storage/schema.js';
 import { userExists } from '../../storage/user.repository.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Backoff } from '../../domain/delivery/backoff.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SecretBox } from '../../storage/codecs/secret-box.js';
-import type { Db } from '../../storage/connection/database.js';
+import type { Db } from '../../storage/schema.js';
 import type { ActivitySettings } from '../activity/activity.js';
 import type { ContextProviders } from '../context/context-providers.js';
 import type { TriggerCache } from '../triggers/trigger-cache.js';

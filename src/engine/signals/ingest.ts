@@ -4,7 +4,6 @@ import { invalidInput } from '../../contract/issues.js';
 import { compare, foldActivity } from '../../domain/signals/activity-delta.js';
 import type { EventKind } from '../../domain/signals/event-kind.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
-import type { Db } from '../../storage/connection/database.js';
 import {
   applyPairDeltas,
   applyUserDeltas,
@@ -14,6 +13,7 @@ import {
 } from '../../storage/event.repository.js';
 import { insertOccasions } from '../../storage/occasion.repository.js';
 import { hintPairs } from '../../storage/schedule.repository.js';
+import type { Db } from '../../storage/schema.js';
 import { prepareActivity } from '../activity/activity.js';
 import { loopsFromEvents, storeOpenLoops } from '../context/open-loops.js';
 import type { EngineContext } from '../kernel/resources.js';

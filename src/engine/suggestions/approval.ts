@@ -1,7 +1,7 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { ApproveInput, DismissInput } from '../../contract/suggestion.schema.js';
-import type { Db } from '../../storage/connection/database.js';
 import { type DeliveryRow, insertDelivery } from '../../storage/delivery.repository.js';
+import type { Db } from '../../storage/schema.js';
 import {
   EXPIRED_BEFORE_APPROVAL,
   findSuggestion,

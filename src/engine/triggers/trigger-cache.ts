@@ -1,6 +1,6 @@
 import type { Trigger } from '../../domain/triggers/trigger.js';
-import type { Db } from '../../storage/connection/database.js';
 import { readRearmVersion } from '../../storage/schedule.repository.js';
+import type { Db } from '../../storage/schema.js';
 import { loadTriggers, toDomainTrigger } from './triggers.js';
 
 /** How long another instance's trigger change may go unseen by `get`; this instance's own changes are seen at once. */

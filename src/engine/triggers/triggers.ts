@@ -4,8 +4,8 @@ import type { TriggerCreate, TriggerPatch, TriggerView } from '../../contract/tr
 import { parseDuration } from '../../domain/shared/duration.js';
 import type { ScheduleRule } from '../../domain/triggers/schedule.js';
 import type { ApprovalMode, ScheduleZone, Trigger, TriggerSpec } from '../../domain/triggers/trigger.js';
-import type { Db } from '../../storage/connection/database.js';
 import { requestTenantRearm } from '../../storage/schedule.repository.js';
+import type { Db } from '../../storage/schema.js';
 import {
   deleteTrigger,
   findTrigger,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { observe } from '../../domain/activity/histogram.js';
-import { ZoneOffsets } from '../../domain/activity/local-time.js';
 import { emptyUserActivity, observeActivity } from '../../domain/activity/user-activity.js';
+import { ZoneOffsets } from '../../domain/shared/local-time.js';
 import {
   decodeHistogram,
   decodeUserActivity,

@@ -1,7 +1,7 @@
 import type { Histogram } from '../../domain/activity/histogram.js';
-import { HOURS_PER_WEEK } from '../../domain/activity/local-time.js';
 import type { UserActivity } from '../../domain/activity/user-activity.js';
 import { fixedOffsetZone, type ZoneSource } from '../../domain/activity/zone-inference.js';
+import { HOURS_PER_WEEK } from '../../domain/shared/local-time.js';
 
 /**
  * Binary form of the activity models. A user's bins are 8-bit steps of 1/16 of a doubling below

@@ -15,5 +15,3 @@ export interface Database {
   openChannel?(base: string, handlers: NotifyHandlers): Promise<NotifyChannel>;
   close(): Promise<void>;
 }
-
-export type Db = Kysely<Schema>;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../../ports/logger.js';
-import type { Db } from './database.js';
+import type { Db } from '../schema.js';
 import { encodeFrames, FrameAssembler, parseFrame } from './notify-frames.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SendResult } from '../ports/channel.js';
+import type { SendResult } from '../../ports/channel.js';
 
 /**
  * The signals one `send` runs under: the caller's, and the adapter's own deadline over the whole
