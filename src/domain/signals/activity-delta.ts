@@ -10,6 +10,26 @@ export interface ActivityEvent {
   channel?: string | null;
 }
 
+/**
+ * The fields of the incremental state kept per user and per pair, in one order: instants (merged
+ * with least or greatest), then counts (summed). Storage derives its column list from this one.
+ */
+export const ACTIVITY_FIELDS = [
+  'firstEventAt',
+  'lastEventAt',
+  'lastActivityAt',
+  'lastInboundAt',
+  'lastOutboundAt',
+  'lastSessionStartAt',
+  'lastSessionEndAt',
+  'inboundCount',
+  'outboundCount',
+  'sessionCount',
+  'eventCount',
+] as const satisfies readonly (keyof ActivityDelta)[];
+
+export type ActivityField = (typeof ACTIVITY_FIELDS)[number];
+
 /** What a set of events adds to one user's (or one user-character pair's) stored state. */
 export interface ActivityDelta {
   firstEventAt: Date;
