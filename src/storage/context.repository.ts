@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 
 import type { Db, FactsTable, MemoriesTable } from './schema.js';
 
@@ -13,42 +13,22 @@ export interface ContextFilter {
   limit: number;
 }
 
+/**
+ * Facts and memories are kept alike: a user's rows, each one character's or shared by every
+ * character (`character_id` null), paged by id. A fact is dated by its creation, a memory by
+ * when it happened.
+ */
+const ITEMS = {
+  facts: { id: 'fact_id', at: 'created_at' },
+  memories: { id: 'memory_id', at: 'at' },
+} as const;
+type ItemTable = keyof typeof ITEMS;
+
 export async function insertFact(db: Db, tenantId: string, fact: FactRow): Promise<void> {
   await db
     .insertInto('facts')
     .values({ tenant_id: tenantId, ...fact })
     .execute();
-}
-
-export async function listFacts(
-  db: Db,
-  tenantId: string,
-  filter: ContextFilter & { category?: string },
-): Promise<FactRow[]> {
-  let query = db
-    .selectFrom('facts')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', filter.userId);
-  const characterId = filter.characterId;
-  if (characterId !== undefined)
-    query = query.where((eb) =>
-      eb.or([eb('character_id', '=', characterId), eb('character_id', 'is', null)]),
-    );
-  if (filter.category !== undefined) query = query.where('category', '=', filter.category);
-  if (filter.before !== undefined) query = query.where('fact_id', '<', filter.before);
-  return query.orderBy('fact_id', 'desc').limit(filter.limit).execute();
-}
-
-/** Deletes one fact; false when the user has no fact of that id. */
-export async function deleteFact(db: Db, tenantId: string, userId: string, factId: string) {
-  const r = await db
-    .deleteFrom('facts')
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .where('fact_id', '=', factId)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
 }
 
 export async function insertMemory(db: Db, tenantId: string, memory: MemoryRow): Promise<void> {
@@ -58,34 +38,76 @@ export async function insertMemory(db: Db, tenantId: string, memory: MemoryRow):
     .execute();
 }
 
+export async function listFacts(
+  db: Db,
+  tenantId: string,
+  filter: ContextFilter & { category?: string },
+): Promise<FactRow[]> {
+  const { category } = filter;
+  const rows = await pageOf(
+    db,
+    'facts',
+    tenantId,
+    filter,
+    category === undefined ? undefined : sql`category = ${category}`,
+  );
+  return rows as FactRow[];
+}
+
 export async function listMemories(
   db: Db,
   tenantId: string,
   filter: ContextFilter & { tag?: string },
 ): Promise<MemoryRow[]> {
+  const { tag } = filter;
+  const rows = await pageOf(
+    db,
+    'memories',
+    tenantId,
+    filter,
+    tag === undefined ? undefined : sql`${tag} = any(tags)`,
+  );
+  return rows as MemoryRow[];
+}
+
+/** Deletes one fact; false when the user has no fact of that id. */
+export const deleteFact = (db: Db, tenantId: string, userId: string, factId: string) =>
+  deleteItem(db, 'facts', tenantId, userId, factId);
+
+/** Deletes one memory; false when the user has no memory of that id. */
+export const deleteMemory = (db: Db, tenantId: string, userId: string, memoryId: string) =>
+  deleteItem(db, 'memories', tenantId, userId, memoryId);
+
+/** A page of a user's items, newest first; with a character, its own and the shared ones. */
+function pageOf(
+  db: Db,
+  table: ItemTable,
+  tenantId: string,
+  filter: ContextFilter,
+  also?: RawBuilder<unknown>,
+) {
+  const id = db.dynamic.ref<'fact_id' | 'memory_id'>(ITEMS[table].id);
   let query = db
-    .selectFrom('memories')
+    .selectFrom(table)
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', filter.userId);
-  const characterId = filter.characterId;
+  const { characterId, before } = filter;
   if (characterId !== undefined)
     query = query.where((eb) =>
       eb.or([eb('character_id', '=', characterId), eb('character_id', 'is', null)]),
     );
-  const tag = filter.tag;
-  if (tag !== undefined) query = query.where((eb) => eb(eb.val(tag), '=', eb.fn.any('tags')));
-  if (filter.before !== undefined) query = query.where('memory_id', '<', filter.before);
-  return query.orderBy('memory_id', 'desc').limit(filter.limit).execute();
+  if (before !== undefined) query = query.where(id, '<', before);
+  if (also !== undefined) query = query.where(also as RawBuilder<boolean>);
+  return query.orderBy(id, 'desc').limit(filter.limit).execute();
 }
 
-/** Deletes one memory; false when the user has no memory of that id. */
-export async function deleteMemory(db: Db, tenantId: string, userId: string, memoryId: string) {
+async function deleteItem(db: Db, table: ItemTable, tenantId: string, userId: string, itemId: string) {
   const r = await db
-    .deleteFrom('memories')
+    .deleteFrom(table)
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', userId)
-    .where('memory_id', '=', memoryId)
+    .where(db.dynamic.ref<'fact_id' | 'memory_id'>(ITEMS[table].id), '=', itemId)
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
@@ -107,37 +129,43 @@ export interface ContextItemRow {
  * newest first among equals, at most `limit`: the material for topics, bounded however many
  * facts a user has.
  */
-export async function listSalientFacts(
-  db: Db,
-  tenantId: string,
-  query: { userId: string; characterId: string; limit: number },
-): Promise<ContextItemRow[]> {
-  return db
-    .selectFrom('facts')
-    .select(['fact_id as id', 'character_id', 'text', 'mention', 'salience', 'sensitive', 'created_at as at'])
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', query.userId)
-    .where((eb) => eb.or([eb('character_id', '=', query.characterId), eb('character_id', 'is', null)]))
-    .orderBy('salience', 'desc')
-    .orderBy('fact_id', 'desc')
-    .limit(query.limit)
-    .execute();
-}
+export const listSalientFacts = (db: Db, tenantId: string, query: SalientQuery) =>
+  listSalient(db, 'facts', tenantId, query);
 
 /** As `listSalientFacts`, for memories; `at` is when the memory happened. */
-export async function listSalientMemories(
+export const listSalientMemories = (db: Db, tenantId: string, query: SalientQuery) =>
+  listSalient(db, 'memories', tenantId, query);
+
+interface SalientQuery {
+  userId: string;
+  characterId: string;
+  limit: number;
+}
+
+function listSalient(
   db: Db,
+  table: ItemTable,
   tenantId: string,
-  query: { userId: string; characterId: string; limit: number },
+  query: SalientQuery,
 ): Promise<ContextItemRow[]> {
+  const { id, at } = ITEMS[table];
+  const idRef = db.dynamic.ref<'fact_id' | 'memory_id'>(id);
   return db
-    .selectFrom('memories')
-    .select(['memory_id as id', 'character_id', 'text', 'mention', 'salience', 'sensitive', 'at'])
+    .selectFrom(table)
+    .select([
+      sql<string>`${sql.ref(id)}`.as('id'),
+      'character_id',
+      'text',
+      'mention',
+      'salience',
+      'sensitive',
+      sql<Date>`${sql.ref(at)}`.as('at'),
+    ])
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', query.userId)
     .where((eb) => eb.or([eb('character_id', '=', query.characterId), eb('character_id', 'is', null)]))
     .orderBy('salience', 'desc')
-    .orderBy('memory_id', 'desc')
+    .orderBy(idRef, 'desc')
     .limit(query.limit)
     .execute();
 }

@@ -10,6 +10,7 @@ import {
   listMemories,
   type MemoryRow,
 } from '../../storage/context.repository.js';
+import type { Db } from '../../storage/schema.js';
 import { newId } from '../kernel/ids.js';
 import { mustExist } from '../kernel/must-exist.js';
 import type { EngineContext } from '../kernel/resources.js';
@@ -36,10 +37,7 @@ export async function addFact(ctx: EngineContext, tenantId: string, userId: stri
     source: input.source,
     created_at: now,
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    await mustExist(trx, tenantId, userId, input.characterId);
-    await insertFact(trx, tenantId, row);
-  });
+  await storeForUser(ctx, tenantId, userId, input.characterId, (trx) => insertFact(trx, tenantId, row));
   return factView(row);
 }
 
@@ -69,10 +67,7 @@ export async function addMemory(ctx: EngineContext, tenantId: string, userId: st
     source: input.source,
     created_at: now,
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    await mustExist(trx, tenantId, userId, input.characterId);
-    await insertMemory(trx, tenantId, row);
-  });
+  await storeForUser(ctx, tenantId, userId, input.characterId, (trx) => insertMemory(trx, tenantId, row));
   return memoryView(row);
 }
 
@@ -93,6 +88,20 @@ export async function listMemoryPage(
 export async function removeMemory(ctx: EngineContext, tenantId: string, userId: string, memoryId: string) {
   if (!(await deleteMemory(ctx.db, tenantId, userId, memoryId)))
     throw notFound(`memory "${memoryId}" of user "${userId}"`);
+}
+
+/** Writes a user's item in one transaction with the check that the user and character exist. */
+async function storeForUser(
+  ctx: EngineContext,
+  tenantId: string,
+  userId: string,
+  characterId: string | undefined,
+  insert: (trx: Db) => Promise<void>,
+) {
+  await ctx.db.transaction().execute(async (trx) => {
+    await mustExist(trx, tenantId, userId, characterId);
+    await insert(trx);
+  });
 }
 
 function factView(r: FactRow) {
