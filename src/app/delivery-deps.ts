@@ -1,3 +1,4 @@
+import { BoundedMap } from '../domain/shared/bounded-map.js';
 import type { DeliveryDeps } from '../engine/delivery/delivery.js';
 import type { ChannelAdapter, ChannelAdapterFactory } from '../ports/channel.js';
 
@@ -6,17 +7,9 @@ const MAX_ADAPTERS = 1024;
 
 /** The delivery worker's adapters, made once per channel settings, and its jitter. */
 export function createDeliveryDeps(factory: ChannelAdapterFactory): DeliveryDeps {
-  const adapters = new Map<string, ChannelAdapter>();
+  const adapters = new BoundedMap<string, ChannelAdapter>(MAX_ADAPTERS);
   return {
-    adapterFor(opened, key) {
-      let adapter = adapters.get(key);
-      if (!adapter) {
-        if (adapters.size >= MAX_ADAPTERS) adapters.delete(adapters.keys().next().value as string);
-        adapter = factory(opened);
-        adapters.set(key, adapter);
-      }
-      return adapter;
-    },
+    adapterFor: (opened, key) => adapters.getOrSet(key, () => factory(opened)),
     random: Math.random,
   };
 }

@@ -8,8 +8,8 @@ import {
   type RESTPostAPICurrentUserCreateDMChannelResult,
   Routes,
 } from 'discord-api-types/v10';
+import { BoundedMap } from '../../domain/shared/bounded-map.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
-import { DirectChannelCache } from '../shared/direct-channel-cache.js';
 import {
   notStarted,
   type SendAttempt,
@@ -63,7 +63,12 @@ export class DiscordChannel implements ChannelAdapter {
   readonly #rest: REST;
   readonly #token: string;
   readonly #timeoutMs: number;
-  readonly #channels = new DirectChannelCache();
+  /**
+   * The direct-message channel opened for each user: a retry or the next message to the same user
+   * posts at once instead of opening it again (one request fewer against the rate limits); losing
+   * it costs only a reopen.
+   */
+  readonly #channels = new BoundedMap<string, string>(1000);
 
   constructor(options: DiscordChannelOptions) {
     const apiBase = options.apiBase === undefined ? undefined : withoutTrailingSlash(options.apiBase);

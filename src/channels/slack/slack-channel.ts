@@ -7,8 +7,8 @@ import {
   WebClient,
 } from '@slack/web-api';
 import { assertNever } from '../../domain/shared/assert-never.js';
+import { BoundedMap } from '../../domain/shared/bounded-map.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
-import { DirectChannelCache } from '../shared/direct-channel-cache.js';
 import {
   notStarted,
   type SendAttempt,
@@ -71,7 +71,12 @@ export class SlackChannel implements ChannelAdapter {
   readonly channel = 'slack';
   readonly idempotent = false;
   readonly #options: SlackChannelOptions;
-  readonly #channels = new DirectChannelCache();
+  /**
+   * The direct-message channel opened for each user: a retry or the next message to the same user
+   * posts at once instead of opening it again (one request fewer against the rate limits); losing
+   * it costs only a reopen.
+   */
+  readonly #channels = new BoundedMap<string, string>(1000);
 
   constructor(options: SlackChannelOptions) {
     if (options.apiUrl !== undefined) requireHttpUrl(options.apiUrl, 'apiUrl');

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../../domain/shared/bounded-map.js';
 /**
  * How a message travels in NOTIFY payloads, which PostgreSQL limits to fewer than 8000 bytes.
  *
@@ -99,14 +100,16 @@ export function parseFrame(payload: string): Frame | null {
 }
 
 /**
- * Joins the parts of split messages. At most `maxOpen` messages are held unfinished (the oldest
- * is dropped past that); `reset` forgets them all, for when the connection that carried them
+ * Joins the parts of split messages. At most `maxOpen` messages are held unfinished (the one
+ * least recently added to is dropped past that); `reset` forgets them all, for when the connection that carried them
  * was lost.
  */
 export class FrameAssembler {
-  readonly #open = new Map<string, { parts: string[]; received: number }>();
+  readonly #open: BoundedMap<string, { parts: string[]; received: number }>;
 
-  constructor(private readonly maxOpen = 16) {}
+  constructor(maxOpen = 16) {
+    this.#open = new BoundedMap(maxOpen);
+  }
 
   /** The message's body when `frame` completes it (or is whole); null while parts are missing. */
   add(frame: Frame): { origin: string; body: unknown } | null {
@@ -117,7 +120,6 @@ export class FrameAssembler {
       this.#open.delete(key);
       open = { parts: new Array<string>(frame.parts), received: 0 };
       this.#open.set(key, open);
-      if (this.#open.size > this.maxOpen) this.#open.delete(this.#open.keys().next().value!);
     }
     if (open.parts[frame.part - 1] === undefined) open.received += 1;
     open.parts[frame.part - 1] = frame.chunk;
