@@ -1,8 +1,7 @@
 import type { EventKind } from '../../domain/signals/event-kind.js';
+import type { DeliveryStatus, SuggestionStatus } from '../../domain/suggestions/lifecycle.js';
 import type { Channel } from '../../ports/channel.js';
-import type { DeliveryStatus } from '../../storage/delivery.repository.js';
 import type { DraftOutcome } from '../../storage/draft.repository.js';
-import type { SuggestionStatus } from '../../storage/schema.js';
 
 /**
  * What the engine announces, by name. The WebSocket hub, metrics and tests listen here; tests
