@@ -32,6 +32,8 @@ export { LIMITS } from './contract/event.schema.js';
 // Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md); bots that receive
 // webhook deliveries: how to check one (docs/CHANNELS.md)
 export { signHook, verifyHook, verifyOvertureSignature } from './contract/hook-signature.js';
+// The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
+export type { StreamEvent, StreamEventName } from './contract/stream-event.js';
 export type { ActivityState, User, UserPatch } from './contract/user.schema.js';
 export {
   type Assessment,
@@ -65,8 +67,7 @@ export type { Consent } from './domain/suggestions/lifecycle.js';
 export { type ExtractedLoop, extractOpenLoops } from './domain/topics/open-loops.js';
 export type { TopicCandidate, TopicKind } from './domain/topics/select-topic.js';
 export type { EngineEventMap, EngineEventName } from './engine/kernel/events.js';
-// The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
-export type { StreamEvent, StreamEventName, StreamListener } from './engine/kernel/stream.js';
+export type { StreamListener } from './engine/kernel/stream.js';
 export {
   CHANNELS,
   type Channel,
