@@ -32,7 +32,9 @@ export { LIMITS } from './contract/event.schema.js';
 // Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md); bots that receive
 // webhook deliveries: how to check one (docs/CHANNELS.md)
 export { signHook, verifyHook, verifyOvertureSignature } from './contract/hook-signature.js';
-export type { ActivityState, Consent, User, UserPatch } from './contract/user.schema.js';
+// The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
+export type { StreamEvent, StreamEventName } from './contract/stream-event.js';
+export type { ActivityState, User, UserPatch } from './contract/user.schema.js';
 export {
   type Assessment,
   assessHour,
@@ -60,12 +62,12 @@ export { inferZone, resolveZone, type ZoneGuess, type ZoneSource } from './domai
 // The activity model, pure: for bots that keep their own store or score hours themselves
 export { DAY_NAMES, HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from './domain/shared/local-time.js';
 export { EVENT_KINDS, type EventKind } from './domain/signals/event-kind.js';
+export type { Consent } from './domain/suggestions/lifecycle.js';
 // Open loops, pure: what a message says will happen, read in the user's zone
 export { type ExtractedLoop, extractOpenLoops } from './domain/topics/open-loops.js';
 export type { TopicCandidate, TopicKind } from './domain/topics/select-topic.js';
 export type { EngineEventMap, EngineEventName } from './engine/kernel/events.js';
-// The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
-export type { StreamEvent, StreamEventName, StreamListener } from './engine/kernel/stream.js';
+export type { StreamListener } from './engine/kernel/stream.js';
 export {
   CHANNELS,
   type Channel,

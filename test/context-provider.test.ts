@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyHook } from '../src/contract/hook-signature.js';
-import { CONTEXT_CANDIDATE_LIMIT } from '../src/engine/context/builtin-context.js';
+import { CONTEXT_CANDIDATE_LIMIT } from '../src/ports/context-provider.js';
 import { SecretBox } from '../src/storage/codecs/secret-box.js';
 import { BACKENDS } from './helpers/backends.js';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Policy, PolicyInput } from '../contract/policy.schema.js';
-import { listAudit, verifyAudit } from '../engine/kernel/audit.js';
+import { listAudit, verifyAudit } from '../engine/accounts/audit-log.js';
 import { getPolicy, savePolicy } from '../engine/policy/policy.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';

@@ -19,6 +19,7 @@ import {
 import { TriggerCreate, TriggerPatch } from '../contract/trigger.schema.js';
 import { UserPatch } from '../contract/user.schema.js';
 import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../engine/accounts/api-keys.js';
+import { listAudit, verifyAudit } from '../engine/accounts/audit-log.js';
 import { getCharacter, listCharacterPage, saveCharacter } from '../engine/accounts/characters.js';
 import { getTenant } from '../engine/accounts/tenants.js';
 import { getUser, listUserPage, updateUser } from '../engine/accounts/users.js';
@@ -47,7 +48,6 @@ import {
   saveChannelSettings,
 } from '../engine/delivery/channel-settings.js';
 import { reportDeliveryOutcome } from '../engine/delivery/delivery-report.js';
-import { listAudit, verifyAudit } from '../engine/kernel/audit.js';
 import type { EngineContext } from '../engine/kernel/resources.js';
 import type { StreamListener } from '../engine/kernel/stream.js';
 import { getPolicy, savePolicy } from '../engine/policy/policy.js';

@@ -2,9 +2,13 @@ import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../contr
 import { ruleOfRaw, toInputIssues } from '../contract/issues.js';
 import { keepMostRelevant } from '../domain/topics/most-relevant.js';
 import type { TopicCandidate } from '../domain/topics/select-topic.js';
-import { CONTEXT_CANDIDATE_LIMIT } from '../engine/context/builtin-context.js';
 import type { Clock } from '../ports/clock.js';
-import type { ContextProvider, ContextQuery, UserContext } from '../ports/context-provider.js';
+import {
+  CONTEXT_CANDIDATE_LIMIT,
+  type ContextProvider,
+  type ContextQuery,
+  type UserContext,
+} from '../ports/context-provider.js';
 import type { Logger } from '../ports/logger.js';
 import {
   type ContextCallbackRequest,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { STREAM_EVENT_NAMES } from '../engine/kernel/stream.js';
 import { Id } from './common.js';
+import { STREAM_EVENT_NAMES } from './stream-event.js';
 
 const EVENT_RULE = `must be one of ${STREAM_EVENT_NAMES.map((name) => `"${name}"`).join(', ')}`;
 

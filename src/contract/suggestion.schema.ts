@@ -1,25 +1,12 @@
 import { z } from 'zod';
+import { DELIVERY_STATUSES, SUGGESTION_STATUSES } from '../domain/suggestions/lifecycle.js';
 import { CHANNELS } from '../ports/channel.js';
 import { COMPOSER_NAMES } from '../ports/composer.js';
-import { DELIVERY_STATUSES } from '../storage/delivery.repository.js';
 import { Id, rule } from './common.js';
 import { DecisionView } from './decision.schema.js';
 
 /** Longest opener a person may write when approving, in characters. */
 const OPENER_TEXT_MAX = 2000;
-
-export const SUGGESTION_STATUSES = [
-  'drafting',
-  'pending',
-  'approved',
-  'sending',
-  'sent',
-  'dismissed',
-  'expired',
-  'failed',
-  /** Handed to a platform that gave no answer (a crash, a timeout): perhaps sent, never resent automatically. */
-  'unknown',
-] as const;
 
 export const SuggestionQuery = z.strictObject({
   userId: Id.optional().meta({

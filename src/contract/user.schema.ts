@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { CONSENT } from '../domain/suggestions/lifecycle.js';
 import { ChannelName, Fraction, Locale, TimeZone } from './common.js';
-
-export const CONSENT = ['opted_in', 'unknown', 'opted_out'] as const;
-export type Consent = (typeof CONSENT)[number];
 
 /** A partial update; `null` clears `timezone` and `locale`, and removes an address. */
 export const UserPatch = z

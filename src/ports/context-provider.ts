@@ -1,5 +1,8 @@
 import type { TopicCandidate } from '../domain/topics/select-topic.js';
 
+/** At most this many candidates leave a context provider, the most relevant ones. */
+export const CONTEXT_CANDIDATE_LIMIT = 200;
+
 /** What the engine knows of one user, as one character sees it: the material for topics. */
 export interface UserContext {
   /** Facts, memories, open loops and recent conversation topics, as topic candidates. */

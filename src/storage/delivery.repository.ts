@@ -1,16 +1,8 @@
 import { type Selectable, sql } from 'kysely';
+import { assertSuggestionTransition, type DeliveryStatus } from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
 
 import type { Db, DeliveriesTable } from './schema.js';
-
-/**
- * A delivery's life: `queued` (waiting for its attempt time) → `sending` (a worker holds it under
- * a lease) → `sent`, or back to `queued` after a retryable failure, or `failed` (permanent, or the
- * last retry) or `unknown` (handed over and no answer: perhaps sent, never resent automatically).
- * `handed_off`: given to the bot on the stream, waiting for its report.
- */
-export const DELIVERY_STATUSES = ['queued', 'sending', 'handed_off', 'sent', 'failed', 'unknown'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** A delivery as the outbox holds it. */
 export interface DeliveryRow {
@@ -132,6 +124,7 @@ export async function claimDeliveries(
       insert into delivery_attempts (tenant_id, user_id, delivery_id, attempt, started_at)
       select r.t, r.u, r.d, r.n, ${now} from json_to_recordset(${doc}::json) as r(t text, u text, d text, s text, n int)
       on conflict do nothing`.execute(trx);
+    assertSuggestionTransition('approved', 'sending');
     await sql`
       update suggestions s set status = 'sending', updated_at = ${now}
       from json_to_recordset(${doc}::json) as r(t text, u text, d text, s text, n int)

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { assertSuggestionTransition } from '../domain/suggestions/lifecycle.js';
 import type { ComposerName } from '../ports/composer.js';
 import type { Db } from './schema.js';
 
@@ -83,6 +84,7 @@ export async function finishDraft(
   outcome: DraftOutcome,
   now: Date,
 ): Promise<boolean> {
+  assertSuggestionTransition('drafting', outcome.status);
   const result = await db
     .updateTable('suggestions')
     .set({

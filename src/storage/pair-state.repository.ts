@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { UserActivity } from '../domain/activity/user-activity.js';
-import type { Consent } from '../domain/policy/policy.js';
 import { compare } from '../domain/signals/activity-delta.js';
+import type { Consent } from '../domain/suggestions/lifecycle.js';
 import { decodeUserActivity } from './codecs/activity-codec.js';
 import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
 import type { Db } from './schema.js';

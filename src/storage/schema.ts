@@ -1,8 +1,7 @@
 import type { ColumnType, Generated, Kysely } from 'kysely';
-import type { SUGGESTION_STATUSES } from '../contract/suggestion.schema.js';
+import type { DeliveryStatus, SuggestionStatus } from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
 import type { ComposerName } from '../ports/composer.js';
-import type { DeliveryStatus } from './delivery.repository.js';
 
 /** Row types of the tables, as Kysely sees them (see migrations/*.sql). */
 
@@ -187,8 +186,6 @@ export interface DecisionsTable {
   trace: ColumnType<unknown[], string, string>;
   suggestion_id: string | null;
 }
-
-export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
 
 export interface SuggestionsTable {
   tenant_id: string;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
+import { assertSuggestionTransition, type SuggestionStatus } from '../domain/suggestions/lifecycle.js';
 import { epochMs } from './codecs/epoch-ms.js';
-
-import type { Db, SuggestionStatus } from './schema.js';
+import type { Db } from './schema.js';
 
 /** A suggestion as the decision creates it; later stages (compose, approve, deliver) move it on. */
 export interface NewSuggestion {
@@ -151,7 +151,11 @@ export async function findSuggestion(db: Db, tenantId: string, suggestionId: str
   return q.executeTakeFirst();
 }
 
-/** Moves a suggestion to `status`, with a reason and who did it. */
+/**
+ * Moves a suggestion to `status`, with a reason and who did it. Its row is locked and its status
+ * read first: a move its lifecycle does not allow throws, and nothing is written. A suggestion
+ * that is gone is left alone.
+ */
 export async function setSuggestion(
   db: Db,
   s: { tenantId: string; userId: string; suggestionId: string },
@@ -164,6 +168,16 @@ export async function setSuggestion(
   },
   now: Date,
 ) {
+  const current = await db
+    .selectFrom('suggestions')
+    .select('status')
+    .where('tenant_id', '=', s.tenantId)
+    .where('user_id', '=', s.userId)
+    .where('suggestion_id', '=', s.suggestionId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) return;
+  assertSuggestionTransition(current.status, change.status);
   await db
     .updateTable('suggestions')
     .set({
@@ -188,6 +202,7 @@ export const EXPIRED_BEFORE_APPROVAL = 'expired before it was approved';
  * reason. Returns them, for their events.
  */
 export async function expirePending(db: Db, now: Date, limit: number) {
+  assertSuggestionTransition('pending', 'expired');
   const { rows } = await sql<{
     tenant_id: string;
     user_id: string;

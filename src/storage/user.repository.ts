@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Consent, UserPatch } from '../contract/user.schema.js';
+import type { UserPatch } from '../contract/user.schema.js';
+import type { Consent } from '../domain/suggestions/lifecycle.js';
 import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
 import type { Db } from './schema.js';
 import { listUnreachable } from './unreachable-address.repository.js';

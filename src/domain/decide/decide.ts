@@ -1,7 +1,8 @@
 import { GOOD_SCORE } from '../activity/good-time.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
-import type { Consent, Policy } from '../policy/policy.js';
+import type { Policy } from '../policy/policy.js';
 import { hourOfWeekAt, type ZoneCache, type ZoneOffsets } from '../shared/local-time.js';
+import type { Consent } from '../suggestions/lifecycle.js';
 import { appliesTo, type Trigger } from '../triggers/trigger.js';
 import type { Check, CheckName, CheckNote, Decision, SkipReason } from './decision.js';
 import { conditionOccasion, type Occasion } from './occasion.js';

@@ -1,6 +1,7 @@
-import type { Consent, Policy } from '../policy/policy.js';
+import type { Policy } from '../policy/policy.js';
 import { describeQuietHours, quietHoursEnd } from '../policy/quiet-hours.js';
 import type { ZoneOffsets } from '../shared/local-time.js';
+import type { Consent } from '../suggestions/lifecycle.js';
 
 /** What the gate reads at the moment of sending. */
 export interface SendState {

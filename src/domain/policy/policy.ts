@@ -1,6 +1,3 @@
-/** A user's consent to messages the bot sends first. */
-export type Consent = 'opted_in' | 'unknown' | 'opted_out';
-
 /** Local wall-clock window, in minutes after midnight; `start > end` runs across midnight. */
 export interface QuietHours {
   startMinute: number;

@@ -1,30 +1,14 @@
 import type { ApiKey } from '../../contract/api-key.schema.js';
 import type { Character } from '../../contract/character.schema.js';
-import type { ActivityState, User } from '../../contract/user.schema.js';
-import type { ActivityRecord } from '../../storage/activity-columns.js';
+import type { User } from '../../contract/user.schema.js';
 import type { ApiKeyRecord } from '../../storage/api-key.repository.js';
 import type { CharacterRecord } from '../../storage/character.repository.js';
 import type { UserRecord } from '../../storage/user.repository.js';
+import { activityView } from '../activity/activity-view.js';
 
 /** Records as the API and the library return them: instants as ISO 8601 strings in UTC. */
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
-
-export function activityView(a: ActivityRecord): ActivityState {
-  return {
-    firstEventAt: iso(a.firstEventAt),
-    lastEventAt: iso(a.lastEventAt),
-    lastActivityAt: iso(a.lastActivityAt),
-    lastInboundAt: iso(a.lastInboundAt),
-    lastOutboundAt: iso(a.lastOutboundAt),
-    lastSessionStartAt: iso(a.lastSessionStartAt),
-    lastSessionEndAt: iso(a.lastSessionEndAt),
-    inboundCount: a.inboundCount,
-    outboundCount: a.outboundCount,
-    sessionCount: a.sessionCount,
-    eventCount: a.eventCount,
-  };
-}
 
 export function userView(u: UserRecord): User {
   return {

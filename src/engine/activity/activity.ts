@@ -39,21 +39,13 @@ import type { ActivityWrite, NewEvent } from '../../storage/event.repository.js'
 import type { Db } from '../../storage/schema.js';
 import { findTenant } from '../../storage/tenant.repository.js';
 import { countGivenZones } from '../../storage/user.repository.js';
-import type { EngineContext } from '../kernel/resources.js';
+import type { ActivitySettings, EngineContext } from '../kernel/resources.js';
 import { loadPolicyFor } from '../policy/policy.js';
-
-/** How the engine models activity: one per engine. */
-export interface ActivitySettings {
-  halfLifeMs: number;
-  profile: ProfileParams;
-  zones: ZoneCache;
-  /** Per tenant, the zones given to its users, re-counted at most every GIVEN_ZONES_TTL_MS. */
-  givenZones: Map<string, { atMs: number; zones: { zone: string; users: number }[] }>;
-}
 
 /** Zone inference weighs offsets by how many users live there; that changes slowly. */
 const GIVEN_ZONES_TTL_MS = 5 * 60_000;
 
+/** The engine's activity settings, its zone and given-zone caches empty. */
 export function activitySettings(halfLifeMs: number, profile: ProfileParams): ActivitySettings {
   return { halfLifeMs, profile, zones: new ZoneCache(), givenZones: new Map() };
 }

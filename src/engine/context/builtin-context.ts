@@ -1,7 +1,12 @@
 import { conversationTopics } from '../../domain/topics/conversation-topics.js';
 import { keepMostRelevant } from '../../domain/topics/most-relevant.js';
 import type { TopicCandidate, TopicKind } from '../../domain/topics/select-topic.js';
-import type { ContextProvider, ContextQuery, UserContext } from '../../ports/context-provider.js';
+import {
+  CONTEXT_CANDIDATE_LIMIT,
+  type ContextProvider,
+  type ContextQuery,
+  type UserContext,
+} from '../../ports/context-provider.js';
 import {
   type ContextItemRow,
   listSalientFacts,
@@ -11,8 +16,6 @@ import { listRecentTopics } from '../../storage/event.repository.js';
 import { listOpenLoops, type OpenLoopRow } from '../../storage/open-loop.repository.js';
 import type { Db } from '../../storage/schema.js';
 
-/** At most this many candidates leave a context provider, the most relevant ones. */
-export const CONTEXT_CANDIDATE_LIMIT = 200;
 /** Conversation topics are taken from the messages of this long before now. */
 export const CONVERSATION_WINDOW_MS = 14 * 86_400_000;
 /** At most this many recent messages are read for their topics. */

@@ -3,7 +3,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { SecretBox } from '../../storage/codecs/secret-box.js';
 import { findContextProvider } from '../../storage/context-provider.repository.js';
 import type { Db } from '../../storage/schema.js';
-import type { EngineContext } from '../kernel/resources.js';
+import type { ContextProviderSource, EngineContext } from '../kernel/resources.js';
 import { createBuiltinContextProvider } from './builtin-context.js';
 
 /** A character's callback, its secret opened. */
@@ -35,7 +35,7 @@ export const callbackSecretContext = (tenantId: string, characterId: string) =>
  * changes it. A callback whose secret cannot be opened (no `OVERTURE_SECRET_KEY`, or another
  * key than the one it was sealed under) is not called: the built-in store answers, with why.
  */
-export class ContextProviders {
+export class ContextProviders implements ContextProviderSource {
   readonly builtin: ContextProvider;
   readonly #entries = new Map<string, { loadedAt: number; provider: Promise<ContextProvider> }>();
 

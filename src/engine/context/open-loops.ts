@@ -17,7 +17,7 @@ import type { Db } from '../../storage/schema.js';
 import { newId } from '../kernel/ids.js';
 import { mustExist } from '../kernel/must-exist.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { wakesFromLoops } from '../signals/ingest-wakes.js';
+import { wakesFromLoops } from './loop-follow-ups.js';
 
 /**
  * The open loops in a batch of new events: each `message_in` with a text is read in its user's

@@ -1,14 +1,13 @@
+import type { StreamEventMap } from '../../contract/stream-event.js';
 import type { EventKind } from '../../domain/signals/event-kind.js';
-import type { Channel } from '../../ports/channel.js';
-import type { DeliveryStatus } from '../../storage/delivery.repository.js';
 import type { DraftOutcome } from '../../storage/draft.repository.js';
-import type { SuggestionStatus } from '../../storage/schema.js';
 
 /**
- * What the engine announces, by name. The WebSocket hub, metrics and tests listen here; tests
- * await the next event instead of sleeping.
+ * What the engine announces, by name: the stream's events (what bots see, in the contract) and
+ * the engine's own. The WebSocket hub, metrics and tests listen here; tests await the next event
+ * instead of sleeping.
  */
-export interface EngineEventMap {
+export interface EngineEventMap extends StreamEventMap {
   'events.ingested': {
     tenantId: string;
     accepted: number;
@@ -21,15 +20,6 @@ export interface EngineEventMap {
   'rearm.requested': { tenantId: string };
   /** A sweep decided a batch of pairs. */
   'decisions.made': { tenantId: string; decided: number; stored: number; suggestions: number };
-  /** A decision to speak made a suggestion (status drafting). */
-  'suggestion.created': {
-    tenantId: string;
-    suggestionId: string;
-    userId: string;
-    characterId: string;
-    triggerId: string;
-    approval: 'auto' | 'suggest' | 'manual';
-  };
   /** A suggestion was drafted: composed (pending approval, or approved) or ended (dismissed, expired). */
   'suggestion.drafted': {
     tenantId: string;
@@ -38,39 +28,6 @@ export interface EngineEventMap {
     characterId: string;
     status: DraftOutcome['status'];
     composer: DraftOutcome['composer'];
-  };
-  /**
-   * A suggestion changed status (drafted, approved, dismissed, expired, sending, sent, failed,
-   * unknown). Pushed on `/v1/stream`.
-   */
-  'suggestion.updated': {
-    tenantId: string;
-    suggestionId: string;
-    userId: string;
-    characterId: string;
-    status: SuggestionStatus;
-    /** Why it ended where it did (dismissed, expired, failed), else null. */
-    reason: string | null;
-    /** The opener, once composed. */
-    text: string | null;
-  };
-  /** A delivery changed status (queued, sending, sent, failed, unknown, handed_off). Pushed on `/v1/stream`. */
-  'delivery.updated': {
-    tenantId: string;
-    deliveryId: string;
-    suggestionId: string;
-    userId: string;
-    characterId: string;
-    channel: Channel;
-    /** The user's address on the channel. */
-    address: string;
-    status: DeliveryStatus;
-    /** Attempts made so far. */
-    attempts: number;
-    /** The last failure's reason, else null. */
-    reason: string | null;
-    /** What is (or was) sent: a bot that sends itself (channel `stream`) needs it. */
-    text: string;
   };
   'user.updated': { tenantId: string; userId: string };
   'character.updated': { tenantId: string; characterId: string; created: boolean };

@@ -1,12 +1,17 @@
+import type { ProfileParams } from '../../domain/activity/profile.js';
 import type { Backoff } from '../../domain/delivery/backoff.js';
+import type { ZoneCache } from '../../domain/shared/local-time.js';
+import type { Trigger } from '../../domain/triggers/trigger.js';
 import type { Clock } from '../../ports/clock.js';
+import type { ContextProvider } from '../../ports/context-provider.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SecretBox } from '../../storage/codecs/secret-box.js';
 import type { Db } from '../../storage/schema.js';
-import type { ActivitySettings } from '../activity/activity.js';
-import type { ContextProviders } from '../context/context-providers.js';
-import type { TriggerCache } from '../triggers/trigger-cache.js';
 import type { EngineEvents } from './events.js';
+
+// The bag names its resources by what its users call on them; the stages implement them
+// (triggers/trigger-cache.ts, context/context-providers.ts, activity/activity.ts), so the kernel
+// imports no stage and every stage may import the kernel.
 
 /** The resources every use case takes: one typed bag, built once in src/app. */
 export interface EngineContext {
@@ -16,13 +21,40 @@ export interface EngineContext {
   events: EngineEvents;
   activity: ActivitySettings;
   /** Each tenant's triggers, re-read at most once a second. */
-  triggers: TriggerCache;
+  triggers: TriggerSource;
   /** Seals and opens stored secrets; null when no `OVERTURE_SECRET_KEY` is configured. */
   secrets: SecretBox | null;
   /** Where each character's user context comes from: its callback, or the built-in store. */
-  contextProviders: ContextProviders;
+  contextProviders: ContextProviderSource;
   /** How messages are sent: attempts, the wait between them, a platform call's time limit. */
   delivery: DeliverySettings;
+}
+
+/** How the engine models activity: one per engine (`activitySettings` in activity/activity.ts). */
+export interface ActivitySettings {
+  halfLifeMs: number;
+  profile: ProfileParams;
+  zones: ZoneCache;
+  /** Per tenant, the zones given to its users, re-counted at most every GIVEN_ZONES_TTL_MS. */
+  givenZones: Map<string, { atMs: number; zones: { zone: string; users: number }[] }>;
+}
+
+/** Each tenant's triggers as `decide` reads them (the trigger stage's `TriggerCache`). */
+export interface TriggerSource {
+  /** The tenant's triggers, read at most a second ago. */
+  get(tenantId: string): Promise<Trigger[]>;
+  /** The tenant's triggers as of re-arm count `version` or later. */
+  atVersion(tenantId: string, version: number): Promise<Trigger[]>;
+  /** Forgets a tenant's triggers (this instance changed one). */
+  invalidate(tenantId: string): void;
+}
+
+/** Which context provider each character uses (the context stage's `ContextProviders`). */
+export interface ContextProviderSource {
+  /** The character's callback when one is configured, else the built-in store. */
+  forCharacter(tenantId: string, characterId: string): Promise<ContextProvider>;
+  /** Forgets a character's choice (this instance changed its callback). */
+  invalidate(tenantId: string, characterId: string): void;
 }
 
 export interface DeliverySettings {

@@ -1,22 +1,7 @@
+import type { StreamEvent } from '../../contract/stream-event.js';
 import type { Logger } from '../../ports/logger.js';
-import type { EngineEventMap, EngineEventName } from './events.js';
 
-/** The engine events a tenant's stream carries (`/v1/stream`, `engine.stream.subscribe`). */
-export const STREAM_EVENT_NAMES = [
-  'suggestion.created',
-  'suggestion.updated',
-  'delivery.updated',
-] as const satisfies readonly EngineEventName[];
-export type StreamEventName = (typeof STREAM_EVENT_NAMES)[number];
-
-/**
- * One event on a tenant's stream: the engine event's name, its payload (with `tenantId`, as
- * emitted) and when it was emitted, by the emitting instance's clock.
- */
-export type StreamEvent = {
-  [K in StreamEventName]: { type: K; data: EngineEventMap[K]; at: string };
-}[StreamEventName];
-
+/** What a stream subscriber is called with, each of its tenant's events. */
 export type StreamListener = (event: StreamEvent) => void;
 
 /**

@@ -1,6 +1,7 @@
 import type { Trigger } from '../../domain/triggers/trigger.js';
 import { readRearmVersion } from '../../storage/schedule.repository.js';
 import type { Db } from '../../storage/schema.js';
+import type { TriggerSource } from '../kernel/resources.js';
 import { loadTriggers, toDomainTrigger } from './triggers.js';
 
 /** How long another instance's trigger change may go unseen by `get`; this instance's own changes are seen at once. */
@@ -23,7 +24,7 @@ interface Entry {
  * and a copy read at a lower count is read again. Freshness is measured on the process's
  * monotonic clock, not the engine's injected one: it bounds staleness, it decides nothing.
  */
-export class TriggerCache {
+export class TriggerCache implements TriggerSource {
   readonly #entries = new Map<string, Entry>();
 
   constructor(private readonly db: Db) {}

@@ -1,0 +1,65 @@
+import type { DeliveryStatus, SuggestionStatus } from '../domain/suggestions/lifecycle.js';
+import type { Channel } from '../ports/channel.js';
+
+/** The events a tenant's stream carries (`/v1/stream`, `engine.stream.subscribe`), by name: what bots see. */
+export interface StreamEventMap {
+  /** A decision to speak made a suggestion (status drafting). */
+  'suggestion.created': {
+    tenantId: string;
+    suggestionId: string;
+    userId: string;
+    characterId: string;
+    triggerId: string;
+    approval: 'auto' | 'suggest' | 'manual';
+  };
+  /**
+   * A suggestion changed status (drafted, approved, dismissed, expired, sending, sent, failed,
+   * unknown). Pushed on `/v1/stream`.
+   */
+  'suggestion.updated': {
+    tenantId: string;
+    suggestionId: string;
+    userId: string;
+    characterId: string;
+    status: SuggestionStatus;
+    /** Why it ended where it did (dismissed, expired, failed), else null. */
+    reason: string | null;
+    /** The opener, once composed. */
+    text: string | null;
+  };
+  /** A delivery changed status (queued, sending, sent, failed, unknown, handed_off). Pushed on `/v1/stream`. */
+  'delivery.updated': {
+    tenantId: string;
+    deliveryId: string;
+    suggestionId: string;
+    userId: string;
+    characterId: string;
+    channel: Channel;
+    /** The user's address on the channel. */
+    address: string;
+    status: DeliveryStatus;
+    /** Attempts made so far. */
+    attempts: number;
+    /** The last failure's reason, else null. */
+    reason: string | null;
+    /** What is (or was) sent: a bot that sends itself (channel `stream`) needs it. */
+    text: string;
+  };
+}
+
+/** The names of the stream's events, in the order the API documents them. */
+export const STREAM_EVENT_NAMES = [
+  'suggestion.created',
+  'suggestion.updated',
+  'delivery.updated',
+] as const satisfies readonly (keyof StreamEventMap)[];
+/** The name of one of the stream's events. */
+export type StreamEventName = (typeof STREAM_EVENT_NAMES)[number];
+
+/**
+ * One event on a tenant's stream: the engine event's name, its payload (with `tenantId`, as
+ * emitted) and when it was emitted, by the emitting instance's clock.
+ */
+export type StreamEvent = {
+  [K in StreamEventName]: { type: K; data: StreamEventMap[K]; at: string };
+}[StreamEventName];

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertSuggestionTransition,
+  SUGGESTION_STATUSES,
+  SUGGESTION_TRANSITIONS,
+  type SuggestionStatus,
+} from './lifecycle.js';
+
+// Every move the stages make today, written out by hand so a change to the table is a change here too.
+const LEGAL: [SuggestionStatus, SuggestionStatus][] = [
+  ['drafting', 'pending'],
+  ['drafting', 'approved'],
+  ['drafting', 'dismissed'],
+  ['drafting', 'expired'],
+  ['pending', 'approved'],
+  ['pending', 'dismissed'],
+  ['pending', 'expired'],
+  ['approved', 'sending'],
+  ['approved', 'failed'],
+  ['sending', 'sending'],
+  ['sending', 'sent'],
+  ['sending', 'failed'],
+  ['sending', 'unknown'],
+  ['sending', 'expired'],
+  ['unknown', 'sent'],
+  ['unknown', 'failed'],
+];
+const isLegal = (from: SuggestionStatus, to: SuggestionStatus) =>
+  LEGAL.some(([a, b]) => a === from && b === to);
+
+describe('suggestion transitions', () => {
+  it('allows every move the stages make', () => {
+    for (const [from, to] of LEGAL) expect(() => assertSuggestionTransition(from, to)).not.toThrow();
+  });
+
+  it('refuses every other move, naming both statuses', () => {
+    for (const from of SUGGESTION_STATUSES)
+      for (const to of SUGGESTION_STATUSES)
+        if (!isLegal(from, to))
+          expect(() => assertSuggestionTransition(from, to)).toThrow(`from ${from} to ${to}`);
+  });
+
+  it('refuses a pending suggestion going back to drafting, and a sent one being approved again', () => {
+    expect(() => assertSuggestionTransition('pending', 'drafting')).toThrow(
+      'a suggestion cannot move from pending to drafting (from pending: approved, dismissed, expired)',
+    );
+    expect(() => assertSuggestionTransition('sent', 'approved')).toThrow('nowhere, it is final');
+  });
+
+  it('lets nothing out of sent, dismissed, expired and failed', () => {
+    for (const from of ['sent', 'dismissed', 'expired', 'failed'] as const) {
+      expect(SUGGESTION_TRANSITIONS[from]).toEqual([]);
+      for (const to of SUGGESTION_STATUSES) expect(() => assertSuggestionTransition(from, to)).toThrow();
+    }
+  });
+
+  it('moves nothing back to drafting: only a decision makes one', () => {
+    for (const from of SUGGESTION_STATUSES) expect(SUGGESTION_TRANSITIONS[from]).not.toContain('drafting');
+  });
+
+  it('reaches every status from drafting', () => {
+    const seen = new Set<SuggestionStatus>(['drafting']);
+    const queue: SuggestionStatus[] = ['drafting'];
+    while (queue.length > 0)
+      for (const to of SUGGESTION_TRANSITIONS[queue.shift()!])
+        if (!seen.has(to)) {
+          seen.add(to);
+          queue.push(to);
+        }
+    expect([...seen].sort()).toEqual([...SUGGESTION_STATUSES].sort());
+  });
+});
