@@ -180,3 +180,56 @@ export async function userExists(db: Db, tenantId: string, userId: string): Prom
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Where a user can be reached by one character, as stored (`chooseChannel` picks from it). */
+export interface StoredReachability {
+  addresses: Record<string, string>;
+  preferred: string | null;
+  lastInbound: string | null;
+  characterDefault: string | null;
+  /** The channels configured for the character, in no order. */
+  configured: string[];
+  /** Addresses known to fail, as `channel\u001faddress`. */
+  unreachable: string[];
+}
+
+/**
+ * In one statement: the user's addresses and preferred channel, the channel of their last message
+ * to the character, the character's default and configured channels, and the user's addresses
+ * known to fail. Undefined when the user does not exist.
+ */
+export async function findReachability(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  characterId: string,
+): Promise<StoredReachability | undefined> {
+  const { rows } = await sql<{
+    addresses: Record<string, string> | null;
+    preferred: string | null;
+    last_inbound: string | null;
+    character_default: string | null;
+    configured: string[] | null;
+    unreachable: string[] | null;
+  }>`
+    select u.addresses, u.preferred_channel as preferred,
+      (select last_inbound_channel from user_characters p
+        where p.tenant_id = u.tenant_id and p.user_id = u.user_id and p.character_id = ${characterId}) as last_inbound,
+      (select c.defaults ->> 'channel' from characters c
+        where c.tenant_id = u.tenant_id and c.character_id = ${characterId}) as character_default,
+      array(select s.channel from channel_settings s
+        where s.tenant_id = u.tenant_id and s.character_id = ${characterId}) as configured,
+      array(select x.channel || chr(31) || x.address from unreachable_addresses x
+        where x.tenant_id = u.tenant_id and x.user_id = u.user_id) as unreachable
+    from users u where u.tenant_id = ${tenantId} and u.user_id = ${userId}`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    addresses: row.addresses ?? {},
+    preferred: row.preferred,
+    lastInbound: row.last_inbound,
+    characterDefault: row.character_default,
+    configured: row.configured ?? [],
+    unreachable: row.unreachable ?? [],
+  };
+}

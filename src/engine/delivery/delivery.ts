@@ -22,11 +22,11 @@ import type { Db } from '../../storage/schema.js';
 import { expirePending } from '../../storage/suggestion.repository.js';
 import { markUnreachable } from '../../storage/unreachable-address.repository.js';
 import { userActivityAt } from '../activity/activity.js';
+import { emitDelivery, emitSuggestion, emitSuggestionOf } from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { loadPolicyFor } from '../policy/policy.js';
 import { prepareEvents, storeEvents } from '../signals/ingest.js';
-import { emitDelivery, emitSuggestion, emitSuggestionOf } from '../suggestions/approval.js';
 import { openChannel } from './channel-settings.js';
 
 export interface DeliveryDeps {
