@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Consent, UserPatch } from '../contract/user.schema.js';
+import type { UserActivity } from '../domain/activity/user-activity.js';
 import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
+import { decodeUserActivity } from './codecs/activity-codec.js';
 import type { Db } from './schema.js';
 import { listUnreachable } from './unreachable-address.repository.js';
 
@@ -179,6 +181,44 @@ export async function userExists(db: Db, tenantId: string, userId: string): Prom
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** What a message about to leave reads of its user: consent, and the zone or what infers it. */
+export interface UserAtSend {
+  consent: Consent;
+  timezone: string | null;
+  /** The activity model, read only for a user without a given zone (it infers theirs). */
+  model: UserActivity | null;
+}
+
+/**
+ * The users' consent and zones as a delivery is about to be sent, for a batch: one primary-key
+ * probe per id (as `readUserActivities`), the activity model only where the zone is not given.
+ * A user who no longer exists is absent.
+ */
+export async function readUsersAtSend(db: Db, tenantId: string, userIds: readonly string[]) {
+  const users = new Map<string, UserAtSend>();
+  if (userIds.length === 0) return users;
+  const { rows } = await sql<{
+    user_id: string;
+    consent: Consent;
+    timezone: string | null;
+    activity: Uint8Array | null;
+  }>`
+    select u.user_id, u.consent, u.timezone, u.activity
+    from unnest(${[...userIds]}::text[]) as k(user_id)
+    cross join lateral (
+      select user_id, consent, timezone, case when timezone is null then activity end as activity from users
+      where tenant_id = ${tenantId} and user_id = k.user_id limit 1
+    ) as u`.execute(db);
+  for (const row of rows) {
+    users.set(row.user_id, {
+      consent: row.consent,
+      timezone: row.timezone,
+      model: row.activity ? decodeUserActivity(row.activity) : null,
+    });
+  }
+  return users;
 }
 
 /** Where a user can be reached by one character, as stored (`chooseChannel` picks from it). */
