@@ -10,13 +10,9 @@ import {
   SuggestionView,
 } from '../contract/suggestion.schema.js';
 import { reportDeliveryOutcome } from '../engine/delivery/delivery-report.js';
+import { deliveryView } from '../engine/delivery/delivery-view.js';
 import { approveSuggestion, dismissSuggestion } from '../engine/suggestions/approval.js';
-import {
-  deliveryView,
-  getSuggestion,
-  listSuggestionPage,
-  suggestionView,
-} from '../engine/suggestions/suggestions.js';
+import { getSuggestion, listSuggestionPage, suggestionView } from '../engine/suggestions/suggestions.js';
 import type { Api } from './api-types.js';
 import { actorOf, tenantOf } from './auth.js';
 import { errors } from './errors.schema.js';

@@ -67,6 +67,22 @@ export async function listChannelSettings(
   return rows.map(toRecord);
 }
 
+/** Every channel configured for any of the characters (a batch of deliveries reads them once). */
+export async function listChannelSettingsOf(
+  db: Db,
+  tenantId: string,
+  characterIds: readonly string[],
+): Promise<ChannelSettingsRecord[]> {
+  if (characterIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('channel_settings')
+    .select(COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('character_id', '=', sql<string>`any(${[...characterIds]}::text[])`)
+    .execute();
+  return rows.map(toRecord);
+}
+
 /** Creates or replaces a character's channel; `created` tells which. */
 export async function putChannelSettings(db: Db, tenantId: string, record: ChannelSettingsRecord) {
   const values = {

@@ -1,3 +1,4 @@
+import { DEFAULT_POLICY_INPUT, PolicyInput } from '../contract/policy.schema.js';
 import type { Db } from './schema.js';
 
 /** The tenant's stored policy document and when it was written, or undefined (the defaults apply). */
@@ -18,4 +19,18 @@ export async function putPolicy(db: Db, tenantId: string, settings: unknown, now
       oc.column('tenant_id').doUpdateSet({ settings: JSON.stringify(settings), updated_at: now }),
     )
     .execute();
+}
+
+/**
+ * The tenant's policy document as it applies now: the stored one, parsed again (stored documents
+ * were validated on the way in; parsing fills fields added since), or the defaults (proactive
+ * messages off) with no `updatedAt`.
+ */
+export async function readPolicy(
+  db: Db,
+  tenantId: string,
+): Promise<{ settings: PolicyInput; updatedAt: Date | null }> {
+  const stored = await findPolicy(db, tenantId);
+  if (!stored) return { settings: DEFAULT_POLICY_INPUT, updatedAt: null };
+  return { settings: PolicyInput.parse(stored.settings), updatedAt: stored.updatedAt };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
 export interface TenantRecord {
@@ -57,4 +58,12 @@ export async function countTenants(db: Db): Promise<number> {
 export async function listTenantIds(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('tenants').select('tenant_id').orderBy('tenant_id').execute();
   return rows.map((r) => r.tenant_id);
+}
+
+/**
+ * Serialises first-start bootstraps of instances starting together, until the caller's
+ * transaction ends (a transaction-level advisory lock).
+ */
+export async function lockBootstrap(trx: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('overture.bootstrap'))`.execute(trx);
 }

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { UserPatch } from '../contract/user.schema.js';
+import type { UserActivity } from '../domain/activity/user-activity.js';
 import type { Consent } from '../domain/suggestions/lifecycle.js';
 import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
+import { decodeUserActivity } from './codecs/activity-codec.js';
 import type { Db } from './schema.js';
 import { listUnreachable } from './unreachable-address.repository.js';
 
@@ -180,4 +182,95 @@ export async function userExists(db: Db, tenantId: string, userId: string): Prom
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** What a message about to leave reads of its user: consent, and the zone or what infers it. */
+export interface UserAtSend {
+  consent: Consent;
+  timezone: string | null;
+  /** The activity model, read only for a user without a given zone (it infers theirs). */
+  model: UserActivity | null;
+}
+
+/**
+ * The users' consent and zones as a delivery is about to be sent, for a batch: one primary-key
+ * probe per id (as `readUserActivities`), the activity model only where the zone is not given.
+ * A user who no longer exists is absent.
+ */
+export async function readUsersAtSend(db: Db, tenantId: string, userIds: readonly string[]) {
+  const users = new Map<string, UserAtSend>();
+  if (userIds.length === 0) return users;
+  const { rows } = await sql<{
+    user_id: string;
+    consent: Consent;
+    timezone: string | null;
+    activity: Uint8Array | null;
+  }>`
+    select u.user_id, u.consent, u.timezone, u.activity
+    from unnest(${[...userIds]}::text[]) as k(user_id)
+    cross join lateral (
+      select user_id, consent, timezone, case when timezone is null then activity end as activity from users
+      where tenant_id = ${tenantId} and user_id = k.user_id limit 1
+    ) as u`.execute(db);
+  for (const row of rows) {
+    users.set(row.user_id, {
+      consent: row.consent,
+      timezone: row.timezone,
+      model: row.activity ? decodeUserActivity(row.activity) : null,
+    });
+  }
+  return users;
+}
+
+/** Where a user can be reached by one character, as stored (`chooseChannel` picks from it). */
+export interface StoredReachability {
+  addresses: Record<string, string>;
+  preferred: string | null;
+  lastInbound: string | null;
+  characterDefault: string | null;
+  /** The channels configured for the character, in no order. */
+  configured: string[];
+  /** Addresses known to fail, as `channel\u001faddress`. */
+  unreachable: string[];
+}
+
+/**
+ * In one statement: the user's addresses and preferred channel, the channel of their last message
+ * to the character, the character's default and configured channels, and the user's addresses
+ * known to fail. Undefined when the user does not exist.
+ */
+export async function findReachability(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  characterId: string,
+): Promise<StoredReachability | undefined> {
+  const { rows } = await sql<{
+    addresses: Record<string, string> | null;
+    preferred: string | null;
+    last_inbound: string | null;
+    character_default: string | null;
+    configured: string[] | null;
+    unreachable: string[] | null;
+  }>`
+    select u.addresses, u.preferred_channel as preferred,
+      (select last_inbound_channel from user_characters p
+        where p.tenant_id = u.tenant_id and p.user_id = u.user_id and p.character_id = ${characterId}) as last_inbound,
+      (select c.defaults ->> 'channel' from characters c
+        where c.tenant_id = u.tenant_id and c.character_id = ${characterId}) as character_default,
+      array(select s.channel from channel_settings s
+        where s.tenant_id = u.tenant_id and s.character_id = ${characterId}) as configured,
+      array(select x.channel || chr(31) || x.address from unreachable_addresses x
+        where x.tenant_id = u.tenant_id and x.user_id = u.user_id) as unreachable
+    from users u where u.tenant_id = ${tenantId} and u.user_id = ${userId}`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    addresses: row.addresses ?? {},
+    preferred: row.preferred,
+    lastInbound: row.last_inbound,
+    characterDefault: row.character_default,
+    configured: row.configured ?? [],
+    unreachable: row.unreachable ?? [],
+  };
 }

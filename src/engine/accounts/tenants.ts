@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { SCOPES } from '../../contract/api-key.schema.js';
 import { notFound, OvertureError } from '../../contract/errors.js';
 import { findApiKeyByHash } from '../../storage/api-key.repository.js';
@@ -8,6 +7,7 @@ import {
   findTenant,
   insertTenant,
   listTenantIds,
+  lockBootstrap,
   updateTenantRow,
 } from '../../storage/tenant.repository.js';
 import type { EngineContext } from '../kernel/resources.js';
@@ -73,7 +73,7 @@ export type BootstrapResult =
 export async function bootstrapTenancy(ctx: EngineContext, configuredKey?: string): Promise<BootstrapResult> {
   const now = ctx.clock.now();
   const result = await ctx.db.transaction().execute(async (trx): Promise<BootstrapResult> => {
-    await sql`select pg_advisory_xact_lock(hashtext('overture.bootstrap'))`.execute(trx);
+    await lockBootstrap(trx);
     const outcome = await bootstrapTenant(trx, now, configuredKey, ctx);
     // tenants made before the built-in triggers existed get them here
     await ensureBuiltinTriggers(trx, await listTenantIds(trx), now);

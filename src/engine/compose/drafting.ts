@@ -5,9 +5,10 @@ import {
   finishDraft,
 } from '../../storage/draft.repository.js';
 import { setSuggestion } from '../../storage/suggestion.repository.js';
+import { queueDelivery } from '../delivery/outbox.js';
+import { emitDelivery, emitSuggestion } from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { emitDelivery, emitSuggestion, queueDelivery } from '../suggestions/approval.js';
 import { type ComposeDeps, composeDraft } from './compose.js';
 
 export interface DraftingOptions {

@@ -2,14 +2,15 @@ import { activityView, type DecisionState, usedKey } from '../../domain/decide/d
 import type { Occasion } from '../../domain/decide/occasion.js';
 import type { ProactiveAct } from '../../domain/policy/frequency-cap.js';
 import { type Policy, policyFor } from '../../domain/policy/policy.js';
+import { toTenantPolicy } from '../../domain/policy/policy-document.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
 import { loadOccasions } from '../../storage/occasion.repository.js';
 import { readCharacterSwitches, readPairRows } from '../../storage/pair-state.repository.js';
 import { readRearmVersion } from '../../storage/schedule.repository.js';
 import { loadSuggestionActs, type SuggestionAct } from '../../storage/suggestion.repository.js';
-import { activitiesAt } from '../activity/activity.js';
+import { activitiesAt } from '../activity/activity-state.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { getPolicy, toTenantPolicy } from '../policy/policy.js';
+import { getPolicy } from '../policy/policy.js';
 
 const DAY = 86_400_000;
 /** Caps count a local week; a week and a day of history covers every zone. */

@@ -1,11 +1,11 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { DeliveryReport, DeliveryView } from '../../contract/suggestion.schema.js';
 import { deliveriesOfSuggestion, findDelivery, reportDelivery } from '../../storage/delivery.repository.js';
+import { emitDelivery, emitSuggestionOf } from '../kernel/announcements.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { emitDelivery, emitSuggestionOf } from '../suggestions/approval.js';
-import { deliveryView } from '../suggestions/suggestions.js';
 import { recordMessageOut } from './delivery.js';
+import { deliveryView } from './delivery-view.js';
 
 /**
  * What became of a message Overture did not see through: one handed to the bot on the stream

@@ -1,16 +1,13 @@
-import { retryDelayMs } from '../../domain/delivery/backoff.js';
-import { type SendVerdict, sendGate } from '../../domain/delivery/send-gate.js';
+import {
+  channelFailure,
+  type DeliveryOutcome,
+  outcomeOfSend,
+  planDelivery,
+} from '../../domain/delivery/delivery-plan.js';
+import { assertNever } from '../../domain/shared/assert-never.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
-import {
-  type ChannelAdapter,
-  IDEMPOTENT_CHANNELS,
-  type OpenedChannel,
-  type SendResult,
-} from '../../ports/channel.js';
-import {
-  type ChannelSettingsRecord,
-  findChannelSettings,
-} from '../../storage/channel-settings.repository.js';
+import { type ChannelAdapter, IDEMPOTENT_CHANNELS, type OpenedChannel } from '../../ports/channel.js';
+import type { ChannelSettingsRecord } from '../../storage/channel-settings.repository.js';
 import {
   type AttemptOutcome,
   claimDeliveries,
@@ -21,13 +18,12 @@ import {
 import type { Db } from '../../storage/schema.js';
 import { expirePending } from '../../storage/suggestion.repository.js';
 import { markUnreachable } from '../../storage/unreachable-address.repository.js';
-import { userActivityAt } from '../activity/activity.js';
+import { emitDelivery, emitSuggestion, emitSuggestionOf } from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { loadPolicyFor } from '../policy/policy.js';
 import { prepareEvents, storeEvents } from '../signals/ingest.js';
-import { emitDelivery, emitSuggestion, emitSuggestionOf } from '../suggestions/approval.js';
 import { openChannel } from './channel-settings.js';
+import { type DeliveryToPlan, loadDeliveryBatch } from './delivery-state.js';
 
 export interface DeliveryDeps {
   /** The adapter for a character's channel; `version` changes when its settings do (a cache key). */
@@ -82,12 +78,10 @@ const emptyDeliveryResult = (): DeliveryResult => ({
 /**
  * One round of the outbox, on any instance: expires pending suggestions whose time ran out,
  * recovers deliveries whose worker's lease lapsed, then claims due deliveries (SKIP LOCKED and a
- * lease, committed before anything is sent) and sends each through its channel's adapter outside
- * any transaction, recording each outcome only while the lease still holds. A retryable failure
- * is queued again after an exponential, jittered wait (never sooner than the platform's
- * retry-after), until the last attempt; a permanent one fails at once and marks a bad address
- * unreachable; an unknown outcome is resent only on an idempotent channel. A message sent is
- * recorded as the user's `message_out` in the same transaction.
+ * lease, committed before anything is sent), loads what their checks read (`loadDeliveryBatch`)
+ * and plans each (`planDelivery`); those to send go through their channel's adapter outside any
+ * transaction, several at once, and each outcome (`outcomeOfSend`) is recorded only while the
+ * lease still holds. A message sent is recorded as the user's `message_out` in the same transaction.
  */
 export async function deliverOnce(
   ctx: EngineContext,
@@ -116,15 +110,26 @@ export async function deliverOnce(
     options.batchSize,
   );
   result.claimed = claimed.length;
-  await eachAtOnce(claimed, options.concurrency, signal, async (delivery) => {
-    emitDelivery(ctx, delivery);
-    if (delivery.attempts === 1) emitSuggestionOf(ctx, delivery, 'sending');
+  if (claimed.length === 0) return result;
+  for (const d of claimed) {
+    emitDelivery(ctx, d);
+    if (d.attempts === 1) emitSuggestionOf(ctx, d, 'sending');
+  }
+  let batch: DeliveryToPlan[];
+  try {
+    batch = await loadDeliveryBatch(ctx, claimed, now);
+  } catch (error) {
+    // the database went away, say: the leases lapse and recovery decides
+    if (!signal.aborted)
+      ctx.logger.error({ err: error, claimed: claimed.length }, 'loading deliveries failed');
+    return result;
+  }
+  await eachAtOnce(batch, options.concurrency, signal, async (item) => {
     try {
-      await deliver(ctx, deps, options.token, delivery, signal, result);
+      await deliver(ctx, deps, options.token, item, signal, result);
     } catch (error) {
-      // the database went away, say: the lease lapses and recovery decides
       if (!signal.aborted)
-        ctx.logger.error({ err: error, deliveryId: delivery.deliveryId }, 'delivery failed');
+        ctx.logger.error({ err: error, deliveryId: item.delivery.deliveryId }, 'delivery failed');
     }
   });
   return result;
@@ -134,49 +139,17 @@ async function deliver(
   ctx: EngineContext,
   deps: DeliveryDeps,
   token: string,
-  d: DeliveryRow,
+  { delivery: d, claimed, state }: DeliveryToPlan,
   signal: AbortSignal,
   result: DeliveryResult,
 ) {
-  const started = ctx.clock.now();
-  if (d.expiresAt <= started)
-    return finish(ctx, token, d, expiry('expired before it could be sent', 'permanent'), result);
-  const gate = await checkGate(ctx, d, started);
-  if (gate.verdict === 'stop') return finish(ctx, token, d, failure(gate.reason), result);
-  if (gate.verdict === 'wait' && gate.untilMs >= d.expiresAt.getTime())
-    return finish(ctx, token, d, expiry(`expires before the ${gate.reason} end`, 'permanent'), result);
-  if (gate.verdict === 'wait')
-    return finish(
-      ctx,
-      token,
-      d,
-      { status: 'deferred', nextAttemptAt: new Date(gate.untilMs), reason: gate.reason },
-      result,
-    );
-  const record = await findChannelSettings(ctx.db, d.tenantId, d.characterId, d.channel);
-  if (!record)
-    return finish(
-      ctx,
-      token,
-      d,
-      failure(`channel ${d.channel} is no longer configured for character "${d.characterId}"`),
-      result,
-    );
-  if (d.channel === 'stream') {
-    const minutes = Number(record.settings.reportWithinMinutes ?? 10);
-    return finish(
-      ctx,
-      token,
-      d,
-      { status: 'handed_off', leaseUntil: new Date(started.getTime() + minutes * 60_000) },
-      result,
-    );
-  }
+  const plan = planDelivery(claimed, state, ctx.clock.now().getTime());
+  if (plan.action === 'record') return finish(ctx, token, d, plan.outcome, result);
   let adapter: ChannelAdapter;
   try {
-    adapter = deps.adapterFor(openChannel(ctx, d.tenantId, record), adapterKey(d, record));
+    adapter = deps.adapterFor(openChannel(ctx, d.tenantId, plan.channel), adapterKey(d, plan.channel));
   } catch (error) {
-    return finish(ctx, token, d, failure(`channel ${d.channel}: ${(error as Error).message}`), result);
+    return finish(ctx, token, d, channelFailure(d.channel, (error as Error).message), result);
   }
   const sent = await adapter.send(
     {
@@ -191,97 +164,23 @@ async function deliver(
     },
     AbortSignal.any([signal, AbortSignal.timeout(ctx.delivery.timeoutMs)]),
   );
-  const outcome = outcomeOf(ctx, deps, d, adapter.idempotent, sent);
-  if (sent.outcome === 'permanent' && sent.unreachable)
-    await markUnreachable(ctx.db, d, sent.reason, ctx.clock.now());
-  await finish(ctx, token, d, outcome, result);
+  const rules = { idempotent: adapter.idempotent, backoff: ctx.delivery.backoff, random: deps.random };
+  await finish(ctx, token, d, outcomeOfSend(claimed, sent, rules, ctx.clock.now().getTime()), result);
 }
 
 /**
- * `sendGate` on the user's and the policy's state as they are now: consent, zone and the
- * character's switch in one read, the policy (a second), and the activity model only for a user
- * whose zone is inferred rather than given. A user or character gone stops it.
+ * Records the outcome in one transaction (with the user's `message_out` once sent), then announces
+ * it; an address the platform refused is marked first, without locking the user's row.
  */
-async function checkGate(ctx: EngineContext, d: DeliveryRow, now: Date): Promise<SendVerdict> {
-  const row = await ctx.db
-    .selectFrom('users as u')
-    .leftJoin('characters as c', (join) =>
-      join.onRef('c.tenant_id', '=', 'u.tenant_id').on('c.character_id', '=', d.characterId),
-    )
-    .select(['u.consent', 'u.timezone', 'c.proactive_enabled'])
-    .where('u.tenant_id', '=', d.tenantId)
-    .where('u.user_id', '=', d.userId)
-    .executeTakeFirst();
-  if (!row) return { verdict: 'stop', reason: `user "${d.userId}" no longer exists` };
-  if (row.proactive_enabled === null)
-    return { verdict: 'stop', reason: `character "${d.characterId}" no longer exists` };
-  const policy = await loadPolicyFor(ctx, d.tenantId, d.characterId, row.proactive_enabled);
-  const zone = row.timezone
-    ? ctx.activity.zones.get(row.timezone)
-    : (await userActivityAt(ctx, d.tenantId, d.userId, now)).offsets;
-  return sendGate({ consent: row.consent, zone }, policy, now.getTime());
-}
-
-/** What a send's result makes of the delivery: sent, queued for another attempt, failed or unknown. */
-function outcomeOf(
-  ctx: EngineContext,
-  deps: DeliveryDeps,
-  d: DeliveryRow,
-  idempotent: boolean,
-  sent: SendResult,
-): AttemptOutcome {
-  switch (sent.outcome) {
-    case 'sent':
-      return { status: 'sent', externalId: sent.externalId };
-    case 'permanent':
-      return failure(sent.reason, 'permanent');
-    case 'unknown':
-      if (!idempotent) return { status: 'unknown', reason: `${sent.reason}: it may have been sent` };
-      return retry(ctx, deps, d, sent.reason, null, 'unknown');
-    case 'retry':
-      return retry(ctx, deps, d, sent.reason, sent.retryAfterMs, 'retry');
-  }
-}
-
-function retry(
-  ctx: EngineContext,
-  deps: DeliveryDeps,
-  d: DeliveryRow,
-  reason: string,
-  retryAfterMs: number | null,
-  attempt: 'retry' | 'unknown',
-): AttemptOutcome {
-  if (d.attempts >= d.maxAttempts)
-    return failure(`gave up after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}: ${reason}`, 'retry');
-  const wait = retryDelayMs(d.attempts, ctx.delivery.backoff, deps.random, retryAfterMs);
-  const nextAttemptAt = new Date(ctx.clock.now().getTime() + wait);
-  if (nextAttemptAt >= d.expiresAt)
-    return expiry(`expired before it could be tried again: ${reason}`, 'retry');
-  return { status: 'queued', nextAttemptAt, reason, retryAfterMs, attempt };
-}
-
-/** The suggestion's time ran out before the message could be sent: it ends `expired`. */
-const expiry = (reason: string, attempt: 'retry' | 'permanent'): AttemptOutcome => ({
-  status: 'failed',
-  reason,
-  attempt,
-  expired: true,
-});
-
-const failure = (reason: string, attempt: 'retry' | 'permanent' = 'permanent'): AttemptOutcome => ({
-  status: 'failed',
-  reason,
-  attempt,
-});
-
-/** Records the outcome in one transaction (with the user's `message_out` once sent), then announces it. */
 async function finish(
   ctx: EngineContext,
   token: string,
   d: DeliveryRow,
-  outcome: AttemptOutcome,
+  outcome: DeliveryOutcome,
   result: DeliveryResult,
 ) {
+  if (outcome.status === 'failed' && outcome.unreachable)
+    await markUnreachable(ctx.db, d, outcome.reason, ctx.clock.now());
   const now = ctx.clock.now();
   const triggers = outcome.status === 'sent' ? await ctx.triggers.get(d.tenantId) : [];
   const written = await ctx.db
@@ -290,7 +189,7 @@ async function finish(
       // the user's row first, as ingest and the sweep lock it (users, then their suggestions):
       // taking the suggestion's row first could deadlock with a sweep deciding that user
       if (outcome.status === 'sent') await recordMessageOut(trx, ctx, d, triggers, now);
-      const row = await finishAttempt(trx, d, token, outcome, now);
+      const row = await finishAttempt(trx, d, token, toAttemptOutcome(outcome), now);
       // the lease was lost meanwhile (recovered by another instance): the message_out goes too
       if (!row) throw LEASE_LOST;
       return row;
@@ -317,6 +216,26 @@ async function finish(
       outcome.status === 'failed' && outcome.expired ? 'expired' : outcome.status,
       written.reason,
     );
+}
+
+/** The outcome as the outbox's row takes it: instants as dates. */
+function toAttemptOutcome(o: DeliveryOutcome): AttemptOutcome {
+  switch (o.status) {
+    case 'queued': {
+      const { nextAttemptAtMs, ...rest } = o;
+      return { ...rest, nextAttemptAt: new Date(nextAttemptAtMs) };
+    }
+    case 'deferred':
+      return { status: 'deferred', nextAttemptAt: new Date(o.nextAttemptAtMs), reason: o.reason };
+    case 'handed_off':
+      return { status: 'handed_off', leaseUntil: new Date(o.leaseUntilMs) };
+    case 'sent':
+    case 'failed':
+    case 'unknown':
+      return o;
+    default:
+      return assertNever(o);
+  }
 }
 
 const adapterKey = (d: DeliveryRow, r: ChannelSettingsRecord) =>

@@ -1,22 +1,15 @@
-import { DEFAULT_POLICY_INPUT, PolicyInput, type PolicyView } from '../../contract/policy.schema.js';
-import {
-  type CharacterPolicy,
-  type Policy,
-  policyFor,
-  type QuietHours,
-  type TenantPolicy,
-} from '../../domain/policy/policy.js';
-import { findPolicy, putPolicy } from '../../storage/policy.repository.js';
+import type { PolicyInput, PolicyView } from '../../contract/policy.schema.js';
+import { type Policy, policyFor } from '../../domain/policy/policy.js';
+import { toTenantPolicy } from '../../domain/policy/policy-document.js';
+import { findPolicy, putPolicy, readPolicy } from '../../storage/policy.repository.js';
 import { requestTenantRearm } from '../../storage/schedule.repository.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
 
 /** The tenant's policy in the API's shape: the stored one, or the defaults (proactive off). */
 export async function getPolicy(ctx: EngineContext, tenantId: string): Promise<PolicyView> {
-  const stored = await findPolicy(ctx.db, tenantId);
-  if (!stored) return { ...DEFAULT_POLICY_INPUT, updatedAt: null };
-  // stored documents were validated on the way in; parsing again fills fields added since
-  return { ...PolicyInput.parse(stored.settings), updatedAt: stored.updatedAt.toISOString() };
+  const { settings, updatedAt } = await readPolicy(ctx.db, tenantId);
+  return { ...settings, updatedAt: updatedAt?.toISOString() ?? null };
 }
 
 /**
@@ -57,34 +50,4 @@ export async function loadPolicyFor(
   return characterId === undefined
     ? { ...tenant.defaults, proactiveEnabled }
     : policyFor(tenant, characterId, proactiveEnabled);
-}
-
-/** The tenant's policy as `decide` reads it. */
-export function toTenantPolicy(view: PolicyInput): TenantPolicy {
-  const characters: Record<string, CharacterPolicy> = {};
-  for (const [id, own] of Object.entries(view.characters)) {
-    const { quietHours, ...rest } = own;
-    characters[id] = quietHours === undefined ? rest : { ...rest, quietHours: toQuietHours(quietHours) };
-  }
-  return {
-    defaults: {
-      allowProactive: view.allowProactive,
-      requireOptIn: view.requireOptIn,
-      minTrust: view.minTrust,
-      quietHours: toQuietHours(view.quietHours),
-      unknownZone: view.unknownZone,
-      userCaps: view.userCaps,
-      characterCaps: view.characterCaps,
-      minGapMinutes: view.minGapMinutes,
-      backoffAfterUnanswered: view.backoffAfterUnanswered,
-      midConversationMinutes: view.midConversationMinutes,
-    },
-    characters,
-  };
-}
-
-function toQuietHours(window: { start: string; end: string } | null): QuietHours | null {
-  if (!window) return null;
-  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
-  return { startMinute: minutes(window.start), endMinute: minutes(window.end) };
 }

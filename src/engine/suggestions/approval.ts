@@ -1,6 +1,6 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { ApproveInput, DismissInput } from '../../contract/suggestion.schema.js';
-import { type DeliveryRow, insertDelivery } from '../../storage/delivery.repository.js';
+import type { DeliveryRow } from '../../storage/delivery.repository.js';
 import type { Db } from '../../storage/schema.js';
 import {
   EXPIRED_BEFORE_APPROVAL,
@@ -8,48 +8,10 @@ import {
   type SuggestionRow,
   setSuggestion,
 } from '../../storage/suggestion.repository.js';
-import { findDeliveryTarget } from '../delivery/delivery-target.js';
+import { queueDelivery } from '../delivery/outbox.js';
+import { emitDelivery, emitSuggestion } from '../kernel/announcements.js';
 import { appendAudit } from '../kernel/audit.js';
-import { newId } from '../kernel/ids.js';
 import type { EngineContext } from '../kernel/resources.js';
-
-/** Where an approved suggestion went: a delivery queued, or nowhere to send it. */
-export type Queued = { delivery: DeliveryRow } | { delivery: null; reason: string };
-
-/**
- * Writes the delivery of a suggestion just approved, in the caller's transaction (the outbox:
- * approval and delivery commit together, or neither does), to the channel `findDeliveryTarget`
- * chooses. With no reachable address it writes nothing and says why.
- */
-export async function queueDelivery(
-  trx: Db,
-  ctx: EngineContext,
-  s: { tenantId: string; userId: string; suggestionId: string; characterId: string; expiresAt: Date },
-  text: string,
-  now: Date,
-): Promise<Queued> {
-  const target = await findDeliveryTarget(trx, s.tenantId, s.userId, s.characterId);
-  if (target.channel === null) return { delivery: null, reason: target.reason };
-  const delivery = await insertDelivery(
-    trx,
-    s.tenantId,
-    {
-      deliveryId: newId('dlv', now.getTime()),
-      userId: s.userId,
-      suggestionId: s.suggestionId,
-      characterId: s.characterId,
-      channel: target.channel as DeliveryRow['channel'],
-      address: target.address,
-      text,
-      maxAttempts: ctx.delivery.maxAttempts,
-      expiresAt: s.expiresAt,
-    },
-    now,
-  );
-  // the unique key: a suggestion has one delivery, whoever approved it
-  if (!delivery) throw new OvertureError('conflict', `suggestion "${s.suggestionId}" has a delivery already`);
-  return { delivery };
-}
 
 /**
  * A person approves a pending suggestion, optionally with their own text: it moves to `approved`
@@ -171,52 +133,3 @@ const keyOf = (tenantId: string, s: SuggestionRow) => ({
   suggestionId: s.suggestion_id,
   characterId: s.character_id,
 });
-
-export function emitSuggestion(
-  ctx: EngineContext,
-  tenantId: string,
-  s: Pick<SuggestionRow, 'suggestion_id' | 'user_id' | 'character_id' | 'status' | 'status_reason' | 'text'>,
-) {
-  ctx.events.emit('suggestion.updated', {
-    tenantId,
-    suggestionId: s.suggestion_id,
-    userId: s.user_id,
-    characterId: s.character_id,
-    status: s.status,
-    reason: s.status_reason,
-    text: s.text,
-  });
-}
-
-/** The suggestion of a delivery moved to `status` along with it. */
-export function emitSuggestionOf(
-  ctx: EngineContext,
-  d: DeliveryRow,
-  status: 'sending' | 'sent' | 'failed' | 'unknown' | 'expired',
-  reason: string | null = null,
-) {
-  emitSuggestion(ctx, d.tenantId, {
-    suggestion_id: d.suggestionId,
-    user_id: d.userId,
-    character_id: d.characterId,
-    status,
-    status_reason: status === 'sending' ? null : (reason ?? d.reason),
-    text: d.text,
-  });
-}
-
-export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
-  ctx.events.emit('delivery.updated', {
-    tenantId: d.tenantId,
-    deliveryId: d.deliveryId,
-    suggestionId: d.suggestionId,
-    userId: d.userId,
-    characterId: d.characterId,
-    channel: d.channel,
-    address: d.address,
-    status: d.status,
-    attempts: d.attempts,
-    reason: d.reason,
-    text: d.text,
-  });
-}

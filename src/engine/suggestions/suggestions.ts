@@ -1,12 +1,9 @@
 import { notFound } from '../../contract/errors.js';
-import type { DeliveryView, SuggestionQuery, SuggestionView } from '../../contract/suggestion.schema.js';
-import {
-  type AttemptRow,
-  type DeliveryRow,
-  deliveriesOfSuggestion,
-} from '../../storage/delivery.repository.js';
+import type { SuggestionQuery, SuggestionView } from '../../contract/suggestion.schema.js';
+import { deliveriesOfSuggestion } from '../../storage/delivery.repository.js';
 import { findSuggestion, listSuggestions, type SuggestionRow } from '../../storage/suggestion.repository.js';
 import { findDecisionView } from '../decide/decisions.js';
+import { deliveryView } from '../delivery/delivery-view.js';
 import type { EngineContext } from '../kernel/resources.js';
 
 /**
@@ -57,36 +54,5 @@ export function suggestionView(r: SuggestionRow): SuggestionView {
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     expiresAt: r.expires_at.toISOString(),
-  };
-}
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-export function deliveryView(d: DeliveryRow, attempts: readonly AttemptRow[]): DeliveryView {
-  return {
-    deliveryId: d.deliveryId,
-    suggestionId: d.suggestionId,
-    userId: d.userId,
-    characterId: d.characterId,
-    channel: d.channel,
-    address: d.address,
-    text: d.text,
-    status: d.status,
-    attempts: d.attempts,
-    maxAttempts: d.maxAttempts,
-    nextAttemptAt: iso(d.nextAttemptAt),
-    reason: d.reason,
-    externalId: d.externalId,
-    createdAt: d.createdAt.toISOString(),
-    updatedAt: d.updatedAt.toISOString(),
-    sentAt: iso(d.sentAt),
-    attemptLog: attempts.map((a) => ({
-      attempt: a.attempt,
-      startedAt: a.startedAt.toISOString(),
-      finishedAt: iso(a.finishedAt),
-      outcome: a.outcome as DeliveryView['attemptLog'][number]['outcome'],
-      reason: a.reason,
-      retryAfterMs: a.retryAfterMs,
-    })),
   };
 }

@@ -1,0 +1,99 @@
+import type { ClaimedDelivery, SendTimeState } from '../../domain/delivery/delivery-plan.js';
+import { type Policy, policyFor } from '../../domain/policy/policy.js';
+import { toTenantPolicy } from '../../domain/policy/policy-document.js';
+import {
+  type ChannelSettingsRecord,
+  listChannelSettingsOf,
+} from '../../storage/channel-settings.repository.js';
+import type { DeliveryRow } from '../../storage/delivery.repository.js';
+import { readCharacterSwitches } from '../../storage/pair-state.repository.js';
+import { readPolicy } from '../../storage/policy.repository.js';
+import { readUsersAtSend, type UserAtSend } from '../../storage/user.repository.js';
+import { type ActivityAt, activitiesAt } from '../activity/activity-state.js';
+import type { EngineContext } from '../kernel/resources.js';
+
+/** One claimed delivery, ready for `planDelivery`. */
+export interface DeliveryToPlan {
+  delivery: DeliveryRow;
+  claimed: ClaimedDelivery;
+  /** What the plan reads; the channel as stored (its secret sealed), which the adapter is built from. */
+  state: SendTimeState<ChannelSettingsRecord>;
+}
+
+/**
+ * Loads what planning a claimed batch of deliveries reads, per tenant in a handful of statements
+ * whatever the batch's size: the users' consent and zones (for a user whose zone is inferred
+ * rather than given, the activity model with the tenant's population and default zone), the
+ * characters' switches, the policy and the characters' channels. A claim takes as many as are
+ * sent at once, so this is the state as they are about to leave, however long ago they were
+ * approved, which is what `sendGate` checks.
+ */
+export async function loadDeliveryBatch(
+  ctx: EngineContext,
+  deliveries: readonly DeliveryRow[],
+  now: Date,
+): Promise<DeliveryToPlan[]> {
+  const byTenant = new Map<string, DeliveryRow[]>();
+  for (const d of deliveries) {
+    const list = byTenant.get(d.tenantId);
+    if (list) list.push(d);
+    else byTenant.set(d.tenantId, [d]);
+  }
+  const loaded = await Promise.all(
+    [...byTenant].map(([tenantId, list]) => loadTenantDeliveries(ctx, tenantId, list, now)),
+  );
+  const byId = new Map(loaded.flat().map((p) => [p.delivery.deliveryId, p]));
+  return deliveries.map((d) => byId.get(d.deliveryId)!);
+}
+
+async function loadTenantDeliveries(
+  ctx: EngineContext,
+  tenantId: string,
+  deliveries: readonly DeliveryRow[],
+  now: Date,
+): Promise<DeliveryToPlan[]> {
+  const db = ctx.db;
+  const characterIds = [...new Set(deliveries.map((d) => d.characterId))];
+  const [users, switches, policy, channels] = await Promise.all([
+    readUsersAtSend(db, tenantId, [...new Set(deliveries.map((d) => d.userId))]),
+    readCharacterSwitches(db, tenantId, characterIds),
+    readPolicy(db, tenantId),
+    listChannelSettingsOf(db, tenantId, characterIds),
+  ]);
+  // the activity model only for users whose zone is inferred: the bot gave the others theirs
+  const inferred = new Map([...users].filter(([, u]) => !u.timezone));
+  const activity: Map<string, ActivityAt> =
+    inferred.size > 0 ? await activitiesAt(ctx, db, tenantId, inferred, now) : new Map();
+  const zoneOf = (userId: string, user: UserAtSend) =>
+    user.timezone ? ctx.activity.zones.get(user.timezone) : activity.get(userId)!.offsets;
+
+  const tenantPolicy = toTenantPolicy(policy.settings);
+  const policies = new Map<string, Policy | null>();
+  for (const characterId of characterIds) {
+    const enabled = switches.get(characterId);
+    policies.set(characterId, enabled === undefined ? null : policyFor(tenantPolicy, characterId, enabled));
+  }
+  const channelOf = new Map(channels.map((c) => [channelKey(c.characterId, c.channel), c]));
+
+  return deliveries.map((d) => {
+    const user = users.get(d.userId);
+    return {
+      delivery: d,
+      claimed: {
+        userId: d.userId,
+        characterId: d.characterId,
+        channel: d.channel,
+        attempts: d.attempts,
+        maxAttempts: d.maxAttempts,
+        expiresAtMs: d.expiresAt.getTime(),
+      },
+      state: {
+        user: user ? { consent: user.consent, zone: zoneOf(d.userId, user) } : null,
+        policy: policies.get(d.characterId) ?? null,
+        channel: channelOf.get(channelKey(d.characterId, d.channel)) ?? null,
+      },
+    };
+  });
+}
+
+const channelKey = (characterId: string, channel: string) => `${characterId}\u001f${channel}`;

@@ -1,0 +1,54 @@
+import type { DeliveryRow } from '../../storage/delivery.repository.js';
+import type { SuggestionRow } from '../../storage/suggestion.repository.js';
+import type { EngineContext } from './resources.js';
+
+/** Announces a suggestion's new status (`suggestion.updated`: the stream, metrics). */
+export function emitSuggestion(
+  ctx: EngineContext,
+  tenantId: string,
+  s: Pick<SuggestionRow, 'suggestion_id' | 'user_id' | 'character_id' | 'status' | 'status_reason' | 'text'>,
+) {
+  ctx.events.emit('suggestion.updated', {
+    tenantId,
+    suggestionId: s.suggestion_id,
+    userId: s.user_id,
+    characterId: s.character_id,
+    status: s.status,
+    reason: s.status_reason,
+    text: s.text,
+  });
+}
+
+/** Announces that the suggestion of a delivery moved to `status` along with it. */
+export function emitSuggestionOf(
+  ctx: EngineContext,
+  d: DeliveryRow,
+  status: 'sending' | 'sent' | 'failed' | 'unknown' | 'expired',
+  reason: string | null = null,
+) {
+  emitSuggestion(ctx, d.tenantId, {
+    suggestion_id: d.suggestionId,
+    user_id: d.userId,
+    character_id: d.characterId,
+    status,
+    status_reason: status === 'sending' ? null : (reason ?? d.reason),
+    text: d.text,
+  });
+}
+
+/** Announces a delivery as written (`delivery.updated`: the stream, metrics, the deliverer's wake-up). */
+export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
+  ctx.events.emit('delivery.updated', {
+    tenantId: d.tenantId,
+    deliveryId: d.deliveryId,
+    suggestionId: d.suggestionId,
+    userId: d.userId,
+    characterId: d.characterId,
+    channel: d.channel,
+    address: d.address,
+    status: d.status,
+    attempts: d.attempts,
+    reason: d.reason,
+    text: d.text,
+  });
+}
