@@ -1,12 +1,11 @@
+import type { ComposeRequest, Speaker } from '../../domain/compose/compose-request.js';
 import { checkOpener, type GuardrailInput } from '../../domain/compose/guardrails.js';
 import { mentionOf } from '../../domain/compose/mention.js';
 import type { OpenerReason, Tone } from '../../domain/compose/template.js';
 import { fnv1a, seededRandom } from '../../domain/shared/random.js';
 import { type ScoredTopic, selectTopic, type TopicCandidate } from '../../domain/topics/select-topic.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
-import { ComposerError } from '../../llm/errors.js';
-import type { LlmProviderSettings } from '../../llm/settings.js';
-import type { ComposeRequest, Composer, LlmProvider, Speaker } from '../../ports/composer.js';
+import { type Composer, ComposerError, type LlmProviderFactory } from '../../ports/composer.js';
 import { findCharacter } from '../../storage/character.repository.js';
 import { type ClaimedDraft, type DraftOutcome, recentOpeners } from '../../storage/draft.repository.js';
 import { findOpenLoop } from '../../storage/open-loop.repository.js';
@@ -31,7 +30,7 @@ const JUDGE_CONTEXT = 30;
 export interface ComposeDeps {
   template: Composer;
   /** A model for these settings (the engine keeps one per settings). */
-  llm(settings: LlmProviderSettings): LlmProvider;
+  llm: LlmProviderFactory;
 }
 
 /**

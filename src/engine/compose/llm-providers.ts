@@ -1,6 +1,6 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { LlmProvider, LlmProviderInput } from '../../contract/llm-provider.schema.js';
-import type { LlmProviderSettings } from '../../llm/settings.js';
+import type { LlmProviderSettings } from '../../ports/composer.js';
 import { findCharacter } from '../../storage/character.repository.js';
 import {
   deleteLlmProvider,
