@@ -205,6 +205,14 @@ describe('readContext', () => {
       });
     });
 
+    it('takes its loop from the context when the provider lists it, without adding it twice', () => {
+      const s = followUp({ followedLoop: { candidate: loop('l1'), closedReason: null } });
+      const step = readContext(loaded(s), context([loop('l1'), fact('a')]));
+      if (step.action !== 'compose') throw new Error(step.action);
+      expect(step.request.topic).toMatchObject({ id: 'loop:l1' });
+      expect(step.plan.ranked.map((t) => t.candidate.id).sort()).toEqual(['fact:a', 'loop:l1']);
+    });
+
     it('says there is nothing to say when its loop was closed through the API or is gone', () => {
       const closed = followUp({ followedLoop: { candidate: loop('l1'), closedReason: 'closed_by_api' } });
       for (const s of [closed, followUp()])
