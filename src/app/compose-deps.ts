@@ -1,22 +1,25 @@
 import type { ComposeDeps } from '../engine/compose/compose.js';
-import { createLlmProvider, type LlmProviderSettings } from '../llm/settings.js';
+import { createLlmProvider } from '../llm/create-llm-provider.js';
 import { createTemplateComposer } from '../llm/template-composer.js';
-import type { LlmProvider } from '../ports/composer.js';
+import type { LlmProvider, LlmProviderFactory } from '../ports/composer.js';
 
 /** Models kept for reuse, one per distinct settings (a tenant's or a character's). */
 const MAX_MODELS = 256;
 
-/** The composers the engine uses: the template, and a model per provider settings, made once. */
-export function createComposeDeps(): ComposeDeps {
+/**
+ * The composers the engine uses: the template, and a model per provider settings, made once by
+ * `factory` (by default the real providers of src/llm: OpenAI-compatible servers, Anthropic).
+ */
+export function createComposeDeps(factory: LlmProviderFactory = createLlmProvider): ComposeDeps {
   const models = new Map<string, LlmProvider>();
   return {
     template: createTemplateComposer(),
-    llm(settings: LlmProviderSettings) {
+    llm(settings) {
       const key = JSON.stringify(settings);
       let model = models.get(key);
       if (!model) {
         if (models.size >= MAX_MODELS) models.delete(models.keys().next().value as string);
-        model = createLlmProvider(settings);
+        model = factory(settings);
         models.set(key, model);
       }
       return model;

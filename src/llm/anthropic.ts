@@ -1,7 +1,6 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
-import type { LlmProvider } from '../ports/composer.js';
+import type { LlmProvider, LlmProviderSettings } from '../ports/composer.js';
 import { createModelProvider } from './model-provider.js';
-import type { LlmProviderSettings } from './settings.js';
 
 export type AnthropicSettings = Omit<Extract<LlmProviderSettings, { kind: 'anthropic' }>, 'kind'>;
 

@@ -1,6 +1,7 @@
 import { APICallError, JSONParseError, NoObjectGeneratedError, RetryError, TypeValidationError } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { ComposerError, toComposerError } from './errors.js';
+import { ComposerError } from '../ports/composer.js';
+import { toComposerError } from './errors.js';
 
 const apiError = (statusCode: number | undefined, responseHeaders?: Record<string, string>) =>
   new APICallError({

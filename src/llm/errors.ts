@@ -8,39 +8,7 @@ import {
   RetryError,
   TypeValidationError,
 } from 'ai';
-
-/** Why a composer could not write an opener (or answer a question); the engine then falls back. */
-export type ComposerErrorReason =
-  | 'timeout'
-  | 'rate_limited'
-  | 'http_error'
-  | 'unreachable'
-  | 'malformed_output'
-  | 'schema_violation'
-  | 'aborted';
-
-/** A composer's failure with its reason, a short detail (`HTTP 503`, `429, retry after 20 s`). */
-export class ComposerError extends Error {
-  override readonly name = 'ComposerError';
-  readonly reason: ComposerErrorReason;
-  readonly detail: string;
-  /** The HTTP status the provider answered with, when it answered. */
-  readonly status?: number;
-  /** How long the provider asked to wait before the next call (`retry-after`), when it said. */
-  readonly retryAfterMs?: number;
-
-  constructor(
-    reason: ComposerErrorReason,
-    detail: string,
-    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
-    super(`${reason}: ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
-    this.reason = reason;
-    this.detail = detail;
-    if (options.status !== undefined) this.status = options.status;
-    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
-  }
-}
+import { ComposerError } from '../ports/composer.js';
 
 /** The signals a call ran under: which one fired tells a timeout from a cancellation. */
 export interface CallSignals {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ComposeRequest, JudgeRequest } from '../domain/compose/compose-request.js';
 import type { OpenerReason, Tone } from '../domain/compose/template.js';
-import type { ComposeRequest, Composer, JudgeRequest } from '../ports/composer.js';
+import { type Composer, ComposerError } from '../ports/composer.js';
 import type { FakeModelServer } from '../testing/fake-model-server.js';
-import { ComposerError } from './errors.js';
 
 /** A request with every part filled in; tests change what they are about. */
 export function composeRequest(overrides: Partial<ComposeRequest> = {}): ComposeRequest {

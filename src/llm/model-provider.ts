@@ -4,8 +4,8 @@ import type {
   ComposeRequest,
   JudgeOutput,
   JudgeRequest,
-  LlmProvider,
-} from '../ports/composer.js';
+} from '../domain/compose/compose-request.js';
+import type { LlmProvider } from '../ports/composer.js';
 import {
   buildJudgePrompt,
   buildOpenerPrompt,

@@ -1,7 +1,6 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { LlmProvider } from '../ports/composer.js';
+import type { LlmProvider, LlmProviderSettings } from '../ports/composer.js';
 import { createModelProvider } from './model-provider.js';
-import type { LlmProviderSettings } from './settings.js';
 
 export type OpenAiCompatibleSettings = Omit<
   Extract<LlmProviderSettings, { kind: 'openai-compatible' }>,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ComposerError } from './errors.js';
+import { ComposerError } from '../ports/composer.js';
 import { composeRequest, judgeRequest } from './llm.contract.js';
 import {
   buildJudgePrompt,

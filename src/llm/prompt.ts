@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { ComposeRequest, JudgeRequest, Speaker } from '../domain/compose/compose-request.js';
 import type { OpenerReason } from '../domain/compose/template.js';
-import type { ComposeRequest, JudgeRequest, Speaker } from '../ports/composer.js';
-import { ComposerError } from './errors.js';
+import { ComposerError } from '../ports/composer.js';
 
 /** What a model answers when asked for an opener. */
 export const OpenerSchema = z.object({

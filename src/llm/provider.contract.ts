@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LlmProvider } from '../ports/composer.js';
+import { ComposerError, type ComposerErrorReason, type LlmProvider } from '../ports/composer.js';
 import type { FakeModelServer, RecordedRequest } from '../testing/fake-model-server.js';
-import { ComposerError, type ComposerErrorReason } from './errors.js';
 import { composeRequest, judgeRequest } from './llm.contract.js';
 
 const live = () => new AbortController().signal;

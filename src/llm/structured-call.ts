@@ -1,7 +1,8 @@
 import { generateText, type JSONSchema7, jsonSchema, type LanguageModel, Output } from 'ai';
 import { z } from 'zod';
-import type { TokenUsage } from '../ports/composer.js';
-import { ComposerError, describeIssues, toComposerError } from './errors.js';
+import type { TokenUsage } from '../domain/compose/compose-request.js';
+import { ComposerError } from '../ports/composer.js';
+import { describeIssues, toComposerError } from './errors.js';
 import type { Prompt } from './prompt.js';
 
 /**

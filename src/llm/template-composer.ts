@@ -1,7 +1,7 @@
+import type { ComposeOutput, ComposeRequest } from '../domain/compose/compose-request.js';
 import { composeFromTemplate, type TemplateOpener } from '../domain/compose/template.js';
 import { type Random, seededRandom } from '../domain/shared/random.js';
-import type { ComposeOutput, ComposeRequest, Composer } from '../ports/composer.js';
-import { ComposerError } from './errors.js';
+import { type Composer, ComposerError } from '../ports/composer.js';
 
 /**
  * The composer that calls no model: `composeFromTemplate` with the topic's mention in the slot,

@@ -1,85 +1,82 @@
-import type { OpenerReason, Tone } from '../domain/compose/template.js';
-import type { TopicKind } from '../domain/topics/select-topic.js';
+import type {
+  ComposeOutput,
+  ComposeRequest,
+  JudgeOutput,
+  JudgeRequest,
+} from '../domain/compose/compose-request.js';
 
 /** Which implementation wrote an opener (recorded on the suggestion). */
 export const COMPOSER_NAMES = ['template', 'openai-compatible', 'anthropic'] as const;
 export type ComposerName = (typeof COMPOSER_NAMES)[number];
 
-/** Who speaks: the character, from its settings. */
-export interface Speaker {
-  characterId: string;
-  name: string | null;
-  /** Free text: how the character speaks; a language model's system prompt. */
-  persona: string | null;
-  tone: Tone;
-}
-
-/** The topic `selectTopic` chose, with how an opener may name it. */
-export interface ComposeTopic {
-  id: string;
-  kind: TopicKind;
-  /** What is known (the fact, the memory, the sentence of an open loop). */
-  text: string;
-  /** A short phrase naming it ("your interview", "Luna's surgery"): the template's slot. */
-  mention: string;
-}
-
-/** Everything a composer may use to write one opener. */
-export interface ComposeRequest {
-  reason: OpenerReason;
-  speaker: Speaker;
-  /** BCP 47 language of the user, when known. */
-  locale: string | null;
-  /** The chosen topic, or null when there is none (the opener is then a plain check-in). */
-  topic: ComposeTopic | null;
-  /** Other things known of the user, for context; never sensitive ones in a public channel. */
-  facts: readonly { id: string; text: string }[];
-  /** The user's last proactive openers, most recent first: not to be repeated. */
-  recentOpeners: readonly string[];
-  channel: 'private' | 'public';
-  /** Longest opener allowed, in characters. */
-  maxLength: number;
-  /** Makes deterministic choices repeatable. */
-  seed: number;
-}
-
-/** Tokens a model call used; null where the provider did not say. */
-export interface TokenUsage {
-  inputTokens: number | null;
-  outputTokens: number | null;
-}
-
-export interface ComposeOutput {
-  text: string;
-  /** The topic the opener is about (one of the request's), or null. */
-  topicId: string | null;
-  /** Null for composers that call no model. */
-  usage: TokenUsage | null;
-}
-
-/** Writes openers. Throws `ComposerError` (src/llm/errors.ts) when it cannot. */
+/** Writes openers. Throws `ComposerError` when it cannot. */
 export interface Composer {
   readonly name: ComposerName;
   compose(request: ComposeRequest, options: { signal: AbortSignal }): Promise<ComposeOutput>;
 }
 
-/** A yes/no question about the user's context (the `llm` trigger kind). */
-export interface JudgeRequest {
-  question: string;
-  speaker: Speaker;
-  locale: string | null;
-  /** What is known of the user, as short texts; never empty (the model is not asked then). */
-  context: readonly { id: string; kind: TopicKind; text: string }[];
-  nowIso: string;
-}
-
-export interface JudgeOutput {
-  answer: boolean;
-  reason: string;
-  usage: TokenUsage | null;
-}
-
 /** A language model behind a provider: writes openers and answers yes/no questions. */
 export interface LlmProvider extends Composer {
   judge(request: JudgeRequest, options: { signal: AbortSignal }): Promise<JudgeOutput>;
+}
+
+/** How to reach one language model: stored per tenant (the key encrypted), read by the engine. */
+export type LlmProviderSettings =
+  | {
+      kind: 'openai-compatible';
+      baseUrl: string;
+      model: string;
+      apiKey: string | null;
+      timeoutMs: number;
+      temperature: number | null;
+      maxOutputTokens: number;
+      structuredOutputs: boolean;
+    }
+  | {
+      kind: 'anthropic';
+      baseUrl: string | null;
+      model: string;
+      apiKey: string;
+      timeoutMs: number;
+      temperature: number | null;
+      maxOutputTokens: number;
+    };
+
+/**
+ * Builds the provider that settings describe; nothing is called until it composes or judges.
+ * The real one is src/llm's, passed in by src/app, so the engine never loads the SDKs itself.
+ */
+export type LlmProviderFactory = (settings: LlmProviderSettings) => LlmProvider;
+
+/** Why a composer could not write an opener (or answer a question); the engine then falls back. */
+export type ComposerErrorReason =
+  | 'timeout'
+  | 'rate_limited'
+  | 'http_error'
+  | 'unreachable'
+  | 'malformed_output'
+  | 'schema_violation'
+  | 'aborted';
+
+/** A composer's failure with its reason, a short detail (`HTTP 503`, `429, retry after 20 s`). */
+export class ComposerError extends Error {
+  override readonly name = 'ComposerError';
+  readonly reason: ComposerErrorReason;
+  readonly detail: string;
+  /** The HTTP status the provider answered with, when it answered. */
+  readonly status?: number;
+  /** How long the provider asked to wait before the next call (`retry-after`), when it said. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    reason: ComposerErrorReason,
+    detail: string,
+    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(`${reason}: ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+    this.detail = detail;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
 }

@@ -34,6 +34,18 @@ export async function findCharacter(db: Db, tenantId: string, characterId: strin
   return row && toRecord(row);
 }
 
+/** The characters of these ids that exist, in one statement. */
+export async function findCharacters(db: Db, tenantId: string, characterIds: readonly string[]) {
+  if (characterIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('characters')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('character_id', 'in', characterIds)
+    .execute();
+  return rows.map(toRecord);
+}
+
 /** Creates or replaces a character; `created` tells which. */
 export async function putCharacter(
   db: Db,

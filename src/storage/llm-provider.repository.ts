@@ -24,14 +24,13 @@ const toRow = (r: Row): LlmProviderRow => ({
   updatedAt: r.updated_at,
 });
 
-/** The tenant's provider and, when given, the character's own: the character's first. */
-export async function findLlmProviders(db: Db, tenantId: string, characterId: string | null) {
+/** The tenant's provider (`characterId` null) and those of these characters that have their own. */
+export async function findLlmProviders(db: Db, tenantId: string, characterIds: readonly string[]) {
   const rows = await db
     .selectFrom('llm_providers')
     .select(['character_id', 'settings', 'api_key_sealed', 'updated_at'])
     .where('tenant_id', '=', tenantId)
-    .where('character_id', 'in', characterId === null ? [TENANT] : [TENANT, characterId])
-    .orderBy('character_id', 'desc')
+    .where('character_id', 'in', [TENANT, ...characterIds])
     .execute();
   return rows.map(toRow);
 }

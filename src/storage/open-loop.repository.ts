@@ -77,6 +77,22 @@ export async function findOpenLoop(db: Db, tenantId: string, userId: string, loo
   return query.executeTakeFirst();
 }
 
+/** The loops of these (user, loop id) pairs that exist, whatever their status, in one statement. */
+export async function findOpenLoops(
+  db: Db,
+  tenantId: string,
+  loops: readonly { userId: string; loopId: string }[],
+): Promise<OpenLoopRow[]> {
+  if (loops.length === 0) return [];
+  const { rows } = await sql<OpenLoopRow>`
+    select l.user_id, l.loop_id, l.character_id, l.sentence, l.mention, l.due_at, l.all_day, l.source,
+      l.event_id, l.sentence_index, l.status, l.closed_at, l.closed_reason, l.closed_note, l.created_at
+    from open_loops l
+    join unnest(${loops.map((l) => l.userId)}::text[], ${loops.map((l) => l.loopId)}::text[]) as k(user_id, loop_id)
+      on l.tenant_id = ${tenantId} and l.user_id = k.user_id and l.loop_id = k.loop_id`.execute(db);
+  return rows;
+}
+
 /**
  * Locks the loops that are still open among those given and returns their keys
  * (`${userId}\u0000${loopId}`): a loop closed meanwhile (through the API) is not followed up.

@@ -163,15 +163,20 @@ export async function setPairTrust(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** The user's language, when known (what an opener is written in); undefined for no such user. */
-export async function findUserLocale(db: Db, tenantId: string, userId: string) {
-  const row = await db
+/** The users' languages, when known (what an opener is written in); a user not found is left out. */
+export async function findUserLocales(
+  db: Db,
+  tenantId: string,
+  userIds: readonly string[],
+): Promise<Map<string, string | null>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
     .selectFrom('users')
-    .select('locale')
+    .select(['user_id', 'locale'])
     .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return row && { locale: row.locale };
+    .where('user_id', 'in', userIds)
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, r.locale]));
 }
 
 export async function userExists(db: Db, tenantId: string, userId: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import { emitDelivery, emitSuggestion } from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { type ComposeDeps, composeDraft } from './compose.js';
+import { type DraftToCompose, loadTenantDrafts } from './compose-state.js';
 
 export interface DraftingOptions {
   /** This instance's claims carry it. */
@@ -31,9 +32,10 @@ export interface DraftingResult {
 
 /**
  * Claims a batch of suggestions in `drafting` (any tenant; SKIP LOCKED and a lease, so instances
- * share the work and a crashed one's drafts come back), composes each outside any transaction,
- * and records where each went. A draft whose composing throws (the database went away, say)
- * keeps its claim until the lease ends, then is drafted again.
+ * share the work and a crashed one's drafts come back), loads what composing them reads (a
+ * handful of statements per tenant), composes each outside any transaction, and records where
+ * each went. A draft whose loading or composing throws (the database went away, say) keeps its
+ * claim until the lease ends, then is drafted again.
  */
 export async function draftOnce(
   ctx: EngineContext,
@@ -50,16 +52,42 @@ export async function draftOnce(
     options.batchSize,
   );
   const result: DraftingResult = { claimed: drafts.length, composed: 0, ended: 0, lost: 0 };
-  await eachAtOnce(drafts, options.concurrency, signal, async (draft) => {
+  const loaded = await loadClaimed(ctx, drafts);
+  await eachAtOnce(loaded, options.concurrency, signal, async (draft) => {
     try {
       const outcome = await composeDraft(ctx, deps, draft, signal);
-      await record(ctx, draft, options.token, outcome, result);
+      await record(ctx, draft.claim, options.token, outcome, result);
     } catch (error) {
       if (!signal.aborted)
-        ctx.logger.error({ err: error, suggestionId: draft.suggestionId }, 'drafting a suggestion failed');
+        ctx.logger.error(
+          { err: error, suggestionId: draft.claim.suggestionId },
+          'drafting a suggestion failed',
+        );
     }
   });
   return result;
+}
+
+/** The claimed drafts, in claim order, with what composing them reads, loaded a tenant at a time. */
+async function loadClaimed(ctx: EngineContext, drafts: readonly ClaimedDraft[]): Promise<DraftToCompose[]> {
+  const byTenant = new Map<string, ClaimedDraft[]>();
+  for (const d of drafts) {
+    const list = byTenant.get(d.tenantId);
+    if (list) list.push(d);
+    else byTenant.set(d.tenantId, [d]);
+  }
+  const loaded = new Map<ClaimedDraft, DraftToCompose>();
+  await Promise.all(
+    [...byTenant].map(async ([tenantId, list]) => {
+      // a tenant whose drafts cannot be loaded keeps its claims until the lease ends
+      try {
+        for (const draft of await loadTenantDrafts(ctx, tenantId, list)) loaded.set(draft.claim, draft);
+      } catch (error) {
+        ctx.logger.error({ err: error, tenantId, drafts: list.length }, 'loading drafts failed');
+      }
+    }),
+  );
+  return drafts.flatMap((d) => loaded.get(d) ?? []);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { LlmProvider, LlmProviderInput } from '../../contract/llm-provider.schema.js';
-import type { LlmProviderSettings } from '../../llm/settings.js';
+import type { LlmProviderSettings } from '../../ports/composer.js';
 import { findCharacter } from '../../storage/character.repository.js';
 import {
   deleteLlmProvider,
@@ -88,7 +88,30 @@ export async function resolveLlmProvider(
   tenantId: string,
   characterId: string,
 ): Promise<ResolvedProvider> {
-  const [row] = await findLlmProviders(ctx.db, tenantId, characterId);
+  return (await resolveLlmProviders(ctx, tenantId, [characterId])).get(characterId)!;
+}
+
+/** `resolveLlmProvider` for several characters of a tenant, read in one statement. */
+export async function resolveLlmProviders(
+  ctx: EngineContext,
+  tenantId: string,
+  characterIds: readonly string[],
+): Promise<Map<string, ResolvedProvider>> {
+  const rows = await findLlmProviders(ctx.db, tenantId, characterIds);
+  const tenant = rows.find((r) => r.characterId === null);
+  const resolved = new Map<string, ResolvedProvider>();
+  for (const characterId of characterIds) {
+    const row = rows.find((r) => r.characterId === characterId) ?? tenant;
+    resolved.set(characterId, openProvider(ctx, tenantId, row));
+  }
+  return resolved;
+}
+
+function openProvider(
+  ctx: EngineContext,
+  tenantId: string,
+  row: LlmProviderRow | undefined,
+): ResolvedProvider {
   if (!row || row.settings.kind === 'template') return { settings: null };
   let apiKey: string | null = null;
   if (row.apiKeySealed !== null) {

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropicServer } from '../testing/fake-anthropic-server.js';
 import type { FakeModelServer } from '../testing/fake-model-server.js';
 import { startFakeOpenAiServer } from '../testing/fake-openai-server.js';
+import { createLlmProvider } from './create-llm-provider.js';
 import { composeRequest, goodAnswer } from './llm.contract.js';
-import { createLlmProvider } from './settings.js';
 
 describe('createLlmProvider', () => {
   const fakes: FakeModelServer[] = [];

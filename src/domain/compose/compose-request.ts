@@ -1,0 +1,72 @@
+import type { TopicKind } from '../topics/select-topic.js';
+import type { OpenerReason, Tone } from './template.js';
+
+/** Who speaks: the character, from its settings. */
+export interface Speaker {
+  characterId: string;
+  name: string | null;
+  /** Free text: how the character speaks; a language model's system prompt. */
+  persona: string | null;
+  tone: Tone;
+}
+
+/** The topic `selectTopic` chose, with how an opener may name it. */
+export interface ComposeTopic {
+  id: string;
+  kind: TopicKind;
+  /** What is known (the fact, the memory, the sentence of an open loop). */
+  text: string;
+  /** A short phrase naming it ("your interview", "Luna's surgery"): the template's slot. */
+  mention: string;
+}
+
+/** Everything a composer may use to write one opener. */
+export interface ComposeRequest {
+  reason: OpenerReason;
+  speaker: Speaker;
+  /** BCP 47 language of the user, when known. */
+  locale: string | null;
+  /** The chosen topic, or null when there is none (the opener is then a plain check-in). */
+  topic: ComposeTopic | null;
+  /** Other things known of the user, for context; never sensitive ones in a public channel. */
+  facts: readonly { id: string; text: string }[];
+  /** The user's last proactive openers, most recent first: not to be repeated. */
+  recentOpeners: readonly string[];
+  channel: 'private' | 'public';
+  /** Longest opener allowed, in characters. */
+  maxLength: number;
+  /** Makes deterministic choices repeatable. */
+  seed: number;
+}
+
+/** Tokens a model call used; null where the provider did not say. */
+export interface TokenUsage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** A composer's opener. */
+export interface ComposeOutput {
+  text: string;
+  /** The topic the opener is about (one of the request's), or null. */
+  topicId: string | null;
+  /** Null for composers that call no model. */
+  usage: TokenUsage | null;
+}
+
+/** A yes/no question about the user's context (the `llm` trigger kind). */
+export interface JudgeRequest {
+  question: string;
+  speaker: Speaker;
+  locale: string | null;
+  /** What is known of the user, as short texts; never empty (the model is not asked then). */
+  context: readonly { id: string; kind: TopicKind; text: string }[];
+  nowIso: string;
+}
+
+/** A model's answer to a `JudgeRequest`. */
+export interface JudgeOutput {
+  answer: boolean;
+  reason: string;
+  usage: TokenUsage | null;
+}

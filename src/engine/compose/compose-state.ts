@@ -1,0 +1,76 @@
+import type { DraftState } from '../../domain/compose/draft-step.js';
+import type { Tone } from '../../domain/compose/template.js';
+import { findCharacters } from '../../storage/character.repository.js';
+import { type ClaimedDraft, findRecentOpeners } from '../../storage/draft.repository.js';
+import { findOpenLoops, loopKey } from '../../storage/open-loop.repository.js';
+import { findUserLocales } from '../../storage/user.repository.js';
+import { openLoopCandidate } from '../context/builtin-context.js';
+import type { EngineContext } from '../kernel/resources.js';
+import { type ResolvedProvider, resolveLlmProviders } from './llm-providers.js';
+
+/** The user's last proactive openers that a new one must not repeat. */
+const RECENT_OPENERS = 5;
+const LOOP = 'loop:';
+
+/** One claimed draft with what composing it reads. */
+export interface DraftToCompose {
+  claim: ClaimedDraft;
+  state: DraftState;
+  /** The model that writes the character's openers, its key opened; none for the template. */
+  provider: ResolvedProvider;
+}
+
+/**
+ * Loads what composing a claimed batch of one tenant's drafts reads, in a handful of statements
+ * whatever the batch's size: the triggers (kept in memory), the characters (name, persona, tone),
+ * the users' locales and last openers with their topics, the model of each character (its own or
+ * the tenant's) and the open loops that follow-ups are about. The drafts come back in the order
+ * given.
+ */
+export async function loadTenantDrafts(
+  ctx: EngineContext,
+  tenantId: string,
+  drafts: readonly ClaimedDraft[],
+): Promise<DraftToCompose[]> {
+  const userIds = [...new Set(drafts.map((d) => d.userId))];
+  const characterIds = [...new Set(drafts.map((d) => d.characterId))];
+  const loops = drafts
+    .filter((d) => d.occasionKey.startsWith(LOOP))
+    .map((d) => ({ userId: d.userId, loopId: d.occasionKey.slice(LOOP.length) }));
+  const [triggers, characters, locales, recent, providers, loopRows] = await Promise.all([
+    ctx.triggers.get(tenantId),
+    findCharacters(ctx.db, tenantId, characterIds),
+    findUserLocales(ctx.db, tenantId, userIds),
+    findRecentOpeners(ctx.db, tenantId, userIds, RECENT_OPENERS),
+    resolveLlmProviders(ctx, tenantId, characterIds),
+    findOpenLoops(ctx.db, tenantId, loops),
+  ]);
+  const loopsByKey = new Map(loopRows.map((row) => [loopKey(row.user_id, row.loop_id), row]));
+  return drafts.map((claim) => {
+    const character = characters.find((c) => c.characterId === claim.characterId);
+    const provider = providers.get(claim.characterId)!;
+    const loop = claim.occasionKey.startsWith(LOOP)
+      ? loopsByKey.get(loopKey(claim.userId, claim.occasionKey.slice(LOOP.length)))
+      : undefined;
+    const state: DraftState = {
+      suggestionId: claim.suggestionId,
+      characterId: claim.characterId,
+      occasionKey: claim.occasionKey,
+      approval: claim.approval,
+      expiresAtMs: claim.expiresAt.getTime(),
+      trigger: triggers.find((t) => t.id === claim.triggerId) ?? null,
+      speaker: {
+        characterId: claim.characterId,
+        name: character?.name ?? null,
+        persona: character?.persona ?? null,
+        tone: (character?.voice.tone ?? 'warm') as Tone,
+      },
+      locale: locales.get(claim.userId) ?? null,
+      recentOpeners: recent.get(claim.userId) ?? [],
+      model: provider.settings?.model ?? null,
+      modelProblem: provider.problem ?? null,
+      followedLoop: loop ? { candidate: openLoopCandidate(loop), closedReason: loop.closed_reason } : null,
+    };
+    return { claim, state, provider };
+  });
+}
