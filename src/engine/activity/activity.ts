@@ -23,14 +23,9 @@ import {
 } from '../../storage/activity.repository.js';
 import type { ActivityWrite, NewEvent } from '../../storage/event.repository.js';
 import type { Db } from '../../storage/schema.js';
-import { findTenant } from '../../storage/tenant.repository.js';
-import { countGivenZones } from '../../storage/user.repository.js';
 import type { ActivitySettings, EngineContext } from '../kernel/resources.js';
 import { loadPolicyFor } from '../policy/policy.js';
 import { activitiesAt, defaultZoneOf, tenantRhythm } from './activity-state.js';
-
-/** Zone inference weighs offsets by how many users live there; that changes slowly. */
-const GIVEN_ZONES_TTL_MS = 5 * 60_000;
 
 /** The engine's activity settings, its zone and given-zone caches empty. */
 export function activitySettings(halfLifeMs: number, profile: ProfileParams): ActivitySettings {
