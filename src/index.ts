@@ -5,7 +5,7 @@
  */
 
 // Embedding the engine in a bot process
-export { createEngine, type Engine, type EngineOptions, type TenantEngine } from './app/create-engine.js';
+export { createEngine, type Engine, type EngineOptions } from './app/create-engine.js';
 // Running the service
 export { createServer, type Server } from './app/create-server.js';
 export { FileClock, setFileClock } from './app/file-clock.js';
@@ -66,6 +66,9 @@ export type { TopicCandidate, TopicKind } from './domain/topics/select-topic.js'
 export type { EngineEventMap, EngineEventName } from './engine/kernel/events.js';
 // The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
 export type { StreamEvent, StreamEventName, StreamListener } from './engine/kernel/stream.js';
+// What engine.forTenant(t) gives: each tenant's use cases, their inputs typed from the contract
+export type { IngestInput } from './engine/use-cases/signal-use-cases.js';
+export type { TenantEngine, TenantOptions } from './engine/use-cases/tenant-engine.js';
 export {
   CHANNELS,
   type Channel,

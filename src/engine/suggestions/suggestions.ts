@@ -25,9 +25,27 @@ export async function listSuggestionPage(ctx: EngineContext, tenantId: string, q
 export async function getSuggestion(ctx: EngineContext, tenantId: string, suggestionId: string) {
   const row = await findSuggestion(ctx.db, tenantId, suggestionId);
   if (!row) throw notFound(`suggestion "${suggestionId}"`);
+  return suggestionDetail(
+    ctx,
+    tenantId,
+    row,
+    deliveriesOfSuggestion(ctx.db, tenantId, row.user_id, suggestionId),
+  );
+}
+
+/**
+ * A suggestion with the decision that made it (read) and its deliveries (given, or being read):
+ * what `getSuggestion` answers, also for a suggestion just written, whose deliveries are known.
+ */
+export async function suggestionDetail(
+  ctx: EngineContext,
+  tenantId: string,
+  row: SuggestionRow,
+  deliveriesOf: SuggestionDeliveries | Promise<SuggestionDeliveries>,
+) {
   const [decision, deliveries] = await Promise.all([
     findDecisionView(ctx, tenantId, row.user_id, row.decision_id),
-    deliveriesOfSuggestion(ctx.db, tenantId, row.user_id, suggestionId),
+    deliveriesOf,
   ]);
   return {
     ...suggestionView(row),
@@ -35,6 +53,8 @@ export async function getSuggestion(ctx: EngineContext, tenantId: string, sugges
     deliveries: deliveries.map((d) => deliveryView(d.delivery, d.attempts)),
   };
 }
+
+type SuggestionDeliveries = readonly { delivery: DeliveryRow; attempts: readonly AttemptRow[] }[];
 
 export function suggestionView(r: SuggestionRow): SuggestionView {
   return {
