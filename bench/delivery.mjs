@@ -95,7 +95,7 @@ const say = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 // ---------------------------------------------------------------------------------------------
 // child: the fake Telegram Bot API server, out of the engine's process
 if (args.role === 'telegram-server') {
-  const { startFakeTelegramServer } = await dist('index.js');
+  const { startFakeTelegramServer } = await dist('testing/index.js');
   const fake = await startFakeTelegramServer({ token: TOKEN });
   say({ apiRoot: fake.apiRoot });
   for await (const line of lines()) {
@@ -114,7 +114,8 @@ if (args.role === 'telegram-server') {
 
 // child: one engine instance sending with a RecordingChannel, on "go", until nothing is due
 if (args.role === 'deliverer') {
-  const { createEngine, FakeClock, RecordingChannel } = await dist('index.js');
+  const { createEngine } = await dist('index.js');
+  const { FakeClock, RecordingChannel } = await dist('testing/index.js');
   const channels = new RecordingChannel();
   const engine = await createEngine(
     {
@@ -152,7 +153,8 @@ const MULTI = Number(args['multi-concurrency']);
 const ONLY = new Set(args.only.split(','));
 const POOL = args.pool ? { poolSize: Number(args.pool) } : {};
 
-const { createEngine, FakeClock, RecordingChannel } = await dist('index.js');
+const { createEngine } = await dist('index.js');
+const { FakeClock, RecordingChannel } = await dist('testing/index.js');
 const dbName = `bench_delivery_${process.pid}`;
 const scratch = await createScratchDatabase(args['pg-server'], dbName);
 const cpus = os.cpus();

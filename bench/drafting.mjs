@@ -44,7 +44,8 @@ if (args.help) {
 const USERS = Number(args.users);
 const FACTS = Number(args.facts);
 
-const { createEngine, FakeClock, startFakeOpenAiServer } = await dist('index.js');
+const { createEngine } = await dist('index.js');
+const { FakeClock, startFakeOpenAiServer } = await dist('testing/index.js');
 const scratch = await createScratchDatabase(args['pg-server'], `bench_drafting_${process.pid}`);
 console.log(
   `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,

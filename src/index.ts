@@ -1,14 +1,15 @@
 /**
  * Overture: a proactive engagement engine for conversational agents.
  *
- * Grouped by audience: bots that embed the engine, operators who run the service, and tests.
+ * Grouped by audience: bots that embed the engine and operators who run the service. The test
+ * kit (fake clock, fake servers, a recording channel) is the `overture/testing` subpath, so
+ * this entry does not load it.
  */
 
 // Embedding the engine in a bot process
-export { createEngine, type Engine, type EngineOptions, type TenantEngine } from './app/create-engine.js';
+export { createEngine, type Engine, type EngineOptions } from './app/create-engine.js';
 // Running the service
 export { createServer, type Server } from './app/create-server.js';
-export { FileClock, setFileClock } from './app/file-clock.js';
 // Delivery channels: the adapters Overture sends through, and what a webhook receiver gets (docs/CHANNELS.md)
 export { createChannelAdapter } from './channels/create-channel-adapter.js';
 export type { ChannelOptions, ChannelSettings } from './channels/shared/settings.js';
@@ -67,7 +68,11 @@ export type { Consent } from './domain/suggestions/lifecycle.js';
 export { type ExtractedLoop, extractOpenLoops } from './domain/topics/open-loops.js';
 export type { TopicCandidate, TopicKind } from './domain/topics/select-topic.js';
 export type { EngineEventMap, EngineEventName } from './engine/kernel/events.js';
+// The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
 export type { StreamListener } from './engine/kernel/stream.js';
+// What engine.forTenant(t) gives: each tenant's use cases, their inputs typed from the contract
+export type { IngestInput } from './engine/use-cases/signal-use-cases.js';
+export type { TenantEngine, TenantOptions } from './engine/use-cases/tenant-engine.js';
 export {
   CHANNELS,
   type Channel,
@@ -80,36 +85,3 @@ export {
 export type { Clock } from './ports/clock.js';
 export type { ContextProvider, ContextQuery, UserContext } from './ports/context-provider.js';
 export type { Logger } from './ports/logger.js';
-export { createTestEngine } from './testing/create-test-engine.js';
-export { startFakeAnthropicServer } from './testing/fake-anthropic-server.js';
-// Testing a bot against the engine
-export { FakeClock } from './testing/fake-clock.js';
-export {
-  type DiscordMessage,
-  type DiscordRoute,
-  discordReplies,
-  type FakeDiscordServer,
-  startFakeDiscordServer,
-} from './testing/fake-discord-server.js';
-export type { FakeModelServer, FakeReply } from './testing/fake-model-server.js';
-export { startFakeOpenAiServer } from './testing/fake-openai-server.js';
-export type { PlatformRequest, ScriptedReply } from './testing/fake-platform-server.js';
-export {
-  type FakeSlackServer,
-  type SlackMessage,
-  type SlackRoute,
-  slackReplies,
-  startFakeSlackServer,
-} from './testing/fake-slack-server.js';
-export {
-  type FakeTelegramServer,
-  startFakeTelegramServer,
-  type TelegramMessage,
-  telegramReplies,
-} from './testing/fake-telegram-server.js';
-export {
-  type FakeWebhookReceiver,
-  startFakeWebhookReceiver,
-  type WebhookMessage,
-} from './testing/fake-webhook-receiver.js';
-export { type RecordedSend, RecordingChannel } from './testing/recording-channel.js';

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EventBatch } from '../src/contract/event.schema.js';
 import { BACKENDS } from './helpers/backends.js';
 import { event, startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -149,6 +150,21 @@ describe.each(BACKENDS)('event ingest on %s', (backend) => {
       rule: expect.stringContaining('future'),
     });
     expect((await post(event({ at: '2026-11-23T12:04:00Z' }))).status).toBe(200);
+  });
+
+  it('checks a batch once on its way from the request to the use case', async () => {
+    const parse = vi.spyOn(EventBatch, 'safeParse');
+    try {
+      const events = Array.from({ length: 1000 }, (_, i) => event({ id: `e${i}`, userId: `u${i % 40}` }));
+      const res = await post({ events });
+      expect(res.body).toMatchObject({ accepted: 1000, duplicates: 0 });
+      expect(parse).toHaveBeenCalledTimes(1);
+      // the library's own calls are parsed, as they always were
+      await t.server.engine.forTenant('default').ingest({ ...event({ id: 'e1000' }), kind: 'message_in' });
+      expect(parse).toHaveBeenCalledTimes(2);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('limits a batch to 1000 events', async () => {

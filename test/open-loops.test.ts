@@ -522,6 +522,7 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
         closedReason: 'closed_by_api',
         closedNote: 'done',
       });
+      // @ts-expect-error dueAt and characterId are missing: refused when compiled, and when run
       await expect(tenant.addOpenLoop('kai', { sentence: 'x' })).rejects.toMatchObject({
         code: 'invalid_request',
         issues: expect.arrayContaining([expect.objectContaining({ path: 'dueAt' })]),

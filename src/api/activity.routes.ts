@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { Id, Instant } from '../contract/common.js';
 import { parseDuration } from '../domain/shared/duration.js';
-import { findNextGoodTime, getActivity } from '../engine/activity/activity.js';
 import { renderActivitySvg } from './activity-svg.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const Params = z.object({ userId: Id });
@@ -56,10 +55,10 @@ const Window = z.strictObject({
   }),
 });
 
-export function activityRoutes(app: Api) {
-  /** The instant a query names, or the engine's now. */
-  const orNow = (iso?: string) => (iso ? new Date(iso) : app.engine.context.clock.now());
+/** The instant a query names; absent, the use case takes the engine's now. */
+const dateOf = (iso?: string) => (iso ? new Date(iso) : undefined);
 
+export function activityRoutes(app: Api) {
   app.get(
     '/v1/users/:userId/activity',
     {
@@ -72,14 +71,8 @@ export function activityRoutes(app: Api) {
         response: { 200: Activity, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => {
-      return getActivity(
-        app.engine.context,
-        tenantOf(request),
-        request.params.userId,
-        orNow(request.query.at),
-      );
-    },
+    async (request) =>
+      callerTenant(request).getActivity(request.params.userId, { at: dateOf(request.query.at) }),
   );
 
   app.get(
@@ -96,8 +89,9 @@ export function activityRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      const at = orNow(request.query.at);
-      const activity = await getActivity(app.engine.context, tenantOf(request), request.params.userId, at);
+      const activity = await callerTenant(request).getActivity(request.params.userId, {
+        at: dateOf(request.query.at),
+      });
       const svg = renderActivitySvg({
         userId: activity.userId,
         heatmap: activity.heatmap,
@@ -144,16 +138,11 @@ export function activityRoutes(app: Api) {
         },
       },
     },
-    async (request) => {
-      const after = orNow(request.query.after);
-      return findNextGoodTime(
-        app.engine.context,
-        tenantOf(request),
-        request.params.userId,
-        after,
-        request.query.within,
-        request.query.characterId,
-      );
-    },
+    async (request) =>
+      callerTenant(request).nextGoodTime(request.params.userId, {
+        after: dateOf(request.query.after),
+        withinMs: request.query.within,
+        characterId: request.query.characterId,
+      }),
   );
 }

@@ -6,11 +6,11 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Engine } from '../app/create-engine.js';
+import type { ApiEngine } from '../engine/use-cases/api-engine.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    engine: Engine;
+    engine: ApiEngine;
   }
 }
 

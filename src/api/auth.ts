@@ -3,6 +3,7 @@ import type { Scope } from '../contract/api-key.schema.js';
 import { OvertureError } from '../contract/errors.js';
 import type { Principal } from '../engine/accounts/api-keys.js';
 import { DEFAULT_TENANT } from '../engine/accounts/tenants.js';
+import type { TenantEngine } from '../engine/use-cases/tenant-engine.js';
 
 /**
  * What a route needs: open to all, any valid key, a key holding one scope, or `operator`: an
@@ -63,14 +64,12 @@ export function requireScope(principal: Principal, scope: Scope): void {
   );
 }
 
-/** The API key that made the call, as the audit log names who changed what. */
-export function actorOf(request: FastifyRequest): string {
-  if (!request.principal) throw new OvertureError('unauthorized', 'no API key');
-  return request.principal.keyId;
-}
-
-/** The caller's tenant; routes behind authHook always have one. */
-export function tenantOf(request: FastifyRequest): string {
-  if (!request.principal) throw new OvertureError('unauthorized', 'no API key');
-  return request.principal.tenantId;
+/**
+ * The use cases of the caller's tenant, as the library has them, with the caller's key as the
+ * actor the audit log names; routes behind authHook always have a caller.
+ */
+export function callerTenant(request: FastifyRequest): TenantEngine {
+  const principal = request.principal;
+  if (!principal) throw new OvertureError('unauthorized', 'no API key');
+  return request.server.engine.forTenant(principal.tenantId, { actor: principal.keyId });
 }

@@ -5,7 +5,7 @@ import {
   jsonSchemaTransformObject,
   serializerCompiler,
 } from 'fastify-type-provider-zod';
-import type { Engine } from '../app/create-engine.js';
+import type { ApiEngine } from '../engine/use-cases/api-engine.js';
 import { activityRoutes } from './activity.routes.js';
 import type { Api } from './api-types.js';
 import { authHook } from './auth.js';
@@ -32,7 +32,7 @@ import { validatorCompiler } from './validation.js';
 const VERSION = '0.1.0';
 
 /** The HTTP API over an engine: routes, auth, validation, errors, metrics and the OpenAPI document. */
-export async function buildApi(engine: Engine): Promise<Api> {
+export async function buildApi(engine: ApiEngine): Promise<Api> {
   const app = Fastify({
     loggerInstance: engine.logger as FastifyBaseLogger,
     bodyLimit: engine.config.bodyLimit,

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { CHANNEL_INPUTS, ChannelParam, ChannelView } from '../contract/channel.schema.js';
 import { Id } from '../contract/common.js';
-import {
-  getChannelSettings,
-  listCharacterChannels,
-  removeChannelSettings,
-  saveChannelSettings,
-} from '../engine/delivery/channel-settings.js';
 import type { Api } from './api-types.js';
-import { actorOf, tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 import { validatorCompilerBodyUnchecked } from './validation.js';
 
@@ -21,8 +15,6 @@ const URL_PATH = '/v1/characters/:characterId/channels/:channel';
  * (docs/CHANNELS.md). Changing one takes an admin key: it holds the bot's credentials.
  */
 export function channelRoutes(app: Api) {
-  const ctx = () => app.engine.context;
-
   app.put(
     URL_PATH,
     {
@@ -50,13 +42,10 @@ export function channelRoutes(app: Api) {
       validatorCompiler: validatorCompilerBodyUnchecked as never,
     },
     async (request, reply) => {
-      const { view, created } = await saveChannelSettings(
-        ctx(),
-        tenantOf(request),
+      const { view, created } = await callerTenant(request).putChannel(
         request.params.characterId,
         request.params.channel,
         request.body,
-        actorOf(request),
       );
       return reply.status(created ? 201 : 200).send(view);
     },
@@ -73,8 +62,7 @@ export function channelRoutes(app: Api) {
         response: { 200: ChannelView, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) =>
-      getChannelSettings(ctx(), tenantOf(request), request.params.characterId, request.params.channel),
+    async (request) => callerTenant(request).getChannel(request.params.characterId, request.params.channel),
   );
 
   app.get(
@@ -88,7 +76,7 @@ export function channelRoutes(app: Api) {
         response: { 200: z.object({ channels: z.array(ChannelView) }), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => listCharacterChannels(ctx(), tenantOf(request), request.params.characterId),
+    async (request) => callerTenant(request).listChannels(request.params.characterId),
   );
 
   app.delete(
@@ -104,13 +92,7 @@ export function channelRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      await removeChannelSettings(
-        ctx(),
-        tenantOf(request),
-        request.params.characterId,
-        request.params.channel,
-        actorOf(request),
-      );
+      await callerTenant(request).deleteChannel(request.params.characterId, request.params.channel);
       return reply.status(204).send(null);
     },
   );

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { Character, CharacterInput } from '../contract/character.schema.js';
 import { Id } from '../contract/common.js';
-import { getCharacter, listCharacterPage, saveCharacter } from '../engine/accounts/characters.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors, Page } from './errors.schema.js';
 
 const Params = z.object({ characterId: Id });
@@ -23,7 +22,7 @@ export function characterRoutes(app: Api) {
         },
       },
     },
-    async (request) => listCharacterPage(app.engine.context, tenantOf(request), request.query),
+    async (request) => callerTenant(request).listCharacters(request.query),
   );
 
   app.get(
@@ -37,7 +36,7 @@ export function characterRoutes(app: Api) {
         response: { 200: Character, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => getCharacter(app.engine.context, tenantOf(request), request.params.characterId),
+    async (request) => callerTenant(request).getCharacter(request.params.characterId),
   );
 
   app.put(
@@ -53,9 +52,7 @@ export function characterRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      const { character, created } = await saveCharacter(
-        app.engine.context,
-        tenantOf(request),
+      const { character, created } = await callerTenant(request).putCharacter(
         request.params.characterId,
         request.body,
       );

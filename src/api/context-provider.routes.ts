@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import { Id } from '../contract/common.js';
 import { ContextProviderInput, ContextProviderView } from '../contract/context-provider.schema.js';
-import {
-  getContextProviderSettings,
-  removeContextProviderSettings,
-  saveContextProviderSettings,
-} from '../engine/context/context-provider-settings.js';
 import type { Api } from './api-types.js';
-import { actorOf, tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const Params = z.object({ characterId: Id });
@@ -19,8 +14,6 @@ const URL_PATH = '/v1/characters/:characterId/context-provider';
  * users' data is requested from and with which secret.
  */
 export function contextProviderRoutes(app: Api) {
-  const ctx = () => app.engine.context;
-
   app.put(
     URL_PATH,
     {
@@ -37,12 +30,9 @@ export function contextProviderRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      const { view, created } = await saveContextProviderSettings(
-        ctx(),
-        tenantOf(request),
+      const { view, created } = await callerTenant(request).putContextProvider(
         request.params.characterId,
         request.body,
-        actorOf(request),
       );
       return reply.status(created ? 201 : 200).send(view);
     },
@@ -59,7 +49,7 @@ export function contextProviderRoutes(app: Api) {
         response: { 200: ContextProviderView, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => getContextProviderSettings(ctx(), tenantOf(request), request.params.characterId),
+    async (request) => callerTenant(request).getContextProvider(request.params.characterId),
   );
 
   app.delete(
@@ -74,12 +64,7 @@ export function contextProviderRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      await removeContextProviderSettings(
-        ctx(),
-        tenantOf(request),
-        request.params.characterId,
-        actorOf(request),
-      );
+      await callerTenant(request).deleteContextProvider(request.params.characterId);
       return reply.status(204).send(null);
     },
   );

@@ -1,16 +1,8 @@
 import { z } from 'zod';
 import { Id } from '../contract/common.js';
 import { Fact, FactInput, FactQuery, Memory, MemoryInput, MemoryQuery } from '../contract/context.schema.js';
-import {
-  addFact,
-  addMemory,
-  listFactPage,
-  listMemoryPage,
-  removeFact,
-  removeMemory,
-} from '../engine/context/user-context.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const UserParams = z.object({ userId: Id });
@@ -30,9 +22,7 @@ export function contextRoutes(app: Api) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(await addFact(app.engine.context, tenantOf(request), request.params.userId, request.body)),
+      reply.status(201).send(await callerTenant(request).addFact(request.params.userId, request.body)),
   );
 
   app.get(
@@ -50,8 +40,7 @@ export function contextRoutes(app: Api) {
         },
       },
     },
-    async (request) =>
-      listFactPage(app.engine.context, tenantOf(request), request.params.userId, request.query),
+    async (request) => callerTenant(request).listFacts(request.params.userId, request.query),
   );
 
   app.delete(
@@ -66,7 +55,7 @@ export function contextRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      await removeFact(app.engine.context, tenantOf(request), request.params.userId, request.params.factId);
+      await callerTenant(request).deleteFact(request.params.userId, request.params.factId);
       return reply.status(204).send(null);
     },
   );
@@ -84,9 +73,7 @@ export function contextRoutes(app: Api) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(await addMemory(app.engine.context, tenantOf(request), request.params.userId, request.body)),
+      reply.status(201).send(await callerTenant(request).addMemory(request.params.userId, request.body)),
   );
 
   app.get(
@@ -104,8 +91,7 @@ export function contextRoutes(app: Api) {
         },
       },
     },
-    async (request) =>
-      listMemoryPage(app.engine.context, tenantOf(request), request.params.userId, request.query),
+    async (request) => callerTenant(request).listMemories(request.params.userId, request.query),
   );
 
   app.delete(
@@ -120,12 +106,7 @@ export function contextRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      await removeMemory(
-        app.engine.context,
-        tenantOf(request),
-        request.params.userId,
-        request.params.memoryId,
-      );
+      await callerTenant(request).deleteMemory(request.params.userId, request.params.memoryId);
       return reply.status(204).send(null);
     },
   );

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { DecisionQuery, DecisionView } from '../contract/decision.schema.js';
-import { listDecisionPage } from '../engine/decide/decisions.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 export function decisionRoutes(app: Api) {
@@ -21,6 +20,6 @@ export function decisionRoutes(app: Api) {
         },
       },
     },
-    async (request) => listDecisionPage(app.engine.context, tenantOf(request), request.query),
+    async (request) => callerTenant(request).listDecisions(request.query),
   );
 }

@@ -1,7 +1,6 @@
 import { EventBatch, IngestResult } from '../contract/event.schema.js';
-import { ingestEvents } from '../engine/signals/ingest.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 export function eventRoutes(app: Api) {
@@ -26,6 +25,6 @@ export function eventRoutes(app: Api) {
         response: { 200: IngestResult, ...errors(400, 401, 403, 413) },
       },
     },
-    async (request) => ingestEvents(app.engine.context, tenantOf(request), request.body.events),
+    async (request) => callerTenant(request).ingest(request.body),
   );
 }

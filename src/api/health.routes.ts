@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Api } from './api-types.js';
 
@@ -23,7 +22,7 @@ export function healthRoutes(app: Api) {
     },
     async (_request, reply) => {
       try {
-        await sql`select 1`.execute(app.engine.database.db);
+        await app.engine.checkDatabase();
         return { status: 'ok' as const, database: 'ok' as const };
       } catch (error) {
         return reply.status(503).send({

@@ -3,7 +3,6 @@ import { Id } from '../contract/common.js';
 import { OvertureError } from '../contract/errors.js';
 import { HookBody, HookReceipt } from '../contract/hook.schema.js';
 import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER } from '../contract/hook-signature.js';
-import { receiveHook } from '../engine/triggers/hooks.js';
 import type { Api } from './api-types.js';
 import { errors } from './errors.schema.js';
 import { validatorCompilerBodyUnchecked } from './validation.js';
@@ -87,17 +86,15 @@ export function hookRoutes(app: Api) {
           const value = request.headers[name];
           return Array.isArray(value) ? value.join(', ') : value;
         };
-        const receipt = await receiveHook(
-          app.engine.context,
-          request.query.tenant,
-          request.params.triggerId,
-          {
+        // no key: the tenant is the one the query names, and the signature is the authentication
+        const receipt = await app.engine
+          .forTenant(request.query.tenant)
+          .receiveHook(request.params.triggerId, {
             timestamp: header(HOOK_TIMESTAMP_HEADER),
             signature: header(HOOK_SIGNATURE_HEADER),
             rawBody: request.rawBody ?? '',
             body: request.body as unknown,
-          },
-        );
+          });
         return reply.status(202).send(receipt);
       },
     );

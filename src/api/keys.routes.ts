@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../contract/api-key.schema.js';
-import { TimeZone } from '../contract/common.js';
-import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../engine/accounts/api-keys.js';
-import { getTenant, updateTenant } from '../engine/accounts/tenants.js';
+import { TenantPatch } from '../contract/tenant.schema.js';
 import type { Api } from './api-types.js';
-import { actorOf, tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const Tenant = z.object({
@@ -29,7 +27,7 @@ export function keyRoutes(app: Api) {
       },
     },
     async (request) => ({
-      ...(await getTenant(app.engine.context, tenantOf(request))),
+      ...(await callerTenant(request).get()),
       key: { keyId: request.principal!.keyId, scopes: [...request.principal!.scopes] },
     }),
   );
@@ -42,17 +40,14 @@ export function keyRoutes(app: Api) {
         tags: ['access'],
         summary:
           'Rename the tenant or set its default time zone (for users whose zone is neither given nor inferred)',
-        body: z.strictObject({
-          name: z.string().min(1).max(200).optional(),
-          defaultTimezone: TimeZone.optional(),
-        }),
+        body: TenantPatch,
         response: {
           200: Tenant,
           ...errors(400, 401, 403),
         },
       },
     },
-    async (request) => updateTenant(app.engine.context, tenantOf(request), request.body),
+    async (request) => callerTenant(request).updateTenant(request.body),
   );
 
   app.get(
@@ -65,7 +60,7 @@ export function keyRoutes(app: Api) {
         response: { 200: z.object({ keys: z.array(ApiKey) }), ...errors(401, 403) },
       },
     },
-    async (request) => ({ keys: await listTenantApiKeys(app.engine.context, tenantOf(request)) }),
+    async (request) => ({ keys: await callerTenant(request).listApiKeys() }),
   );
 
   app.post(
@@ -79,12 +74,7 @@ export function keyRoutes(app: Api) {
         response: { 201: ApiKeyCreated, ...errors(400, 401, 403) },
       },
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await createTenantApiKey(app.engine.context, tenantOf(request), request.body, actorOf(request)),
-        ),
+    async (request, reply) => reply.status(201).send(await callerTenant(request).createApiKey(request.body)),
   );
 
   app.delete(
@@ -98,7 +88,6 @@ export function keyRoutes(app: Api) {
         response: { 200: ApiKey, ...errors(401, 403, 404, 409) },
       },
     },
-    async (request) =>
-      revokeTenantApiKey(app.engine.context, tenantOf(request), request.params.keyId, actorOf(request)),
+    async (request) => callerTenant(request).revokeApiKey(request.params.keyId),
   );
 }

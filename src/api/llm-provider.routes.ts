@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { Id } from '../contract/common.js';
 import { LlmProvider, LlmProviderInput } from '../contract/llm-provider.schema.js';
-import { getLlmProvider, removeLlmProvider, saveLlmProvider } from '../engine/compose/llm-providers.js';
 import type { Api } from './api-types.js';
-import { actorOf, tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const Params = z.object({ characterId: Id });
@@ -31,7 +30,7 @@ export function llmProviderRoutes(app: Api) {
           response: { 200: LlmProvider, ...errors(400, 401, 403, 404) },
         },
       },
-      async (request) => getLlmProvider(app.engine.context, tenantOf(request), characterOf(request)),
+      async (request) => callerTenant(request).getLlmProvider(characterOf(request)),
     );
 
     app.put(
@@ -46,14 +45,7 @@ export function llmProviderRoutes(app: Api) {
           response: { 200: LlmProvider, ...errors(400, 401, 403, 404, 409) },
         },
       },
-      async (request) =>
-        saveLlmProvider(
-          app.engine.context,
-          tenantOf(request),
-          characterOf(request),
-          request.body as LlmProviderInput,
-          actorOf(request),
-        ),
+      async (request) => callerTenant(request).putLlmProvider(characterOf(request), request.body),
     );
 
     app.delete(
@@ -71,12 +63,7 @@ export function llmProviderRoutes(app: Api) {
         },
       },
       async (request, reply) => {
-        await removeLlmProvider(
-          app.engine.context,
-          tenantOf(request),
-          characterOf(request),
-          actorOf(request),
-        );
+        await callerTenant(request).deleteLlmProvider(characterOf(request));
         return reply.status(204).send(null);
       },
     );

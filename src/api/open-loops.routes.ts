@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { Id } from '../contract/common.js';
 import { OpenLoop, OpenLoopClose, OpenLoopInput, OpenLoopQuery } from '../contract/open-loop.schema.js';
-import { addOpenLoop, closeOpenLoop, listOpenLoopPage } from '../engine/context/open-loops.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const UserParams = z.object({ userId: Id });
@@ -25,9 +24,7 @@ export function openLoopRoutes(app: Api) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(await addOpenLoop(app.engine.context, tenantOf(request), request.params.userId, request.body)),
+      reply.status(201).send(await callerTenant(request).addOpenLoop(request.params.userId, request.body)),
   );
 
   app.get(
@@ -45,8 +42,7 @@ export function openLoopRoutes(app: Api) {
         },
       },
     },
-    async (request) =>
-      listOpenLoopPage(app.engine.context, tenantOf(request), request.params.userId, request.query),
+    async (request) => callerTenant(request).listOpenLoops(request.params.userId, request.query),
   );
 
   app.post(
@@ -62,12 +58,6 @@ export function openLoopRoutes(app: Api) {
       },
     },
     async (request) =>
-      closeOpenLoop(
-        app.engine.context,
-        tenantOf(request),
-        request.params.userId,
-        request.params.loopId,
-        request.body,
-      ),
+      callerTenant(request).closeOpenLoop(request.params.userId, request.params.loopId, request.body),
   );
 }

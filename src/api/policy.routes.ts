@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { Policy, PolicyInput } from '../contract/policy.schema.js';
-import { listAudit, verifyAudit } from '../engine/accounts/audit-log.js';
-import { getPolicy, savePolicy } from '../engine/policy/policy.js';
 import type { Api } from './api-types.js';
-import { actorOf, tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const AuditEntry = z.object({
@@ -42,7 +40,7 @@ export function policyRoutes(app: Api) {
         response: { 200: Policy, ...errors(401, 403) },
       },
     },
-    async (request) => getPolicy(app.engine.context, tenantOf(request)),
+    async (request) => callerTenant(request).getPolicy(),
   );
 
   app.put(
@@ -56,7 +54,7 @@ export function policyRoutes(app: Api) {
         response: { 200: Policy, ...errors(400, 401, 403) },
       },
     },
-    async (request) => savePolicy(app.engine.context, tenantOf(request), request.body, actorOf(request)),
+    async (request) => callerTenant(request).putPolicy(request.body),
   );
 
   app.get(
@@ -73,7 +71,7 @@ export function policyRoutes(app: Api) {
         },
       },
     },
-    async (request) => listAudit(app.engine.context, tenantOf(request), request.query),
+    async (request) => callerTenant(request).listAudit(request.query),
   );
 
   app.get(
@@ -96,6 +94,6 @@ export function policyRoutes(app: Api) {
         },
       },
     },
-    async (request) => verifyAudit(app.engine.context, tenantOf(request)),
+    async (request) => callerTenant(request).verifyAudit(),
   );
 }

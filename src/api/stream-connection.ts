@@ -1,10 +1,10 @@
 import type { WebSocket } from 'ws';
-import type { EngineStream } from '../app/stream-relay.js';
 import { OvertureError } from '../contract/errors.js';
 import { parseInput } from '../contract/issues.js';
 import { StreamAuthMessage, StreamSubscribeMessage } from '../contract/stream.schema.js';
 import { STREAM_EVENT_NAMES, type StreamEvent, type StreamEventName } from '../contract/stream-event.js';
 import type { Principal } from '../engine/accounts/api-keys.js';
+import type { EngineStream } from '../engine/use-cases/engine-stream.js';
 import type { Logger } from '../ports/logger.js';
 import { bearerKey, requireScope } from './auth.js';
 

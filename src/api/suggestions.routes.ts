@@ -9,20 +9,14 @@ import {
   SuggestionQuery,
   SuggestionView,
 } from '../contract/suggestion.schema.js';
-import { reportDeliveryOutcome } from '../engine/delivery/delivery-report.js';
-import { deliveryView } from '../engine/delivery/delivery-view.js';
-import { approveSuggestion, dismissSuggestion } from '../engine/suggestions/approval.js';
-import { getSuggestion, listSuggestionPage, suggestionView } from '../engine/suggestions/suggestions.js';
 import type { Api } from './api-types.js';
-import { actorOf, tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
 
 const Params = z.object({ suggestionId: Id });
 
 /** The approval queue: what the engine decided to say, a person's approval, and what became of it. */
 export function suggestionRoutes(app: Api) {
-  const ctx = () => app.engine.context;
-
   app.get(
     '/v1/suggestions',
     {
@@ -38,7 +32,7 @@ export function suggestionRoutes(app: Api) {
         },
       },
     },
-    async (request) => listSuggestionPage(ctx(), tenantOf(request), request.query),
+    async (request) => callerTenant(request).listSuggestions(request.query),
   );
 
   app.get(
@@ -53,7 +47,7 @@ export function suggestionRoutes(app: Api) {
         response: { 200: SuggestionDetail, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => getSuggestion(ctx(), tenantOf(request), request.params.suggestionId),
+    async (request) => callerTenant(request).getSuggestion(request.params.suggestionId),
   );
 
   app.post(
@@ -75,15 +69,12 @@ export function suggestionRoutes(app: Api) {
       },
     },
     async (request) => {
-      const { suggestion, delivery } = await approveSuggestion(
-        ctx(),
-        tenantOf(request),
+      const approved = await callerTenant(request).approveSuggestion(
         request.params.suggestionId,
         request.body,
-        actorOf(request),
       );
-      // just queued: no attempt yet
-      return { suggestion: suggestionView(suggestion), delivery: deliveryView(delivery, []) };
+      // the approval queued the suggestion's one delivery
+      return { suggestion: suggestionOf(approved), delivery: approved.deliveries[0]! };
     },
   );
 
@@ -100,15 +91,7 @@ export function suggestionRoutes(app: Api) {
       },
     },
     async (request) =>
-      suggestionView(
-        await dismissSuggestion(
-          ctx(),
-          tenantOf(request),
-          request.params.suggestionId,
-          request.body,
-          actorOf(request),
-        ),
-      ),
+      suggestionOf(await callerTenant(request).dismissSuggestion(request.params.suggestionId, request.body)),
   );
 
   app.post(
@@ -126,13 +109,15 @@ export function suggestionRoutes(app: Api) {
         response: { 200: DeliveryView, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request) =>
-      reportDeliveryOutcome(
-        ctx(),
-        tenantOf(request),
-        request.params.deliveryId,
-        request.body,
-        actorOf(request),
-      ),
+    async (request) => callerTenant(request).reportDelivery(request.params.deliveryId, request.body),
   );
+}
+
+/** A suggestion as the approval routes answer: its detail without the decision and deliveries. */
+function suggestionOf({
+  decision: _,
+  deliveries: __,
+  ...suggestion
+}: z.output<typeof SuggestionDetail>): SuggestionView {
+  return suggestion;
 }

@@ -2,20 +2,9 @@ import { z } from 'zod';
 import { Id } from '../contract/common.js';
 import { CheckView, OccasionView } from '../contract/decision.schema.js';
 import { HookBody, HookReceipt } from '../contract/hook.schema.js';
-import { Trigger, TriggerCreate, TriggerPatch } from '../contract/trigger.schema.js';
-import { testTrigger } from '../engine/decide/decisions.js';
-import { fireTrigger } from '../engine/triggers/hooks.js';
-import {
-  createTrigger,
-  getTrigger,
-  listTriggerPage,
-  removeTrigger,
-  rotateTriggerSecret,
-  setTriggerEnabled,
-  updateTrigger,
-} from '../engine/triggers/triggers.js';
+import { Trigger, TriggerCreate, TriggerPatch, TriggerTestInput } from '../contract/trigger.schema.js';
 import type { Api } from './api-types.js';
-import { actorOf, tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors, Page } from './errors.schema.js';
 
 const Params = z.object({ triggerId: Id });
@@ -46,8 +35,6 @@ const TriggerTest = z
   .meta({ id: 'TriggerTest' });
 
 export function triggerRoutes(app: Api) {
-  const ctx = () => app.engine.context;
-
   app.post(
     '/v1/triggers',
     {
@@ -59,8 +46,7 @@ export function triggerRoutes(app: Api) {
         response: { 201: TriggerCreated, ...errors(400, 401, 403, 409) },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await createTrigger(ctx(), tenantOf(request), request.body, actorOf(request))),
+    async (request, reply) => reply.status(201).send(await callerTenant(request).createTrigger(request.body)),
   );
 
   app.get(
@@ -77,7 +63,7 @@ export function triggerRoutes(app: Api) {
         },
       },
     },
-    async (request) => listTriggerPage(ctx(), tenantOf(request), request.query),
+    async (request) => callerTenant(request).listTriggers(request.query),
   );
 
   app.get(
@@ -91,7 +77,7 @@ export function triggerRoutes(app: Api) {
         response: { 200: Trigger, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => getTrigger(ctx(), tenantOf(request), request.params.triggerId),
+    async (request) => callerTenant(request).getTrigger(request.params.triggerId),
   );
 
   app.patch(
@@ -106,8 +92,7 @@ export function triggerRoutes(app: Api) {
         response: { 200: Trigger, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) =>
-      updateTrigger(ctx(), tenantOf(request), request.params.triggerId, request.body, actorOf(request)),
+    async (request) => callerTenant(request).updateTrigger(request.params.triggerId, request.body),
   );
 
   for (const [action, enabled] of [
@@ -125,8 +110,11 @@ export function triggerRoutes(app: Api) {
           response: { 200: Trigger, ...errors(400, 401, 403, 404) },
         },
       },
-      async (request) =>
-        setTriggerEnabled(ctx(), tenantOf(request), request.params.triggerId, enabled, actorOf(request)),
+      async (request) => {
+        const tenant = callerTenant(request);
+        const triggerId = request.params.triggerId;
+        return enabled ? tenant.enableTrigger(triggerId) : tenant.disableTrigger(triggerId);
+      },
     );
   }
 
@@ -139,11 +127,11 @@ export function triggerRoutes(app: Api) {
         summary:
           'The decision that would be made now if this trigger fired for the user and character, with every check; changes nothing',
         params: Params,
-        body: z.strictObject({ userId: Id, characterId: Id }),
+        body: TriggerTestInput,
         response: { 200: TriggerTest, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => testTrigger(ctx(), tenantOf(request), request.params.triggerId, request.body),
+    async (request) => callerTenant(request).testTrigger(request.params.triggerId, request.body),
   );
 
   app.delete(
@@ -158,7 +146,7 @@ export function triggerRoutes(app: Api) {
       },
     },
     async (request, reply) => {
-      await removeTrigger(ctx(), tenantOf(request), request.params.triggerId, actorOf(request));
+      await callerTenant(request).deleteTrigger(request.params.triggerId);
       return reply.status(204).send(null);
     },
   );
@@ -178,8 +166,7 @@ export function triggerRoutes(app: Api) {
         },
       },
     },
-    async (request) =>
-      rotateTriggerSecret(ctx(), tenantOf(request), request.params.triggerId, actorOf(request)),
+    async (request) => callerTenant(request).rotateTriggerSecret(request.params.triggerId),
   );
 
   app.post(
@@ -197,8 +184,6 @@ export function triggerRoutes(app: Api) {
       },
     },
     async (request, reply) =>
-      reply
-        .status(202)
-        .send(await fireTrigger(ctx(), tenantOf(request), request.params.triggerId, request.body)),
+      reply.status(202).send(await callerTenant(request).fireTrigger(request.params.triggerId, request.body)),
   );
 }

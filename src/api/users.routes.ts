@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { Id } from '../contract/common.js';
 import { Pair, PairPatch, User, UserPatch } from '../contract/user.schema.js';
-import { getUser, listUserPage, updatePair, updateUser } from '../engine/accounts/users.js';
 import type { Api } from './api-types.js';
-import { tenantOf } from './auth.js';
+import { callerTenant } from './auth.js';
 import { errors, Page } from './errors.schema.js';
 
 const Params = z.object({ userId: Id });
@@ -34,7 +33,7 @@ export function userRoutes(app: Api) {
         },
       },
     },
-    async (request) => listUserPage(app.engine.context, tenantOf(request), request.query),
+    async (request) => callerTenant(request).listUsers(request.query),
   );
 
   app.get(
@@ -48,7 +47,7 @@ export function userRoutes(app: Api) {
         response: { 200: User, ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => getUser(app.engine.context, tenantOf(request), request.params.userId),
+    async (request) => callerTenant(request).getUser(request.params.userId),
   );
 
   app.patch(
@@ -63,7 +62,7 @@ export function userRoutes(app: Api) {
         response: { 200: User, ...errors(400, 401, 403) },
       },
     },
-    async (request) => updateUser(app.engine.context, tenantOf(request), request.params.userId, request.body),
+    async (request) => callerTenant(request).updateUser(request.params.userId, request.body),
   );
 
   app.patch(
@@ -79,12 +78,6 @@ export function userRoutes(app: Api) {
       },
     },
     async (request) =>
-      updatePair(
-        app.engine.context,
-        tenantOf(request),
-        request.params.userId,
-        request.params.characterId,
-        request.body,
-      ),
+      callerTenant(request).updatePair(request.params.userId, request.params.characterId, request.body),
   );
 }

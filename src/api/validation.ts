@@ -1,17 +1,21 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
-import { invalidInput, ruleOfRaw, toInputIssues } from '../contract/issues.js';
+import { invalidInput, recordParsed, ruleOfRaw, toInputIssues } from '../contract/issues.js';
 
 /**
  * Validates requests with their zod schemas and reports problems as the engine's own
  * `invalid_request`, naming each field and rule (fastify-type-provider-zod's own compiler would
- * give zod's wording).
+ * give zod's wording). What it produced is recorded, so the use case does not parse it again.
  */
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
     const result = schema.safeParse(data, { error: ruleOfRaw });
-    if (result.success) return { value: result.data };
+    if (result.success) {
+      // the use case the route calls parses with the same schema: this one is not checked twice
+      recordParsed(schema, result.data);
+      return { value: result.data };
+    }
     const prefix = httpPart === 'querystring' ? 'query' : '';
     return { error: invalidInput(toInputIssues(result.error.issues, prefix)) };
   };

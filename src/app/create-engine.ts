@@ -8,6 +8,9 @@ import { ContextProviders } from '../engine/context/context-providers.js';
 import { EngineEvents } from '../engine/kernel/events.js';
 import type { EngineContext } from '../engine/kernel/resources.js';
 import { TriggerCache } from '../engine/triggers/trigger-cache.js';
+import type { ApiEngine } from '../engine/use-cases/api-engine.js';
+import type { EngineStream } from '../engine/use-cases/engine-stream.js';
+import { createTenantEngine, KnownTenants, type TenantOptions } from '../engine/use-cases/tenant-engine.js';
 import type { ChannelAdapterFactory } from '../ports/channel.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -15,7 +18,7 @@ import { Deliverer } from '../scheduler/deliverer.js';
 import { Drafter } from '../scheduler/drafter.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { SecretBox } from '../storage/codecs/secret-box.js';
-import type { Database } from '../storage/connection/database.js';
+import { type Database, pingDatabase } from '../storage/connection/database.js';
 import { migrateToLatest } from '../storage/connection/migrator.js';
 import { openDatabase } from '../storage/connection/open-database.js';
 import { defaultChannelAdapters } from './channel-adapters.js';
@@ -23,8 +26,7 @@ import { createComposeDeps } from './compose-deps.js';
 import { createDeliveryDeps } from './delivery-deps.js';
 import { FileClock } from './file-clock.js';
 import { createLogger } from './logger.js';
-import { type EngineStream, type StreamRelay, startStreamRelay } from './stream-relay.js';
-import { tenantEngine } from './tenant-engine.js';
+import { type StreamRelay, startStreamRelay } from './stream-relay.js';
 
 export interface EngineOptions {
   /** Source of "now"; tests pass a FakeClock. */
@@ -39,8 +41,8 @@ export interface EngineOptions {
   channels?: ChannelAdapterFactory;
 }
 
+/** An engine in process, as `createEngine` returns it. */
 export type Engine = Awaited<ReturnType<typeof createEngine>>;
-export type TenantEngine = ReturnType<Engine['forTenant']>;
 
 /**
  * The engine in process: opens the database, applies migrations, creates the default tenant on
@@ -96,6 +98,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     relay = await startStreamRelay({ events, database, clock, logger });
     const stream: EngineStream = { subscribe: relay.subscribe, listenerCount: relay.listenerCount };
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
+    const tenants = new KnownTenants(ctx);
     const scheduler = new Scheduler(ctx, {
       intervalMs: config.schedulerIntervalMs,
       batchSize: config.schedulerBatchSize,
@@ -114,7 +117,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       { intervalMs: config.schedulerIntervalMs, concurrency: config.deliveryConcurrency },
     );
     if (config.scheduler && config.delivery) deliverer.start();
-    return {
+    const engine = {
       config,
       database,
       events,
@@ -123,6 +126,8 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       bootstrap,
       context: ctx,
       authenticate: createAuthenticator(ctx),
+      /** Resolves when the database answers; what `/health` reports. */
+      checkDatabase: () => pingDatabase(database.db),
       /** Each tenant's live suggestion and delivery events, from every instance (docs/STREAM.md). */
       stream,
       scheduler,
@@ -146,15 +151,18 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       createTenant: (input: { tenantId: string; name?: string }) => createTenant(ctx, input),
       /**
        * The use cases of one tenant; everything they read or write belongs to it. The tenant must
-       * exist (`not_found` otherwise); that is checked once per handle.
+       * exist (`not_found` otherwise). Changes are recorded as made by `options.actor`, by
+       * default `library`.
        */
-      forTenant: (tenantId: string) => tenantEngine(ctx, stream, tenantId),
+      forTenant: (tenantId: string, options?: TenantOptions) =>
+        createTenantEngine(ctx, stream, tenants, tenantId, options),
       close: async () => {
         await Promise.all([scheduler.stop(), drafter.stop(), deliverer.stop()]);
         await relay?.close();
         await database.close();
       },
     };
+    return engine satisfies ApiEngine;
   } catch (error) {
     await relay?.close();
     await database.close();

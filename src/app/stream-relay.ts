@@ -1,23 +1,12 @@
 import { z } from 'zod';
 import { STREAM_EVENT_NAMES, type StreamEvent } from '../contract/stream-event.js';
 import type { EngineEvents } from '../engine/kernel/events.js';
-import { StreamHub, type StreamListener } from '../engine/kernel/stream.js';
+import { StreamHub } from '../engine/kernel/stream.js';
+import type { EngineStream } from '../engine/use-cases/engine-stream.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from '../storage/connection/database.js';
 import type { NotifyChannel } from '../storage/connection/notify.js';
-
-/** Each tenant's live events, on this instance (`engine.stream`). */
-export interface EngineStream {
-  /**
-   * Calls `listener` with each of the tenant's stream events from now on, from whichever
-   * instance emitted it; returns the function that unsubscribes. A live feed: what happened
-   * before, or while this instance was cut off from the database, is read from the suggestions.
-   */
-  subscribe(tenantId: string, listener: StreamListener): () => void;
-  /** Open subscriptions on this instance, every tenant's. */
-  listenerCount(): number;
-}
 
 export interface StreamRelay extends EngineStream {
   /** Stops relaying; sends what other instances are still owed first. */

@@ -210,3 +210,7 @@ export const Trigger = z
   })
   .meta({ id: 'Trigger' });
 export type TriggerView = z.output<typeof Trigger>;
+
+/** Whom `POST /v1/triggers/{id}/test` decides for: one user and character. */
+export const TriggerTestInput = z.strictObject({ userId: Id, characterId: Id });
+export type TriggerTestInput = z.output<typeof TriggerTestInput>;

@@ -1,6 +1,10 @@
 import { notFound } from '../../contract/errors.js';
 import type { SuggestionQuery, SuggestionView } from '../../contract/suggestion.schema.js';
-import { deliveriesOfSuggestion } from '../../storage/delivery.repository.js';
+import {
+  type AttemptRow,
+  type DeliveryRow,
+  deliveriesOfSuggestion,
+} from '../../storage/delivery.repository.js';
 import { findSuggestion, listSuggestions, type SuggestionRow } from '../../storage/suggestion.repository.js';
 import { findDecisionView } from '../decide/decisions.js';
 import { deliveryView } from '../delivery/delivery-view.js';
@@ -22,9 +26,27 @@ export async function listSuggestionPage(ctx: EngineContext, tenantId: string, q
 export async function getSuggestion(ctx: EngineContext, tenantId: string, suggestionId: string) {
   const row = await findSuggestion(ctx.db, tenantId, suggestionId);
   if (!row) throw notFound(`suggestion "${suggestionId}"`);
+  return suggestionDetail(
+    ctx,
+    tenantId,
+    row,
+    deliveriesOfSuggestion(ctx.db, tenantId, row.user_id, suggestionId),
+  );
+}
+
+/**
+ * A suggestion with the decision that made it (read) and its deliveries (given, or being read):
+ * what `getSuggestion` answers, also for a suggestion just written, whose deliveries are known.
+ */
+export async function suggestionDetail(
+  ctx: EngineContext,
+  tenantId: string,
+  row: SuggestionRow,
+  deliveriesOf: SuggestionDeliveries | Promise<SuggestionDeliveries>,
+) {
   const [decision, deliveries] = await Promise.all([
     findDecisionView(ctx, tenantId, row.user_id, row.decision_id),
-    deliveriesOfSuggestion(ctx.db, tenantId, row.user_id, suggestionId),
+    deliveriesOf,
   ]);
   return {
     ...suggestionView(row),
@@ -32,6 +54,8 @@ export async function getSuggestion(ctx: EngineContext, tenantId: string, sugges
     deliveries: deliveries.map((d) => deliveryView(d.delivery, d.attempts)),
   };
 }
+
+type SuggestionDeliveries = readonly { delivery: DeliveryRow; attempts: readonly AttemptRow[] }[];
 
 export function suggestionView(r: SuggestionRow): SuggestionView {
   return {

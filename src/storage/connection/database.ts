@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../schema.js';
 import type { NotifyChannel, NotifyHandlers } from './notify.js';
 
@@ -14,4 +14,9 @@ export interface Database {
    */
   openChannel?(base: string, handlers: NotifyHandlers): Promise<NotifyChannel>;
   close(): Promise<void>;
+}
+
+/** Resolves when the database answers a trivial query; rejects with the driver's error otherwise. */
+export async function pingDatabase(db: Kysely<Schema>): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import { EventBatch, type EventInput } from '../../contract/event.schema.js';
+import { parseInput } from '../../contract/issues.js';
+import { findNextGoodTime, getActivity } from '../activity/activity.js';
+import { ingestEvents } from '../signals/ingest.js';
+import type { TenantScope } from './tenant-scope.js';
+
+/** One event, an array of up to 1,000, or a batch `{ events }` as `POST /v1/events` takes it. */
+export type IngestInput =
+  | z.input<typeof EventInput>
+  | z.input<typeof EventInput>[]
+  | z.input<typeof EventBatch>;
+
+/** What users do (events) and when they are around (the activity model). */
+export function signalUseCases({ ctx, tenantId }: TenantScope) {
+  return {
+    /** Ingests one event or up to 1,000; validated whole before anything is written. */
+    ingest: (input: IngestInput) =>
+      ingestEvents(ctx, tenantId, parseInput(EventBatch, batchOf(input)).events),
+    /** When the user is usually around, in their local time, and whether `at` (default now) is a good time. */
+    getActivity: (userId: string, options: { at?: Date } = {}) =>
+      getActivity(ctx, tenantId, userId, options.at ?? ctx.clock.now()),
+    /**
+     * The best instant to reach the user in [after, after + withinMs] (default: now, one day),
+     * outside the policy's quiet hours (the character's, when given).
+     */
+    nextGoodTime: (userId: string, options: { after?: Date; withinMs?: number; characterId?: string } = {}) =>
+      findNextGoodTime(
+        ctx,
+        tenantId,
+        userId,
+        options.after ?? ctx.clock.now(),
+        options.withinMs ?? 86_400_000,
+        options.characterId,
+      ),
+  };
+}
+
+/** The batch an input stands for: an array or a single event is wrapped, as the API wraps a single one. */
+function batchOf(input: IngestInput): unknown {
+  if (Array.isArray(input)) return { events: input };
+  if (typeof input === 'object' && input !== null && 'events' in input) return input;
+  return { events: [input] };
+}
