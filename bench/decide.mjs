@@ -44,7 +44,7 @@ if (args.help) {
 const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { decide, activityView } = await dist('domain/decide/decide.js');
 const { DEFAULT_POLICY } = await dist('domain/policy/policy.js');
-const { ZoneCache, HOURS_PER_WEEK } = await dist('domain/activity/local-time.js');
+const { ZoneCache, HOURS_PER_WEEK } = await dist('domain/shared/local-time.js');
 const { seededRandom } = await dist('domain/shared/random.js');
 
 const rng = seededRandom(Number(args.seed));

@@ -49,7 +49,7 @@ if (args.help) {
 }
 const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { extractOpenLoops, mayHoldADate } = await dist('domain/topics/open-loops.js');
-const { ZoneCache } = await dist('domain/activity/local-time.js');
+const { ZoneCache } = await dist('domain/shared/local-time.js');
 const { seededRandom } = await dist('domain/shared/random.js');
 const { loopsFromEvents } = await dist('engine/context/open-loops.js');
 const { createEventGenerator } = await import('./lib/events.mjs');

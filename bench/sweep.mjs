@@ -70,7 +70,7 @@ const scratch = await createScratchDatabase(args['pg-server'], `bench_sweep_${pr
 const { createEngine } = await dist('index.js');
 const { claimDuePairs } = await dist('storage/schedule.repository.js');
 const { emptyUserActivity, observeActivity } = await dist('domain/activity/user-activity.js');
-const { ZoneOffsets } = await dist('domain/activity/local-time.js');
+const { ZoneOffsets } = await dist('domain/shared/local-time.js');
 const { encodeUserActivity } = await dist('storage/codecs/activity-codec.js');
 
 const ZONES = [
