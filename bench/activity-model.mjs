@@ -62,8 +62,10 @@ if (args.help) {
   process.exit(0);
 }
 // --dist runs the same benchmark on another build, e.g. a scratch copy holding a proposed change
-const DIST = join(resolve(args.dist ?? join(ROOT, 'dist')), 'domain', 'activity');
-const load = (file) => import(pathToFileURL(join(DIST, file)).href);
+const DIST = join(resolve(args.dist ?? join(ROOT, 'dist')), 'domain');
+// the activity model's files, and local time from the domain's shared folder
+const load = (file) =>
+  import(pathToFileURL(join(DIST, file === 'local-time.js' ? 'shared' : 'activity', file)).href);
 const { countsAt, totalAt } = await load('histogram.js');
 const { ZoneCache } = await load('local-time.js');
 const { activityDistribution, confidenceOf, populationDistribution } = await load('profile.js');
