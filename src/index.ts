@@ -32,7 +32,7 @@ export type { EventInput, IngestResult } from './contract/event.schema.js';
 export { LIMITS } from './contract/event.schema.js';
 // Systems that call a webhook trigger: how to sign a call (docs/WEBHOOKS.md); bots that receive
 // webhook deliveries: how to check one (docs/CHANNELS.md)
-export { signHook, verifyHook, verifyOvertureSignature } from './contract/hook-signature.js';
+export { signHook, verifyHook } from './contract/hook-signature.js';
 // The live stream of suggestions and deliveries (engine.forTenant(t).stream.subscribe, /v1/stream)
 export type { StreamEvent, StreamEventName } from './contract/stream-event.js';
 export type { ActivityState, User, UserPatch } from './contract/user.schema.js';

@@ -1,7 +1,7 @@
 import type { ZoneSource } from '../domain/activity/zone-inference.js';
 import { DAY_NAMES } from '../domain/shared/local-time.js';
 
-export interface ActivitySvgInput {
+interface ActivitySvgInput {
   userId: string;
   /** 7 rows (Monday first) of 24 local hours; any non-negative scale, usually probabilities. */
   heatmap: number[][];

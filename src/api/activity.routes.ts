@@ -11,7 +11,7 @@ const MAX_WINDOW_MS = 31 * 86_400_000;
 
 const Hour = z.object({ day: z.string(), hour: z.number().int() });
 
-export const Activity = z
+const Activity = z
   .object({
     userId: z.string(),
     at: z.string(),

@@ -9,7 +9,7 @@ import type { TenantEngine } from '../engine/use-cases/tenant-engine.js';
  * What a route needs: open to all, any valid key, a key holding one scope, or `operator`: an
  * admin key of the operator's own tenant (the default one), for what spans every tenant.
  */
-export type Access = 'public' | 'any-key' | 'operator' | Scope;
+type Access = 'public' | 'any-key' | 'operator' | Scope;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -17,7 +17,7 @@ export const CLOSE = {
   forbidden: 4403,
 } as const;
 
-export interface StreamConnectionDeps {
+interface StreamConnectionDeps {
   stream: EngineStream;
   authenticate(key: string): Promise<Principal>;
   logger: Logger;

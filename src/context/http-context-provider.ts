@@ -17,9 +17,9 @@ import {
 } from './callback-contract.js';
 
 /** A larger answer is refused (and the built-in store used): it would be read into memory whole. */
-export const MAX_RESPONSE_BYTES = 1024 * 1024;
+const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-export interface HttpContextProviderOptions {
+interface HttpContextProviderOptions {
   /** An http: or https: URL. */
   url: string;
   /** Signs each request (HMAC-SHA256), as the bot's webhook secret signs its calls to Overture. */

@@ -63,8 +63,6 @@ export const CHANNEL_INPUTS = {
     .meta({ id: 'StreamChannelBody' }),
 } as const satisfies Record<Channel, z.ZodType>;
 
-export type ChannelInput<C extends Channel = Channel> = z.output<(typeof CHANNEL_INPUTS)[C]>;
-
 /** The secret field of each channel that has one. */
 export const SECRET_FIELD: Partial<Record<Channel, 'token' | 'secret'>> = {
   telegram: 'token',

@@ -6,7 +6,7 @@ import { CHANNELS } from '../ports/channel.js';
  * Identifiers chosen by the bot (users, characters, events): they appear in URL paths, so no
  * slash, space or percent sign.
  */
-export const ID_RULE = '1-128 characters: letters, digits and . _ : @ + | -';
+const ID_RULE = '1-128 characters: letters, digits and . _ : @ + | -';
 /** A field's rule when present, and "is required" when absent. */
 export const rule = (text: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : text;

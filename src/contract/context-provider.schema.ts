@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HttpUrl, rule } from './common.js';
 
-export const CONTEXT_TIMEOUT = { min: 100, max: 10_000, default: 2000 } as const;
+const CONTEXT_TIMEOUT = { min: 100, max: 10_000, default: 2000 } as const;
 
 export const ContextProviderInput = z
   .strictObject({

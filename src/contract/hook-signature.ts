@@ -5,7 +5,7 @@ export const HOOK_TIMESTAMP_HEADER = 'x-overture-timestamp';
 export const HOOK_SIGNATURE_HEADER = 'x-overture-signature';
 
 /** How far a call's timestamp may lie from the receiver's clock, either way. */
-export const HOOK_TOLERANCE_MS = 5 * 60_000;
+const HOOK_TOLERANCE_MS = 5 * 60_000;
 
 const TIMESTAMP = /^\d{1,15}$/;
 const SIGNATURE = /^sha256=([0-9a-fA-F]{64})$/;
@@ -58,9 +58,3 @@ export function verifyHook(
 function mac(secret: string, timestamp: string, rawBody: string | Uint8Array): Buffer {
   return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
 }
-
-/**
- * `verifyHook` under the name a bot looks for when it receives Overture's webhook deliveries
- * (docs/CHANNELS.md): the same scheme, the same checks.
- */
-export const verifyOvertureSignature: typeof verifyHook = verifyHook;

@@ -98,7 +98,7 @@ export const DismissInput = z
   .meta({ id: 'DismissBody' });
 export type DismissInput = z.output<typeof DismissInput>;
 
-export const AttemptView = z.object({
+const AttemptView = z.object({
   attempt: z.number().int(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),

@@ -90,7 +90,7 @@ const LlmJudged = z
     description: 'On its schedule, a language model is asked the question; only a yes makes a message',
   });
 
-export const TriggerSpec = z.discriminatedUnion(
+const TriggerSpec = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({

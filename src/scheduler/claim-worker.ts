@@ -2,11 +2,11 @@ import type { Logger } from '../ports/logger.js';
 import { WorkLoop } from './work-loop.js';
 
 /** What one round of claimed work did, counted: how many it claimed, and its own tallies (all numbers). */
-export interface RoundResult {
+interface RoundResult {
   claimed: number;
 }
 
-export interface ClaimWorkerOptions<R extends RoundResult> {
+interface ClaimWorkerOptions<R extends RoundResult> {
   /** Names the work in the log when a round fails. */
   what: string;
   intervalMs: number;

@@ -3,7 +3,7 @@ import type { EngineContext } from '../engine/kernel/resources.js';
 import { ClaimWorker } from './claim-worker.js';
 import { newInstanceId } from './work-loop.js';
 
-export interface DelivererOptions {
+interface DelivererOptions {
   intervalMs: number;
   /** Messages sent at once by this instance. */
   concurrency: number;

@@ -4,7 +4,7 @@ import type { EngineContext } from '../engine/kernel/resources.js';
 import { ClaimWorker } from './claim-worker.js';
 import { newInstanceId } from './work-loop.js';
 
-export interface DrafterOptions {
+interface DrafterOptions {
   intervalMs: number;
   /** Suggestions composed at once by this instance. */
   concurrency: number;

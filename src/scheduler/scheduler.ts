@@ -4,7 +4,7 @@ import type { EngineContext } from '../engine/kernel/resources.js';
 import { rearmNextChunk } from '../storage/schedule.repository.js';
 import { newInstanceId, WorkLoop } from './work-loop.js';
 
-export interface SchedulerOptions {
+interface SchedulerOptions {
   intervalMs: number;
   batchSize: number;
   leaseMs: number;

@@ -46,16 +46,6 @@ export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRecor
   return rows.map(toRecord);
 }
 
-export async function findApiKey(db: Db, tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
-  const row = await db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('key_id', '=', keyId)
-    .executeTakeFirst();
-  return row && toRecord(row);
-}
-
 /** Marks a key revoked (keeping the first revocation time); undefined when the key does not exist. */
 export async function revokeApiKey(db: Db, tenantId: string, keyId: string, now: Date) {
   const row = await db

@@ -6,7 +6,7 @@ export type FactRow = Omit<Selectable<FactsTable>, 'tenant_id'>;
 export type MemoryRow = Omit<Selectable<MemoriesTable>, 'tenant_id'>;
 
 /** A page of a user's facts or memories, newest first; one character's are its own and the shared ones. */
-export interface ContextFilter {
+interface ContextFilter {
   userId: string;
   characterId?: string;
   before?: string;

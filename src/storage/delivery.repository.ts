@@ -57,7 +57,7 @@ const toRow = (r: RawRow): DeliveryRow => ({
   sentAt: r.sent_at,
 });
 
-export interface NewDelivery {
+interface NewDelivery {
   deliveryId: string;
   userId: string;
   suggestionId: string;

@@ -44,7 +44,7 @@ export async function insertOccasions(
 }
 
 /** A stored occasion as a decision reads it: instants in epoch milliseconds, without its detail. */
-export interface PendingOccasion {
+interface PendingOccasion {
   userId: string;
   characterId: string;
   triggerId: string;

@@ -3,7 +3,7 @@ import { type Selectable, sql } from 'kysely';
 import type { Db, OpenLoopsTable } from './schema.js';
 
 export type OpenLoopRow = Omit<Selectable<OpenLoopsTable>, 'tenant_id'>;
-export type CloseReason = NonNullable<OpenLoopRow['closed_reason']>;
+type CloseReason = NonNullable<OpenLoopRow['closed_reason']>;
 
 /**
  * Stores loops; one of an event's sentences stored before is left as it was. Returns those

@@ -7,7 +7,7 @@ import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
 import type { Db } from './schema.js';
 
 /** What a decision reads of a pair's rows: the user's consent, zone and model, the pair's trust and last messages. */
-export interface PairRow {
+interface PairRow {
   userId: string;
   characterId: string;
   consent: Consent;
@@ -18,7 +18,7 @@ export interface PairRow {
 }
 
 /** A user's zone and activity model, as a decision reads them. */
-export interface UserModel {
+interface UserModel {
   timezone: string | null;
   model: UserActivity | null;
 }

@@ -2,9 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
 /** What is kept for a while only: decisions by when they were made, occasions by when they expire. */
-export type Expiring =
-  | { table: 'decisions'; column: 'decided_at' }
-  | { table: 'occasions'; column: 'expires_at' };
+type Expiring = { table: 'decisions'; column: 'decided_at' } | { table: 'occasions'; column: 'expires_at' };
 
 /**
  * Deletes up to `limit` of a tenant's rows whose instant is before `before`; returns how many.

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
 /** A (user, character) pair of one tenant. */
-export interface PairKey {
+interface PairKey {
   tenantId: string;
   userId: string;
   characterId: string;
@@ -226,14 +226,6 @@ export async function rearmNextChunk(db: Db, chunk: number): Promise<boolean> {
       .execute();
     return true;
   });
-}
-
-/** How many pairs of the tenant are due at `now` (tests and benchmarks). */
-export async function countDuePairs(db: Db, tenantId: string, now: Date): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    select count(*)::int as n from pair_schedules
-    where tenant_id = ${tenantId} and next_due_at <= ${now}`.execute(db);
-  return rows[0]!.n;
 }
 
 async function lastKey(db: Db, rows: readonly { user_id: string; character_id: string }[]) {

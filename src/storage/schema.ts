@@ -91,7 +91,7 @@ export interface CharactersTable {
 }
 
 /** Counters and last_* instants kept per user and per (user, character). */
-export interface ActivityColumns {
+interface ActivityColumns {
   first_event_at: Timestamp | null;
   last_event_at: Timestamp | null;
   last_activity_at: Timestamp | null;

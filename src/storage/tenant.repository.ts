@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
-export interface TenantRecord {
+interface TenantRecord {
   tenantId: string;
   name: string;
   createdAt: Date;

@@ -106,7 +106,7 @@ export async function patchUser(db: Db, tenantId: string, userId: string, patch:
       .execute();
 }
 
-export interface UserListItem {
+interface UserListItem {
   userId: string;
   timezone: string | null;
   consent: Consent;
@@ -228,7 +228,7 @@ export async function readUsersAtSend(db: Db, tenantId: string, userIds: readonl
 }
 
 /** Where a user can be reached by one character, as stored (`chooseChannel` picks from it). */
-export interface StoredReachability {
+interface StoredReachability {
   addresses: Record<string, string>;
   preferred: string | null;
   lastInbound: string | null;

@@ -37,7 +37,7 @@ export interface PlatformAnswer {
   headers?: Record<string, string>;
 }
 
-export interface PlatformRoute<R extends string> {
+interface PlatformRoute<R extends string> {
   name: R;
   method: string;
   /** The path's parameters when the route matches it, else null. */
@@ -46,7 +46,7 @@ export interface PlatformRoute<R extends string> {
   handle(request: PlatformRequest, params: Record<string, string>): PlatformAnswer;
 }
 
-export interface PlatformFormat<R extends string> {
+interface PlatformFormat<R extends string> {
   routes: PlatformRoute<R>[];
   /** The platform's refusal of a request's credentials, checked before any script; null lets it through. */
   authorize(request: PlatformRequest, params: Record<string, string>): PlatformAnswer | null;

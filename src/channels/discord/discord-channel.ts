@@ -19,7 +19,7 @@ import {
 } from '../shared/send-attempt.js';
 import { requireHttpUrl, withoutTrailingSlash } from '../shared/settings.js';
 
-export interface DiscordChannelOptions {
+interface DiscordChannelOptions {
   token: string;
   /** The API base without the version. Default: Discord's. */
   apiBase?: string;

@@ -18,7 +18,7 @@ import {
 } from '../shared/send-attempt.js';
 import { requireHttpUrl } from '../shared/settings.js';
 
-export interface SlackChannelOptions {
+interface SlackChannelOptions {
   token: string;
   /** The Web API base that method names are appended to. Default: Slack's. */
   apiUrl?: string;

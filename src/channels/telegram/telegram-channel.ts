@@ -3,7 +3,7 @@ import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/ch
 import { notStarted, type SendFailure, startAttempt, transportFailure } from '../shared/send-attempt.js';
 import { requireHttpUrl, withoutTrailingSlash } from '../shared/settings.js';
 
-export interface TelegramChannelOptions {
+interface TelegramChannelOptions {
   token: string;
   /** Default: Telegram's Bot API. */
   apiRoot?: string;
@@ -61,7 +61,7 @@ export class TelegramChannel implements ChannelAdapter {
 }
 
 /** The Bot API's own refusal (`ok: false`), by `error_code` and `description`. */
-export function classifyBotApiError(error: GrammyError): SendFailure {
+function classifyBotApiError(error: GrammyError): SendFailure {
   const code = error.error_code;
   const reason = `telegram ${code}: ${error.description}`;
   if (code === 429) {

@@ -22,7 +22,7 @@ export interface WebhookDelivery {
   sentAt: string;
 }
 
-export interface WebhookChannelOptions {
+interface WebhookChannelOptions {
   url: string;
   secret: string;
   timeoutMs: number;

@@ -14,7 +14,7 @@ export interface Assessment {
   reason: string;
 }
 
-export interface RankedHour {
+interface RankedHour {
   hourOfWeek: number;
   day: string;
   hour: number;

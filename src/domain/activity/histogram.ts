@@ -37,7 +37,7 @@ export function observe(
 }
 
 /** Moves the reference to `toMs`, scaling the bins so that their meaning is unchanged. */
-export function rebase(h: Histogram, toMs: number, halfLifeMs: number): void {
+function rebase(h: Histogram, toMs: number, halfLifeMs: number): void {
   const factor = 2 ** (-(toMs - h.refMs) / halfLifeMs);
   for (let i = 0; i < h.bins.length; i++) h.bins[i]! *= factor;
   h.total *= factor;

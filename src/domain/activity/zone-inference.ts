@@ -15,7 +15,7 @@ export interface ZoneGuess {
 }
 
 /** A zone that users of the tenant were given, with its offset now and how many users have it. */
-export interface ZoneCandidate {
+interface ZoneCandidate {
   zone: string;
   offsetMinutes: number;
   users: number;

@@ -21,7 +21,7 @@ export interface Occasion {
 }
 
 /** What the condition triggers read from the pair's state. */
-export interface ConditionInputs {
+interface ConditionInputs {
   /** Last message either way between the user and the character. */
   lastContactAtMs: number | null;
   zone: ZoneOffsets;

@@ -14,7 +14,7 @@ import type { Check, CheckName } from './decision.js';
 const MINUTE = 60_000;
 
 /** What the timing checks read: the user's zone, their recent acts and when they last wrote. */
-export interface TimingInputs {
+interface TimingInputs {
   zone: ZoneOffsets;
   characterId: string;
   acts: readonly ProactiveAct[];

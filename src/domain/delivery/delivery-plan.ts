@@ -56,7 +56,7 @@ export type DeliveryOutcome =
  * What to do with a claimed delivery: send it to its address through the adapter built from
  * `channel`, or record an outcome without sending (wait, fail, expire, hand off to the bot).
  */
-export type DeliveryPlan<C extends ConfiguredChannel = ConfiguredChannel> =
+type DeliveryPlan<C extends ConfiguredChannel = ConfiguredChannel> =
   | { action: 'send'; channel: C }
   | { action: 'record'; outcome: DeliveryOutcome };
 

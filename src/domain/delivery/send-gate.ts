@@ -9,7 +9,7 @@ export interface SendState {
   zone: ZoneOffsets;
 }
 
-export type SendVerdict =
+type SendVerdict =
   | { verdict: 'send' }
   | { verdict: 'wait'; untilMs: number; reason: string }
   | { verdict: 'stop'; reason: string };

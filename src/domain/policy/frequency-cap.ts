@@ -20,7 +20,7 @@ function weekOf(day: number): number {
   return Math.floor((day + 3) / 7);
 }
 
-export interface CapCheck {
+interface CapCheck {
   /** Acts counted in the local day and week of the instant. */
   today: number;
   thisWeek: number;

@@ -128,11 +128,6 @@ export function hourOfWeekAt(localMs: number): number {
   return mod(Math.floor(localMs / HOUR) + 72, HOURS_PER_WEEK);
 }
 
-/** The hour-of-week `h` moved by `hours`, wrapping around the week. */
-export function shiftHourOfWeek(h: number, hours: number): number {
-  return mod(h + hours, HOURS_PER_WEEK);
-}
-
 /** Offset caches per zone; one per engine, so memory is bounded by the zones it meets. */
 export class ZoneCache {
   readonly #zones = new Map<string, ZoneOffsets>();

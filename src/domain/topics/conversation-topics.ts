@@ -4,7 +4,7 @@ import type { TopicCandidate } from './select-topic.js';
 export const MAX_TOPIC_LENGTH = 100;
 
 /** One message's topics as the bot reported them (`meta.topics`), and when it was sent. */
-export interface TopicMention {
+interface TopicMention {
   atMs: number;
   /** Anything: only the strings of an array count. */
   topics: unknown;

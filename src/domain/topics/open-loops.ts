@@ -20,7 +20,7 @@ export interface ExtractedLoop {
   mention: string;
 }
 
-export interface ExtractionContext {
+interface ExtractionContext {
   /** When the message was written: what "tomorrow" and "on Friday" count from. */
   atMs: number;
   /** The user's zone: the wall clock the words are read on. */

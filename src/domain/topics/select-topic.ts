@@ -51,9 +51,9 @@ export interface ScoredTopic {
   score: ScoreParts;
 }
 
-export type ExclusionReason = 'sensitive_in_public' | 'other_character' | 'used_last';
+type ExclusionReason = 'sensitive_in_public' | 'other_character' | 'used_last';
 
-export interface TopicSelection {
+interface TopicSelection {
   /** The best topic, or null when none may be used. */
   chosen: ScoredTopic | null;
   /** Every usable topic, best first. */

@@ -29,7 +29,7 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-export function generateKey(): string {
+function generateKey(): string {
   return `ovk_${randomBytes(32).toString('base64url')}`;
 }
 

@@ -16,7 +16,7 @@ export async function listAudit(
 }
 
 /** The verdict on a tenant's audit log: whole, or the first entry where the chain breaks and why. */
-export type AuditVerdict =
+type AuditVerdict =
   | { ok: true; entries: number; lastHash: string }
   | { ok: false; entries: number; brokenAtSeq: number; problem: string };
 

@@ -35,7 +35,7 @@ export function activitySettings(halfLifeMs: number, profile: ProfileParams): Ac
 let nextShard = 0;
 
 /** What ingest writes for the activity model, and what it does once the users' rows are written. */
-export interface PreparedActivity {
+interface PreparedActivity {
   /** Each active user's new model, to be written with their counters (`applyUserDeltas`). */
   writes: Map<string, ActivityWrite>;
   /** Each active user's zone as resolved for their latest event: given, inferred or the tenant's default. */

@@ -17,9 +17,9 @@ import { listOpenLoops, type OpenLoopRow } from '../../storage/open-loop.reposit
 import type { Db } from '../../storage/schema.js';
 
 /** Conversation topics are taken from the messages of this long before now. */
-export const CONVERSATION_WINDOW_MS = 14 * 86_400_000;
+const CONVERSATION_WINDOW_MS = 14 * 86_400_000;
 /** At most this many recent messages are read for their topics. */
-export const CONVERSATION_MESSAGE_LIMIT = 500;
+const CONVERSATION_MESSAGE_LIMIT = 500;
 
 /**
  * The built-in store as a context provider: the user's facts and memories that the character

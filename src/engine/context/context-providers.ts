@@ -7,14 +7,14 @@ import type { ContextProviderSource, EngineContext } from '../kernel/resources.j
 import { createBuiltinContextProvider } from './builtin-context.js';
 
 /** A character's callback, its secret opened. */
-export interface ContextCallbackSettings {
+interface ContextCallbackSettings {
   url: string;
   secret: string;
   timeoutMs: number;
 }
 
 /** Builds the provider that calls a bot's memory (src/context), falling back to `fallback`. */
-export type CallbackProviderFactory = (
+type CallbackProviderFactory = (
   settings: ContextCallbackSettings,
   fallback: ContextProvider,
 ) => ContextProvider;
@@ -102,7 +102,7 @@ export class ContextProviders implements ContextProviderSource {
 }
 
 /** The context provider the character uses now: its callback, or the built-in store. */
-export function contextProviderFor(
+function contextProviderFor(
   ctx: EngineContext,
   tenantId: string,
   characterId: string,

@@ -72,7 +72,7 @@ export async function testTrigger(
 }
 
 /** A decision as JSON: instants in ISO 8601. */
-export function decisionView(decision: Decision) {
+function decisionView(decision: Decision) {
   const occasion = decision.occasion && occasionView(decision.occasion);
   return {
     action: decision.action,

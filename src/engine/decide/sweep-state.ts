@@ -28,7 +28,7 @@ export interface PairToDecide {
 }
 
 /** What deciding a batch of one tenant reads once: its triggers and the pairs' states. */
-export interface TenantBatch {
+interface TenantBatch {
   triggers: Trigger[];
   pairs: PairToDecide[];
 }
@@ -111,7 +111,7 @@ export function actsOf(suggestions: readonly SuggestionAct[], characterId: strin
   return { acts, used };
 }
 
-export const pairId = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
+const pairId = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

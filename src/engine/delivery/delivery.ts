@@ -32,7 +32,7 @@ export interface DeliveryDeps {
   random(): number;
 }
 
-export interface DeliveryOptions {
+interface DeliveryOptions {
   /** This instance's claims carry it. */
   token: string;
   /** Longer than a platform call may take, so a live worker never loses a delivery it is sending. */

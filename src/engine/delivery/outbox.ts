@@ -11,7 +11,7 @@ import type { EngineContext } from '../kernel/resources.js';
 const ADDRESSED_BY_ID = new Set(['webhook', 'stream']);
 
 /** Where an approved suggestion went: a delivery queued, or nowhere to send it. */
-export type Queued = { delivery: DeliveryRow } | { delivery: null; reason: string };
+type Queued = { delivery: DeliveryRow } | { delivery: null; reason: string };
 
 /**
  * Writes the delivery of a suggestion just approved, in the caller's transaction (the outbox:

@@ -6,7 +6,7 @@ import type { Db } from '../../storage/schema.js';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** A change to record; `actor` is the API key that made it, or `library` when an embedding bot did. */
-export interface AuditInput {
+interface AuditInput {
   actor: string;
   action: string;
   subject: string;

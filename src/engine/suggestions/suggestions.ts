@@ -57,7 +57,7 @@ export async function suggestionDetail(
 
 type SuggestionDeliveries = readonly { delivery: DeliveryRow; attempts: readonly AttemptRow[] }[];
 
-export function suggestionView(r: SuggestionRow): SuggestionView {
+function suggestionView(r: SuggestionRow): SuggestionView {
   return {
     suggestionId: r.suggestion_id,
     userId: r.user_id,

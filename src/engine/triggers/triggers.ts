@@ -23,7 +23,7 @@ import type { EngineContext } from '../kernel/resources.js';
  * Registered for every tenant, disabled; one call enables one. Ids are fixed so that bots and
  * operators can name them.
  */
-export const BUILTIN_TRIGGERS: readonly (TriggerCreate & { id: string })[] = [
+const BUILTIN_TRIGGERS: readonly (TriggerCreate & { id: string })[] = [
   {
     id: 'idle-check-in',
     name: 'Check in after a day of silence, at an hour the user is usually around',
@@ -101,7 +101,7 @@ function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boo
   };
 }
 
-export function triggerView(record: TriggerRecord): TriggerView {
+function triggerView(record: TriggerRecord): TriggerView {
   const { webhookSecret: _, createdAt, updatedAt, ...rest } = record;
   return {
     ...rest,

@@ -5,7 +5,7 @@ import type { Db } from '../schema.js';
 const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
 const FILE_NAME = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
-export interface MigrationSummary {
+interface MigrationSummary {
   applied: string[];
 }
 

@@ -13,9 +13,9 @@ import { BoundedMap } from '../../domain/shared/bounded-map.js';
 /** Largest payload sent, in UTF-8 bytes: PostgreSQL's limit is "shorter than 8000 bytes". */
 export const NOTIFY_PAYLOAD_LIMIT = 7999;
 /** Messages above this many parts (about 1 MB) are not sent. */
-export const MAX_PARTS = 128;
+const MAX_PARTS = 128;
 
-export type Frame =
+type Frame =
   | { origin: string; seq: number; body: unknown }
   | { origin: string; seq: number; part: number; parts: number; chunk: string };
 

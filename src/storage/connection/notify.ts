@@ -34,7 +34,7 @@ export interface NotifyHandlers {
   logger?: Logger;
 }
 
-export interface NotifyChannelOptions extends NotifyHandlers {
+interface NotifyChannelOptions extends NotifyHandlers {
   /** Connection string of the listening connection: the same database as `db`. */
   url: string;
   /** Where notifications are sent from (a pool connection: NOTIFY needs no session of its own). */
@@ -55,7 +55,7 @@ const FRAMES_PER_STATEMENT = 100;
  * tables live in another schema of the same database, such as parallel test schemas, do not
  * hear each other.
  */
-export async function streamChannelName(db: Db, base: string): Promise<string> {
+async function streamChannelName(db: Db, base: string): Promise<string> {
   if (!/^[a-z_]{1,40}$/.test(base)) throw new Error(`invalid channel base name: ${base}`);
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema ?? 'public';

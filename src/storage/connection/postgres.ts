@@ -5,7 +5,7 @@ import type { Schema } from '../schema.js';
 import type { Database } from './database.js';
 import { openNotifyChannel } from './notify.js';
 
-export interface PostgresOptions {
+interface PostgresOptions {
   url: string;
   poolSize: number;
   /** Put the tables in this schema instead of the search path's first (isolated test schemas). */
