@@ -1,3 +1,4 @@
+import { BoundedMap } from '../domain/shared/bounded-map.js';
 import type { ComposeDeps } from '../engine/compose/compose.js';
 import { createLlmProvider } from '../llm/create-llm-provider.js';
 import { createTemplateComposer } from '../llm/template-composer.js';
@@ -11,18 +12,9 @@ const MAX_MODELS = 256;
  * `factory` (by default the real providers of src/llm: OpenAI-compatible servers, Anthropic).
  */
 export function createComposeDeps(factory: LlmProviderFactory = createLlmProvider): ComposeDeps {
-  const models = new Map<string, LlmProvider>();
+  const models = new BoundedMap<string, LlmProvider>(MAX_MODELS);
   return {
     template: createTemplateComposer(),
-    llm(settings) {
-      const key = JSON.stringify(settings);
-      let model = models.get(key);
-      if (!model) {
-        if (models.size >= MAX_MODELS) models.delete(models.keys().next().value as string);
-        model = factory(settings);
-        models.set(key, model);
-      }
-      return model;
-    },
+    llm: (settings) => models.getOrSet(JSON.stringify(settings), () => factory(settings)),
   };
 }

@@ -11,7 +11,7 @@ import {
 import { ComposerError } from '../ports/composer.js';
 
 /** The signals a call ran under: which one fired tells a timeout from a cancellation. */
-export interface CallSignals {
+interface CallSignals {
   /** The caller's signal. */
   caller?: AbortSignal;
   /** The composer's own deadline (`AbortSignal.timeout(timeoutMs)`). */

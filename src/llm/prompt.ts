@@ -11,7 +11,7 @@ export const OpenerSchema = z.object({
     .nullable()
     .describe('The id of the topic or fact the opener is about, exactly as given, or null.'),
 });
-export type OpenerAnswer = z.output<typeof OpenerSchema>;
+type OpenerAnswer = z.output<typeof OpenerSchema>;
 
 /**
  * What a model answers to a yes/no question. The answer is the string `yes` or `no`, not a
@@ -23,9 +23,8 @@ export const JudgeSchema = z.object({
   reason: z.string().trim().min(1).describe('One short sentence: what in the context decides it.'),
   answer: z.enum(['yes', 'no']),
 });
-export type JudgeAnswer = z.output<typeof JudgeSchema>;
 
-export interface PromptOptions {
+interface PromptOptions {
   /** Describe the answer's JSON in the prompt, for servers that take no schema (json_object mode). */
   jsonInstructions: boolean;
 }

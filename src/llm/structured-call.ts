@@ -67,7 +67,7 @@ export async function callForObject<S extends z.ZodType>(
  * The JSON schema sent to the model: zod's, less string length keywords, which OpenAI's strict
  * structured outputs refuse (a 400) and Anthropic's SDK strips anyway. Zod still checks them.
  */
-export function wireSchema(schema: z.ZodType): JSONSchema7 {
+function wireSchema(schema: z.ZodType): JSONSchema7 {
   let wire = wireSchemas.get(schema);
   if (wire === undefined) {
     wire = withoutLengths(z.toJSONSchema(schema, { target: 'draft-7', io: 'output' })) as JSONSchema7;

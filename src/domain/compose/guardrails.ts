@@ -23,7 +23,7 @@ export interface GuardrailResult {
 }
 
 /** Openers this similar (Jaccard of word pairs) to a recent one repeat it. */
-export const MAX_SIMILARITY = 0.5;
+const MAX_SIMILARITY = 0.5;
 
 /**
  * Guilt-tripping and pressuring phrasings a companion must never use to get a reply, in lower

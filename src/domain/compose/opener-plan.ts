@@ -17,7 +17,7 @@ import { askTemplate } from './opener-choice.js';
 import type { OpenerReason } from './template.js';
 
 /** Longest opener, in characters: a chat message, not a letter. */
-export const OPENER_MAX_LENGTH = 300;
+const OPENER_MAX_LENGTH = 300;
 /** Other things known of the user given to a model besides the topic. */
 const CONTEXT_FACTS = 8;
 

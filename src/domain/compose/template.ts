@@ -16,7 +16,7 @@ export const OPENER_REASONS = [
 ] as const;
 export type OpenerReason = (typeof OPENER_REASONS)[number];
 
-export interface TemplateInput {
+interface TemplateInput {
   reason: OpenerReason;
   tone: Tone;
   /**

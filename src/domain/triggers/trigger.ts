@@ -27,8 +27,6 @@ export type TriggerSpec =
    */
   | { kind: 'llm'; question: string; rule: ScheduleRule; zone: ScheduleZone };
 
-export type TriggerKind = TriggerSpec['kind'];
-
 export interface Trigger {
   id: string;
   name: string;

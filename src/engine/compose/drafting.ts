@@ -12,7 +12,7 @@ import type { EngineContext } from '../kernel/resources.js';
 import { type ComposeDeps, composeDraft } from './compose.js';
 import { type DraftToCompose, loadTenantDrafts } from './compose-state.js';
 
-export interface DraftingOptions {
+interface DraftingOptions {
   /** This instance's claims carry it. */
   token: string;
   leaseMs: number;
