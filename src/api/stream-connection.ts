@@ -4,7 +4,7 @@ import { parseInput } from '../contract/issues.js';
 import { StreamAuthMessage, StreamSubscribeMessage } from '../contract/stream.schema.js';
 import { STREAM_EVENT_NAMES, type StreamEvent, type StreamEventName } from '../contract/stream-event.js';
 import type { Principal } from '../engine/accounts/api-keys.js';
-import type { EngineStream } from '../engine/use-cases/engine-stream.js';
+import type { EngineStream } from '../engine/kernel/stream.js';
 import type { Logger } from '../ports/logger.js';
 import { bearerKey, requireScope } from './auth.js';
 

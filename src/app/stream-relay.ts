@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { STREAM_EVENT_NAMES, type StreamEvent } from '../contract/stream-event.js';
 import type { EngineEvents } from '../engine/kernel/events.js';
+import type { EngineStream } from '../engine/kernel/stream.js';
 import { StreamHub } from '../engine/kernel/stream.js';
-import type { EngineStream } from '../engine/use-cases/engine-stream.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Database } from '../storage/connection/database.js';

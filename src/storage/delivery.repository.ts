@@ -1,5 +1,10 @@
 import { type Selectable, sql } from 'kysely';
-import { assertSuggestionTransition, type DeliveryStatus } from '../domain/suggestions/lifecycle.js';
+import {
+  assertSuggestionTransition,
+  type DeliveryStatus,
+  type SuggestionStatus,
+  suggestionStatusesBefore,
+} from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
 
 import type { Db, DeliveriesTable } from './schema.js';
@@ -153,7 +158,7 @@ export type AttemptOutcome =
   | { status: 'deferred'; nextAttemptAt: Date; reason: string };
 
 /** The suggestion's status once its delivery is here. */
-const SUGGESTION_STATUS: Record<AttemptOutcome['status'], string> = {
+const SUGGESTION_STATUS: Record<AttemptOutcome['status'], SuggestionStatus> = {
   sent: 'sent',
   queued: 'sending',
   failed: 'failed',
@@ -240,11 +245,21 @@ async function closeAttempt(
       and attempt = ${d.attempts} and outcome is null`.execute(db);
 }
 
-async function setSuggestionStatus(db: Db, d: DeliveryRow, status: string, reason: string | null, now: Date) {
+/**
+ * Moves the delivery's suggestion to `status` when the lifecycle allows that from the status it is
+ * in; one already in a final status is left as it is.
+ */
+async function setSuggestionStatus(
+  db: Db,
+  d: DeliveryRow,
+  status: SuggestionStatus,
+  reason: string | null,
+  now: Date,
+) {
   await sql`
     update suggestions set status = ${status}, status_reason = ${reason}, updated_at = ${now}
     where tenant_id = ${d.tenantId} and user_id = ${d.userId} and suggestion_id = ${d.suggestionId}
-      and status in ('approved', 'sending', 'unknown')`.execute(db);
+      and status = any(${suggestionStatusesBefore(status)}::text[])`.execute(db);
 }
 
 /**

@@ -64,3 +64,11 @@ export function assertSuggestionTransition(from: SuggestionStatus, to: Suggestio
       `a suggestion cannot move from ${from} to ${to} (from ${from}: ${SUGGESTION_TRANSITIONS[from].join(', ') || 'nowhere, it is final'})`,
     );
 }
+
+/**
+ * The statuses a suggestion may be in to move to `to`: what a conditional update that does not
+ * know the row's status (`where status = any(...)`) may match.
+ */
+export function suggestionStatusesBefore(to: SuggestionStatus): SuggestionStatus[] {
+  return SUGGESTION_STATUSES.filter((from) => SUGGESTION_TRANSITIONS[from].includes(to));
+}

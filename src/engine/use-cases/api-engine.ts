@@ -1,7 +1,7 @@
 import type { Logger } from '../../ports/logger.js';
 import type { Principal } from '../accounts/api-keys.js';
 import type { EngineEvents } from '../kernel/events.js';
-import type { EngineStream } from './engine-stream.js';
+import type { EngineStream } from '../kernel/stream.js';
 import type { TenantEngine, TenantOptions } from './tenant-engine.js';
 
 /** The settings the HTTP API reads from the engine's configuration. */

@@ -1,11 +1,10 @@
 import { getTenant } from '../accounts/tenants.js';
 import type { EngineContext } from '../kernel/resources.js';
-import type { StreamListener } from '../kernel/stream.js';
+import type { EngineStream, StreamListener } from '../kernel/stream.js';
 import { type HookCall, receiveHook } from '../triggers/hooks.js';
 import { accountUseCases } from './account-use-cases.js';
 import { contextUseCases } from './context-use-cases.js';
 import { deliveryUseCases } from './delivery-use-cases.js';
-import type { EngineStream } from './engine-stream.js';
 import { signalUseCases } from './signal-use-cases.js';
 import { suggestionUseCases } from './suggestion-use-cases.js';
 import { triggerUseCases } from './trigger-use-cases.js';
