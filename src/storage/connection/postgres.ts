@@ -21,9 +21,15 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     application_name: 'overture',
     ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   });
-  // An idle client whose server goes away emits 'error' on the pool; without a listener that
-  // would crash the process. The next query reconnects.
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres connection lost'));
+  // A session the server ends (a restart, a failover, a pooler restart, pg_terminate_backend)
+  // emits 'error': on the pool when its client is idle, but on the client itself when it is
+  // checked out, between two queries of a transaction say, where pg-pool has taken its own
+  // listener off. Without one there the process exits. The query in flight fails (its caller
+  // sees the error and its transaction is rolled back); the pool drops the broken client and
+  // the next query opens a new session, so the engine comes back when the server does.
+  const lost = (error: Error) => options.logger?.warn({ err: error }, 'postgres connection lost');
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   const client = await pool.connect(); // fail fast with the server's own message
   client.release();
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
