@@ -11,6 +11,7 @@ import {
 } from '../../domain/activity/user-activity.js';
 import { resolveZone } from '../../domain/activity/zone-inference.js';
 import { describeQuietHours } from '../../domain/policy/quiet-hours.js';
+import { groupBy } from '../../domain/shared/group-by.js';
 import { describeHourOfWeek, ZoneCache, type ZoneOffsets } from '../../domain/shared/local-time.js';
 import { isUserActivity } from '../../domain/signals/event-kind.js';
 import {
@@ -63,12 +64,7 @@ export async function prepareActivity(
 ): Promise<PreparedActivity | undefined> {
   const active = events.filter((e) => isUserActivity(e.kind));
   if (active.length === 0) return undefined;
-  const byUser = new Map<string, NewEvent[]>();
-  for (const event of active) {
-    const list = byUser.get(event.userId);
-    if (list) list.push(event);
-    else byUser.set(event.userId, [event]);
-  }
+  const byUser = groupBy(active, (e) => e.userId);
   for (const list of byUser.values()) list.sort((a, b) => a.at.getTime() - b.at.getTime());
   const userIds = [...byUser.keys()].sort();
   const [stored, defaultZone] = await Promise.all([

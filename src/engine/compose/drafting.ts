@@ -1,3 +1,4 @@
+import { groupBy } from '../../domain/shared/group-by.js';
 import {
   type ClaimedDraft,
   claimDrafts,
@@ -70,12 +71,7 @@ export async function draftOnce(
 
 /** The claimed drafts, in claim order, with what composing them reads, loaded a tenant at a time. */
 async function loadClaimed(ctx: EngineContext, drafts: readonly ClaimedDraft[]): Promise<DraftToCompose[]> {
-  const byTenant = new Map<string, ClaimedDraft[]>();
-  for (const d of drafts) {
-    const list = byTenant.get(d.tenantId);
-    if (list) list.push(d);
-    else byTenant.set(d.tenantId, [d]);
-  }
+  const byTenant = groupBy(drafts, (d) => d.tenantId);
   const loaded = new Map<ClaimedDraft, DraftToCompose>();
   await Promise.all(
     [...byTenant].map(async ([tenantId, list]) => {

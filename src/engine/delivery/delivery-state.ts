@@ -1,6 +1,7 @@
 import type { ClaimedDelivery, SendTimeState } from '../../domain/delivery/delivery-plan.js';
 import { type Policy, policyFor } from '../../domain/policy/policy.js';
 import { toTenantPolicy } from '../../domain/policy/policy-document.js';
+import { groupBy } from '../../domain/shared/group-by.js';
 import {
   type ChannelSettingsRecord,
   listChannelSettingsOf,
@@ -33,12 +34,7 @@ export async function loadDeliveryBatch(
   deliveries: readonly DeliveryRow[],
   now: Date,
 ): Promise<DeliveryToPlan[]> {
-  const byTenant = new Map<string, DeliveryRow[]>();
-  for (const d of deliveries) {
-    const list = byTenant.get(d.tenantId);
-    if (list) list.push(d);
-    else byTenant.set(d.tenantId, [d]);
-  }
+  const byTenant = groupBy(deliveries, (d) => d.tenantId);
   const loaded = await Promise.all(
     [...byTenant].map(([tenantId, list]) => loadTenantDeliveries(ctx, tenantId, list, now)),
   );
