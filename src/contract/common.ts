@@ -90,3 +90,6 @@ export const Fraction = z
   .number({ error: rule('must be a number from 0 to 1') })
   .min(0, { error: 'must be from 0 to 1' })
   .max(1, { error: 'must be from 0 to 1' });
+
+/** An instant as the API writes it, or null: how views show a time that may be missing. */
+export const isoOrNull = (d: Date | null): string | null => d?.toISOString() ?? null;

@@ -1,5 +1,6 @@
 import type { ApiKey } from '../../contract/api-key.schema.js';
 import type { Character } from '../../contract/character.schema.js';
+import { isoOrNull } from '../../contract/common.js';
 import type { User } from '../../contract/user.schema.js';
 import type { ApiKeyRecord } from '../../storage/api-key.repository.js';
 import type { CharacterRecord } from '../../storage/character.repository.js';
@@ -7,8 +8,6 @@ import type { UserRecord } from '../../storage/user.repository.js';
 import { activityView } from '../activity/activity-view.js';
 
 /** Records as the API and the library return them: instants as ISO 8601 strings in UTC. */
-
-const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
 export function userView(u: UserRecord): User {
   return {
@@ -19,7 +18,7 @@ export function userView(u: UserRecord): User {
     preferredChannel: u.preferredChannel,
     unreachable: u.unreachable.map((x) => ({ ...x, at: x.at.toISOString() })),
     consent: u.consent,
-    consentUpdatedAt: iso(u.consentUpdatedAt),
+    consentUpdatedAt: isoOrNull(u.consentUpdatedAt),
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
     activity: activityView(u.activity),
@@ -51,7 +50,7 @@ export function apiKeyView(k: ApiKeyRecord): ApiKey {
     prefix: k.prefix,
     scopes: k.scopes,
     createdAt: k.createdAt.toISOString(),
-    revokedAt: iso(k.revokedAt),
-    lastUsedAt: iso(k.lastUsedAt),
+    revokedAt: isoOrNull(k.revokedAt),
+    lastUsedAt: isoOrNull(k.lastUsedAt),
   };
 }

@@ -1,7 +1,6 @@
+import { isoOrNull } from '../../contract/common.js';
 import type { DeliveryView } from '../../contract/suggestion.schema.js';
 import type { AttemptRow, DeliveryRow } from '../../storage/delivery.repository.js';
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** A delivery with its attempts, as the API shows it. */
 export function deliveryView(d: DeliveryRow, attempts: readonly AttemptRow[]): DeliveryView {
@@ -16,16 +15,16 @@ export function deliveryView(d: DeliveryRow, attempts: readonly AttemptRow[]): D
     status: d.status,
     attempts: d.attempts,
     maxAttempts: d.maxAttempts,
-    nextAttemptAt: iso(d.nextAttemptAt),
+    nextAttemptAt: isoOrNull(d.nextAttemptAt),
     reason: d.reason,
     externalId: d.externalId,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
-    sentAt: iso(d.sentAt),
+    sentAt: isoOrNull(d.sentAt),
     attemptLog: attempts.map((a) => ({
       attempt: a.attempt,
       startedAt: a.startedAt.toISOString(),
-      finishedAt: iso(a.finishedAt),
+      finishedAt: isoOrNull(a.finishedAt),
       outcome: a.outcome as DeliveryView['attemptLog'][number]['outcome'],
       reason: a.reason,
       retryAfterMs: a.retryAfterMs,
