@@ -1,4 +1,4 @@
-import { EventBatch, IngestResult } from '../contract/event.schema.js';
+import { asEventBatch, EventBatch, IngestResult } from '../contract/event.schema.js';
 import type { Api } from './api-types.js';
 import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
@@ -8,13 +8,9 @@ export function eventRoutes(app: Api) {
     '/v1/events',
     {
       config: { access: 'write' },
-      // A single event is accepted as well as a batch: wrap it before validation, so both are
-      // checked by one schema and reported with the same paths.
+      // A single event is accepted as well as a batch: wrapped before validation.
       preValidation: async (request) => {
-        const body = request.body;
-        if (body !== null && typeof body === 'object' && !Array.isArray(body) && !('events' in body)) {
-          request.body = { events: [body] };
-        }
+        request.body = asEventBatch(request.body) as typeof request.body;
       },
       schema: {
         tags: ['signals'],

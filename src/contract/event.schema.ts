@@ -69,3 +69,13 @@ export const IngestResult = z
   .meta({ id: 'IngestResult' });
 
 export type IngestResult = z.output<typeof IngestResult>;
+
+/**
+ * A request body as a batch: one event (an object without `events`) is wrapped, so that a single
+ * event and a batch are checked by one schema and reported with the same paths.
+ */
+export function asEventBatch(body: unknown): unknown {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && !('events' in body))
+    return { events: [body] };
+  return body;
+}

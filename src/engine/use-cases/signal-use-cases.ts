@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { EventBatch, type EventInput } from '../../contract/event.schema.js';
+import { asEventBatch, EventBatch, type EventInput } from '../../contract/event.schema.js';
 import { parseInput } from '../../contract/issues.js';
 import { findNextGoodTime, getActivity } from '../activity/activity.js';
 import { ingestEvents } from '../signals/ingest.js';
@@ -16,7 +16,11 @@ export function signalUseCases({ ctx, tenantId }: TenantScope) {
   return {
     /** Ingests one event or up to 1,000; validated whole before anything is written. */
     ingest: (input: IngestInput) =>
-      ingestEvents(ctx, tenantId, parseInput(EventBatch, batchOf(input)).events),
+      ingestEvents(
+        ctx,
+        tenantId,
+        parseInput(EventBatch, Array.isArray(input) ? { events: input } : asEventBatch(input)).events,
+      ),
     /** When the user is usually around, in their local time, and whether `at` (default now) is a good time. */
     getActivity: (userId: string, options: { at?: Date } = {}) =>
       getActivity(ctx, tenantId, userId, options.at ?? ctx.clock.now()),
@@ -34,11 +38,4 @@ export function signalUseCases({ ctx, tenantId }: TenantScope) {
         options.characterId,
       ),
   };
-}
-
-/** The batch an input stands for: an array or a single event is wrapped, as the API wraps a single one. */
-function batchOf(input: IngestInput): unknown {
-  if (Array.isArray(input)) return { events: input };
-  if (typeof input === 'object' && input !== null && 'events' in input) return input;
-  return { events: [input] };
 }
