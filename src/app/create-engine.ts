@@ -117,6 +117,13 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       { intervalMs: config.schedulerIntervalMs, concurrency: config.deliveryConcurrency },
     );
     if (config.scheduler && config.delivery) deliverer.start();
+    let stopping: Promise<void> | undefined;
+    const stopWork = () =>
+      (stopping ??= Promise.all([
+        scheduler.stop(),
+        drafter.stop(),
+        deliverer.stop(config.shutdownTimeoutMs),
+      ]).then(() => undefined));
     const engine = {
       config,
       database,
@@ -156,8 +163,14 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
        */
       forTenant: (tenantId: string, options?: TenantOptions) =>
         createTenantEngine(ctx, stream, tenants, tenantId, options),
+      /**
+       * Stops the background work: nothing more is decided, drafted or claimed; messages being
+       * sent get the shutdown grace period (`shutdownTimeoutMs`) to finish and be recorded, and
+       * only those still in flight after it are cut short. `close` does this first.
+       */
+      stopWork,
       close: async () => {
-        await Promise.all([scheduler.stop(), drafter.stop(), deliverer.stop()]);
+        await stopWork();
         await relay?.close();
         await database.close();
       },

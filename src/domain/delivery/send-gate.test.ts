@@ -15,21 +15,37 @@ const at = (iso: string) => Date.parse(iso);
 
 describe('sendGate', () => {
   it('lets a message go outside quiet hours, to a user who has not opted out', () => {
-    expect(sendGate({ consent: 'unknown', zone: chicago }, policy, at('2026-11-24T02:00:00Z'))).toEqual({
+    expect(
+      sendGate(
+        { consent: 'unknown', zone: chicago, lastInboundAtMs: null },
+        policy,
+        at('2026-11-24T02:00:00Z'),
+      ),
+    ).toEqual({
       verdict: 'send',
     }); // 20:00 in Chicago
   });
 
   it('holds a message approved at night until the quiet hours end in the user’s zone, across a DST change', () => {
     // 23:30 in Chicago on 2026-11-23 (CST, UTC-6): waits until 08:00 local = 14:00Z
-    expect(sendGate({ consent: 'opted_in', zone: chicago }, policy, at('2026-11-24T05:30:00Z'))).toEqual({
+    expect(
+      sendGate(
+        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null },
+        policy,
+        at('2026-11-24T05:30:00Z'),
+      ),
+    ).toEqual({
       verdict: 'wait',
       untilMs: at('2026-11-24T14:00:00Z'),
       reason: 'quiet hours (22:00-08:00 local)',
     });
     // the night DST ends (2026-11-01 02:00 CDT → 01:00 CST): 08:00 local is 14:00Z
     expect(
-      sendGate({ consent: 'opted_in', zone: chicago }, policy, at('2026-11-01T06:00:00Z')),
+      sendGate(
+        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null },
+        policy,
+        at('2026-11-01T06:00:00Z'),
+      ),
     ).toMatchObject({
       untilMs: at('2026-11-01T14:00:00Z'),
     });
@@ -37,25 +53,72 @@ describe('sendGate', () => {
 
   it('stops a message whose user opted out, or whose sending was turned off, since it was approved', () => {
     const night = at('2026-11-24T02:00:00Z');
-    expect(sendGate({ consent: 'opted_out', zone: chicago }, policy, night)).toEqual({
+    expect(sendGate({ consent: 'opted_out', zone: chicago, lastInboundAtMs: null }, policy, night)).toEqual({
       verdict: 'stop',
       reason: 'the user opted out',
     });
     expect(
-      sendGate({ consent: 'unknown', zone: chicago }, { ...policy, requireOptIn: true }, night),
+      sendGate(
+        { consent: 'unknown', zone: chicago, lastInboundAtMs: null },
+        { ...policy, requireOptIn: true },
+        night,
+      ),
     ).toMatchObject({
       verdict: 'stop',
     });
     expect(
-      sendGate({ consent: 'opted_in', zone: chicago }, { ...policy, allowProactive: false }, night),
+      sendGate(
+        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null },
+        { ...policy, allowProactive: false },
+        night,
+      ),
     ).toEqual({
       verdict: 'stop',
       reason: 'proactive messages were turned off for the tenant',
     });
     expect(
-      sendGate({ consent: 'opted_in', zone: chicago }, { ...policy, proactiveEnabled: false }, night),
+      sendGate(
+        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null },
+        { ...policy, proactiveEnabled: false },
+        night,
+      ),
     ).toMatchObject({
       reason: 'proactive messages were turned off for the character',
+    });
+  });
+
+  it('holds a message while the user is in a conversation, until midConversationMinutes after their last message', () => {
+    const evening = at('2026-11-24T02:00:00Z'); // 20:00 in Chicago
+    const wrote = evening - 60_000;
+    const talking = { consent: 'opted_in' as const, zone: chicago, lastInboundAtMs: wrote };
+    expect(sendGate(talking, { ...policy, midConversationMinutes: 30 }, evening)).toEqual({
+      verdict: 'wait',
+      untilMs: wrote + 30 * 60_000,
+      reason: 'mid-conversation (the user wrote less than 30 minutes before)',
+    });
+    expect(sendGate(talking, { ...policy, midConversationMinutes: 30 }, wrote + 30 * 60_000)).toEqual({
+      verdict: 'send',
+    });
+    expect(sendGate(talking, { ...policy, midConversationMinutes: 0 }, evening)).toEqual({ verdict: 'send' });
+  });
+
+  it('waits for the later of a conversation and the quiet hours', () => {
+    // wrote at 21:50 in Chicago; the conversation ends at 22:20, inside the quiet hours: 08:00 local
+    const wrote = at('2026-11-24T03:50:00Z');
+    const talking = { consent: 'opted_in' as const, zone: chicago, lastInboundAtMs: wrote };
+    expect(sendGate(talking, { ...policy, midConversationMinutes: 30 }, wrote + 60_000)).toEqual({
+      verdict: 'wait',
+      untilMs: at('2026-11-24T14:00:00Z'),
+      reason: 'quiet hours (22:00-08:00 local)',
+    });
+    // wrote at 07:50 local: quiet hours end at 08:00, the conversation at 08:20
+    const morning = at('2026-11-24T13:50:00Z');
+    expect(
+      sendGate({ ...talking, lastInboundAtMs: morning }, { ...policy, midConversationMinutes: 30 }, morning),
+    ).toEqual({
+      verdict: 'wait',
+      untilMs: morning + 30 * 60_000,
+      reason: 'mid-conversation (the user wrote less than 30 minutes before)',
     });
   });
 });

@@ -6,7 +6,7 @@ import {
   type ChannelSettingsRecord,
   listChannelSettingsOf,
 } from '../../storage/channel-settings.repository.js';
-import type { DeliveryRow } from '../../storage/delivery.repository.js';
+import type { ClaimedRow, DeliveryRow } from '../../storage/delivery.repository.js';
 import { readCharacterSwitches } from '../../storage/pair-state.repository.js';
 import { readPolicy } from '../../storage/policy.repository.js';
 import { readUsersAtSend, type UserAtSend } from '../../storage/user.repository.js';
@@ -23,7 +23,7 @@ export interface DeliveryToPlan {
 
 /**
  * Loads what planning a claimed batch of deliveries reads, per tenant in a handful of statements
- * whatever the batch's size: the users' consent and zones (for a user whose zone is inferred
+ * whatever the batch's size: the users' consent, zones and last messages (for a user whose zone is inferred
  * rather than given, the activity model with the tenant's population and default zone), the
  * characters' switches, the policy and the characters' channels. A claim takes as many as are
  * sent at once, so this is the state as they are about to leave, however long ago they were
@@ -31,7 +31,7 @@ export interface DeliveryToPlan {
  */
 export async function loadDeliveryBatch(
   ctx: EngineContext,
-  deliveries: readonly DeliveryRow[],
+  deliveries: readonly ClaimedRow[],
   now: Date,
 ): Promise<DeliveryToPlan[]> {
   const byTenant = groupBy(deliveries, (d) => d.tenantId);
@@ -45,7 +45,7 @@ export async function loadDeliveryBatch(
 async function loadTenantDeliveries(
   ctx: EngineContext,
   tenantId: string,
-  deliveries: readonly DeliveryRow[],
+  deliveries: readonly ClaimedRow[],
   now: Date,
 ): Promise<DeliveryToPlan[]> {
   const db = ctx.db;
@@ -75,21 +75,29 @@ async function loadTenantDeliveries(
     const user = users.get(d.userId);
     return {
       delivery: d,
-      claimed: {
-        userId: d.userId,
-        characterId: d.characterId,
-        channel: d.channel,
-        attempts: d.attempts,
-        maxAttempts: d.maxAttempts,
-        expiresAtMs: d.expiresAt.getTime(),
-      },
+      claimed: claimedOf(d),
       state: {
-        user: user ? { consent: user.consent, zone: zoneOf(d.userId, user) } : null,
+        user: user
+          ? { consent: user.consent, zone: zoneOf(d.userId, user), lastInboundAtMs: user.lastInboundAtMs }
+          : null,
         policy: policies.get(d.characterId) ?? null,
         channel: channelOf.get(channelKey(d.characterId, d.channel)) ?? null,
       },
     };
   });
+}
+
+/** What the plan reads of a claimed delivery. */
+export function claimedOf(d: ClaimedRow): ClaimedDelivery {
+  return {
+    userId: d.userId,
+    characterId: d.characterId,
+    channel: d.channel,
+    attempts: d.attempts,
+    maxAttempts: d.maxAttempts,
+    expiresAtMs: d.expiresAt.getTime(),
+    mayHaveArrived: d.mayHaveArrived,
+  };
 }
 
 const channelKey = (characterId: string, channel: string) => `${characterId}\u001f${channel}`;
