@@ -234,7 +234,37 @@ describe.each(BACKENDS)('delivery around the send on %s', (backend) => {
     expect((await latestOf('maya')).status).toBe('sent');
   });
 
-  describe('the conversation, checked as the message leaves (item 18)', () => {
+  describe('the rules that depend on what happened since the decision, checked as the message leaves (item 18)', () => {
+    it('holds a message past the day cap counted in messages that left, when one decided yesterday went out today', async () => {
+      const channels = new RecordingChannel();
+      await start(
+        channels.factory,
+        { channel: 'telegram', settings: { token: '123456:telegram-token' } },
+        { userCaps: { perDay: 1, perWeek: 50 } },
+      );
+      // decided on the 23rd (it counts for that day), approved and sent on the 24th
+      expect(await ping(['maya'], 'ask')).toBe(1);
+      const yesterday = await latestOf('maya');
+      clock.advance({ hours: 20, minutes: 29 });
+      await tenant().approveSuggestion(yesterday.suggestionId);
+      await engine.deliver();
+      expect(channels.delivered).toHaveLength(1);
+      // another reason to speak on the 24th: decided (the cap counts decisions by the day they were made)...
+      expect(await ping(['maya'])).toBe(1);
+      await engine.deliver();
+      // ...but held as it leaves: one message has reached the user today already
+      expect(channels.delivered).toHaveLength(1);
+      expect((await latestOf('maya')).deliveries[0]).toMatchObject({
+        status: 'queued',
+        attempts: 0,
+        reason: "the user's cap of 1 messages a day was reached",
+        nextAttemptAt: '2026-11-25T00:00:00.000Z',
+      });
+      clock.advance({ hours: 15 });
+      await engine.deliver();
+      expect(channels.delivered).toHaveLength(2);
+    });
+
     it('holds a retry that comes while the user is writing until the conversation is over', async () => {
       const channels = new RecordingChannel();
       await start(

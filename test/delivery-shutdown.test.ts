@@ -100,7 +100,11 @@ describe.each(BACKENDS)('a graceful stop while sending, on %s', (backend) => {
     const db = database!.db;
     const deliveries = await db.selectFrom('deliveries').select(['status', 'attempts']).execute();
     const count = (status: string) => deliveries.filter((d) => d.status === status).length;
-    const messageOut = await db.selectFrom('events').select('event_id').where('kind', '=', 'message_out').execute();
+    const messageOut = await db
+      .selectFrom('events')
+      .select('event_id')
+      .where('kind', '=', 'message_out')
+      .execute();
     return {
       sent: count('sent'),
       unknown: count('unknown'),

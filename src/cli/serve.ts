@@ -15,7 +15,7 @@ Environment:
   OVERTURE_POOL_SIZE            PostgreSQL connections per instance (default 10)
   OVERTURE_BODY_LIMIT           largest request body in bytes (default 10485760)
   OVERTURE_MIGRATE              apply migrations at start-up (default true)
-  OVERTURE_SHUTDOWN_TIMEOUT_MS  grace period for in-flight requests (default 10000)
+  OVERTURE_SHUTDOWN_TIMEOUT_MS  grace period for in-flight requests and sends (default 10000)
   OVERTURE_SECRET_KEY           32 bytes (hex or base64) that seal stored tokens and API keys
   OVERTURE_DELIVERY             send approved messages from this instance (default true)
   OVERTURE_DELIVERY_MAX_ATTEMPTS attempts per message before it fails (default 6)

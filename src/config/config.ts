@@ -35,7 +35,7 @@ export const ConfigSchema = z.object({
   migrate: z.boolean().default(true),
   /** Half-life of a user's activity habits, in days: older events fade by half every half-life. */
   activityHalfLifeDays: z.number().min(1).max(365).default(21),
-  /** Grace period for in-flight requests on shutdown, in milliseconds. */
+  /** Grace period on shutdown for in-flight requests and messages being sent, in milliseconds. */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
   /** Run the scheduler in this instance (deciding due pairs); off: this instance only serves the API. */
   scheduler: z.boolean().default(true),

@@ -6,6 +6,7 @@ import {
   suggestionStatusesBefore,
 } from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
+import { epochMs } from './codecs/epoch-ms.js';
 
 import type { Db, DeliveriesTable } from './schema.js';
 
@@ -396,6 +397,47 @@ export async function reportDelivery(
   await closeAttempt(db, d, report.status === 'sent' ? 'sent' : 'permanent', report.reason, null, now);
   await setSuggestionStatus(db, d, report.status, report.reason, now);
   return d;
+}
+
+/** A proactive message that left for a user: sent, or perhaps (`unknown`, `handed_off`). */
+export interface MessageLeft {
+  userId: string;
+  characterId: string;
+  triggerId: string;
+  /** When it was sent, or last changed (perhaps sent). */
+  atMs: number;
+}
+
+/**
+ * The proactive messages that left for `userIds` since `since` (sent, or that may have arrived),
+ * from any character, each at the instant it left: what the send-time caps count. One probe of the
+ * primary key per user, as `loadSuggestionActs`.
+ */
+export async function readMessagesLeft(
+  db: Db,
+  tenantId: string,
+  userIds: readonly string[],
+  since: Date,
+): Promise<MessageLeft[]> {
+  if (userIds.length === 0) return [];
+  const { rows } = await sql<{ user_id: string; character_id: string; trigger_id: string; at: string }>`
+    select d.user_id, d.character_id, s.trigger_id, ${epochMs('d.left_at')} as at
+    from unnest(${[...userIds]}::text[]) as k(user_id)
+    cross join lateral (
+      select user_id, character_id, suggestion_id, coalesce(sent_at, updated_at) as left_at from deliveries
+      where tenant_id = ${tenantId} and user_id = k.user_id and status in ('sent', 'unknown', 'handed_off')
+        and coalesce(sent_at, updated_at) > ${since}
+      offset 0
+    ) d
+    join suggestions s on s.tenant_id = ${tenantId} and s.user_id = d.user_id and s.suggestion_id = d.suggestion_id`.execute(
+    db,
+  );
+  return rows.map((r) => ({
+    userId: r.user_id,
+    characterId: r.character_id,
+    triggerId: r.trigger_id,
+    atMs: Number(r.at),
+  }));
 }
 
 /** A delivery by its id, and the attempts made. */

@@ -94,7 +94,7 @@ export function planDelivery<C extends ConfiguredChannel>(
   if (d.expiresAtMs <= nowMs) return record(expiry('expired before it could be sent', 'permanent'));
   if (!state.user) return record(failure(`user "${d.userId}" no longer exists`));
   if (!state.policy) return record(failure(`character "${d.characterId}" no longer exists`));
-  const gate = sendGate(state.user, state.policy, nowMs);
+  const gate = sendGate(state.user, state.policy, d.characterId, nowMs);
   if (gate.verdict === 'stop') return record(failure(gate.reason));
   if (gate.verdict === 'wait')
     return record(
