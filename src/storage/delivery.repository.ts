@@ -410,8 +410,9 @@ export interface MessageLeft {
 
 /**
  * The proactive messages that left for `userIds` since `since` (sent, or that may have arrived),
- * from any character, each at the instant it left: what the send-time caps count. One probe of the
- * primary key per user, as `loadSuggestionActs`.
+ * from any character, each at the instant it left: what the send-time caps count. Per user a
+ * range of the primary key (the user's deliveries, a few a day at most under any caps), as
+ * `loadSuggestionActs` reads suggestions.
  */
 export async function readMessagesLeft(
   db: Db,
