@@ -32,7 +32,12 @@ const sink = new Writable({
     for (const text of chunk.toString().split('\n')) {
       if (!text) continue;
       const line = JSON.parse(text);
-      lines.push({ t: Date.now(), msg: line.msg, level: line.level, stack: JSON.stringify(line).includes('\\n    at ') });
+      lines.push({
+        t: Date.now(),
+        msg: line.msg,
+        level: line.level,
+        stack: JSON.stringify(line).includes('\\n    at '),
+      });
     }
     done();
   },
@@ -81,7 +86,13 @@ const ingest = () =>
   call('POST', '/v1/events', {
     body: {
       events: [
-        { id: `e${++n}`, kind: 'message_in', userId: `u${n % 20}`, characterId: 'aria', at: new Date().toISOString() },
+        {
+          id: `e${++n}`,
+          kind: 'message_in',
+          userId: `u${n % 20}`,
+          characterId: 'aria',
+          at: new Date().toISOString(),
+        },
       ],
     },
   });
@@ -105,7 +116,9 @@ async function untilServing() {
 }
 
 try {
-  console.log(`healthy: POST /v1/events ${show(await ingest())}; GET /health ${show(await call('GET', '/health', { key: null }))}`);
+  console.log(
+    `healthy: POST /v1/events ${show(await ingest())}; GET /health ${show(await call('GET', '/health', { key: null }))}`,
+  );
 
   // Frozen: the proxy forwards nothing and takes new connections without passing them on.
   proxy.pause();
@@ -127,7 +140,9 @@ try {
   const to = Date.now();
   const health = await call('GET', '/health', { key: null });
   const healthWithKey = await call('GET', '/health');
-  const during = lines.filter((l) => l.t >= from && l.t <= to && l.msg !== 'incoming request' && l.msg !== 'request completed');
+  const during = lines.filter(
+    (l) => l.t >= from && l.t <= to && l.msg !== 'incoming request' && l.msg !== 'request completed',
+  );
   const statuses = tally(answers.map((a) => a.status));
   const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
   console.log(
@@ -144,7 +159,9 @@ try {
   await proxy.up();
   console.log(`down → up: serving again after ${Math.round(await untilServing())} ms`);
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const after = lines.filter((l) => l.t >= back && l.msg !== 'incoming request' && l.msg !== 'request completed');
+  const after = lines.filter(
+    (l) => l.t >= back && l.msg !== 'incoming request' && l.msg !== 'request completed',
+  );
   console.log(`up: log lines in the first 2 s: ${JSON.stringify(after.map((l) => l.msg))}`);
 } finally {
   await server.close();

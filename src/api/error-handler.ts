@@ -12,6 +12,9 @@ const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
+/** What a 503 (the database unreachable or busy) tells the caller to wait before trying again. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** Fastify's own client errors, by code, in our terms. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -31,6 +34,8 @@ export function handleError(
   reply: FastifyReply,
 ) {
   if (error instanceof OvertureError) {
+    // unavailable: the database's status logs the outage once, not each request it fails
+    if (error.code === 'unavailable') reply.header('retry-after', RETRY_AFTER_SECONDS);
     return reply.status(STATUS[error.code]).send(errorBody(error.code, error.message, error.issues));
   }
   const fastifyError = error as FastifyError;

@@ -29,8 +29,9 @@ export class OvertureError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: InputIssue[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

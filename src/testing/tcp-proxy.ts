@@ -82,7 +82,11 @@ export class TcpProxy {
   }
 
   #accept(client: Socket): void {
-    const pair = new Pair(client, () => this.#paused, () => this.#pairs.delete(pair));
+    const pair = new Pair(
+      client,
+      () => this.#paused,
+      () => this.#pairs.delete(pair),
+    );
     this.#pairs.add(pair);
     const upstream = createConnection(this.#target);
     pair.attach(upstream);
