@@ -5,6 +5,7 @@
 // server, a partition) and closes (a stopped server); the real server is never touched.
 //
 //   npm run build && node bench/database-down.mjs [--cap-ms 30000] [--down-s 4] [--rate 25]
+//     [--connect-ms N] [--statement-ms N]   (the engine's database timeouts; default: its defaults)
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     'cap-ms': { type: 'string', default: '30000' },
     'down-s': { type: 'string', default: '4' },
     rate: { type: 'string', default: '25' },
+    'connect-ms': { type: 'string' },
+    'statement-ms': { type: 'string' },
   },
 });
 const CAP_MS = Number(values['cap-ms']);
@@ -52,7 +55,14 @@ const target = new URL(SERVER);
 const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
 const adminKey = `ovk_bench_${randomBytes(16).toString('hex')}`;
 const server = await createServer(
-  { databaseUrl: proxy.urlFor(`${SERVER}/${name}`), port: 0, adminKey, logLevel: 'info' },
+  {
+    databaseUrl: proxy.urlFor(`${SERVER}/${name}`),
+    port: 0,
+    adminKey,
+    logLevel: 'info',
+    ...(values['connect-ms'] ? { databaseConnectTimeoutMs: Number(values['connect-ms']) } : {}),
+    ...(values['statement-ms'] ? { databaseStatementTimeoutMs: Number(values['statement-ms']) } : {}),
+  },
   { logger: pino({ level: 'info', base: { service: 'overture' } }, sink) },
 );
 const base = await server.listen();
