@@ -9,7 +9,8 @@ import type { DatabaseStatus } from './database-status.js';
  * as `OvertureError('unavailable')` with the driver's error as its cause, and moves `status`; an
  * answer moves it back. A statement given up after `queryTimeoutMs` without an answer (a frozen
  * server, a partition) gets its connection dropped instead of returned to the pool, where the
- * next statement would queue behind the one still waiting. Other errors pass unchanged.
+ * next statement would queue behind the one still waiting. Other errors pass unchanged. Ending
+ * the pool is its owner's (several Kysely instances may share it): `end` here does nothing.
  */
 export function observedPool(
   pool: pg.Pool,
@@ -55,6 +56,6 @@ export function observedPool(
         release: () => client.release(broken),
       };
     },
-    end: () => pool.end(),
+    end: async () => {},
   };
 }

@@ -79,7 +79,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   // Migrations may rewrite large tables, or wait for another instance's: the same connections,
   // without the client-side bound (the migrator lifts the server's in its transaction).
   const unbounded = new Kysely<Schema>({
-    dialect: new PostgresDialect({ pool: { ...observedPool(pool, status, undefined), end: async () => {} } }),
+    dialect: new PostgresDialect({ pool: observedPool(pool, status, undefined) }),
   });
   let closed = false;
   return {
@@ -101,6 +101,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       closed = true;
       await unbounded.destroy();
       await db.destroy();
+      await pool.end(); // here: Kysely ends its pool only if it ever used it
     },
   };
 }
