@@ -61,7 +61,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
   let relay: StreamRelay | undefined;
   try {
     if (config.migrate) {
-      const { applied } = await migrateToLatest(database.db);
+      const { applied } = await migrateToLatest(database.migrationDb ?? database.db);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const events = new EngineEvents((error, event) =>
@@ -133,8 +133,8 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       bootstrap,
       context: ctx,
       authenticate: createAuthenticator(ctx),
-      /** Resolves when the database answers; what `/health` reports. */
-      checkDatabase: () => pingDatabase(database.db),
+      /** Resolves when the database answers (within the connect timeout); what `/health` reports. */
+      checkDatabase: () => pingDatabase(database.db, config.databaseConnectTimeoutMs),
       /** Each tenant's live suggestion and delivery events, from every instance (docs/STREAM.md). */
       stream,
       scheduler,
