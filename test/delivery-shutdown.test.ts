@@ -6,6 +6,7 @@ import type { Database } from '../src/storage/connection/database.js';
 import { FakeClock } from '../src/testing/fake-clock.js';
 import { type FakeTelegramServer, startFakeTelegramServer } from '../src/testing/fake-telegram-server.js';
 import { BACKENDS, openTestDatabase } from './helpers/backends.js';
+import { PATIENCE_MS } from './helpers/patience.js';
 
 const TOKEN = '123456:telegram-shutdown';
 const USERS = ['u0', 'u1', 'u2', 'u3', 'u4'];
@@ -13,7 +14,7 @@ const USERS = ['u0', 'u1', 'u2', 'u3', 'u4'];
 const CONCURRENCY = 3;
 
 /** Resolves once `condition` holds, looking every 20 ms; a generous bound, never a timing assertion. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, withinMs = 120_000) {
+async function until(condition: () => boolean | Promise<boolean>, what: string, withinMs = PATIENCE_MS) {
   const deadline = Date.now() + withinMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { until } from './helpers/cli.js';
+import { PATIENCE_MS } from './helpers/patience.js';
 import { ADMIN_KEY, event, startTestServer, type TestServer } from './helpers/test-server.js';
 
 describe.each(BACKENDS)('requests refused before any route runs, on %s', (backend) => {
@@ -86,7 +87,7 @@ describe.each(BACKENDS)('requests refused before any route runs, on %s', (backen
     await until(
       () => (received.match(/HTTP\/1\.1 /g) ?? []).length >= 2 && received.trimEnd().endsWith('}'),
       () => `two answers, got: ${received}`,
-      { timeoutMs: 60_000 },
+      { timeoutMs: PATIENCE_MS },
     );
     socket.destroy();
     await closed;
@@ -98,5 +99,5 @@ describe.each(BACKENDS)('requests refused before any route runs, on %s', (backen
     expect(answer).toEqual({
       error: { code: 'unavailable', message: expect.stringContaining('shutting down') },
     });
-  }, 120_000);
+  });
 });

@@ -21,7 +21,7 @@ export interface AdapterOptions {
   origin?: string;
   /** Give it a credential the fake refuses (a wrong token, a wrong webhook secret). */
   wrongCredential?: boolean;
-  /** Default: a generous 5 s, so a loaded machine never fails a test that is not about time. */
+  /** Default: a generous 60 s, so a loaded machine never fails a test that is not about time. */
   timeoutMs?: number;
 }
 

@@ -12,7 +12,7 @@ const settings = (
   baseUrl,
   model: 'llama3.2:3b',
   apiKey: 'sk-test-123',
-  timeoutMs: 5_000,
+  timeoutMs: 60_000,
   temperature: 0.7,
   maxOutputTokens: 200,
   structuredOutputs: true,

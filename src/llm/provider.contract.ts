@@ -109,7 +109,7 @@ export function llmProviderContract(name: string, setup: () => Promise<ProviderU
     it("turns the caller's abort during the call into 'aborted', not 'timeout'", async () => {
       t.fake.script({ object: { message: 'Too late', topicId: null }, delayMs: 10_000 });
       const controller = new AbortController();
-      const call = t.provider({ timeoutMs: 5_000 }).compose(composeRequest(), { signal: controller.signal });
+      const call = t.provider({ timeoutMs: 60_000 }).compose(composeRequest(), { signal: controller.signal });
       while (t.fake.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
       controller.abort(new Error('engine shutting down'));
       expectReason(await failure(call), 'aborted');

@@ -25,7 +25,7 @@ channelContract({
     return {
       address: USER,
       requestsPerSend: 2,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000 } = {}) =>
         createChannelAdapter(
           {
             channel: 'discord',
@@ -55,7 +55,7 @@ describe('DiscordChannel', () => {
   });
   afterEach(() => fake.close());
   const signal = new AbortController().signal;
-  const channel = (timeoutMs = 5_000) =>
+  const channel = (timeoutMs = 60_000) =>
     new DiscordChannel({ token: TOKEN, apiBase: fake.apiBase, timeoutMs });
   const routes = () => fake.requests.map((r) => r.route);
 

@@ -29,7 +29,7 @@ channelContract({
     return {
       address: USER,
       requestsPerSend: 2,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000 } = {}) =>
         createChannelAdapter(
           {
             channel: 'slack',
@@ -61,7 +61,7 @@ describe('SlackChannel', () => {
     return fake.close();
   });
   const signal = new AbortController().signal;
-  const channel = (apiUrl = fake.apiUrl) => new SlackChannel({ token: TOKEN, apiUrl, timeoutMs: 5_000 });
+  const channel = (apiUrl = fake.apiUrl) => new SlackChannel({ token: TOKEN, apiUrl, timeoutMs: 60_000 });
   const routes = () => fake.requests.map((r) => r.route);
   const send = (adapter = channel()) => adapter.send(outboundMessage({ address: USER }), signal);
 

@@ -25,7 +25,7 @@ channelContract({
     return {
       address: CHAT,
       requestsPerSend: 1,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000 } = {}) =>
         createChannelAdapter(
           {
             channel: 'telegram',
@@ -56,7 +56,7 @@ describe('TelegramChannel', () => {
   afterEach(() => fake.close());
   const signal = new AbortController().signal;
   const channel = (apiRoot = fake.apiRoot) =>
-    new TelegramChannel({ token: TOKEN, apiRoot, timeoutMs: 5_000 });
+    new TelegramChannel({ token: TOKEN, apiRoot, timeoutMs: 60_000 });
 
   it('calls sendMessage under the bot token with the address as chat_id, as JSON', async () => {
     const message = outboundMessage({ address: CHAT });

@@ -18,7 +18,7 @@ channelContract({
     return {
       address: ADDRESS,
       requestsPerSend: 1,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000 } = {}) =>
         createChannelAdapter(
           {
             channel: 'webhook',
@@ -51,7 +51,7 @@ describe('WebhookChannel', () => {
   afterEach(() => fake.close());
   const signal = new AbortController().signal;
   const channel = (url = fake.url) =>
-    new WebhookChannel({ url, secret: SECRET, timeoutMs: 5_000, now: () => clock.now() });
+    new WebhookChannel({ url, secret: SECRET, timeoutMs: 60_000, now: () => clock.now() });
   const send = (adapter = channel()) => adapter.send(outboundMessage({ address: ADDRESS }), signal);
 
   it('posts the delivery as JSON, with its id, the timestamp from the injected clock and a signature', async () => {
@@ -99,7 +99,7 @@ describe('WebhookChannel', () => {
     const late = new WebhookChannel({
       url: fake.url,
       secret: SECRET,
-      timeoutMs: 5_000,
+      timeoutMs: 60_000,
       now: () => new Date(clock.now().getTime() - 6 * 60_000),
     });
     expect(await send(late)).toEqual({
