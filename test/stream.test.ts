@@ -38,6 +38,7 @@ const delivery = (n: number, over: Partial<EngineEventMap['delivery.updated']> =
   characterId: 'aria',
   channel: 'stream' as const,
   address: 'chat-1',
+  audience: 'private' as const,
   status: 'handed_off' as const,
   attempts: 1,
   reason: null,

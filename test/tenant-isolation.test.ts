@@ -912,6 +912,7 @@ const CASES: Record<string, IsolationCase> = {
           deliveryId: 'del-of-a',
           channel: 'telegram',
           address: A.address,
+          audience: 'private',
           status: 'sent',
           attempts: 1,
           reason: null,

@@ -75,6 +75,7 @@ export function outboundMessage(overrides: Partial<OutboundMessage> = {}): Outbo
     characterId: 'char:mia',
     suggestionId: `sug_${deliveries}`,
     address: 'set-by-the-harness',
+    audience: 'private',
     text: `Hi! How did your interview go? (#${deliveries})`,
     attempt: 1,
     ...overrides,

@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely';
+import type { Audience } from '../domain/delivery/choose-channel.js';
 import {
   assertSuggestionTransition,
   type DeliveryStatus,
@@ -19,6 +20,8 @@ export interface DeliveryRow {
   characterId: string;
   channel: Channel;
   address: string;
+  /** Who reads the address: a private chat, or a shared place others read. */
+  audience: Audience;
   text: string;
   status: DeliveryStatus;
   attempts: number;
@@ -34,7 +37,7 @@ export interface DeliveryRow {
 }
 
 const RETURNING =
-  sql.raw(`tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, text,
+  sql.raw(`tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, audience, text,
   status, attempts, max_attempts, expires_at, next_attempt_at, lease_until, external_id, reason, created_at,
   updated_at, sent_at`);
 
@@ -49,6 +52,7 @@ const toRow = (r: RawRow): DeliveryRow => ({
   characterId: r.character_id,
   channel: r.channel,
   address: r.address,
+  audience: r.audience,
   text: r.text,
   status: r.status,
   attempts: r.attempts,
@@ -70,6 +74,7 @@ interface NewDelivery {
   characterId: string;
   channel: Channel;
   address: string;
+  audience: Audience;
   text: string;
   maxAttempts: number;
   expiresAt: Date;
@@ -78,10 +83,10 @@ interface NewDelivery {
 /** Queues a suggestion's delivery, due now; a suggestion has one delivery at most (the unique key). */
 export async function insertDelivery(db: Db, tenantId: string, d: NewDelivery, now: Date) {
   const { rows } = await sql<RawRow>`
-    insert into deliveries (tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, text,
-                            expires_at, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
+    insert into deliveries (tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, audience,
+                            text, expires_at, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
     values (${tenantId}, ${d.userId}, ${d.deliveryId}, ${d.suggestionId}, ${d.characterId}, ${d.channel},
-            ${d.address}, ${d.text}, ${d.expiresAt}, 'queued', 0, ${d.maxAttempts}, ${now}, ${now}, ${now})
+            ${d.address}, ${d.audience}, ${d.text}, ${d.expiresAt}, 'queued', 0, ${d.maxAttempts}, ${now}, ${now}, ${now})
     on conflict do nothing
     returning ${RETURNING}`.execute(db);
   return rows[0] && toRow(rows[0]);

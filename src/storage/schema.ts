@@ -111,6 +111,8 @@ export interface UsersTable extends ActivityColumns {
   timezone: string | null;
   locale: string | null;
   addresses: ColumnType<Record<string, string>, string | undefined, string>;
+  /** Who reads each address, where the user's address says so (migration 0018). */
+  address_audiences: ColumnType<Record<string, 'public' | 'private'>, string | undefined, string>;
   consent: Generated<'opted_in' | 'unknown' | 'opted_out'>;
   consent_updated_at: Timestamp | null;
   created_at: Timestamp;
@@ -242,6 +244,8 @@ export interface DeliveriesTable {
   character_id: string;
   channel: Channel;
   address: string;
+  /** Who reads the address: a private chat, or a shared place (migration 0018). */
+  audience: Generated<'private' | 'public'>;
   text: string;
   expires_at: Timestamp;
   status: DeliveryStatus;

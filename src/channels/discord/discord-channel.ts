@@ -92,8 +92,10 @@ export class DiscordChannel implements ChannelAdapter {
     // The client forgets its token after a 401; set it for every send so each is judged afresh.
     this.#rest.setToken(this.#token);
 
-    const cached = this.#channels.get(message.address);
-    let channelId = cached;
+    // a public place is posted to as it is; a user is reached in the DM channel opened for them
+    const isPublic = message.audience === 'public';
+    const cached = isPublic ? undefined : this.#channels.get(message.address);
+    let channelId = isPublic ? message.address : cached;
     if (channelId === undefined) {
       try {
         const body: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: message.address };

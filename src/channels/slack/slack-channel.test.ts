@@ -38,7 +38,8 @@ channelContract({
           },
           { timeoutMs, now: () => new Date() },
         ),
-      delivered: () => fake.delivered.map((m) => ({ address: m.userId, text: m.text, externalId: m.ts })),
+      delivered: () =>
+        fake.delivered.map((m) => ({ address: m.userId ?? m.channel, text: m.text, externalId: m.ts })),
       requestCount: () => fake.requests.length,
       scriptUnreachable: (name) => fake.script(UNREACHABLE[name]!, slackReplies.error(name)),
       scriptRateLimited: (seconds) => fake.script('chat.postMessage', slackReplies.rateLimited(seconds)),
@@ -74,6 +75,18 @@ describe('SlackChannel', () => {
     expect(fake.requests[1]!.headers['content-type']).toContain('application/x-www-form-urlencoded');
     for (const request of fake.requests) expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(result).toEqual({ outcome: 'sent', externalId: fake.delivered[0]!.ts });
+  });
+
+  it('posts in a shared channel as it is, without opening a direct message', async () => {
+    await fake.close();
+    fake = await startFakeSlackServer({ token: TOKEN, channels: ['C0TEAM'] });
+    const message = outboundMessage({ address: 'C0TEAM', audience: 'public' });
+    expect(await channel().send(message, signal)).toMatchObject({ outcome: 'sent' });
+    expect(routes()).toEqual(['chat.postMessage']);
+    expect(fake.delivered[0]).toMatchObject({ channel: 'C0TEAM', userId: null, text: message.text });
+    // a channel the bot is not in is not a remembered conversation gone: it is not retried
+    const gone = await channel().send(outboundMessage({ address: 'C0GONE', audience: 'public' }), signal);
+    expect(gone).toMatchObject({ outcome: 'permanent' });
   });
 
   it('reuses the conversation it opened for the next message to the same user', async () => {

@@ -89,8 +89,10 @@ export class SlackChannel implements ChannelAdapter {
     const attempt = startAttempt(signal, this.#options.timeoutMs);
     const client = this.#client(attempt.signal);
 
-    const cached = this.#channels.get(message.address);
-    let channelId = cached;
+    // a public place is posted to as it is; a user is reached in the DM channel opened for them
+    const isPublic = message.audience === 'public';
+    const cached = isPublic ? undefined : this.#channels.get(message.address);
+    let channelId = isPublic ? message.address : cached;
     if (channelId === undefined) {
       try {
         const opened = await client.conversations.open({ users: message.address });

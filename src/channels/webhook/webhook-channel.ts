@@ -16,6 +16,8 @@ export interface WebhookDelivery {
   userId: string;
   characterId: string;
   address: string;
+  /** `public` when the address is a shared place others read (a group, a server channel). */
+  audience: 'private' | 'public';
   text: string;
   attempt: number;
   /** When this attempt was made (ISO 8601). */
@@ -66,6 +68,7 @@ export class WebhookChannel implements ChannelAdapter {
       userId: message.userId,
       characterId: message.characterId,
       address: message.address,
+      audience: message.audience,
       text: message.text,
       attempt: message.attempt,
       sentAt: at.toISOString(),

@@ -38,6 +38,7 @@ const state = (over: Partial<DraftState> = {}): DraftState => ({
   expiresAtMs: NOW + DAY,
   trigger: EVENT,
   speaker: { characterId: 'luna', name: 'Luna', persona: null, tone: 'warm' },
+  audience: 'private',
   locale: 'en-GB',
   recentOpeners: [],
   model: 'llama3.1:8b',

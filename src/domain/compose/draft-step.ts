@@ -1,3 +1,4 @@
+import type { Audience } from '../delivery/choose-channel.js';
 import type { ScoredTopic, ScoreParts, TopicCandidate, TopicKind } from '../topics/select-topic.js';
 import type { ApprovalMode, Trigger } from '../triggers/trigger.js';
 import type {
@@ -22,6 +23,8 @@ export interface DraftState {
   trigger: Trigger | null;
   speaker: Speaker;
   locale: string | null;
+  /** Who will read the opener: the user alone, or others too (the channel it would go to is public). */
+  audience: Audience;
   /** The user's last proactive openers (any character), most recent first. */
   recentOpeners: readonly { text: string; topicId: string | null }[];
   /** The id of the model that writes (as recorded), or null for the template composer. */
@@ -72,6 +75,8 @@ export type Fallback =
 
 /** How a draft was composed, kept on the suggestion (`composition`, jsonb). */
 export type Composition = {
+  /** Who the opener was written for; absent on suggestions from before public channels (private). */
+  audience?: Audience;
   context?: { source: DraftContext['source']; candidates: number; fallbackReason?: string };
   judge?: JudgeRecord | null;
   model?: string;

@@ -33,6 +33,7 @@ const state = (over: Partial<DraftState> = {}): DraftState => ({
   expiresAtMs: NOW + DAY,
   trigger: null,
   speaker: { characterId: 'luna', name: 'Luna', persona: null, tone: 'warm' },
+  audience: 'private',
   locale: null,
   recentOpeners: [{ text: 'Hi! I was thinking of you. How is your week going?', topicId: null }],
   model: 'llama3.1:8b',

@@ -32,9 +32,9 @@ export function planOpener(
   composition: Composition,
   nowMs: number,
 ): DraftEnd | AskModel | AskTemplate {
-  // Where the message will be read decides whether sensitive topics may come up; the opener is
-  // written before its channel is chosen, so every opener is held to a private chat's rules.
-  const channel = 'private' as const;
+  // Where the message will be read decides whether sensitive topics may come up: in a public
+  // place they are neither the topic nor given to the model, and the guardrails refuse a hint.
+  const channel = state.audience;
   // the same suggestion composes the same way
   const seed = fnv1a(state.suggestionId);
   const topics = chooseTopic(withFollowedLoop(state, context.candidates), state, {

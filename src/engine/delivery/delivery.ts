@@ -237,6 +237,7 @@ async function deliver(
         characterId: d.characterId,
         suggestionId: d.suggestionId,
         address: d.address,
+        audience: d.audience,
         text: d.text,
         attempt: d.attempts,
       },
