@@ -28,15 +28,16 @@ channelContract({
     const fake = await startFakeSlackServer({ token: TOKEN });
     return {
       address: USER,
+      origin: new URL(fake.apiUrl).origin,
       requestsPerSend: 2,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 5_000, fetch } = {}) =>
         createChannelAdapter(
           {
             channel: 'slack',
             token: wrongCredential ? 'xoxb-wrong' : TOKEN,
             apiUrl: origin === undefined ? fake.apiUrl : `${origin}/api/`,
           },
-          { timeoutMs, now: () => new Date() },
+          { timeoutMs, now: () => new Date(), fetch },
         ),
       delivered: () => fake.delivered.map((m) => ({ address: m.userId, text: m.text, externalId: m.ts })),
       requestCount: () => fake.requests.length,
