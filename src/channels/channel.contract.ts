@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FetchFunction, LookupFunction } from '../net/guarded-fetch.js';
+import type { FetchFunction } from '../net/guarded-fetch.js';
 import { OutboundGuard } from '../net/outbound-guard.js';
 import {
   type ChannelAdapter,
@@ -9,6 +9,8 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../ports/channel.js';
+import { lookupFrom } from '../testing/fake-dns.js';
+import { startRedirectServer } from '../testing/redirect-server.js';
 
 /** What reached the user at the fake, whatever the platform calls it. */
 export interface DeliveredMessage {
@@ -103,36 +105,8 @@ export async function until(condition: () => boolean): Promise<void> {
 
 const live = () => new AbortController().signal;
 
-/** Resolves names as a test says, without DNS: `platform.test` to the loopback address. */
-const testLookup: LookupFunction = (hostname, options, callback) => {
-  const address = hostname === 'platform.test' ? '127.0.0.1' : null;
-  if (address === null)
-    return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-  if ((options as { all?: boolean }).all)
-    return (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
-      { address, family: 4 },
-    ]);
-  callback(null, address, 4);
-};
-
-/** A server that answers every request with a 307 (which keeps the method and body) to `target`. */
-async function startRedirector(
-  target: string,
-): Promise<{ origin: string; hits: () => number; close(): Promise<void> }> {
-  let hits = 0;
-  const server = createServer((req, res) => {
-    hits += 1;
-    req.resume();
-    res.writeHead(307, { location: `${target}${req.url}` }).end('{"ok":true,"result":{"message_id":1}}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    hits: () => hits,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+/** `platform.test` is the loopback address, without DNS. */
+const testLookup = lookupFrom({ 'platform.test': '127.0.0.1' });
 
 /**
  * What every delivery channel adapter promises, through its real client library against a fake
@@ -330,7 +304,7 @@ export function channelContract(factory: ChannelFactory): void {
       });
 
       it('refuses a redirect, even to the real platform, and does not follow it', async () => {
-        const redirector = await startRedirector(h.origin);
+        const redirector = await startRedirectServer(h.origin);
         try {
           const result = await h
             .adapter({ origin: redirector.origin, fetch: guard.fetchFor('default') })

@@ -109,6 +109,15 @@ describe('SlackChannel', () => {
     },
   );
 
+  it("never quotes an answer that is not Slack's JSON (the client makes its body the error code)", async () => {
+    fake.script('conversations.open', { status: 200, body: 'internal admin page: secret 4711' });
+    expect(await send()).toEqual({
+      outcome: 'permanent',
+      reason: "slack: an answer that is not Slack's JSON",
+      unreachable: false,
+    });
+  });
+
   it('retries service_unavailable from chat.postMessage', async () => {
     fake.script('chat.postMessage', slackReplies.error('service_unavailable'));
     expect(await send()).toMatchObject({ outcome: 'retry' });

@@ -62,6 +62,9 @@ const SILENT: SlackLogger = {
 
 type Step = 'open' | 'post';
 
+/** What Slack's error codes look like (`channel_not_found`). */
+const ERROR_CODE = /^[a-z0-9_.]{1,100}$/;
+
 /**
  * Slack through `@slack/web-api`: `conversations.open({users})` for the DM channel (remembered
  * per user), then `chat.postMessage({channel, text})`. Not idempotent: Slack has no idempotency
@@ -171,6 +174,13 @@ function classify(error: unknown, step: Step, attempt: SendAttempt): SendFailure
       return transportFailure(error, attempt, step === 'post');
     case ErrorCode.PlatformError: {
       const code = error.data.error;
+      // The client makes a body that is not JSON the error code; it is never quoted in a reason.
+      if (!ERROR_CODE.test(code))
+        return {
+          outcome: 'permanent',
+          reason: "slack: an answer that is not Slack's JSON",
+          unreachable: false,
+        };
       const reason = `slack: ${code}`;
       if (UNREACHABLE.has(code)) return { outcome: 'permanent', reason, unreachable: true };
       if (step === 'post' && MAYBE_DONE.has(code))

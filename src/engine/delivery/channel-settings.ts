@@ -134,7 +134,7 @@ export function openChannel(
   if (!record.secretSealed) throw new Error(`channel ${channel} has no stored secret`);
   if (!ctx.secrets) throw new Error('this server has no OVERTURE_SECRET_KEY to open the channel secret with');
   const secret = ctx.secrets.open(record.secretSealed, secretContext(tenantId, record.characterId, channel));
-  return { channel: channel as DeliveryChannel, settings: record.settings, secret };
+  return { tenantId, channel: channel as DeliveryChannel, settings: record.settings, secret };
 }
 
 async function mustFind(db: Db, tenantId: string, characterId: string, channel: Channel, forUpdate = false) {
