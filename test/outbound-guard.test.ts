@@ -13,6 +13,9 @@ import { type FakeBotMemory, startFakeBotMemory } from './helpers/fake-bot-memor
 const SECRET = 'whsec-0123456789abcdef';
 const LOOPBACK_RULE =
   'outbound call refused: 127.0.0.1 is a loopback address (127.0.0.0/8), which only tenants the operator trusts may call';
+/** What a call to `bot.test` (the fakes, by name) meets when the tenant is not trusted. */
+const NAMED_RULE =
+  'outbound call refused: bot.test resolves to a loopback address (127.0.0.0/8), which only tenants the operator trusts may call';
 
 /**
  * Issue 16, item 8: every outbound call the engine makes for a tenant (the webhook channel, a
@@ -35,7 +38,12 @@ describe.each(BACKENDS)('the outbound guard in the engine on %s', (backend) => {
     engine = receiver = model = memory = undefined;
   });
 
-  const start = async (config: ConfigInput = {}, hosts: Record<string, string> = {}) => {
+  // The fakes listen on 127.0.0.1 and are configured by a name resolving there: a literal address
+  // would already be refused when configured (tested below), and the calls are what is tested here.
+  const start = async (
+    config: ConfigInput = {},
+    hosts: Record<string, string> = { 'bot.test': '127.0.0.1' },
+  ) => {
     engine = await createEngine(
       { logLevel: 'silent', scheduler: false, secretKey: randomBytes(32).toString('base64'), ...config },
       { clock, database: await openTestDatabase(backend), lookup: lookupFrom(hosts) },
@@ -54,8 +62,8 @@ describe.each(BACKENDS)('the outbound guard in the engine on %s', (backend) => {
     return engine;
   };
 
-  /** The tenant's webhook, model and context callback at `host` (default the fakes' 127.0.0.1), then one message. */
-  const sendOne = async (tenantId: string, host = '127.0.0.1') => {
+  /** The tenant's webhook, model and context callback at `host` (the fakes, by name), then one message. */
+  const sendOne = async (tenantId: string, host = 'bot.test') => {
     const at = (url: string) => url.replace('127.0.0.1', host);
     const tenant = engine!.forTenant(tenantId);
     await tenant.putPolicy({ allowProactive: true, quietHours: null });
@@ -92,22 +100,22 @@ describe.each(BACKENDS)('the outbound guard in the engine on %s', (backend) => {
     return tenant.getSuggestion(suggestions[0]!.suggestionId);
   };
 
-  it('refuses every outbound call of a tenant the operator does not trust to a loopback address, naming the rule', async () => {
+  it('refuses every outbound call of an untrusted tenant to a name that resolves to a loopback address, after DNS, naming the rule', async () => {
     await start();
     const suggestion = await sendOne('acme');
     // the model: not called, the template wrote the opener, and the fallback says why
     expect(model!.requests).toHaveLength(0);
     expect(suggestion.composer).toBe('template');
     expect(suggestion.composition).toMatchObject({
-      fallback: { from: 'openai-compatible', reason: 'unreachable', detail: LOOPBACK_RULE },
-      context: { source: 'builtin', fallbackReason: `request failed: ${LOOPBACK_RULE}` },
+      fallback: { from: 'openai-compatible', reason: 'unreachable', detail: NAMED_RULE },
+      context: { source: 'builtin', fallbackReason: `request failed: ${NAMED_RULE}` },
     });
     // the context callback: not called, nothing of its answer anywhere
     expect(memory!.calls).toHaveLength(0);
     expect(JSON.stringify(suggestion)).not.toContain('4711');
     // the webhook: not called, failed for good with the rule as its reason
     expect(receiver!.requests).toHaveLength(0);
-    expect(suggestion.deliveries).toMatchObject([{ status: 'failed', attempts: 1, reason: LOOPBACK_RULE }]);
+    expect(suggestion.deliveries).toMatchObject([{ status: 'failed', attempts: 1, reason: NAMED_RULE }]);
   });
 
   it("makes every call of the operator's own default tenant to the same addresses", async () => {
@@ -120,31 +128,51 @@ describe.each(BACKENDS)('the outbound guard in the engine on %s', (backend) => {
     expect(receiver!.delivered).toHaveLength(1);
   });
 
-  it('refuses a host name that resolves to a loopback address, checked after DNS', async () => {
-    await start({}, { 'bot.test': '127.0.0.1' });
-    const suggestion = await sendOne('acme', 'bot.test');
-    const rule =
-      'outbound call refused: bot.test resolves to a loopback address (127.0.0.0/8), which only tenants the operator trusts may call';
-    expect(suggestion.composition).toMatchObject({
-      fallback: { reason: 'unreachable', detail: rule },
-      context: { fallbackReason: `request failed: ${rule}` },
-    });
-    expect(suggestion.deliveries).toMatchObject([{ status: 'failed', reason: rule }]);
-    expect([model!.requests.length, memory!.calls.length, receiver!.requests.length]).toEqual([0, 0, 0]);
-  });
-
   it('lets through the tenants and the addresses the operator configured', async () => {
     await start({ outboundTrustedTenants: ['acme'] });
     expect((await sendOne('acme')).deliveries).toMatchObject([{ status: 'sent' }]);
     expect(receiver!.delivered).toHaveLength(1);
     const suggestion = await sendOne('default');
     // default is trusted only by default: once the operator names the trusted tenants, it is not
-    expect(suggestion.deliveries).toMatchObject([{ status: 'failed', reason: LOOPBACK_RULE }]);
+    expect(suggestion.deliveries).toMatchObject([{ status: 'failed', reason: NAMED_RULE }]);
+  });
+
+  it('refuses at configuration time an IP address the tenant may not reach, naming the field; a name waits for DNS', async () => {
+    await start();
+    const acme = engine!.forTenant('acme');
+    await acme.putCharacter('luna', {});
+    const refused = (path: string, rule: string | RegExp) => ({
+      code: 'invalid_request',
+      issues: [{ path, field: path, rule: typeof rule === 'string' ? rule : expect.stringMatching(rule) }],
+    });
+    await expect(
+      acme.putChannel('luna', 'webhook', { url: 'http://127.0.0.1:9/hook', secret: SECRET }),
+    ).rejects.toMatchObject(refused('url', LOOPBACK_RULE));
+    await expect(
+      acme.putContextProvider('luna', { url: 'http://10.0.0.7/context', secret: SECRET }),
+    ).rejects.toMatchObject(refused('url', /10\.0\.0\.7 is a private address \(10\.0\.0\.0\/8\)/));
+    await expect(
+      acme.putLlmProvider(null, { kind: 'openai-compatible', baseUrl: 'http://[::1]:11434/v1', model: 'm' }),
+    ).rejects.toMatchObject(refused('baseUrl', /::1 is a loopback address/));
+    // link-local is refused for the operator's own tenant too
+    const own = engine!.forTenant('default');
+    await own.putCharacter('luna', {});
+    await expect(
+      own.putChannel('luna', 'telegram', {
+        token: '123456:telegram-token',
+        apiRoot: 'http://169.254.169.254',
+      }),
+    ).rejects.toMatchObject(
+      refused('apiRoot', /link-local address \(169\.254\.0\.0\/16\), which is never called$/),
+    );
+    // a host name is taken: it is checked when it is called, after DNS
+    await acme.putChannel('luna', 'webhook', { url: 'http://localhost:9/hook', secret: SECRET });
+    expect(await acme.listChannels('luna')).toMatchObject({ channels: [{ channel: 'webhook' }] });
   });
 
   it('admits an allow-listed host name for every tenant', async () => {
-    await start({ outboundTrustedTenants: [], outboundAllow: ['bot.test'] }, { 'bot.test': '127.0.0.1' });
-    const suggestion = await sendOne('acme', 'bot.test');
+    await start({ outboundTrustedTenants: [], outboundAllow: ['bot.test'] });
+    const suggestion = await sendOne('acme');
     expect(suggestion.composer).toBe('openai-compatible');
     expect(suggestion.deliveries).toMatchObject([{ status: 'sent' }]);
   });

@@ -107,6 +107,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
         backoff: { baseMs: config.deliveryBackoffMs, maxMs: config.deliveryBackoffMaxMs },
         timeoutMs: config.deliveryTimeoutMs,
       },
+      outbound,
     };
     events.on('trigger.updated', ({ tenantId }) => ctx.triggers.invalidate(tenantId));
     events.on('context_provider.updated', ({ tenantId, characterId }) =>

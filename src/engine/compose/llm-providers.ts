@@ -10,6 +10,7 @@ import {
   putLlmProvider,
 } from '../../storage/llm-provider.repository.js';
 import { appendAudit } from '../kernel/audit.js';
+import { requireReachable } from '../kernel/outbound.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { requireSecrets } from '../kernel/secrets.js';
 
@@ -26,6 +27,7 @@ export async function saveLlmProvider(
   input: LlmProviderInput,
   actor: string,
 ): Promise<LlmProvider> {
+  if ('baseUrl' in input) requireReachable(ctx, tenantId, { baseUrl: input.baseUrl });
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     if (characterId !== null && !(await findCharacter(trx, tenantId, characterId)))

@@ -17,6 +17,7 @@ import {
 import { findCharacter } from '../../storage/character.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { appendAudit } from '../kernel/audit.js';
+import { requireReachable } from '../kernel/outbound.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { requireSecrets } from '../kernel/secrets.js';
 
@@ -40,6 +41,7 @@ export async function saveChannelSettings(
   const input = parseInput(CHANNEL_INPUTS[channel], body ?? {}) as Record<string, unknown>;
   const field = SECRET_FIELD[channel];
   const { [field ?? '']: secret, ...settings } = input;
+  requireReachable(ctx, tenantId, settings);
   const now = ctx.clock.now();
   const aad = secretContext(tenantId, characterId, channel);
   const saved = await ctx.db.transaction().execute(async (trx) => {
