@@ -27,11 +27,11 @@ export async function saveLlmProvider(
   input: LlmProviderInput,
   actor: string,
 ): Promise<LlmProvider> {
-  if ('baseUrl' in input) requireReachable(ctx, tenantId, { baseUrl: input.baseUrl });
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     if (characterId !== null && !(await findCharacter(trx, tenantId, characterId)))
       throw notFound(`character "${characterId}"`);
+    if ('baseUrl' in input) requireReachable(ctx, tenantId, { baseUrl: input.baseUrl });
     const existing = await findLlmProvider(trx, tenantId, characterId);
     const { apiKey, ...settings } = input as LlmProviderInput & { apiKey?: string | null };
     let sealed: string | null = null;

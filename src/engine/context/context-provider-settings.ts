@@ -37,10 +37,10 @@ export async function saveContextProviderSettings(
   input: ContextProviderInput,
   actor: string,
 ): Promise<{ view: ContextProviderView; created: boolean }> {
-  requireReachable(ctx, tenantId, { url: input.url });
   const now = ctx.clock.now();
   const saved = await ctx.db.transaction().execute(async (trx) => {
     if (!(await findCharacter(trx, tenantId, characterId))) throw notFound(`character "${characterId}"`);
+    requireReachable(ctx, tenantId, { url: input.url });
     const secrets = requireSecrets(ctx, 'secret');
     const aad = callbackSecretContext(tenantId, characterId);
     const before = await findContextProvider(trx, tenantId, characterId, true);

@@ -41,11 +41,11 @@ export async function saveChannelSettings(
   const input = parseInput(CHANNEL_INPUTS[channel], body ?? {}) as Record<string, unknown>;
   const field = SECRET_FIELD[channel];
   const { [field ?? '']: secret, ...settings } = input;
-  requireReachable(ctx, tenantId, settings);
   const now = ctx.clock.now();
   const aad = secretContext(tenantId, characterId, channel);
   const saved = await ctx.db.transaction().execute(async (trx) => {
     if (!(await findCharacter(trx, tenantId, characterId))) throw notFound(`character "${characterId}"`);
+    requireReachable(ctx, tenantId, settings);
     const before = await findChannelSettings(trx, tenantId, characterId, channel, true);
     let secretSealed: string | null = null;
     if (field) {
