@@ -134,7 +134,10 @@ describe('the guarded fetch', () => {
     );
     const manual = await fetch(`http://127.0.0.1:${port}/`, { redirect: 'manual' });
     expect([manual.status, manual.headers.get('location')]).toEqual([302, 'http://169.254.169.254/']);
-    expect(requests).toHaveLength(2);
+    // 304 and 300 are no redirects fetch would follow: handed over as they are
+    handle = (_, res) => res.writeHead(304).end();
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(304);
+    expect(requests).toHaveLength(3);
   });
 });
 

@@ -95,7 +95,7 @@ export function createGuardedFetch(options: GuardedFetchOptions): FetchFunction 
       req.on('response', (res) => {
         res.on('close', done);
         const status = res.statusCode ?? 0;
-        if (status >= 300 && status < 400 && request.redirect !== 'manual') {
+        if (REDIRECTS.has(status) && request.redirect !== 'manual') {
           res.destroy();
           reject(fetchFailed(new OutboundRefusedError(`redirect refused: HTTP ${status} (never followed)`)));
           return;
@@ -138,6 +138,9 @@ function checkingLookup(
     });
   };
 }
+
+/** The statuses `fetch` would follow (not 300 or 304, which it hands over as they are). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Statuses whose answer has no body, whatever the server sends. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
