@@ -80,6 +80,17 @@ describe.each(BACKENDS)('channels on %s', (backend) => {
         ['webhook', { url: 'http://127.0.0.1:9/hook' }, 'secret: is required'],
         ['webhook', { secret: 'a-secret-of-sixteen' }, 'url is required'],
         ['stream', { reportWithinMinutes: 0 }, 'reportWithinMinutes must be at least 1'],
+        // the outbound rules, for a literal address (a name is checked when called, after DNS)
+        [
+          'webhook',
+          { url: 'http://169.254.169.254/latest/meta-data', secret: 'a-secret-of-sixteen' },
+          'url: outbound call refused: 169.254.169.254 is a link-local address (169.254.0.0/16), which is never called',
+        ],
+        [
+          'slack',
+          { token: TOKEN, apiUrl: 'http://[fd00:ec2::254]/api/' },
+          'apiUrl: outbound call refused: fd00:ec2::254 is a cloud metadata (AWS) address',
+        ],
         ['pigeon', {}, 'channel must be one of telegram, discord, slack, webhook, stream'],
       ];
       for (const [channel, payload, rule] of cases) {

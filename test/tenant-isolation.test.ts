@@ -641,7 +641,11 @@ const CASES: Record<string, IsolationCase> = {
   'PUT /v1/llm-provider': {
     behaviour: "sets tenant B's own provider",
     async check(s) {
-      const payload = { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/b', model: 'model-of-b' };
+      const payload = {
+        kind: 'openai-compatible',
+        baseUrl: 'http://models-of-b.test:9/b',
+        model: 'model-of-b',
+      };
       const res = await s.asB({ method: 'PUT', url: '/v1/llm-provider', payload });
       expect(res.status).toBe(200);
       expect((await s.asB({ method: 'GET', url: '/v1/llm-provider' })).body.model).toBe('model-of-b');
@@ -840,7 +844,7 @@ const CASES: Record<string, IsolationCase> = {
   'PUT /v1/characters/:characterId/context-provider': {
     behaviour: "answers 404 for tenant A's character, and configures tenant B's own",
     async check(s) {
-      const payload = { url: 'http://127.0.0.1:9/memory-of-b', secret: 'secret-of-b-0123456789' };
+      const payload = { url: 'http://memory-of-b.test:9/memory-of-b', secret: 'secret-of-b-0123456789' };
       for (const id of A.characters)
         expectNotFound(await s.asB({ method: 'PUT', url: `/v1/characters/${id}/context-provider`, payload }));
       const own = await s.asB({

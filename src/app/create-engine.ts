@@ -11,6 +11,8 @@ import type { EngineStream } from '../engine/kernel/stream.js';
 import { TriggerCache } from '../engine/triggers/trigger-cache.js';
 import type { ApiEngine } from '../engine/use-cases/api-engine.js';
 import { createTenantEngine, KnownTenants, type TenantOptions } from '../engine/use-cases/tenant-engine.js';
+import type { LookupFunction } from '../net/guarded-fetch.js';
+import { OutboundGuard } from '../net/outbound-guard.js';
 import type { ChannelAdapterFactory } from '../ports/channel.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -39,6 +41,11 @@ export interface EngineOptions {
    * (src/channels: grammY, @discordjs/rest, @slack/web-api, a signed webhook POST).
    */
   channels?: ChannelAdapterFactory;
+  /**
+   * How outbound calls resolve host names before the address is checked (default `dns.lookup`);
+   * tests pass a table (`lookupFrom` in overture/testing) so that no DNS is needed.
+   */
+  lookup?: LookupFunction;
 }
 
 /** An engine in process, as `createEngine` returns it. */
@@ -70,6 +77,10 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     const clock = options.clock ?? testClock(config.testClockFile, logger) ?? systemClock;
     const secrets = config.secretKey ? SecretBox.fromText(config.secretKey) : null;
     const contextLogger = logger.child({ part: 'context' });
+    const outbound = new OutboundGuard(
+      { trustedTenants: config.outboundTrustedTenants, allow: config.outboundAllow },
+      options.lookup ? { lookup: options.lookup } : {},
+    );
     const ctx: EngineContext = {
       db: database.db,
       clock,
@@ -82,14 +93,21 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
         db: database.db,
         secrets,
         logger: contextLogger,
-        callback: (settings, fallback) =>
-          new HttpContextProvider({ ...settings, fallback, clock, logger: contextLogger }),
+        callback: ({ tenantId, ...settings }, fallback) =>
+          new HttpContextProvider({
+            ...settings,
+            fetch: outbound.fetchFor(tenantId),
+            fallback,
+            clock,
+            logger: contextLogger,
+          }),
       }),
       delivery: {
         maxAttempts: config.deliveryMaxAttempts,
         backoff: { baseMs: config.deliveryBackoffMs, maxMs: config.deliveryBackoffMaxMs },
         timeoutMs: config.deliveryTimeoutMs,
       },
+      outbound,
     };
     events.on('trigger.updated', ({ tenantId }) => ctx.triggers.invalidate(tenantId));
     events.on('context_provider.updated', ({ tenantId, characterId }) =>
@@ -106,14 +124,16 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       decisionRetentionDays: config.decisionRetentionDays,
     });
     if (config.scheduler) scheduler.start();
-    const drafter = new Drafter(ctx, createComposeDeps(), {
+    const drafter = new Drafter(ctx, createComposeDeps(outbound), {
       intervalMs: config.schedulerIntervalMs,
       concurrency: config.composeConcurrency,
     });
     if (config.scheduler && config.drafting) drafter.start();
     const deliverer = new Deliverer(
       ctx,
-      createDeliveryDeps(options.channels ?? defaultChannelAdapters(config.deliveryTimeoutMs, clock)),
+      createDeliveryDeps(
+        options.channels ?? defaultChannelAdapters(config.deliveryTimeoutMs, clock, outbound),
+      ),
       { intervalMs: config.schedulerIntervalMs, concurrency: config.deliveryConcurrency },
     );
     if (config.scheduler && config.delivery) deliverer.start();

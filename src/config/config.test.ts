@@ -49,6 +49,20 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ databaseConnectTimeoutMs: 2000, databaseStatementTimeoutMs: 0 });
   });
 
+  it("reads the outbound rules as comma-separated lists, trusting the operator's default tenant unless told", () => {
+    expect(loadConfig({})).toMatchObject({ outboundTrustedTenants: ['default'], outboundAllow: [] });
+    expect(
+      loadConfig({
+        OVERTURE_OUTBOUND_TRUSTED_TENANTS: 'default, ops',
+        OVERTURE_OUTBOUND_ALLOW: '10.0.5.0/24,fd12::7, ollama.internal,*.svc.cluster.local',
+      }),
+    ).toMatchObject({
+      outboundTrustedTenants: ['default', 'ops'],
+      outboundAllow: ['10.0.5.0/24', 'fd12::7', 'ollama.internal', '*.svc.cluster.local'],
+    });
+    expect(loadConfig({ OVERTURE_OUTBOUND_TRUSTED_TENANTS: 'none' }).outboundTrustedTenants).toEqual([]);
+  });
+
   it('treats empty variables as unset', () => {
     const config = loadConfig({ PORT: '', DATABASE_URL: '' });
     expect(config.port).toBe(8787);
@@ -69,6 +83,11 @@ describe('loadConfig', () => {
     [{ OVERTURE_MIGRATE: 'maybe' }, 'OVERTURE_MIGRATE: must be true or false'],
     [{ OVERTURE_DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'OVERTURE_DATABASE_CONNECT_TIMEOUT_MS: '],
     [{ OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS: '-1' }, 'OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS: '],
+    [
+      { OVERTURE_OUTBOUND_ALLOW: '10.0.0.0/8,http://ollama:11434' },
+      'OVERTURE_OUTBOUND_ALLOW (entry 2): each entry must be a CIDR range, an IP address, a host name or *.name',
+    ],
+    [{ OVERTURE_OUTBOUND_ALLOW: '10.0.0.0/33' }, 'OVERTURE_OUTBOUND_ALLOW (entry 1): '],
   ])('stops on %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAllowEntry } from '../net/outbound-policy.js';
 import { parseSecretKey } from '../storage/codecs/secret-box.js';
 
 /**
@@ -101,6 +102,24 @@ export const ConfigSchema = z.object({
     }, 'must be 32 bytes, as 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)')
     .optional(),
   /**
+   * Tenants whose outbound calls (webhooks, context callbacks, model servers, platform base URLs)
+   * may reach loopback and private addresses: by default the operator's own `default` tenant, so
+   * that a local model server or a bot on the same host works. `[]` trusts none.
+   */
+  outboundTrustedTenants: z.array(z.string().min(1)).default(['default']),
+  /**
+   * Internal addresses every tenant's outbound calls may reach: CIDR ranges or addresses
+   * (`10.0.5.0/24`, `fd12::7`), host names (`ollama.internal`), name suffixes
+   * (`*.svc.cluster.local`). Link-local and metadata addresses are refused whatever it says.
+   */
+  outboundAllow: z
+    .array(
+      z
+        .string()
+        .refine(isAllowEntry, 'each entry must be a CIDR range, an IP address, a host name or *.name'),
+    )
+    .default([]),
+  /**
    * For tests only: the engine's clock reads the instant in this file (a `FileClock`), so a test
    * can move the time of several processes at once.
    */
@@ -142,6 +161,8 @@ const ENV_NAMES = {
   streamAuthTimeoutMs: 'OVERTURE_STREAM_AUTH_TIMEOUT_MS',
   streamHeartbeatMs: 'OVERTURE_STREAM_HEARTBEAT_MS',
   streamMaxBufferedBytes: 'OVERTURE_STREAM_MAX_BUFFERED_BYTES',
+  outboundTrustedTenants: 'OVERTURE_OUTBOUND_TRUSTED_TENANTS',
+  outboundAllow: 'OVERTURE_OUTBOUND_ALLOW',
   testClockFile: 'OVERTURE_TEST_CLOCK_FILE',
 } as const satisfies Record<keyof Config, string>;
 
@@ -168,6 +189,8 @@ const NUMERIC = new Set<keyof Config>([
   'streamMaxBufferedBytes',
 ]);
 const BOOLEAN = new Set<keyof Config>(['migrate', 'scheduler', 'drafting', 'delivery']);
+/** Comma-separated lists; `none` is the empty list (an empty variable counts as unset). */
+const LIST = new Set<keyof Config>(['outboundTrustedTenants', 'outboundAllow']);
 
 /** A setting that cannot be used; the message names the variable or field and the rule. */
 export class ConfigError extends Error {
@@ -183,6 +206,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (value === undefined || value === '') continue;
     if (NUMERIC.has(key)) {
       raw[key] = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    } else if (LIST.has(key)) {
+      const items = value.split(',').map((item) => item.trim());
+      raw[key] =
+        items.length === 1 && items[0]!.toLowerCase() === 'none' ? [] : items.filter((i) => i !== '');
     } else if (BOOLEAN.has(key)) {
       const v = value.trim().toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(v)) raw[key] = true;
@@ -209,7 +236,8 @@ function parse(raw: unknown, nameOf: (key: string) => string, problems: string[]
         issue.code === 'invalid_type' && issue.expected === 'number'
           ? 'must be a whole number'
           : issue.message;
-      problems.push(`${nameOf(key)}: ${message}`);
+      const entry = issue.path.length > 1 ? ` (entry ${Number(issue.path[1]) + 1})` : '';
+      problems.push(`${nameOf(key)}${entry}: ${message}`);
     }
   }
   if (problems.length > 0 || !result.success) {

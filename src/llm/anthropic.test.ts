@@ -35,7 +35,8 @@ llmProviderContract('anthropic', async () => {
   const fake = await startFakeAnthropicServer();
   return {
     fake,
-    provider: (overrides = {}) => createAnthropicProvider(settings(fake.url, overrides)),
+    provider: (overrides = {}, options = {}) =>
+      createAnthropicProvider(settings(fake.url, overrides), options),
     systemOf,
     userOf,
   };

@@ -32,7 +32,8 @@ llmProviderContract('openai-compatible', async () => {
   const fake = await startFakeOpenAiServer();
   return {
     fake,
-    provider: (overrides = {}) => createOpenAiCompatibleProvider(settings(fake.url, overrides)),
+    provider: (overrides = {}, options = {}) =>
+      createOpenAiCompatibleProvider(settings(fake.url, overrides), options),
     systemOf: (r) => messages(r).find((m) => m.role === 'system')!.content,
     userOf: (r) => messages(r).find((m) => m.role === 'user')!.content,
   };

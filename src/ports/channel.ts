@@ -61,6 +61,8 @@ export interface ChannelAdapter {
 
 /** A delivery channel's settings as configured for a character, its token or secret opened. */
 export interface OpenedChannel {
+  /** Whose channel it is: the outbound rules differ per tenant. */
+  tenantId: string;
   channel: DeliveryChannel;
   settings: Record<string, unknown>;
   secret: string;

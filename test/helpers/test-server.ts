@@ -21,7 +21,7 @@ export interface TestServer {
 export async function startTestServer(
   backend: Backend,
   config: ConfigInput = {},
-  options: Pick<EngineOptions, 'channels'> = {},
+  options: Pick<EngineOptions, 'channels' | 'lookup'> = {},
 ): Promise<TestServer> {
   const clock = new FakeClock('2026-11-23T12:00:00Z');
   const database = await openTestDatabase(backend);

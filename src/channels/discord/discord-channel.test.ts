@@ -24,15 +24,16 @@ channelContract({
     const fake = await startFakeDiscordServer({ token: TOKEN });
     return {
       address: USER,
+      origin: new URL(fake.apiBase).origin,
       requestsPerSend: 2,
-      adapter: ({ origin, wrongCredential, timeoutMs = 60_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000, fetch } = {}) =>
         createChannelAdapter(
           {
             channel: 'discord',
             token: wrongCredential ? 'wrong-token' : TOKEN,
             apiBase: origin === undefined ? fake.apiBase : `${origin}/api`,
           },
-          { timeoutMs, now: () => new Date() },
+          { timeoutMs, now: () => new Date(), fetch },
         ),
       delivered: () =>
         fake.delivered.map((m) => ({

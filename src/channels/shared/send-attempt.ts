@@ -1,3 +1,4 @@
+import { outboundRefusalOf } from '../../net/guarded-fetch.js';
 import type { SendResult } from '../../ports/channel.js';
 
 /**
@@ -50,10 +51,15 @@ const NOT_CONNECTED = new Set([
  * proves it was not delivered; a timeout, an abort or a connection lost after it was written
  * leaves it `unknown`.
  *
+ * A call the outbound guard refused (an address the operator's rules forbid, a redirect) is
+ * `permanent`: it will not work until the settings or the rules change; its reason is the rule.
+ *
  * The reason names error codes, never messages of nested errors, which may hold the request's
  * URL (Telegram's has the bot token in its path).
  */
 export function transportFailure(error: unknown, attempt: SendAttempt, carriesMessage: boolean): SendFailure {
+  const refused = outboundRefusalOf(error);
+  if (refused !== null) return { outcome: 'permanent', reason: refused.message, unreachable: false };
   const codes = codesOf(error);
   const connect = codes.find((code) => NOT_CONNECTED.has(code));
   let reason: string;

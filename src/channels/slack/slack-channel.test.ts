@@ -28,15 +28,16 @@ channelContract({
     const fake = await startFakeSlackServer({ token: TOKEN });
     return {
       address: USER,
+      origin: new URL(fake.apiUrl).origin,
       requestsPerSend: 2,
-      adapter: ({ origin, wrongCredential, timeoutMs = 60_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000, fetch } = {}) =>
         createChannelAdapter(
           {
             channel: 'slack',
             token: wrongCredential ? 'xoxb-wrong' : TOKEN,
             apiUrl: origin === undefined ? fake.apiUrl : `${origin}/api/`,
           },
-          { timeoutMs, now: () => new Date() },
+          { timeoutMs, now: () => new Date(), fetch },
         ),
       delivered: () =>
         fake.delivered.map((m) => ({ address: m.userId ?? m.channel, text: m.text, externalId: m.ts })),
@@ -120,6 +121,15 @@ describe('SlackChannel', () => {
       expect(await send()).toEqual({ outcome: 'retry', reason: `slack: ${error}`, retryAfterMs: null });
     },
   );
+
+  it("never quotes an answer that is not Slack's JSON (the client makes its body the error code)", async () => {
+    fake.script('conversations.open', { status: 200, body: 'internal admin page: secret 4711' });
+    expect(await send()).toEqual({
+      outcome: 'permanent',
+      reason: "slack: an answer that is not Slack's JSON",
+      unreachable: false,
+    });
+  });
 
   it('retries service_unavailable from chat.postMessage', async () => {
     fake.script('chat.postMessage', slackReplies.error('service_unavailable'));

@@ -1,13 +1,15 @@
 import {
   ErrorCode,
-  type FetchFunction,
   LogLevel,
+  type FetchFunction as SlackFetch,
   type Logger as SlackLogger,
   type WebAPICallError,
   WebClient,
 } from '@slack/web-api';
 import { assertNever } from '../../domain/shared/assert-never.js';
 import { BoundedMap } from '../../domain/shared/bounded-map.js';
+import type { FetchFunction } from '../../net/guarded-fetch.js';
+import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
 import {
   notStarted,
@@ -23,6 +25,8 @@ interface SlackChannelOptions {
   /** The Web API base that method names are appended to. Default: Slack's. */
   apiUrl?: string;
   timeoutMs: number;
+  /** Every request goes through it (src/net's guarded fetch: checked addresses, no redirects). */
+  fetch?: FetchFunction;
 }
 
 /** `ok: false` errors that mean this user cannot get a DM from this app. */
@@ -57,6 +61,9 @@ const SILENT: SlackLogger = {
 };
 
 type Step = 'open' | 'post';
+
+/** What Slack's error codes look like (`channel_not_found`). */
+const ERROR_CODE = /^[a-z0-9_.]{1,100}$/;
 
 /**
  * Slack through `@slack/web-api`: `conversations.open({users})` for the DM channel (remembered
@@ -122,7 +129,8 @@ export class SlackChannel implements ChannelAdapter {
   }
 
   #client(signal: AbortSignal): WebClient {
-    const fetchWithSignal: FetchFunction = (url, init) =>
+    const fetch = this.#options.fetch ?? defaultGuardedFetch();
+    const fetchWithSignal: SlackFetch = (url, init) =>
       fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
     return new WebClient(this.#options.token, {
       ...(this.#options.apiUrl === undefined ? {} : { slackApiUrl: this.#options.apiUrl }),
@@ -168,6 +176,13 @@ function classify(error: unknown, step: Step, attempt: SendAttempt): SendFailure
       return transportFailure(error, attempt, step === 'post');
     case ErrorCode.PlatformError: {
       const code = error.data.error;
+      // The client makes a body that is not JSON the error code; it is never quoted in a reason.
+      if (!ERROR_CODE.test(code))
+        return {
+          outcome: 'permanent',
+          reason: "slack: an answer that is not Slack's JSON",
+          unreachable: false,
+        };
       const reason = `slack: ${code}`;
       if (UNREACHABLE.has(code)) return { outcome: 'permanent', reason, unreachable: true };
       if (step === 'post' && MAYBE_DONE.has(code))

@@ -17,15 +17,16 @@ channelContract({
     const fake = await startFakeWebhookReceiver({ secret: SECRET, now: () => clock.now() });
     return {
       address: ADDRESS,
+      origin: new URL(fake.url).origin,
       requestsPerSend: 1,
-      adapter: ({ origin, wrongCredential, timeoutMs = 60_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000, fetch } = {}) =>
         createChannelAdapter(
           {
             channel: 'webhook',
             url: origin === undefined ? fake.url : `${origin}/overture`,
             secret: wrongCredential ? 'not-the-secret' : SECRET,
           },
-          { timeoutMs, now: () => clock.now() },
+          { timeoutMs, now: () => clock.now(), fetch },
         ),
       delivered: () => fake.delivered.map((m) => ({ address: m.address, text: m.text, externalId: m.id })),
       requestCount: () => fake.requests.length,
