@@ -20,6 +20,7 @@ const trigger = (spec: TriggerSpec): Trigger => ({
   caps: { perDay: null, perWeek: null },
   expiryMinutes: 1440,
   atGoodTime: false,
+  enabledAtMs: 0,
 });
 const EVENT = trigger({ kind: 'event', event: 'ping', filter: {}, delayMinutes: 0 });
 const LLM = trigger({

@@ -24,6 +24,7 @@ const trigger = (id: string, spec: TriggerSpec, over: Partial<Trigger> = {}): Tr
   caps: { perDay: null, perWeek: null },
   expiryMinutes: 3 * 60,
   atGoodTime: false,
+  enabledAtMs: 0,
   ...over,
 });
 
