@@ -57,7 +57,7 @@ describe('schedule occasions', () => {
           for (const [minutes, second] of steps) {
             now += minutes * MINUTE;
             const trigger = triggers[second ? 1 : 0]!;
-            const since = Math.max(now - trigger.expiryMinutes * MINUTE, trigger.enabledAtMs);
+            const since = Math.max(now - trigger.expiryMinutes * MINUTE, trigger.enabledAtMs - 1);
             const expected = new Schedule(rule).latestIn(offsets, since, now);
             expect(conditionOccasion(trigger, inputs, now)?.atMs ?? null).toBe(expected);
           }
@@ -93,6 +93,11 @@ describe('schedule occasions', () => {
     expect(conditionOccasion(trigger, inputs, at('2026-12-02T08:00:00Z'))).toBeNull();
     expect(conditionOccasion(trigger, inputs, at('2026-12-02T08:59:59Z'))).toBeNull();
     expect(conditionOccasion(trigger, inputs, at('2026-12-02T09:00:00Z'))?.atMs).toBe(
+      at('2026-12-02T09:00:00Z'),
+    );
+    // enabled at the very instant of an occurrence: that one is its own
+    const onTime = { ...trigger, enabledAtMs: at('2026-12-02T09:00:00Z') };
+    expect(conditionOccasion(onTime, inputs, at('2026-12-02T09:30:00Z'))?.atMs).toBe(
       at('2026-12-02T09:00:00Z'),
     );
     // enabled a moment after an occurrence: that one is not its to send, the next one is

@@ -55,8 +55,9 @@ export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowM
   }
   if (spec.kind === 'schedule' || spec.kind === 'llm') {
     const zone = spec.zone.kind === 'user' ? state.zone : state.zones.get(spec.zone.zone);
-    // an occurrence from before the trigger was created or enabled is not its to send
-    const sinceMs = Math.max(nowMs - expiry, trigger.enabledAtMs);
+    // an occurrence from before the trigger was created or enabled is not its to send; one at
+    // that very instant is (the window is open at its start)
+    const sinceMs = Math.max(nowMs - expiry, trigger.enabledAtMs - 1);
     const atMs = latestOccurrence(scheduleOf(spec.rule), zone, sinceMs, nowMs);
     if (atMs === null) return null;
     return new ConditionOccasion(trigger.id, 'at', atMs, atMs, atMs + expiry);

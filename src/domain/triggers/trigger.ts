@@ -45,7 +45,7 @@ export interface Trigger {
   /** Deliver only at an hour the user is usually active (deferring to one inside the expiry). */
   atGoodTime: boolean;
   /**
-   * When it was created or last enabled. A schedule fires only for occurrences after it: one
+   * When it was created or last enabled. A schedule fires only for occurrences from then on: one
    * that passed before (or while it was off) is not sent late, even inside the expiry.
    */
   enabledAtMs: number;
