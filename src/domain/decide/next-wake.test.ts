@@ -99,16 +99,16 @@ describe('nextWake', () => {
     const d = decide(s, [hook], on, now);
     expect(d).toMatchObject({ action: 'send', occasion: { key: 'hook:a' } });
     // the sweep drops the occasion it acted on and counts it used, then asks for the next wake
-    const after = (occasions: ReturnType<typeof call>[], triggers = [hook]) =>
+    const wakeAfter = (occasions: ReturnType<typeof call>[], triggers = [hook]) =>
       nextWake(state({ occasions, used: new Set([usedKey('hook', 'hook:a')]) }), triggers, d, now);
-    expect(after([call('hook:b')])).toBe(now);
+    expect(wakeAfter([call('hook:b')])).toBe(now);
     // the same when it is still listed (a dry run): the one acted on does not count
-    expect(after([call('hook:a'), call('hook:b')])).toBe(now);
+    expect(wakeAfter([call('hook:a'), call('hook:b')])).toBe(now);
     // not for one expired, not due yet (that one is woken for when due), used, or of a disabled trigger
-    expect(after([call('hook:b', { expiresAtMs: now })])).toBeNull();
-    expect(after([call('hook:b', { atMs: now + HOUR })])).toBe(now + HOUR);
-    expect(after([call('hook:a')])).toBeNull();
-    expect(after([call('hook:b')], [{ ...hook, enabled: false }])).toBeNull();
+    expect(wakeAfter([call('hook:b', { expiresAtMs: now })])).toBeNull();
+    expect(wakeAfter([call('hook:b', { atMs: now + HOUR })])).toBe(now + HOUR);
+    expect(wakeAfter([call('hook:a')])).toBeNull();
+    expect(wakeAfter([call('hook:b')], [{ ...hook, enabled: false }])).toBeNull();
   });
 
   it('wakes at the next occurrence of a schedule in the user’s zone', () => {
