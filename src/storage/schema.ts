@@ -45,6 +45,8 @@ export interface TriggersTable {
   webhook_secret: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** When it was created or last enabled (migration 0017). */
+  enabled_at: Timestamp;
 }
 
 export interface AuditLogTable {

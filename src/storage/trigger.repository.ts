@@ -19,6 +19,8 @@ export interface TriggerRecord {
   webhookSecret: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** When it was created or last enabled: a schedule fires only for occurrences after it. */
+  enabledAt: Date;
 }
 
 function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
@@ -38,6 +40,7 @@ function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
     webhookSecret: row.webhook_secret,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    enabledAt: row.enabled_at,
   };
 }
 
@@ -60,6 +63,7 @@ function toRow(tenantId: string, t: TriggerRecord) {
     webhook_secret: t.webhookSecret,
     created_at: t.createdAt,
     updated_at: t.updatedAt,
+    enabled_at: t.enabledAt,
   };
 }
 

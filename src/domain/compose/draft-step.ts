@@ -26,7 +26,7 @@ export interface DraftState {
   /** Who will read the opener: the user alone, or others too (the channel it would go to is public). */
   audience: Audience;
   /** The user's last proactive openers (any character), most recent first. */
-  recentOpeners: readonly { text: string; topicId: string | null }[];
+  recentOpeners: readonly RecentOpener[];
   /** The id of the model that writes (as recorded), or null for the template composer. */
   model: string | null;
   /** Why a configured model cannot be used (its key does not open), when it cannot. */
@@ -36,6 +36,13 @@ export interface DraftState {
    * when it made the suggestion, so a context provider no longer lists it.
    */
   followedLoop: { candidate: TopicCandidate; closedReason: string | null } | null;
+}
+
+/** One of the user's recent proactive openers, and the trigger that made it. */
+export interface RecentOpener {
+  text: string;
+  topicId: string | null;
+  triggerId: string;
 }
 
 /** What the character's context provider said of the user. */
@@ -103,7 +110,10 @@ export interface DraftResult {
 /** What an opener is to be: the request, the guardrails it must pass, the topics it was chosen from. */
 export interface OpenerPlan {
   request: ComposeRequest;
+  /** What the model's opener must pass: it repeats no recent opener. */
   guard: GuardrailInput;
+  /** What the template's must pass: it repeats no recent opener of another trigger. */
+  templateGuard: GuardrailInput;
   ranked: readonly ScoredTopic[];
 }
 
