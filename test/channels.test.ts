@@ -31,6 +31,28 @@ describe.each(BACKENDS)('channels on %s', (backend) => {
     t.request({ method: 'PUT', url: `/v1/characters/luna/channels/${channel}`, payload: payload as object });
 
   describe('settings', () => {
+    it('refuses a body of null with 400 and keeps the settings, where no body at all means none', async () => {
+      await start();
+      await ok({
+        method: 'PUT',
+        url: '/v1/characters/luna/channels/telegram',
+        payload: { token: TOKEN, apiRoot: 'http://127.0.0.1:8081' },
+      });
+      const refused = await t.request({
+        method: 'PUT',
+        url: '/v1/characters/luna/channels/telegram',
+        headers: { 'content-type': 'application/json' },
+        payload: 'null',
+      });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.error.issues).toEqual([{ path: 'body', rule: 'must be an object' }]);
+      const kept = await ok({ method: 'GET', url: '/v1/characters/luna/channels/telegram' });
+      expect(kept.settings).toEqual({ apiRoot: 'http://127.0.0.1:8081' });
+      // a stream channel has no required field: a PUT without a body configures it
+      const bare = await t.request({ method: 'PUT', url: '/v1/characters/luna/channels/stream' });
+      expect(bare.status, JSON.stringify(bare.body)).toBe(201);
+    });
+
     it('stores a token sealed, never shows it, and keeps it when a PUT leaves it out', async () => {
       await start();
       const created = await put('telegram', { token: TOKEN, apiRoot: 'http://127.0.0.1:8081' });

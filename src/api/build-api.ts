@@ -16,8 +16,10 @@ import { contextProviderRoutes } from './context-provider.routes.js';
 import { decisionRoutes } from './decisions.routes.js';
 import { handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
+import { handleFrameworkError, MAX_PARAM_LENGTH } from './framework-errors.js';
 import { healthRoutes } from './health.routes.js';
 import { hookRoutes } from './hooks.routes.js';
+import { useJsonBodyParser } from './json-body-parser.js';
 import { keyRoutes } from './keys.routes.js';
 import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
@@ -43,12 +45,15 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
     return503OnClosing: false,
     // Ids may be 128 characters; past Fastify's default of 100 it would answer 414 before our
     // validator could name the rule. Longer still is refused by the router (414).
-    routerOptions: { maxParamLength: 512 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // a malformed or overlong path, refused by the router, still gets our error shape
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider() as unknown as Api;
   app.decorate('engine', engine);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  useJsonBodyParser(app);
   app.removeContentTypeParser('text/plain'); // bodies are JSON: anything else is a 415
   refuseUnroutableRequests(app);
   app.addHook('onRequest', authHook(engine.authenticate));

@@ -185,8 +185,7 @@ function classify(error: unknown, step: Step, attempt: SendAttempt): SendFailure
         };
       const reason = `slack: ${code}`;
       if (UNREACHABLE.has(code)) return { outcome: 'permanent', reason, unreachable: true };
-      if (step === 'post' && MAYBE_DONE.has(code))
-        return { outcome: 'unknown', reason: `${reason}; the message may have been posted` };
+      if (step === 'post' && MAYBE_DONE.has(code)) return { outcome: 'unknown', reason };
       if (TRANSIENT.has(code)) {
         const seconds = error.data.response_metadata?.retryAfter;
         return { outcome: 'retry', reason, retryAfterMs: seconds === undefined ? null : seconds * 1000 };

@@ -38,7 +38,11 @@ export async function saveChannelSettings(
   body: unknown,
   actor: string,
 ): Promise<{ view: ChannelView; created: boolean }> {
-  const input = parseInput(CHANNEL_INPUTS[channel], body ?? {}) as Record<string, unknown>;
+  // no body is no settings (a stream channel needs none); `null` is a mistake, not an empty object
+  const input = parseInput(CHANNEL_INPUTS[channel], body === undefined ? {} : body) as Record<
+    string,
+    unknown
+  >;
   const field = SECRET_FIELD[channel];
   const { [field ?? '']: secret, ...settings } = input;
   const now = ctx.clock.now();

@@ -3,6 +3,7 @@ import { notFound, OvertureError } from '../../contract/errors.js';
 import { HookBody, type HookReceipt } from '../../contract/hook.schema.js';
 import { verifyHook } from '../../contract/hook-signature.js';
 import { parseInput } from '../../contract/issues.js';
+import { parseJsonBody } from '../../contract/json-body.js';
 import { insertOccasions } from '../../storage/occasion.repository.js';
 import { hintPairs } from '../../storage/schedule.repository.js';
 import type { Db } from '../../storage/schema.js';
@@ -25,8 +26,8 @@ export interface HookCall {
   timestamp: string | undefined;
   signature: string | undefined;
   rawBody: string;
-  /** `rawBody` parsed; validated here, after the signature. */
-  body: unknown;
+  /** `rawBody` parsed, if the caller has; absent, it is parsed here. Either way it is checked after the signature. */
+  body?: unknown;
 }
 
 /**
@@ -54,7 +55,7 @@ export async function receiveHook(
   const now = ctx.clock.now();
   const verified = verifyHook(trigger.webhookSecret, call, now.getTime());
   if (!verified.valid) throw new OvertureError('unauthorized', verified.problem);
-  const body = parseInput(HookBody, call.body);
+  const body = parseInput(HookBody, 'body' in call ? call.body : parseJsonBody(call.rawBody));
   const occasionKey = `hook:${body.id ?? createHash('sha256').update(call.rawBody).digest('hex').slice(0, 32)}`;
   return recordFiring(ctx, tenantId, trigger, body, occasionKey, async (trx) => {
     if (!(await recordWebhookCall(trx, tenantId, triggerId, verified.signature, now)))
