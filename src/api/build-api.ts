@@ -9,8 +9,9 @@ import type { ApiEngine } from '../engine/use-cases/api-engine.js';
 import { activityRoutes } from './activity.routes.js';
 import type { Api } from './api-types.js';
 import { authHook } from './auth.js';
+import { registerBodyBudget } from './body-budget.js';
 import { channelRoutes } from './channels.routes.js';
-import { characterRoutes } from './characters.routes.js';
+import { CHARACTER_BODY_LIMIT, characterRoutes } from './characters.routes.js';
 import { contextRoutes } from './context.routes.js';
 import { contextProviderRoutes } from './context-provider.routes.js';
 import { decisionRoutes } from './decisions.routes.js';
@@ -23,6 +24,8 @@ import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
 import { openLoopRoutes } from './open-loops.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { registerRequestLimits } from './request-limits.js';
+import { serializeRequest } from './request-log.js';
 import { streamRoutes } from './stream.routes.js';
 import { suggestionRoutes } from './suggestions.routes.js';
 import { triggerRoutes } from './triggers.routes.js';
@@ -31,11 +34,22 @@ import { validatorCompiler } from './validation.js';
 
 const VERSION = '0.1.0';
 
+/** Body bytes held at once: as configured, and never less than one body of the largest route limit. */
+function bodyBudget(config: ApiEngine['config']): number {
+  return Math.max(config.bodyBytesInFlight, config.eventsBodyLimit, config.bodyLimit, CHARACTER_BODY_LIMIT);
+}
+
 /** The HTTP API over an engine: routes, auth, validation, errors, metrics and the OpenAPI document. */
 export async function buildApi(engine: ApiEngine): Promise<Api> {
   const app = Fastify({
     loggerInstance: engine.logger as FastifyBaseLogger,
+    // keys sent in a query string (`?api_key=`, `/v1/stream?token=`) never reach the log
+    childLoggerFactory: (logger, bindings, options) =>
+      logger.child(bindings, { ...options, serializers: { ...options.serializers, req: serializeRequest } }),
+    // small by default: a route that takes more says so (POST /v1/events, PUT /v1/characters/{id})
     bodyLimit: engine.config.bodyLimit,
+    // a number of hops works (proxy-addr), though Fastify's types leave it out
+    trustProxy: engine.config.trustProxy as boolean | string,
     // Fastify sets a 72 s keep-alive; the default request timeout is off: bound slow clients.
     requestTimeout: 60_000,
     return503OnClosing: true,
@@ -50,7 +64,9 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
-  app.addHook('onRequest', authHook(engine.authenticate));
+  const limits = await registerRequestLimits(app, engine);
+  app.addHook('onRequest', authHook(engine.authenticate, limits));
+  const bodies = registerBodyBudget(app, bodyBudget(engine.config));
 
   await app.register(swagger, {
     openapi: {
@@ -67,7 +83,7 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
     transformObject: jsonSchemaTransformObject,
   });
 
-  const metrics = registerMetrics(app, engine.events);
+  const metrics = registerMetrics(app, engine.events, { bodyBytesInFlight: bodies.inFlight });
   app.get(
     '/metrics',
     {

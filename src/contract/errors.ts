@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'rate_limited'
   | 'unavailable';
 
 /** One broken rule in the input: where (path, and the batch index when there is one) and which rule. */
