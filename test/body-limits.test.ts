@@ -46,6 +46,26 @@ describe.each(BACKENDS)('request body limits on %s', (backend) => {
     });
   });
 
+  it('refuses a body nested deeper than 64 arrays and objects with 400, before parsing it', async () => {
+    t = await startTestServer(backend);
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const res = await t.request({
+      method: 'POST',
+      url: '/v1/events',
+      payload: deep,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues).toEqual([
+      { path: '', rule: 'must nest arrays and objects at most 64 deep' },
+    ]);
+    // brackets inside strings are text, and 60 levels of meta are fine
+    let meta: unknown = { text: '[[[[{{{{"\\'.repeat(100) };
+    for (let i = 0; i < 58; i++) meta = { inner: meta };
+    const ok = await t.request({ method: 'POST', url: '/v1/events', payload: { events: [event({ meta })] } });
+    expect(ok.status).toBe(200);
+  });
+
   it('takes event batches up to the events limit', async () => {
     t = await startTestServer(backend);
     const events = Array.from({ length: 100 }, (_, i) => event({ id: `e${i}`, text: 'x'.repeat(2000) }));

@@ -19,6 +19,7 @@ import { errorBody, handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { hookRoutes } from './hooks.routes.js';
+import { registerJsonDepthLimit } from './json-depth.js';
 import { keyRoutes } from './keys.routes.js';
 import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
@@ -33,6 +34,17 @@ import { userRoutes } from './users.routes.js';
 import { validatorCompiler } from './validation.js';
 
 const VERSION = '0.1.0';
+
+/** The limits every route shares, as this server is configured, for the OpenAPI document. */
+function limitsText(config: ApiEngine['config']): string {
+  const perMinute = (n: number) => (n === 0 ? 'no limit' : `${n} a minute`);
+  return [
+    `Limits: request bodies up to ${config.bodyLimit} bytes, except POST /v1/events (${config.eventsBodyLimit}) and PUT /v1/characters/{characterId} (${CHARACTER_BODY_LIMIT}); larger is 413 before the body is parsed.`,
+    'JSON bodies nest arrays and objects at most 64 deep (400).',
+    `While this instance holds ${bodyBudget(config)} bytes of request bodies, a request with a body is 503 with Retry-After.`,
+    `Requests per API key: ${perMinute(config.keyRequestsPerMinute)}; per tenant: ${perMinute(config.tenantRequestsPerMinute)} (the operator may set a tenant's own); requests with an unknown or revoked key per client address: ${perMinute(config.failedAuthPerMinute)}. Past a limit: 429 rate_limited with Retry-After (seconds).`,
+  ].join(' ');
+}
 
 /** Body bytes held at once: as configured, and never less than one body of the largest route limit. */
 function bodyBudget(config: ApiEngine['config']): number {
@@ -67,6 +79,7 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
   const limits = await registerRequestLimits(app, engine);
   app.addHook('onRequest', authHook(engine.authenticate, limits));
   const bodies = registerBodyBudget(app, bodyBudget(engine.config));
+  registerJsonDepthLimit(app);
 
   await app.register(swagger, {
     openapi: {
@@ -74,7 +87,7 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
       info: {
         title: 'Overture API',
         version: VERSION,
-        description: 'Proactive engagement engine for conversational agents.',
+        description: `Proactive engagement engine for conversational agents.\n\n${limitsText(engine.config)}`,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
