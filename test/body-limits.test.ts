@@ -1,7 +1,10 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { ADMIN_KEY, event, startTestServer, type TestServer } from './helpers/test-server.js';
+
+// The first test of a file starts its PGlite, which takes far longer than usual on a busy machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 /** Polls `attempt` until it returns a value `done` accepts; generous bound, no fixed sleeps racing the server. */
 async function eventually<T>(

@@ -1,5 +1,5 @@
 import type { KyselyPlugin } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createServer, type Server } from '../src/app/create-server.js';
 import type { ConfigInput } from '../src/config/config.js';
 import type { Database } from '../src/storage/connection/database.js';
@@ -7,6 +7,9 @@ import { openPostgres } from '../src/storage/connection/postgres.js';
 import { FakeClock } from '../src/testing/fake-clock.js';
 import { BACKENDS, type Backend, openTestDatabase, POSTGRES_URL } from './helpers/backends.js';
 import { ADMIN_KEY } from './helpers/test-server.js';
+
+// The first test of a file starts its PGlite, which takes far longer than usual on a busy machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 /** Counts the statements that read `api_keys`: each is a key lookup. */
 function countingKeyLookups(database: Database) {

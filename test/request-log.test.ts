@@ -1,11 +1,14 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { redactUrl } from '../src/api/request-log.js';
 import { createServer, type Server } from '../src/app/create-server.js';
 import { createLogger } from '../src/app/logger.js';
 import { FakeClock } from '../src/testing/fake-clock.js';
 import { openTestDatabase } from './helpers/backends.js';
 import { ADMIN_KEY } from './helpers/test-server.js';
+
+// The first test of a file starts its PGlite, which takes far longer than usual on a busy machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 describe('the request log', () => {
   let server: Server | undefined;

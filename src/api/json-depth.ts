@@ -29,8 +29,36 @@ class DepthGuard extends Transform {
   #depth = 0;
   #inString = false;
   #escaped = false;
+  #failed = false;
+
+  constructor() {
+    super();
+    // Fastify stops listening after the first error it sees (a 413 may come first); a later error
+    // here must not become an uncaught exception
+    this.on('error', () => {});
+  }
+
+  /** Fails the body once Fastify listens for it: the body may flow before its parser is attached. */
+  #fail(error: OvertureError): void {
+    this.#failed = true;
+    const fail = () => this.destroy(error);
+    if (this.listenerCount('error') > 1) {
+      fail();
+      return;
+    }
+    const waitForParser = (event: string | symbol) => {
+      if (event !== 'error') return;
+      this.off('newListener', waitForParser);
+      process.nextTick(fail);
+    };
+    this.on('newListener', waitForParser);
+  }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.#failed) {
+      done(); // the rest of a refused body is read and dropped
+      return;
+    }
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i]!;
       if (this.#inString) {
@@ -42,7 +70,8 @@ class DepthGuard extends Transform {
       } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
         if (++this.#depth > MAX_JSON_DEPTH) {
           const rule = `must nest arrays and objects at most ${MAX_JSON_DEPTH} deep`;
-          done(new OvertureError('invalid_request', `request body ${rule}`, [{ path: '', rule }]));
+          this.#fail(new OvertureError('invalid_request', `request body ${rule}`, [{ path: '', rule }]));
+          done();
           return;
         }
       } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
