@@ -17,7 +17,6 @@ import { waitForHealth } from './lib/http-load.mjs';
 import { createScratchDatabase, freePort, procMemory, sampleRss, startService } from './lib/service.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'dist', 'cli', 'main.js');
 
 const USAGE = `Usage: node bench/limits.mjs [options]
 
@@ -39,6 +38,7 @@ Options:
   --backend B      pglite or postgres for nested and batches (default pglite; wrong-keys always
                    runs on PostgreSQL, whose statistics count the lookups)
   --pg-server URL  PostgreSQL server without database name (default postgres://postgres@127.0.0.1:5432)
+  --entry FILE     the service's main.js (default dist/cli/main.js; e.g. an older build to compare)
   --help           this text`;
 
 const { values: opts } = parseArgs({
@@ -46,6 +46,7 @@ const { values: opts } = parseArgs({
     scenario: { type: 'string', default: 'all' },
     backend: { type: 'string', default: 'pglite' },
     'pg-server': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
+    entry: { type: 'string', default: join(ROOT, 'dist', 'cli', 'main.js') },
     help: { type: 'boolean', default: false },
   },
 });
@@ -116,7 +117,7 @@ async function withService(backend, env, run) {
     dataDir = mkdtempSync(join(os.tmpdir(), 'overture-bench-limits-'));
     serviceEnv.OVERTURE_DATA_DIR = dataDir;
   }
-  const service = startService({ entry: ENTRY, env: serviceEnv });
+  const service = startService({ entry: opts.entry, env: serviceEnv });
   try {
     await waitForHealth(base, { timeoutMs: 180_000, isAlive: service.isAlive });
     return await run({ base, service, database });
