@@ -19,11 +19,11 @@ export interface TenantsTable {
   rearm_character: string | null;
   /** Re-arms requested so far: a trigger cache read at a lower count is stale (migration 0014). */
   rearm_version: Generated<string>;
-  /** The tenant's own request limits, or null for the operator's defaults (migration 0015). */
+  /** The tenant's own request limits, or null for the operator's defaults (migration 0019). */
   request_limits: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
-/** Requests counted per fixed window, shared by the instances (migration 0015). */
+/** Requests counted per fixed window, shared by the instances (migration 0019). */
 export interface RequestCountersTable {
   bucket: string;
   hits: number;
