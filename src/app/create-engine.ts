@@ -62,7 +62,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
   let relay: StreamRelay | undefined;
   try {
     if (config.migrate) {
-      const { applied } = await migrateToLatest(database.db);
+      const { applied } = await migrateToLatest(database.migrationDb ?? database.db);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const events = new EngineEvents((error, event) =>
@@ -118,6 +118,13 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       { intervalMs: config.schedulerIntervalMs, concurrency: config.deliveryConcurrency },
     );
     if (config.scheduler && config.delivery) deliverer.start();
+    let stopping: Promise<void> | undefined;
+    const stopWork = () =>
+      (stopping ??= Promise.all([
+        scheduler.stop(),
+        drafter.stop(),
+        deliverer.stop(config.shutdownTimeoutMs),
+      ]).then(() => undefined));
     const engine = {
       config,
       database,
@@ -134,8 +141,8 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
        */
       requestCounter:
         database.kind === 'postgres' ? databaseRequestCounter(ctx) : memoryRequestCounter(clock),
-      /** Resolves when the database answers; what `/health` reports. */
-      checkDatabase: () => pingDatabase(database.db),
+      /** Resolves when the database answers (within the connect timeout); what `/health` reports. */
+      checkDatabase: () => pingDatabase(database.db, config.databaseConnectTimeoutMs),
       /** Each tenant's live suggestion and delivery events, from every instance (docs/STREAM.md). */
       stream,
       scheduler,
@@ -164,8 +171,14 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
        */
       forTenant: (tenantId: string, options?: TenantOptions) =>
         createTenantEngine(ctx, stream, tenants, tenantId, options),
+      /**
+       * Stops the background work: nothing more is decided, drafted or claimed; messages being
+       * sent get the shutdown grace period (`shutdownTimeoutMs`) to finish and be recorded, and
+       * only those still in flight after it are cut short. `close` does this first.
+       */
+      stopWork,
       close: async () => {
-        await Promise.all([scheduler.stop(), drafter.stop(), deliverer.stop()]);
+        await stopWork();
         await relay?.close();
         await database.close();
       },
