@@ -305,6 +305,37 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.body).toMatchObject({ tenantId: B.tenantId, key: { keyId: s.keyB.keyId } });
     },
   },
+  'GET /v1/tenants/:tenantId/limits': {
+    behaviour:
+      "refuses tenant B, for tenant A's limits and for its own: only the operator's tenant reads them",
+    async check(s) {
+      for (const tenantId of ['default', B.tenantId]) {
+        const res = await s.asB({ method: 'GET', url: `/v1/tenants/${tenantId}/limits` });
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toContain("operator's tenant");
+        expectNothingOfA(s, res);
+      }
+    },
+  },
+  'HEAD /v1/tenants/:tenantId/limits': {
+    behaviour: 'refuses tenant B with 403 and no body',
+    noTenantData: 'added by Fastify beside GET /v1/tenants/{tenantId}/limits; no body',
+    check: (s) => expectHead(s, '/v1/tenants/default/limits', 403),
+  },
+  'PUT /v1/tenants/:tenantId/limits': {
+    behaviour: "refuses tenant B, for tenant A's limits and for its own (a tenant does not raise its own)",
+    async check(s) {
+      for (const tenantId of ['default', B.tenantId]) {
+        const res = await s.asB({
+          method: 'PUT',
+          url: `/v1/tenants/${tenantId}/limits`,
+          payload: { keyRequestsPerMinute: 0 },
+        });
+        expect(res.status).toBe(403);
+        expectNothingOfA(s, res);
+      }
+    },
+  },
   'PATCH /v1/tenant': {
     behaviour: 'changes tenant B only',
     async check(s) {

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -40,7 +41,9 @@ export function handleError(
 ) {
   if (error instanceof OvertureError) {
     // unavailable: the database's status logs the outage once, not each request it fails
-    if (error.code === 'unavailable') reply.header('retry-after', RETRY_AFTER_SECONDS);
+    // (unless the refusal set its own: the body budget's is 1 s)
+    if (error.code === 'unavailable' && !reply.hasHeader('retry-after'))
+      reply.header('retry-after', RETRY_AFTER_SECONDS);
     return reply.status(STATUS[error.code]).send(errorBody(error.code, error.message, error.issues));
   }
   const fastifyError = error as FastifyError;

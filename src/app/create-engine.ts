@@ -2,6 +2,7 @@ import { type ConfigInput, resolveConfig } from '../config/config.js';
 import { HttpContextProvider } from '../context/http-context-provider.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
 import { createAuthenticator } from '../engine/accounts/api-keys.js';
+import { databaseRequestCounter, memoryRequestCounter } from '../engine/accounts/request-limits.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant } from '../engine/accounts/tenants.js';
 import { activitySettings } from '../engine/activity/activity.js';
 import { ContextProviders } from '../engine/context/context-providers.js';
@@ -149,10 +150,17 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       database,
       events,
       logger,
+      clock,
       /** What the first start created; `adminKey` is only here, never logged. */
       bootstrap,
       context: ctx,
       authenticate: createAuthenticator(ctx),
+      /**
+       * Counts requests for the API's request limits: in the database on PostgreSQL (shared by
+       * every instance), in this process on PGlite (which only one process can open).
+       */
+      requestCounter:
+        database.kind === 'postgres' ? databaseRequestCounter(ctx) : memoryRequestCounter(clock),
       /** Resolves when the database answers (within the connect timeout); what `/health` reports. */
       checkDatabase: () => pingDatabase(database.db, config.databaseConnectTimeoutMs),
       /** Each tenant's live suggestion and delivery events, from every instance (docs/STREAM.md). */

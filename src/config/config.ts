@@ -36,13 +36,50 @@ export const ConfigSchema = z.object({
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Largest accepted request body, in bytes. */
+  /**
+   * Largest request body of a route, in bytes, unless the route sets its own: most take a few
+   * fields, and a large body costs the event loop to parse whatever the caller's key may do.
+   */
   bodyLimit: z
     .number()
     .int()
     .min(1024)
     .max(100 * 1024 * 1024)
+    .default(64 * 1024),
+  /** Largest body of `POST /v1/events` (a batch of up to 1,000 events), in bytes. */
+  eventsBodyLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  /**
+   * Request body bytes this instance accepts at once, over all requests (a parsed body takes about
+   * ten times its size in memory); past it, a request is refused with 503 and `Retry-After` before
+   * its body is read. Never less than the largest route limit.
+   */
+  bodyBytesInFlight: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(4 * 1024 * 1024 * 1024)
+    .default(32 * 1024 * 1024),
+  /** Requests one API key may make per minute (0: no limit); a tenant's own setting overrides it. */
+  keyRequestsPerMinute: z.number().int().min(0).max(10_000_000).default(6000),
+  /** Requests all of a tenant's keys together may make per minute (0: no limit); overridable per tenant. */
+  tenantRequestsPerMinute: z.number().int().min(0).max(10_000_000).default(12_000),
+  /**
+   * Requests with an unknown or revoked key one client address may make per minute (0: no limit);
+   * past it, the address is refused with 429 before its keys are looked up.
+   */
+  failedAuthPerMinute: z.number().int().min(0).max(1_000_000).default(30),
+  /**
+   * Whether the client address is read from `X-Forwarded-For` (the failed-authentication limit is
+   * per address): `true` trusts every proxy, a number that many hops, a string the proxies' addresses
+   * or CIDR ranges (comma-separated). Off by default: behind a load balancer, set it, or every
+   * client shares the balancer's address.
+   */
+  trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false),
   /** Apply pending migrations when the engine opens its database. */
   migrate: z.boolean().default(true),
   /** Half-life of a user's activity habits, in days: older events fade by half every half-life. */
@@ -141,6 +178,12 @@ const ENV_NAMES = {
   adminKey: 'OVERTURE_ADMIN_KEY',
   logLevel: 'LOG_LEVEL',
   bodyLimit: 'OVERTURE_BODY_LIMIT',
+  eventsBodyLimit: 'OVERTURE_EVENTS_BODY_LIMIT',
+  bodyBytesInFlight: 'OVERTURE_BODY_BYTES_IN_FLIGHT',
+  keyRequestsPerMinute: 'OVERTURE_KEY_REQUESTS_PER_MINUTE',
+  tenantRequestsPerMinute: 'OVERTURE_TENANT_REQUESTS_PER_MINUTE',
+  failedAuthPerMinute: 'OVERTURE_FAILED_AUTH_PER_MINUTE',
+  trustProxy: 'OVERTURE_TRUST_PROXY',
   migrate: 'OVERTURE_MIGRATE',
   shutdownTimeoutMs: 'OVERTURE_SHUTDOWN_TIMEOUT_MS',
   activityHalfLifeDays: 'OVERTURE_ACTIVITY_HALF_LIFE_DAYS',
@@ -172,6 +215,11 @@ const NUMERIC = new Set<keyof Config>([
   'databaseStatementTimeoutMs',
   'port',
   'bodyLimit',
+  'eventsBodyLimit',
+  'bodyBytesInFlight',
+  'keyRequestsPerMinute',
+  'tenantRequestsPerMinute',
+  'failedAuthPerMinute',
   'shutdownTimeoutMs',
   'decisionRetentionDays',
   'composeConcurrency',
@@ -210,6 +258,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       const items = value.split(',').map((item) => item.trim());
       raw[key] =
         items.length === 1 && items[0]!.toLowerCase() === 'none' ? [] : items.filter((i) => i !== '');
+    } else if (key === 'trustProxy') {
+      raw[key] = trustProxyOf(value.trim());
     } else if (BOOLEAN.has(key)) {
       const v = value.trim().toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(v)) raw[key] = true;
@@ -220,6 +270,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
   }
   return parse(raw, (key) => ENV_NAMES[key as keyof Config] ?? key, problems);
+}
+
+/** OVERTURE_TRUST_PROXY: true/false, a hop count (digits), or the proxies' addresses. */
+function trustProxyOf(value: string): boolean | number | string {
+  const v = value.toLowerCase();
+  if (/^\d+$/.test(v)) return Number(v);
+  if (['true', 'yes', 'on'].includes(v)) return true;
+  if (['false', 'no', 'off'].includes(v)) return false;
+  return value;
 }
 
 /** Validates a configuration object given in code (library use). */

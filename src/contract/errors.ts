@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'rate_limited'
   | 'unavailable';
 
 /** One broken rule in the input: where (path, and the batch index when there is one) and which rule. */

@@ -19,6 +19,15 @@ export interface TenantsTable {
   rearm_character: string | null;
   /** Re-arms requested so far: a trigger cache read at a lower count is stale (migration 0014). */
   rearm_version: Generated<string>;
+  /** The tenant's own request limits, or null for the operator's defaults (migration 0019). */
+  request_limits: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+}
+
+/** Requests counted per fixed window, shared by the instances (migration 0019). */
+export interface RequestCountersTable {
+  bucket: string;
+  hits: number;
+  resets_at: Timestamp;
 }
 
 export interface PoliciesTable {
@@ -379,6 +388,7 @@ export interface Schema {
   unreachable_addresses: UnreachableAddressesTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  request_counters: RequestCountersTable;
 }
 
 /** The Kysely handle every repository takes first: a pool, a PGlite connection or a transaction. */
