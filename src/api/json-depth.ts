@@ -1,9 +1,15 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { OvertureError } from '../contract/errors.js';
+import { MAX_NESTING, NESTING_RULE } from '../contract/storable-input.js';
 import type { Api } from './api-types.js';
 
-/** Arrays and objects nest at most this deep in a JSON body (an event's `meta` is the deepest need). */
-export const MAX_JSON_DEPTH = 64;
+/**
+ * The depth at which a body is cut off as it streams in. Past MAX_NESTING a parsed body is refused
+ * by the input rules (`contract/storable-input.ts`), which name the path; this guard is the
+ * backstop against bodies so deep that parsing them would hold the event loop, so it sits a little
+ * above (the body's own braces and a batch's `events` array count here).
+ */
+export const MAX_JSON_DEPTH = 2 * MAX_NESTING;
 
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
@@ -69,8 +75,8 @@ class DepthGuard extends Transform {
         this.#inString = true;
       } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
         if (++this.#depth > MAX_JSON_DEPTH) {
-          const rule = `must nest arrays and objects at most ${MAX_JSON_DEPTH} deep`;
-          this.#fail(new OvertureError('invalid_request', `request body ${rule}`, [{ path: '', rule }]));
+          const rule = NESTING_RULE;
+          this.#fail(new OvertureError('invalid_request', `request body ${rule}`, [{ path: 'body', rule }]));
           done();
           return;
         }
