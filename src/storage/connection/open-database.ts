@@ -8,5 +8,5 @@ import { openPostgres } from './postgres.js';
 export function openDatabase(config: Config, logger: Logger): Promise<Database> {
   return config.databaseUrl
     ? openPostgres({ url: config.databaseUrl, poolSize: config.poolSize, logger })
-    : openPglite(config.dataDir);
+    : openPglite(config.dataDir, { logger });
 }
