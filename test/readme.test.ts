@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { freePort, KEY_PATTERN, PROJECT_ROOT, until } from './helpers/cli.js';
 import {
   blocksOfSection,
@@ -36,20 +36,34 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const SERVE_FROM_SOURCES = 'node --import tsx src/cli/main.ts serve';
 
-describe('the README', () => {
-  const processes: TourProcess[] = [];
-  const shells: TourShell[] = [];
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const p of processes.splice(0)) p.kill();
-    for (const s of shells.splice(0)) s.close();
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
-
-  function tempDir() {
-    const dir = mkdtempSync(join(tmpdir(), 'overture-readme-'));
-    dirs.push(dir);
-    return dir;
+describe.concurrent('the README', () => {
+  /** What a test leaves running or on disk, removed when it finishes (the tours run side by side). */
+  function resources({ onTestFinished }: TestContext) {
+    const processes: TourProcess[] = [];
+    const shells: TourShell[] = [];
+    const dirs: string[] = [];
+    onTestFinished(() => {
+      for (const p of processes) p.kill();
+      for (const s of shells) s.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+    return {
+      process(command: string, args: string[], env: NodeJS.ProcessEnv) {
+        const p = new TourProcess(command, args, PROJECT_ROOT, env);
+        processes.push(p);
+        return p;
+      },
+      shell(env: NodeJS.ProcessEnv) {
+        const s = new TourShell(PROJECT_ROOT, env);
+        shells.push(s);
+        return s;
+      },
+      tempDir() {
+        const dir = mkdtempSync(join(tmpdir(), 'overture-readme-'));
+        dirs.push(dir);
+        return dir;
+      },
+    };
   }
 
   async function waitHealthy(engine: TourProcess, port: number) {
@@ -88,16 +102,16 @@ describe('the README', () => {
     }
   }
 
-  it('five-minute tour: every command prints what the README shows', async () => {
-    const dir = tempDir();
+  it('five-minute tour: every command prints what the README shows', async (context) => {
+    const own = resources(context);
+    const dir = own.tempDir();
     const port = await freePort();
     const clock = join(dir, 'clock');
     writeFileSync(clock, FIVE_MINUTE_TOUR_NOW);
     // `npm start` on an empty data directory, which prints the admin key.
-    const engine = new TourProcess(
+    const engine = own.process(
       'bash',
       ['-c', `exec ${SERVE_FROM_SOURCES}`],
-      PROJECT_ROOT,
       baseEnv({
         PORT: String(port),
         OVERTURE_DATA_DIR: join(dir, 'data'),
@@ -105,7 +119,6 @@ describe('the README', () => {
         LOG_LEVEL: 'warn',
       }),
     );
-    processes.push(engine);
     await waitHealthy(engine, port);
     const printed = blocksOfSection(README, '## A five-minute tour', '')[0]!;
     const claim = printed
@@ -116,8 +129,7 @@ describe('the README', () => {
     expect(satisfies(engine.output, claim), `${claim}\nin\n${engine.output}`).toBe(true);
     const key = engine.output.match(KEY_PATTERN)![0];
 
-    const shell = new TourShell(PROJECT_ROOT, baseEnv({ OVERTURE_KEY: key }));
-    shells.push(shell);
+    const shell = own.shell(baseEnv({ OVERTURE_KEY: key }));
     const blocks = blocksOfSection(README, '## A five-minute tour', 'sh');
     expect(blocks.length).toBeGreaterThan(10);
     const mismatches: string[] = [];
@@ -137,8 +149,9 @@ describe('the README', () => {
     expect(mismatches.join('\n')).toBe('');
   }, 300_000);
 
-  it('tour with curl: every command prints what the README shows, and the fake Telegram server gets the message', async () => {
-    const dir = tempDir();
+  it('tour with curl: every command prints what the README shows, and the fake Telegram server gets the message', async (context) => {
+    const own = resources(context);
+    const dir = own.tempDir();
     const port = await freePort();
     const fakePort = await freePort();
     const substitute = (text: string) =>
@@ -147,8 +160,7 @@ describe('the README', () => {
         .replaceAll('127.0.0.1:8788', `127.0.0.1:${fakePort}`)
         .replaceAll('--port 8788', `--port ${fakePort}`)
         .replaceAll('/tmp/overture-', `${dir}/overture-`);
-    const shell = new TourShell(PROJECT_ROOT, baseEnv({}));
-    shells.push(shell);
+    const shell = own.shell(baseEnv({}));
     let fake: TourProcess | undefined;
     const blocks = blocksOfSection(README, '## A tour with curl', 'sh');
     expect(blocks.length).toBeGreaterThan(5);
@@ -156,18 +168,23 @@ describe('the README', () => {
     for (const [index, block] of blocks.entries()) {
       const where = `tour with curl, block ${index + 1}`;
       for (const original of stepsOf(block)) {
-        const step = { script: substitute(original.script), claim: substitute(original.claim), fakeClaim: original.fakeClaim };
+        const step = {
+          script: substitute(original.script),
+          claim: substitute(original.claim),
+          fakeClaim: original.fakeClaim,
+        };
         if (step.script.includes('dist/testing/fake-telegram-main.js')) {
           // the second terminal: the fake Bot API, left running
-          const script = step.script.replace('node dist/testing/fake-telegram-main.js', 'exec node --import tsx src/testing/fake-telegram-main.ts');
-          fake = new TourProcess('bash', ['-c', script], PROJECT_ROOT, baseEnv({}));
-          processes.push(fake);
+          const script = step.script.replace(
+            'node dist/testing/fake-telegram-main.js',
+            'exec node --import tsx src/testing/fake-telegram-main.ts',
+          );
+          fake = own.process('bash', ['-c', script], baseEnv({}));
           await fake.waitFor(step.claim);
         } else if (/npm start$/.test(step.script)) {
           // the first terminal: the engine, left running
           const script = step.script.replace(/npm start$/, `exec ${SERVE_FROM_SOURCES}`);
-          const engine = new TourProcess('bash', ['-c', script], PROJECT_ROOT, baseEnv({ PORT: String(port) }));
-          processes.push(engine);
+          const engine = own.process('bash', ['-c', script], baseEnv({ PORT: String(port) }));
           await waitHealthy(engine, port);
           await engine.waitFor(step.claim);
         } else {

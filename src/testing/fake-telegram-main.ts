@@ -27,6 +27,8 @@ if (values.help || (port !== undefined && !(Number.isInteger(port) && port >= 0 
 const fake = await startFakeTelegramServer({ token: values.token, port });
 console.log('fake Telegram Bot API at', fake.apiRoot);
 setInterval(() => {
-  for (const message of fake.delivered.splice(0)) console.log(`message to chat ${message.chatId}: ${message.text}`);
+  for (const message of fake.delivered.splice(0))
+    console.log(`message to chat ${message.chatId}: ${message.text}`);
 }, 100);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void fake.close().then(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void fake.close().then(() => process.exit(0)));
