@@ -76,5 +76,5 @@ describe('the documentation', () => {
     } finally {
       await engine.close();
     }
-  });
+  }, 180_000); // PGlite's initdb: seconds, minutes on a loaded machine
 });

@@ -87,7 +87,7 @@ describe.concurrent('the README', () => {
    * differs is added to `mismatches`, and the tour goes on, so that one run lists every drift.
    */
   async function runStep(shell: TourShell, step: TourStep, where: string, mismatches: string[]) {
-    const deadline = Date.now() + 45_000;
+    const deadline = Date.now() + 90_000;
     for (;;) {
       const { output, status } = await shell.run(step.script);
       const holds = step.claim === '' ? status === 0 : satisfies(output, step.claim);
@@ -147,7 +147,7 @@ describe.concurrent('the README', () => {
       }
     }
     expect(mismatches.join('\n')).toBe('');
-  }, 300_000);
+  }, 600_000);
 
   it('tour with curl: every command prints what the README shows, and the fake Telegram server gets the message', async (context) => {
     const own = resources(context);
@@ -197,5 +197,5 @@ describe.concurrent('the README', () => {
       }
     }
     expect(mismatches.join('\n')).toBe('');
-  }, 300_000);
+  }, 600_000);
 });
