@@ -180,7 +180,7 @@ export class CliRunner {
 }
 
 /** Waits (bounded) until GET /health answers 200; fails at once with the output if the process exits. */
-export async function waitHealthy(proc: CliProcess, port: number, timeoutMs = 30_000): Promise<void> {
+export async function waitHealthy(proc: CliProcess, port: number, timeoutMs = 120_000): Promise<void> {
   await until(
     async () => {
       if (proc.done) throw new Error(`server exited before it was healthy:\n${proc.output}`);
