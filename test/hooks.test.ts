@@ -281,7 +281,7 @@ describe.each(BACKENDS)('webhook triggers on %s', (backend) => {
     const syntax = await hook('deploys', null, { raw: '{"userId": "maya",' });
     expect(syntax.status).toBe(400);
     expect(syntax.body.error).toMatchObject({ code: 'invalid_request', issues: [{ path: 'body' }] });
-    expect((await hook('deploys', alert, { contentType: 'text/plain' })).status).toBe(400);
+    expect((await hook('deploys', alert, { contentType: 'text/plain' })).status).toBe(415);
     const huge = await hook('deploys', { ...alert, data: { blob: 'x'.repeat(70_000) } });
     expectError(huge, 413, /65536 bytes/);
     await expectNothingStored();

@@ -14,7 +14,7 @@ import { characterRoutes } from './characters.routes.js';
 import { contextRoutes } from './context.routes.js';
 import { contextProviderRoutes } from './context-provider.routes.js';
 import { decisionRoutes } from './decisions.routes.js';
-import { errorBody, handleError } from './error-handler.js';
+import { handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { hookRoutes } from './hooks.routes.js';
@@ -23,6 +23,7 @@ import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
 import { openLoopRoutes } from './open-loops.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { refuseUnroutableRequests } from './request-refusals.js';
 import { streamRoutes } from './stream.routes.js';
 import { suggestionRoutes } from './suggestions.routes.js';
 import { triggerRoutes } from './triggers.routes.js';
@@ -38,7 +39,8 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
     bodyLimit: engine.config.bodyLimit,
     // Fastify sets a 72 s keep-alive; the default request timeout is off: bound slow clients.
     requestTimeout: 60_000,
-    return503OnClosing: true,
+    // a request during shutdown is refused in our error shape (request-refusals.ts), not Fastify's
+    return503OnClosing: false,
     // Ids may be 128 characters; past Fastify's default of 100 it would answer 414 before our
     // validator could name the rule. Longer still is refused by the router (414).
     routerOptions: { maxParamLength: 512 },
@@ -47,9 +49,8 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.removeContentTypeParser('text/plain'); // bodies are JSON: anything else is a 415
+  refuseUnroutableRequests(app);
   app.addHook('onRequest', authHook(engine.authenticate));
 
   await app.register(swagger, {

@@ -61,7 +61,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
   let relay: StreamRelay | undefined;
   try {
     if (config.migrate) {
-      const { applied } = await migrateToLatest(database.db);
+      const { applied } = await migrateToLatest(database.migrationDb ?? database.db);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const events = new EngineEvents((error, event) =>
@@ -117,6 +117,13 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       { intervalMs: config.schedulerIntervalMs, concurrency: config.deliveryConcurrency },
     );
     if (config.scheduler && config.delivery) deliverer.start();
+    let stopping: Promise<void> | undefined;
+    const stopWork = () =>
+      (stopping ??= Promise.all([
+        scheduler.stop(),
+        drafter.stop(),
+        deliverer.stop(config.shutdownTimeoutMs),
+      ]).then(() => undefined));
     const engine = {
       config,
       database,
@@ -126,8 +133,8 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       bootstrap,
       context: ctx,
       authenticate: createAuthenticator(ctx),
-      /** Resolves when the database answers; what `/health` reports. */
-      checkDatabase: () => pingDatabase(database.db),
+      /** Resolves when the database answers (within the connect timeout); what `/health` reports. */
+      checkDatabase: () => pingDatabase(database.db, config.databaseConnectTimeoutMs),
       /** Each tenant's live suggestion and delivery events, from every instance (docs/STREAM.md). */
       stream,
       scheduler,
@@ -156,8 +163,14 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
        */
       forTenant: (tenantId: string, options?: TenantOptions) =>
         createTenantEngine(ctx, stream, tenants, tenantId, options),
+      /**
+       * Stops the background work: nothing more is decided, drafted or claimed; messages being
+       * sent get the shutdown grace period (`shutdownTimeoutMs`) to finish and be recorded, and
+       * only those still in flight after it are cut short. `close` does this first.
+       */
+      stopWork,
       close: async () => {
-        await Promise.all([scheduler.stop(), drafter.stop(), deliverer.stop()]);
+        await stopWork();
         await relay?.close();
         await database.close();
       },

@@ -37,6 +37,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('bounds database waits by default, and takes 0 for no statement bound', () => {
+    expect(loadConfig({})).toMatchObject({
+      databaseConnectTimeoutMs: 5000,
+      databaseStatementTimeoutMs: 10_000,
+    });
+    const config = loadConfig({
+      OVERTURE_DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS: '0',
+    });
+    expect(config).toMatchObject({ databaseConnectTimeoutMs: 2000, databaseStatementTimeoutMs: 0 });
+  });
+
   it('treats empty variables as unset', () => {
     const config = loadConfig({ PORT: '', DATABASE_URL: '' });
     expect(config.port).toBe(8787);
@@ -55,6 +67,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must start with postgres:// or postgresql://'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: '],
     [{ OVERTURE_MIGRATE: 'maybe' }, 'OVERTURE_MIGRATE: must be true or false'],
+    [{ OVERTURE_DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'OVERTURE_DATABASE_CONNECT_TIMEOUT_MS: '],
+    [{ OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS: '-1' }, 'OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS: '],
   ])('stops on %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

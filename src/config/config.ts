@@ -15,6 +15,17 @@ export const ConfigSchema = z.object({
   dataDir: z.string().min(1).default('./.overture'),
   /** Connections per engine instance when on PostgreSQL (PGlite always uses exactly one). */
   poolSize: z.number().int().min(1).max(200).default(10),
+  /**
+   * How long opening a database session, or waiting for a free pooled connection, may take, in
+   * ms; past it the request is answered 503 (PostgreSQL; PGlite is in process).
+   */
+  databaseConnectTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * The longest a statement may run, in ms: the server cancels it (`statement_timeout`), and one
+   * with no answer 2 s after that (a frozen server, a partition) is given up and its connection
+   * dropped; the request is answered 503. 0: no bound. Migrations are not bounded (PostgreSQL only).
+   */
+  databaseStatementTimeoutMs: z.number().int().min(0).max(3_600_000).default(10_000),
   port: z.number().int().min(0).max(65535).default(8787),
   host: z.string().min(1).default('127.0.0.1'),
   /** When set, this key is the default tenant's admin key (created if missing) instead of a random one. */
@@ -35,7 +46,7 @@ export const ConfigSchema = z.object({
   migrate: z.boolean().default(true),
   /** Half-life of a user's activity habits, in days: older events fade by half every half-life. */
   activityHalfLifeDays: z.number().min(1).max(365).default(21),
-  /** Grace period for in-flight requests on shutdown, in milliseconds. */
+  /** Grace period on shutdown for in-flight requests and messages being sent, in milliseconds. */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
   /** Run the scheduler in this instance (deciding due pairs); off: this instance only serves the API. */
   scheduler: z.boolean().default(true),
@@ -104,6 +115,8 @@ const ENV_NAMES = {
   databaseUrl: 'DATABASE_URL',
   dataDir: 'OVERTURE_DATA_DIR',
   poolSize: 'OVERTURE_POOL_SIZE',
+  databaseConnectTimeoutMs: 'OVERTURE_DATABASE_CONNECT_TIMEOUT_MS',
+  databaseStatementTimeoutMs: 'OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS',
   port: 'PORT',
   host: 'HOST',
   adminKey: 'OVERTURE_ADMIN_KEY',
@@ -134,6 +147,8 @@ const ENV_NAMES = {
 
 const NUMERIC = new Set<keyof Config>([
   'poolSize',
+  'databaseConnectTimeoutMs',
+  'databaseStatementTimeoutMs',
   'port',
   'bodyLimit',
   'shutdownTimeoutMs',

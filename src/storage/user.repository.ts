@@ -4,6 +4,7 @@ import type { UserActivity } from '../domain/activity/user-activity.js';
 import type { Consent } from '../domain/suggestions/lifecycle.js';
 import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
 import { decodeUserActivity } from './codecs/activity-codec.js';
+import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
 import type { Db } from './schema.js';
 import { listUnreachable } from './unreachable-address.repository.js';
 
@@ -195,10 +196,12 @@ export interface UserAtSend {
   timezone: string | null;
   /** The activity model, read only for a user without a given zone (it infers theirs). */
   model: UserActivity | null;
+  /** Their last message, to any character; null: never. */
+  lastInboundAtMs: number | null;
 }
 
 /**
- * The users' consent and zones as a delivery is about to be sent, for a batch: one primary-key
+ * The users' consent, zones and last messages as a delivery is about to be sent, for a batch: one primary-key
  * probe per id (as `readUserActivities`), the activity model only where the zone is not given.
  * A user who no longer exists is absent.
  */
@@ -210,11 +213,13 @@ export async function readUsersAtSend(db: Db, tenantId: string, userIds: readonl
     consent: Consent;
     timezone: string | null;
     activity: Uint8Array | null;
+    last_inbound_at: string | null;
   }>`
-    select u.user_id, u.consent, u.timezone, u.activity
+    select u.user_id, u.consent, u.timezone, u.activity, ${epochMs('u.last_inbound_at')} as last_inbound_at
     from unnest(${[...userIds]}::text[]) as k(user_id)
     cross join lateral (
-      select user_id, consent, timezone, case when timezone is null then activity end as activity from users
+      select user_id, consent, timezone, case when timezone is null then activity end as activity,
+             last_inbound_at from users
       where tenant_id = ${tenantId} and user_id = k.user_id limit 1
     ) as u`.execute(db);
   for (const row of rows) {
@@ -222,6 +227,7 @@ export async function readUsersAtSend(db: Db, tenantId: string, userIds: readonl
       consent: row.consent,
       timezone: row.timezone,
       model: row.activity ? decodeUserActivity(row.activity) : null,
+      lastInboundAtMs: fromEpochMs(row.last_inbound_at),
     });
   }
   return users;

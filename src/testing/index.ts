@@ -38,3 +38,4 @@ export {
   type WebhookMessage,
 } from './fake-webhook-receiver.js';
 export { type RecordedSend, RecordingChannel } from './recording-channel.js';
+export { TcpProxy } from './tcp-proxy.js';

@@ -131,7 +131,11 @@ export function createAuthenticator(ctx: EngineContext) {
       touched.set(record.keyId, now.getTime());
       touchApiKey(ctx.db, record.tenantId, record.keyId, now).then(
         () => ctx.events.emit('api_key.used', { tenantId: record.tenantId, keyId: record.keyId, at: now }),
-        (error) => ctx.logger.warn({ err: error, keyId: record.keyId }, 'could not record key use'),
+        (error) => {
+          // a database outage is logged once by the database's status
+          if (!(error instanceof OvertureError && error.code === 'unavailable'))
+            ctx.logger.warn({ err: error, keyId: record.keyId }, 'could not record key use');
+        },
       );
     }
     return { tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes };

@@ -24,6 +24,8 @@ interface MigrationSummary {
 export async function migrateToLatest(db: Db): Promise<MigrationSummary> {
   const migrations = await loadMigrations();
   return db.transaction().execute(async (trx) => {
+    // a migration may rewrite a large table, or wait here for another instance's: no statement timeout
+    await sql`set local statement_timeout = 0`.execute(trx);
     await sql`select pg_advisory_xact_lock(hashtext('overture.migrate.' || current_schema()))`.execute(trx);
     await sql`create table if not exists schema_migrations (
       name text primary key,
