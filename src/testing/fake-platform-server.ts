@@ -53,6 +53,8 @@ interface PlatformFormat<R extends string> {
   authorize(request: PlatformRequest, params: Record<string, string>): PlatformAnswer | null;
   /** The platform's answer to a path it does not serve. */
   notFound(request: PlatformRequest): PlatformAnswer;
+  /** The port to listen on; by default one the system chooses. */
+  port?: number;
 }
 
 export interface FakePlatformServer<R extends string> {
@@ -66,7 +68,7 @@ export interface FakePlatformServer<R extends string> {
   close(): Promise<void>;
 }
 
-/** Starts a fake platform server on 127.0.0.1 and an ephemeral port. */
+/** Starts a fake platform server on 127.0.0.1 and `format.port`, or an ephemeral port. */
 export async function startFakePlatformServer<R extends string>(
   format: PlatformFormat<R>,
 ): Promise<FakePlatformServer<R>> {
@@ -142,7 +144,10 @@ export async function startFakePlatformServer<R extends string>(
       () => res.destroy(),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(format.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
 
   return {

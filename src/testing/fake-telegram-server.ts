@@ -48,7 +48,11 @@ export const telegramReplies = {
  * fake.script(telegramReplies.blocked());
  * // ... new TelegramChannel({ token: '123:abc', apiRoot: fake.apiRoot, timeoutMs: 5000 }) ...
  */
-export async function startFakeTelegramServer(options: { token: string }): Promise<FakeTelegramServer> {
+export async function startFakeTelegramServer(options: {
+  token: string;
+  /** The port to listen on; by default one the system chooses. */
+  port?: number;
+}): Promise<FakeTelegramServer> {
   const delivered: TelegramMessage[] = [];
   let nextId = 1;
   const server = await startFakePlatformServer<'sendMessage'>({
@@ -91,6 +95,7 @@ export async function startFakeTelegramServer(options: { token: string }): Promi
         ? null
         : { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } },
     notFound: () => ({ status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } }),
+    port: options.port,
   });
   return {
     ...server,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import type { Db } from '../schema.js';
@@ -56,6 +57,16 @@ export async function migrateToLatest(db: Db): Promise<MigrationSummary> {
     }
     return { applied };
   });
+}
+
+/**
+ * A SHA-256 of every migration's name and text: what a pre-migrated data directory
+ * (pglite-template.ts) records, so that one made from other migrations is never used.
+ */
+export async function migrationsDigest(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const migration of await loadMigrations()) hash.update(`${migration.name}\0${migration.sql}\0`);
+  return hash.digest('hex');
 }
 
 async function loadMigrations(): Promise<{ name: string; sql: string }[]> {

@@ -16,5 +16,5 @@ export function openDatabase(config: Config, logger: Logger): Promise<Database> 
           statementMs: config.databaseStatementTimeoutMs,
         },
       })
-    : openPglite(config.dataDir);
+    : openPglite(config.dataDir, { logger });
 }
