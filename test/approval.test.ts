@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecordingChannel } from '../src/testing/recording-channel.js';
 import { BACKENDS } from './helpers/backends.js';
+import { OPEN_POLICY } from './helpers/policies.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
@@ -53,15 +54,7 @@ describe.each(BACKENDS)('the approval queue on %s', (backend) => {
     await ok({
       method: 'PUT',
       url: '/v1/policy',
-      payload: {
-        allowProactive: true,
-        quietHours: null,
-        minGapMinutes: 0,
-        midConversationMinutes: 0,
-        userCaps: { perDay: 50, perWeek: 50 },
-        characterCaps: { perDay: 50, perWeek: 50 },
-        backoffAfterUnanswered: 100,
-      },
+      payload: { ...OPEN_POLICY, midConversationMinutes: 0 },
     });
     await ok({
       method: 'POST',

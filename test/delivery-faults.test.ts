@@ -10,6 +10,7 @@ import type { FakeModelServer } from '../src/testing/fake-model-server.js';
 import { startFakeOpenAiServer } from '../src/testing/fake-openai-server.js';
 import { RecordingChannel } from '../src/testing/recording-channel.js';
 import { BACKENDS, openTestDatabase } from './helpers/backends.js';
+import { OPEN_POLICY } from './helpers/policies.js';
 
 /**
  * A query that fails once: the first statement whose operation tree (as JSON: a raw statement's
@@ -97,16 +98,7 @@ describe.each(BACKENDS)('delivery around the send on %s', (backend) => {
       });
       await write(userId, `hello-${userId}`);
     }
-    await tenant.putPolicy({
-      allowProactive: true,
-      quietHours: null,
-      minGapMinutes: 0,
-      midConversationMinutes: 0,
-      userCaps: { perDay: 50, perWeek: 50 },
-      characterCaps: { perDay: 50, perWeek: 50 },
-      backoffAfterUnanswered: 100,
-      ...policy,
-    });
+    await tenant.putPolicy({ ...OPEN_POLICY, midConversationMinutes: 0, ...policy });
     await tenant.createTrigger({
       id: 'ping',
       name: 'Ping',

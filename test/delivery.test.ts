@@ -6,6 +6,7 @@ import type { FakeModelServer } from '../src/testing/fake-model-server.js';
 import { startFakeOpenAiServer } from '../src/testing/fake-openai-server.js';
 import { RecordingChannel } from '../src/testing/recording-channel.js';
 import { BACKENDS } from './helpers/backends.js';
+import { OPEN_POLICY } from './helpers/policies.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
@@ -69,14 +70,7 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
     await ok({
       method: 'PUT',
       url: '/v1/policy',
-      payload: {
-        allowProactive: true,
-        quietHours: null,
-        minGapMinutes: 0,
-        userCaps: { perDay: 50, perWeek: 50 },
-        characterCaps: { perDay: 50, perWeek: 50 },
-        backoffAfterUnanswered: 100,
-      },
+      payload: OPEN_POLICY,
     });
     await ok({
       method: 'POST',
