@@ -2,6 +2,7 @@ import { type ConfigInput, resolveConfig } from '../config/config.js';
 import { HttpContextProvider } from '../context/http-context-provider.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
 import { createAuthenticator } from '../engine/accounts/api-keys.js';
+import { signUnsignedAuditHeads } from '../engine/accounts/audit-head.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant } from '../engine/accounts/tenants.js';
 import { activitySettings } from '../engine/activity/activity.js';
 import { ContextProviders } from '../engine/context/context-providers.js';
@@ -98,6 +99,12 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     relay = await startStreamRelay({ events, database, clock, logger });
     const stream: EngineStream = { subscribe: relay.subscribe, listenerCount: relay.listenerCount };
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
+    const signedHeads = await signUnsignedAuditHeads(ctx);
+    if (signedHeads > 0)
+      logger.info(
+        { tenants: signedHeads },
+        'signed the audit heads that had no signature (written before migration 0015 or without OVERTURE_SECRET_KEY)',
+      );
     const tenants = new KnownTenants(ctx);
     const scheduler = new Scheduler(ctx, {
       intervalMs: config.schedulerIntervalMs,

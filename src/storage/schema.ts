@@ -19,6 +19,10 @@ export interface TenantsTable {
   rearm_character: string | null;
   /** Re-arms requested so far: a trigger cache read at a lower count is stale (migration 0014). */
   rearm_version: Generated<string>;
+  /** The audit log's head: its last entry's seq and hash, and their HMAC (migration 0015). */
+  audit_seq: ColumnType<string, never, number>;
+  audit_hash: ColumnType<string, never, string>;
+  audit_mac: ColumnType<string | null, never, string | null>;
 }
 
 export interface PoliciesTable {

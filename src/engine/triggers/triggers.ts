@@ -131,7 +131,7 @@ export async function createTrigger(
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await insertTrigger(trx, tenantId, record)))
       throw new OvertureError('conflict', `trigger "${record.triggerId}" already exists`);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'trigger.created',
       subject: `trigger:${record.triggerId}`,
@@ -181,7 +181,7 @@ export async function updateTrigger(
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     const after: TriggerRecord = { ...before, ...defined, updatedAt: now };
     await replaceTrigger(trx, tenantId, after);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action,
       subject: `trigger:${triggerId}`,
@@ -223,7 +223,7 @@ export async function removeTrigger(ctx: EngineContext, tenantId: string, trigge
         `trigger "${triggerId}" is built in; disable it instead of deleting it`,
       );
     await deleteTrigger(trx, tenantId, triggerId);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'trigger.deleted',
       subject: `trigger:${triggerId}`,
@@ -256,7 +256,7 @@ export async function rotateTriggerSecret(
         `trigger "${triggerId}" is of kind ${before.spec.kind}; only webhook triggers have a signing secret`,
       );
     await setTriggerSecret(trx, tenantId, triggerId, secret, now);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'trigger.secret_rotated',
       subject: `trigger:${triggerId}`,
