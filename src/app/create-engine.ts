@@ -9,6 +9,7 @@ import { ContextProviders } from '../engine/context/context-providers.js';
 import { EngineEvents } from '../engine/kernel/events.js';
 import type { EngineContext } from '../engine/kernel/resources.js';
 import type { EngineStream } from '../engine/kernel/stream.js';
+import { sealPlainHookSecrets } from '../engine/triggers/hook-secrets.js';
 import { TriggerCache } from '../engine/triggers/trigger-cache.js';
 import type { ApiEngine } from '../engine/use-cases/api-engine.js';
 import { createTenantEngine, KnownTenants, type TenantOptions } from '../engine/use-cases/tenant-engine.js';
@@ -99,6 +100,17 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     relay = await startStreamRelay({ events, database, clock, logger });
     const stream: EngineStream = { subscribe: relay.subscribe, listenerCount: relay.listenerCount };
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
+    const hookSecrets = await sealPlainHookSecrets(ctx);
+    if (hookSecrets.sealed > 0)
+      logger.info(
+        { triggers: hookSecrets.sealed },
+        'sealed the webhook secrets stored in plain text (before migration 0016)',
+      );
+    if (hookSecrets.plain > 0)
+      logger.warn(
+        { triggers: hookSecrets.plain },
+        'webhook secrets are stored in plain text: set OVERTURE_SECRET_KEY and restart to have them sealed',
+      );
     const signedHeads = await signUnsignedAuditHeads(ctx);
     if (signedHeads > 0)
       logger.info(

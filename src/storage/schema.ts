@@ -46,7 +46,9 @@ export interface TriggersTable {
   expiry_minutes: number;
   at_good_time: boolean;
   builtin: Generated<boolean>;
+  /** Plain text, only in rows from before migration 0016 not sealed yet (no key since). */
   webhook_secret: string | null;
+  webhook_secret_sealed: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -273,6 +275,15 @@ export interface DeliveryAttemptsTable {
   retry_after_ms: number | null;
 }
 
+export interface FiringKeysTable {
+  tenant_id: string;
+  user_id: string;
+  character_id: string;
+  trigger_id: string;
+  occasion_key: string;
+  received_at: Timestamp;
+}
+
 export interface WebhookCallsTable {
   tenant_id: string;
   trigger_id: string;
@@ -368,6 +379,7 @@ export interface Schema {
   decisions: DecisionsTable;
   suggestions: SuggestionsTable;
   webhook_calls: WebhookCallsTable;
+  firing_keys: FiringKeysTable;
   facts: FactsTable;
   memories: MemoriesTable;
   llm_providers: LlmProvidersTable;
