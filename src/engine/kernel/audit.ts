@@ -56,7 +56,7 @@ export async function appendAudit(
  * Where the next entry chains: the head. Entries after it, which something appended without
  * moving it (an instance of an older version during a rolling deploy, or a hand), are taken in
  * when they continue the chain from the head (`adopted`), so that seqs stay unique; otherwise
- * the append goes after them and leaves the head unsigned. A log shorter than its head (a
+ * the append goes after them and does not sign the new head. A log shorter than its head (a
  * deleted tail) or ending in a different hash (a rewrite) is chained from the head all the same,
  * so the gap or the broken link stays in the log for `verifyAudit` to report.
  */
