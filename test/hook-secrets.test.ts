@@ -152,4 +152,20 @@ describe.each(BACKENDS)('webhook trigger secrets at rest on %s', (backend) => {
     // this server has no key to open it with
     expect((await call('legacy', LEGACY_SECRET, 'l2')).status).toBe(503);
   });
+
+  it('remembers the ids of calls from before the upgrade: acted on (a suggestion) or waiting (an occasion)', async () => {
+    const database = await legacyDatabase();
+    await sql`insert into suggestions (tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key,
+                status, approval, decision_id, created_at, updated_at, expires_at)
+              values ('default', 'maya', 'sug_old', 'luna', 'legacy', 'hook:acted-on', 'sent', 'auto', 'dec_old',
+                '2026-11-23T11:00:00Z', '2026-11-23T11:00:00Z', '2026-11-23T12:00:00Z')`.execute(database.db);
+    await sql`insert into occasions (tenant_id, user_id, character_id, trigger_id, occasion_key, at, expires_at, created_at)
+              values ('default', 'maya', 'luna', 'legacy', 'hook:waiting', '2026-11-23T11:50:00Z',
+                '2026-11-23T12:50:00Z', '2026-11-23T11:50:00Z')`.execute(database.db);
+    t = await startTestServer(backend, { secretKey: SECRET_KEY }, { database });
+    await ready();
+    for (const id of ['acted-on', 'waiting'])
+      expect((await call('legacy', LEGACY_SECRET, id)).body).toMatchObject({ duplicate: true });
+    expect((await call('legacy', LEGACY_SECRET, 'new')).body).toMatchObject({ duplicate: false });
+  });
 });
