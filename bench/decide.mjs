@@ -74,6 +74,7 @@ const base = {
   caps: { perDay: 1, perWeek: 3 },
   expiryMinutes: 24 * 60,
   atGoodTime: false,
+  enabledAtMs: 0,
 };
 const triggers = [
   { ...base, id: 'idle-check-in', name: 'idle', spec: { kind: 'silence', afterHours: 24 }, atGoodTime: true },

@@ -249,6 +249,29 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     expect(res.status).toBe(400);
     expect(res.body.error.issues[0].path).toBe('query.at');
   });
+
+  it('reads the model at any instant of the calendar, however far before or after its events', async () => {
+    await ingest(daily('eve', [19, 20], 14));
+    const now = (await activity('eve')).body;
+    // before the model's reference it reads as at the reference: the weights would otherwise double
+    // every half-life going back, to Infinity before about 1967
+    for (const at of ['1966-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '2026-11-01T00:00:00Z']) {
+      const res = await activity('eve', at);
+      expect(res.status).toBe(200);
+      expect(res.body.evidence).toBe(now.evidence);
+      expect(res.body.heatmap).toEqual(now.heatmap);
+      expect((await t.request({ method: 'GET', url: `/v1/users/eve/activity.svg?at=${at}` })).status).toBe(
+        200,
+      );
+      expect(
+        (await t.request({ method: 'GET', url: `/v1/users/eve/next-good-time?after=${at}` })).status,
+      ).toBe(200);
+    }
+    // far after, the user's own evidence has faded away: the population's hours, without confidence
+    const late = await activity('eve', '9999-12-31T23:59:59Z');
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ evidence: 0, confidence: 0 });
+  });
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('activity model under a race, on postgres', () => {

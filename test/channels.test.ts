@@ -31,6 +31,28 @@ describe.each(BACKENDS)('channels on %s', (backend) => {
     t.request({ method: 'PUT', url: `/v1/characters/luna/channels/${channel}`, payload: payload as object });
 
   describe('settings', () => {
+    it('refuses a body of null with 400 and keeps the settings, where no body at all means none', async () => {
+      await start();
+      await ok({
+        method: 'PUT',
+        url: '/v1/characters/luna/channels/telegram',
+        payload: { token: TOKEN, apiRoot: 'http://127.0.0.1:8081' },
+      });
+      const refused = await t.request({
+        method: 'PUT',
+        url: '/v1/characters/luna/channels/telegram',
+        headers: { 'content-type': 'application/json' },
+        payload: 'null',
+      });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+      expect(refused.body.error.issues).toEqual([{ path: 'body', rule: 'must be an object' }]);
+      const kept = await ok({ method: 'GET', url: '/v1/characters/luna/channels/telegram' });
+      expect(kept.settings).toEqual({ apiRoot: 'http://127.0.0.1:8081' });
+      // a stream channel has no required field: a PUT without a body configures it
+      const bare = await t.request({ method: 'PUT', url: '/v1/characters/luna/channels/stream' });
+      expect(bare.status, JSON.stringify(bare.body)).toBe(201);
+    });
+
     it('stores a token sealed, never shows it, and keeps it when a PUT leaves it out', async () => {
       await start();
       const created = await put('telegram', { token: TOKEN, apiRoot: 'http://127.0.0.1:8081' });
@@ -80,6 +102,17 @@ describe.each(BACKENDS)('channels on %s', (backend) => {
         ['webhook', { url: 'http://127.0.0.1:9/hook' }, 'secret: is required'],
         ['webhook', { secret: 'a-secret-of-sixteen' }, 'url is required'],
         ['stream', { reportWithinMinutes: 0 }, 'reportWithinMinutes must be at least 1'],
+        // the outbound rules, for a literal address (a name is checked when called, after DNS)
+        [
+          'webhook',
+          { url: 'http://169.254.169.254/latest/meta-data', secret: 'a-secret-of-sixteen' },
+          'url: outbound call refused: 169.254.169.254 is a link-local address (169.254.0.0/16), which is never called',
+        ],
+        [
+          'slack',
+          { token: TOKEN, apiUrl: 'http://[fd00:ec2::254]/api/' },
+          'apiUrl: outbound call refused: fd00:ec2::254 is a cloud metadata (AWS) address',
+        ],
         ['pigeon', {}, 'channel must be one of telegram, discord, slack, webhook, stream'],
       ];
       for (const [channel, payload, rule] of cases) {

@@ -1,5 +1,6 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,21 @@ describe('overture CLI arguments and configuration', () => {
     const result = await cli.run(['serve'], { OVERTURE_DATA_DIR: 'memory://', [variable]: value });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${variable}:`);
+    expect(result.stdout).not.toMatch(/listening/);
+  });
+
+  it('exits 1 with one line, not a driver stack, when the database is unreachable at start', async () => {
+    const nothing = await freePort(); // nothing listens there
+    const result = await cli.run(['serve'], {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${nothing}/overture`,
+      PORT: String(await freePort()),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^overture: the database is unreachable: connect ECONNREFUSED 127\\.0\\.0\\.1:${nothing}\n$`,
+      ),
+    );
     expect(result.stdout).not.toMatch(/listening/);
   });
 });
@@ -211,6 +227,32 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
     const key = first.proc.stdout.match(KEY_PATTERN)![0];
     expect((await api(first.port, key, 'GET', '/v1/tenant')).status).toBe(200);
     expect(await stop(first.proc)).toEqual({ code: 0, signal: null });
+  });
+
+  it('exits 1 with one line when its port is in use, holding nothing, and shows the admin key on the next start', async () => {
+    const dataDir = emptyDataDir();
+    const blocker = createNetServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    let refused: Awaited<ReturnType<typeof cli.run>>;
+    try {
+      refused = await cli.run(['serve'], { OVERTURE_DATA_DIR: dataDir, PORT: String(port) });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(`^overture: cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use.*\n$`),
+    );
+    expect(refused.stdout).toBe('');
+    expect(existsSync(join(dataDir, 'overture.lock'))).toBe(false);
+
+    // The first start that listens is the one that creates and shows the admin key.
+    const { proc, port: servedOn } = await serve(dataDir);
+    const key = proc.stdout.match(KEY_PATTERN)?.[0];
+    expect(key, proc.output).toBeDefined();
+    expect((await api(servedOn, key!, 'GET', '/v1/tenant')).status).toBe(200);
+    expect(await stop(proc)).toEqual({ code: 0, signal: null });
   });
 
   it('takes over a lock file left by a process that no longer runs', async () => {

@@ -111,7 +111,7 @@ describe.each(BACKENDS)('loading a batch of drafts to compose on %s', (backend) 
     });
     // the five latest that reached or may reach the user, the latest first
     expect(mayaLuna!.recentOpeners).toEqual(
-      [5, 4, 3, 2, 1].map((n) => ({ text: `Opener ${n} to maya`, topicId: `fact:${n}` })),
+      [5, 4, 3, 2, 1].map((n) => ({ text: `Opener ${n} to maya`, topicId: `fact:${n}`, triggerId: 'ping' })),
     );
     expect(mayaMax!.recentOpeners).toEqual(mayaLuna!.recentOpeners);
     expect(benMax).toMatchObject({
@@ -120,7 +120,7 @@ describe.each(BACKENDS)('loading a batch of drafts to compose on %s', (backend) 
       locale: null,
       model: null,
       followedLoop: null,
-      recentOpeners: [{ text: 'Opener 0 to ben', topicId: 'fact:0' }],
+      recentOpeners: [{ text: 'Opener 0 to ben', topicId: 'fact:0', triggerId: 'ping' }],
     });
     expect(benLuna).toMatchObject({ followedLoop: null, model: 'tenant-model' });
     expect(loaded[0]!.provider.settings).toMatchObject({ model: 'tenant-model', apiKey: 'sk-tenant' });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../src/app/create-engine.js';
 import { FakeClock } from '../src/testing/fake-clock.js';
 import { RecordingChannel } from '../src/testing/recording-channel.js';
+import { PATIENCE_MS } from './helpers/patience.js';
 import { useScratchDatabase, withClient } from './helpers/scratch-database.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -39,7 +40,7 @@ describe.skipIf(!DATABASE_URL)('a PostgreSQL connection ended under the engine',
    * is for a hang, not for speed (the terminations stop after KILLS rounds).
    */
   async function untilAcknowledged<T>(use: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + PATIENCE_MS;
     for (;;) {
       try {
         return await use();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IDEMPOTENT_CHANNELS } from '../src/ports/channel.js';
-import { claimDeliveries, recoverLapsed } from '../src/storage/delivery.repository.js';
+import { claimDeliveries, recoverLapsed, startAttempt } from '../src/storage/delivery.repository.js';
 import type { FakeModelServer } from '../src/testing/fake-model-server.js';
 import { startFakeOpenAiServer } from '../src/testing/fake-openai-server.js';
 import { RecordingChannel } from '../src/testing/recording-channel.js';
@@ -285,16 +285,15 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
     await ok({ method: 'PATCH', url: '/v1/users/maya', payload: { addresses: { discord: '9001' } } });
     await ok({ method: 'PATCH', url: '/v1/users/maya', payload: { preferredChannel: 'telegram' } });
     const onTelegram = await ping();
-    // a worker claims it and dies before recording anything
-    const now = t.clock.now();
-    const claimed = await claimDeliveries(
-      engine().database.db,
-      'dead-worker',
-      now,
-      new Date(now.getTime() + 45_000),
-      10,
-    );
-    expect(claimed).toHaveLength(1);
+    // a worker claims it, hands it over and dies before recording anything
+    const handOverAndDie = async () => {
+      const now = t.clock.now();
+      const lease = new Date(now.getTime() + 45_000);
+      const claimed = await claimDeliveries(engine().database.db, 'dead-worker', now, lease, 10);
+      expect(claimed).toHaveLength(1);
+      expect(await startAttempt(engine().database.db, claimed[0]!, 'dead-worker', now, lease)).toBe(true);
+    };
+    await handOverAndDie();
     t.clock.advance({ seconds: 46 });
     expect(await engine().deliver()).toMatchObject({ recovered: 1, claimed: 0 });
     const s = await detail(onTelegram);
@@ -304,14 +303,25 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
 
     await ok({ method: 'PATCH', url: '/v1/users/maya', payload: { preferredChannel: 'discord' } });
     const onDiscord = await ping();
-    const at = t.clock.now();
-    await claimDeliveries(engine().database.db, 'dead-worker', at, new Date(at.getTime() + 45_000), 10);
+    await handOverAndDie();
     t.clock.advance({ seconds: 46 });
     expect(await engine().deliver()).toMatchObject({ recovered: 1, claimed: 1, sent: 1 });
     const d = (await detail(onDiscord)).deliveries[0];
     expect(d).toMatchObject({ channel: 'discord', address: '9001', status: 'sent', attempts: 2 });
     expect(d.attemptLog.map((a: { outcome: string }) => a.outcome)).toEqual(['lost', 'sent']);
     expect(channels.calls.map((c) => c.deliveryId)).toEqual([d.deliveryId]);
+  });
+
+  it('queues again, unsent and without counting the attempt, a delivery whose worker died before handing it over', async () => {
+    const id = await ping();
+    const now = t.clock.now();
+    await claimDeliveries(engine().database.db, 'dead-worker', now, new Date(now.getTime() + 45_000), 10);
+    t.clock.advance({ seconds: 46 });
+    expect(await engine().deliver()).toMatchObject({ recovered: 1, claimed: 1, sent: 1, unknown: 0 });
+    const d = (await detail(id)).deliveries[0];
+    expect(d).toMatchObject({ channel: 'telegram', status: 'sent', attempts: 1 });
+    expect(d.attemptLog).toMatchObject([{ attempt: 1, outcome: 'sent' }]);
+    expect(channels.calls).toHaveLength(1);
   });
 
   it('lets a recovery stand over a worker that stalled past its lease, and records nothing of the stalled send', async () => {

@@ -280,10 +280,22 @@ describe.each(BACKENDS)('webhook triggers on %s', (backend) => {
   it('checks the signature before the body, and refuses a body that is not JSON', async () => {
     await proactive(true);
     expectError(await hook('deploys', { userId: 'maya' }, { secret: 'whs_guess' }), 401, /does not match/);
-    const syntax = await hook('deploys', null, { raw: '{"userId": "maya",' });
+    // a body that is not JSON tells a caller without the secret nothing either: 401, not 400
+    const broken = '{"userId": "maya",';
+    expectError(await hook('deploys', null, { raw: broken, secret: 'whs_guess' }), 401, /does not match/);
+    expectError(await hook('deploys', null, { raw: broken, signature: null }), 401, /signature/i);
+    expectError(await hook('deploys', null, { raw: '', secret: 'whs_guess' }), 401, /does not match/);
+    const syntax = await hook('deploys', null, { raw: broken });
     expect(syntax.status).toBe(400);
     expect(syntax.body.error).toMatchObject({ code: 'invalid_request', issues: [{ path: 'body' }] });
-    expect((await hook('deploys', alert, { contentType: 'text/plain' })).status).toBe(400);
+    const proto = await hook('deploys', null, {
+      raw: '{"userId":"maya","characterId":"luna","data":{"__proto__":{"x":1}}}',
+    });
+    expect(proto.status).toBe(400);
+    expect(proto.body.error.issues).toMatchObject([
+      { path: 'data.__proto__', rule: expect.stringMatching(/not allowed/) },
+    ]);
+    expect((await hook('deploys', alert, { contentType: 'text/plain' })).status).toBe(415);
     const huge = await hook('deploys', { ...alert, data: { blob: 'x'.repeat(70_000) } });
     expectError(huge, 413, /65536 bytes/);
     await expectNothingStored();

@@ -192,7 +192,7 @@ describe.each(BACKENDS)('event ingest on %s', (backend) => {
   });
 
   it('answers 413 to a body over the limit, and stores nothing', async () => {
-    const small = await startTestServer(backend, { bodyLimit: 4096 });
+    const small = await startTestServer(backend, { eventsBodyLimit: 4096 });
     try {
       const events = Array.from({ length: 20 }, (_, i) => event({ id: `e${i}`, text: 'x'.repeat(300) }));
       const res = await small.request({ method: 'POST', url: '/v1/events', payload: { events } });

@@ -80,6 +80,7 @@ describe('the layer check itself', () => {
         'api/users.routes.ts': "import type { Engine } from '../app/create-engine.js';",
         'app/create-engine.ts': "import { FileClock } from '../testing/file-clock.js';",
         'channels/telegram/telegram-channel.test.ts': "import { x } from '../../testing/fake.js';",
+        'net/outbound-guard.ts': "import type { Config } from '../config/config.js';",
       }),
     );
     expect(violations.map((v) => `${v.from} -> ${v.to}`)).toEqual([
@@ -88,6 +89,7 @@ describe('the layer check itself', () => {
       'engine/kernel/resources.ts -> engine/triggers/trigger-cache.ts',
       'api/users.routes.ts -> app/create-engine.ts',
       'app/create-engine.ts -> testing/file-clock.ts',
+      'net/outbound-guard.ts -> config/config.ts',
     ]);
     expect(violations[0]!.rule).toMatch(/domain is pure/);
   });

@@ -54,5 +54,5 @@ describe.skipIf(!POSTGRES_URL)('migrations on a shared PostgreSQL database', () 
     expect(failures).toEqual([]);
     // 50 migrations against a database under churn: 15 s on an idle 2-core machine, four times
     // that when the machine is shared; the bound is for a hang, not for speed
-  }, 180_000);
+  });
 });

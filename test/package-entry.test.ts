@@ -28,7 +28,7 @@ describe('the built package', () => {
     );
     copyFileSync(join(PROJECT_ROOT, 'package.json'), join(root, 'package.json'));
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-  }, 300_000);
+  });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   /** What a CommonJS or ES module program prints after loading `specifier` by name from the package's root. */

@@ -20,5 +20,5 @@ describe('the public types of the library', () => {
       cwd: PROJECT_ROOT,
     }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
     expect(result.stdout).toBe('');
-  }, 300_000);
+  });
 });

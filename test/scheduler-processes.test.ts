@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { api, CliRunner, freePort, until, waitHealthy } from './helpers/cli.js';
+import { PATIENCE_MS } from './helpers/patience.js';
 import { useScratchDatabase } from './helpers/scratch-database.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -80,7 +81,7 @@ describe.skipIf(!DATABASE_URL)('the scheduler in three processes on one PostgreS
     await until(
       async () => (await suggestions()) >= 200,
       () => 'the first 200 suggestions',
-      { timeoutMs: 60_000, intervalMs: 20 },
+      { timeoutMs: PATIENCE_MS, intervalMs: 20 },
     );
     // killed while it holds claims: frozen first (SIGSTOP) until what it had sent is done, so the
     // claims counted are the ones it leaves behind; thawed and frozen again until it holds some
@@ -104,7 +105,7 @@ describe.skipIf(!DATABASE_URL)('the scheduler in three processes on one PostgreS
         (await count('select count(*) as n from pair_schedules where claim_token is not null')) === 0 &&
         (await count('select count(*) as n from pair_schedules where next_due_at <= now()')) === 0,
       () => 'every pair decided and released',
-      { timeoutMs: 90_000, intervalMs: 100 },
+      { timeoutMs: PATIENCE_MS, intervalMs: 100 },
     );
 
     const perUser = await query<{ user_id: string; n: string }>(
@@ -133,5 +134,5 @@ describe.skipIf(!DATABASE_URL)('the scheduler in three processes on one PostgreS
     for (const proc of [first, servers[2]!]) proc.child.kill('SIGTERM');
     for (const proc of [first, servers[2]!])
       expect(await proc.waitForExit()).toEqual({ code: 0, signal: null });
-  }, 180_000);
+  });
 });

@@ -7,6 +7,7 @@ import type { EngineEventMap } from '../src/engine/kernel/events.js';
 import type { NotifyChannel } from '../src/storage/connection/notify.js';
 import { openPostgres } from '../src/storage/connection/postgres.js';
 import { BACKENDS, openTestDatabase, POSTGRES_URL } from './helpers/backends.js';
+import { PATIENCE_MS } from './helpers/patience.js';
 import { StreamClient } from './helpers/stream-client.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from './helpers/test-server.js';
 
@@ -37,6 +38,7 @@ const delivery = (n: number, over: Partial<EngineEventMap['delivery.updated']> =
   characterId: 'aria',
   channel: 'stream' as const,
   address: 'chat-1',
+  audience: 'private' as const,
   status: 'handed_off' as const,
   attempts: 1,
   reason: null,
@@ -318,16 +320,16 @@ describe.each(BACKENDS)('the live stream on %s', (backend) => {
     await first.close();
     second.ws.terminate();
     await second.closure();
-    await vi.waitFor(() => expect(stream.listenerCount()).toBe(0), { timeout: 5_000 });
+    await vi.waitFor(() => expect(stream.listenerCount()).toBe(0), { timeout: PATIENCE_MS });
     // and one that leaves before its key was checked subscribes nothing
     const early = await connect(undefined);
     early.send({ type: 'auth', key: ADMIN_KEY });
     early.ws.terminate();
     await early.closure();
     const later = await ready();
-    await vi.waitFor(() => expect(stream.listenerCount()).toBe(1), { timeout: 5_000 });
+    await vi.waitFor(() => expect(stream.listenerCount()).toBe(1), { timeout: PATIENCE_MS });
     await later.close();
-    await vi.waitFor(() => expect(stream.listenerCount()).toBe(0), { timeout: 5_000 });
+    await vi.waitFor(() => expect(stream.listenerCount()).toBe(0), { timeout: PATIENCE_MS });
   });
 
   it('closes every client with 1001 when the server shuts down', async () => {
@@ -366,7 +368,7 @@ describe.each(BACKENDS)('the live stream on %s', (backend) => {
       emit('delivery.updated', delivery(n++, { text }));
     expect(socket!.readyState).toBe(socket!.CLOSING);
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
-    expect(await slow.closure(20_000)).toEqual({
+    expect(await slow.closure(PATIENCE_MS)).toEqual({
       code: 1013,
       reason: 'client reads too slowly: over 65536 bytes unread',
     });
@@ -553,7 +555,7 @@ class Inbox<T> {
     this.#wake?.();
   }
 
-  async next(waitMs = 10_000): Promise<T> {
+  async next(waitMs = PATIENCE_MS): Promise<T> {
     const deadline = Date.now() + waitMs;
     while (this.#read >= this.items.length) {
       const left = deadline - Date.now();

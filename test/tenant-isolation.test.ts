@@ -305,6 +305,37 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.body).toMatchObject({ tenantId: B.tenantId, key: { keyId: s.keyB.keyId } });
     },
   },
+  'GET /v1/tenants/:tenantId/limits': {
+    behaviour:
+      "refuses tenant B, for tenant A's limits and for its own: only the operator's tenant reads them",
+    async check(s) {
+      for (const tenantId of ['default', B.tenantId]) {
+        const res = await s.asB({ method: 'GET', url: `/v1/tenants/${tenantId}/limits` });
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toContain("operator's tenant");
+        expectNothingOfA(s, res);
+      }
+    },
+  },
+  'HEAD /v1/tenants/:tenantId/limits': {
+    behaviour: 'refuses tenant B with 403 and no body',
+    noTenantData: 'added by Fastify beside GET /v1/tenants/{tenantId}/limits; no body',
+    check: (s) => expectHead(s, '/v1/tenants/default/limits', 403),
+  },
+  'PUT /v1/tenants/:tenantId/limits': {
+    behaviour: "refuses tenant B, for tenant A's limits and for its own (a tenant does not raise its own)",
+    async check(s) {
+      for (const tenantId of ['default', B.tenantId]) {
+        const res = await s.asB({
+          method: 'PUT',
+          url: `/v1/tenants/${tenantId}/limits`,
+          payload: { keyRequestsPerMinute: 0 },
+        });
+        expect(res.status).toBe(403);
+        expectNothingOfA(s, res);
+      }
+    },
+  },
   'PATCH /v1/tenant': {
     behaviour: 'changes tenant B only',
     async check(s) {
@@ -641,7 +672,11 @@ const CASES: Record<string, IsolationCase> = {
   'PUT /v1/llm-provider': {
     behaviour: "sets tenant B's own provider",
     async check(s) {
-      const payload = { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/b', model: 'model-of-b' };
+      const payload = {
+        kind: 'openai-compatible',
+        baseUrl: 'http://models-of-b.test:9/b',
+        model: 'model-of-b',
+      };
       const res = await s.asB({ method: 'PUT', url: '/v1/llm-provider', payload });
       expect(res.status).toBe(200);
       expect((await s.asB({ method: 'GET', url: '/v1/llm-provider' })).body.model).toBe('model-of-b');
@@ -840,7 +875,7 @@ const CASES: Record<string, IsolationCase> = {
   'PUT /v1/characters/:characterId/context-provider': {
     behaviour: "answers 404 for tenant A's character, and configures tenant B's own",
     async check(s) {
-      const payload = { url: 'http://127.0.0.1:9/memory-of-b', secret: 'secret-of-b-0123456789' };
+      const payload = { url: 'http://memory-of-b.test:9/memory-of-b', secret: 'secret-of-b-0123456789' };
       for (const id of A.characters)
         expectNotFound(await s.asB({ method: 'PUT', url: `/v1/characters/${id}/context-provider`, payload }));
       const own = await s.asB({
@@ -912,6 +947,7 @@ const CASES: Record<string, IsolationCase> = {
           deliveryId: 'del-of-a',
           channel: 'telegram',
           address: A.address,
+          audience: 'private',
           status: 'sent',
           attempts: 1,
           reason: null,

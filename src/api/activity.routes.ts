@@ -29,7 +29,10 @@ const Activity = z
   .meta({ id: 'Activity' });
 
 const AsOf = z.strictObject({
-  at: Instant.optional().meta({ description: 'As of this instant (default now)' }),
+  at: Instant.optional().meta({
+    description:
+      "As of this instant (default now). Any instant: one before the model's reference reads as at it (docs/ACTIVITY.md)",
+  }),
 });
 
 const Window = z.strictObject({

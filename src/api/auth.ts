@@ -4,6 +4,7 @@ import { OvertureError } from '../contract/errors.js';
 import type { Principal } from '../engine/accounts/api-keys.js';
 import { DEFAULT_TENANT } from '../engine/accounts/tenants.js';
 import type { TenantEngine } from '../engine/use-cases/tenant-engine.js';
+import type { RequestLimits } from './request-limits.js';
 
 /**
  * What a route needs: open to all, any valid key, a key holding one scope, or `operator`: an
@@ -23,13 +24,29 @@ declare module 'fastify' {
 /**
  * Checks `Authorization: Bearer <key>` before anything else runs: a missing or unknown key is
  * 401, a key without the route's scope 403. Routes that do not exist need a key too, so
- * nothing but /health answers without one.
+ * nothing but /health answers without one. The request limits apply here, before the body is
+ * read: an address over its failed-authentication limit, a key or a tenant over its request
+ * limit get 429.
  */
-export function authHook(authenticate: (key: string) => Promise<Principal>) {
-  return async function checkAccess(request: FastifyRequest, _reply: FastifyReply) {
+export function authHook(authenticate: (key: string) => Promise<Principal>, limits: RequestLimits) {
+  return async function checkAccess(request: FastifyRequest, reply: FastifyReply) {
     const access = request.routeOptions.config.access ?? 'any-key';
     if (access === 'public') return;
-    const principal = await authenticate(bearerKey(request.headers.authorization));
+    const key = bearerKey(request.headers.authorization);
+    // an address over its limit of failed authentications costs no lookup
+    limits.refuseBlockedAddress(request, reply, key);
+    let principal: Principal;
+    try {
+      principal = await authenticate(key);
+    } catch (error) {
+      if (error instanceof OvertureError && error.code === 'unauthorized')
+        await limits.countFailedAuth(request, reply);
+      throw error;
+    }
+    limits.rememberKey(key);
+    // who is counted; a request refused below never reaches its route
+    request.principal = principal;
+    await limits.countRequest(request, reply, principal);
     const scope = access === 'operator' ? 'admin' : access;
     if (scope !== 'any-key') requireScope(principal, scope);
     if (access === 'operator' && principal.tenantId !== DEFAULT_TENANT) {

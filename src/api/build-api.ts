@@ -9,20 +9,27 @@ import type { ApiEngine } from '../engine/use-cases/api-engine.js';
 import { activityRoutes } from './activity.routes.js';
 import type { Api } from './api-types.js';
 import { authHook } from './auth.js';
+import { registerBodyBudget } from './body-budget.js';
 import { channelRoutes } from './channels.routes.js';
-import { characterRoutes } from './characters.routes.js';
+import { CHARACTER_BODY_LIMIT, characterRoutes } from './characters.routes.js';
 import { contextRoutes } from './context.routes.js';
 import { contextProviderRoutes } from './context-provider.routes.js';
 import { decisionRoutes } from './decisions.routes.js';
-import { errorBody, handleError } from './error-handler.js';
+import { handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
+import { handleFrameworkError, MAX_PARAM_LENGTH } from './framework-errors.js';
 import { healthRoutes } from './health.routes.js';
 import { hookRoutes } from './hooks.routes.js';
+import { useJsonBodyParser } from './json-body-parser.js';
+import { registerJsonDepthLimit } from './json-depth.js';
 import { keyRoutes } from './keys.routes.js';
 import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
 import { openLoopRoutes } from './open-loops.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { registerRequestLimits } from './request-limits.js';
+import { serializeRequest } from './request-log.js';
+import { refuseUnroutableRequests } from './request-refusals.js';
 import { streamRoutes } from './stream.routes.js';
 import { suggestionRoutes } from './suggestions.routes.js';
 import { triggerRoutes } from './triggers.routes.js';
@@ -31,26 +38,54 @@ import { validatorCompiler } from './validation.js';
 
 const VERSION = '0.1.0';
 
+/** The limits every route shares, as this server is configured, for the OpenAPI document. */
+function limitsText(config: ApiEngine['config']): string {
+  const perMinute = (n: number) => (n === 0 ? 'no limit' : `${n} a minute`);
+  return [
+    `Limits: request bodies up to ${config.bodyLimit} bytes, except POST /v1/events (${config.eventsBodyLimit}) and PUT /v1/characters/{characterId} (${CHARACTER_BODY_LIMIT}); larger is 413 before the body is parsed.`,
+    'JSON bodies nest arrays and objects at most 64 deep (400).',
+    `While this instance holds ${bodyBudget(config)} bytes of request bodies, a request with a body is 503 with Retry-After.`,
+    `Requests per API key: ${perMinute(config.keyRequestsPerMinute)}; per tenant: ${perMinute(config.tenantRequestsPerMinute)} (the operator may set a tenant's own); requests with an unknown or revoked key per client address: ${perMinute(config.failedAuthPerMinute)}. Past a limit: 429 rate_limited with Retry-After (seconds).`,
+  ].join(' ');
+}
+
+/** Body bytes held at once: as configured, and never less than one body of the largest route limit. */
+function bodyBudget(config: ApiEngine['config']): number {
+  return Math.max(config.bodyBytesInFlight, config.eventsBodyLimit, config.bodyLimit, CHARACTER_BODY_LIMIT);
+}
+
 /** The HTTP API over an engine: routes, auth, validation, errors, metrics and the OpenAPI document. */
 export async function buildApi(engine: ApiEngine): Promise<Api> {
   const app = Fastify({
     loggerInstance: engine.logger as FastifyBaseLogger,
+    // keys sent in a query string (`?api_key=`, `/v1/stream?token=`) never reach the log
+    childLoggerFactory: (logger, bindings, options) =>
+      logger.child(bindings, { ...options, serializers: { ...options.serializers, req: serializeRequest } }),
+    // small by default: a route that takes more says so (POST /v1/events, PUT /v1/characters/{id})
     bodyLimit: engine.config.bodyLimit,
+    // a number of hops works (proxy-addr), though Fastify's types leave it out
+    trustProxy: engine.config.trustProxy as boolean | string,
     // Fastify sets a 72 s keep-alive; the default request timeout is off: bound slow clients.
     requestTimeout: 60_000,
-    return503OnClosing: true,
+    // a request during shutdown is refused in our error shape (request-refusals.ts), not Fastify's
+    return503OnClosing: false,
     // Ids may be 128 characters; past Fastify's default of 100 it would answer 414 before our
     // validator could name the rule. Longer still is refused by the router (414).
-    routerOptions: { maxParamLength: 512 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // a malformed or overlong path, refused by the router, still gets our error shape
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider() as unknown as Api;
   app.decorate('engine', engine);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
-  app.addHook('onRequest', authHook(engine.authenticate));
+  useJsonBodyParser(app);
+  app.removeContentTypeParser('text/plain'); // bodies are JSON: anything else is a 415
+  refuseUnroutableRequests(app);
+  const limits = await registerRequestLimits(app, engine);
+  app.addHook('onRequest', authHook(engine.authenticate, limits));
+  const bodies = registerBodyBudget(app, bodyBudget(engine.config));
+  registerJsonDepthLimit(app);
 
   await app.register(swagger, {
     openapi: {
@@ -58,7 +93,7 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
       info: {
         title: 'Overture API',
         version: VERSION,
-        description: 'Proactive engagement engine for conversational agents.',
+        description: `Proactive engagement engine for conversational agents.\n\n${limitsText(engine.config)}`,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -67,7 +102,7 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
     transformObject: jsonSchemaTransformObject,
   });
 
-  const metrics = registerMetrics(app, engine.events);
+  const metrics = registerMetrics(app, engine.events, { bodyBytesInFlight: bodies.inFlight });
   app.get(
     '/metrics',
     {

@@ -45,7 +45,8 @@ export function channelRoutes(app: Api) {
       const { view, created } = await callerTenant(request).putChannel(
         request.params.characterId,
         request.params.channel,
-        request.body,
+        // Fastify gives null for no body and for a JSON `null` alike; only the second is a mistake
+        request.headers['content-type'] === undefined ? undefined : request.body,
       );
       return reply.status(created ? 201 : 200).send(view);
     },

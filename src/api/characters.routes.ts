@@ -7,6 +7,9 @@ import { errors, Page } from './errors.schema.js';
 
 const Params = z.object({ characterId: Id });
 
+/** A persona is up to 20,000 characters: 120,000 bytes of JSON if every one is escaped as \uXXXX. */
+export const CHARACTER_BODY_LIMIT = 128 * 1024;
+
 export function characterRoutes(app: Api) {
   app.get(
     '/v1/characters',
@@ -43,6 +46,7 @@ export function characterRoutes(app: Api) {
     '/v1/characters/:characterId',
     {
       config: { access: 'write' },
+      bodyLimit: CHARACTER_BODY_LIMIT,
       schema: {
         tags: ['characters'],
         summary: 'Create or replace a character; absent fields take their defaults',

@@ -8,6 +8,8 @@ export function eventRoutes(app: Api) {
     '/v1/events',
     {
       config: { access: 'write' },
+      // the one route for large bodies: a batch of up to 1,000 events (OVERTURE_EVENTS_BODY_LIMIT)
+      bodyLimit: app.engine.config.eventsBodyLimit,
       // A single event is accepted as well as a batch: wrapped before validation.
       preValidation: async (request) => {
         request.body = asEventBatch(request.body) as typeof request.body;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { Id } from '../contract/common.js';
-import { OvertureError } from '../contract/errors.js';
 import { HookBody, HookReceipt } from '../contract/hook.schema.js';
 import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER } from '../contract/hook-signature.js';
 import type { Api } from './api-types.js';
@@ -43,21 +42,13 @@ const Headers = z.looseObject({
  */
 export function hookRoutes(app: Api) {
   app.register(async (hooks: Api) => {
-    const parseJson = hooks.getDefaultJsonParser('error', 'error');
     hooks.removeAllContentTypeParsers();
     hooks.decorateRequest('rawBody', undefined);
+    // Kept as bytes: receiveHook checks the signature over them first and parses them after, so
+    // a caller without the secret learns nothing, not even whether its body is JSON.
     hooks.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
       request.rawBody = body as string;
-      parseJson(request, body as string, (error, value) =>
-        error
-          ? done(
-              new OvertureError('invalid_request', 'body is not valid JSON', [
-                { path: 'body', rule: 'must be a JSON object' },
-              ]),
-              undefined,
-            )
-          : done(null, value),
-      );
+      done(null, undefined);
     });
     // The body is validated by receiveHook after the signature: a caller without the secret
     // learns nothing from the body's rules. Its schema here documents it.
@@ -93,7 +84,6 @@ export function hookRoutes(app: Api) {
             timestamp: header(HOOK_TIMESTAMP_HEADER),
             signature: header(HOOK_SIGNATURE_HEADER),
             rawBody: request.rawBody ?? '',
-            body: request.body as unknown,
           });
         return reply.status(202).send(receipt);
       },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../contract/api-key.schema.js';
-import { TenantPatch } from '../contract/tenant.schema.js';
+import { RequestLimitsInput, TenantPatch } from '../contract/tenant.schema.js';
 import type { Api } from './api-types.js';
 import { callerTenant } from './auth.js';
 import { errors } from './errors.schema.js';
@@ -12,7 +12,59 @@ const Tenant = z.object({
   createdAt: z.string(),
 });
 
+const RequestLimitsView = z.object({
+  keyRequestsPerMinute: z.number().nullable(),
+  tenantRequestsPerMinute: z.number().nullable(),
+  defaults: z
+    .object({ keyRequestsPerMinute: z.number(), tenantRequestsPerMinute: z.number() })
+    .meta({ description: "The operator's defaults (configuration), which null fields take; 0: no limit" }),
+});
+
 export function keyRoutes(app: Api) {
+  const defaults = () => ({
+    keyRequestsPerMinute: app.engine.config.keyRequestsPerMinute,
+    tenantRequestsPerMinute: app.engine.config.tenantRequestsPerMinute,
+  });
+  const TenantParams = z.object({ tenantId: z.string().min(1).max(63) });
+
+  app.get(
+    '/v1/tenants/:tenantId/limits',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['access'],
+        summary: "A tenant's request limits (admin keys of the operator's default tenant)",
+        params: TenantParams,
+        response: { 200: RequestLimitsView, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      ...(await app.engine.forTenant(request.params.tenantId).getRequestLimits()),
+      defaults: defaults(),
+    }),
+  );
+
+  app.put(
+    '/v1/tenants/:tenantId/limits',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['access'],
+        summary:
+          "Set a tenant's request limits per minute (admin keys of the operator's default tenant); absent or null fields take the operator's defaults. Recorded in the tenant's audit log.",
+        params: TenantParams,
+        body: RequestLimitsInput,
+        response: { 200: RequestLimitsView, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      ...(await app.engine
+        .forTenant(request.params.tenantId, { actor: request.principal!.keyId })
+        .putRequestLimits(request.body)),
+      defaults: defaults(),
+    }),
+  );
+
   app.get(
     '/v1/tenant',
     {

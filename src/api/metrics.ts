@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineEvents } from '../engine/kernel/events.js';
 
 /**
  * Prometheus metrics of one server: its own registry (several servers in one process, as in
  * tests, do not collide), process metrics, events ingested, suggestions and deliveries by the
- * status this instance moved them to, and request latency per route.
+ * status this instance moved them to, request latency per route, requests refused by a request
+ * limit, and request body bytes held.
  */
-export function registerMetrics(app: FastifyInstance, events: EngineEvents): Registry {
+export function registerMetrics(
+  app: FastifyInstance,
+  events: EngineEvents,
+  sources: { bodyBytesInFlight(): number },
+): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'overture_' });
   const ingested = new Counter({
@@ -40,6 +45,20 @@ export function registerMetrics(app: FastifyInstance, events: EngineEvents): Reg
     labelNames: ['status'] as const,
     registers: [registry],
   });
+  const limited = new Counter({
+    name: 'overture_http_requests_limited_total',
+    help: 'Requests refused by a limit: key, tenant (429), failed_auth (429, per address), body_bytes (503, body bytes in flight)',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'overture_http_body_bytes_in_flight',
+    help: 'Request body bytes this instance holds now (reserved before reading, released after the response)',
+    registers: [registry],
+    collect() {
+      this.set(sources.bodyBytesInFlight());
+    },
+  });
   events.on('delivery.updated', ({ channel, status }) => deliveries.inc({ channel, status }));
   events.on('suggestion.updated', ({ status }) => suggestions.inc({ status }));
   events.on('events.ingested', ({ byKind, duplicates: dup }) => {
@@ -47,6 +66,7 @@ export function registerMetrics(app: FastifyInstance, events: EngineEvents): Reg
     if (dup > 0) duplicates.inc(dup);
   });
   app.addHook('onResponse', async (request, reply) => {
+    if (request.limitedBy) limited.inc({ limit: request.limitedBy });
     // the route's pattern, not the URL, so user ids do not explode the label set
     const route = request.routeOptions.url ?? 'unmatched';
     latency.observe(

@@ -1,6 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
-import { invalidInput, recordParsed, ruleOfRaw, toInputIssues } from '../contract/issues.js';
+import { checkInput, invalidInput, recordParsed } from '../contract/issues.js';
 
 /**
  * Validates requests with their zod schemas and reports problems as the engine's own
@@ -10,14 +10,13 @@ import { invalidInput, recordParsed, ruleOfRaw, toInputIssues } from '../contrac
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
-    const result = schema.safeParse(data, { error: ruleOfRaw });
-    if (result.success) {
+    const result = checkInput(schema, data, httpPart === 'querystring' ? 'query' : '');
+    if (result.ok) {
       // the use case the route calls parses with the same schema: this one is not checked twice
-      recordParsed(schema, result.data);
-      return { value: result.data };
+      recordParsed(schema, result.value);
+      return { value: result.value };
     }
-    const prefix = httpPart === 'querystring' ? 'query' : '';
-    return { error: invalidInput(toInputIssues(result.error.issues, prefix)) };
+    return { error: invalidInput(result.issues) };
   };
 
 /**

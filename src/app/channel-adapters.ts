@@ -1,11 +1,24 @@
 import { createChannelAdapter } from '../channels/create-channel-adapter.js';
 import type { ChannelSettings } from '../channels/shared/settings.js';
+import type { OutboundGuard } from '../net/outbound-guard.js';
 import type { ChannelAdapterFactory, OpenedChannel } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 
-/** The real channel adapters (src/channels), each send limited to `timeoutMs`. */
-export function defaultChannelAdapters(timeoutMs: number, clock: Clock): ChannelAdapterFactory {
-  return (opened) => createChannelAdapter(toSettings(opened), { timeoutMs, now: () => clock.now() });
+/**
+ * The real channel adapters (src/channels), each send limited to `timeoutMs`, each calling through
+ * its tenant's guarded fetch.
+ */
+export function defaultChannelAdapters(
+  timeoutMs: number,
+  clock: Clock,
+  outbound: OutboundGuard,
+): ChannelAdapterFactory {
+  return (opened) =>
+    createChannelAdapter(toSettings(opened), {
+      timeoutMs,
+      now: () => clock.now(),
+      fetch: outbound.fetchFor(opened.tenantId),
+    });
 }
 
 /** A character's stored channel (settings validated on the way in, secret opened) as an adapter's settings. */

@@ -3,6 +3,7 @@ import { HttpContextProvider } from '../context/http-context-provider.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
 import { createAuthenticator } from '../engine/accounts/api-keys.js';
 import { signUnsignedAuditHeads } from '../engine/accounts/audit-head.js';
+import { databaseRequestCounter, memoryRequestCounter } from '../engine/accounts/request-limits.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant } from '../engine/accounts/tenants.js';
 import { activitySettings } from '../engine/activity/activity.js';
 import { ContextProviders } from '../engine/context/context-providers.js';
@@ -13,6 +14,8 @@ import { sealPlainHookSecrets } from '../engine/triggers/hook-secrets.js';
 import { TriggerCache } from '../engine/triggers/trigger-cache.js';
 import type { ApiEngine } from '../engine/use-cases/api-engine.js';
 import { createTenantEngine, KnownTenants, type TenantOptions } from '../engine/use-cases/tenant-engine.js';
+import type { LookupFunction } from '../net/guarded-fetch.js';
+import { OutboundGuard } from '../net/outbound-guard.js';
 import type { ChannelAdapterFactory } from '../ports/channel.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -41,6 +44,11 @@ export interface EngineOptions {
    * (src/channels: grammY, @discordjs/rest, @slack/web-api, a signed webhook POST).
    */
   channels?: ChannelAdapterFactory;
+  /**
+   * How outbound calls resolve host names before the address is checked (default `dns.lookup`);
+   * tests pass a table (`lookupFrom` in overture/testing) so that no DNS is needed.
+   */
+  lookup?: LookupFunction;
 }
 
 /** An engine in process, as `createEngine` returns it. */
@@ -63,7 +71,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
   let relay: StreamRelay | undefined;
   try {
     if (config.migrate) {
-      const { applied } = await migrateToLatest(database.db);
+      const { applied } = await migrateToLatest(database.migrationDb ?? database.db);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const events = new EngineEvents((error, event) =>
@@ -72,6 +80,10 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     const clock = options.clock ?? testClock(config.testClockFile, logger) ?? systemClock;
     const secrets = config.secretKey ? SecretBox.fromText(config.secretKey) : null;
     const contextLogger = logger.child({ part: 'context' });
+    const outbound = new OutboundGuard(
+      { trustedTenants: config.outboundTrustedTenants, allow: config.outboundAllow },
+      options.lookup ? { lookup: options.lookup } : {},
+    );
     const ctx: EngineContext = {
       db: database.db,
       clock,
@@ -84,14 +96,21 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
         db: database.db,
         secrets,
         logger: contextLogger,
-        callback: (settings, fallback) =>
-          new HttpContextProvider({ ...settings, fallback, clock, logger: contextLogger }),
+        callback: ({ tenantId, ...settings }, fallback) =>
+          new HttpContextProvider({
+            ...settings,
+            fetch: outbound.fetchFor(tenantId),
+            fallback,
+            clock,
+            logger: contextLogger,
+          }),
       }),
       delivery: {
         maxAttempts: config.deliveryMaxAttempts,
         backoff: { baseMs: config.deliveryBackoffMs, maxMs: config.deliveryBackoffMaxMs },
         timeoutMs: config.deliveryTimeoutMs,
       },
+      outbound,
     };
     events.on('trigger.updated', ({ tenantId }) => ctx.triggers.invalidate(tenantId));
     events.on('context_provider.updated', ({ tenantId, characterId }) =>
@@ -125,28 +144,44 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       decisionRetentionDays: config.decisionRetentionDays,
     });
     if (config.scheduler) scheduler.start();
-    const drafter = new Drafter(ctx, createComposeDeps(), {
+    const drafter = new Drafter(ctx, createComposeDeps(outbound), {
       intervalMs: config.schedulerIntervalMs,
       concurrency: config.composeConcurrency,
     });
     if (config.scheduler && config.drafting) drafter.start();
     const deliverer = new Deliverer(
       ctx,
-      createDeliveryDeps(options.channels ?? defaultChannelAdapters(config.deliveryTimeoutMs, clock)),
+      createDeliveryDeps(
+        options.channels ?? defaultChannelAdapters(config.deliveryTimeoutMs, clock, outbound),
+      ),
       { intervalMs: config.schedulerIntervalMs, concurrency: config.deliveryConcurrency },
     );
     if (config.scheduler && config.delivery) deliverer.start();
+    let stopping: Promise<void> | undefined;
+    const stopWork = () =>
+      (stopping ??= Promise.all([
+        scheduler.stop(),
+        drafter.stop(),
+        deliverer.stop(config.shutdownTimeoutMs),
+      ]).then(() => undefined));
     const engine = {
       config,
       database,
       events,
       logger,
+      clock,
       /** What the first start created; `adminKey` is only here, never logged. */
       bootstrap,
       context: ctx,
       authenticate: createAuthenticator(ctx),
-      /** Resolves when the database answers; what `/health` reports. */
-      checkDatabase: () => pingDatabase(database.db),
+      /**
+       * Counts requests for the API's request limits: in the database on PostgreSQL (shared by
+       * every instance), in this process on PGlite (which only one process can open).
+       */
+      requestCounter:
+        database.kind === 'postgres' ? databaseRequestCounter(ctx) : memoryRequestCounter(clock),
+      /** Resolves when the database answers (within the connect timeout); what `/health` reports. */
+      checkDatabase: () => pingDatabase(database.db, config.databaseConnectTimeoutMs),
       /** Each tenant's live suggestion and delivery events, from every instance (docs/STREAM.md). */
       stream,
       scheduler,
@@ -175,8 +210,14 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
        */
       forTenant: (tenantId: string, options?: TenantOptions) =>
         createTenantEngine(ctx, stream, tenants, tenantId, options),
+      /**
+       * Stops the background work: nothing more is decided, drafted or claimed; messages being
+       * sent get the shutdown grace period (`shutdownTimeoutMs`) to finish and be recorded, and
+       * only those still in flight after it are cut short. `close` does this first.
+       */
+      stopWork,
       close: async () => {
-        await Promise.all([scheduler.stop(), drafter.stop(), deliverer.stop()]);
+        await stopWork();
         await relay?.close();
         await database.close();
       },

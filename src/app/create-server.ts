@@ -8,7 +8,10 @@ export interface Server {
   app: Api;
   /** Starts listening on the configured host and port; resolves with the address. */
   listen(): Promise<string>;
-  /** Stops taking requests, lets in-flight ones finish (up to the shutdown timeout), closes the database. */
+  /**
+   * Stops taking requests and claiming work, lets in-flight requests and sends finish (within the
+   * shutdown timeout, both at once), closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -30,6 +33,8 @@ export async function createServer(config: ConfigInput = {}, options: EngineOpti
     close() {
       closing ??= (async () => {
         const timeout = engine.config.shutdownTimeoutMs;
+        // sends in flight finish meanwhile, within the same grace period
+        const work = engine.stopWork();
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<void>((resolve) => {
           timer = setTimeout(() => {
@@ -43,6 +48,7 @@ export async function createServer(config: ConfigInput = {}, options: EngineOpti
         });
         await Promise.race([app.close(), deadline]);
         clearTimeout(timer);
+        await work;
         await engine.close();
       })();
       return closing;

@@ -1,12 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FetchFunction } from '../net/guarded-fetch.js';
+import { OutboundGuard } from '../net/outbound-guard.js';
 import {
   type ChannelAdapter,
   IDEMPOTENT_CHANNELS,
   type OutboundMessage,
   type SendResult,
 } from '../ports/channel.js';
+import { lookupFrom } from '../testing/fake-dns.js';
+import { startRedirectServer } from '../testing/redirect-server.js';
 
 /** What reached the user at the fake, whatever the platform calls it. */
 export interface DeliveredMessage {
@@ -21,8 +25,10 @@ export interface AdapterOptions {
   origin?: string;
   /** Give it a credential the fake refuses (a wrong token, a wrong webhook secret). */
   wrongCredential?: boolean;
-  /** Default: a generous 5 s, so a loaded machine never fails a test that is not about time. */
+  /** Default: a generous 60 s, so a loaded machine never fails a test that is not about time. */
   timeoutMs?: number;
+  /** The fetch every request goes through (a tenant's guarded fetch); default the adapter's own. */
+  fetch?: FetchFunction;
 }
 
 /**
@@ -32,6 +38,8 @@ export interface AdapterOptions {
 export interface ChannelHarness {
   /** A user address the fake knows. */
   address: string;
+  /** The fake's origin (`http://127.0.0.1:<port>`), as `AdapterOptions.origin` takes it. */
+  origin: string;
   /** How many requests one send makes (a DM opening and a post: 2). */
   requestsPerSend: number;
   adapter(options?: AdapterOptions): ChannelAdapter;
@@ -75,6 +83,7 @@ export function outboundMessage(overrides: Partial<OutboundMessage> = {}): Outbo
     characterId: 'char:mia',
     suggestionId: `sug_${deliveries}`,
     address: 'set-by-the-harness',
+    audience: 'private',
     text: `Hi! How did your interview go? (#${deliveries})`,
     attempt: 1,
     ...overrides,
@@ -96,6 +105,9 @@ export async function until(condition: () => boolean): Promise<void> {
 }
 
 const live = () => new AbortController().signal;
+
+/** `platform.test` is the loopback address, without DNS. */
+const testLookup = lookupFrom({ 'platform.test': '127.0.0.1' });
 
 /**
  * What every delivery channel adapter promises, through its real client library against a fake
@@ -226,6 +238,89 @@ export function channelContract(factory: ChannelFactory): void {
       expect([first.outcome, second.outcome]).toEqual(['sent', 'sent']);
       expect(h.delivered()).toHaveLength(adapter.idempotent ? 1 : 2);
       if (adapter.idempotent) expect(second).toEqual(first);
+    });
+
+    describe('outbound guard (the address is checked when the connection is made)', () => {
+      const guard = new OutboundGuard({ trustedTenants: ['default'], allow: [] }, { lookup: testLookup });
+
+      it('refuses a platform on a loopback address for a tenant the operator does not trust, naming the rule', async () => {
+        h.scriptServerError();
+        const result = await h.adapter({ fetch: guard.fetchFor('acme') }).send(message, live());
+        expect(result).toEqual({
+          outcome: 'permanent',
+          reason: expect.stringMatching(
+            /^outbound call refused: 127\.0\.0\.1 is a loopback address \(127\.0\.0\.0\/8\), which only tenants the operator trusts may call$/,
+          ),
+          unreachable: false,
+        });
+        expect(h.requestCount()).toBe(0);
+      });
+
+      it("sends for the operator's trusted tenant", async () => {
+        const result = await h.adapter({ fetch: guard.fetchFor('default') }).send(message, live());
+        expect(result).toMatchObject({ outcome: 'sent' });
+      });
+
+      it('refuses a host name that resolves to a loopback address, after DNS', async () => {
+        const origin = h.origin.replace('127.0.0.1', 'platform.test');
+        const result = await h.adapter({ origin, fetch: guard.fetchFor('acme') }).send(message, live());
+        expect(result).toEqual({
+          outcome: 'permanent',
+          reason: expect.stringContaining('platform.test resolves to a loopback address (127.0.0.0/8)'),
+          unreachable: false,
+        });
+        expect(h.requestCount()).toBe(0);
+        // the same name for a trusted tenant: connects to the address the lookup gave
+        const trusted = await h.adapter({ origin, fetch: guard.fetchFor('default') }).send(message, live());
+        expect(trusted).toMatchObject({ outcome: 'sent' });
+      });
+
+      it("admits what the operator's allow-list names: a range, a host name", async () => {
+        const byRange = new OutboundGuard({ trustedTenants: [], allow: ['127.0.0.0/8'] });
+        expect(await h.adapter({ fetch: byRange.fetchFor('acme') }).send(message, live())).toMatchObject({
+          outcome: 'sent',
+        });
+        const byName = new OutboundGuard({ trustedTenants: [], allow: ['*.test'] }, { lookup: testLookup });
+        const origin = h.origin.replace('127.0.0.1', 'platform.test');
+        const second = { ...message, deliveryId: `${message.deliveryId}-2`, attempt: 2 };
+        expect(
+          await h.adapter({ origin, fetch: byName.fetchFor('acme') }).send(second, live()),
+        ).toMatchObject({
+          outcome: 'sent',
+        });
+      });
+
+      it.each([
+        ['http://169.254.169.254', 'link-local address (169.254.0.0/16)'],
+        ['http://[::ffff:169.254.169.254]', 'link-local address (169.254.0.0/16)'],
+        ['http://[fd00:ec2::254]', 'cloud metadata (AWS) address (fd00:ec2::254/128)'],
+        ['http://100.100.100.200', 'cloud metadata (Alibaba) address (100.100.100.200/32)'],
+      ])('refuses %s even for a trusted tenant, without connecting', async (origin, rule) => {
+        const result = await h.adapter({ origin, fetch: guard.fetchFor('default') }).send(message, live());
+        expect(result).toEqual({
+          outcome: 'permanent',
+          reason: expect.stringContaining(`${rule}, which is never called`),
+          unreachable: false,
+        });
+      });
+
+      it('refuses a redirect, even to the real platform, and does not follow it', async () => {
+        const redirector = await startRedirectServer(h.origin);
+        try {
+          const result = await h
+            .adapter({ origin: redirector.origin, fetch: guard.fetchFor('default') })
+            .send(message, live());
+          expect(result).toEqual({
+            outcome: 'permanent',
+            reason: expect.stringMatching(/redirect/),
+            unreachable: false,
+          });
+          expect(redirector.hits()).toBe(1);
+          expect(h.requestCount()).toBe(0);
+        } finally {
+          await redirector.close();
+        }
+      });
     });
 
     it('when idempotent, a resend after a lost answer delivers once and reports the first message', async () => {

@@ -1,4 +1,5 @@
 import { assertNever } from '../domain/shared/assert-never.js';
+import { defaultGuardedFetch } from '../net/outbound-guard.js';
 import type { ChannelAdapter } from '../ports/channel.js';
 import { DiscordChannel } from './discord/discord-channel.js';
 import type { ChannelOptions, ChannelSettings } from './shared/settings.js';
@@ -16,15 +17,22 @@ import { WebhookChannel } from './webhook/webhook-channel.js';
  */
 export function createChannelAdapter(settings: ChannelSettings, options: ChannelOptions): ChannelAdapter {
   const { timeoutMs } = options;
+  const fetch = options.fetch ?? defaultGuardedFetch();
   switch (settings.channel) {
     case 'telegram':
-      return new TelegramChannel({ token: settings.token, apiRoot: settings.apiRoot, timeoutMs });
+      return new TelegramChannel({ token: settings.token, apiRoot: settings.apiRoot, timeoutMs, fetch });
     case 'discord':
-      return new DiscordChannel({ token: settings.token, apiBase: settings.apiBase, timeoutMs });
+      return new DiscordChannel({ token: settings.token, apiBase: settings.apiBase, timeoutMs, fetch });
     case 'slack':
-      return new SlackChannel({ token: settings.token, apiUrl: settings.apiUrl, timeoutMs });
+      return new SlackChannel({ token: settings.token, apiUrl: settings.apiUrl, timeoutMs, fetch });
     case 'webhook':
-      return new WebhookChannel({ url: settings.url, secret: settings.secret, timeoutMs, now: options.now });
+      return new WebhookChannel({
+        url: settings.url,
+        secret: settings.secret,
+        timeoutMs,
+        now: options.now,
+        fetch,
+      });
     default:
       return assertNever(settings);
   }

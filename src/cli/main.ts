@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/config.js';
+import { OvertureError } from '../contract/errors.js';
 import { DataDirLockedError } from '../storage/connection/data-dir-lock.js';
 import { UsageError } from './args.js';
 import { migrateCommand } from './migrate.js';
-import { serveCommand } from './serve.js';
+import { StartError, serveCommand } from './serve.js';
 import { tenantsCommand } from './tenants.js';
 
 const USAGE = `Usage: overture <command> [options]
@@ -42,11 +43,27 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // Errors a person can act on are printed plainly; anything else with its stack.
-    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof UsageError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      error instanceof UsageError ||
+      error instanceof StartError
+    ) {
       console.error(`overture: ${error.message}`);
+    } else if (error instanceof OvertureError && error.code === 'unavailable') {
+      // the database out of reach: what the driver said (the operator's own address) on one line
+      const cause = driverMessage(error.cause);
+      console.error(`overture: ${error.message.replace(/; retry later$/, '')}${cause ? `: ${cause}` : ''}`);
     } else {
       console.error(error);
     }
     process.exitCode = 1;
   },
 );
+
+/** The driver's words for a failed connection (`localhost` fails once per address: the first). */
+function driverMessage(cause: unknown): string {
+  if (!(cause instanceof Error)) return '';
+  if (cause.message) return cause.message;
+  return cause instanceof AggregateError ? driverMessage(cause.errors[0]) : '';
+}

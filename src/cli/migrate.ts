@@ -15,7 +15,7 @@ export async function migrateCommand(args: string[]): Promise<number> {
   const config = loadConfig(process.env);
   const database = await openDatabase(config, createLogger(config));
   try {
-    const { applied } = await migrateToLatest(database.db);
+    const { applied } = await migrateToLatest(database.migrationDb ?? database.db);
     console.log(applied.length === 0 ? 'database is up to date' : `applied ${applied.join(', ')}`);
     return 0;
   } finally {

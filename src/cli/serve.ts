@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import { createServer } from '../app/create-server.js';
 import { loadConfig } from '../config/config.js';
 import { parseCommand } from './args.js';
@@ -13,14 +14,21 @@ Environment:
   OVERTURE_DATA_DIR             PGlite data directory (default ./.overture)
   OVERTURE_ADMIN_KEY            admin key of the default tenant (at least 16 characters)
   OVERTURE_POOL_SIZE            PostgreSQL connections per instance (default 10)
+  OVERTURE_DATABASE_CONNECT_TIMEOUT_MS    opening a session or waiting for a pooled one (default 5000)
+  OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS  longest statement; 0: no bound (default 10000)
   OVERTURE_BODY_LIMIT           largest request body in bytes (default 10485760)
   OVERTURE_MIGRATE              apply migrations at start-up (default true)
-  OVERTURE_SHUTDOWN_TIMEOUT_MS  grace period for in-flight requests (default 10000)
+  OVERTURE_SHUTDOWN_TIMEOUT_MS  grace period for in-flight requests and sends (default 10000)
   OVERTURE_SECRET_KEY           32 bytes (hex or base64) that seal stored tokens and API keys
   OVERTURE_DELIVERY             send approved messages from this instance (default true)
   OVERTURE_DELIVERY_MAX_ATTEMPTS attempts per message before it fails (default 6)
   OVERTURE_TEST_CLOCK_FILE      for tests only: the engine's clock reads the instant in this file
   LOG_LEVEL                     fatal, error, warn, info, debug, trace or silent (default info)`;
+
+/** Why `serve` cannot start, in one line for the terminal. */
+export class StartError extends Error {
+  override name = 'StartError';
+}
 
 export async function serveCommand(args: string[]): Promise<number> {
   const parsed = parseCommand(args, USAGE, { port: { type: 'string' }, host: { type: 'string' } });
@@ -29,16 +37,21 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (parsed.values.port !== undefined) env.PORT = parsed.values.port;
   if (parsed.values.host !== undefined) env.HOST = parsed.values.host;
   const config = loadConfig(env);
+  // Before the engine opens anything: a first start that cannot listen creates no admin key,
+  // so the next start, on a port that is free, still shows it.
+  await assertCanListen(config.host, config.port);
   const server = await createServer(config);
   const { bootstrap, logger } = server.engine;
-  if (bootstrap.kind === 'created') {
-    // Printed once, straight to the terminal, never through the logger.
-    process.stdout.write(
-      `\n  Overture created tenant "${bootstrap.tenantId}" and its admin key. It is shown only this once:\n\n` +
-        `    ${bootstrap.adminKey}\n\n  Keep it; use it as "Authorization: Bearer <key>".\n\n`,
-    );
+  let address: string;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    await server.close(); // the loops stop, the data directory's lock goes
+    // taken since the probe: the key this start made is shown, or nobody ever would see it
+    if (bootstrap.kind === 'created') printAdminKey(bootstrap.tenantId, bootstrap.adminKey);
+    throw listenError(config.host, config.port, error);
   }
-  const address = await server.listen();
+  if (bootstrap.kind === 'created') printAdminKey(bootstrap.tenantId, bootstrap.adminKey);
   logger.info(
     {
       address,
@@ -59,4 +72,40 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGINT', stop);
   });
   return 0;
+}
+
+/** Printed once, straight to the terminal, never through the logger. */
+function printAdminKey(tenantId: string, adminKey: string): void {
+  process.stdout.write(
+    `\n  Overture created tenant "${tenantId}" and its admin key. It is shown only this once:\n\n` +
+      `    ${adminKey}\n\n  Keep it; use it as "Authorization: Bearer <key>".\n\n`,
+  );
+}
+
+/** A `StartError` when `host:port` cannot be listened on (port 0 always can). */
+async function assertCanListen(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createNetServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ port, host, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw listenError(host, port, error);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+function listenError(host: string, port: number, error: unknown): StartError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EADDRINUSE'
+      ? 'the port is in use (another Overture, or another program?); set PORT or --port to a free one'
+      : code === 'EACCES'
+        ? 'permission denied (ports below 1024 need privileges); set PORT or --port'
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'this machine has no such address; set HOST or --host'
+          : (error as Error).message;
+  return new StartError(`cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}: ${why}`);
 }

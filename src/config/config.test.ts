@@ -37,6 +37,32 @@ describe('loadConfig', () => {
     });
   });
 
+  it('bounds database waits by default, and takes 0 for no statement bound', () => {
+    expect(loadConfig({})).toMatchObject({
+      databaseConnectTimeoutMs: 5000,
+      databaseStatementTimeoutMs: 10_000,
+    });
+    const config = loadConfig({
+      OVERTURE_DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS: '0',
+    });
+    expect(config).toMatchObject({ databaseConnectTimeoutMs: 2000, databaseStatementTimeoutMs: 0 });
+  });
+
+  it("reads the outbound rules as comma-separated lists, trusting the operator's default tenant unless told", () => {
+    expect(loadConfig({})).toMatchObject({ outboundTrustedTenants: ['default'], outboundAllow: [] });
+    expect(
+      loadConfig({
+        OVERTURE_OUTBOUND_TRUSTED_TENANTS: 'default, ops',
+        OVERTURE_OUTBOUND_ALLOW: '10.0.5.0/24,fd12::7, ollama.internal,*.svc.cluster.local',
+      }),
+    ).toMatchObject({
+      outboundTrustedTenants: ['default', 'ops'],
+      outboundAllow: ['10.0.5.0/24', 'fd12::7', 'ollama.internal', '*.svc.cluster.local'],
+    });
+    expect(loadConfig({ OVERTURE_OUTBOUND_TRUSTED_TENANTS: 'none' }).outboundTrustedTenants).toEqual([]);
+  });
+
   it('treats empty variables as unset', () => {
     const config = loadConfig({ PORT: '', DATABASE_URL: '' });
     expect(config.port).toBe(8787);
@@ -55,6 +81,13 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must start with postgres:// or postgresql://'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: '],
     [{ OVERTURE_MIGRATE: 'maybe' }, 'OVERTURE_MIGRATE: must be true or false'],
+    [{ OVERTURE_DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'OVERTURE_DATABASE_CONNECT_TIMEOUT_MS: '],
+    [{ OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS: '-1' }, 'OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS: '],
+    [
+      { OVERTURE_OUTBOUND_ALLOW: '10.0.0.0/8,http://ollama:11434' },
+      'OVERTURE_OUTBOUND_ALLOW (entry 2): each entry must be a CIDR range, an IP address, a host name or *.name',
+    ],
+    [{ OVERTURE_OUTBOUND_ALLOW: '10.0.0.0/33' }, 'OVERTURE_OUTBOUND_ALLOW (entry 1): '],
   ])('stops on %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

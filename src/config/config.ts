@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAllowEntry } from '../net/outbound-policy.js';
 import { parseSecretKey } from '../storage/codecs/secret-box.js';
 
 /**
@@ -15,6 +16,17 @@ export const ConfigSchema = z.object({
   dataDir: z.string().min(1).default('./.overture'),
   /** Connections per engine instance when on PostgreSQL (PGlite always uses exactly one). */
   poolSize: z.number().int().min(1).max(200).default(10),
+  /**
+   * How long opening a database session, or waiting for a free pooled connection, may take, in
+   * ms; past it the request is answered 503 (PostgreSQL; PGlite is in process).
+   */
+  databaseConnectTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * The longest a statement may run, in ms: the server cancels it (`statement_timeout`), and one
+   * with no answer 2 s after that (a frozen server, a partition) is given up and its connection
+   * dropped; the request is answered 503. 0: no bound. Migrations are not bounded (PostgreSQL only).
+   */
+  databaseStatementTimeoutMs: z.number().int().min(0).max(3_600_000).default(10_000),
   port: z.number().int().min(0).max(65535).default(8787),
   host: z.string().min(1).default('127.0.0.1'),
   /** When set, this key is the default tenant's admin key (created if missing) instead of a random one. */
@@ -24,18 +36,55 @@ export const ConfigSchema = z.object({
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Largest accepted request body, in bytes. */
+  /**
+   * Largest request body of a route, in bytes, unless the route sets its own: most take a few
+   * fields, and a large body costs the event loop to parse whatever the caller's key may do.
+   */
   bodyLimit: z
     .number()
     .int()
     .min(1024)
     .max(100 * 1024 * 1024)
+    .default(64 * 1024),
+  /** Largest body of `POST /v1/events` (a batch of up to 1,000 events), in bytes. */
+  eventsBodyLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  /**
+   * Request body bytes this instance accepts at once, over all requests (a parsed body takes about
+   * ten times its size in memory); past it, a request is refused with 503 and `Retry-After` before
+   * its body is read. Never less than the largest route limit.
+   */
+  bodyBytesInFlight: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(4 * 1024 * 1024 * 1024)
+    .default(32 * 1024 * 1024),
+  /** Requests one API key may make per minute (0: no limit); a tenant's own setting overrides it. */
+  keyRequestsPerMinute: z.number().int().min(0).max(10_000_000).default(6000),
+  /** Requests all of a tenant's keys together may make per minute (0: no limit); overridable per tenant. */
+  tenantRequestsPerMinute: z.number().int().min(0).max(10_000_000).default(12_000),
+  /**
+   * Requests with an unknown or revoked key one client address may make per minute (0: no limit);
+   * past it, the address is refused with 429 before its keys are looked up.
+   */
+  failedAuthPerMinute: z.number().int().min(0).max(1_000_000).default(30),
+  /**
+   * Whether the client address is read from `X-Forwarded-For` (the failed-authentication limit is
+   * per address): `true` trusts every proxy, a number that many hops, a string the proxies' addresses
+   * or CIDR ranges (comma-separated). Off by default: behind a load balancer, set it, or every
+   * client shares the balancer's address.
+   */
+  trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false),
   /** Apply pending migrations when the engine opens its database. */
   migrate: z.boolean().default(true),
   /** Half-life of a user's activity habits, in days: older events fade by half every half-life. */
   activityHalfLifeDays: z.number().min(1).max(365).default(21),
-  /** Grace period for in-flight requests on shutdown, in milliseconds. */
+  /** Grace period on shutdown for in-flight requests and messages being sent, in milliseconds. */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
   /** Run the scheduler in this instance (deciding due pairs); off: this instance only serves the API. */
   scheduler: z.boolean().default(true),
@@ -90,6 +139,24 @@ export const ConfigSchema = z.object({
     }, 'must be 32 bytes, as 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`)')
     .optional(),
   /**
+   * Tenants whose outbound calls (webhooks, context callbacks, model servers, platform base URLs)
+   * may reach loopback and private addresses: by default the operator's own `default` tenant, so
+   * that a local model server or a bot on the same host works. `[]` trusts none.
+   */
+  outboundTrustedTenants: z.array(z.string().min(1)).default(['default']),
+  /**
+   * Internal addresses every tenant's outbound calls may reach: CIDR ranges or addresses
+   * (`10.0.5.0/24`, `fd12::7`), host names (`ollama.internal`), name suffixes
+   * (`*.svc.cluster.local`). Link-local and metadata addresses are refused whatever it says.
+   */
+  outboundAllow: z
+    .array(
+      z
+        .string()
+        .refine(isAllowEntry, 'each entry must be a CIDR range, an IP address, a host name or *.name'),
+    )
+    .default([]),
+  /**
    * For tests only: the engine's clock reads the instant in this file (a `FileClock`), so a test
    * can move the time of several processes at once.
    */
@@ -104,11 +171,19 @@ const ENV_NAMES = {
   databaseUrl: 'DATABASE_URL',
   dataDir: 'OVERTURE_DATA_DIR',
   poolSize: 'OVERTURE_POOL_SIZE',
+  databaseConnectTimeoutMs: 'OVERTURE_DATABASE_CONNECT_TIMEOUT_MS',
+  databaseStatementTimeoutMs: 'OVERTURE_DATABASE_STATEMENT_TIMEOUT_MS',
   port: 'PORT',
   host: 'HOST',
   adminKey: 'OVERTURE_ADMIN_KEY',
   logLevel: 'LOG_LEVEL',
   bodyLimit: 'OVERTURE_BODY_LIMIT',
+  eventsBodyLimit: 'OVERTURE_EVENTS_BODY_LIMIT',
+  bodyBytesInFlight: 'OVERTURE_BODY_BYTES_IN_FLIGHT',
+  keyRequestsPerMinute: 'OVERTURE_KEY_REQUESTS_PER_MINUTE',
+  tenantRequestsPerMinute: 'OVERTURE_TENANT_REQUESTS_PER_MINUTE',
+  failedAuthPerMinute: 'OVERTURE_FAILED_AUTH_PER_MINUTE',
+  trustProxy: 'OVERTURE_TRUST_PROXY',
   migrate: 'OVERTURE_MIGRATE',
   shutdownTimeoutMs: 'OVERTURE_SHUTDOWN_TIMEOUT_MS',
   activityHalfLifeDays: 'OVERTURE_ACTIVITY_HALF_LIFE_DAYS',
@@ -129,13 +204,22 @@ const ENV_NAMES = {
   streamAuthTimeoutMs: 'OVERTURE_STREAM_AUTH_TIMEOUT_MS',
   streamHeartbeatMs: 'OVERTURE_STREAM_HEARTBEAT_MS',
   streamMaxBufferedBytes: 'OVERTURE_STREAM_MAX_BUFFERED_BYTES',
+  outboundTrustedTenants: 'OVERTURE_OUTBOUND_TRUSTED_TENANTS',
+  outboundAllow: 'OVERTURE_OUTBOUND_ALLOW',
   testClockFile: 'OVERTURE_TEST_CLOCK_FILE',
 } as const satisfies Record<keyof Config, string>;
 
 const NUMERIC = new Set<keyof Config>([
   'poolSize',
+  'databaseConnectTimeoutMs',
+  'databaseStatementTimeoutMs',
   'port',
   'bodyLimit',
+  'eventsBodyLimit',
+  'bodyBytesInFlight',
+  'keyRequestsPerMinute',
+  'tenantRequestsPerMinute',
+  'failedAuthPerMinute',
   'shutdownTimeoutMs',
   'decisionRetentionDays',
   'composeConcurrency',
@@ -153,6 +237,8 @@ const NUMERIC = new Set<keyof Config>([
   'streamMaxBufferedBytes',
 ]);
 const BOOLEAN = new Set<keyof Config>(['migrate', 'scheduler', 'drafting', 'delivery']);
+/** Comma-separated lists; `none` is the empty list (an empty variable counts as unset). */
+const LIST = new Set<keyof Config>(['outboundTrustedTenants', 'outboundAllow']);
 
 /** A setting that cannot be used; the message names the variable or field and the rule. */
 export class ConfigError extends Error {
@@ -168,6 +254,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (value === undefined || value === '') continue;
     if (NUMERIC.has(key)) {
       raw[key] = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    } else if (LIST.has(key)) {
+      const items = value.split(',').map((item) => item.trim());
+      raw[key] =
+        items.length === 1 && items[0]!.toLowerCase() === 'none' ? [] : items.filter((i) => i !== '');
+    } else if (key === 'trustProxy') {
+      raw[key] = trustProxyOf(value.trim());
     } else if (BOOLEAN.has(key)) {
       const v = value.trim().toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(v)) raw[key] = true;
@@ -178,6 +270,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
   }
   return parse(raw, (key) => ENV_NAMES[key as keyof Config] ?? key, problems);
+}
+
+/** OVERTURE_TRUST_PROXY: true/false, a hop count (digits), or the proxies' addresses. */
+function trustProxyOf(value: string): boolean | number | string {
+  const v = value.toLowerCase();
+  if (/^\d+$/.test(v)) return Number(v);
+  if (['true', 'yes', 'on'].includes(v)) return true;
+  if (['false', 'no', 'off'].includes(v)) return false;
+  return value;
 }
 
 /** Validates a configuration object given in code (library use). */
@@ -194,7 +295,8 @@ function parse(raw: unknown, nameOf: (key: string) => string, problems: string[]
         issue.code === 'invalid_type' && issue.expected === 'number'
           ? 'must be a whole number'
           : issue.message;
-      problems.push(`${nameOf(key)}: ${message}`);
+      const entry = issue.path.length > 1 ? ` (entry ${Number(issue.path[1]) + 1})` : '';
+      problems.push(`${nameOf(key)}${entry}: ${message}`);
     }
   }
   if (problems.length > 0 || !result.success) {

@@ -2,6 +2,8 @@ import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../contr
 import { ruleOfRaw, toInputIssues } from '../contract/issues.js';
 import { keepMostRelevant } from '../domain/topics/most-relevant.js';
 import type { TopicCandidate } from '../domain/topics/select-topic.js';
+import { type FetchFunction, outboundRefusalOf } from '../net/guarded-fetch.js';
+import { defaultGuardedFetch } from '../net/outbound-guard.js';
 import type { Clock } from '../ports/clock.js';
 import {
   CONTEXT_CANDIDATE_LIMIT,
@@ -31,6 +33,12 @@ interface HttpContextProviderOptions {
   /** The signature's timestamp comes from here. */
   clock: Clock;
   logger?: Logger;
+  /**
+   * The call goes through this fetch: the engine gives each tenant's callbacks that tenant's
+   * guarded fetch (src/net); by default a trusted one, which still refuses link-local and
+   * metadata addresses.
+   */
+  fetch?: FetchFunction;
 }
 
 type CallOutcome = { ok: true; candidates: TopicCandidate[] } | { ok: false; reason: string };
@@ -63,6 +71,7 @@ export class HttpContextProvider implements ContextProvider {
 
   async #call(query: ContextQuery, signal: AbortSignal): Promise<CallOutcome> {
     const { url, secret, timeoutMs, clock } = this.options;
+    const fetch = this.options.fetch ?? defaultGuardedFetch();
     const request: ContextCallbackRequest = {
       tenantId: query.tenantId,
       userId: query.userId,
@@ -110,8 +119,9 @@ export class HttpContextProvider implements ContextProvider {
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch (error) {
-      return { ok: false, reason: `response is not JSON: ${(error as Error).message}` };
+    } catch {
+      // not the parser's message: it quotes the body, which may be an internal service's
+      return { ok: false, reason: 'response is not JSON' };
     }
     const parsed = ContextCallbackResponse.safeParse(json, { error: ruleOfRaw });
     if (!parsed.success) {
@@ -149,8 +159,13 @@ async function readLimited(response: Response, limit: number): Promise<string | 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** undici reports "fetch failed" and puts the reason (ECONNREFUSED, ENOTFOUND, ...) in `cause`. */
+/**
+ * fetch reports "fetch failed" and puts the reason (ECONNREFUSED, ENOTFOUND, ...) in `cause`;
+ * the outbound guard's refusal is told whole, as it names the rule.
+ */
 function describeFetchError(error: unknown): string {
+  const refused = outboundRefusalOf(error);
+  if (refused !== null) return refused.message;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return cause.code;
   if (cause?.message) return cause.message;

@@ -17,6 +17,10 @@ export const CharacterInput = z
         timezone: TimeZone.optional(),
         locale: Locale.optional(),
         channel: ChannelName.optional(),
+        publicChannels: z.array(ChannelName).max(10).optional().meta({
+          description:
+            "Channels where this character's users are reached in a shared place (a group, a server channel): their addresses there are public unless an address says otherwise. Sensitive facts are never used there, and a private chat is preferred when one is reachable.",
+        }),
       })
       .default({})
       .meta({ description: 'Used for users of this character who have no value of their own.' }),
@@ -41,6 +45,7 @@ export const Character = z
       timezone: z.string().optional(),
       locale: z.string().optional(),
       channel: z.string().optional(),
+      publicChannels: z.array(z.string()).optional(),
     }),
     voice: z.object({ tone: z.enum(TONES) }),
     createdAt: z.string(),

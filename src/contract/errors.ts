@@ -7,8 +7,11 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
   | 'unavailable';
 
 /** One broken rule in the input: where (path, and the batch index when there is one) and which rule. */
@@ -29,8 +32,9 @@ export class OvertureError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: InputIssue[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type InputIssue, OvertureError } from './errors.js';
+import { findUnstorableInput } from './storable-input.js';
 
 /**
  * Turns zod's issues into ours: a path such as `events[3].at`, the batch index and field, and the
@@ -48,9 +49,26 @@ export function recordParsed(schema: z.ZodType, value: unknown): void {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
   if (typeof input === 'object' && input !== null && parsedBy.get(input) === schema)
     return input as z.output<S>;
+  const result = checkInput(schema, input, prefix);
+  if (result.ok) return result.value;
+  throw invalidInput(result.issues);
+}
+
+/**
+ * The input's schema after the rules every input obeys (storable-input.ts): the API's validator and
+ * `parseInput` both check through here, so no route and no library call skips it.
+ */
+export function checkInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix = '',
+): { ok: true; value: z.output<S> } | { ok: false; issues: InputIssue[] } {
+  const unstorable = findUnstorableInput(input);
+  if (unstorable.length > 0)
+    return { ok: false, issues: unstorable.map(({ path, rule }) => describe(path, rule, prefix)) };
   const result = schema.safeParse(input, { error: ruleOfRaw });
-  if (result.success) return result.data;
-  throw invalidInput(toInputIssues(result.error.issues, prefix));
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, issues: toInputIssues(result.error.issues, prefix) };
 }
 
 function describe(path: readonly PropertyKey[], rule: string, prefix: string): InputIssue {
@@ -66,7 +84,8 @@ function describe(path: readonly PropertyKey[], rule: string, prefix: string): I
   }
   const last = path.at(-1);
   return {
-    path: text,
+    // the input as a whole: a request's body, or the object a library call takes
+    path: text || 'body',
     ...(index !== undefined ? { index } : {}),
     ...(typeof last === 'string' ? { field: last } : {}),
     rule,

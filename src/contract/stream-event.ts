@@ -37,6 +37,8 @@ export interface StreamEventMap {
     channel: Channel;
     /** The user's address on the channel. */
     address: string;
+    /** `public` when the address is a shared place others read (a group, a server channel). */
+    audience: 'private' | 'public';
     status: DeliveryStatus;
     /** Attempts made so far. */
     attempts: number;

@@ -118,6 +118,9 @@ export const DeliveryView = z
     characterId: z.string(),
     channel: z.enum(CHANNELS),
     address: z.string(),
+    audience: z.enum(['private', 'public']).meta({
+      description: 'Who reads the address: the user alone, or others too (a group, a server channel)',
+    }),
     text: z.string(),
     status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),

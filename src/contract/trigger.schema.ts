@@ -207,6 +207,9 @@ export const Trigger = z
     hookUrl: z.string().optional().meta({ description: 'For webhook triggers: where to POST' }),
     createdAt: z.string(),
     updatedAt: z.string(),
+    enabledAt: z.string().meta({
+      description: 'When it was created or last enabled; a schedule fires only for occurrences after it',
+    }),
   })
   .meta({ id: 'Trigger' });
 export type TriggerView = z.output<typeof Trigger>;

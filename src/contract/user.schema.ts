@@ -2,14 +2,27 @@ import { z } from 'zod';
 import { CONSENT } from '../domain/suggestions/lifecycle.js';
 import { ChannelName, Fraction, Locale, TimeZone } from './common.js';
 
+const Address = z.string().min(1).max(256);
+
+/** An address as given: the platform's id, or the id and whether others read what is sent there. */
+const AddressEntry = z.union([
+  Address,
+  z.strictObject({
+    address: Address,
+    public: z.boolean().meta({
+      description: 'True for a group or server channel that others read; false for a private chat',
+    }),
+  }),
+]);
+
 /** A partial update; `null` clears `timezone` and `locale`, and removes an address. */
 export const UserPatch = z
   .strictObject({
     timezone: TimeZone.nullable().optional(),
     locale: Locale.nullable().optional(),
-    addresses: z.record(ChannelName, z.string().min(1).max(256).nullable()).optional().meta({
+    addresses: z.record(ChannelName, AddressEntry.nullable()).optional().meta({
       description:
-        'The user\'s address per channel, e.g. {"telegram": "123456789"}. Merged into the stored addresses; null removes one. Setting one (even to the same value) clears its unreachable mark.',
+        'The user\'s address per channel, e.g. {"telegram": "123456789"}, or {"discord": {"address": "1122334455", "public": true}} for a shared place (a group, a server channel) that others read. Merged into the stored addresses; null removes one. A plain string says nothing of who reads it: the character\'s `defaults.publicChannels` decides, else it is a private chat. Setting one (even to the same value) clears its unreachable mark.',
     }),
     consent: z.enum(CONSENT).optional(),
     preferredChannel: ChannelName.nullable().optional().meta({
@@ -50,6 +63,10 @@ export const User = z
     timezone: z.string().nullable(),
     locale: z.string().nullable(),
     addresses: z.record(z.string(), z.string()),
+    addressAudiences: z.record(z.string(), z.enum(['public', 'private'])).meta({
+      description:
+        "Who reads each address, where the user's address says so; any other address takes the character's `defaults.publicChannels`, else it is private",
+    }),
     preferredChannel: z.string().nullable(),
     unreachable: z
       .array(z.object({ channel: z.string(), address: z.string(), reason: z.string(), at: z.string() }))

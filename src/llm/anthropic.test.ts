@@ -15,7 +15,7 @@ const settings = (baseUrl: string, overrides: Partial<AnthropicSettings> = {}): 
   baseUrl,
   model: 'claude-sonnet-4-5',
   apiKey: 'sk-ant-test',
-  timeoutMs: 5_000,
+  timeoutMs: 60_000,
   temperature: 0.5,
   maxOutputTokens: 300,
   ...overrides,
@@ -35,7 +35,8 @@ llmProviderContract('anthropic', async () => {
   const fake = await startFakeAnthropicServer();
   return {
     fake,
-    provider: (overrides = {}) => createAnthropicProvider(settings(fake.url, overrides)),
+    provider: (overrides = {}, options = {}) =>
+      createAnthropicProvider(settings(fake.url, overrides), options),
     systemOf,
     userOf,
   };

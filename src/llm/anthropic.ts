@@ -1,6 +1,7 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
+import { defaultGuardedFetch } from '../net/outbound-guard.js';
 import type { LlmProvider, LlmProviderSettings } from '../ports/composer.js';
-import { createModelProvider } from './model-provider.js';
+import { createModelProvider, type ProviderOptions } from './model-provider.js';
 
 export type AnthropicSettings = Omit<Extract<LlmProviderSettings, { kind: 'anthropic' }>, 'kind'>;
 
@@ -15,10 +16,14 @@ const ANTHROPIC_BASE_URL = 'https://api.anthropic.com/v1';
  * Anthropic's own). The SDK sends the answer's schema as `output_config.format` to models that
  * support structured outputs (Claude 4.5 and later) and as a forced `json` tool to older ones.
  */
-export function createAnthropicProvider(settings: AnthropicSettings): LlmProvider {
+export function createAnthropicProvider(
+  settings: AnthropicSettings,
+  options: ProviderOptions = {},
+): LlmProvider {
   const provider = createAnthropic({
     baseURL: settings.baseUrl ?? ANTHROPIC_BASE_URL,
     apiKey: settings.apiKey,
+    fetch: options.fetch ?? defaultGuardedFetch(),
   });
   return createModelProvider('anthropic', provider.messages(settings.model), {
     timeoutMs: settings.timeoutMs,

@@ -10,7 +10,7 @@ describe('createLlmProvider', () => {
   afterEach(async () => {
     await Promise.all(fakes.splice(0).map((f) => f.close()));
   });
-  const common = { model: 'm', timeoutMs: 5_000, temperature: null, maxOutputTokens: 100 };
+  const common = { model: 'm', timeoutMs: 60_000, temperature: null, maxOutputTokens: 100 };
   const signal = new AbortController().signal;
 
   it('builds the provider its kind names, talking to that API', async () => {

@@ -8,6 +8,7 @@ import {
   RetryError,
   TypeValidationError,
 } from 'ai';
+import { outboundRefusalOf } from '../net/guarded-fetch.js';
 import { ComposerError } from '../ports/composer.js';
 
 /** The signals a call ran under: which one fired tells a timeout from a cancellation. */
@@ -32,6 +33,9 @@ export function toComposerError(error: unknown, signals: CallSignals = {}): Comp
   if (signals.caller?.aborted)
     return new ComposerError('aborted', 'the call was cancelled', { cause: error });
   const e = RetryError.isInstance(error) ? error.lastError : error;
+  // The outbound guard's refusal names the rule; the SDK's wrapping would only shorten it.
+  const refused = outboundRefusalOf(e);
+  if (refused !== null) return new ComposerError('unreachable', refused.message, { cause: e });
   if (hasName(e, 'TimeoutError')) return timedOut(signals.timeoutMs, e);
   if (hasName(e, 'AbortError')) return new ComposerError('aborted', 'the call was cancelled', { cause: e });
   if (APICallError.isInstance(e)) return fromApiCallError(e);

@@ -23,6 +23,7 @@ export function composeRequest(overrides: Partial<ComposeRequest> = {}): Compose
     },
     facts: [{ id: 'fact:dog', text: 'Has a dog called Luna' }],
     recentOpeners: ['Hi! How is your week going?'],
+    reusableOpeners: [],
     channel: 'private',
     maxLength: 160,
     seed: 7,

@@ -5,6 +5,7 @@ import type {
   JudgeOutput,
   JudgeRequest,
 } from '../domain/compose/compose-request.js';
+import type { FetchFunction } from '../net/guarded-fetch.js';
 import type { LlmProvider } from '../ports/composer.js';
 import {
   buildJudgePrompt,
@@ -14,6 +15,16 @@ import {
   OpenerSchema,
 } from './prompt.js';
 import { callForObject, type ModelCallSettings } from './structured-call.js';
+
+/** How a provider reaches its server, besides its settings. */
+export interface ProviderOptions {
+  /**
+   * Every call goes through this fetch: the engine gives each tenant's providers that tenant's
+   * guarded fetch (src/net); by default a trusted one, which still refuses link-local and
+   * metadata addresses and never follows a redirect (the SDK's own fetch would).
+   */
+  fetch?: FetchFunction;
+}
 
 /**
  * An `LlmProvider` over one language model of the `ai` SDK: the prompt, the structured call and

@@ -12,7 +12,7 @@ const settings = (
   baseUrl,
   model: 'llama3.2:3b',
   apiKey: 'sk-test-123',
-  timeoutMs: 5_000,
+  timeoutMs: 60_000,
   temperature: 0.7,
   maxOutputTokens: 200,
   structuredOutputs: true,
@@ -32,7 +32,8 @@ llmProviderContract('openai-compatible', async () => {
   const fake = await startFakeOpenAiServer();
   return {
     fake,
-    provider: (overrides = {}) => createOpenAiCompatibleProvider(settings(fake.url, overrides)),
+    provider: (overrides = {}, options = {}) =>
+      createOpenAiCompatibleProvider(settings(fake.url, overrides), options),
     systemOf: (r) => messages(r).find((m) => m.role === 'system')!.content,
     userOf: (r) => messages(r).find((m) => m.role === 'user')!.content,
   };

@@ -1,6 +1,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { defaultGuardedFetch } from '../net/outbound-guard.js';
 import type { LlmProvider, LlmProviderSettings } from '../ports/composer.js';
-import { createModelProvider } from './model-provider.js';
+import { createModelProvider, type ProviderOptions } from './model-provider.js';
 
 export type OpenAiCompatibleSettings = Omit<
   Extract<LlmProviderSettings, { kind: 'openai-compatible' }>,
@@ -17,13 +18,17 @@ export type OpenAiCompatibleSettings = Omit<
  * createOpenAiCompatibleProvider({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', apiKey: null,
  *   timeoutMs: 10_000, temperature: 0.7, maxOutputTokens: 200, structuredOutputs: true })
  */
-export function createOpenAiCompatibleProvider(settings: OpenAiCompatibleSettings): LlmProvider {
+export function createOpenAiCompatibleProvider(
+  settings: OpenAiCompatibleSettings,
+  options: ProviderOptions = {},
+): LlmProvider {
   const provider = createOpenAICompatible({
     name: 'openai-compatible',
     baseURL: settings.baseUrl,
     // Local servers need no key; without one no Authorization header is sent.
     ...(settings.apiKey === null || settings.apiKey === '' ? {} : { apiKey: settings.apiKey }),
     supportsStructuredOutputs: settings.structuredOutputs,
+    fetch: options.fetch ?? defaultGuardedFetch(),
   });
   return createModelProvider('openai-compatible', provider.chatModel(settings.model), {
     timeoutMs: settings.timeoutMs,

@@ -1,14 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OutboundGuard } from '../net/outbound-guard.js';
 import { ComposerError, type ComposerErrorReason, type LlmProvider } from '../ports/composer.js';
+import { lookupFrom } from '../testing/fake-dns.js';
 import type { FakeModelServer, RecordedRequest } from '../testing/fake-model-server.js';
+import { startRedirectServer } from '../testing/redirect-server.js';
 import { composeRequest, judgeRequest } from './llm.contract.js';
+import type { ProviderOptions } from './model-provider.js';
 
 const live = () => new AbortController().signal;
 
 export interface ProviderUnderTest {
   fake: FakeModelServer;
-  /** A provider pointed at the fake (or at `baseUrl`), with settings overridden. */
-  provider(overrides?: { timeoutMs?: number; baseUrl?: string }): LlmProvider;
+  /** A provider pointed at the fake (or at `baseUrl`), with settings overridden, calling through `options.fetch`. */
+  provider(overrides?: { timeoutMs?: number; baseUrl?: string }, options?: ProviderOptions): LlmProvider;
   /** Where this provider's wire format carries the system prompt and the user message. */
   systemOf(request: RecordedRequest): string;
   userOf(request: RecordedRequest): string;
@@ -109,7 +113,7 @@ export function llmProviderContract(name: string, setup: () => Promise<ProviderU
     it("turns the caller's abort during the call into 'aborted', not 'timeout'", async () => {
       t.fake.script({ object: { message: 'Too late', topicId: null }, delayMs: 10_000 });
       const controller = new AbortController();
-      const call = t.provider({ timeoutMs: 5_000 }).compose(composeRequest(), { signal: controller.signal });
+      const call = t.provider({ timeoutMs: 60_000 }).compose(composeRequest(), { signal: controller.signal });
       while (t.fake.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
       controller.abort(new Error('engine shutting down'));
       expectReason(await failure(call), 'aborted');
@@ -157,6 +161,69 @@ export function llmProviderContract(name: string, setup: () => Promise<ProviderU
       );
       expectReason(error, 'unreachable');
       expect(error.detail).toContain('ECONNREFUSED');
+    });
+
+    describe('outbound guard (the address is checked when the connection is made)', () => {
+      const lookup = lookupFrom({ 'models.test': '127.0.0.1' });
+      const guard = new OutboundGuard({ trustedTenants: ['default'], allow: [] }, { lookup });
+      const compose = (provider: LlmProvider) =>
+        failure(provider.compose(composeRequest(), { signal: live() }));
+
+      it('refuses a model server on a loopback address for a tenant the operator does not trust, naming the rule', async () => {
+        t.fake.script({ status: 500, body: { error: { message: 'internal secret 4711' } } });
+        const error = await compose(t.provider({}, { fetch: guard.fetchFor('acme') }));
+        expect(error.reason).toBe('unreachable');
+        expect(error.detail).toBe(
+          'outbound call refused: 127.0.0.1 is a loopback address (127.0.0.0/8), which only tenants the operator trusts may call',
+        );
+        expect(t.fake.requests).toHaveLength(0);
+      });
+
+      it("calls it for the operator's trusted tenant", async () => {
+        t.fake.script({ object: { message: 'Hi Sam!', topicId: null } });
+        const output = await t.provider({}, { fetch: guard.fetchFor('default') }).compose(composeRequest(), {
+          signal: live(),
+        });
+        expect(output.text).toBe('Hi Sam!');
+      });
+
+      it('refuses a host name that resolves to a loopback address, after DNS; the allow-list admits it', async () => {
+        const baseUrl = t.fake.url.replace('127.0.0.1', 'models.test');
+        const error = await compose(t.provider({ baseUrl }, { fetch: guard.fetchFor('acme') }));
+        expect(error.detail).toContain('models.test resolves to a loopback address (127.0.0.0/8)');
+        expect(t.fake.requests).toHaveLength(0);
+        t.fake.script({ object: { message: 'Hi Sam!', topicId: null } });
+        const allowing = new OutboundGuard({ trustedTenants: [], allow: ['models.test'] }, { lookup });
+        const output = await t
+          .provider({ baseUrl }, { fetch: allowing.fetchFor('acme') })
+          .compose(composeRequest(), {
+            signal: live(),
+          });
+        expect(output.text).toBe('Hi Sam!');
+      });
+
+      it('refuses link-local and metadata addresses even for a trusted tenant', async () => {
+        const error = await compose(
+          t.provider({ baseUrl: 'http://169.254.169.254/v1' }, { fetch: guard.fetchFor('default') }),
+        );
+        expect(error).toMatchObject({ reason: 'unreachable', detail: expect.stringContaining('link-local') });
+      });
+
+      it('refuses a redirect and does not follow it', async () => {
+        const redirector = await startRedirectServer(new URL(t.fake.url).origin);
+        try {
+          const baseUrl = t.fake.url.replace(new URL(t.fake.url).origin, redirector.origin);
+          const error = await compose(t.provider({ baseUrl }, { fetch: guard.fetchFor('default') }));
+          expect(error).toMatchObject({
+            reason: 'unreachable',
+            detail: 'redirect refused: HTTP 307 (never followed)',
+          });
+          expect(redirector.hits()).toBe(1);
+          expect(t.fake.requests).toHaveLength(0);
+        } finally {
+          await redirector.close();
+        }
+      });
     });
 
     it('answers a yes/no question with its reason, from the context it was given', async () => {

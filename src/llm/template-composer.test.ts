@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allTemplates, OPENER_REASONS, TONES } from '../domain/compose/template.js';
+import { planDraft, readContext } from '../domain/compose/draft-plan.js';
+import type { DraftResult, DraftState, DraftStep, RecentOpener } from '../domain/compose/draft-step.js';
+import { checkOpener } from '../domain/compose/guardrails.js';
+import { readTemplateOpener } from '../domain/compose/opener-choice.js';
+import { allTemplates, OPENER_REASONS, TONES, type Tone } from '../domain/compose/template.js';
+import type { TopicCandidate } from '../domain/topics/select-topic.js';
+import type { Trigger, TriggerSpec } from '../domain/triggers/trigger.js';
 import { composeRequest, composerContract } from './llm.contract.js';
 import { createTemplateComposer } from './template-composer.js';
 
@@ -94,6 +100,123 @@ describe('createTemplateComposer', () => {
           if (output.topicId !== null) expect(output.text).toContain(mention);
         },
       ),
+    );
+  });
+
+  it('says hello in its tone rather than repeat a phrasing another trigger used lately', async () => {
+    const taken = phrasings('schedule.calm.plain.');
+    const speaker = { ...composeRequest().speaker, tone: 'calm' as const };
+    for (let seed = 0; seed < 10; seed++) {
+      const request = composeRequest({
+        reason: 'schedule',
+        speaker,
+        topic: null,
+        recentOpeners: taken,
+        reusableOpeners: [],
+        seed,
+      });
+      expect((await composer.compose(request, { signal })).text).toBe('Hello. How are you?');
+    }
+  });
+});
+
+describe('the template for triggers that recur', () => {
+  const NOW = Date.parse('2026-11-23T12:00:00Z');
+  const trigger = (id: string, spec: TriggerSpec): Trigger => ({
+    id,
+    name: id,
+    spec,
+    enabled: true,
+    characterIds: null,
+    approval: 'auto',
+    priority: 0,
+    cooldownMinutes: 0,
+    caps: { perDay: null, perWeek: null },
+    expiryMinutes: 180,
+    atGoodTime: false,
+    enabledAtMs: 0,
+  });
+  const weekdays = { kind: 'schedule', rule: { cron: '0 9 * * 1-5' }, zone: { kind: 'user' } } as const;
+  const fridays = { kind: 'schedule', rule: { cron: '0 17 * * 5' }, zone: { kind: 'user' } } as const;
+  // the built-in triggers that need no topic: two of them schedules, which share their phrasings
+  const BUILTINS = [
+    trigger('daily-standup', weekdays),
+    trigger('weekly-review', fridays),
+    trigger('idle-check-in', { kind: 'silence', afterHours: 24 }),
+    trigger('webhook-alert', { kind: 'webhook' }),
+  ];
+  const tea: TopicCandidate = {
+    id: 'fact:tea',
+    kind: 'fact',
+    text: 'She likes green tea',
+    mention: 'green tea',
+    salience: 0.5,
+    atMs: NOW - 86_400_000,
+    sensitive: false,
+    characterId: null,
+  };
+
+  /** One opener written as the drafter does, by the template alone. */
+  async function draft(
+    n: number,
+    fired: Trigger,
+    tone: Tone,
+    recent: RecentOpener[],
+    known: TopicCandidate[],
+  ) {
+    const state: DraftState = {
+      suggestionId: `s${n}`,
+      characterId: tone,
+      occasionKey: `k${n}`,
+      approval: 'auto',
+      expiresAtMs: NOW + 3_600_000,
+      trigger: fired,
+      speaker: { characterId: tone, name: null, persona: null, tone },
+      locale: null,
+      audience: 'private',
+      recentOpeners: recent.slice(0, 5),
+      model: null,
+      modelProblem: null,
+      followedLoop: null,
+    };
+    const load = planDraft(state, NOW);
+    if (load.action !== 'load_context') throw new Error(load.action);
+    let step: DraftStep = readContext(load, { candidates: known, source: 'builtin' });
+    while (step.action === 'template')
+      step = readTemplateOpener(step, await composer.compose(step.request, { signal }));
+    if (step.action !== 'end') throw new Error(step.action);
+    return step.result;
+  }
+
+  it('always has an opener, in any order they fire, and never one another trigger said lately', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            fired: fc.constantFrom(...BUILTINS),
+            tone: fc.constantFrom(...TONES),
+            known: fc.constantFrom<TopicCandidate[]>([], [], [tea]),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        async (fires) => {
+          const recent: RecentOpener[] = [];
+          for (const [n, { fired, tone, known }] of fires.entries()) {
+            const result: DraftResult = await draft(n, fired, tone, recent, known);
+            expect(result, JSON.stringify({ n, recent })).toMatchObject({ status: 'approved' });
+            const others = recent.slice(0, 5).filter((r) => r.triggerId !== fired.id);
+            const check = checkOpener(result.text!, {
+              maxLength: 300,
+              recentOpeners: others.map((r) => r.text),
+              channel: 'private',
+              sensitiveTexts: [],
+            });
+            expect(check.violations).toEqual([]);
+            recent.unshift({ text: result.text!, topicId: result.topic?.id ?? null, triggerId: fired.id });
+          }
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

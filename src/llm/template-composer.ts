@@ -22,12 +22,15 @@ export function createTemplateComposer(): Composer {
 }
 
 /**
- * The first opener that fits `maxLength`, trying in turn: the reason's phrasings naming the
- * topic, the reason's plain phrasings (the topic is dropped, since naming it cannot fit), the
- * tone's `manual` plain phrasings (the shortest; they give no reason, so they suit any), and
- * last a bare "Hi!". A long mention thus costs the topic, never the limit or the tone. Within a
- * step, phrasings that do not fit are passed to the template as if used recently, so it picks
- * another by the same seed; when it returns one already refused, the step has none left.
+ * The first opener that fits `maxLength` and is new or the trigger's own to say again (the
+ * request's `reusableOpeners`), trying in turn: the reason's phrasings naming the topic, the
+ * reason's plain phrasings (the topic is dropped, since naming it cannot fit or was said by
+ * another trigger lately), the tone's `manual` plain phrasings (they give no reason, so they suit
+ * any), and last a bare "Hi!". A long mention thus costs the topic, never the limit or the tone,
+ * and a check-in whose phrasings another trigger used lately says hello instead. Within a step,
+ * phrasings that do not fit are passed to the template as if used recently, so it picks another
+ * by the same seed; when it returns one already refused, the step has none left. When every
+ * step's phrasings were used by others, the first that fits is returned, for the guardrails to refuse.
  */
 function openerWithin(request: ComposeRequest, random: Random): { text: string; topicId: string | null } {
   const topic = request.topic === null ? null : { id: request.topic.id, mention: request.topic.mention };
@@ -36,6 +39,7 @@ function openerWithin(request: ComposeRequest, random: Random): { text: string; 
     { reason: request.reason, topic: null },
     { reason: 'manual', topic: null },
   ];
+  let repeated: TemplateOpener | undefined;
   for (const step of steps) {
     const refused = new Set<string>();
     for (;;) {
@@ -45,12 +49,18 @@ function openerWithin(request: ComposeRequest, random: Random): { text: string; 
         topic: step.topic,
         random,
         recentOpeners: [...request.recentOpeners, ...refused],
+        reusableOpeners: request.reusableOpeners.filter((o) => !refused.has(o)),
       });
-      if (fits(opener.text, request.maxLength)) return opener;
+      if (fits(opener.text, request.maxLength)) {
+        if (opener.novelty !== 'repeated') return opener;
+        repeated ??= opener;
+        break;
+      }
       if (refused.has(opener.text)) break;
       refused.add(opener.text);
     }
   }
+  if (repeated) return repeated;
   // Only a limit under every phrasing (the shortest, "Hello. How are you?", has 19) gets here.
   return { text: [...'Hi!'].slice(0, Math.max(1, request.maxLength)).join(''), topicId: null };
 }

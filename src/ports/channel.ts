@@ -4,6 +4,7 @@
  * (src/channels/channel.contract.ts).
  */
 
+import type { Audience } from '../domain/delivery/choose-channel.js';
 import type { SendResult } from '../domain/delivery/send-result.js';
 
 /** Channels that Overture sends on itself, with credentials configured per character. */
@@ -34,6 +35,12 @@ export interface OutboundMessage {
   suggestionId: string;
   /** The user's address on this channel: a Telegram chat id, a Discord or Slack user id, the bot's user id for a webhook. */
   address: string;
+  /**
+   * `private`: the address is the user's own chat (Discord and Slack open a direct message with
+   * that user id); `public`: it is a shared place others read (a Telegram group, a Discord server
+   * channel, a Slack channel), posted to as it is.
+   */
+  audience: Audience;
   text: string;
   /** 1 for the first attempt. */
   attempt: number;
@@ -54,6 +61,8 @@ export interface ChannelAdapter {
 
 /** A delivery channel's settings as configured for a character, its token or secret opened. */
 export interface OpenedChannel {
+  /** Whose channel it is: the outbound rules differ per tenant. */
+  tenantId: string;
   channel: DeliveryChannel;
   settings: Record<string, unknown>;
   secret: string;

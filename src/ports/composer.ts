@@ -43,10 +43,11 @@ export type LlmProviderSettings =
     };
 
 /**
- * Builds the provider that settings describe; nothing is called until it composes or judges.
- * The real one is src/llm's, passed in by src/app, so the engine never loads the SDKs itself.
+ * Builds the provider that a tenant's settings describe; nothing is called until it composes or
+ * judges. The real one is src/llm's, passed in by src/app (with the tenant's outbound rules), so
+ * the engine never loads the SDKs itself.
  */
-export type LlmProviderFactory = (settings: LlmProviderSettings) => LlmProvider;
+export type LlmProviderFactory = (settings: LlmProviderSettings, tenantId: string) => LlmProvider;
 
 /** Why a composer could not write an opener (or answer a question); the engine then falls back. */
 export type ComposerErrorReason =

@@ -12,9 +12,11 @@ interface DelivererOptions {
 /**
  * The outbox's worker on every instance that runs one: sends due deliveries, as many at a time
  * as it sends at once, again at once while claims come back full; idle, it looks every
- * `intervalMs`, or at once when this instance queues a delivery. Stopping cuts sends in flight
- * short; they are recorded as their adapters report them (an unknown outcome on a channel without
- * an idempotency key is `unknown`, never resent).
+ * `intervalMs`, or at once when this instance queues a delivery. Stopping (`stop(graceMs)`, a
+ * rolling deploy's SIGTERM) claims nothing more, puts back what it claimed and has not handed
+ * over, and lets sends in flight finish and be recorded within the grace period; only those still
+ * running after it are cut short, recorded as their adapters report them (an unknown outcome on a
+ * channel without an idempotency key is `unknown`, never resent).
  */
 export class Deliverer extends ClaimWorker<DeliveryResult> {
   constructor(ctx: EngineContext, deps: DeliveryDeps, options: DelivererOptions) {
@@ -29,7 +31,7 @@ export class Deliverer extends ClaimWorker<DeliveryResult> {
       what: 'delivery',
       intervalMs: options.intervalMs,
       batchSize: delivery.batchSize,
-      round: (signal) => deliverOnce(ctx, deps, delivery, signal),
+      round: (signals) => deliverOnce(ctx, deps, delivery, signals),
       wakeOn: (wake) =>
         ctx.events.on('delivery.updated', (d) => {
           if (d.status === 'queued') wake();

@@ -35,7 +35,7 @@ export class Drafter extends ClaimWorker<DraftingResult> {
       what: 'drafting',
       intervalMs: options.intervalMs,
       batchSize: drafting.batchSize,
-      round: (signal) => draftOnce(ctx, deps, drafting, signal),
+      round: (signals) => draftOnce(ctx, deps, drafting, signals.abort),
       wakeOn: (wake) => ctx.events.on('suggestion.created', wake),
       logger: ctx.logger,
     });

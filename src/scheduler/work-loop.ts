@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { OvertureError } from '../contract/errors.js';
 
 /**
  * The loop an instance runs for one kind of claimed work: a tick, again at once while it says
@@ -54,7 +55,7 @@ export class WorkLoop {
       try {
         more = await this.#tick();
       } catch (error) {
-        this.#onError(error);
+        if (!(error instanceof OvertureError && error.code === 'unavailable')) this.#onError(error);
       }
       if (!more && !this.#woken && this.#running) await this.#idle();
     }

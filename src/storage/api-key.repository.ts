@@ -35,6 +35,24 @@ export async function findApiKeyByHash(db: Db, hash: string): Promise<ApiKeyReco
   return row && toRecord(row);
 }
 
+/**
+ * The key with this hash and its tenant's own request limits (null: the operator's defaults):
+ * what a request is authenticated with, in one statement.
+ */
+export async function findCallerByHash(
+  db: Db,
+  hash: string,
+): Promise<(ApiKeyRecord & { requestLimits: Record<string, unknown> | null }) | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.tenant_id', 'api_keys.tenant_id')
+    .selectAll('api_keys')
+    .select('tenants.request_limits')
+    .where('api_keys.key_hash', '=', hash)
+    .executeTakeFirst();
+  return row && { ...toRecord(row), requestLimits: row.request_limits };
+}
+
 export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRecord[]> {
   const rows = await db
     .selectFrom('api_keys')

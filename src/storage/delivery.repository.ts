@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely';
+import type { Audience } from '../domain/delivery/choose-channel.js';
 import {
   assertSuggestionTransition,
   type DeliveryStatus,
@@ -6,6 +7,7 @@ import {
   suggestionStatusesBefore,
 } from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
+import { epochMs } from './codecs/epoch-ms.js';
 
 import type { Db, DeliveriesTable } from './schema.js';
 
@@ -18,6 +20,8 @@ export interface DeliveryRow {
   characterId: string;
   channel: Channel;
   address: string;
+  /** Who reads the address: a private chat, or a shared place others read. */
+  audience: Audience;
   text: string;
   status: DeliveryStatus;
   attempts: number;
@@ -33,7 +37,7 @@ export interface DeliveryRow {
 }
 
 const RETURNING =
-  sql.raw(`tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, text,
+  sql.raw(`tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, audience, text,
   status, attempts, max_attempts, expires_at, next_attempt_at, lease_until, external_id, reason, created_at,
   updated_at, sent_at`);
 
@@ -48,6 +52,7 @@ const toRow = (r: RawRow): DeliveryRow => ({
   characterId: r.character_id,
   channel: r.channel,
   address: r.address,
+  audience: r.audience,
   text: r.text,
   status: r.status,
   attempts: r.attempts,
@@ -69,6 +74,7 @@ interface NewDelivery {
   characterId: string;
   channel: Channel;
   address: string;
+  audience: Audience;
   text: string;
   maxAttempts: number;
   expiresAt: Date;
@@ -77,21 +83,27 @@ interface NewDelivery {
 /** Queues a suggestion's delivery, due now; a suggestion has one delivery at most (the unique key). */
 export async function insertDelivery(db: Db, tenantId: string, d: NewDelivery, now: Date) {
   const { rows } = await sql<RawRow>`
-    insert into deliveries (tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, text,
-                            expires_at, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
+    insert into deliveries (tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, audience,
+                            text, expires_at, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
     values (${tenantId}, ${d.userId}, ${d.deliveryId}, ${d.suggestionId}, ${d.characterId}, ${d.channel},
-            ${d.address}, ${d.text}, ${d.expiresAt}, 'queued', 0, ${d.maxAttempts}, ${now}, ${now}, ${now})
+            ${d.address}, ${d.audience}, ${d.text}, ${d.expiresAt}, 'queued', 0, ${d.maxAttempts}, ${now}, ${now}, ${now})
     on conflict do nothing
     returning ${RETURNING}`.execute(db);
   return rows[0] && toRow(rows[0]);
 }
 
+/** A delivery as a worker claimed it for an attempt. */
+export interface ClaimedRow extends DeliveryRow {
+  /** An earlier attempt's outcome is `unknown` or `lost`: it may have reached the user. */
+  mayHaveArrived: boolean;
+}
+
 /**
  * Claims up to `limit` queued deliveries that are due, of any tenant, oldest due first: each goes
- * to `sending` under this worker's lease with its attempt counted and recorded (started, no
- * outcome yet), and its suggestion to `sending`, in one transaction committed before anything is
- * handed to a platform. Should the worker die after handing one over, the lease ends with the
- * attempt still open, and `recoverLapsed` decides what it was.
+ * to `sending` under this worker's lease with its attempt counted, and its suggestion to
+ * `sending`, in one transaction committed before anything is handed to a platform. The attempt is
+ * recorded only when the message is handed over (`startAttempt`): a claim whose lease ends without
+ * that was never sent, and `recoverLapsed` queues it again.
  */
 export async function claimDeliveries(
   db: Db,
@@ -99,9 +111,9 @@ export async function claimDeliveries(
   now: Date,
   leaseUntil: Date,
   limit: number,
-): Promise<DeliveryRow[]> {
+): Promise<ClaimedRow[]> {
   return db.transaction().execute(async (trx) => {
-    const { rows } = await sql<RawRow>`
+    const { rows } = await sql<RawRow & { may_have_arrived: boolean }>`
       update deliveries set status = 'sending', attempts = attempts + 1, lease_token = ${token},
         lease_until = ${leaseUntil}, next_attempt_at = null, updated_at = ${now}
       where ctid = any(array(
@@ -119,25 +131,51 @@ export async function claimDeliveries(
         order by s.next_attempt_at
         limit ${limit}
       ))
-      returning ${RETURNING}`.execute(trx);
+      returning ${RETURNING}, exists(
+        select 1 from delivery_attempts a
+        where a.tenant_id = deliveries.tenant_id and a.user_id = deliveries.user_id
+          and a.delivery_id = deliveries.delivery_id and a.outcome in ('unknown', 'lost')
+      ) as may_have_arrived`.execute(trx);
     if (rows.length === 0) return [];
-    const claimed = rows.map(toRow);
-    const doc = JSON.stringify(
-      claimed.map((d) => ({ t: d.tenantId, u: d.userId, d: d.deliveryId, s: d.suggestionId, n: d.attempts })),
-    );
-    await sql`
-      insert into delivery_attempts (tenant_id, user_id, delivery_id, attempt, started_at)
-      select r.t, r.u, r.d, r.n, ${now} from json_to_recordset(${doc}::json) as r(t text, u text, d text, s text, n int)
-      on conflict do nothing`.execute(trx);
+    const claimed = rows.map((r) => ({ ...toRow(r), mayHaveArrived: r.may_have_arrived }));
+    const doc = JSON.stringify(claimed.map((d) => ({ t: d.tenantId, u: d.userId, s: d.suggestionId })));
     assertSuggestionTransition('approved', 'sending');
     await sql`
       update suggestions s set status = 'sending', updated_at = ${now}
-      from json_to_recordset(${doc}::json) as r(t text, u text, d text, s text, n int)
+      from json_to_recordset(${doc}::json) as r(t text, u text, s text)
       where s.tenant_id = r.t and s.user_id = r.u and s.suggestion_id = r.s and s.status = 'approved'`.execute(
       trx,
     );
     return claimed;
   });
+}
+
+/**
+ * Marks the claimed attempt as handed over, just before the message goes to its platform: the
+ * attempt's record opens (started now), and the lease runs again from now. False when this
+ * worker's lease no longer holds the delivery (it was recovered meanwhile): then it must not be
+ * sent. The delivery's row is locked by the update, so a recovery either waits for this and sees
+ * the attempt handed over, or went first and this finds the lease gone.
+ */
+export async function startAttempt(
+  db: Db,
+  d: DeliveryRow,
+  token: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<boolean> {
+  const { rows } = await sql<{ attempt: number }>`
+    with held as (
+      update deliveries set lease_until = ${leaseUntil}, updated_at = ${now}
+      where tenant_id = ${d.tenantId} and user_id = ${d.userId} and delivery_id = ${d.deliveryId}
+        and status = 'sending' and lease_token = ${token}
+      returning tenant_id, user_id, delivery_id, attempts
+    )
+    insert into delivery_attempts (tenant_id, user_id, delivery_id, attempt, started_at)
+    select tenant_id, user_id, delivery_id, attempts, ${now} from held
+    on conflict do nothing
+    returning attempt`.execute(db);
+  return rows.length > 0;
 }
 
 /** What a finished attempt makes of its delivery. */
@@ -152,9 +190,10 @@ export type AttemptOutcome =
     }
   /** `expired`: the suggestion's time ran out before it could be sent; it ends `expired`, not `failed`. */
   | { status: 'failed'; reason: string; attempt: 'retry' | 'permanent'; expired?: boolean }
-  | { status: 'unknown'; reason: string }
+  /** `attempt`: what this attempt was; an earlier one may have arrived when it is not `unknown`. */
+  | { status: 'unknown'; reason: string; attempt: 'unknown' | 'retry' | 'permanent' }
   | { status: 'handed_off'; leaseUntil: Date }
-  /** Not sent now (quiet hours): queued again for `nextAttemptAt`, the attempt not counted. */
+  /** Not sent now (quiet hours, a conversation, the worker stopping): queued again for `nextAttemptAt`, the attempt not counted. */
   | { status: 'deferred'; nextAttemptAt: Date; reason: string };
 
 /** The suggestion's status once its delivery is here. */
@@ -195,7 +234,8 @@ export async function finishAttempt(
     returning ${RETURNING}`.execute(db);
   if (rows.length === 0) return undefined;
   if (deferred) {
-    // no attempt was made: its record goes, and the suggestion stays as it was
+    // no attempt was made: no record of one (there is none unless it was handed over), and the
+    // suggestion stays as it was
     await sql`
       delete from delivery_attempts
       where tenant_id = ${delivery.tenantId} and user_id = ${delivery.userId}
@@ -203,14 +243,8 @@ export async function finishAttempt(
     return toRow(rows[0]!);
   }
   const attempt =
-    outcome.status === 'sent'
-      ? 'sent'
-      : outcome.status === 'queued' || outcome.status === 'failed'
-        ? outcome.attempt
-        : outcome.status === 'unknown'
-          ? 'unknown'
-          : null;
-  await closeAttempt(
+    outcome.status === 'sent' ? 'sent' : outcome.status === 'handed_off' ? null : outcome.attempt;
+  await recordAttempt(
     db,
     delivery,
     attempt,
@@ -226,6 +260,30 @@ export async function finishAttempt(
     now,
   );
   return toRow(rows[0]!);
+}
+
+/**
+ * Records the claimed attempt with its outcome (`null`: still open, a message handed to the bot):
+ * opened when it was handed over, or now, started at the claim, for one whose outcome came
+ * without a send (the gate stopped it, its channel is gone). An attempt is closed once (a lost one
+ * stays lost).
+ */
+async function recordAttempt(
+  db: Db,
+  d: DeliveryRow,
+  outcome: string | null,
+  reason: string | null,
+  retryAfterMs: number | null,
+  now: Date,
+) {
+  await sql`
+    insert into delivery_attempts as a (tenant_id, user_id, delivery_id, attempt, started_at, finished_at, outcome, reason, retry_after_ms)
+    values (${d.tenantId}, ${d.userId}, ${d.deliveryId}, ${d.attempts}, ${d.updatedAt},
+            ${outcome === null ? null : now}, ${outcome}, ${reason}, ${retryAfterMs})
+    on conflict (tenant_id, user_id, delivery_id, attempt) do update set
+      finished_at = excluded.finished_at, outcome = excluded.outcome, reason = excluded.reason,
+      retry_after_ms = excluded.retry_after_ms
+    where a.outcome is null`.execute(db);
 }
 
 /** Closes the delivery's current attempt with its outcome; an attempt is closed once (a lost one stays lost). */
@@ -263,11 +321,13 @@ async function setSuggestionStatus(
 }
 
 /**
- * Deliveries whose worker's lease ended while `sending`: the worker died (or stalled) after
- * claiming, perhaps after handing the message over. On a channel that deduplicates by the
- * delivery's id (`idempotent`) it is queued again, due now, and the resend is a no-op if the
- * first got through; on any other it becomes `unknown` and is not resent. A `handed_off` one
- * whose report did not come in time becomes `unknown` too. The open attempt is closed as `lost`.
+ * Deliveries whose worker's lease ended while `sending`: the worker died (or stalled, or lost the
+ * database) after claiming. One it never handed over (no attempt recorded) was certainly not
+ * sent: it is queued again, due now, its attempt not counted. One handed over may have been sent:
+ * on a channel that deduplicates by the delivery's id (`idempotent`) it is queued again, due now,
+ * and the resend is a no-op if the first got through; on any other it becomes `unknown` and is
+ * not resent. A `handed_off` one whose report did not come in time becomes `unknown` too. The
+ * open attempt of one handed over is closed as `lost`.
  */
 export async function recoverLapsed(
   db: Db,
@@ -276,6 +336,22 @@ export async function recoverLapsed(
   limit: number,
 ): Promise<DeliveryRow[]> {
   return db.transaction().execute(async (trx) => {
+    const { rows: unsent } = await sql<RawRow>`
+      update deliveries set status = 'queued', attempts = attempts - 1, next_attempt_at = ${now},
+        reason = 'the worker stopped before sending it; queued again',
+        lease_token = null, lease_until = null, updated_at = ${now}
+      where ctid = any(array(
+        select d.ctid from deliveries d
+        where d.status = 'sending' and d.lease_until <= ${now}
+          and not exists (
+            select 1 from delivery_attempts a
+            where a.tenant_id = d.tenant_id and a.user_id = d.user_id and a.delivery_id = d.delivery_id
+              and a.attempt = d.attempts
+          )
+        limit ${limit}
+        for update of d skip locked
+      ))
+      returning ${RETURNING}`.execute(trx);
     const { rows } = await sql<RawRow>`
       update deliveries set
         status = case when status = 'sending' and channel = any(${idempotent}::text[]) then 'queued' else 'unknown' end,
@@ -289,7 +365,7 @@ export async function recoverLapsed(
       where ctid = any(array(
         select ctid from deliveries
         where status in ('sending', 'handed_off') and lease_until <= ${now}
-        limit ${limit}
+        limit ${Math.max(0, limit - unsent.length)}
         for update skip locked
       ))
       returning ${RETURNING}`.execute(trx);
@@ -298,7 +374,7 @@ export async function recoverLapsed(
       await closeAttempt(trx, d, 'lost', d.reason, null, now);
       if (d.status === 'unknown') await setSuggestionStatus(trx, d, 'unknown', d.reason, now);
     }
-    return recovered;
+    return [...unsent.map(toRow), ...recovered];
   });
 }
 
@@ -326,6 +402,48 @@ export async function reportDelivery(
   await closeAttempt(db, d, report.status === 'sent' ? 'sent' : 'permanent', report.reason, null, now);
   await setSuggestionStatus(db, d, report.status, report.reason, now);
   return d;
+}
+
+/** A proactive message that left for a user: sent, or perhaps (`unknown`, `handed_off`). */
+export interface MessageLeft {
+  userId: string;
+  characterId: string;
+  triggerId: string;
+  /** When it was sent, or last changed (perhaps sent). */
+  atMs: number;
+}
+
+/**
+ * The proactive messages that left for `userIds` since `since` (sent, or that may have arrived),
+ * from any character, each at the instant it left: what the send-time caps count. Per user a
+ * range of the primary key (the user's deliveries, a few a day at most under any caps), as
+ * `loadSuggestionActs` reads suggestions.
+ */
+export async function readMessagesLeft(
+  db: Db,
+  tenantId: string,
+  userIds: readonly string[],
+  since: Date,
+): Promise<MessageLeft[]> {
+  if (userIds.length === 0) return [];
+  const { rows } = await sql<{ user_id: string; character_id: string; trigger_id: string; at: string }>`
+    select d.user_id, d.character_id, s.trigger_id, ${epochMs('d.left_at')} as at
+    from unnest(${[...userIds]}::text[]) as k(user_id)
+    cross join lateral (
+      select user_id, character_id, suggestion_id, coalesce(sent_at, updated_at) as left_at from deliveries
+      where tenant_id = ${tenantId} and user_id = k.user_id and status in ('sent', 'unknown', 'handed_off')
+        and coalesce(sent_at, updated_at) > ${since}
+      offset 0
+    ) d
+    join suggestions s on s.tenant_id = ${tenantId} and s.user_id = d.user_id and s.suggestion_id = d.suggestion_id`.execute(
+    db,
+  );
+  return rows.map((r) => ({
+    userId: r.user_id,
+    characterId: r.character_id,
+    triggerId: r.trigger_id,
+    atMs: Number(r.at),
+  }));
 }
 
 /** A delivery by its id, and the attempts made. */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { RecentOpener } from '../domain/compose/draft-step.js';
 import { assertSuggestionTransition } from '../domain/suggestions/lifecycle.js';
 import type { ComposerName } from '../ports/composer.js';
 import type { Db } from './schema.js';
@@ -109,8 +110,8 @@ export async function finishDraft(
 }
 
 /**
- * Each user's last `limit` proactive openers (any character), most recent first: not to be
- * repeated. One statement for a batch of users: a lateral subquery per user, each reading
+ * Each user's last `limit` proactive openers (any character), most recent first, each with the
+ * trigger that made it: not to be repeated (domain/compose/opener-plan.ts says by whom). One statement for a batch of users: a lateral subquery per user, each reading
  * `suggestions_by_user_time` backwards as one user's query would.
  */
 export async function findRecentOpeners(
@@ -118,14 +119,19 @@ export async function findRecentOpeners(
   tenantId: string,
   userIds: readonly string[],
   limit: number,
-): Promise<Map<string, { text: string; topicId: string | null }[]>> {
-  const openers = new Map<string, { text: string; topicId: string | null }[]>();
+): Promise<Map<string, RecentOpener[]>> {
+  const openers = new Map<string, RecentOpener[]>();
   if (userIds.length === 0) return openers;
-  const { rows } = await sql<{ user_id: string; text: string; topic: Record<string, unknown> | null }>`
-    select u.user_id, s.text, s.topic
+  const { rows } = await sql<{
+    user_id: string;
+    text: string;
+    topic: Record<string, unknown> | null;
+    trigger_id: string;
+  }>`
+    select u.user_id, s.text, s.topic, s.trigger_id
     from unnest(${[...new Set(userIds)]}::text[]) as u(user_id)
     cross join lateral (
-      select text, topic, created_at from suggestions
+      select text, topic, trigger_id, created_at from suggestions
       where tenant_id = ${tenantId} and user_id = u.user_id and text is not null
         and status not in ('dismissed', 'expired', 'failed')
       order by created_at desc
@@ -134,7 +140,11 @@ export async function findRecentOpeners(
     order by u.user_id, s.created_at desc`.execute(db);
   for (const r of rows) {
     const list = openers.get(r.user_id) ?? [];
-    list.push({ text: r.text, topicId: typeof r.topic?.id === 'string' ? r.topic.id : null });
+    list.push({
+      text: r.text,
+      topicId: typeof r.topic?.id === 'string' ? r.topic.id : null,
+      triggerId: r.trigger_id,
+    });
     openers.set(r.user_id, list);
   }
   return openers;

@@ -102,9 +102,10 @@ export async function claimDuePairs(
 }
 
 /**
- * Ends a claim (inside the caller's transaction; the rows are locked first in key order, as the
- * other writers lock them): each pair's next due time is the one computed, or what ingest asked for meanwhile
- * if earlier. Pairs whose claim another instance took over (the lease ran out) are left to it.
+ * Ends a claim (inside the caller's transaction, which keeps the rows locked between its two
+ * statements): each pair's next due time is the one computed, or what was asked for meanwhile
+ * (an occasion recorded, a re-arm: `hint_at`) if earlier. Pairs whose claim another instance
+ * took over (the lease ran out) are left to it. Returns how many claims it ended.
  */
 export async function completePairs(
   db: Db,
@@ -112,34 +113,41 @@ export async function completePairs(
   token: string,
   results: readonly { userId: string; characterId: string; next: Date | null }[],
   now: Date,
-): Promise<void> {
-  if (results.length === 0) return;
+): Promise<number> {
+  if (results.length === 0) return 0;
   const rows = [...results].sort(byPair);
-  // each pair found by its primary key (lateral, limit 1: the planner cannot turn it into a scan
-  // of the table, which it did for the claim token it takes for rare), locked in key order as
-  // the other writers lock them, then updated by row id (the `any` makes it a TID scan; joined
-  // on row ids alone, the planner hashed the whole table)
-  await sql`
-    with locked as materialized (
-      select k.next_at, s.row_id
-      from (
-        select * from json_to_recordset(${JSON.stringify(
-          rows.map((r) => ({ user_id: r.userId, character_id: r.characterId, next_at: r.next })),
-        )}::json) as k(user_id text, character_id text, next_at timestamptz)
-        order by user_id, character_id
-      ) k
-      cross join lateral (
-        select ctid as row_id from pair_schedules
-        where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id
-          and claim_token = ${token}
-        limit 1 for update
-      ) s
-    )
+  // First each pair is found by its primary key (lateral, limit 1: the planner cannot turn it
+  // into a scan of the table, which it did for the claim token it takes for rare) and locked, in
+  // key order as the other writers lock them.
+  const { rows: locked } = await sql<{ row_id: string; next_at: Date | null }>`
+    select s.row_id::text, k.next_at
+    from (
+      select * from json_to_recordset(${JSON.stringify(
+        rows.map((r) => ({ user_id: r.userId, character_id: r.characterId, next_at: r.next })),
+      )}::json) as k(user_id text, character_id text, next_at timestamptz)
+      order by user_id, character_id
+    ) k
+    cross join lateral (
+      select ctid as row_id from pair_schedules
+      where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id
+        and claim_token = ${token}
+      limit 1 for update
+    ) s`.execute(db);
+  if (locked.length === 0) return 0;
+  // Then, in a statement of its own, each is updated by row id (the `any` makes it a TID scan;
+  // joined back on keys, the planner hashed the whole table). Not in the same statement: a row
+  // that another transaction wrote while this one waited for its lock (ingest or a webhook call
+  // asking for the pair, the usual case while it is claimed) is locked in its new version, which
+  // the statement's snapshot, taken before, does not see; the update then found no row, and the
+  // claim stayed until its lease ran out, a minute with the pair's new occasion undecided. The
+  // next statement's snapshot sees it, and the lock keeps it as it is.
+  const updated = await sql`
     update pair_schedules p
     set next_due_at = least(l.next_at, p.hint_at), hint_at = null, claim_token = null, lease_until = null,
         decided_at = ${now}
-    from locked l
-    where p.ctid = l.row_id and p.ctid = any (array(select row_id from locked))`.execute(db);
+    from json_to_recordset(${JSON.stringify(locked)}::json) as l(row_id tid, next_at timestamptz)
+    where p.ctid = l.row_id and p.ctid = any (${locked.map((l) => l.row_id)}::tid[])`.execute(db);
+  return Number(updated.numAffectedRows ?? 0n);
 }
 
 /** Makes some pairs of a tenant due at `at` at the latest: a user's, or one pair. */

@@ -23,6 +23,15 @@ export interface TenantsTable {
   audit_seq: ColumnType<string, never, number>;
   audit_hash: ColumnType<string, never, string>;
   audit_mac: ColumnType<string | null, never, string | null>;
+  /** The tenant's own request limits, or null for the operator's defaults (migration 0019). */
+  request_limits: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+}
+
+/** Requests counted per fixed window, shared by the instances (migration 0019). */
+export interface RequestCountersTable {
+  bucket: string;
+  hits: number;
+  resets_at: Timestamp;
 }
 
 export interface PoliciesTable {
@@ -51,6 +60,8 @@ export interface TriggersTable {
   webhook_secret_sealed: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** When it was created or last enabled (migration 0017). */
+  enabled_at: Timestamp;
 }
 
 export interface AuditLogTable {
@@ -117,6 +128,8 @@ export interface UsersTable extends ActivityColumns {
   timezone: string | null;
   locale: string | null;
   addresses: ColumnType<Record<string, string>, string | undefined, string>;
+  /** Who reads each address, where the user's address says so (migration 0018). */
+  address_audiences: ColumnType<Record<string, 'public' | 'private'>, string | undefined, string>;
   consent: Generated<'opted_in' | 'unknown' | 'opted_out'>;
   consent_updated_at: Timestamp | null;
   created_at: Timestamp;
@@ -248,6 +261,8 @@ export interface DeliveriesTable {
   character_id: string;
   channel: Channel;
   address: string;
+  /** Who reads the address: a private chat, or a shared place (migration 0018). */
+  audience: Generated<'private' | 'public'>;
   text: string;
   expires_at: Timestamp;
   status: DeliveryStatus;
@@ -389,6 +404,7 @@ export interface Schema {
   unreachable_addresses: UnreachableAddressesTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  request_counters: RequestCountersTable;
 }
 
 /** The Kysely handle every repository takes first: a pool, a PGlite connection or a transaction. */

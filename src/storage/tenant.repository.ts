@@ -67,3 +67,25 @@ export async function listTenantIds(db: Db): Promise<string[]> {
 export async function lockBootstrap(trx: Db): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('overture.bootstrap'))`.execute(trx);
 }
+
+/** The tenant's own request limits (null: the operator's defaults), or undefined when there is no such tenant. */
+export async function findRequestLimits(
+  db: Db,
+  tenantId: string,
+): Promise<Record<string, unknown> | null | undefined> {
+  const row = await db
+    .selectFrom('tenants')
+    .select('request_limits')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return row ? row.request_limits : undefined;
+}
+
+/** Replaces the tenant's request limits (null: back to the operator's defaults). */
+export async function writeRequestLimits(db: Db, tenantId: string, limits: Record<string, unknown> | null) {
+  await db
+    .updateTable('tenants')
+    .set({ request_limits: limits === null ? null : JSON.stringify(limits) })
+    .where('tenant_id', '=', tenantId)
+    .execute();
+}

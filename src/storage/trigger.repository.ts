@@ -25,6 +25,8 @@ export interface TriggerRecord {
   webhookSecret: StoredHookSecret | null;
   createdAt: Date;
   updatedAt: Date;
+  /** When it was created or last enabled: a schedule fires only for occurrences after it. */
+  enabledAt: Date;
 }
 
 function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
@@ -48,6 +50,7 @@ function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
         : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    enabledAt: row.enabled_at,
   };
 }
 
@@ -70,6 +73,7 @@ function toRow(tenantId: string, t: TriggerRecord) {
     webhook_secret_sealed: t.webhookSecret && 'sealed' in t.webhookSecret ? t.webhookSecret.sealed : null,
     created_at: t.createdAt,
     updated_at: t.updatedAt,
+    enabled_at: t.enabledAt,
   };
 }
 

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { UserPatch } from '../contract/user.schema.js';
 import type { UserActivity } from '../domain/activity/user-activity.js';
+import type { Audience } from '../domain/delivery/choose-channel.js';
 import type { Consent } from '../domain/suggestions/lifecycle.js';
 import { ACTIVITY_COLUMNS, type ActivityRecord, toActivityRecord } from './activity-columns.js';
 import { decodeUserActivity } from './codecs/activity-codec.js';
+import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
 import type { Db } from './schema.js';
 import { listUnreachable } from './unreachable-address.repository.js';
 
@@ -12,6 +14,8 @@ export interface UserRecord {
   timezone: string | null;
   locale: string | null;
   addresses: Record<string, string>;
+  /** Who reads each address, where the user's address says so. */
+  addressAudiences: Record<string, Audience>;
   preferredChannel: string | null;
   unreachable: { channel: string; address: string; reason: string; at: Date }[];
   consent: Consent;
@@ -30,6 +34,7 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
       'timezone',
       'locale',
       'addresses',
+      'address_audiences',
       'preferred_channel',
       'consent',
       'consent_updated_at',
@@ -54,6 +59,7 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
     timezone: row.timezone,
     locale: row.locale,
     addresses: row.addresses ?? {},
+    addressAudiences: row.address_audiences ?? {},
     preferredChannel: row.preferred_channel,
     unreachable,
     consent: row.consent,
@@ -71,32 +77,41 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
 
 /**
  * Applies a partial update, creating the user when the bot registers one before any event.
- * Addresses merge as in JSON merge patch: given keys are set, keys given as null are removed.
- * One statement, so concurrent patches of different fields do not overwrite each other.
+ * Addresses merge as in JSON merge patch: given keys are set, keys given as null are removed. An
+ * address given with `public` records who reads it; one given as a plain string forgets what was
+ * recorded (the character's default applies again). One statement, so concurrent patches of
+ * different fields do not overwrite each other.
  */
 export async function patchUser(db: Db, tenantId: string, userId: string, patch: UserPatch, now: Date) {
   const set: Record<string, string> = {};
+  const audiences: Record<string, Audience> = {};
   const remove: string[] = [];
-  for (const [channel, address] of Object.entries(patch.addresses ?? {})) {
-    if (address === null) remove.push(channel);
-    else set[channel] = address;
+  for (const [channel, entry] of Object.entries(patch.addresses ?? {})) {
+    if (entry === null) remove.push(channel);
+    else if (typeof entry === 'string') set[channel] = entry;
+    else {
+      set[channel] = entry.address;
+      audiences[channel] = entry.public ? 'public' : 'private';
+    }
   }
+  const touched = Object.keys(patch.addresses ?? {});
   const has = (field: keyof UserPatch) => patch[field] !== undefined;
   await sql`
-    insert into users as u (tenant_id, user_id, timezone, locale, addresses, preferred_channel, consent, consent_updated_at, created_at, updated_at)
+    insert into users as u (tenant_id, user_id, timezone, locale, addresses, address_audiences, preferred_channel, consent, consent_updated_at, created_at, updated_at)
     values (${tenantId}, ${userId}, ${patch.timezone ?? null}, ${patch.locale ?? null}, ${JSON.stringify(set)}::jsonb,
+            ${JSON.stringify(audiences)}::jsonb,
             ${patch.preferredChannel ?? null}, ${patch.consent ?? 'unknown'}, ${has('consent') ? now : null}, ${now}, ${now})
     on conflict (tenant_id, user_id) do update set
       timezone = case when ${has('timezone')} then excluded.timezone else u.timezone end,
       preferred_channel = case when ${has('preferredChannel')} then excluded.preferred_channel else u.preferred_channel end,
       locale = case when ${has('locale')} then excluded.locale else u.locale end,
       addresses = (u.addresses || excluded.addresses) - ${remove}::text[],
+      address_audiences = (u.address_audiences - ${touched}::text[]) || excluded.address_audiences,
       consent = case when ${has('consent')} then excluded.consent else u.consent end,
       consent_updated_at = case when ${has('consent')} and excluded.consent <> u.consent then ${now}::timestamptz
                                 else u.consent_updated_at end,
       updated_at = ${now}`.execute(db);
   // an address set again is tried again: the bot says it works (the user unblocked it, say)
-  const touched = Object.keys(patch.addresses ?? {});
   if (touched.length > 0)
     await db
       .deleteFrom('unreachable_addresses')
@@ -195,10 +210,12 @@ export interface UserAtSend {
   timezone: string | null;
   /** The activity model, read only for a user without a given zone (it infers theirs). */
   model: UserActivity | null;
+  /** Their last message, to any character; null: never. */
+  lastInboundAtMs: number | null;
 }
 
 /**
- * The users' consent and zones as a delivery is about to be sent, for a batch: one primary-key
+ * The users' consent, zones and last messages as a delivery is about to be sent, for a batch: one primary-key
  * probe per id (as `readUserActivities`), the activity model only where the zone is not given.
  * A user who no longer exists is absent.
  */
@@ -210,11 +227,13 @@ export async function readUsersAtSend(db: Db, tenantId: string, userIds: readonl
     consent: Consent;
     timezone: string | null;
     activity: Uint8Array | null;
+    last_inbound_at: string | null;
   }>`
-    select u.user_id, u.consent, u.timezone, u.activity
+    select u.user_id, u.consent, u.timezone, u.activity, ${epochMs('u.last_inbound_at')} as last_inbound_at
     from unnest(${[...userIds]}::text[]) as k(user_id)
     cross join lateral (
-      select user_id, consent, timezone, case when timezone is null then activity end as activity from users
+      select user_id, consent, timezone, case when timezone is null then activity end as activity,
+             last_inbound_at from users
       where tenant_id = ${tenantId} and user_id = k.user_id limit 1
     ) as u`.execute(db);
   for (const row of rows) {
@@ -222,60 +241,79 @@ export async function readUsersAtSend(db: Db, tenantId: string, userIds: readonl
       consent: row.consent,
       timezone: row.timezone,
       model: row.activity ? decodeUserActivity(row.activity) : null,
+      lastInboundAtMs: fromEpochMs(row.last_inbound_at),
     });
   }
   return users;
 }
 
 /** Where a user can be reached by one character, as stored (`chooseChannel` picks from it). */
-interface StoredReachability {
+export interface StoredReachability {
   addresses: Record<string, string>;
+  audiences: Record<string, Audience>;
   preferred: string | null;
   lastInbound: string | null;
   characterDefault: string | null;
+  /** The character's `defaults.publicChannels`. */
+  publicByDefault: string[];
   /** The channels configured for the character, in no order. */
   configured: string[];
   /** Addresses known to fail, as `channel\u001faddress`. */
   unreachable: string[];
 }
 
+/** A (user, character) pair, keyed `user\u001fcharacter` in `findReachabilities`' answer. */
+export const pairKey = (userId: string, characterId: string) => `${userId}\u001f${characterId}`;
+
 /**
- * In one statement: the user's addresses and preferred channel, the channel of their last message
- * to the character, the character's default and configured channels, and the user's addresses
- * known to fail. Undefined when the user does not exist.
+ * In one statement, for each (user, character) pair: the user's addresses, who reads them and the
+ * preferred channel, the channel of their last message to the character, the character's default
+ * and public channels and configured channels, and the user's addresses known to fail. A pair
+ * whose user does not exist is absent.
  */
-export async function findReachability(
+export async function findReachabilities(
   db: Db,
   tenantId: string,
-  userId: string,
-  characterId: string,
-): Promise<StoredReachability | undefined> {
+  pairs: readonly { userId: string; characterId: string }[],
+): Promise<Map<string, StoredReachability>> {
+  const found = new Map<string, StoredReachability>();
+  if (pairs.length === 0) return found;
   const { rows } = await sql<{
+    user_id: string;
+    character_id: string;
     addresses: Record<string, string> | null;
+    audiences: Record<string, Audience> | null;
     preferred: string | null;
     last_inbound: string | null;
     character_default: string | null;
+    public_channels: string[] | null;
     configured: string[] | null;
     unreachable: string[] | null;
   }>`
-    select u.addresses, u.preferred_channel as preferred,
-      (select last_inbound_channel from user_characters p
-        where p.tenant_id = u.tenant_id and p.user_id = u.user_id and p.character_id = ${characterId}) as last_inbound,
-      (select c.defaults ->> 'channel' from characters c
-        where c.tenant_id = u.tenant_id and c.character_id = ${characterId}) as character_default,
+    select u.user_id, p.character_id, u.addresses, u.address_audiences as audiences,
+      u.preferred_channel as preferred,
+      (select last_inbound_channel from user_characters uc
+        where uc.tenant_id = u.tenant_id and uc.user_id = u.user_id and uc.character_id = p.character_id) as last_inbound,
+      c.defaults ->> 'channel' as character_default,
+      array(select jsonb_array_elements_text(coalesce(c.defaults -> 'publicChannels', '[]'::jsonb))) as public_channels,
       array(select s.channel from channel_settings s
-        where s.tenant_id = u.tenant_id and s.character_id = ${characterId}) as configured,
+        where s.tenant_id = u.tenant_id and s.character_id = p.character_id) as configured,
       array(select x.channel || chr(31) || x.address from unreachable_addresses x
         where x.tenant_id = u.tenant_id and x.user_id = u.user_id) as unreachable
-    from users u where u.tenant_id = ${tenantId} and u.user_id = ${userId}`.execute(db);
-  const row = rows[0];
-  if (!row) return undefined;
-  return {
-    addresses: row.addresses ?? {},
-    preferred: row.preferred,
-    lastInbound: row.last_inbound,
-    characterDefault: row.character_default,
-    configured: row.configured ?? [],
-    unreachable: row.unreachable ?? [],
-  };
+    from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[])
+      as p(user_id, character_id)
+    join users u on u.tenant_id = ${tenantId} and u.user_id = p.user_id
+    left join characters c on c.tenant_id = u.tenant_id and c.character_id = p.character_id`.execute(db);
+  for (const row of rows)
+    found.set(pairKey(row.user_id, row.character_id), {
+      addresses: row.addresses ?? {},
+      audiences: row.audiences ?? {},
+      preferred: row.preferred,
+      lastInbound: row.last_inbound,
+      characterDefault: row.character_default,
+      publicByDefault: row.public_channels ?? [],
+      configured: row.configured ?? [],
+      unreachable: row.unreachable ?? [],
+    });
+  return found;
 }

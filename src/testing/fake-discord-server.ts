@@ -14,8 +14,8 @@ export type DiscordRoute = 'openDm' | 'createMessage';
 export interface DiscordMessage {
   id: string;
   channelId: string;
-  /** The DM channel's recipient. */
-  recipientId: string;
+  /** The DM channel's recipient; null in a server channel (one of `guildChannels`). */
+  recipientId: string | null;
   content: string;
   nonce: string | null;
 }
@@ -53,10 +53,15 @@ const unauthorized: PlatformAnswer = { status: 401, body: { message: '401: Unaut
 /**
  * A local Discord API v10 over real HTTP, for `@discordjs/rest`: `POST /api/v10/users/@me/channels`
  * opens (or finds) the DM channel with `recipient_id`; `POST /api/v10/channels/:id/messages`
- * creates a message, deduplicated by nonce when `enforce_nonce` is set (the same message is
+ * creates a message in a DM channel or one of `guildChannels`, deduplicated by nonce when `enforce_nonce` is set (the same message is
  * returned and nothing new is delivered), as Discord does. `Authorization: Bot <token>` is checked.
  */
-export async function startFakeDiscordServer(options: { token: string }): Promise<FakeDiscordServer> {
+export async function startFakeDiscordServer(options: {
+  token: string;
+  /** Server (guild) channels the bot can post in, by id, as well as the DM channels it opens. */
+  guildChannels?: readonly string[];
+}): Promise<FakeDiscordServer> {
+  const guild = new Set(options.guildChannels ?? []);
   const delivered: DiscordMessage[] = [];
   const dmByRecipient = new Map<string, string>();
   const recipientByDm = new Map<string, string>();
@@ -98,8 +103,8 @@ export async function startFakeDiscordServer(options: { token: string }): Promis
         },
         handle(request, params) {
           const channelId = params.channelId!;
-          const recipientId = recipientByDm.get(channelId);
-          if (recipientId === undefined)
+          const recipientId = recipientByDm.get(channelId) ?? null;
+          if (recipientId === null && !guild.has(channelId))
             return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
           const fields = fieldsOf(request.body);
           const nonce =

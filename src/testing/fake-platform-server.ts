@@ -6,13 +6,14 @@ import { DelayedAnswers, flatHeaders, parseJson, readBody } from './http-fake.js
  * What a fake platform does with one request of a route, scripted in advance; unscripted
  * requests are handled as the platform would (`{ handle: true }`).
  * - `handle`: the platform's own answer (a message delivered); `delayMs` delays only the answer,
- *   as when an answer is slow or lost: the message is delivered at once.
+ *   as when an answer is slow or lost: the message is delivered at once; so does `until`, which
+ *   holds the answer until the promise settles (a send held open while a test does something else).
  * - `status`: an HTTP error with the platform's body (see each fake's `...Replies`), after `delayMs`;
  * - `reset`: the connection is destroyed, `'before-body'` as soon as the request arrives (nothing
  *   is read or delivered), `'after-body'` once it was read and handled (delivered, answer lost).
  */
 export type ScriptedReply =
-  | { handle: true; delayMs?: number }
+  | { handle: true; delayMs?: number; until?: Promise<unknown> }
   | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number }
   | { reset: 'before-body' | 'after-body' };
 
@@ -129,6 +130,13 @@ export async function startFakePlatformServer<R extends string>(
                 body: reply.body ?? '',
                 ...(reply.headers ? { headers: reply.headers } : {}),
               };
+        if ('handle' in reply && reply.until) {
+          const answerOnce = () => {
+            if (!res.destroyed && !res.writableEnded) send(res, answer);
+          };
+          reply.until.then(answerOnce, answerOnce);
+          return;
+        }
         delayed.answer(res, reply.delayMs, () => send(res, answer));
       },
       () => res.destroy(),

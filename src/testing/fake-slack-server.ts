@@ -13,8 +13,8 @@ export type SlackRoute = 'conversations.open' | 'chat.postMessage';
 export interface SlackMessage {
   ts: string;
   channel: string;
-  /** The DM channel's user. */
-  userId: string;
+  /** The DM channel's user; null in a shared channel (one of `channels`). */
+  userId: string | null;
   text: string;
 }
 
@@ -39,10 +39,15 @@ export const slackReplies = {
 /**
  * A local Slack Web API over real HTTP, for `@slack/web-api`: `POST /api/conversations.open`
  * (`users`: one user id) answers that user's DM channel, `POST /api/chat.postMessage` posts in
- * it. Bodies are read as the WebClient sends them (form-encoded) or as JSON; a missing or wrong
+ * it or in one of the shared `channels`. Bodies are read as the WebClient sends them (form-encoded) or as JSON; a missing or wrong
  * `Authorization: Bearer <token>` is `invalid_auth`, as Slack answers it.
  */
-export async function startFakeSlackServer(options: { token: string }): Promise<FakeSlackServer> {
+export async function startFakeSlackServer(options: {
+  token: string;
+  /** Shared channels (`C…` ids) the bot is a member of, posted to as they are. */
+  channels?: readonly string[];
+}): Promise<FakeSlackServer> {
+  const shared = new Set(options.channels ?? []);
   const delivered: SlackMessage[] = [];
   const dmByUser = new Map<string, string>();
   const userByDm = new Map<string, string>();
@@ -78,8 +83,8 @@ export async function startFakeSlackServer(options: { token: string }): Promise<
           const fields = fieldsOf(request.body);
           const channel = fields.channel;
           const text = fields.text;
-          const userId = typeof channel === 'string' ? userByDm.get(channel) : undefined;
-          if (typeof channel !== 'string' || userId === undefined)
+          const userId = typeof channel === 'string' ? (userByDm.get(channel) ?? null) : null;
+          if (typeof channel !== 'string' || (userId === null && !shared.has(channel)))
             return { status: 200, body: { ok: false, error: 'channel_not_found' } };
           if (typeof text !== 'string' || text === '')
             return { status: 200, body: { ok: false, error: 'no_text' } };

@@ -16,6 +16,7 @@ export {
   type FakeDiscordServer,
   startFakeDiscordServer,
 } from './fake-discord-server.js';
+export { lookupFrom } from './fake-dns.js';
 export type { FakeModelServer, FakeReply } from './fake-model-server.js';
 export { startFakeOpenAiServer } from './fake-openai-server.js';
 export type { PlatformRequest, ScriptedReply } from './fake-platform-server.js';
@@ -38,3 +39,5 @@ export {
   type WebhookMessage,
 } from './fake-webhook-receiver.js';
 export { type RecordedSend, RecordingChannel } from './recording-channel.js';
+export { type RedirectServer, startRedirectServer } from './redirect-server.js';
+export { TcpProxy } from './tcp-proxy.js';

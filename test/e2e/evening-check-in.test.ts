@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FILE_CLOCK_REFRESH_MS, setFileClock } from '../../src/app/file-clock.js';
 import { type FakeTelegramServer, startFakeTelegramServer } from '../../src/testing/fake-telegram-server.js';
 import { api, type CliProcess, CliRunner, freePort, logLines, until, waitHealthy } from '../helpers/cli.js';
+import { PATIENCE_MS } from '../helpers/patience.js';
 import { useScratchDatabase } from '../helpers/scratch-database.js';
 
 /**
@@ -290,7 +291,7 @@ describe.skipIf(!DATABASE_URL)('the whole pipeline: three engine processes, a fa
           return (await outstanding(now)) === 0;
         },
         () => `the engine to finish what is due at ${new Date(now).toISOString()}`,
-        { timeoutMs: 20_000, intervalMs: 5 },
+        { timeoutMs: PATIENCE_MS, intervalMs: 5 },
       );
 
     const arrivals: { at: number; chatId: string; text: string }[] = [];
@@ -433,5 +434,5 @@ describe.skipIf(!DATABASE_URL)('the whole pipeline: three engine processes, a fa
 
     for (const proc of servers) proc.child.kill('SIGTERM');
     for (const proc of servers) expect(await proc.waitForExit()).toEqual({ code: 0, signal: null });
-  }, 150_000);
+  });
 });

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PATIENCE_MS } from './patience.js';
 
 /** The repository root: the CLI runs from here through tsx, without a build step. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -66,7 +67,7 @@ export async function freePort(): Promise<number> {
 export async function until(
   check: () => boolean | Promise<boolean>,
   what: () => string,
-  { timeoutMs = 30_000, intervalMs = 100 } = {},
+  { timeoutMs = PATIENCE_MS, intervalMs = 100 } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -97,7 +98,7 @@ export class CliRunner {
   }
 
   /** Runs a command to its end (bounded) and returns its exit code and output. */
-  async run(args: string[], env: Record<string, string> = {}, timeoutMs = 45_000) {
+  async run(args: string[], env: Record<string, string> = {}, timeoutMs = PATIENCE_MS) {
     const proc = this.start(args, env);
     const exit = await proc.waitForExit(timeoutMs);
     return { ...exit, stdout: proc.stdout, stderr: proc.stderr };
@@ -144,7 +145,7 @@ export class CliRunner {
         return done;
       },
       exited,
-      async waitForOutput(condition, what, timeoutMs = 30_000) {
+      async waitForOutput(condition, what, timeoutMs = PATIENCE_MS) {
         await until(
           () => {
             if (condition(stdout)) return true;
@@ -155,7 +156,7 @@ export class CliRunner {
           { timeoutMs, intervalMs: 50 },
         );
       },
-      async waitForExit(timeoutMs = 30_000) {
+      async waitForExit(timeoutMs = PATIENCE_MS) {
         await until(
           () => done,
           () => `exit: ${describe()}`,
@@ -180,7 +181,7 @@ export class CliRunner {
 }
 
 /** Waits (bounded) until GET /health answers 200; fails at once with the output if the process exits. */
-export async function waitHealthy(proc: CliProcess, port: number, timeoutMs = 30_000): Promise<void> {
+export async function waitHealthy(proc: CliProcess, port: number, timeoutMs = PATIENCE_MS): Promise<void> {
   await until(
     async () => {
       if (proc.done) throw new Error(`server exited before it was healthy:\n${proc.output}`);

@@ -85,6 +85,11 @@ export const LAYER_RULES: LayerRule[] = [
     forbids: under('engine'),
   },
   {
+    name: 'net (the outbound guard) is a leaf: it imports nothing else of src/',
+    from: (file) => file.startsWith('net/') && !isTestCode(file),
+    forbids: (to) => !to.startsWith('net/'),
+  },
+  {
     name: 'the engine reaches channels, llm and context adapters only through ports',
     from: under('engine'),
     forbids: anyOf('channels', 'llm', 'context'),

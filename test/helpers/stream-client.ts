@@ -1,7 +1,8 @@
 import WebSocket, { type ClientOptions } from 'ws';
+import { PATIENCE_MS } from './patience.js';
 
 /** How long a test waits for a message or a close before it fails. */
-const WAIT_MS = 5_000;
+const WAIT_MS = PATIENCE_MS;
 
 /**
  * A real `ws` client of `/v1/stream` that keeps every message it gets, so a test awaits the

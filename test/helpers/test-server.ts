@@ -21,7 +21,7 @@ export interface TestServer {
 export async function startTestServer(
   backend: Backend,
   config: ConfigInput = {},
-  options: Pick<EngineOptions, 'channels' | 'database'> = {},
+  options: Pick<EngineOptions, 'channels' | 'lookup' | 'database'> = {},
 ): Promise<TestServer> {
   const clock = new FakeClock('2026-11-23T12:00:00Z');
   // a database given is one the test prepared (e.g. as an older version left it)

@@ -24,18 +24,23 @@ channelContract({
     const fake = await startFakeDiscordServer({ token: TOKEN });
     return {
       address: USER,
+      origin: new URL(fake.apiBase).origin,
       requestsPerSend: 2,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000, fetch } = {}) =>
         createChannelAdapter(
           {
             channel: 'discord',
             token: wrongCredential ? 'wrong-token' : TOKEN,
             apiBase: origin === undefined ? fake.apiBase : `${origin}/api`,
           },
-          { timeoutMs, now: () => new Date() },
+          { timeoutMs, now: () => new Date(), fetch },
         ),
       delivered: () =>
-        fake.delivered.map((m) => ({ address: m.recipientId, text: m.content, externalId: m.id })),
+        fake.delivered.map((m) => ({
+          address: m.recipientId ?? m.channelId,
+          text: m.content,
+          externalId: m.id,
+        })),
       requestCount: () => fake.requests.length,
       scriptUnreachable: (name) => UNREACHABLE[name as keyof typeof UNREACHABLE](fake),
       scriptRateLimited: (seconds) => fake.script('createMessage', discordReplies.rateLimited(seconds)),
@@ -55,7 +60,7 @@ describe('DiscordChannel', () => {
   });
   afterEach(() => fake.close());
   const signal = new AbortController().signal;
-  const channel = (timeoutMs = 5_000) =>
+  const channel = (timeoutMs = 60_000) =>
     new DiscordChannel({ token: TOKEN, apiBase: fake.apiBase, timeoutMs });
   const routes = () => fake.requests.map((r) => r.route);
 
@@ -74,6 +79,28 @@ describe('DiscordChannel', () => {
     });
     expect(posted.nonce.length).toBeLessThanOrEqual(DISCORD_NONCE_LENGTH);
     for (const request of fake.requests) expect(request.headers.authorization).toBe(`Bot ${TOKEN}`);
+  });
+
+  it('posts in a server channel as it is, without opening a direct message', async () => {
+    await fake.close();
+    fake = await startFakeDiscordServer({ token: TOKEN, guildChannels: ['777000111'] });
+    const adapter = channel();
+    const message = outboundMessage({ address: '777000111', audience: 'public' });
+    expect(await adapter.send(message, signal)).toMatchObject({ outcome: 'sent' });
+    expect(routes()).toEqual(['createMessage']);
+    expect(fake.delivered[0]).toMatchObject({
+      channelId: '777000111',
+      recipientId: null,
+      content: message.text,
+    });
+    // a server channel the bot cannot see is not retried (not a remembered DM channel gone)
+    fake.script('createMessage', discordReplies.error(404, 10003, 'Unknown Channel'));
+    expect(
+      await adapter.send(outboundMessage({ address: '777000111', audience: 'public' }), signal),
+    ).toMatchObject({
+      outcome: 'permanent',
+      unreachable: true,
+    });
   });
 
   it('derives one nonce per delivery: the same on every attempt, another for another delivery', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/rest';
+import { DiscordAPIError, HTTPError, RateLimitError, REST, type RESTOptions } from '@discordjs/rest';
 import {
   RESTJSONErrorCodes,
   type RESTPostAPIChannelMessageJSONBody,
@@ -9,6 +9,8 @@ import {
   Routes,
 } from 'discord-api-types/v10';
 import { BoundedMap } from '../../domain/shared/bounded-map.js';
+import type { FetchFunction } from '../../net/guarded-fetch.js';
+import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
 import {
   notStarted,
@@ -24,6 +26,8 @@ interface DiscordChannelOptions {
   /** The API base without the version. Default: Discord's. */
   apiBase?: string;
   timeoutMs: number;
+  /** Every request goes through it (src/net's guarded fetch: checked addresses, no redirects). */
+  fetch?: FetchFunction;
 }
 
 /** Discord's longest nonce. */
@@ -82,6 +86,9 @@ export class DiscordChannel implements ChannelAdapter {
       rejectOnRateLimit: () => true,
       offset: 0,
       timeout: options.timeoutMs,
+      // By default the client calls undici's `request` with no address check; every request goes
+      // through the guarded fetch instead (its answer is the `ResponseLike` the client reads).
+      makeRequest: (options.fetch ?? defaultGuardedFetch()) as unknown as RESTOptions['makeRequest'],
     });
   }
 
@@ -92,8 +99,10 @@ export class DiscordChannel implements ChannelAdapter {
     // The client forgets its token after a 401; set it for every send so each is judged afresh.
     this.#rest.setToken(this.#token);
 
-    const cached = this.#channels.get(message.address);
-    let channelId = cached;
+    // a public place is posted to as it is; a user is reached in the DM channel opened for them
+    const isPublic = message.audience === 'public';
+    const cached = isPublic ? undefined : this.#channels.get(message.address);
+    let channelId = isPublic ? message.address : cached;
     if (channelId === undefined) {
       try {
         const body: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: message.address };

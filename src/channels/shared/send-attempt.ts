@@ -1,3 +1,4 @@
+import { outboundRefusalOf } from '../../net/guarded-fetch.js';
 import type { SendResult } from '../../ports/channel.js';
 
 /**
@@ -24,8 +25,17 @@ export function startAttempt(caller: AbortSignal, timeoutMs: number): SendAttemp
 /** A send whose caller gave up before it began: nothing was sent, so it can be tried again. */
 export function notStarted(caller: AbortSignal): SendFailure | null {
   return caller.aborted
-    ? { outcome: 'retry', reason: 'aborted by the caller before sending', retryAfterMs: null }
+    ? { outcome: 'retry', reason: `${callerStop(caller)} before sending`, retryAfterMs: null }
     : null;
+}
+
+/**
+ * Why the caller's signal fired: its own deadline (the engine gives each send one, with
+ * `AbortSignal.timeout`, whose reason is a `TimeoutError`) or a cancellation (shutting down).
+ */
+function callerStop(caller: AbortSignal): string {
+  const reason = caller.reason as { name?: unknown } | undefined;
+  return reason?.name === 'TimeoutError' ? "timed out (the caller's deadline)" : 'aborted by the caller';
 }
 
 /**
@@ -50,22 +60,29 @@ const NOT_CONNECTED = new Set([
  * proves it was not delivered; a timeout, an abort or a connection lost after it was written
  * leaves it `unknown`.
  *
+ * A call the outbound guard refused (an address the operator's rules forbid, a redirect) is
+ * `permanent`: it will not work until the settings or the rules change; its reason is the rule.
+ *
  * The reason names error codes, never messages of nested errors, which may hold the request's
  * URL (Telegram's has the bot token in its path).
  */
 export function transportFailure(error: unknown, attempt: SendAttempt, carriesMessage: boolean): SendFailure {
+  const refused = outboundRefusalOf(error);
+  if (refused !== null) return { outcome: 'permanent', reason: refused.message, unreachable: false };
   const codes = codesOf(error);
   const connect = codes.find((code) => NOT_CONNECTED.has(code));
   let reason: string;
-  if (attempt.caller.aborted) reason = 'aborted by the caller';
-  else if (attempt.deadline.aborted || codes.includes('TimeoutError'))
-    reason = `no answer within ${attempt.timeoutMs} ms`;
+  // the deadline first: the caller's signal may be a deadline too, and fire at the same moment
+  if (attempt.deadline.aborted) reason = `no answer within ${attempt.timeoutMs} ms`;
+  else if (attempt.caller.aborted) reason = callerStop(attempt.caller);
+  else if (codes.includes('TimeoutError')) reason = `no answer within ${attempt.timeoutMs} ms`;
   else if (connect !== undefined)
     return { outcome: 'retry', reason: `could not connect: ${connect}`, retryAfterMs: null };
   else reason = `connection failed: ${codes.at(-1) ?? describe(error)}`;
   if (!carriesMessage)
     return { outcome: 'retry', reason: `${reason} (nothing was sent)`, retryAfterMs: null };
-  return { outcome: 'unknown', reason: `${reason}; the message may have been delivered` };
+  // what an unknown outcome means ("it may have been sent") is said once, by outcomeOfSend
+  return { outcome: 'unknown', reason };
 }
 
 /**

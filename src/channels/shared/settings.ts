@@ -1,3 +1,5 @@
+import type { FetchFunction } from '../../net/guarded-fetch.js';
+
 /**
  * How to reach one delivery channel, as stored per character (docs/CHANNELS.md). The base URLs
  * default to the platforms' own and point elsewhere for a self-hosted server or a test fake.
@@ -38,6 +40,12 @@ export interface ChannelOptions {
   timeoutMs: number;
   /** Timestamps (the webhook's signature) and HTTP-date `Retry-After` values are read against this. */
   now: () => Date;
+  /**
+   * Every request of the adapter goes through this fetch. The engine gives each tenant's adapters
+   * that tenant's guarded fetch (src/net); by default a trusted one, which still refuses
+   * link-local and metadata addresses and never follows a redirect.
+   */
+  fetch?: FetchFunction;
 }
 
 /** Throws when `value` is not an http: or https: URL: a configuration mistake, found when the adapter is built. */

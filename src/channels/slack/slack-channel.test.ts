@@ -28,17 +28,19 @@ channelContract({
     const fake = await startFakeSlackServer({ token: TOKEN });
     return {
       address: USER,
+      origin: new URL(fake.apiUrl).origin,
       requestsPerSend: 2,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000, fetch } = {}) =>
         createChannelAdapter(
           {
             channel: 'slack',
             token: wrongCredential ? 'xoxb-wrong' : TOKEN,
             apiUrl: origin === undefined ? fake.apiUrl : `${origin}/api/`,
           },
-          { timeoutMs, now: () => new Date() },
+          { timeoutMs, now: () => new Date(), fetch },
         ),
-      delivered: () => fake.delivered.map((m) => ({ address: m.userId, text: m.text, externalId: m.ts })),
+      delivered: () =>
+        fake.delivered.map((m) => ({ address: m.userId ?? m.channel, text: m.text, externalId: m.ts })),
       requestCount: () => fake.requests.length,
       scriptUnreachable: (name) => fake.script(UNREACHABLE[name]!, slackReplies.error(name)),
       scriptRateLimited: (seconds) => fake.script('chat.postMessage', slackReplies.rateLimited(seconds)),
@@ -61,7 +63,7 @@ describe('SlackChannel', () => {
     return fake.close();
   });
   const signal = new AbortController().signal;
-  const channel = (apiUrl = fake.apiUrl) => new SlackChannel({ token: TOKEN, apiUrl, timeoutMs: 5_000 });
+  const channel = (apiUrl = fake.apiUrl) => new SlackChannel({ token: TOKEN, apiUrl, timeoutMs: 60_000 });
   const routes = () => fake.requests.map((r) => r.route);
   const send = (adapter = channel()) => adapter.send(outboundMessage({ address: USER }), signal);
 
@@ -74,6 +76,18 @@ describe('SlackChannel', () => {
     expect(fake.requests[1]!.headers['content-type']).toContain('application/x-www-form-urlencoded');
     for (const request of fake.requests) expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(result).toEqual({ outcome: 'sent', externalId: fake.delivered[0]!.ts });
+  });
+
+  it('posts in a shared channel as it is, without opening a direct message', async () => {
+    await fake.close();
+    fake = await startFakeSlackServer({ token: TOKEN, channels: ['C0TEAM'] });
+    const message = outboundMessage({ address: 'C0TEAM', audience: 'public' });
+    expect(await channel().send(message, signal)).toMatchObject({ outcome: 'sent' });
+    expect(routes()).toEqual(['chat.postMessage']);
+    expect(fake.delivered[0]).toMatchObject({ channel: 'C0TEAM', userId: null, text: message.text });
+    // a channel the bot is not in is not a remembered conversation gone: it is not retried
+    const gone = await channel().send(outboundMessage({ address: 'C0GONE', audience: 'public' }), signal);
+    expect(gone).toMatchObject({ outcome: 'permanent' });
   });
 
   it('reuses the conversation it opened for the next message to the same user', async () => {
@@ -107,6 +121,15 @@ describe('SlackChannel', () => {
       expect(await send()).toEqual({ outcome: 'retry', reason: `slack: ${error}`, retryAfterMs: null });
     },
   );
+
+  it("never quotes an answer that is not Slack's JSON (the client makes its body the error code)", async () => {
+    fake.script('conversations.open', { status: 200, body: 'internal admin page: secret 4711' });
+    expect(await send()).toEqual({
+      outcome: 'permanent',
+      reason: "slack: an answer that is not Slack's JSON",
+      unreachable: false,
+    });
+  });
 
   it('retries service_unavailable from chat.postMessage', async () => {
     fake.script('chat.postMessage', slackReplies.error('service_unavailable'));

@@ -1,13 +1,15 @@
 import {
   ErrorCode,
-  type FetchFunction,
   LogLevel,
+  type FetchFunction as SlackFetch,
   type Logger as SlackLogger,
   type WebAPICallError,
   WebClient,
 } from '@slack/web-api';
 import { assertNever } from '../../domain/shared/assert-never.js';
 import { BoundedMap } from '../../domain/shared/bounded-map.js';
+import type { FetchFunction } from '../../net/guarded-fetch.js';
+import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
 import {
   notStarted,
@@ -23,6 +25,8 @@ interface SlackChannelOptions {
   /** The Web API base that method names are appended to. Default: Slack's. */
   apiUrl?: string;
   timeoutMs: number;
+  /** Every request goes through it (src/net's guarded fetch: checked addresses, no redirects). */
+  fetch?: FetchFunction;
 }
 
 /** `ok: false` errors that mean this user cannot get a DM from this app. */
@@ -58,6 +62,9 @@ const SILENT: SlackLogger = {
 
 type Step = 'open' | 'post';
 
+/** What Slack's error codes look like (`channel_not_found`). */
+const ERROR_CODE = /^[a-z0-9_.]{1,100}$/;
+
 /**
  * Slack through `@slack/web-api`: `conversations.open({users})` for the DM channel (remembered
  * per user), then `chat.postMessage({channel, text})`. Not idempotent: Slack has no idempotency
@@ -89,8 +96,10 @@ export class SlackChannel implements ChannelAdapter {
     const attempt = startAttempt(signal, this.#options.timeoutMs);
     const client = this.#client(attempt.signal);
 
-    const cached = this.#channels.get(message.address);
-    let channelId = cached;
+    // a public place is posted to as it is; a user is reached in the DM channel opened for them
+    const isPublic = message.audience === 'public';
+    const cached = isPublic ? undefined : this.#channels.get(message.address);
+    let channelId = isPublic ? message.address : cached;
     if (channelId === undefined) {
       try {
         const opened = await client.conversations.open({ users: message.address });
@@ -120,7 +129,8 @@ export class SlackChannel implements ChannelAdapter {
   }
 
   #client(signal: AbortSignal): WebClient {
-    const fetchWithSignal: FetchFunction = (url, init) =>
+    const fetch = this.#options.fetch ?? defaultGuardedFetch();
+    const fetchWithSignal: SlackFetch = (url, init) =>
       fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
     return new WebClient(this.#options.token, {
       ...(this.#options.apiUrl === undefined ? {} : { slackApiUrl: this.#options.apiUrl }),
@@ -166,10 +176,16 @@ function classify(error: unknown, step: Step, attempt: SendAttempt): SendFailure
       return transportFailure(error, attempt, step === 'post');
     case ErrorCode.PlatformError: {
       const code = error.data.error;
+      // The client makes a body that is not JSON the error code; it is never quoted in a reason.
+      if (!ERROR_CODE.test(code))
+        return {
+          outcome: 'permanent',
+          reason: "slack: an answer that is not Slack's JSON",
+          unreachable: false,
+        };
       const reason = `slack: ${code}`;
       if (UNREACHABLE.has(code)) return { outcome: 'permanent', reason, unreachable: true };
-      if (step === 'post' && MAYBE_DONE.has(code))
-        return { outcome: 'unknown', reason: `${reason}; the message may have been posted` };
+      if (step === 'post' && MAYBE_DONE.has(code)) return { outcome: 'unknown', reason };
       if (TRANSIENT.has(code)) {
         const seconds = error.data.response_metadata?.retryAfter;
         return { outcome: 'retry', reason, retryAfterMs: seconds === undefined ? null : seconds * 1000 };

@@ -24,15 +24,16 @@ channelContract({
     const fake = await startFakeTelegramServer({ token: TOKEN });
     return {
       address: CHAT,
+      origin: new URL(fake.apiRoot).origin,
       requestsPerSend: 1,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000, fetch } = {}) =>
         createChannelAdapter(
           {
             channel: 'telegram',
             token: wrongCredential ? '999:wrong' : TOKEN,
             apiRoot: origin ?? fake.apiRoot,
           },
-          { timeoutMs, now: () => new Date() },
+          { timeoutMs, now: () => new Date(), fetch },
         ),
       delivered: () =>
         fake.delivered.map((m) => ({ address: m.chatId, text: m.text, externalId: String(m.messageId) })),
@@ -56,7 +57,7 @@ describe('TelegramChannel', () => {
   afterEach(() => fake.close());
   const signal = new AbortController().signal;
   const channel = (apiRoot = fake.apiRoot) =>
-    new TelegramChannel({ token: TOKEN, apiRoot, timeoutMs: 5_000 });
+    new TelegramChannel({ token: TOKEN, apiRoot, timeoutMs: 60_000 });
 
   it('calls sendMessage under the bot token with the address as chat_id, as JSON', async () => {
     const message = outboundMessage({ address: CHAT });

@@ -1,4 +1,6 @@
 import { Api, GrammyError } from 'grammy';
+import type { FetchFunction } from '../../net/guarded-fetch.js';
+import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
 import { notStarted, type SendFailure, startAttempt, transportFailure } from '../shared/send-attempt.js';
 import { requireHttpUrl, withoutTrailingSlash } from '../shared/settings.js';
@@ -8,7 +10,11 @@ interface TelegramChannelOptions {
   /** Default: Telegram's Bot API. */
   apiRoot?: string;
   timeoutMs: number;
+  /** Every call goes through it (src/net's guarded fetch: checked addresses, no redirects). */
+  fetch?: FetchFunction;
 }
+
+type ApiClientFetch = NonNullable<NonNullable<ConstructorParameters<typeof Api>[1]>['fetch']>;
 
 /** 400 descriptions that say the chat itself cannot be reached, not that the message is wrong. */
 const UNREACHABLE_400 =
@@ -35,6 +41,9 @@ export class TelegramChannel implements ChannelAdapter {
       // Our own deadline (passed as the signal) ends the call; grammY's timer, a second later,
       // is only a backstop. grammY itself never retries.
       timeoutSeconds: options.timeoutMs / 1000 + 1,
+      // grammY's own fetch (node-fetch) follows redirects and calls any address; it types `fetch`
+      // as node-fetch's, whose calls (a URL string, a JSON body, a signal) the guarded one serves.
+      fetch: (options.fetch ?? defaultGuardedFetch()) as unknown as ApiClientFetch,
     });
   }
 

@@ -17,15 +17,16 @@ channelContract({
     const fake = await startFakeWebhookReceiver({ secret: SECRET, now: () => clock.now() });
     return {
       address: ADDRESS,
+      origin: new URL(fake.url).origin,
       requestsPerSend: 1,
-      adapter: ({ origin, wrongCredential, timeoutMs = 5_000 } = {}) =>
+      adapter: ({ origin, wrongCredential, timeoutMs = 60_000, fetch } = {}) =>
         createChannelAdapter(
           {
             channel: 'webhook',
             url: origin === undefined ? fake.url : `${origin}/overture`,
             secret: wrongCredential ? 'not-the-secret' : SECRET,
           },
-          { timeoutMs, now: () => clock.now() },
+          { timeoutMs, now: () => clock.now(), fetch },
         ),
       delivered: () => fake.delivered.map((m) => ({ address: m.address, text: m.text, externalId: m.id })),
       requestCount: () => fake.requests.length,
@@ -51,7 +52,7 @@ describe('WebhookChannel', () => {
   afterEach(() => fake.close());
   const signal = new AbortController().signal;
   const channel = (url = fake.url) =>
-    new WebhookChannel({ url, secret: SECRET, timeoutMs: 5_000, now: () => clock.now() });
+    new WebhookChannel({ url, secret: SECRET, timeoutMs: 60_000, now: () => clock.now() });
   const send = (adapter = channel()) => adapter.send(outboundMessage({ address: ADDRESS }), signal);
 
   it('posts the delivery as JSON, with its id, the timestamp from the injected clock and a signature', async () => {
@@ -99,7 +100,7 @@ describe('WebhookChannel', () => {
     const late = new WebhookChannel({
       url: fake.url,
       secret: SECRET,
-      timeoutMs: 5_000,
+      timeoutMs: 60_000,
       now: () => new Date(clock.now().getTime() - 6 * 60_000),
     });
     expect(await send(late)).toEqual({

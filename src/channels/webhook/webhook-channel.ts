@@ -1,4 +1,6 @@
 import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../../contract/hook-signature.js';
+import type { FetchFunction } from '../../net/guarded-fetch.js';
+import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { notStarted, startAttempt, transportFailure } from '../shared/send-attempt.js';
@@ -16,6 +18,8 @@ export interface WebhookDelivery {
   userId: string;
   characterId: string;
   address: string;
+  /** `public` when the address is a shared place others read (a group, a server channel). */
+  audience: 'private' | 'public';
   text: string;
   attempt: number;
   /** When this attempt was made (ISO 8601). */
@@ -27,6 +31,8 @@ interface WebhookChannelOptions {
   secret: string;
   timeoutMs: number;
   now: () => Date;
+  /** Every request goes through it (src/net's guarded fetch: checked addresses, no redirects). */
+  fetch?: FetchFunction;
 }
 
 /** An answer's body is read for its `{ id }` up to this size; a larger one is not an id. */
@@ -56,6 +62,7 @@ export class WebhookChannel implements ChannelAdapter {
     const early = notStarted(signal);
     if (early) return early;
     const { url, secret, timeoutMs, now } = this.#options;
+    const fetch = this.#options.fetch ?? defaultGuardedFetch();
     const attempt = startAttempt(signal, timeoutMs);
     const at = now();
     const delivery: WebhookDelivery = {
@@ -66,6 +73,7 @@ export class WebhookChannel implements ChannelAdapter {
       userId: message.userId,
       characterId: message.characterId,
       address: message.address,
+      audience: message.audience,
       text: message.text,
       attempt: message.attempt,
       sentAt: at.toISOString(),

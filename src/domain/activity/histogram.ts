@@ -44,9 +44,20 @@ function rebase(h: Histogram, toMs: number, halfLifeMs: number): void {
   h.refMs = toMs;
 }
 
+/**
+ * The factor from stored weights to weights as of `atMs`. An instant before the reference reads
+ * as the reference: going back, every weight would grow by 2 per half-life without bound (with
+ * the default 21 days, to Infinity before about 1967, and NaN after), and the model cannot
+ * un-observe what came later anyway. The distribution does not depend on it (it scales all bins
+ * alike); the evidence, and the confidence, are those at the reference.
+ */
+function decayTo(h: Histogram, atMs: number, halfLifeMs: number): number {
+  return 2 ** (-Math.max(0, atMs - h.refMs) / halfLifeMs);
+}
+
 /** The decayed counts as of `atMs` (a new array). */
 export function countsAt(h: Histogram, atMs: number, halfLifeMs: number): Float64Array {
-  const factor = 2 ** (-(atMs - h.refMs) / halfLifeMs);
+  const factor = decayTo(h, atMs, halfLifeMs);
   const out = new Float64Array(h.bins.length);
   for (let i = 0; i < out.length; i++) out[i] = h.bins[i]! * factor;
   return out;
@@ -54,7 +65,7 @@ export function countsAt(h: Histogram, atMs: number, halfLifeMs: number): Float6
 
 /** The decayed total as of `atMs`: the evidence, in events, that the histogram holds. */
 export function totalAt(h: Histogram, atMs: number, halfLifeMs: number): number {
-  return h.total * 2 ** (-(atMs - h.refMs) / halfLifeMs);
+  return h.total * decayTo(h, atMs, halfLifeMs);
 }
 
 /** Adds `other` into `into` (both keep their meaning; `into` takes the later reference). */

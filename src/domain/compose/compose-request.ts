@@ -32,6 +32,12 @@ export interface ComposeRequest {
   facts: readonly { id: string; text: string }[];
   /** The user's last proactive openers, most recent first: not to be repeated. */
   recentOpeners: readonly string[];
+  /**
+   * Those of `recentOpeners` the same trigger wrote and no other did, most recent first: a
+   * trigger that recurs may say again what it said. A composer with a few fixed phrasings (the
+   * template) reuses the one it used longest ago rather than repeat another trigger's.
+   */
+  reusableOpeners: readonly string[];
   channel: 'private' | 'public';
   /** Longest opener allowed, in characters. */
   maxLength: number;

@@ -20,6 +20,7 @@ const trigger = (spec: TriggerSpec): Trigger => ({
   caps: { perDay: null, perWeek: null },
   expiryMinutes: 1440,
   atGoodTime: false,
+  enabledAtMs: 0,
 });
 const EVENT = trigger({ kind: 'event', event: 'ping', filter: {}, delayMinutes: 0 });
 const LLM = trigger({
@@ -38,6 +39,7 @@ const state = (over: Partial<DraftState> = {}): DraftState => ({
   expiresAtMs: NOW + DAY,
   trigger: EVENT,
   speaker: { characterId: 'luna', name: 'Luna', persona: null, tone: 'warm' },
+  audience: 'private',
   locale: 'en-GB',
   recentOpeners: [],
   model: 'llama3.1:8b',
@@ -126,7 +128,12 @@ describe('readContext', () => {
   it('asks the model for the opener about the best topic, with the other facts and the recent openers', () => {
     const facts = Array.from({ length: 12 }, (_, i) => fact(String(i), { salience: i / 12 }));
     const secret = fact('secret', { sensitive: true, salience: 0 });
-    const s = state({ recentOpeners: [{ text: 'Hi! How was your week?', topicId: null }] });
+    const s = state({
+      recentOpeners: [
+        { text: 'Hi! How was your week?', topicId: null, triggerId: 'idle' },
+        { text: 'Ping! Anything new?', topicId: null, triggerId: EVENT.id },
+      ],
+    });
     const step = readContext(loaded(s), context([...facts, secret]));
     if (step.action !== 'compose') throw new Error(step.action);
     expect(step.model).toBe('llama3.1:8b');
@@ -139,22 +146,26 @@ describe('readContext', () => {
         .slice(3, 11)
         .reverse()
         .map((f) => ({ id: f.id, text: f.text })),
-      recentOpeners: ['Hi! How was your week?'],
+      recentOpeners: ['Hi! How was your week?', 'Ping! Anything new?'],
+      reusableOpeners: ['Ping! Anything new?'],
       channel: 'private',
       maxLength: 300,
       seed: fnv1a('s1'),
     });
-    expect(step.plan.guard).toEqual({
+    // the model repeats no recent opener; the template may say again what its own trigger said
+    const guard = {
       maxLength: 300,
-      recentOpeners: ['Hi! How was your week?'],
+      recentOpeners: ['Hi! How was your week?', 'Ping! Anything new?'],
       channel: 'private',
       sensitiveTexts: ['Fact secret'],
-    });
+    };
+    expect(step.plan.guard).toEqual(guard);
+    expect(step.plan.templateGuard).toEqual({ ...guard, recentOpeners: ['Hi! How was your week?'] });
     expect(step.plan.ranked[0]!.candidate.id).toBe('fact:11');
   });
 
   it('leaves out the topic of the last opener', () => {
-    const s = state({ recentOpeners: [{ text: 'About a', topicId: 'fact:a' }] });
+    const s = state({ recentOpeners: [{ text: 'About a', topicId: 'fact:a', triggerId: 't' }] });
     const step = readContext(loaded(s), context([fact('a', { salience: 1 }), fact('b')]));
     expect(step).toMatchObject({ action: 'compose', request: { topic: { id: 'fact:b' } } });
   });
@@ -196,7 +207,7 @@ describe('readContext', () => {
     it('is about its open loop, read from the store, even when the last opener named it', () => {
       const s = followUp({
         followedLoop: { candidate: loop('l1'), closedReason: 'followed_up' },
-        recentOpeners: [{ text: 'Good luck with your interview!', topicId: 'loop:l1' }],
+        recentOpeners: [{ text: 'Good luck with your interview!', topicId: 'loop:l1', triggerId: 't' }],
       });
       const step = readContext(loaded(s), context([fact('a', { salience: 1 })]));
       expect(step).toMatchObject({

@@ -43,6 +43,7 @@ export function readContext(
 ): DraftEnd | AskJudge | AskModel | AskTemplate {
   const { state, nowMs } = step;
   const composition: Composition = {
+    audience: state.audience,
     context: {
       source: context.source,
       candidates: context.candidates.length,

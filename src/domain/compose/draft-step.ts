@@ -1,3 +1,4 @@
+import type { Audience } from '../delivery/choose-channel.js';
 import type { ScoredTopic, ScoreParts, TopicCandidate, TopicKind } from '../topics/select-topic.js';
 import type { ApprovalMode, Trigger } from '../triggers/trigger.js';
 import type {
@@ -22,8 +23,10 @@ export interface DraftState {
   trigger: Trigger | null;
   speaker: Speaker;
   locale: string | null;
+  /** Who will read the opener: the user alone, or others too (the channel it would go to is public). */
+  audience: Audience;
   /** The user's last proactive openers (any character), most recent first. */
-  recentOpeners: readonly { text: string; topicId: string | null }[];
+  recentOpeners: readonly RecentOpener[];
   /** The id of the model that writes (as recorded), or null for the template composer. */
   model: string | null;
   /** Why a configured model cannot be used (its key does not open), when it cannot. */
@@ -33,6 +36,13 @@ export interface DraftState {
    * when it made the suggestion, so a context provider no longer lists it.
    */
   followedLoop: { candidate: TopicCandidate; closedReason: string | null } | null;
+}
+
+/** One of the user's recent proactive openers, and the trigger that made it. */
+export interface RecentOpener {
+  text: string;
+  topicId: string | null;
+  triggerId: string;
 }
 
 /** What the character's context provider said of the user. */
@@ -72,6 +82,8 @@ export type Fallback =
 
 /** How a draft was composed, kept on the suggestion (`composition`, jsonb). */
 export type Composition = {
+  /** Who the opener was written for; absent on suggestions from before public channels (private). */
+  audience?: Audience;
   context?: { source: DraftContext['source']; candidates: number; fallbackReason?: string };
   judge?: JudgeRecord | null;
   model?: string;
@@ -98,7 +110,10 @@ export interface DraftResult {
 /** What an opener is to be: the request, the guardrails it must pass, the topics it was chosen from. */
 export interface OpenerPlan {
   request: ComposeRequest;
+  /** What the model's opener must pass: it repeats no recent opener. */
   guard: GuardrailInput;
+  /** What the template's must pass: it repeats no recent opener of another trigger. */
+  templateGuard: GuardrailInput;
   ranked: readonly ScoredTopic[];
 }
 

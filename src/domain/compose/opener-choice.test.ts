@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TopicCandidate } from '../topics/select-topic.js';
+import type { Trigger } from '../triggers/trigger.js';
 import type { ComposeOutput } from './compose-request.js';
 import { planDraft, readContext } from './draft-plan.js';
 import type { AskModel, AskTemplate, DraftState, DraftStep } from './draft-step.js';
@@ -25,6 +26,21 @@ const TEA: TopicCandidate = {
   salience: 0.2,
 };
 
+const STANDUP: Trigger = {
+  id: 'daily-standup',
+  name: 'Stand-up',
+  spec: { kind: 'schedule', rule: { cron: '0 9 * * 1-5' }, zone: { kind: 'user' } },
+  enabled: true,
+  characterIds: null,
+  approval: 'auto',
+  priority: 0,
+  cooldownMinutes: 0,
+  caps: { perDay: null, perWeek: null },
+  expiryMinutes: 180,
+  atGoodTime: false,
+  enabledAtMs: 0,
+};
+
 const state = (over: Partial<DraftState> = {}): DraftState => ({
   suggestionId: 's1',
   characterId: 'luna',
@@ -33,8 +49,11 @@ const state = (over: Partial<DraftState> = {}): DraftState => ({
   expiresAtMs: NOW + DAY,
   trigger: null,
   speaker: { characterId: 'luna', name: 'Luna', persona: null, tone: 'warm' },
+  audience: 'private',
   locale: null,
-  recentOpeners: [{ text: 'Hi! I was thinking of you. How is your week going?', topicId: null }],
+  recentOpeners: [
+    { text: 'Hi! I was thinking of you. How is your week going?', topicId: null, triggerId: 'idle' },
+  ],
   model: 'llama3.1:8b',
   modelProblem: null,
   followedLoop: null,
@@ -171,5 +190,44 @@ describe('readTemplateOpener', () => {
       ...Array(TEMPLATE_TRIES - 1).fill('too_similar'),
       'empty',
     ]);
+  });
+
+  it('lets the template say again what its own trigger said, never what another trigger said', () => {
+    const own = 'Hi! Time for our check-in. How are you doing?';
+    const other = 'Hi! I was thinking of you. How is your week going?';
+    const step = templateStep({
+      trigger: STANDUP,
+      recentOpeners: [
+        { text: own, topicId: null, triggerId: 'daily-standup' },
+        { text: other, topicId: null, triggerId: 'idle' },
+      ],
+    });
+    expect(step.request).toMatchObject({ recentOpeners: [own, other], reusableOpeners: [own] });
+    expect(ended(readTemplateOpener(step, out(own)))).toMatchObject({ status: 'approved', text: own });
+
+    // another trigger's words are refused, and the next try knows not to offer them again
+    const next = readTemplateOpener(step, out(other.toUpperCase()));
+    expect(next).toMatchObject({ action: 'template', tries: 1, violations: [{ rule: 'too_similar' }] });
+    expect((next as AskTemplate).request.recentOpeners).toContain(other.toUpperCase());
+    // and one of its own refused (too long, say) is no longer offered as reusable
+    const long = readTemplateOpener(
+      { ...step, plan: { ...step.plan, templateGuard: { ...step.plan.templateGuard, maxLength: 10 } } },
+      out(own),
+    );
+    expect((long as AskTemplate).request.reusableOpeners).toEqual([]);
+  });
+
+  it("holds the model to every recent opener, its own trigger's too", () => {
+    const own = 'Hey! Ping again: anything new with you today?';
+    const fromOther = modelStep({ recentOpeners: [{ text: own, topicId: null, triggerId: 'ping' }] });
+    const fromOwn = modelStep({
+      trigger: { ...STANDUP, id: 'ping' },
+      recentOpeners: [{ text: own, topicId: null, triggerId: 'ping' }],
+    });
+    for (const s of [fromOther, fromOwn])
+      expect(readModelOpener(s, { from: 'openai-compatible', output: out(own) })).toMatchObject({
+        action: 'template',
+        composition: { fallback: { reason: 'guardrail', violations: [{ rule: 'too_similar' }] } },
+      });
   });
 });

@@ -12,6 +12,7 @@ import {
 } from './draft-step.js';
 import { checkOpener } from './guardrails.js';
 import { mentionOf } from './mention.js';
+import { openerKey } from './repetition.js';
 
 /** Phrasings the template tries, one seed after another, before giving up on a draft. */
 export const TEMPLATE_TRIES = 6;
@@ -47,11 +48,13 @@ export function readModelOpener(step: AskModel, answer: ModelAnswer): DraftEnd |
 }
 
 /**
- * After the template wrote: its opener when it passes the guardrails, else the next phrasing (the
- * next seed), and after `TEMPLATE_TRIES` the draft is dismissed with every violation kept.
+ * After the template wrote: its opener when it passes the guardrails (it may say again what its
+ * own trigger said, `repetitionRule`), else another phrasing (the next seed, the refused text
+ * marked as used by another), and after `TEMPLATE_TRIES` the draft is dismissed with every
+ * violation kept.
  */
 export function readTemplateOpener(step: AskTemplate, output: ComposeOutput): DraftEnd | AskTemplate {
-  const check = checkOpener(output.text, step.plan.guard);
+  const check = checkOpener(output.text, step.plan.templateGuard);
   if (check.ok)
     return written(step.state, step.plan, output.text, output.topicId, 'template', step.composition);
   const violations = [...step.violations, ...check.violations];
@@ -61,14 +64,25 @@ export function readTemplateOpener(step: AskTemplate, output: ComposeOutput): Dr
       ...step.composition,
       violations,
     });
-  return { ...step, request: seeded(step.plan.request, tries), tries, violations };
+  const request = { ...refusing(step.request, output.text), seed: step.plan.request.seed + tries };
+  return { ...step, request, tries, violations };
+}
+
+/** The request again, with a refused opener no longer new nor reusable, so the template moves on. */
+function refusing(request: ComposeRequest, text: string): ComposeRequest {
+  const key = openerKey(text);
+  return {
+    ...request,
+    recentOpeners: [...request.recentOpeners, text],
+    reusableOpeners: request.reusableOpeners.filter((o) => openerKey(o) !== key),
+  };
 }
 
 /** The template's first try at the plan's request. */
 export function askTemplate(state: DraftState, plan: OpenerPlan, composition: Composition): AskTemplate {
   return {
     action: 'template',
-    request: seeded(plan.request, 0),
+    request: plan.request,
     state,
     plan,
     composition,
@@ -76,11 +90,6 @@ export function askTemplate(state: DraftState, plan: OpenerPlan, composition: Co
     violations: [],
   };
 }
-
-const seeded = (request: ComposeRequest, tries: number): ComposeRequest => ({
-  ...request,
-  seed: request.seed + tries,
-});
 
 function written(
   state: DraftState,

@@ -14,6 +14,7 @@ import {
 } from './draft-step.js';
 import { mentionOf } from './mention.js';
 import { askTemplate } from './opener-choice.js';
+import { repetitionRule } from './repetition.js';
 import type { OpenerReason } from './template.js';
 
 /** Longest opener, in characters: a chat message, not a letter. */
@@ -32,9 +33,9 @@ export function planOpener(
   composition: Composition,
   nowMs: number,
 ): DraftEnd | AskModel | AskTemplate {
-  // Where the message will be read decides whether sensitive topics may come up; the opener is
-  // written before its channel is chosen, so every opener is held to a private chat's rules.
-  const channel = 'private' as const;
+  // Where the message will be read decides whether sensitive topics may come up: in a public
+  // place they are neither the topic nor given to the model, and the guardrails refuse a hint.
+  const channel = state.audience;
   // the same suggestion composes the same way
   const seed = fnv1a(state.suggestionId);
   const topics = chooseTopic(withFollowedLoop(state, context.candidates), state, {
@@ -49,6 +50,7 @@ export function planOpener(
   if (!chosen && needsTopic(state.trigger))
     return endDraft('dismissed', 'nothing to say: the trigger needs a topic and there is none', composition);
 
+  const repetition = repetitionRule(state.recentOpeners, state.trigger?.id ?? null);
   const request: ComposeRequest = {
     reason: reasonOf(state.trigger),
     speaker: state.speaker,
@@ -65,19 +67,22 @@ export function planOpener(
       .filter((t) => t !== chosen && !(channel !== 'private' && t.candidate.sensitive))
       .slice(0, CONTEXT_FACTS)
       .map((t) => ({ id: t.candidate.id, text: t.candidate.text })),
-    recentOpeners: state.recentOpeners.map((r) => r.text),
+    recentOpeners: repetition.all,
+    reusableOpeners: repetition.reusable,
     channel,
     maxLength: OPENER_MAX_LENGTH,
     seed,
   };
+  const guard = {
+    maxLength: OPENER_MAX_LENGTH,
+    recentOpeners: repetition.all,
+    channel,
+    sensitiveTexts: context.candidates.filter((c) => c.sensitive).map((c) => c.text),
+  };
   const plan: OpenerPlan = {
     request,
-    guard: {
-      maxLength: OPENER_MAX_LENGTH,
-      recentOpeners: request.recentOpeners,
-      channel,
-      sensitiveTexts: context.candidates.filter((c) => c.sensitive).map((c) => c.text),
-    },
+    guard,
+    templateGuard: { ...guard, recentOpeners: repetition.others },
     ranked: topics.ranked,
   };
   if (state.model !== null)

@@ -74,22 +74,66 @@ describe('composeFromTemplate', () => {
     expect(allTemplates('x').length).toBeGreaterThanOrEqual(OPENER_REASONS.length * TONES.length * 2);
   });
 
-  it('has a second phrasing for check-ins that come often, which the guardrails do not take for a repeat of the first', () => {
+  it('has several phrasings for check-ins that come often, none of which the guardrails take for a repeat of another', () => {
     const all = allTemplates("Luna's surgery");
-    for (const reason of ['silence', 'event', 'webhook'] as const)
+    const wanted = { silence: 2, event: 2, webhook: 2, schedule: 3 } as const;
+    for (const [reason, count] of Object.entries(wanted))
       for (const tone of TONES)
         for (const kind of ['topic', 'plain']) {
-          const [first, second] = [0, 1].map((i) =>
-            all.find((x) => x.id === `${reason}.${tone}.${kind}.${i}`),
-          );
-          expect(second, `${reason}.${tone}.${kind}`).toBeDefined();
-          const verdict = checkOpener(second!.text, {
-            maxLength: 280,
-            recentOpeners: [first!.text],
-            channel: 'private',
-            sensitiveTexts: [],
-          });
-          expect(verdict.violations, second!.id).toEqual([]);
+          const set = all.filter((x) => x.id.startsWith(`${reason}.${tone}.${kind}.`));
+          expect(set.length, `${reason}.${tone}.${kind}`).toBeGreaterThanOrEqual(count);
+          for (const a of set)
+            for (const b of set) {
+              if (a === b) continue;
+              const verdict = checkOpener(a.text, {
+                maxLength: 280,
+                recentOpeners: [b.text],
+                channel: 'private',
+                sensitiveTexts: [],
+              });
+              expect(verdict.violations, `${a.id} after ${b.id}`).toEqual([]);
+            }
         }
+  });
+
+  it("goes round a trigger's own phrasings once all were used lately, the one used longest ago first", () => {
+    const input = { reason: 'schedule' as const, tone: 'calm' as const, topic: null };
+    const texts = allTemplates('x')
+      .filter((x) => x.id.startsWith('schedule.calm.plain.'))
+      .map((x) => x.text);
+    // most recent first: the last used longest ago is texts[1]
+    const recent = [texts[2]!, texts[0]!, texts[2]!, texts[1]!];
+    for (let seed = 0; seed < 10; seed++) {
+      const opener = composeFromTemplate({
+        ...input,
+        random: seededRandom(seed),
+        recentOpeners: recent,
+        reusableOpeners: recent,
+      });
+      expect(opener).toMatchObject({ text: texts[1], novelty: 'reused' });
+    }
+    // one another trigger used is not reused, however long ago
+    const ownOnly = recent.filter((t) => t !== texts[1]);
+    expect(
+      composeFromTemplate({
+        ...input,
+        random: seededRandom(1),
+        recentOpeners: recent,
+        reusableOpeners: ownOnly,
+      }),
+    ).toMatchObject({ text: texts[0], novelty: 'reused' });
+    // none its own: a repeat, which the caller knows to avoid
+    expect(
+      composeFromTemplate({ ...input, random: seededRandom(1), recentOpeners: recent, reusableOpeners: [] })
+        .novelty,
+    ).toBe('repeated');
+    // a phrasing not used lately comes first
+    const fresh = composeFromTemplate({
+      ...input,
+      random: seededRandom(1),
+      recentOpeners: texts.slice(1),
+      reusableOpeners: texts.slice(1),
+    });
+    expect(fresh).toMatchObject({ text: texts[0], novelty: 'new' });
   });
 });

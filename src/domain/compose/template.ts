@@ -1,4 +1,5 @@
 import type { Random } from '../shared/random.js';
+import { openerKey } from './repetition.js';
 
 /** How a character sounds; from its persona settings (`voice.tone`). */
 export const TONES = ['warm', 'playful', 'calm', 'formal'] as const;
@@ -28,6 +29,11 @@ interface TemplateInput {
   random: Random;
   /** Phrasings already used in the user's recent openers are avoided while others remain. */
   recentOpeners?: readonly string[];
+  /**
+   * Recent openers that may be said again (the trigger's own), most recent first: when every
+   * phrasing was used recently, the one of these used longest ago.
+   */
+  reusableOpeners?: readonly string[];
 }
 
 export interface TemplateOpener {
@@ -36,6 +42,8 @@ export interface TemplateOpener {
   topicId: string | null;
   /** Which phrasing was used, for the record: `<reason>.<tone>.<topic|plain>.<n>`. */
   templateId: string;
+  /** Not used recently; used recently, but only by the trigger itself; or used by another. */
+  novelty: 'new' | 'reused' | 'repeated';
 }
 
 type Phrasings = { topic: readonly string[]; plain: readonly string[] };
@@ -90,22 +98,55 @@ const TEMPLATES: Record<OpenerReason, Record<Tone, Phrasings>> = {
       plain: ['Hello. If you have a moment, I would be glad to hear how you are.'],
     },
   },
+  // a schedule recurs (every weekday, every week): three phrasings each, which it goes round
   schedule: {
     warm: {
-      topic: ['Hi! Time for our check-in. How is {t} coming along?'],
-      plain: ['Hi! Time for our check-in. How are you doing?'],
+      topic: [
+        'Hi! Time for our check-in. How is {t} coming along?',
+        'Hey! Our regular catch-up: any news on {t}?',
+        'Hi there! Checking in as promised. Where are you with {t}?',
+      ],
+      plain: [
+        'Hi! Time for our check-in. How are you doing?',
+        'Hey! Our regular catch-up: what is on your mind today?',
+        'Hi there! Checking in as promised. How are things going?',
+      ],
     },
     playful: {
-      topic: ['Check-in time! How is {t} going?'],
-      plain: ['Check-in time! What is on your plate today?'],
+      topic: [
+        'Check-in time! How is {t} going?',
+        'Ding ding! Catch-up time. What is the latest on {t}?',
+        'Guess what time it is? Tell me all about {t}!',
+      ],
+      plain: [
+        'Check-in time! What is on your plate today?',
+        'Ding ding! Catch-up time. What is new with you?',
+        'Guess what time it is? Tell me one good thing from your day!',
+      ],
     },
     calm: {
-      topic: ['Hello. Our usual check-in: how is {t}?'],
-      plain: ['Hello. Our usual check-in: how are you?'],
+      topic: [
+        'Hello. Our usual check-in: how is {t}?',
+        'Hi. Time for our regular catch-up. How are things with {t}?',
+        'Hello again. Where do things stand with {t}?',
+      ],
+      plain: [
+        'Hello. Our usual check-in: how are you?',
+        'Hi. Time for our regular catch-up. How are things?',
+        'Hello again. How has your day been so far?',
+      ],
     },
     formal: {
-      topic: ['Good day. For our scheduled check-in: how is {t} progressing?'],
-      plain: ['Good day. For our scheduled check-in: how are things?'],
+      topic: [
+        'Good day. For our scheduled check-in: how is {t} progressing?',
+        'Hello. As arranged, I am checking in. How is {t}?',
+        'Greetings. May I ask where things stand with {t}?',
+      ],
+      plain: [
+        'Good day. For our scheduled check-in: how are things?',
+        'Hello. As arranged, I am checking in. How are you?',
+        'Greetings. May I ask how things stand with you?',
+      ],
     },
   },
   event: {
@@ -206,7 +247,8 @@ const TEMPLATES: Record<OpenerReason, Record<Tone, Phrasings>> = {
 /**
  * A deterministic opener for a reason, in a tone: about the topic when there is one (its mention
  * is always in the text), else a plain one. Among a reason's phrasings, one not used in the
- * user's recent openers is picked by the seed; when all were, any.
+ * user's recent openers is picked by the seed; when all were, the reusable one used longest ago
+ * (a recurring check-in goes round its phrasings); when none is reusable, any.
  */
 export function composeFromTemplate(input: TemplateInput): TemplateOpener {
   const set = TEMPLATES[input.reason][input.tone];
@@ -214,15 +256,25 @@ export function composeFromTemplate(input: TemplateInput): TemplateOpener {
   const phrasings = withTopic ? set.topic : set.plain;
   const mention = withTopic ? input.topic!.mention.trim() : '';
   const texts = phrasings.map((p) => p.replaceAll('{t}', mention));
-  const recent = new Set((input.recentOpeners ?? []).map((o) => o.trim().toLowerCase()));
-  const fresh = texts.map((_, i) => i).filter((i) => !recent.has(texts[i]!.toLowerCase()));
-  const pool = fresh.length > 0 ? fresh : texts.map((_, i) => i);
-  const index = pool[Math.min(pool.length - 1, Math.floor(input.random() * pool.length))]!;
-  return {
+  const recent = new Set((input.recentOpeners ?? []).map(openerKey));
+  const fresh = texts.map((_, i) => i).filter((i) => !recent.has(openerKey(texts[i]!)));
+  const pick = (pool: number[]) => pool[Math.min(pool.length - 1, Math.floor(input.random() * pool.length))]!;
+  const opener = (index: number, novelty: TemplateOpener['novelty']): TemplateOpener => ({
     text: texts[index]!,
     topicId: withTopic ? input.topic!.id : null,
     templateId: `${input.reason}.${input.tone}.${withTopic ? 'topic' : 'plain'}.${index}`,
-  };
+    novelty,
+  });
+  if (fresh.length > 0) return opener(pick(fresh), 'new');
+  const reusable = (input.reusableOpeners ?? []).map(openerKey);
+  let oldest = -1;
+  let oldestAt = -1;
+  texts.forEach((text, i) => {
+    const at = reusable.indexOf(openerKey(text));
+    if (at > oldestAt) [oldest, oldestAt] = [i, at];
+  });
+  if (oldest >= 0) return opener(oldest, 'reused');
+  return opener(pick(texts.map((_, i) => i)), 'repeated');
 }
 
 /** Every phrasing with its slot filled by `mention`: what the guardrails test walks. */

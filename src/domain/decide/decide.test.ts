@@ -30,6 +30,7 @@ const silence = (over: Partial<Trigger> = {}): Trigger => ({
   caps: { perDay: null, perWeek: null },
   expiryMinutes: 24 * 60,
   atGoodTime: false,
+  enabledAtMs: 0,
   ...over,
 });
 

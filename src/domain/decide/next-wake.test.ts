@@ -24,6 +24,7 @@ const trigger = (id: string, spec: TriggerSpec, over: Partial<Trigger> = {}): Tr
   caps: { perDay: null, perWeek: null },
   expiryMinutes: 3 * 60,
   atGoodTime: false,
+  enabledAtMs: 0,
   ...over,
 });
 
@@ -84,6 +85,32 @@ describe('schedules in decide', () => {
 });
 
 describe('nextWake', () => {
+  it('makes the pair due again at once after acting on one of two recorded occasions due, and not for one it cannot act on', () => {
+    const hook = trigger('hook', { kind: 'webhook' }, { expiryMinutes: 60 });
+    const now = at('2026-11-23T18:00:00Z');
+    const call = (key: string, over: object = {}) => ({
+      triggerId: 'hook',
+      key,
+      atMs: now - 60_000,
+      expiresAtMs: now + HOUR,
+      ...over,
+    });
+    const s = state({ occasions: [call('hook:a'), call('hook:b')] });
+    const d = decide(s, [hook], on, now);
+    expect(d).toMatchObject({ action: 'send', occasion: { key: 'hook:a' } });
+    // the sweep drops the occasion it acted on and counts it used, then asks for the next wake
+    const wakeAfter = (occasions: ReturnType<typeof call>[], triggers = [hook]) =>
+      nextWake(state({ occasions, used: new Set([usedKey('hook', 'hook:a')]) }), triggers, d, now);
+    expect(wakeAfter([call('hook:b')])).toBe(now);
+    // the same when it is still listed (a dry run): the one acted on does not count
+    expect(wakeAfter([call('hook:a'), call('hook:b')])).toBe(now);
+    // not for one expired, not due yet (that one is woken for when due), used, or of a disabled trigger
+    expect(wakeAfter([call('hook:b', { expiresAtMs: now })])).toBeNull();
+    expect(wakeAfter([call('hook:b', { atMs: now + HOUR })])).toBe(now + HOUR);
+    expect(wakeAfter([call('hook:a')])).toBeNull();
+    expect(wakeAfter([call('hook:b')], [{ ...hook, enabled: false }])).toBeNull();
+  });
+
   it('wakes at the next occurrence of a schedule in the user’s zone', () => {
     const now = at('2026-11-23T16:00:00Z'); // Monday 10:00 Chicago, after the stand-up
     const d = decide(state({ pairLastContactAtMs: now - HOUR }), [standup], on, now);

@@ -3,6 +3,7 @@ import { scheduleOf } from '../triggers/schedule.js';
 import { appliesTo, type Trigger } from '../triggers/trigger.js';
 import { type DecisionState, scoreAt, usedKey } from './decide.js';
 import type { CheckName, Decision } from './decision.js';
+import type { Occasion } from './occasion.js';
 
 const HOUR = 3_600_000;
 
@@ -23,7 +24,10 @@ const TIMING_CHECKS: ReadonlySet<CheckName> = new Set([
  * zone, the next local hour at which the user is usually active enough, a stored occasion that is
  * not due yet. Null when nothing could fire until something happens (the user writes, a person
  * changes the policy or a trigger), which re-arms the pair. An occasion that a check blocked
- * which time does not resolve (consent, trust, backoff) is not woken for again.
+ * which time does not resolve (consent, trust, backoff) is not woken for again. After acting on
+ * one occasion, another recorded one already due (two webhook calls at once) makes the pair due
+ * again at `nowMs`: a decision acts on one occasion, and the next decision says when the other
+ * may go (without it, the other waited for whatever woke the pair next, often past its expiry).
  */
 export function nextWake(
   state: DecisionState,
@@ -35,6 +39,11 @@ export function nextWake(
   const consider = (ms: number | null) => {
     if (ms !== null && ms > nowMs && ms < next) next = ms;
   };
+  if (
+    (decision.action === 'send' || decision.action === 'queue') &&
+    recordedWaiting(state, triggers, decision.occasion, nowMs)
+  )
+    return nowMs;
   if (decision.action === 'defer') consider(decision.untilMs);
   if (decision.action === 'skip' && decision.occasion && TIMING_CHECKS.has(decision.reason as CheckName))
     // a condition that still holds then gets a new window: try again when this one ends
@@ -53,6 +62,23 @@ export function nextWake(
     }
   }
   return next === Number.POSITIVE_INFINITY ? null : next;
+}
+
+/** Whether a recorded occasion besides `acted`, not used yet, is due for the pair, its trigger applying. */
+function recordedWaiting(
+  state: DecisionState,
+  triggers: readonly Trigger[],
+  acted: Occasion,
+  nowMs: number,
+): boolean {
+  for (const o of state.occasions) {
+    if (o.atMs > nowMs || o.expiresAtMs <= nowMs) continue;
+    if (o.triggerId === acted.triggerId && o.key === acted.key) continue;
+    if (state.used.size > 0 && state.used.has(usedKey(o.triggerId, o.key))) continue;
+    const trigger = triggers.find((t) => t.id === o.triggerId);
+    if (trigger && appliesTo(trigger, state.characterId)) return true;
+  }
+  return false;
 }
 
 /** The start of the next local hour within a week whose score reaches `minScore`, on a local day not yet used. */

@@ -35,7 +35,7 @@ interface ConditionInputs {
  * The occasion a trigger that fires by itself (`silence`, `active_now`, `schedule`) has at
  * `nowMs`, or null. A silence period is keyed by the contact it follows, so one silence gives at
  * most one message; being active is keyed by the local day; a schedule by its latest occurrence
- * that has not expired. A condition holds as long as it holds, so the expiry of what it produces
+ * that has not expired and came after the trigger was created or enabled. A condition holds as long as it holds, so the expiry of what it produces
  * runs from `nowMs`; an occurrence expires from when it was due.
  */
 export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowMs: number): Occasion | null {
@@ -55,7 +55,10 @@ export function conditionOccasion(trigger: Trigger, state: ConditionInputs, nowM
   }
   if (spec.kind === 'schedule' || spec.kind === 'llm') {
     const zone = spec.zone.kind === 'user' ? state.zone : state.zones.get(spec.zone.zone);
-    const atMs = latestOccurrence(scheduleOf(spec.rule), zone, nowMs - expiry, nowMs);
+    // an occurrence from before the trigger was created or enabled is not its to send; one at
+    // that very instant is (the window is open at its start)
+    const sinceMs = Math.max(nowMs - expiry, trigger.enabledAtMs - 1);
+    const atMs = latestOccurrence(scheduleOf(spec.rule), zone, sinceMs, nowMs);
     if (atMs === null) return null;
     return new ConditionOccasion(trigger.id, 'at', atMs, atMs, atMs + expiry);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseChannel, type Reachability, unreachableKey } from './choose-channel.js';
+import { audienceOf, chooseChannel, type Reachability, unreachableKey } from './choose-channel.js';
 
 const base: Reachability = {
   preferred: null,
@@ -7,6 +7,8 @@ const base: Reachability = {
   characterDefault: null,
   configured: ['discord', 'telegram'],
   addresses: { telegram: '555', discord: 'd-1' },
+  audiences: {},
+  publicByDefault: new Set(),
   unreachable: new Set(),
   addressedById: new Set(['stream', 'webhook']),
   userId: 'u1',
@@ -17,6 +19,7 @@ describe('chooseChannel', () => {
     expect(chooseChannel({ ...base, preferred: 'telegram', lastInbound: 'discord' })).toEqual({
       channel: 'telegram',
       address: '555',
+      audience: 'private',
       because: 'preferred',
     });
     expect(chooseChannel({ ...base, lastInbound: 'telegram', characterDefault: 'discord' })).toMatchObject({
@@ -67,5 +70,59 @@ describe('chooseChannel', () => {
     const r = { ...base, configured: ['telegram'], unreachable };
     expect(chooseChannel(r).channel).toBeNull();
     expect(chooseChannel({ ...r, addresses: { telegram: '556' } })).toMatchObject({ address: '556' });
+  });
+
+  describe('public places', () => {
+    it("an address is what the user's address says, else the character's default, else private", () => {
+      const r = {
+        audiences: { telegram: 'private' as const },
+        publicByDefault: new Set(['telegram', 'discord']),
+      };
+      expect(audienceOf(r, 'telegram')).toBe('private');
+      expect(audienceOf(r, 'discord')).toBe('public');
+      expect(audienceOf(r, 'slack')).toBe('private');
+      expect(audienceOf({ audiences: { slack: 'public' }, publicByDefault: new Set() }, 'slack')).toBe(
+        'public',
+      );
+    });
+
+    it('prefers a private chat further down the order to a public place the user prefers', () => {
+      const choice = chooseChannel({ ...base, preferred: 'discord', audiences: { discord: 'public' } });
+      expect(choice).toEqual({
+        channel: 'telegram',
+        address: '555',
+        audience: 'private',
+        because: 'configured',
+      });
+    });
+
+    it('takes a public place when no private chat is reachable, and says it is public', () => {
+      const choice = chooseChannel({
+        ...base,
+        preferred: 'telegram',
+        audiences: { discord: 'public' },
+        unreachable: new Set([unreachableKey('telegram', '555')]),
+      });
+      expect(choice).toEqual({
+        channel: 'discord',
+        address: 'd-1',
+        audience: 'public',
+        because: 'configured',
+      });
+    });
+
+    it("keeps the usual order among public places (the character's default makes both public)", () => {
+      const choice = chooseChannel({
+        ...base,
+        lastInbound: 'telegram',
+        publicByDefault: new Set(['telegram', 'discord']),
+      });
+      expect(choice).toEqual({
+        channel: 'telegram',
+        address: '555',
+        audience: 'public',
+        because: 'last_inbound',
+      });
+    });
   });
 });

@@ -4,6 +4,7 @@ import { ZoneCache } from '../shared/local-time.js';
 import {
   type ClaimedDelivery,
   channelFailure,
+  notSent,
   outcomeOfSend,
   planDelivery,
   type RetryRules,
@@ -29,9 +30,10 @@ const delivery: ClaimedDelivery = {
   attempts: 1,
   maxAttempts: 3,
   expiresAtMs: at('2026-11-25T00:00:00Z'),
+  mayHaveArrived: false,
 };
 const state: SendTimeState = {
-  user: { consent: 'opted_in', zone: chicago },
+  user: { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, sent: [] },
   policy,
   channel: { settings: {} },
 };
@@ -62,7 +64,11 @@ describe('planDelivery', () => {
 
   it('fails one the send gate stops, with its reason', () => {
     expect(
-      planDelivery(delivery, { ...state, user: { consent: 'opted_out', zone: chicago } }, EVENING),
+      planDelivery(
+        delivery,
+        { ...state, user: { consent: 'opted_out', zone: chicago, lastInboundAtMs: null, sent: [] } },
+        EVENING,
+      ),
     ).toEqual(failed('the user opted out'));
     expect(
       planDelivery(delivery, { ...state, policy: { ...policy, allowProactive: false } }, EVENING),
@@ -110,7 +116,7 @@ describe('planDelivery', () => {
 
 describe('channelFailure', () => {
   it('fails a delivery whose channel could not be opened, naming the channel', () => {
-    expect(channelFailure('telegram', 'channel telegram has no stored secret')).toEqual({
+    expect(channelFailure(delivery, 'channel telegram has no stored secret')).toEqual({
       status: 'failed',
       reason: 'channel telegram: channel telegram has no stored secret',
       attempt: 'permanent',
@@ -194,6 +200,7 @@ describe('outcomeOfSend', () => {
     expect(outcomeOfSend(delivery, { outcome: 'unknown', reason: 'timed out' }, rules, now)).toEqual({
       status: 'unknown',
       reason: 'timed out: it may have been sent',
+      attempt: 'unknown',
     });
   });
 
@@ -208,6 +215,85 @@ describe('outcomeOfSend', () => {
     });
     expect(
       outcomeOfSend({ ...delivery, attempts: 3 }, { outcome: 'unknown', reason: 'reset' }, idempotent, now),
-    ).toEqual({ status: 'failed', reason: 'gave up after 3 attempts: reset', attempt: 'retry' });
+    ).toEqual({
+      status: 'unknown',
+      reason: 'gave up after 3 attempts: reset: it may have been sent',
+      attempt: 'unknown',
+    });
+  });
+
+  it('never fails or expires a delivery an earlier attempt of which may have arrived: it ends unknown', () => {
+    const maybe = { ...delivery, attempts: 3, mayHaveArrived: true };
+    const idempotent = { ...rules, idempotent: true };
+    expect(
+      outcomeOfSend(maybe, { outcome: 'retry', reason: 'HTTP 502', retryAfterMs: null }, idempotent, now),
+    ).toEqual({
+      status: 'unknown',
+      reason: 'gave up after 3 attempts: HTTP 502; an earlier attempt may have been delivered',
+      attempt: 'retry',
+    });
+    expect(
+      outcomeOfSend(maybe, { outcome: 'permanent', reason: 'blocked', unreachable: true }, idempotent, now),
+    ).toEqual({
+      status: 'unknown',
+      reason: 'blocked; an earlier attempt may have been delivered',
+      attempt: 'permanent',
+      unreachable: true,
+    });
+    expect(
+      planDelivery(maybe, { ...state, user: { ...state.user!, consent: 'opted_out' } }, EVENING),
+    ).toEqual({
+      action: 'record',
+      outcome: {
+        status: 'unknown',
+        reason: 'the user opted out; an earlier attempt may have been delivered',
+        attempt: 'permanent',
+      },
+    });
+    expect(planDelivery(maybe, state, maybe.expiresAtMs)).toMatchObject({
+      outcome: {
+        status: 'unknown',
+        reason: 'expired before it could be sent; an earlier attempt may have been delivered',
+      },
+    });
+    // still retried while attempts are left, and sent
+    expect(
+      outcomeOfSend(
+        { ...maybe, attempts: 1 },
+        { outcome: 'retry', reason: 'HTTP 502', retryAfterMs: null },
+        idempotent,
+        now,
+      ),
+    ).toMatchObject({ status: 'queued' });
+  });
+});
+
+describe('notSent', () => {
+  it('queues a delivery never handed over again without spending its attempt, or expires it when too late', () => {
+    expect(notSent(delivery, 'the worker stopped before sending it', EVENING)).toEqual({
+      status: 'deferred',
+      nextAttemptAtMs: EVENING,
+      reason: 'not sent: the worker stopped before sending it',
+    });
+    expect(notSent(delivery, 'an error came first', delivery.expiresAtMs)).toEqual({
+      status: 'failed',
+      reason: 'expired before it could be sent (an error came first)',
+      attempt: 'permanent',
+      expired: true,
+    });
+  });
+});
+
+describe('planDelivery and the conversation', () => {
+  it('defers one whose user wrote within midConversationMinutes, until the conversation is over', () => {
+    const talking = { ...state, user: { ...state.user!, lastInboundAtMs: EVENING - 60_000 } };
+    expect(planDelivery(delivery, talking, EVENING)).toEqual({
+      action: 'record',
+      outcome: {
+        status: 'deferred',
+        nextAttemptAtMs: EVENING - 60_000 + 30 * 60_000,
+        reason: 'mid-conversation (the user wrote less than 30 minutes before)',
+      },
+    });
   });
 });

@@ -13,7 +13,10 @@ export const SUGGESTION_STATUSES = [
   'dismissed',
   'expired',
   'failed',
-  /** Handed to a platform that gave no answer (a crash, a timeout): perhaps sent, never resent automatically. */
+  /**
+   * Perhaps sent, never resent automatically: handed to a platform that gave no answer (a crash, a
+   * timeout), or resent after such an answer and failed. Counts as sent for caps and backoff.
+   */
   'unknown',
 ] as const;
 /** Where a suggestion is in its life. */
@@ -21,8 +24,10 @@ export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
 
 /**
  * A delivery's life: `queued` (waiting for its attempt time) → `sending` (a worker holds it under
- * a lease) → `sent`, or back to `queued` after a retryable failure, or `failed` (permanent, or the
- * last retry) or `unknown` (handed over and no answer: perhaps sent, never resent automatically).
+ * a lease) → `sent`, or back to `queued` after a retryable failure or when it was not handed over
+ * (quiet hours, a conversation, the caps, the worker stopping, an error before the send), or
+ * `failed` (permanent, or the last retry) or `unknown` (handed over and no answer, or failed after
+ * an attempt that got none: perhaps sent, never resent automatically).
  * `handed_off`: given to the bot on the stream, waiting for its report.
  */
 export const DELIVERY_STATUSES = ['queued', 'sending', 'handed_off', 'sent', 'failed', 'unknown'] as const;

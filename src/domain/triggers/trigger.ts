@@ -44,6 +44,11 @@ export interface Trigger {
   expiryMinutes: number;
   /** Deliver only at an hour the user is usually active (deferring to one inside the expiry). */
   atGoodTime: boolean;
+  /**
+   * When it was created or last enabled. A schedule fires only for occurrences from then on: one
+   * that passed before (or while it was off) is not sent late, even inside the expiry.
+   */
+  enabledAtMs: number;
 }
 
 /** Whether the trigger may act for this character. */

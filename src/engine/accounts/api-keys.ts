@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKey, ApiKeyCreate, ApiKeyCreated, Scope } from '../../contract/api-key.schema.js';
 import { notFound, OvertureError } from '../../contract/errors.js';
+import type { RequestLimitsInput } from '../../contract/tenant.schema.js';
 import {
-  findApiKeyByHash,
+  findCallerByHash,
   insertApiKey,
   listApiKeys,
   lockActiveAdminKeys,
@@ -12,6 +13,7 @@ import {
 import type { Db } from '../../storage/schema.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
+import { requestLimitsOf } from './request-limits.js';
 import { apiKeyView } from './views.js';
 
 /** Who a request is: the tenant it acts for and what its key allows. */
@@ -19,6 +21,8 @@ export interface Principal {
   tenantId: string;
   keyId: string;
   scopes: readonly Scope[];
+  /** The tenant's own request limits (null fields: the operator's defaults), read with the key. */
+  requestLimits: RequestLimitsInput;
 }
 
 /**
@@ -122,7 +126,7 @@ export async function revokeTenantApiKey(
 export function createAuthenticator(ctx: EngineContext) {
   const touched = new Map<string, number>();
   return async function authenticate(key: string): Promise<Principal> {
-    const record = await findApiKeyByHash(ctx.db, hashKey(key));
+    const record = await findCallerByHash(ctx.db, hashKey(key));
     if (!record) throw new OvertureError('unauthorized', 'unknown API key');
     if (record.revokedAt) throw new OvertureError('unauthorized', 'this API key has been revoked');
     const now = ctx.clock.now();
@@ -131,9 +135,18 @@ export function createAuthenticator(ctx: EngineContext) {
       touched.set(record.keyId, now.getTime());
       touchApiKey(ctx.db, record.tenantId, record.keyId, now).then(
         () => ctx.events.emit('api_key.used', { tenantId: record.tenantId, keyId: record.keyId, at: now }),
-        (error) => ctx.logger.warn({ err: error, keyId: record.keyId }, 'could not record key use'),
+        (error) => {
+          // a database outage is logged once by the database's status
+          if (!(error instanceof OvertureError && error.code === 'unavailable'))
+            ctx.logger.warn({ err: error, keyId: record.keyId }, 'could not record key use');
+        },
       );
     }
-    return { tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes };
+    return {
+      tenantId: record.tenantId,
+      keyId: record.keyId,
+      scopes: record.scopes,
+      requestLimits: requestLimitsOf(record.requestLimits),
+    };
   };
 }

@@ -15,6 +15,7 @@ export function userView(u: UserRecord): User {
     timezone: u.timezone,
     locale: u.locale,
     addresses: u.addresses,
+    addressAudiences: u.addressAudiences,
     preferredChannel: u.preferredChannel,
     unreachable: u.unreachable.map((x) => ({ ...x, at: x.at.toISOString() })),
     consent: u.consent,

@@ -1,10 +1,12 @@
 import type { DraftState } from '../../domain/compose/draft-step.js';
 import type { Tone } from '../../domain/compose/template.js';
+import type { Audience, ChannelChoice } from '../../domain/delivery/choose-channel.js';
 import { findCharacters } from '../../storage/character.repository.js';
 import { type ClaimedDraft, findRecentOpeners } from '../../storage/draft.repository.js';
 import { findOpenLoops, loopKey } from '../../storage/open-loop.repository.js';
-import { findUserLocales } from '../../storage/user.repository.js';
+import { findUserLocales, pairKey } from '../../storage/user.repository.js';
 import { openLoopCandidate } from '../context/builtin-context.js';
+import { findDeliveryTargets } from '../delivery/outbox.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { type ResolvedProvider, resolveLlmProviders } from './llm-providers.js';
 
@@ -24,7 +26,8 @@ export interface DraftToCompose {
  * Loads what composing a claimed batch of one tenant's drafts reads, in a handful of statements
  * whatever the batch's size: the triggers (kept in memory), the characters (name, persona, tone),
  * the users' locales and last openers with their topics, the model of each character (its own or
- * the tenant's) and the open loops that follow-ups are about. The drafts come back in the order
+ * the tenant's), the open loops that follow-ups are about, and where each message would go (whether
+ * others will read it: the opener is written for that audience). The drafts come back in the order
  * given.
  */
 export async function loadTenantDrafts(
@@ -37,13 +40,14 @@ export async function loadTenantDrafts(
   const loops = drafts
     .filter((d) => d.occasionKey.startsWith(LOOP))
     .map((d) => ({ userId: d.userId, loopId: d.occasionKey.slice(LOOP.length) }));
-  const [triggers, characters, locales, recent, providers, loopRows] = await Promise.all([
+  const [triggers, characters, locales, recent, providers, loopRows, targets] = await Promise.all([
     ctx.triggers.get(tenantId),
     findCharacters(ctx.db, tenantId, characterIds),
     findUserLocales(ctx.db, tenantId, userIds),
     findRecentOpeners(ctx.db, tenantId, userIds, RECENT_OPENERS),
     resolveLlmProviders(ctx, tenantId, characterIds),
     findOpenLoops(ctx.db, tenantId, loops),
+    findDeliveryTargets(ctx.db, tenantId, drafts),
   ]);
   const loopsByKey = new Map(loopRows.map((row) => [loopKey(row.user_id, row.loop_id), row]));
   return drafts.map((claim) => {
@@ -66,6 +70,7 @@ export async function loadTenantDrafts(
         tone: (character?.voice.tone ?? 'warm') as Tone,
       },
       locale: locales.get(claim.userId) ?? null,
+      audience: audienceOfTarget(targets.get(pairKey(claim.userId, claim.characterId))),
       recentOpeners: recent.get(claim.userId) ?? [],
       model: provider.settings?.model ?? null,
       modelProblem: provider.problem ?? null,
@@ -73,4 +78,13 @@ export async function loadTenantDrafts(
     };
     return { claim, state, provider };
   });
+}
+
+/**
+ * Who will read the opener: the audience of the channel it would go to now. With no reachable
+ * address, a private chat: should the only address added later be public, the outbox refuses the
+ * text rather than send it there.
+ */
+function audienceOfTarget(target: ChannelChoice | undefined): Audience {
+  return target?.channel ? target.audience : 'private';
 }

@@ -77,7 +77,7 @@ export async function composeDraft(
 function modelFor(deps: ComposeDeps, draft: DraftToCompose): LlmProvider {
   const settings = draft.provider.settings;
   if (!settings) throw new Error('the planner asked a model, but none is configured');
-  return deps.llm(settings);
+  return deps.llm(settings, draft.claim.tenantId);
 }
 
 /** The llm trigger's question; a failure is an answer too (counted as no), unless the draft was abandoned. */

@@ -103,7 +103,8 @@ async function record(
     if (!(await finishDraft(trx, draft, token, outcome, now))) return null;
     if (outcome.status !== 'approved' || outcome.text === null)
       return { delivery: null, reason: outcome.reason };
-    const queued = await queueDelivery(trx, ctx, draft, outcome.text, now);
+    const writtenFor = outcome.composition.audience === 'public' ? 'public' : 'private';
+    const queued = await queueDelivery(trx, ctx, draft, { text: outcome.text, writtenFor }, now);
     if (!queued.delivery) await setSuggestion(trx, draft, { status: 'failed', reason: queued.reason }, now);
     return queued;
   });

@@ -10,6 +10,7 @@ import {
   putLlmProvider,
 } from '../../storage/llm-provider.repository.js';
 import { appendAudit } from '../kernel/audit.js';
+import { requireReachable } from '../kernel/outbound.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { requireSecrets } from '../kernel/secrets.js';
 
@@ -30,6 +31,7 @@ export async function saveLlmProvider(
   return ctx.db.transaction().execute(async (trx) => {
     if (characterId !== null && !(await findCharacter(trx, tenantId, characterId)))
       throw notFound(`character "${characterId}"`);
+    if ('baseUrl' in input) requireReachable(ctx, tenantId, { baseUrl: input.baseUrl });
     const existing = await findLlmProvider(trx, tenantId, characterId);
     const { apiKey, ...settings } = input as LlmProviderInput & { apiKey?: string | null };
     let sealed: string | null = null;

@@ -9,6 +9,7 @@ import {
 } from '../../storage/context-provider.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { appendAudit } from '../kernel/audit.js';
+import { requireReachable } from '../kernel/outbound.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { requireSecrets } from '../kernel/secrets.js';
 import { callbackSecretContext } from './context-providers.js';
@@ -39,6 +40,7 @@ export async function saveContextProviderSettings(
   const now = ctx.clock.now();
   const saved = await ctx.db.transaction().execute(async (trx) => {
     if (!(await findCharacter(trx, tenantId, characterId))) throw notFound(`character "${characterId}"`);
+    requireReachable(ctx, tenantId, { url: input.url });
     const secrets = requireSecrets(ctx, 'secret');
     const aad = callbackSecretContext(tenantId, characterId);
     const before = await findContextProvider(trx, tenantId, characterId, true);

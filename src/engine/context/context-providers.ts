@@ -8,6 +8,8 @@ import { createBuiltinContextProvider } from './builtin-context.js';
 
 /** A character's callback, its secret opened. */
 interface ContextCallbackSettings {
+  /** Whose callback it is: the outbound rules differ per tenant. */
+  tenantId: string;
   url: string;
   secret: string;
   timeoutMs: number;
@@ -81,7 +83,8 @@ export class ContextProviders implements ContextProviderSource {
       return this.#builtinBecause(`the callback's secret cannot be opened: ${(error as Error).message}`);
     }
     try {
-      return this.deps.callback({ url: record.url, secret, timeoutMs: record.timeoutMs }, this.builtin);
+      const settings = { tenantId, url: record.url, secret, timeoutMs: record.timeoutMs };
+      return this.deps.callback(settings, this.builtin);
     } catch (error) {
       // a row written around the API's rules (a URL it would refuse) is a callback that fails
       return this.#builtinBecause(`the callback cannot be used: ${(error as Error).message}`);

@@ -117,7 +117,8 @@ async function decideTenantBatch(
       tenantId,
       outcomes.flatMap((o) => (o.record ? [o.record] : [])),
     );
-    await completePairs(
+    const claimed = outcomes.length + gone.length;
+    const ended = await completePairs(
       trx,
       tenantId,
       token,
@@ -127,6 +128,12 @@ async function decideTenantBatch(
       ],
       decidedAt,
     );
+    // the rest outlived their lease, and another instance may have claimed them since
+    if (ended < claimed)
+      ctx.logger.warn(
+        { tenantId, claimed, ended },
+        'a batch was written after some of its claims had lapsed',
+      );
     return made.suggestions;
   });
 

@@ -17,6 +17,7 @@ import {
 import { findCharacter } from '../../storage/character.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { appendAudit } from '../kernel/audit.js';
+import { requireReachable } from '../kernel/outbound.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { requireSecrets } from '../kernel/secrets.js';
 
@@ -37,13 +38,18 @@ export async function saveChannelSettings(
   body: unknown,
   actor: string,
 ): Promise<{ view: ChannelView; created: boolean }> {
-  const input = parseInput(CHANNEL_INPUTS[channel], body ?? {}) as Record<string, unknown>;
+  // no body is no settings (a stream channel needs none); `null` is a mistake, not an empty object
+  const input = parseInput(CHANNEL_INPUTS[channel], body === undefined ? {} : body) as Record<
+    string,
+    unknown
+  >;
   const field = SECRET_FIELD[channel];
   const { [field ?? '']: secret, ...settings } = input;
   const now = ctx.clock.now();
   const aad = secretContext(tenantId, characterId, channel);
   const saved = await ctx.db.transaction().execute(async (trx) => {
     if (!(await findCharacter(trx, tenantId, characterId))) throw notFound(`character "${characterId}"`);
+    requireReachable(ctx, tenantId, settings);
     const before = await findChannelSettings(trx, tenantId, characterId, channel, true);
     let secretSealed: string | null = null;
     if (field) {
@@ -134,7 +140,7 @@ export function openChannel(
   if (!record.secretSealed) throw new Error(`channel ${channel} has no stored secret`);
   if (!ctx.secrets) throw new Error('this server has no OVERTURE_SECRET_KEY to open the channel secret with');
   const secret = ctx.secrets.open(record.secretSealed, secretContext(tenantId, record.characterId, channel));
-  return { channel: channel as DeliveryChannel, settings: record.settings, secret };
+  return { tenantId, channel: channel as DeliveryChannel, settings: record.settings, secret };
 }
 
 async function mustFind(db: Db, tenantId: string, characterId: string, channel: Channel, forUpdate = false) {

@@ -1,4 +1,5 @@
 import type { ClaimedDelivery, SendTimeState } from '../../domain/delivery/delivery-plan.js';
+import type { ProactiveAct } from '../../domain/policy/frequency-cap.js';
 import { type Policy, policyFor } from '../../domain/policy/policy.js';
 import { toTenantPolicy } from '../../domain/policy/policy-document.js';
 import { groupBy } from '../../domain/shared/group-by.js';
@@ -6,12 +7,20 @@ import {
   type ChannelSettingsRecord,
   listChannelSettingsOf,
 } from '../../storage/channel-settings.repository.js';
-import type { DeliveryRow } from '../../storage/delivery.repository.js';
+import {
+  type ClaimedRow,
+  type DeliveryRow,
+  type MessageLeft,
+  readMessagesLeft,
+} from '../../storage/delivery.repository.js';
 import { readCharacterSwitches } from '../../storage/pair-state.repository.js';
 import { readPolicy } from '../../storage/policy.repository.js';
 import { readUsersAtSend, type UserAtSend } from '../../storage/user.repository.js';
 import { type ActivityAt, activitiesAt } from '../activity/activity-state.js';
 import type { EngineContext } from '../kernel/resources.js';
+
+/** Caps count a local week; a week and a day of messages covers every zone. */
+const SENT_WINDOW_MS = 8 * 86_400_000;
 
 /** One claimed delivery, ready for `planDelivery`. */
 export interface DeliveryToPlan {
@@ -23,7 +32,8 @@ export interface DeliveryToPlan {
 
 /**
  * Loads what planning a claimed batch of deliveries reads, per tenant in a handful of statements
- * whatever the batch's size: the users' consent and zones (for a user whose zone is inferred
+ * whatever the batch's size: the users' consent, zones and last messages, the messages that left
+ * for them in the last 8 days (the caps count them) (for a user whose zone is inferred
  * rather than given, the activity model with the tenant's population and default zone), the
  * characters' switches, the policy and the characters' channels. A claim takes as many as are
  * sent at once, so this is the state as they are about to leave, however long ago they were
@@ -31,7 +41,7 @@ export interface DeliveryToPlan {
  */
 export async function loadDeliveryBatch(
   ctx: EngineContext,
-  deliveries: readonly DeliveryRow[],
+  deliveries: readonly ClaimedRow[],
   now: Date,
 ): Promise<DeliveryToPlan[]> {
   const byTenant = groupBy(deliveries, (d) => d.tenantId);
@@ -45,17 +55,28 @@ export async function loadDeliveryBatch(
 async function loadTenantDeliveries(
   ctx: EngineContext,
   tenantId: string,
-  deliveries: readonly DeliveryRow[],
+  deliveries: readonly ClaimedRow[],
   now: Date,
 ): Promise<DeliveryToPlan[]> {
   const db = ctx.db;
   const characterIds = [...new Set(deliveries.map((d) => d.characterId))];
-  const [users, switches, policy, channels] = await Promise.all([
-    readUsersAtSend(db, tenantId, [...new Set(deliveries.map((d) => d.userId))]),
+  const userIds = [...new Set(deliveries.map((d) => d.userId))];
+  const [users, switches, policy, channels, left] = await Promise.all([
+    readUsersAtSend(db, tenantId, userIds),
     readCharacterSwitches(db, tenantId, characterIds),
     readPolicy(db, tenantId),
     listChannelSettingsOf(db, tenantId, characterIds),
+    readMessagesLeft(db, tenantId, userIds, new Date(now.getTime() - SENT_WINDOW_MS)),
   ]);
+  const leftBy = groupBy(left, (m) => m.userId);
+  const sentTo = (userId: string) =>
+    (leftBy.get(userId) ?? []).map(
+      (m: MessageLeft): ProactiveAct => ({
+        atMs: m.atMs,
+        characterId: m.characterId,
+        triggerId: m.triggerId,
+      }),
+    );
   // the activity model only for users whose zone is inferred: the bot gave the others theirs
   const inferred = new Map([...users].filter(([, u]) => !u.timezone));
   const activity: Map<string, ActivityAt> =
@@ -75,21 +96,34 @@ async function loadTenantDeliveries(
     const user = users.get(d.userId);
     return {
       delivery: d,
-      claimed: {
-        userId: d.userId,
-        characterId: d.characterId,
-        channel: d.channel,
-        attempts: d.attempts,
-        maxAttempts: d.maxAttempts,
-        expiresAtMs: d.expiresAt.getTime(),
-      },
+      claimed: claimedOf(d),
       state: {
-        user: user ? { consent: user.consent, zone: zoneOf(d.userId, user) } : null,
+        user: user
+          ? {
+              consent: user.consent,
+              zone: zoneOf(d.userId, user),
+              lastInboundAtMs: user.lastInboundAtMs,
+              sent: sentTo(d.userId),
+            }
+          : null,
         policy: policies.get(d.characterId) ?? null,
         channel: channelOf.get(channelKey(d.characterId, d.channel)) ?? null,
       },
     };
   });
+}
+
+/** What the plan reads of a claimed delivery. */
+export function claimedOf(d: ClaimedRow): ClaimedDelivery {
+  return {
+    userId: d.userId,
+    characterId: d.characterId,
+    channel: d.channel,
+    attempts: d.attempts,
+    maxAttempts: d.maxAttempts,
+    expiresAtMs: d.expiresAt.getTime(),
+    mayHaveArrived: d.mayHaveArrived,
+  };
 }
 
 const channelKey = (characterId: string, channel: string) => `${characterId}\u001f${channel}`;

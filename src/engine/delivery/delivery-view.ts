@@ -11,6 +11,7 @@ export function deliveryView(d: DeliveryRow, attempts: readonly AttemptRow[]): D
     characterId: d.characterId,
     channel: d.channel,
     address: d.address,
+    audience: d.audience,
     text: d.text,
     status: d.status,
     attempts: d.attempts,

@@ -1,6 +1,9 @@
+import { retryDelayMs } from '../../domain/delivery/backoff.js';
 import {
+  type ClaimedDelivery,
   channelFailure,
   type DeliveryOutcome,
+  notSent,
   outcomeOfSend,
   planDelivery,
 } from '../../domain/delivery/delivery-plan.js';
@@ -14,6 +17,7 @@ import {
   type DeliveryRow,
   finishAttempt,
   recoverLapsed,
+  startAttempt,
 } from '../../storage/delivery.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { expirePending } from '../../storage/suggestion.repository.js';
@@ -23,7 +27,7 @@ import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { prepareEvents, storeEvents } from '../signals/ingest.js';
 import { openChannel } from './channel-settings.js';
-import { type DeliveryToPlan, loadDeliveryBatch } from './delivery-state.js';
+import { claimedOf, type DeliveryToPlan, loadDeliveryBatch } from './delivery-state.js';
 
 export interface DeliveryDeps {
   /** The adapter for a character's channel; `version` changes when its settings do (a cache key). */
@@ -41,6 +45,14 @@ interface DeliveryOptions {
   concurrency: number;
 }
 
+/** How a round is stopped: first gently, then, after the shutdown's grace period, at once. */
+export interface DeliverySignals {
+  /** Nothing more is handed to a platform; what was claimed and not handed over goes back to the queue. */
+  stop: AbortSignal;
+  /** Sends still in flight are cut short (their adapters report what they can: often `unknown`). */
+  abort: AbortSignal;
+}
+
 export interface DeliveryResult {
   claimed: number;
   sent: number;
@@ -48,7 +60,7 @@ export interface DeliveryResult {
   failed: number;
   unknown: number;
   handedOff: number;
-  /** Held back until the user's quiet hours end. */
+  /** Held back until the user's quiet hours or conversation end, or put back in the queue unsent. */
   deferred: number;
   /** Lapsed leases recovered (requeued on idempotent channels, else unknown). */
   recovered: number;
@@ -81,13 +93,16 @@ const emptyDeliveryResult = (): DeliveryResult => ({
  * lease, committed before anything is sent), loads what their checks read (`loadDeliveryBatch`)
  * and plans each (`planDelivery`); those to send go through their channel's adapter outside any
  * transaction, several at once, and each outcome (`outcomeOfSend`) is recorded only while the
- * lease still holds. A message sent is recorded as the user's `message_out` in the same transaction.
+ * lease still holds. A message sent is recorded as the user's `message_out` in the same
+ * transaction. A claimed delivery not handed to its platform (an error came first, or the worker
+ * is stopping) goes back to the queue unsent, its attempt not counted: only a worker that
+ * reached the adapter can leave a delivery that "may have been sent".
  */
 export async function deliverOnce(
   ctx: EngineContext,
   deps: DeliveryDeps,
   options: DeliveryOptions,
-  signal: AbortSignal,
+  signals: DeliverySignals,
 ): Promise<DeliveryResult> {
   const now = ctx.clock.now();
   const result = emptyDeliveryResult();
@@ -101,6 +116,7 @@ export async function deliverOnce(
     emitDelivery(ctx, d);
     if (d.status === 'unknown') emitSuggestionOf(ctx, d, 'unknown');
   }
+  if (signals.stop.aborted) return result;
 
   const claimed = await claimDeliveries(
     ctx.db,
@@ -119,53 +135,129 @@ export async function deliverOnce(
   try {
     batch = await loadDeliveryBatch(ctx, claimed, now);
   } catch (error) {
-    // the database went away, say: the leases lapse and recovery decides
-    if (!signal.aborted)
-      ctx.logger.error({ err: error, claimed: claimed.length }, 'loading deliveries failed');
+    ctx.logger.error(
+      { err: error, claimed: claimed.length },
+      'loading deliveries failed; they go back to the queue',
+    );
+    for (const d of claimed) await putBack(ctx, deps, options.token, d, claimedOf(d), afterError, result);
     return result;
   }
-  await eachAtOnce(batch, options.concurrency, signal, async (item) => {
-    try {
-      await deliver(ctx, deps, options.token, item, signal, result);
-    } catch (error) {
-      if (!signal.aborted)
-        ctx.logger.error({ err: error, deliveryId: item.delivery.deliveryId }, 'delivery failed');
-    }
+  const started = new Set<DeliveryToPlan>();
+  await eachAtOnce(batch, options.concurrency, signals.stop, async (item) => {
+    started.add(item);
+    await deliver(ctx, deps, options, item, signals, result);
   });
+  // claimed, but the worker was asked to stop before their turn: for another instance, at once
+  for (const item of batch)
+    if (!started.has(item))
+      await putBack(ctx, deps, options.token, item.delivery, item.claimed, whileStopping, result);
   return result;
 }
 
-async function deliver(
+/** Why a claimed delivery was not handed over, and when it is tried again. */
+interface NotHandedOver {
+  reason: string;
+  retryAtMs(nowMs: number, deps: DeliveryDeps, ctx: EngineContext): number;
+}
+
+/** Stopping: another instance may send it at once. */
+const whileStopping: NotHandedOver = {
+  reason: 'the worker stopped before sending it',
+  retryAtMs: (nowMs) => nowMs,
+};
+
+/** An error before the send (the database, say): again after the first retry's delay, not at once. */
+const afterError: NotHandedOver = {
+  reason: 'an error came before it was sent (see the log)',
+  retryAtMs: (nowMs, deps, ctx) => nowMs + retryDelayMs(1, ctx.delivery.backoff, deps.random, null),
+};
+
+/**
+ * Queues a claimed delivery that was never handed to its platform again (`notSent`), its attempt
+ * not counted. Should that write fail too (the database is gone), its lease lapses and recovery
+ * queues it again, since no attempt was handed over.
+ */
+async function putBack(
   ctx: EngineContext,
   deps: DeliveryDeps,
   token: string,
-  { delivery: d, claimed, state }: DeliveryToPlan,
-  signal: AbortSignal,
+  d: DeliveryRow,
+  claimed: ClaimedDelivery,
+  why: NotHandedOver,
   result: DeliveryResult,
 ) {
-  const plan = planDelivery(claimed, state, ctx.clock.now().getTime());
-  if (plan.action === 'record') return finish(ctx, token, d, plan.outcome, result);
-  let adapter: ChannelAdapter;
+  const nowMs = ctx.clock.now().getTime();
   try {
-    adapter = deps.adapterFor(openChannel(ctx, d.tenantId, plan.channel), adapterKey(d, plan.channel));
+    await finish(ctx, token, d, notSent(claimed, why.reason, why.retryAtMs(nowMs, deps, ctx)), result);
   } catch (error) {
-    return finish(ctx, token, d, channelFailure(d.channel, (error as Error).message), result);
+    ctx.logger.error(
+      { err: error, deliveryId: d.deliveryId },
+      'putting an unsent delivery back in the queue failed; it is queued again when its lease ends',
+    );
   }
-  const sent = await adapter.send(
-    {
-      deliveryId: d.deliveryId,
-      tenantId: d.tenantId,
-      userId: d.userId,
-      characterId: d.characterId,
-      suggestionId: d.suggestionId,
-      address: d.address,
-      text: d.text,
-      attempt: d.attempts,
-    },
-    AbortSignal.any([signal, AbortSignal.timeout(ctx.delivery.timeoutMs)]),
-  );
-  const rules = { idempotent: adapter.idempotent, backoff: ctx.delivery.backoff, random: deps.random };
-  await finish(ctx, token, d, outcomeOfSend(claimed, sent, rules, ctx.clock.now().getTime()), result);
+}
+
+/**
+ * Plans one claimed delivery and records its outcome, or sends it: the attempt is marked as handed
+ * over (`startAttempt`) just before the adapter is called. What fails before that puts it back in
+ * the queue; what fails after leaves it to recovery, which knows it may have been sent.
+ */
+async function deliver(
+  ctx: EngineContext,
+  deps: DeliveryDeps,
+  options: DeliveryOptions,
+  { delivery: d, claimed, state }: DeliveryToPlan,
+  signals: DeliverySignals,
+  result: DeliveryResult,
+) {
+  const token = options.token;
+  let handedOver = false;
+  try {
+    const plan = planDelivery(claimed, state, ctx.clock.now().getTime());
+    if (plan.action === 'record') return await finish(ctx, token, d, plan.outcome, result);
+    let adapter: ChannelAdapter;
+    try {
+      adapter = deps.adapterFor(openChannel(ctx, d.tenantId, plan.channel), adapterKey(d, plan.channel));
+    } catch (error) {
+      return await finish(ctx, token, d, channelFailure(claimed, (error as Error).message), result);
+    }
+    if (signals.stop.aborted) return await putBack(ctx, deps, token, d, claimed, whileStopping, result);
+    const now = ctx.clock.now();
+    if (!(await startAttempt(ctx.db, d, token, now, new Date(now.getTime() + options.leaseMs)))) {
+      // recovered by another instance meanwhile: it decides, and nothing is sent from here
+      result.lost++;
+      return;
+    }
+    handedOver = true;
+    const sent = await adapter.send(
+      {
+        deliveryId: d.deliveryId,
+        tenantId: d.tenantId,
+        userId: d.userId,
+        characterId: d.characterId,
+        suggestionId: d.suggestionId,
+        address: d.address,
+        audience: d.audience,
+        text: d.text,
+        attempt: d.attempts,
+      },
+      AbortSignal.any([signals.abort, AbortSignal.timeout(ctx.delivery.timeoutMs)]),
+    );
+    const rules = { idempotent: adapter.idempotent, backoff: ctx.delivery.backoff, random: deps.random };
+    await finish(ctx, token, d, outcomeOfSend(claimed, sent, rules, ctx.clock.now().getTime()), result);
+  } catch (error) {
+    if (handedOver) {
+      // its lease lapses, and recovery records that it may have been sent
+      if (!signals.abort.aborted)
+        ctx.logger.error({ err: error, deliveryId: d.deliveryId }, 'recording a delivery failed');
+      return;
+    }
+    ctx.logger.error(
+      { err: error, deliveryId: d.deliveryId },
+      'a delivery failed before it was sent; it goes back to the queue',
+    );
+    await putBack(ctx, deps, token, d, claimed, afterError, result);
+  }
 }
 
 /**
@@ -179,7 +271,7 @@ async function finish(
   outcome: DeliveryOutcome,
   result: DeliveryResult,
 ) {
-  if (outcome.status === 'failed' && outcome.unreachable)
+  if ((outcome.status === 'failed' || outcome.status === 'unknown') && outcome.unreachable)
     await markUnreachable(ctx.db, d, outcome.reason, ctx.clock.now());
   const now = ctx.clock.now();
   const triggers = outcome.status === 'sent' ? await ctx.triggers.get(d.tenantId) : [];
@@ -229,9 +321,10 @@ function toAttemptOutcome(o: DeliveryOutcome): AttemptOutcome {
       return { status: 'deferred', nextAttemptAt: new Date(o.nextAttemptAtMs), reason: o.reason };
     case 'handed_off':
       return { status: 'handed_off', leaseUntil: new Date(o.leaseUntilMs) };
+    case 'unknown':
+      return { status: 'unknown', reason: o.reason, attempt: o.attempt };
     case 'sent':
     case 'failed':
-    case 'unknown':
       return o;
     default:
       return assertNever(o);

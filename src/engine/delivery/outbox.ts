@@ -1,9 +1,9 @@
 import { OvertureError } from '../../contract/errors.js';
-import { type ChannelChoice, chooseChannel } from '../../domain/delivery/choose-channel.js';
+import { type Audience, type ChannelChoice, chooseChannel } from '../../domain/delivery/choose-channel.js';
 import { CHANNELS } from '../../ports/channel.js';
 import { type DeliveryRow, insertDelivery } from '../../storage/delivery.repository.js';
 import type { Db } from '../../storage/schema.js';
-import { findReachability } from '../../storage/user.repository.js';
+import { findReachabilities, pairKey } from '../../storage/user.repository.js';
 import { newId } from '../kernel/ids.js';
 import type { EngineContext } from '../kernel/resources.js';
 
@@ -15,18 +15,26 @@ type Queued = { delivery: DeliveryRow } | { delivery: null; reason: string };
 
 /**
  * Writes the delivery of a suggestion just approved, in the caller's transaction (the outbox:
- * approval and delivery commit together, or neither does), to the channel `findDeliveryTarget`
- * chooses. With no reachable address it writes nothing and says why.
+ * approval and delivery commit together, or neither does), to the channel `findDeliveryTargets`
+ * chooses. With no reachable address it writes nothing and says why; nor when the text was written
+ * for a private chat and the only reachable address is a public place (it may mention what others
+ * must not read).
  */
 export async function queueDelivery(
   trx: Db,
   ctx: EngineContext,
   s: { tenantId: string; userId: string; suggestionId: string; characterId: string; expiresAt: Date },
-  text: string,
+  text: { text: string; writtenFor: Audience },
   now: Date,
 ): Promise<Queued> {
-  const target = await findDeliveryTarget(trx, s.tenantId, s.userId, s.characterId);
+  const targets = await findDeliveryTargets(trx, s.tenantId, [s]);
+  const target = targets.get(pairKey(s.userId, s.characterId))!;
   if (target.channel === null) return { delivery: null, reason: target.reason };
+  if (target.audience === 'public' && text.writtenFor === 'private')
+    return {
+      delivery: null,
+      reason: `written for a private chat, and the only reachable address is public (${target.channel} ${target.address})`,
+    };
   const delivery = await insertDelivery(
     trx,
     s.tenantId,
@@ -37,7 +45,8 @@ export async function queueDelivery(
       characterId: s.characterId,
       channel: target.channel as DeliveryRow['channel'],
       address: target.address,
-      text,
+      audience: target.audience,
+      text: text.text,
       maxAttempts: ctx.delivery.maxAttempts,
       expiresAt: s.expiresAt,
     },
@@ -49,27 +58,41 @@ export async function queueDelivery(
 }
 
 /**
- * Where a character's message to a user goes (`chooseChannel`), from what is stored of the user's
- * addresses and preferred channel, the channel of their last message to the character, the
- * character's default and configured channels, and the addresses known to fail.
+ * Where each character's message to each user goes (`chooseChannel`), from what is stored of the
+ * user's addresses, who reads them and the preferred channel, the channel of their last message to
+ * the character, the character's default, public and configured channels, and the addresses known
+ * to fail; in one statement, keyed by `pairKey`.
  */
-async function findDeliveryTarget(
+export async function findDeliveryTargets(
   db: Db,
   tenantId: string,
-  userId: string,
-  characterId: string,
-): Promise<ChannelChoice> {
-  const stored = await findReachability(db, tenantId, userId, characterId);
-  if (!stored) return { channel: null, reason: `user "${userId}" does not exist` };
-  const configured = new Set(stored.configured);
-  return chooseChannel({
-    preferred: stored.preferred,
-    lastInbound: stored.lastInbound,
-    characterDefault: stored.characterDefault,
-    configured: CHANNELS.filter((c) => configured.has(c)),
-    addresses: stored.addresses,
-    unreachable: new Set(stored.unreachable),
-    addressedById: ADDRESSED_BY_ID,
-    userId,
-  });
+  pairs: readonly { userId: string; characterId: string }[],
+): Promise<Map<string, ChannelChoice>> {
+  const stored = await findReachabilities(db, tenantId, pairs);
+  const targets = new Map<string, ChannelChoice>();
+  for (const { userId, characterId } of pairs) {
+    const key = pairKey(userId, characterId);
+    const found = stored.get(key);
+    if (!found) {
+      targets.set(key, { channel: null, reason: `user "${userId}" does not exist` });
+      continue;
+    }
+    const configured = new Set(found.configured);
+    targets.set(
+      key,
+      chooseChannel({
+        preferred: found.preferred,
+        lastInbound: found.lastInbound,
+        characterDefault: found.characterDefault,
+        configured: CHANNELS.filter((c) => configured.has(c)),
+        addresses: found.addresses,
+        audiences: found.audiences,
+        publicByDefault: new Set(found.publicByDefault),
+        unreachable: new Set(found.unreachable),
+        addressedById: ADDRESSED_BY_ID,
+        userId,
+      }),
+    );
+  }
+  return targets;
 }

@@ -46,6 +46,7 @@ export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
     characterId: d.characterId,
     channel: d.channel,
     address: d.address,
+    audience: d.audience,
     status: d.status,
     attempts: d.attempts,
     reason: d.reason,

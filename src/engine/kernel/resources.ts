@@ -28,6 +28,14 @@ export interface EngineContext {
   contextProviders: ContextProviderSource;
   /** How messages are sent: attempts, the wait between them, a platform call's time limit. */
   delivery: DeliverySettings;
+  /** The operator's outbound rules, as configuration can check them (src/net's `OutboundGuard`). */
+  outbound: OutboundCheck;
+}
+
+/** What can be told of a configured URL before any call (the calls themselves are checked after DNS). */
+export interface OutboundCheck {
+  /** Why the tenant's calls may not reach this URL's host when it is an IP address; else null. */
+  refusalOfUrl(tenantId: string, url: string): string | null;
 }
 
 /** How the engine models activity: one per engine (`activitySettings` in activity/activity.ts). */

@@ -45,7 +45,7 @@ export async function approveSuggestion(
       trx,
       ctx,
       { ...keyOf(tenantId, s), expiresAt: s.expires_at },
-      text,
+      { text, writtenFor: s.composition?.audience === 'public' ? 'public' : 'private' },
       now,
     );
     if (!queued.delivery)

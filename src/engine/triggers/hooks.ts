@@ -3,6 +3,7 @@ import { notFound, OvertureError } from '../../contract/errors.js';
 import { HookBody, type HookReceipt } from '../../contract/hook.schema.js';
 import { verifyHook } from '../../contract/hook-signature.js';
 import { parseInput } from '../../contract/issues.js';
+import { parseJsonBody } from '../../contract/json-body.js';
 import { rememberFiringKey } from '../../storage/firing-key.repository.js';
 import { insertOccasions } from '../../storage/occasion.repository.js';
 import { hintPairs } from '../../storage/schedule.repository.js';
@@ -27,8 +28,8 @@ export interface HookCall {
   timestamp: string | undefined;
   signature: string | undefined;
   rawBody: string;
-  /** `rawBody` parsed; validated here, after the signature. */
-  body: unknown;
+  /** `rawBody` parsed, if the caller has; absent, it is parsed here. Either way it is checked after the signature. */
+  body?: unknown;
 }
 
 /**
@@ -58,7 +59,7 @@ export async function receiveHook(
   const secret = openHookSecret(ctx, tenantId, triggerId, trigger.webhookSecret);
   const verified = verifyHook(secret, call, now.getTime());
   if (!verified.valid) throw new OvertureError('unauthorized', verified.problem);
-  const body = parseInput(HookBody, call.body);
+  const body = parseInput(HookBody, 'body' in call ? call.body : parseJsonBody(call.rawBody));
   const occasionKey = `hook:${body.id ?? createHash('sha256').update(call.rawBody).digest('hex').slice(0, 32)}`;
   return recordFiring(ctx, tenantId, trigger, body, occasionKey, async (trx) => {
     if (!(await recordWebhookCall(trx, tenantId, triggerId, verified.signature, now)))

@@ -99,16 +99,18 @@ function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boo
     webhookSecret: null,
     createdAt: now,
     updatedAt: now,
+    enabledAt: now,
   };
 }
 
 function triggerView(record: TriggerRecord): TriggerView {
-  const { webhookSecret: _, createdAt, updatedAt, ...rest } = record;
+  const { webhookSecret: _, createdAt, updatedAt, enabledAt, ...rest } = record;
   return {
     ...rest,
     ...(record.spec.kind === 'webhook' ? { hookUrl: `/v1/hooks/${record.triggerId}` } : {}),
     createdAt: createdAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
+    enabledAt: enabledAt.toISOString(),
   };
 }
 
@@ -182,6 +184,8 @@ export async function updateTrigger(
       ]);
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     const after: TriggerRecord = { ...before, ...defined, updatedAt: now };
+    // a schedule fires only for occurrences after this: none missed while it was off
+    if (after.enabled && !before.enabled) after.enabledAt = now;
     await replaceTrigger(trx, tenantId, after);
     await appendAudit(ctx, trx, tenantId, now, {
       actor,
@@ -291,6 +295,7 @@ export function toDomainTrigger(record: TriggerRecord): Trigger {
     caps: record.caps,
     expiryMinutes: record.expiryMinutes,
     atGoodTime: record.atGoodTime,
+    enabledAtMs: record.enabledAt.getTime(),
   };
 }
 

@@ -3,11 +3,12 @@ import { ApiKeyCreate } from '../../contract/api-key.schema.js';
 import { CharacterInput } from '../../contract/character.schema.js';
 import { parseInput } from '../../contract/issues.js';
 import { PolicyInput } from '../../contract/policy.schema.js';
-import { TenantPatch } from '../../contract/tenant.schema.js';
+import { RequestLimitsInput, TenantPatch } from '../../contract/tenant.schema.js';
 import { PairPatch, UserPatch } from '../../contract/user.schema.js';
 import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from '../accounts/api-keys.js';
 import { listAudit, verifyAudit } from '../accounts/audit-log.js';
 import { getCharacter, listCharacterPage, saveCharacter } from '../accounts/characters.js';
+import { getRequestLimits, putRequestLimits } from '../accounts/request-limits.js';
 import { getTenant, updateTenant } from '../accounts/tenants.js';
 import { getUser, listUserPage, updatePair, updateUser } from '../accounts/users.js';
 import { getPolicy, savePolicy } from '../policy/policy.js';
@@ -26,6 +27,14 @@ export function accountUseCases({ ctx, tenantId, actor }: TenantScope) {
     /** Renames the tenant or sets its default zone (for users whose zone is neither given nor inferred). */
     updateTenant: (patch: z.input<typeof TenantPatch>) =>
       updateTenant(ctx, tenantId, parseInput(TenantPatch, patch)),
+    /** The tenant's own request limits over HTTP (null fields: the operator's defaults). */
+    getRequestLimits: () => getRequestLimits(ctx, tenantId),
+    /**
+     * Replaces the tenant's request limits; over HTTP only the operator may (a tenant must not
+     * raise its own). Recorded in the audit log.
+     */
+    putRequestLimits: (input: z.input<typeof RequestLimitsInput>) =>
+      putRequestLimits(ctx, tenantId, parseInput(RequestLimitsInput, input), actor),
     getUser: (userId: string) => getUser(ctx, tenantId, userId),
     /** Updates a user's zone, locale, addresses or consent; creates the user if new. */
     updateUser: (userId: string, patch: z.input<typeof UserPatch>) =>

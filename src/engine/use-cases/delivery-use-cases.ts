@@ -24,13 +24,21 @@ export function deliveryUseCases({ ctx, tenantId, actor }: TenantScope) {
       characterId: string,
       channel: C,
       input?: z.input<(typeof CHANNEL_INPUTS)[C]>,
-    ) => saveChannelSettings(ctx, tenantId, characterId, parseInput(ChannelParam, channel), input, actor),
+    ) =>
+      saveChannelSettings(
+        ctx,
+        tenantId,
+        characterId,
+        parseInput(ChannelParam, channel, 'channel'),
+        input,
+        actor,
+      ),
     getChannel: (characterId: string, channel: Channel) =>
-      getChannelSettings(ctx, tenantId, characterId, parseInput(ChannelParam, channel)),
+      getChannelSettings(ctx, tenantId, characterId, parseInput(ChannelParam, channel, 'channel')),
     listChannels: (characterId: string) => listCharacterChannels(ctx, tenantId, characterId),
     /** Stops sending on the channel for the character (deliveries queued for it then fail, saying so). */
     deleteChannel: (characterId: string, channel: Channel) =>
-      removeChannelSettings(ctx, tenantId, characterId, parseInput(ChannelParam, channel), actor),
+      removeChannelSettings(ctx, tenantId, characterId, parseInput(ChannelParam, channel, 'channel'), actor),
     /** What became of a message handed to the bot on the stream, or of one whose outcome is unknown. */
     reportDelivery: (deliveryId: string, report: z.input<typeof DeliveryReport>) =>
       reportDeliveryOutcome(ctx, tenantId, deliveryId, parseInput(DeliveryReport, report), actor),

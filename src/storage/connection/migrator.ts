@@ -27,6 +27,8 @@ export async function migrateToLatest(db: Db, options: { through?: string } = {}
     (m) => through === undefined || m.name.slice(0, 4) <= through,
   );
   return db.transaction().execute(async (trx) => {
+    // a migration may rewrite a large table, or wait here for another instance's: no statement timeout
+    await sql`set local statement_timeout = 0`.execute(trx);
     await sql`select pg_advisory_xact_lock(hashtext('overture.migrate.' || current_schema()))`.execute(trx);
     await sql`create table if not exists schema_migrations (
       name text primary key,

@@ -41,6 +41,8 @@ interface NotifyChannelOptions extends NotifyHandlers {
   db: Db;
   /** Lowercase letters and underscores, e.g. `overture_stream`. */
   base: string;
+  /** How long opening the listening connection may take, in ms (the driver's default: no bound). */
+  connectTimeoutMs?: number;
   /** Reconnection delays: `minMs` doubling up to `maxMs`, each with up to a fifth of jitter. */
   retry?: { minMs: number; maxMs: number };
 }
@@ -187,6 +189,7 @@ class ChannelListener implements NotifyChannel {
       // a connection that silently died (a dropped route, a NAT timeout) is noticed by TCP keepalive
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
+      ...(this.options.connectTimeoutMs ? { connectionTimeoutMillis: this.options.connectTimeoutMs } : {}),
     });
     // always listened to, so a late error of a dropped or failed client never crashes the process
     client.on('error', (error) => this.#lost(client, error));
@@ -224,7 +227,7 @@ class ChannelListener implements NotifyChannel {
     this.#lostAt = Date.now();
     this.#assembler.reset(); // parts of a message may have been cut off with the connection
     this.options.logger?.warn(
-      { err: error, channel: this.name },
+      { reason: error?.message, channel: this.name },
       'stream relay lost its LISTEN connection; reconnecting (events of other instances are missed until then)',
     );
     client.end().catch(() => {});
@@ -240,8 +243,10 @@ class ChannelListener implements NotifyChannel {
     this.#attempt += 1;
     this.#timer = setTimeout(() => {
       this.#connect().catch((error: unknown) => {
-        this.options.logger?.warn(
-          { err: error, channel: this.name, attempt: this.#attempt },
+        // said once per outage, not once per attempt (the database may be away for long)
+        const level = this.#attempt === 1 ? 'warn' : 'debug';
+        this.options.logger?.[level](
+          { reason: (error as Error).message, channel: this.name, attempt: this.#attempt },
           'stream relay could not reconnect; trying again',
         );
         this.#retry();
