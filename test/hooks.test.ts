@@ -6,6 +6,8 @@ import { startTestServer, type TestServer } from './helpers/test-server.js';
 
 // The test server's clock starts on Monday 2026-11-23 at 12:00Z: 13:00 in Berlin, outside quiet hours.
 const NOON = Math.floor(Date.parse('2026-11-23T12:00:00Z') / 1000);
+// webhook secrets are stored sealed under it
+const SECRET_KEY = Buffer.alloc(32, 5).toString('base64');
 
 interface Call {
   secret?: string;
@@ -23,7 +25,7 @@ describe.each(BACKENDS)('webhook triggers on %s', (backend) => {
   let t: TestServer;
   let secret: string;
   beforeEach(async () => {
-    t = await startTestServer(backend);
+    t = await startTestServer(backend, { secretKey: SECRET_KEY });
     await ok({ method: 'PATCH', url: '/v1/users/maya', payload: { timezone: 'Europe/Berlin' } });
     // maya wrote to luna an hour ago: she wrote first, and is no longer mid-conversation (30 min)
     await ok({
@@ -326,6 +328,57 @@ describe.each(BACKENDS)('webhook triggers on %s', (backend) => {
     const second = await hook('deploys', plain, { timestamp: NOON + 3 });
     expect(second.body).toMatchObject({ duplicate: true, occasionKey: first.body.occasionKey });
     expect(await occasions()).toHaveLength(2);
+  });
+
+  it('takes the same id as a duplicate after its occasion was acted on, for 7 days', async () => {
+    await proactive(true);
+    expect((await hook('deploys', alert)).body.duplicate).toBe(false);
+    expect((await t.server.engine.sweep()).suggestions).toBe(1);
+    expect(await occasions()).toEqual([]); // acted on: the occasion is gone
+
+    // the sender did not hear back and sends it again, signed anew, a few minutes later
+    t.clock.set('2026-11-23T12:04:00Z');
+    const again = await hook('deploys', alert, { timestamp: NOON + 4 * 60 });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual({
+      accepted: true,
+      triggerId: 'deploys',
+      occasionKey: 'hook:deploy-1',
+      duplicate: true,
+    });
+    expect(await occasions()).toEqual([]);
+    await t.server.engine.sweep();
+    expect(await suggestions()).toHaveLength(1);
+
+    // six days on, and after the retention sweep, still a duplicate
+    t.clock.set('2026-11-29T12:00:00Z');
+    expect((await t.server.engine.scheduler.prune()).firingKeys).toBe(0);
+    const later = await hook('deploys', alert, { timestamp: NOON + 6 * 86_400 });
+    expect(later.body.duplicate).toBe(true);
+    expect(await occasions()).toEqual([]);
+
+    // a week after the first call the id is forgotten: the same id is a new call
+    t.clock.set('2026-11-30T12:01:00Z');
+    expect((await t.server.engine.scheduler.prune()).firingKeys).toBe(1);
+    const forgotten = await hook('deploys', alert, { timestamp: NOON + 7 * 86_400 + 60 });
+    expect(forgotten.body.duplicate).toBe(false);
+  });
+
+  it('answers calls sent together with an id acted on as duplicates, and one of a new id as new', async () => {
+    await proactive(true);
+    await hook('deploys', alert);
+    await t.server.engine.sweep();
+    const together = await Promise.all([1, 2, 3].map((s) => hook('deploys', alert, { timestamp: NOON + s })));
+    expect(together.map((r) => [r.status, r.body.duplicate])).toEqual([
+      [202, true],
+      [202, true],
+      [202, true],
+    ]);
+    const fresh = await Promise.all(
+      [4, 5, 6].map((s) => hook('deploys', { ...alert, id: 'deploy-2' }, { timestamp: NOON + s })),
+    );
+    expect(fresh.filter((r) => r.body.duplicate === false)).toHaveLength(1);
+    expect((await occasions()).map((o) => o.occasion_key)).toEqual(['hook:deploy-2']);
   });
 
   it('gives a webhook trigger a new secret once, audited without it, and the old one stops working', async () => {

@@ -437,7 +437,7 @@ const CASES: Record<string, IsolationCase> = {
     async check(s) {
       const res = await s.asB({ method: 'GET', url: '/v1/audit/verify' });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ ok: true, entries: 0, lastHash: '0'.repeat(64) });
+      expect(res.body).toEqual({ ok: true, entries: 0, lastHash: '0'.repeat(64), signed: false });
     },
   },
   'HEAD /v1/audit/verify': {

@@ -63,13 +63,13 @@ export function hookRoutes(app: Api) {
           tags: ['triggers'],
           summary: 'Fire a webhook trigger for a user and character: a signed call from outside',
           description:
-            'No API key: the call is signed with the trigger\'s secret. X-Overture-Timestamp: Unix seconds; X-Overture-Signature: "sha256=" + hex HMAC-SHA256(secret, "<timestamp>.<raw body>"). Refused (401) when the signature is wrong or missing or the timestamp is more than 5 minutes from the server\'s clock; 409 when the same signature was accepted before (a replay) or the trigger is disabled; 403 while proactive messages are off for the tenant. A call with an `id` already recorded is accepted as a duplicate and records nothing.',
+            'No API key: the call is signed with the trigger\'s secret. X-Overture-Timestamp: Unix seconds; X-Overture-Signature: "sha256=" + hex HMAC-SHA256(secret, "<timestamp>.<raw body>"). Refused (401) when the signature is wrong or missing or the timestamp is more than 5 minutes from the server\'s clock; 409 when the same signature was accepted before (a replay) or the trigger is disabled; 403 while proactive messages are off for the tenant. A call with an `id` recorded in the last 7 days (acted on since or not) is accepted as a duplicate and records nothing.',
           security: [],
           params: Params,
           querystring: Query,
           headers: Headers,
           body: HookBody,
-          response: { 202: HookReceipt, ...errors(400, 401, 403, 404, 409, 413) },
+          response: { 202: HookReceipt, ...errors(400, 401, 403, 404, 409, 413, 503) },
         },
       },
       async (request, reply) => {

@@ -81,12 +81,15 @@ export function policyRoutes(app: Api) {
       schema: {
         tags: ['policy'],
         summary:
-          "Recomputes the audit log's hash chain: whole, or the first entry that was edited or deleted",
+          "Recomputes the audit log's hash chain and compares its end with the head kept with the tenant (signed with OVERTURE_SECRET_KEY): whole, or the first entry that was edited, deleted or rewritten, or a deleted tail",
         response: {
           200: z.object({
             ok: z.boolean(),
             entries: z.number(),
             lastHash: z.string().optional(),
+            signed: z.boolean().optional().meta({
+              description: "The head's signature was checked with this server's key (false without one)",
+            }),
             brokenAtSeq: z.number().optional(),
             problem: z.string().optional(),
           }),

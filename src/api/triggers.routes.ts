@@ -158,7 +158,7 @@ export function triggerRoutes(app: Api) {
       schema: {
         tags: ['triggers'],
         summary:
-          'Give a webhook trigger a new signing secret, shown only in this response; the old one stops working',
+          'Give a webhook trigger a new signing secret, shown only in this response and stored sealed (409 without OVERTURE_SECRET_KEY); the old one stops working',
         params: Params,
         response: {
           200: z.object({ triggerId: z.string(), secret: z.string() }),
@@ -177,7 +177,7 @@ export function triggerRoutes(app: Api) {
         tags: ['triggers'],
         summary: 'Fire a trigger by hand for a user and character: how a manual trigger fires',
         description:
-          'Records an occasion (`fire:<id>`; the same `id` again records nothing) that is decided at once through every check of the policy. What a manual trigger produces waits for approval (GET /v1/suggestions?status=pending).',
+          'Records an occasion (`fire:<id>`; the same `id` again within 7 days records nothing) that is decided at once through every check of the policy. What a manual trigger produces waits for approval (GET /v1/suggestions?status=pending).',
         params: Params,
         body: HookBody,
         response: { 202: HookReceipt, ...errors(400, 401, 403, 404, 409) },

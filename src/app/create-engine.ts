@@ -2,6 +2,7 @@ import { type ConfigInput, resolveConfig } from '../config/config.js';
 import { HttpContextProvider } from '../context/http-context-provider.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
 import { createAuthenticator } from '../engine/accounts/api-keys.js';
+import { signUnsignedAuditHeads } from '../engine/accounts/audit-head.js';
 import { databaseRequestCounter, memoryRequestCounter } from '../engine/accounts/request-limits.js';
 import { type BootstrapResult, bootstrapTenancy, createTenant } from '../engine/accounts/tenants.js';
 import { activitySettings } from '../engine/activity/activity.js';
@@ -9,6 +10,7 @@ import { ContextProviders } from '../engine/context/context-providers.js';
 import { EngineEvents } from '../engine/kernel/events.js';
 import type { EngineContext } from '../engine/kernel/resources.js';
 import type { EngineStream } from '../engine/kernel/stream.js';
+import { sealPlainHookSecrets } from '../engine/triggers/hook-secrets.js';
 import { TriggerCache } from '../engine/triggers/trigger-cache.js';
 import type { ApiEngine } from '../engine/use-cases/api-engine.js';
 import { createTenantEngine, KnownTenants, type TenantOptions } from '../engine/use-cases/tenant-engine.js';
@@ -117,6 +119,23 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
     relay = await startStreamRelay({ events, database, clock, logger });
     const stream: EngineStream = { subscribe: relay.subscribe, listenerCount: relay.listenerCount };
     const bootstrap: BootstrapResult = await bootstrapTenancy(ctx, config.adminKey);
+    const hookSecrets = await sealPlainHookSecrets(ctx);
+    if (hookSecrets.sealed > 0)
+      logger.info(
+        { triggers: hookSecrets.sealed },
+        'sealed the webhook secrets stored in plain text (before migration 0016)',
+      );
+    if (hookSecrets.plain > 0)
+      logger.warn(
+        { triggers: hookSecrets.plain },
+        'webhook secrets are stored in plain text: set OVERTURE_SECRET_KEY and restart to have them sealed',
+      );
+    const signedHeads = await signUnsignedAuditHeads(ctx);
+    if (signedHeads > 0)
+      logger.info(
+        { tenants: signedHeads },
+        'signed the audit heads that had no signature (written before migration 0015 or without OVERTURE_SECRET_KEY)',
+      );
     const tenants = new KnownTenants(ctx);
     const scheduler = new Scheduler(ctx, {
       intervalMs: config.schedulerIntervalMs,

@@ -1,8 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
-/** What is kept for a while only: decisions by when they were made, occasions by when they expire. */
-type Expiring = { table: 'decisions'; column: 'decided_at' } | { table: 'occasions'; column: 'expires_at' };
+/**
+ * What is kept for a while only: decisions by when they were made, occasions by when they expire,
+ * the keys of calls that fired a trigger by when they came.
+ */
+type Expiring =
+  | { table: 'decisions'; column: 'decided_at' }
+  | { table: 'occasions'; column: 'expires_at' }
+  | { table: 'firing_keys'; column: 'received_at' };
 
 /**
  * Deletes up to `limit` of a tenant's rows whose instant is before `before`; returns how many.

@@ -19,6 +19,10 @@ export interface TenantsTable {
   rearm_character: string | null;
   /** Re-arms requested so far: a trigger cache read at a lower count is stale (migration 0014). */
   rearm_version: Generated<string>;
+  /** The audit log's head: its last entry's seq and hash, and their HMAC (migration 0015). */
+  audit_seq: ColumnType<string, never, number>;
+  audit_hash: ColumnType<string, never, string>;
+  audit_mac: ColumnType<string | null, never, string | null>;
   /** The tenant's own request limits, or null for the operator's defaults (migration 0019). */
   request_limits: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
@@ -51,7 +55,9 @@ export interface TriggersTable {
   expiry_minutes: number;
   at_good_time: boolean;
   builtin: Generated<boolean>;
+  /** Plain text, only in rows from before migration 0016 not sealed yet (no key since). */
   webhook_secret: string | null;
+  webhook_secret_sealed: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   /** When it was created or last enabled (migration 0017). */
@@ -284,6 +290,15 @@ export interface DeliveryAttemptsTable {
   retry_after_ms: number | null;
 }
 
+export interface FiringKeysTable {
+  tenant_id: string;
+  user_id: string;
+  character_id: string;
+  trigger_id: string;
+  occasion_key: string;
+  received_at: Timestamp;
+}
+
 export interface WebhookCallsTable {
   tenant_id: string;
   trigger_id: string;
@@ -379,6 +394,7 @@ export interface Schema {
   decisions: DecisionsTable;
   suggestions: SuggestionsTable;
   webhook_calls: WebhookCallsTable;
+  firing_keys: FiringKeysTable;
   facts: FactsTable;
   memories: MemoriesTable;
   llm_providers: LlmProvidersTable;

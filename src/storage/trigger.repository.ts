@@ -1,6 +1,12 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 
 import type { Db, TriggersTable } from './schema.js';
+
+/**
+ * A webhook trigger's signing secret as stored: sealed (`SecretBox`), or in plain text in a row
+ * from before migration 0016 that no engine with a key has sealed yet.
+ */
+export type StoredHookSecret = { sealed: string } | { plain: string };
 
 /** A trigger as stored; `spec` carries its kind. */
 export interface TriggerRecord {
@@ -16,7 +22,7 @@ export interface TriggerRecord {
   expiryMinutes: number;
   atGoodTime: boolean;
   builtin: boolean;
-  webhookSecret: string | null;
+  webhookSecret: StoredHookSecret | null;
   createdAt: Date;
   updatedAt: Date;
   /** When it was created or last enabled: a schedule fires only for occurrences after it. */
@@ -37,7 +43,11 @@ function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
     expiryMinutes: row.expiry_minutes,
     atGoodTime: row.at_good_time,
     builtin: row.builtin,
-    webhookSecret: row.webhook_secret,
+    webhookSecret: row.webhook_secret_sealed
+      ? { sealed: row.webhook_secret_sealed }
+      : row.webhook_secret
+        ? { plain: row.webhook_secret }
+        : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     enabledAt: row.enabled_at,
@@ -60,7 +70,7 @@ function toRow(tenantId: string, t: TriggerRecord) {
     expiry_minutes: t.expiryMinutes,
     at_good_time: t.atGoodTime,
     builtin: t.builtin,
-    webhook_secret: t.webhookSecret,
+    webhook_secret_sealed: t.webhookSecret && 'sealed' in t.webhookSecret ? t.webhookSecret.sealed : null,
     created_at: t.createdAt,
     updated_at: t.updatedAt,
     enabled_at: t.enabledAt,
@@ -109,8 +119,15 @@ export async function listTriggers(db: Db, tenantId: string, page: { after?: str
   return rows.map(toRecord);
 }
 
+/** Writes a trigger's fields back, but not its secret: `setTriggerSecret` and `sealPlainHookSecrets` do. */
 export async function replaceTrigger(db: Db, tenantId: string, trigger: TriggerRecord) {
-  const { tenant_id: _, trigger_id: __, created_at: ___, ...set } = toRow(tenantId, trigger);
+  const {
+    tenant_id: _,
+    trigger_id: __,
+    created_at: ___,
+    webhook_secret_sealed: ____,
+    ...set
+  } = toRow(tenantId, trigger);
   await db
     .updateTable('triggers')
     .set(set)
@@ -127,18 +144,61 @@ export async function deleteTrigger(db: Db, tenantId: string, triggerId: string)
     .execute();
 }
 
-/** Replaces a trigger's signing secret. */
+/** Replaces a trigger's signing secret with a sealed one (and forgets a plain one). */
 export async function setTriggerSecret(
   db: Db,
   tenantId: string,
   triggerId: string,
-  secret: string,
+  sealed: string,
   now: Date,
 ) {
   await db
     .updateTable('triggers')
-    .set({ webhook_secret: secret, updated_at: now })
+    .set({ webhook_secret_sealed: sealed, webhook_secret: null, updated_at: now })
     .where('tenant_id', '=', tenantId)
     .where('trigger_id', '=', triggerId)
     .execute();
+}
+
+/** Triggers whose signing secret is still in plain text, by (tenant, trigger) after `after`. */
+export async function listPlainHookSecrets(
+  db: Db,
+  after: { tenantId: string; triggerId: string },
+  limit: number,
+) {
+  const rows = await db
+    .selectFrom('triggers')
+    .select(['tenant_id', 'trigger_id', 'webhook_secret'])
+    .where('webhook_secret', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb('tenant_id', '>', after.tenantId),
+        eb.and([eb('tenant_id', '=', after.tenantId), eb('trigger_id', '>', after.triggerId)]),
+      ]),
+    )
+    .orderBy('tenant_id')
+    .orderBy('trigger_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ tenantId: r.tenant_id, triggerId: r.trigger_id, plain: r.webhook_secret! }));
+}
+
+/**
+ * Stores each secret sealed in place of the plain one, if the plain one is still the one read
+ * (another instance sealing the same rows at the same start, or a rotation meanwhile, wins);
+ * returns how many were sealed here.
+ */
+export async function sealHookSecrets(
+  db: Db,
+  secrets: readonly { tenantId: string; triggerId: string; plain: string; sealed: string }[],
+): Promise<number> {
+  if (secrets.length === 0) return 0;
+  const { rows } = await sql`
+    update triggers t set webhook_secret_sealed = s.sealed, webhook_secret = null
+    from unnest(${secrets.map((s) => s.tenantId)}::text[], ${secrets.map((s) => s.triggerId)}::text[],
+                ${secrets.map((s) => s.plain)}::text[], ${secrets.map((s) => s.sealed)}::text[])
+         as s(tenant_id, trigger_id, plain, sealed)
+    where t.tenant_id = s.tenant_id and t.trigger_id = s.trigger_id and t.webhook_secret = s.plain
+    returning 1`.execute(db);
+  return rows.length;
 }

@@ -21,10 +21,11 @@ export interface TestServer {
 export async function startTestServer(
   backend: Backend,
   config: ConfigInput = {},
-  options: Pick<EngineOptions, 'channels' | 'lookup'> = {},
+  options: Pick<EngineOptions, 'channels' | 'lookup' | 'database'> = {},
 ): Promise<TestServer> {
   const clock = new FakeClock('2026-11-23T12:00:00Z');
-  const database = await openTestDatabase(backend);
+  // a database given is one the test prepared (e.g. as an older version left it)
+  const database = options.database ?? (await openTestDatabase(backend));
   const server = await createServer(
     { logLevel: 'silent', adminKey: ADMIN_KEY, scheduler: false, ...config },
     { clock, database, ...options },

@@ -72,7 +72,7 @@ export async function createTenantApiKey(
   const now = ctx.clock.now();
   const created = await ctx.db.transaction().execute(async (trx) => {
     const key = await createApiKey(trx, tenantId, input, now);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'api_key.created',
       subject: `api_key:${key.keyId}`,
@@ -106,7 +106,7 @@ export async function revokeTenantApiKey(
     }
     const key = await revokeApiKey(trx, tenantId, keyId, now);
     if (key)
-      await appendAudit(trx, tenantId, now, {
+      await appendAudit(ctx, trx, tenantId, now, {
         actor,
         action: 'api_key.revoked',
         subject: `api_key:${keyId}`,

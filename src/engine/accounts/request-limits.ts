@@ -98,13 +98,15 @@ export async function putRequestLimits(
 ): Promise<RequestLimitsInput> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    await writeRequestLimits(trx, tenantId, { ...limits });
-    await appendAudit(trx, tenantId, now, {
+    // the audit entry first: it locks the tenant's audit, then its row (the head), the order
+    // every audited change takes them in; writing the row first could deadlock with one
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'request_limits.updated',
       subject: `tenant:${tenantId}`,
       detail: { ...limits },
     });
+    await writeRequestLimits(trx, tenantId, { ...limits });
   });
   return limits;
 }

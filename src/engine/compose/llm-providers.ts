@@ -45,7 +45,7 @@ export async function saveLlmProvider(
       }
     }
     await putLlmProvider(trx, tenantId, characterId, settings, sealed, now);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'llm_provider.saved',
       subject: subjectOf(characterId),
@@ -70,7 +70,7 @@ export async function removeLlmProvider(
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await deleteLlmProvider(trx, tenantId, characterId))) throw notFound(absent(characterId));
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'llm_provider.removed',
       subject: subjectOf(characterId),

@@ -53,7 +53,7 @@ export async function saveContextProviderSettings(
       updatedAt: now,
     };
     const { created } = await putContextProvider(trx, tenantId, record);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: before ? 'context_provider.updated' : 'context_provider.created',
       subject: `character:${characterId}`,
@@ -80,7 +80,7 @@ export async function removeContextProviderSettings(
   await ctx.db.transaction().execute(async (trx) => {
     const before = await mustFind(trx, tenantId, characterId, true);
     await deleteContextProvider(trx, tenantId, characterId);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'context_provider.deleted',
       subject: `character:${characterId}`,

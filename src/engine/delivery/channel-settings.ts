@@ -69,7 +69,7 @@ export async function saveChannelSettings(
       updatedAt: now,
     };
     const { created } = await putChannelSettings(trx, tenantId, record);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: created ? 'channel.created' : 'channel.updated',
       subject: `character:${characterId}`,
@@ -115,7 +115,7 @@ export async function removeChannelSettings(
   await ctx.db.transaction().execute(async (trx) => {
     const before = await mustFind(trx, tenantId, characterId, channel, true);
     await deleteChannelSettings(trx, tenantId, characterId, channel);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'channel.deleted',
       subject: `character:${characterId}`,

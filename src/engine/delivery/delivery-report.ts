@@ -39,7 +39,7 @@ export async function reportDeliveryOutcome(
         `delivery "${deliveryId}" is ${before.status}; only a handed_off or unknown one takes a report`,
       );
     if (before.status === 'unknown')
-      await appendAudit(trx, tenantId, now, {
+      await appendAudit(ctx, trx, tenantId, now, {
         actor,
         action: 'delivery.resolved',
         subject: `delivery:${deliveryId}`,

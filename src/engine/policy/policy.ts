@@ -23,7 +23,7 @@ export async function savePolicy(ctx: EngineContext, tenantId: string, input: Po
   await ctx.db.transaction().execute(async (trx) => {
     const before = await findPolicy(trx, tenantId);
     await putPolicy(trx, tenantId, input, now);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'policy.updated',
       subject: 'policy',

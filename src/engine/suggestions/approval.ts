@@ -63,7 +63,7 @@ export async function approveSuggestion(
       },
       now,
     );
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'suggestion.approved',
       subject: `suggestion:${suggestionId}`,
@@ -102,7 +102,7 @@ export async function dismissSuggestion(
       { status: 'dismissed', reason: input.reason, handledBy: actor },
       now,
     );
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'suggestion.dismissed',
       subject: `suggestion:${suggestionId}`,

@@ -4,6 +4,7 @@ import { HookBody, type HookReceipt } from '../../contract/hook.schema.js';
 import { verifyHook } from '../../contract/hook-signature.js';
 import { parseInput } from '../../contract/issues.js';
 import { parseJsonBody } from '../../contract/json-body.js';
+import { rememberFiringKey } from '../../storage/firing-key.repository.js';
 import { insertOccasions } from '../../storage/occasion.repository.js';
 import { hintPairs } from '../../storage/schedule.repository.js';
 import type { Db } from '../../storage/schema.js';
@@ -13,6 +14,7 @@ import { deleteWebhookCallsBefore, recordWebhookCall } from '../../storage/webho
 import { newId } from '../kernel/ids.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { getPolicy } from '../policy/policy.js';
+import { openHookSecret } from './hook-secrets.js';
 
 const MINUTE = 60_000;
 /**
@@ -36,7 +38,8 @@ export interface HookCall {
  * without the secret learns nothing but whether the trigger exists: the trigger (404), the
  * signature and timestamp (401), the body (400), the policy (403), the trigger's switch (409),
  * a character the trigger is not for (409), the user (404), a replay (409). The call's signature and the occasion are written in one
- * transaction. The same `id` again, with a new signature, is a duplicate: 202, nothing new.
+ * transaction. The same `id` again, with a new signature, is a duplicate: 202, nothing new, for
+ * `FIRING_KEY_DAYS` (decide/retention.ts) after the first call, acted on since or not.
  */
 export async function receiveHook(
   ctx: EngineContext,
@@ -53,7 +56,8 @@ export async function receiveHook(
       `trigger has no signing secret; create one with POST /v1/triggers/${triggerId}/secret`,
     );
   const now = ctx.clock.now();
-  const verified = verifyHook(trigger.webhookSecret, call, now.getTime());
+  const secret = openHookSecret(ctx, tenantId, triggerId, trigger.webhookSecret);
+  const verified = verifyHook(secret, call, now.getTime());
   if (!verified.valid) throw new OvertureError('unauthorized', verified.problem);
   const body = parseInput(HookBody, 'body' in call ? call.body : parseJsonBody(call.rawBody));
   const occasionKey = `hook:${body.id ?? createHash('sha256').update(call.rawBody).digest('hex').slice(0, 32)}`;
@@ -88,7 +92,8 @@ export async function fireTrigger(
  * Records an occasion of `trigger` for the pair the body names and asks for the pair to be
  * decided now, after the checks a caller can act on: the policy (403), the trigger's switch
  * (409), a character the trigger is not for (409), the user (404). The same key again records
- * nothing (duplicate).
+ * nothing (duplicate): keys are remembered in `firing_keys`, apart from the occasion, which is
+ * deleted once acted on, and pruned after `FIRING_KEY_DAYS` (retention.ts).
  */
 async function recordFiring(
   ctx: EngineContext,
@@ -114,6 +119,9 @@ async function recordFiring(
     // an outside system or a person may speak about a user, never create one
     if (!(await findUser(trx, tenantId, body.userId))) throw notFound(`user "${body.userId}"`);
     await inTransaction?.(trx);
+    // the key is remembered apart from the occasion, which is deleted once acted on
+    const firing = { ...pair, triggerId, key: occasionKey };
+    if (!(await rememberFiringKey(trx, tenantId, firing, now))) return 0;
     const inserted = await insertOccasions(
       trx,
       tenantId,
@@ -129,7 +137,7 @@ async function recordFiring(
       ],
       now,
     );
-    await hintPairs(trx, tenantId, [{ ...pair, at: now }]);
+    if (inserted.length > 0) await hintPairs(trx, tenantId, [{ ...pair, at: now }]);
     return inserted.length;
   });
   if (recorded > 0) ctx.events.emit('occasions.recorded', { tenantId, count: recorded });

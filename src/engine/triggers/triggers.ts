@@ -18,6 +18,7 @@ import {
 } from '../../storage/trigger.repository.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
+import { newHookSecret } from './hook-secrets.js';
 
 /**
  * Registered for every tenant, disabled; one call enables one. Ids are fixed so that bots and
@@ -114,11 +115,11 @@ function triggerView(record: TriggerRecord): TriggerView {
 }
 
 const newTriggerId = () => `trg_${randomBytes(8).toString('hex')}`;
-const newSecret = () => `whs_${randomBytes(32).toString('base64url')}`;
 
 /**
  * Creates a trigger. A webhook trigger gets a signing secret, returned in this response only
- * (as `secret`), as API keys are.
+ * (as `secret`), as API keys are, and stored sealed: without OVERTURE_SECRET_KEY it is refused
+ * (409 naming `secret`) before anything is written.
  */
 export async function createTrigger(
   ctx: EngineContext,
@@ -128,12 +129,13 @@ export async function createTrigger(
 ) {
   const now = ctx.clock.now();
   const record = toRecord({ ...input, id: input.id ?? newTriggerId() }, now, false);
-  const secret = record.spec.kind === 'webhook' ? newSecret() : undefined;
-  record.webhookSecret = secret ?? null;
+  const hookSecret = record.spec.kind === 'webhook' ? newHookSecret(ctx, tenantId, record.triggerId) : null;
+  const secret = hookSecret?.secret;
+  record.webhookSecret = hookSecret?.stored ?? null;
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await insertTrigger(trx, tenantId, record)))
       throw new OvertureError('conflict', `trigger "${record.triggerId}" already exists`);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'trigger.created',
       subject: `trigger:${record.triggerId}`,
@@ -185,7 +187,7 @@ export async function updateTrigger(
     // a schedule fires only for occurrences after this: none missed while it was off
     if (after.enabled && !before.enabled) after.enabledAt = now;
     await replaceTrigger(trx, tenantId, after);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action,
       subject: `trigger:${triggerId}`,
@@ -227,7 +229,7 @@ export async function removeTrigger(ctx: EngineContext, tenantId: string, trigge
         `trigger "${triggerId}" is built in; disable it instead of deleting it`,
       );
     await deleteTrigger(trx, tenantId, triggerId);
-    await appendAudit(trx, tenantId, now, {
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'trigger.deleted',
       subject: `trigger:${triggerId}`,
@@ -241,7 +243,8 @@ export async function removeTrigger(ctx: EngineContext, tenantId: string, trigge
 /**
  * Gives a webhook trigger a new signing secret, returned in this response only: the built-in
  * `webhook-alert` has none until then, and a leaked one is replaced here. The old secret stops
- * working at once. The audit entry records the rotation, never the secret.
+ * working at once. The audit entry records the rotation, never the secret. Stored sealed: without
+ * OVERTURE_SECRET_KEY it is refused (409 naming `secret`).
  */
 export async function rotateTriggerSecret(
   ctx: EngineContext,
@@ -250,8 +253,7 @@ export async function rotateTriggerSecret(
   actor: string,
 ) {
   const now = ctx.clock.now();
-  const secret = newSecret();
-  await ctx.db.transaction().execute(async (trx) => {
+  const secret = await ctx.db.transaction().execute(async (trx) => {
     const before = await findTrigger(trx, tenantId, triggerId, true);
     if (!before) throw notFound(`trigger "${triggerId}"`);
     if (before.spec.kind !== 'webhook')
@@ -259,13 +261,15 @@ export async function rotateTriggerSecret(
         'conflict',
         `trigger "${triggerId}" is of kind ${before.spec.kind}; only webhook triggers have a signing secret`,
       );
-    await setTriggerSecret(trx, tenantId, triggerId, secret, now);
-    await appendAudit(trx, tenantId, now, {
+    const { secret, stored } = newHookSecret(ctx, tenantId, triggerId);
+    await setTriggerSecret(trx, tenantId, triggerId, stored.sealed, now);
+    await appendAudit(ctx, trx, tenantId, now, {
       actor,
       action: 'trigger.secret_rotated',
       subject: `trigger:${triggerId}`,
       detail: { replaced: before.webhookSecret !== null },
     });
+    return secret;
   });
   triggerChanged(ctx, tenantId, triggerId);
   return { triggerId, secret };

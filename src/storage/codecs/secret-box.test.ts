@@ -28,6 +28,14 @@ describe('SecretBox', () => {
     expect(() => other.open(box.seal('s', 'c'), 'c')).toThrow(/sealed under another key/);
   });
 
+  it('signs a message so that only the same key checks it, and names another key', () => {
+    const signature = box.sign('head 3');
+    expect(box.checkSignature('head 3', signature)).toBe('valid');
+    expect(box.checkSignature('head 4', signature)).toBe('invalid');
+    expect(box.checkSignature('head 3', 'v1.x')).toBe('invalid');
+    expect(new SecretBox(randomBytes(32)).checkSignature('head 3', signature)).toBe('other_key');
+  });
+
   it('reads a key as hex or base64 and refuses anything else', () => {
     const key = randomBytes(32);
     expect(parseSecretKey(key.toString('hex'))).toEqual(key);

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * Encrypts secrets (provider keys, channel tokens, callback secrets) before they are stored:
@@ -9,11 +16,14 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  */
 export class SecretBox {
   readonly #key: Buffer;
+  /** Keys `sign`: derived from the key, so that no value is both encrypted and MACed under one key. */
+  readonly #signingKey: Buffer;
   readonly keyId: string;
 
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('a secret key is 32 bytes');
     this.#key = key;
+    this.#signingKey = createHmac('sha256', key).update('overture signing key v1').digest();
     this.keyId = createHash('sha256').update(key).digest('base64url').slice(0, 8);
   }
 
@@ -48,6 +58,29 @@ export class SecretBox {
     } catch {
       throw new SecretBoxError('does not decrypt: altered, or sealed for another owner');
     }
+  }
+
+  /**
+   * An HMAC-SHA256 of `message` under a key derived from the server's key, as
+   * `v1.<key id>.<mac>` (base64url): whoever can read and write the database, but not the key,
+   * cannot make one.
+   */
+  sign(message: string): string {
+    return `v1.${this.keyId}.${this.#mac(message).toString('base64url')}`;
+  }
+
+  /** Whether `signature` is `sign(message)`; one made under another key is named as such. */
+  checkSignature(message: string, signature: string): 'valid' | 'invalid' | 'other_key' {
+    const parts = signature.split('.');
+    if (parts.length !== 3 || parts[0] !== 'v1') return 'invalid';
+    if (parts[1] !== this.keyId) return 'other_key';
+    const given = Buffer.from(parts[2]!, 'base64url');
+    const expected = this.#mac(message);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? 'valid' : 'invalid';
+  }
+
+  #mac(message: string): Buffer {
+    return createHmac('sha256', this.#signingKey).update(message, 'utf8').digest();
   }
 }
 
