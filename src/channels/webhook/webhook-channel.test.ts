@@ -71,6 +71,7 @@ describe('WebhookChannel', () => {
       userId: message.userId,
       characterId: message.characterId,
       address: ADDRESS,
+      audience: 'private',
       text: message.text,
       attempt: 3,
       sentAt: '2026-03-02T09:00:00.000Z',
