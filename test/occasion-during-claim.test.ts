@@ -15,6 +15,8 @@ const LEASE_MS = 60_000;
 const PAIR = { userId: 'maya', characterId: 'luna' };
 /** Caps that let every call through: this is about when a pair is decided, not how often it may speak. */
 const NO_CAPS = { userCaps: { perDay: 50, perWeek: 50 }, characterCaps: { perDay: 50, perWeek: 50 } };
+/** A webhook trigger's secret is stored sealed under it. */
+const SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** The pair's row in the scheduler's table. */
 async function pairRow(db: Db) {
@@ -70,7 +72,7 @@ async function recordOccasion(trx: Db, key: string, now: Date) {
 describe.each(BACKENDS)('an occasion recorded while its pair is claimed, on %s', (backend) => {
   let t: TestServer;
   beforeEach(async () => {
-    t = await startTestServer(backend);
+    t = await startTestServer(backend, { secretKey: SECRET_KEY });
   });
   afterEach(async () => {
     await t.close();
@@ -142,7 +144,7 @@ describe.skipIf(!DATABASE_URL)('an occasion recorded while the sweep writes its 
   });
   const start = async (clock: FakeClock) => {
     const engine = await createEngine(
-      { databaseUrl: scratch.url, logLevel: 'silent', scheduler: false, poolSize: 3 },
+      { databaseUrl: scratch.url, logLevel: 'silent', scheduler: false, poolSize: 3, secretKey: SECRET_KEY },
       { clock },
     );
     engines.push(engine);
