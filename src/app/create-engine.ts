@@ -49,6 +49,12 @@ export interface EngineOptions {
    * tests pass a table (`lookupFrom` in overture/testing) so that no DNS is needed.
    */
   lookup?: LookupFunction;
+  /**
+   * The background work (scheduler, drafter, delivery worker, as the config turns them on) waits
+   * for `startWork()` instead of starting with the engine. `createServer` starts it once the API is
+   * built: on PGlite every query runs on this thread, and the first rounds would delay the start.
+   */
+  deferWork?: boolean;
 }
 
 /** An engine in process, as `createEngine` returns it. */
@@ -143,12 +149,10 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       leaseMs: config.schedulerLeaseMs,
       decisionRetentionDays: config.decisionRetentionDays,
     });
-    if (config.scheduler) scheduler.start();
     const drafter = new Drafter(ctx, createComposeDeps(outbound), {
       intervalMs: config.schedulerIntervalMs,
       concurrency: config.composeConcurrency,
     });
-    if (config.scheduler && config.drafting) drafter.start();
     const deliverer = new Deliverer(
       ctx,
       createDeliveryDeps(
@@ -156,8 +160,16 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       ),
       { intervalMs: config.schedulerIntervalMs, concurrency: config.deliveryConcurrency },
     );
-    if (config.scheduler && config.delivery) deliverer.start();
     let stopping: Promise<void> | undefined;
+    let started = false;
+    const startWork = () => {
+      if (started || stopping) return;
+      started = true;
+      if (config.scheduler) scheduler.start();
+      if (config.scheduler && config.drafting) drafter.start();
+      if (config.scheduler && config.delivery) deliverer.start();
+    };
+    if (!options.deferWork) startWork();
     const stopWork = () =>
       (stopping ??= Promise.all([
         scheduler.stop(),
@@ -216,6 +228,11 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
        * only those still in flight after it are cut short. `close` does this first.
        */
       stopWork,
+      /**
+       * Starts the background work the config turns on, when `deferWork` held it back; once only,
+       * and never after `stopWork`.
+       */
+      startWork,
       close: async () => {
         await stopWork();
         await relay?.close();

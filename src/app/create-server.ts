@@ -17,7 +17,7 @@ export interface Server {
 
 /** The engine behind HTTP: what `overture serve` runs. */
 export async function createServer(config: ConfigInput = {}, options: EngineOptions = {}): Promise<Server> {
-  const engine = await createEngine(config, options);
+  const engine = await createEngine(config, { ...options, deferWork: true });
   let app: Api;
   try {
     app = await buildApi(engine);
@@ -25,6 +25,7 @@ export async function createServer(config: ConfigInput = {}, options: EngineOpti
     await engine.close();
     throw error;
   }
+  engine.startWork();
   let closing: Promise<void> | undefined;
   return {
     engine,

@@ -1,4 +1,3 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
 import { defaultGuardedFetch } from '../net/outbound-guard.js';
 import type { LlmProvider, LlmProviderSettings } from '../ports/composer.js';
 import { createModelProvider, type ProviderOptions } from './model-provider.js';
@@ -20,12 +19,17 @@ export function createAnthropicProvider(
   settings: AnthropicSettings,
   options: ProviderOptions = {},
 ): LlmProvider {
-  const provider = createAnthropic({
-    baseURL: settings.baseUrl ?? ANTHROPIC_BASE_URL,
-    apiKey: settings.apiKey,
-    fetch: options.fetch ?? defaultGuardedFetch(),
-  });
-  return createModelProvider('anthropic', provider.messages(settings.model), {
+  const fetch = options.fetch ?? defaultGuardedFetch();
+  const loadModel = async () => {
+    const { createAnthropic } = await import('@ai-sdk/anthropic');
+    const provider = createAnthropic({
+      baseURL: settings.baseUrl ?? ANTHROPIC_BASE_URL,
+      apiKey: settings.apiKey,
+      fetch,
+    });
+    return provider.messages(settings.model);
+  };
+  return createModelProvider('anthropic', loadModel, {
     timeoutMs: settings.timeoutMs,
     temperature: settings.temperature,
     maxOutputTokens: settings.maxOutputTokens,

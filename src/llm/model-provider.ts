@@ -28,14 +28,23 @@ export interface ProviderOptions {
 
 /**
  * An `LlmProvider` over one language model of the `ai` SDK: the prompt, the structured call and
- * the checks are the same for every provider; only how the model is reached differs.
+ * the checks are the same for every provider; only how the model is reached differs. `loadModel`
+ * runs at the first call (the SDKs load then, not when the engine starts), and again after it failed.
  */
 export function createModelProvider(
   name: 'openai-compatible' | 'anthropic',
-  model: LanguageModel,
+  loadModel: () => Promise<LanguageModel>,
   settings: ModelCallSettings,
 ): LlmProvider {
   const jsonInstructions = settings.mode === 'json_object';
+  let loaded: Promise<LanguageModel> | undefined;
+  const model = () => {
+    loaded ??= loadModel().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
   return {
     name,
     async compose(request: ComposeRequest, options: { signal: AbortSignal }): Promise<ComposeOutput> {

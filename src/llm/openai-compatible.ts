@@ -1,4 +1,3 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { defaultGuardedFetch } from '../net/outbound-guard.js';
 import type { LlmProvider, LlmProviderSettings } from '../ports/composer.js';
 import { createModelProvider, type ProviderOptions } from './model-provider.js';
@@ -22,15 +21,20 @@ export function createOpenAiCompatibleProvider(
   settings: OpenAiCompatibleSettings,
   options: ProviderOptions = {},
 ): LlmProvider {
-  const provider = createOpenAICompatible({
-    name: 'openai-compatible',
-    baseURL: settings.baseUrl,
-    // Local servers need no key; without one no Authorization header is sent.
-    ...(settings.apiKey === null || settings.apiKey === '' ? {} : { apiKey: settings.apiKey }),
-    supportsStructuredOutputs: settings.structuredOutputs,
-    fetch: options.fetch ?? defaultGuardedFetch(),
-  });
-  return createModelProvider('openai-compatible', provider.chatModel(settings.model), {
+  const fetch = options.fetch ?? defaultGuardedFetch();
+  const loadModel = async () => {
+    const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
+    const provider = createOpenAICompatible({
+      name: 'openai-compatible',
+      baseURL: settings.baseUrl,
+      // Local servers need no key; without one no Authorization header is sent.
+      ...(settings.apiKey === null || settings.apiKey === '' ? {} : { apiKey: settings.apiKey }),
+      supportsStructuredOutputs: settings.structuredOutputs,
+      fetch,
+    });
+    return provider.chatModel(settings.model);
+  };
+  return createModelProvider('openai-compatible', loadModel, {
     timeoutMs: settings.timeoutMs,
     temperature: settings.temperature,
     maxOutputTokens: settings.maxOutputTokens,

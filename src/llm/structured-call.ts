@@ -1,8 +1,7 @@
-import { generateText, type JSONSchema7, jsonSchema, type LanguageModel, Output } from 'ai';
+import type { JSONSchema7, LanguageModel } from 'ai';
 import { z } from 'zod';
 import type { TokenUsage } from '../domain/compose/compose-request.js';
 import { ComposerError } from '../ports/composer.js';
-import { describeIssues, toComposerError } from './errors.js';
 import type { Prompt } from './prompt.js';
 
 /**
@@ -22,18 +21,23 @@ export interface ModelCallSettings {
 /**
  * One model call for a JSON answer, validated by `schema`: no retries (the engine falls back
  * instead), the caller's signal and a deadline of `timeoutMs`, every failure a `ComposerError`.
+ * The `ai` SDK (and errors.ts, which reads its errors) loads with the first call.
  */
 export async function callForObject<S extends z.ZodType>(
-  model: LanguageModel,
+  model: () => Promise<LanguageModel>,
   call: Prompt & { schema: S; name: string },
   settings: ModelCallSettings,
   signal: AbortSignal,
 ): Promise<{ value: z.output<S>; usage: TokenUsage }> {
   if (signal.aborted) throw new ComposerError('aborted', 'the call was cancelled before it started');
+  const [{ generateText, jsonSchema, Output }, { describeIssues, toComposerError }] = await Promise.all([
+    import('ai'),
+    import('./errors.js'),
+  ]);
   const timeout = AbortSignal.timeout(settings.timeoutMs);
   try {
     const result = await generateText({
-      model,
+      model: await model(),
       system: call.system,
       prompt: call.prompt,
       output:

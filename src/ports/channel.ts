@@ -68,5 +68,8 @@ export interface OpenedChannel {
   secret: string;
 }
 
-/** Builds the adapter for a character's channel (src/channels, wired in src/app). */
-export type ChannelAdapterFactory = (opened: OpenedChannel) => ChannelAdapter;
+/**
+ * Builds the adapter for a character's channel (src/channels, wired in src/app). It may load its
+ * client library first; a promise that rejects is a configuration mistake, like a throw.
+ */
+export type ChannelAdapterFactory = (opened: OpenedChannel) => ChannelAdapter | Promise<ChannelAdapter>;

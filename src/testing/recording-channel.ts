@@ -1,6 +1,5 @@
 import {
   type ChannelAdapter,
-  type ChannelAdapterFactory,
   type DeliveryChannel,
   IDEMPOTENT_CHANNELS,
   type OpenedChannel,
@@ -45,7 +44,7 @@ export class RecordingChannel {
     return this.calls.filter((c) => c.result.outcome === 'sent');
   }
 
-  readonly factory: ChannelAdapterFactory = (opened: OpenedChannel): ChannelAdapter => ({
+  readonly factory = (opened: OpenedChannel): ChannelAdapter => ({
     channel: opened.channel,
     idempotent: IDEMPOTENT_CHANNELS.includes(opened.channel),
     send: async (message) => {

@@ -30,8 +30,11 @@ import { openChannel } from './channel-settings.js';
 import { claimedOf, type DeliveryToPlan, loadDeliveryBatch } from './delivery-state.js';
 
 export interface DeliveryDeps {
-  /** The adapter for a character's channel; `version` changes when its settings do (a cache key). */
-  adapterFor(opened: OpenedChannel, key: string): ChannelAdapter;
+  /**
+   * The adapter for a character's channel; `key` changes when its settings do (a cache key).
+   * Rejects when the settings cannot make one.
+   */
+  adapterFor(opened: OpenedChannel, key: string): Promise<ChannelAdapter>;
   /** In [0, 1): the jitter of retry delays. */
   random(): number;
 }
@@ -217,7 +220,10 @@ async function deliver(
     if (plan.action === 'record') return await finish(ctx, token, d, plan.outcome, result);
     let adapter: ChannelAdapter;
     try {
-      adapter = deps.adapterFor(openChannel(ctx, d.tenantId, plan.channel), adapterKey(d, plan.channel));
+      adapter = await deps.adapterFor(
+        openChannel(ctx, d.tenantId, plan.channel),
+        adapterKey(d, plan.channel),
+      );
     } catch (error) {
       return await finish(ctx, token, d, channelFailure(claimed, (error as Error).message), result);
     }
