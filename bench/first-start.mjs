@@ -22,7 +22,7 @@ For each run: a new empty data directory; "node dist/cli/main.js serve" is start
 timed until GET /health answers 200 (first start), stopped with SIGTERM, started again on the
 same directory (later start); then the same two starts through "npm start" (which builds, or
 checks the build, first). Peak memory is the server process's VmHWM from /proc/PID/status,
-read until it is healthy (for npm start: the node process running dist/cli/main.js, not npm).
+read until it is healthy (for npm start: the node process running scripts/cli.mjs, not npm).
 Also the server's CPU seconds (user + system) until healthy, which a busy machine changes less
 than the wall time. Prints every run and the medians.
 
@@ -91,17 +91,20 @@ function descendants(pid) {
   return found;
 }
 
-/** True when `pid` is node running dist/cli/main.js (not the shell npm starts it from). */
+/** True when `pid` is node running the CLI: dist/cli/main.js, or scripts/cli.mjs under npm (not npm or a shell). */
 function isServer(pid) {
   try {
     const [program, ...args] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return /(^|\/)node$/.test(program) && args.some((arg) => arg.endsWith('dist/cli/main.js'));
+    return (
+      /(^|\/)node$/.test(program) &&
+      args.some((arg) => arg.endsWith('dist/cli/main.js') || arg.endsWith('scripts/cli.mjs'))
+    );
   } catch {
     return false;
   }
 }
 
-/** The pid running dist/cli/main.js: the child itself, or (under npm) one of its descendants. */
+/** The pid running the CLI: the child itself, or (under npm) one of its descendants. */
 function serverPid(child) {
   if (isServer(child.pid)) return child.pid;
   return descendants(child.pid).find(isServer);

@@ -1,6 +1,7 @@
-// `npm start`, `npm run migrate` and `prepare` (npm install, npm ci) run this: it builds dist/ when
-// it is missing or older than the sources, and otherwise does nothing, so that a start does not
-// pay for the TypeScript compiler (tens of seconds on a busy machine) when nothing has changed.
+// `prepare` (npm install, npm ci) runs this, and `npm start` and `npm run migrate` through
+// scripts/cli.mjs: it builds dist/ when it is missing or older than the sources, and otherwise
+// does nothing, so that a start does not pay for the TypeScript compiler (tens of seconds on a
+// busy machine) when nothing has changed.
 // `npm run build` always builds; its last step writes dist/.build-stamp.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -29,13 +30,20 @@ function stampTime() {
   }
 }
 
-const built = stampTime();
-const changed = Math.max(...INPUTS.map((input) => newestChange(join(ROOT, input))));
-if (built === undefined || changed > built) {
+/**
+ * Builds dist/ (`npm run build`) when it is missing or older than its inputs; returns the
+ * build's exit status, 0 when there was nothing to do.
+ */
+export function buildIfStale() {
+  const built = stampTime();
+  const changed = Math.max(...INPUTS.map((input) => newestChange(join(ROOT, input))));
+  if (built !== undefined && changed <= built) return 0;
   console.error(
     built === undefined ? 'overture: building dist/ (once)' : 'overture: sources changed; rebuilding dist/',
   );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  process.exit(result.status ?? 1);
+  return result.status ?? 1;
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = buildIfStale();

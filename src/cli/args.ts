@@ -4,6 +4,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Why `serve` cannot start, in one line for the terminal. */
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
 /** Parses a command's options; `--help` prints its usage. Unknown options are a usage error. */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],

@@ -2,10 +2,7 @@
 import { ConfigError } from '../config/config.js';
 import { OvertureError } from '../contract/errors.js';
 import { DataDirLockedError } from '../storage/connection/data-dir-lock.js';
-import { UsageError } from './args.js';
-import { migrateCommand } from './migrate.js';
-import { StartError, serveCommand } from './serve.js';
-import { tenantsCommand } from './tenants.js';
+import { StartError, UsageError } from './args.js';
 
 const USAGE = `Usage: overture <command> [options]
 
@@ -17,10 +14,11 @@ Commands:
 Run "overture <command> --help" for a command's options.
 Configuration comes from environment variables; see README.md.`;
 
+/** Each command's modules load when it runs: `--help` and `serve` (serve.ts) load only what they use. */
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  serve: serveCommand,
-  migrate: migrateCommand,
-  tenants: tenantsCommand,
+  serve: async (args) => (await import('./serve.js')).serveCommand(args),
+  migrate: async (args) => (await import('./migrate.js')).migrateCommand(args),
+  tenants: async (args) => (await import('./tenants.js')).tenantsCommand(args),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 import { createServer as createNetServer } from 'node:net';
-import { createServer } from '../app/create-server.js';
+import { createLogger } from '../app/logger.js';
 import { loadConfig } from '../config/config.js';
-import { parseCommand } from './args.js';
+import { parseCommand, StartError } from './args.js';
 
 const USAGE = `Usage: overture serve [--port N] [--host H]
 
@@ -25,11 +25,6 @@ Environment:
   OVERTURE_TEST_CLOCK_FILE      for tests only: the engine's clock reads the instant in this file
   LOG_LEVEL                     fatal, error, warn, info, debug, trace or silent (default info)`;
 
-/** Why `serve` cannot start, in one line for the terminal. */
-export class StartError extends Error {
-  override name = 'StartError';
-}
-
 export async function serveCommand(args: string[]): Promise<number> {
   const parsed = parseCommand(args, USAGE, { port: { type: 'string' }, host: { type: 'string' } });
   if (!parsed) return 0;
@@ -40,8 +35,15 @@ export async function serveCommand(args: string[]): Promise<number> {
   // Before the engine opens anything: a first start that cannot listen creates no admin key,
   // so the next start, on a port that is free, still shows it.
   await assertCanListen(config.host, config.port);
-  const server = await createServer(config);
-  const { bootstrap, logger } = server.engine;
+  // The database opens (on PGlite: WebAssembly compiled on other threads, then PostgreSQL started)
+  // while the engine's and the API's modules load.
+  const logger = createLogger(config);
+  const opening = import('../storage/connection/open-database.js').then(({ openDatabase }) =>
+    openDatabase(config, logger),
+  );
+  const [{ createServer }, database] = await Promise.all([import('../app/create-server.js'), opening]);
+  const server = await createServer(config, { database, logger });
+  const { bootstrap } = server.engine;
   let address: string;
   try {
     address = await server.listen();
