@@ -70,6 +70,13 @@ export const PolicyInput = z
     minGapMinutes: WholeMinutes(WEEK).default(D.minGapMinutes),
     backoffAfterUnanswered: Backoff.default(D.backoffAfterUnanswered),
     midConversationMinutes: WholeMinutes(24 * 60).default(D.midConversationMinutes),
+    attributionWindowMinutes: WholeMinutes(WEEK)
+      .refine((minutes) => minutes >= 1, { error: 'must be at least 1 minute' })
+      .default(6 * 60)
+      .meta({
+        description:
+          "How long after a proactive message the user's next message to that character counts as its reply (the setting when it is sent applies).",
+      }),
     characters: z
       .record(Id, CharacterOverrides)
       .default({})

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTCOME_STATUSES } from '../domain/outcomes/outcome-status.js';
 import { DELIVERY_STATUSES, SUGGESTION_STATUSES } from '../domain/suggestions/lifecycle.js';
 import { CHANNELS } from '../ports/channel.js';
 import { COMPOSER_NAMES } from '../ports/composer.js';
@@ -25,6 +26,21 @@ export const SuggestionQuery = z.strictObject({
     .default(50),
 });
 export type SuggestionQuery = z.output<typeof SuggestionQuery>;
+
+export const OutcomeView = z
+  .object({
+    status: z.enum(OUTCOME_STATUSES).meta({
+      description:
+        "replied: the user's next message to the character came within the window (before the next proactive message); ignored: the window passed without one; pending: not yet",
+    }),
+    sentAt: z.string(),
+    windowEndsAt: z.string().meta({ description: "The end of the tenant's attribution window for it" }),
+    repliedAt: z.string().nullable(),
+    replyEventId: z.string().nullable().meta({ description: 'The id of the message_in that answered it' }),
+    latencySeconds: z.number().nullable().meta({ description: 'From sent to replied' }),
+  })
+  .meta({ id: 'Outcome' });
+export type OutcomeView = z.output<typeof OutcomeView>;
 
 export const SuggestionView = z
   .object({
@@ -65,6 +81,7 @@ export const SuggestionView = z
       .string()
       .nullable()
       .meta({ description: 'The text as composed, when a person edited it before approving; else null' }),
+    outcome: OutcomeView.nullable().meta({ description: 'What became of it once sent; null until then' }),
     createdAt: z.string(),
     updatedAt: z.string(),
     expiresAt: z.string(),

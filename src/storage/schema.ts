@@ -278,6 +278,22 @@ export interface DeliveriesTable {
   sent_at: Timestamp | null;
 }
 
+/** What became of a proactive message sent (migration 0020; engine/outcomes/attribution.ts). */
+export interface OutcomesTable {
+  tenant_id: string;
+  user_id: string;
+  /** The delivery's id. */
+  outcome_id: string;
+  character_id: string;
+  suggestion_id: string | null;
+  at: Timestamp;
+  window_ends_at: Timestamp;
+  reply_event_id: string | null;
+  replied_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DeliveryAttemptsTable {
   tenant_id: string;
   user_id: string;
@@ -405,6 +421,7 @@ export interface Schema {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   request_counters: RequestCountersTable;
+  outcomes: OutcomesTable;
 }
 
 /** The Kysely handle every repository takes first: a pool, a PGlite connection or a transaction. */

@@ -363,5 +363,11 @@ export async function recordMessageOut(
       meta: { proactive: true, deliveryId: d.deliveryId, suggestionId: d.suggestionId },
     },
   ]);
-  await storeEvents(trx, ctx, d.tenantId, unique, triggers, now);
+  await storeEvents(trx, ctx, d.tenantId, unique, triggers, now, {
+    deliveryId: d.deliveryId,
+    suggestionId: d.suggestionId,
+    userId: d.userId,
+    characterId: d.characterId,
+    at: now,
+  });
 }

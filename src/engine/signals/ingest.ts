@@ -17,6 +17,7 @@ import type { Db } from '../../storage/schema.js';
 import { prepareActivity } from '../activity/activity.js';
 import { loopsFromEvents, storeOpenLoops } from '../context/open-loops.js';
 import type { EngineContext } from '../kernel/resources.js';
+import { attributeReplies, type SentMessage } from '../outcomes/attribution.js';
 import { wakesFromEvents } from './ingest-wakes.js';
 
 /**
@@ -65,7 +66,8 @@ export async function ingestEvents(
 /**
  * Stores new events in the caller's transaction and folds them into the users' state: what
  * `ingestEvents` does inside its transaction, and what a delivery does when it records the
- * message it sent. Returns the keys of the events stored and the number of occasions recorded.
+ * message it sent (`sent`: it becomes an outcome). Returns the keys of the events stored and the
+ * number of occasions recorded.
  */
 export async function storeEvents(
   trx: Db,
@@ -74,6 +76,7 @@ export async function storeEvents(
   unique: NewEvent[],
   triggers: readonly Trigger[],
   now: Date,
+  sent?: SentMessage,
 ): Promise<{ stored: Set<string>; occasions: number }> {
   const inserted = await insertNewEvents(trx, tenantId, unique, now);
   const keys = new Set(inserted.map((e) => eventKey(e.userId, e.eventId)));
@@ -85,6 +88,8 @@ export async function storeEvents(
   const written = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
   const newPairs = await applyPairDeltas(trx, tenantId, pairs, now);
   await activity?.finish(trx, written);
+  // the replies of the proactive messages these events answer (the users' rows are locked now)
+  await attributeReplies(trx, tenantId, fresh, sent, now);
   // what the users said will happen, read in their zones, and the follow-ups it gets
   const loops = loopsFromEvents(fresh, (userId) => activity?.zones.get(userId), now);
   const followUps = await storeOpenLoops(trx, tenantId, loops, triggers, now);

@@ -1,10 +1,12 @@
 import { notFound } from '../../contract/errors.js';
-import type { SuggestionQuery, SuggestionView } from '../../contract/suggestion.schema.js';
+import type { OutcomeView, SuggestionQuery, SuggestionView } from '../../contract/suggestion.schema.js';
+import { outcomeStatus } from '../../domain/outcomes/outcome-status.js';
 import {
   type AttemptRow,
   type DeliveryRow,
   deliveriesOfSuggestion,
 } from '../../storage/delivery.repository.js';
+import { type OutcomeRow, outcomesOfSuggestions } from '../../storage/outcome.repository.js';
 import { findSuggestion, listSuggestions, type SuggestionRow } from '../../storage/suggestion.repository.js';
 import { findDecisionView } from '../decide/decisions.js';
 import { deliveryView } from '../delivery/delivery-view.js';
@@ -16,8 +18,10 @@ import type { EngineContext } from '../kernel/resources.js';
  */
 export async function listSuggestionPage(ctx: EngineContext, tenantId: string, query: SuggestionQuery) {
   const rows = await listSuggestions(ctx.db, tenantId, query);
+  const outcomes = await outcomesBySuggestion(ctx, tenantId, rows);
+  const now = ctx.clock.now();
   return {
-    suggestions: rows.map(suggestionView),
+    suggestions: rows.map((r) => suggestionView(r, outcomes.get(r.suggestion_id), now)),
     next: rows.length === query.limit ? rows.at(-1)!.suggestion_id : null,
   };
 }
@@ -44,12 +48,13 @@ export async function suggestionDetail(
   row: SuggestionRow,
   deliveriesOf: SuggestionDeliveries | Promise<SuggestionDeliveries>,
 ) {
-  const [decision, deliveries] = await Promise.all([
+  const [decision, deliveries, outcomes] = await Promise.all([
     findDecisionView(ctx, tenantId, row.user_id, row.decision_id),
     deliveriesOf,
+    outcomesBySuggestion(ctx, tenantId, [row]),
   ]);
   return {
-    ...suggestionView(row),
+    ...suggestionView(row, outcomes.get(row.suggestion_id), ctx.clock.now()),
     decision,
     deliveries: deliveries.map((d) => deliveryView(d.delivery, d.attempts)),
   };
@@ -57,7 +62,25 @@ export async function suggestionDetail(
 
 type SuggestionDeliveries = readonly { delivery: DeliveryRow; attempts: readonly AttemptRow[] }[];
 
-function suggestionView(r: SuggestionRow): SuggestionView {
+/** The outcomes of the suggestions that were sent, by suggestion id. */
+async function outcomesBySuggestion(ctx: EngineContext, tenantId: string, rows: readonly SuggestionRow[]) {
+  const sent = rows.filter((r) => r.status === 'sent').map((r) => r.suggestion_id);
+  const found = await outcomesOfSuggestions(ctx.db, tenantId, sent);
+  return new Map(found.map((o) => [o.suggestion_id!, o]));
+}
+
+function outcomeView(o: OutcomeRow, now: Date): OutcomeView {
+  return {
+    status: outcomeStatus({ repliedAt: o.replied_at, windowEndsAt: o.window_ends_at }, now),
+    sentAt: o.at.toISOString(),
+    windowEndsAt: o.window_ends_at.toISOString(),
+    repliedAt: o.replied_at?.toISOString() ?? null,
+    replyEventId: o.reply_event_id,
+    latencySeconds: o.replied_at ? (o.replied_at.getTime() - o.at.getTime()) / 1000 : null,
+  };
+}
+
+function suggestionView(r: SuggestionRow, outcome: OutcomeRow | undefined, now: Date): SuggestionView {
   return {
     suggestionId: r.suggestion_id,
     userId: r.user_id,
@@ -75,6 +98,7 @@ function suggestionView(r: SuggestionRow): SuggestionView {
     handledBy: r.handled_by,
     handledAt: r.handled_at?.toISOString() ?? null,
     composedText: r.composed_text,
+    outcome: outcome ? outcomeView(outcome, now) : null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     expiresAt: r.expires_at.toISOString(),

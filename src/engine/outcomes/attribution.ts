@@ -1,0 +1,76 @@
+import { compare } from '../../domain/signals/activity-delta.js';
+import type { NewEvent } from '../../storage/event.repository.js';
+import {
+  insertOutcomes,
+  type PairSpan,
+  type Reattributed,
+  reattribute,
+} from '../../storage/outcome.repository.js';
+import { readPolicy } from '../../storage/policy.repository.js';
+import type { Db } from '../../storage/schema.js';
+
+/** A proactive message just sent, as its delivery records it. */
+export interface SentMessage {
+  deliveryId: string;
+  suggestionId: string;
+  userId: string;
+  characterId: string;
+  at: Date;
+}
+
+/**
+ * Attribution, in the transaction that stores new events, after the users' rows are locked: a
+ * message a delivery sent (`sent`, never an event a client reported) becomes an outcome with the
+ * tenant's attribution window, and the replies of every outcome that the new events may change
+ * are worked out again (`reattribute`). A reply stored before its message, events sent twice,
+ * late or out of order: the stored events decide, so every order gives the same outcome. Returns
+ * the outcomes whose reply changed.
+ */
+export async function attributeReplies(
+  trx: Db,
+  tenantId: string,
+  fresh: NewEvent[],
+  sent: SentMessage | undefined,
+  now: Date,
+): Promise<Reattributed[]> {
+  const replies = fresh.filter((e) => e.kind === 'message_in');
+  if (replies.length === 0 && !sent) return [];
+  if (sent) {
+    const windowMs = (await readPolicy(trx, tenantId)).settings.attributionWindowMinutes * 60_000;
+    await insertOutcomes(
+      trx,
+      tenantId,
+      [
+        {
+          userId: sent.userId,
+          outcomeId: sent.deliveryId,
+          characterId: sent.characterId,
+          suggestionId: sent.suggestionId,
+          at: sent.at,
+          windowEndsAt: new Date(sent.at.getTime() + windowMs),
+        },
+      ],
+      now,
+    );
+  }
+  const moments = replies.map((e) => ({ userId: e.userId, characterId: e.characterId, at: e.at }));
+  if (sent) moments.push({ userId: sent.userId, characterId: sent.characterId, at: sent.at });
+  return reattribute(trx, tenantId, spansOf(moments), now);
+}
+
+/** Per (user, character): the earliest and the latest of the moments, in a fixed order. */
+function spansOf(moments: { userId: string; characterId: string; at: Date }[]): PairSpan[] {
+  const spans = new Map<string, PairSpan>();
+  for (const e of moments) {
+    const key = `${e.userId}\u0000${e.characterId}`;
+    const span = spans.get(key);
+    if (!span) spans.set(key, { userId: e.userId, characterId: e.characterId, from: e.at, to: e.at });
+    else {
+      if (e.at < span.from) span.from = e.at;
+      if (e.at > span.to) span.to = e.at;
+    }
+  }
+  return [...spans.values()].sort(
+    (a, b) => compare(a.userId, b.userId) || compare(a.characterId, b.characterId),
+  );
+}

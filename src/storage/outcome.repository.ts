@@ -1,0 +1,143 @@
+import { sql } from 'kysely';
+import type { Db } from './schema.js';
+
+export interface NewOutcome {
+  userId: string;
+  /** The delivery's id. */
+  outcomeId: string;
+  characterId: string;
+  suggestionId: string | null;
+  at: Date;
+  windowEndsAt: Date;
+}
+
+/** Records messages sent; one already recorded (the same delivery recorded twice) is kept as it is. */
+export async function insertOutcomes(db: Db, tenantId: string, rows: NewOutcome[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('outcomes')
+    .values(
+      rows.map((r) => ({
+        tenant_id: tenantId,
+        user_id: r.userId,
+        outcome_id: r.outcomeId,
+        character_id: r.characterId,
+        suggestion_id: r.suggestionId,
+        at: r.at,
+        window_ends_at: r.windowEndsAt,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'outcome_id']).doNothing())
+    .execute();
+}
+
+/** Where new messages of a pair fall: from the earliest to the latest of them. */
+export interface PairSpan {
+  userId: string;
+  characterId: string;
+  from: Date;
+  to: Date;
+}
+
+/** An outcome whose reply changed: what it is now. */
+export interface Reattributed {
+  userId: string;
+  outcomeId: string;
+  characterId: string;
+  suggestionId: string | null;
+  at: Date;
+  replyEventId: string | null;
+  repliedAt: Date | null;
+}
+
+/**
+ * Works out again the reply of every outcome a new message of its pair may have changed: those
+ * whose span [at, end) meets the pair's new messages, where `end` is the next proactive message of
+ * the pair or the window's end, whichever is first. The reply is the first `message_in` of the
+ * pair in that span (ties by event id), so the result depends on what is stored, not on the order
+ * it arrived in. Only outcomes whose reply changed are written and returned.
+ *
+ * Run after the users' rows are locked (ingest and delivery both lock them first): a batch for the
+ * same user waits, and then sees this one's events.
+ */
+export async function reattribute(
+  db: Db,
+  tenantId: string,
+  spans: PairSpan[],
+  now: Date,
+): Promise<Reattributed[]> {
+  if (spans.length === 0) return [];
+  const { rows } = await sql<{
+    user_id: string;
+    outcome_id: string;
+    character_id: string;
+    suggestion_id: string | null;
+    at: Date;
+    reply_event_id: string | null;
+    replied_at: Date | null;
+  }>`
+    with span as (
+      select * from unnest(
+        ${spans.map((s) => s.userId)}::text[], ${spans.map((s) => s.characterId)}::text[],
+        ${spans.map((s) => s.from)}::timestamptz[], ${spans.map((s) => s.to)}::timestamptz[]
+      ) as s(user_id, character_id, from_at, to_at)
+    ),
+    candidate as (
+      select distinct o.user_id, o.outcome_id, o.character_id, o.at, o.window_ends_at,
+        o.reply_event_id as old_event_id
+      from span s
+      join outcomes o on o.tenant_id = ${tenantId} and o.user_id = s.user_id
+        and o.character_id = s.character_id and o.at <= s.to_at and o.window_ends_at > s.from_at
+    ),
+    bounded as (
+      select c.*, least(c.window_ends_at, coalesce((
+        select min(n.at) from outcomes n
+        where n.tenant_id = ${tenantId} and n.user_id = c.user_id and n.character_id = c.character_id
+          and (n.at, n.outcome_id) > (c.at, c.outcome_id)
+      ), 'infinity'::timestamptz)) as ends_at
+      from candidate c
+    ),
+    attributed as (
+      select b.user_id, b.outcome_id, b.old_event_id, r.event_id, r.at as reply_at
+      from bounded b
+      left join lateral (
+        select e.event_id, e.at from events e
+        where e.tenant_id = ${tenantId} and e.user_id = b.user_id and e.character_id = b.character_id
+          and e.kind = 'message_in' and e.at >= b.at and e.at < b.ends_at
+        order by e.at, e.event_id
+        limit 1
+      ) r on true
+    )
+    update outcomes o
+    set reply_event_id = a.event_id, replied_at = a.reply_at, updated_at = ${now}
+    from attributed a
+    where o.tenant_id = ${tenantId} and o.user_id = a.user_id and o.outcome_id = a.outcome_id
+      and a.event_id is distinct from a.old_event_id
+    returning o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.reply_event_id, o.replied_at`.execute(
+    db,
+  );
+  return rows.map((r) => ({
+    userId: r.user_id,
+    outcomeId: r.outcome_id,
+    characterId: r.character_id,
+    suggestionId: r.suggestion_id,
+    at: r.at,
+    replyEventId: r.reply_event_id,
+    repliedAt: r.replied_at,
+  }));
+}
+
+export type OutcomeRow = Awaited<ReturnType<typeof outcomesOfSuggestions>>[number];
+
+/** The outcomes of a tenant's suggestions that were sent. */
+export async function outcomesOfSuggestions(db: Db, tenantId: string, suggestionIds: string[]) {
+  if (suggestionIds.length === 0) return [];
+  return db
+    .selectFrom('outcomes')
+    .select(['suggestion_id', 'at', 'window_ends_at', 'replied_at', 'reply_event_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('suggestion_id', 'in', suggestionIds)
+    .execute();
+}

@@ -1,0 +1,205 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeTelegramServer, startFakeTelegramServer } from '../src/testing/fake-telegram-server.js';
+import { BACKENDS } from './helpers/backends.js';
+import { OPEN_POLICY } from './helpers/policies.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+
+const TELEGRAM_TOKEN = '123456:telegram-test-token';
+const SECRET_KEY = Buffer.alloc(32, 9).toString('base64');
+const PAIR = { userId: 'maya', characterId: 'aria' };
+const MINUTE = 60_000;
+
+/**
+ * Outcomes end to end (issue 17, item 1): messages decided, drafted and sent through the real
+ * Telegram client to its fake server, replies ingested through the API in every order, and each
+ * message's outcome as the suggestion shows it.
+ */
+describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) => {
+  let t: TestServer;
+  let telegram: FakeTelegramServer;
+  let pings = 0;
+  let events = 0;
+
+  const ok = async (options: Parameters<TestServer['request']>[0]) => {
+    const res = await t.request(options);
+    expect(res.status, `${options.method} ${options.url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+    return res.body;
+  };
+  const at = (offsetMs = 0) => new Date(t.clock.now().getTime() + offsetMs).toISOString();
+  /** Maya writes to Aria; `id` fixed to send the same event twice. */
+  const reply = (atIso: string, id = `in-${++events}`, text = 'hello!') =>
+    ok({
+      method: 'POST',
+      url: '/v1/events',
+      payload: { id, kind: 'message_in', ...PAIR, at: atIso, text },
+    });
+
+  /** A `ping` for Maya decided and drafted, not sent yet. */
+  const ping = async () => {
+    t.clock.advance({ minutes: 31 }); // past the conversation
+    pings++;
+    await ok({
+      method: 'POST',
+      url: '/v1/events',
+      payload: { id: `ping-${pings}`, kind: 'custom', name: 'ping', ...PAIR, at: at() },
+    });
+    expect((await t.server.engine.sweep()).suggestions).toBe(1);
+  };
+  /** Sends what is approved: the latest suggestion's id and when it was sent. */
+  const send = async () => {
+    const sentAt = t.clock.now();
+    expect((await t.server.engine.deliver()).sent).toBe(1);
+    const list = await ok({ method: 'GET', url: '/v1/suggestions?userId=maya&limit=1' });
+    return { suggestionId: list.suggestions[0].suggestionId as string, sentAt };
+  };
+  const pingAndSend = async () => {
+    await ping();
+    return send();
+  };
+  const outcomeOf = async (suggestionId: string) =>
+    (await ok({ method: 'GET', url: `/v1/suggestions/${suggestionId}` })).outcome;
+
+  beforeEach(async () => {
+    telegram = await startFakeTelegramServer({ token: TELEGRAM_TOKEN });
+    t = await startTestServer(backend, { secretKey: SECRET_KEY });
+    pings = 0;
+    events = 0;
+    await ok({ method: 'PUT', url: '/v1/characters/aria', payload: { name: 'Aria' } });
+    await ok({
+      method: 'PUT',
+      url: '/v1/characters/aria/channels/telegram',
+      payload: { token: TELEGRAM_TOKEN, apiRoot: telegram.apiRoot },
+    });
+    await ok({ method: 'PUT', url: '/v1/policy', payload: OPEN_POLICY });
+    await ok({
+      method: 'POST',
+      url: '/v1/triggers',
+      payload: {
+        id: 'ping',
+        name: 'Ping',
+        spec: { kind: 'event', event: 'ping' },
+        approval: 'auto',
+        cooldownMinutes: 0,
+      },
+    });
+    await ok({
+      method: 'PATCH',
+      url: '/v1/users/maya',
+      payload: { timezone: 'Europe/Berlin', addresses: { telegram: '4242' } },
+    });
+    await reply(at()); // she wrote first
+  });
+  afterEach(async () => {
+    await t.close();
+    await telegram.close();
+  });
+
+  it('is pending until the window ends, then ignored; a reply within it makes it replied, with the latency', async () => {
+    const first = await pingAndSend();
+    expect(await outcomeOf(first.suggestionId)).toEqual({
+      status: 'pending',
+      sentAt: first.sentAt.toISOString(),
+      windowEndsAt: new Date(first.sentAt.getTime() + 360 * MINUTE).toISOString(),
+      repliedAt: null,
+      replyEventId: null,
+      latencySeconds: null,
+    });
+    t.clock.advance({ hours: 6 });
+    expect(await outcomeOf(first.suggestionId)).toMatchObject({ status: 'ignored', repliedAt: null });
+
+    const second = await pingAndSend();
+    t.clock.advance({ minutes: 12 });
+    await reply(at(), 'thanks');
+    const outcome = await outcomeOf(second.suggestionId);
+    expect(outcome).toMatchObject({
+      status: 'replied',
+      repliedAt: at(),
+      replyEventId: 'thanks',
+      latencySeconds: 12 * 60,
+    });
+    // the list shows the same
+    const list = await ok({ method: 'GET', url: '/v1/suggestions?userId=maya' });
+    expect(list.suggestions.map((s: { outcome: { status: string } }) => s.outcome.status)).toEqual([
+      'replied',
+      'ignored',
+    ]);
+    // nothing that was not sent has an outcome
+    expect((await ok({ method: 'GET', url: '/v1/suggestions?status=pending' })).suggestions).toEqual([]);
+  });
+
+  it('takes a reply stored before its message was recorded (bots race), and the earliest of replies sent late and out of order', async () => {
+    // the bot reports her answer (timed just after the send) before the delivery is recorded; the
+    // send-time gate would see her writing and wait, as it should, so it is told not to here
+    await ok({ method: 'PUT', url: '/v1/policy', payload: { ...OPEN_POLICY, midConversationMinutes: 0 } });
+    await ping();
+    await reply(at(2 * MINUTE), 'raced');
+    const first = await send();
+    expect(await outcomeOf(first.suggestionId)).toMatchObject({
+      status: 'replied',
+      replyEventId: 'raced',
+      latencySeconds: 120,
+    });
+
+    const second = await pingAndSend();
+    t.clock.advance({ minutes: 30 });
+    // a later message arrives first, then an earlier one, then the earlier one again
+    await reply(at(), 'later');
+    expect(await outcomeOf(second.suggestionId)).toMatchObject({ replyEventId: 'later' });
+    await reply(at(-20 * MINUTE), 'earlier');
+    await reply(at(-20 * MINUTE), 'earlier');
+    expect(await outcomeOf(second.suggestionId)).toMatchObject({
+      status: 'replied',
+      replyEventId: 'earlier',
+      latencySeconds: 10 * 60,
+    });
+  });
+
+  it('gives a reply to the latest message sent before it; the earlier one is ignored once its window ends', async () => {
+    const first = await pingAndSend();
+    const second = await pingAndSend();
+    t.clock.advance({ minutes: 5 });
+    await reply(at(), 'answer');
+    expect(await outcomeOf(second.suggestionId)).toMatchObject({ status: 'replied', replyEventId: 'answer' });
+    expect(await outcomeOf(first.suggestionId)).toMatchObject({ status: 'pending', replyEventId: null });
+    t.clock.advance({ hours: 6 });
+    expect(await outcomeOf(first.suggestionId)).toMatchObject({ status: 'ignored' });
+
+    // a reply timed between the two, arriving now, answers the first instead
+    await reply(new Date(second.sentAt.getTime() - MINUTE).toISOString(), 'between');
+    expect(await outcomeOf(first.suggestionId)).toMatchObject({ status: 'replied', replyEventId: 'between' });
+    expect(await outcomeOf(second.suggestionId)).toMatchObject({ replyEventId: 'answer' });
+  });
+
+  it("counts only replies within the tenant's attribution window, and only from that character's user", async () => {
+    await ok({ method: 'PUT', url: '/v1/policy', payload: { ...OPEN_POLICY, attributionWindowMinutes: 60 } });
+    const policy = await ok({ method: 'GET', url: '/v1/policy' });
+    expect(policy.attributionWindowMinutes).toBe(60);
+    const sent = await pingAndSend();
+    // another character, another user, and a message of the bot's own do not answer it
+    await ok({
+      method: 'POST',
+      url: '/v1/events',
+      payload: {
+        events: [
+          { id: 'to-nova', kind: 'message_in', userId: 'maya', characterId: 'nova', at: at(MINUTE) },
+          { id: 'from-leo', kind: 'message_in', userId: 'leo', characterId: 'aria', at: at(MINUTE) },
+          { id: 'bot-says', kind: 'message_out', ...PAIR, at: at(MINUTE), text: 'and another thing' },
+        ],
+      },
+    });
+    t.clock.advance({ minutes: 90 });
+    await reply(at(), 'too-late');
+    expect(await outcomeOf(sent.suggestionId)).toMatchObject({
+      status: 'ignored',
+      windowEndsAt: new Date(sent.sentAt.getTime() + 60 * MINUTE).toISOString(),
+    });
+
+    const refused = await t.request({
+      method: 'PUT',
+      url: '/v1/policy',
+      payload: { ...OPEN_POLICY, attributionWindowMinutes: 0 },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.issues).toMatchObject([{ path: 'attributionWindowMinutes' }]);
+  });
+});
