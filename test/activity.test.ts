@@ -297,6 +297,7 @@ describe.skipIf(!process.env.DATABASE_URL)('activity model under a race, on post
       text: null,
       channel: null,
       meta: null,
+      feedback: null,
     });
     const mine = newEvent('mine', '2026-11-22T18:00:00Z');
     const now = at('2026-11-23T12:00:00Z');

@@ -103,6 +103,7 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
       repliedAt: null,
       replyEventId: null,
       latencySeconds: null,
+      feedback: null,
     });
     t.clock.advance({ hours: 6 });
     expect(await outcomeOf(first.suggestionId)).toMatchObject({ status: 'ignored', repliedAt: null });
@@ -201,5 +202,88 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error.issues).toMatchObject([{ path: 'attributionWindowMinutes' }]);
+  });
+
+  it("shows the latest feedback or reaction that names the message, by suggestion id or by the platform's message id, whenever it arrived", async () => {
+    await ping();
+    const pending = (await ok({ method: 'GET', url: '/v1/suggestions?userId=maya&limit=1' })).suggestions[0];
+    // a thumbs up that the bot reports before the delivery is recorded (it raced)
+    await ok({
+      method: 'POST',
+      url: '/v1/events',
+      payload: {
+        id: 'thumb',
+        kind: 'reaction',
+        ...PAIR,
+        at: at(),
+        suggestionId: pending.suggestionId,
+        emoji: '👍🏽',
+      },
+    });
+    const sent = await send();
+    expect(sent.suggestionId).toBe(pending.suggestionId);
+    expect((await outcomeOf(sent.suggestionId)).feedback).toEqual({
+      eventId: 'thumb',
+      at: at(),
+      score: 1,
+      emoji: '👍🏽',
+      text: null,
+    });
+    // later, a written feedback naming the Telegram message the delivery sent
+    const detail = await ok({ method: 'GET', url: `/v1/suggestions/${sent.suggestionId}` });
+    const externalId = detail.deliveries[0].externalId;
+    expect(externalId).toEqual(expect.any(String));
+    t.clock.advance({ minutes: 3 });
+    await ok({
+      method: 'POST',
+      url: '/v1/events',
+      payload: {
+        id: 'words',
+        kind: 'feedback',
+        ...PAIR,
+        at: at(),
+        externalId,
+        score: -0.5,
+        text: 'a bit much',
+      },
+    });
+    expect((await outcomeOf(sent.suggestionId)).feedback).toEqual({
+      eventId: 'words',
+      at: at(),
+      score: -0.5,
+      emoji: null,
+      text: 'a bit much',
+    });
+    // feedback is not a reply
+    expect(await outcomeOf(sent.suggestionId)).toMatchObject({ status: 'pending', repliedAt: null });
+  });
+
+  it('refuses feedback fields out of range or on other kinds of event, naming the field and the rule', async () => {
+    const refused = await t.request({
+      method: 'POST',
+      url: '/v1/events',
+      payload: {
+        events: [
+          { id: 'f1', kind: 'feedback', ...PAIR, at: at(), suggestionId: 'sug_x', score: 2 },
+          { id: 'f2', kind: 'message_in', ...PAIR, at: at(), suggestionId: 'sug_x', emoji: '👍' },
+        ],
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.issues).toEqual([
+      { path: 'events[0].score', index: 0, field: 'score', rule: 'must be from -1 to 1' },
+      {
+        path: 'events[1].suggestionId',
+        index: 1,
+        field: 'suggestionId',
+        rule: 'is only allowed when kind is "feedback" or "reaction"',
+      },
+      {
+        path: 'events[1].emoji',
+        index: 1,
+        field: 'emoji',
+        rule: 'is only allowed when kind is "feedback" or "reaction"',
+      },
+    ]);
   });
 });

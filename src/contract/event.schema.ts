@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_KINDS } from '../domain/signals/event-kind.js';
-import { ChannelName, Id, Instant, jsonSize } from './common.js';
+import { ChannelName, Id, Instant, jsonSize, rule } from './common.js';
 
 export const LIMITS = {
   batchSize: 1000,
@@ -9,6 +9,9 @@ export const LIMITS = {
   /** How far `at` may lie ahead of the engine's clock (senders' clocks drift). */
   futureSkewMs: 5 * 60 * 1000,
 } as const;
+
+/** The fields that say what a feedback or reaction is about and what it says. */
+const FEEDBACK_FIELDS = ['suggestionId', 'externalId', 'score', 'emoji'] as const;
 
 export const EventInput = z
   .strictObject({
@@ -26,6 +29,34 @@ export const EventInput = z
     at: Instant,
     text: z.string().max(LIMITS.textLength).optional(),
     channel: ChannelName.optional(),
+    suggestionId: Id.optional().meta({
+      description: 'feedback and reaction only: the proactive message (suggestion) it is about',
+    }),
+    externalId: z
+      .string({ error: rule('must be a string of 1-256 characters') })
+      .min(1, { error: 'must not be empty' })
+      .max(256, { error: 'must be at most 256 characters' })
+      .optional()
+      .meta({
+        description:
+          "feedback and reaction only: the platform's id of the message it is about (the delivery's externalId)",
+      }),
+    score: z
+      .number({ error: rule('must be a number from -1 to 1') })
+      .min(-1, { error: 'must be from -1 to 1' })
+      .max(1, { error: 'must be from -1 to 1' })
+      .optional()
+      .meta({
+        description: 'feedback and reaction only: -1 (bad) to 1 (good); thumbs up and down are 1 and -1',
+      }),
+    emoji: z
+      .string({ error: rule('must be a string of 1-32 characters') })
+      .min(1, { error: 'must not be empty' })
+      .max(32, { error: 'must be at most 32 characters' })
+      .optional()
+      .meta({
+        description: 'reaction (or feedback) only: the emoji; 👍 and ❤️ score 1, 👎 -1 when no score is given',
+      }),
     meta: z
       .record(z.string(), z.unknown())
       .refine((meta) => jsonSize(meta) <= LIMITS.metaBytes, {
@@ -40,6 +71,15 @@ export const EventInput = z
     }
     if (event.kind !== 'custom' && event.name !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['name'], message: 'is only allowed when kind is "custom"' });
+    }
+    if (event.kind !== 'feedback' && event.kind !== 'reaction') {
+      for (const field of FEEDBACK_FIELDS)
+        if (event[field] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: 'is only allowed when kind is "feedback" or "reaction"',
+          });
     }
   })
   .meta({ id: 'Event' });

@@ -38,6 +38,19 @@ export const OutcomeView = z
     repliedAt: z.string().nullable(),
     replyEventId: z.string().nullable().meta({ description: 'The id of the message_in that answered it' }),
     latencySeconds: z.number().nullable().meta({ description: 'From sent to replied' }),
+    feedback: z
+      .object({
+        eventId: z.string(),
+        at: z.string(),
+        score: z.number().nullable(),
+        emoji: z.string().nullable(),
+        text: z.string().nullable(),
+      })
+      .nullable()
+      .meta({
+        description:
+          "The latest feedback or reaction event that names this message (its suggestionId, or its delivery's externalId)",
+      }),
   })
   .meta({ id: 'Outcome' });
 export type OutcomeView = z.output<typeof OutcomeView>;

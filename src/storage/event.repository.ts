@@ -16,6 +16,15 @@ export interface NewEvent {
   text: string | null;
   channel: string | null;
   meta: Record<string, unknown> | null;
+  /** A feedback or reaction about one proactive message: what it is about and says. */
+  feedback: NewFeedback | null;
+}
+
+export interface NewFeedback {
+  suggestionId: string | null;
+  externalId: string | null;
+  score: number | null;
+  emoji: string | null;
 }
 
 /**

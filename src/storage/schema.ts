@@ -294,6 +294,20 @@ export interface OutcomesTable {
   updated_at: Timestamp;
 }
 
+/** Feedback and reactions about one proactive message (migration 0020). */
+export interface FeedbackTable {
+  tenant_id: string;
+  user_id: string;
+  event_id: string;
+  character_id: string;
+  suggestion_id: string | null;
+  external_id: string | null;
+  score: number | null;
+  emoji: string | null;
+  text: string | null;
+  at: Timestamp;
+}
+
 export interface DeliveryAttemptsTable {
   tenant_id: string;
   user_id: string;
@@ -422,6 +436,7 @@ export interface Schema {
   delivery_attempts: DeliveryAttemptsTable;
   request_counters: RequestCountersTable;
   outcomes: OutcomesTable;
+  feedback: FeedbackTable;
 }
 
 /** The Kysely handle every repository takes first: a pool, a PGlite connection or a transaction. */

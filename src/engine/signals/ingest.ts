@@ -1,6 +1,7 @@
 import type { InputIssue } from '../../contract/errors.js';
 import { type EventInput, type IngestResult, LIMITS } from '../../contract/event.schema.js';
 import { invalidInput } from '../../contract/issues.js';
+import { feedbackScore } from '../../domain/outcomes/feedback.js';
 import { compare, foldActivity } from '../../domain/signals/activity-delta.js';
 import type { EventKind } from '../../domain/signals/event-kind.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
@@ -11,6 +12,7 @@ import {
   insertNewEvents,
   type NewEvent,
 } from '../../storage/event.repository.js';
+import { insertFeedback } from '../../storage/feedback.repository.js';
 import { insertOccasions } from '../../storage/occasion.repository.js';
 import { hintPairs } from '../../storage/schedule.repository.js';
 import type { Db } from '../../storage/schema.js';
@@ -90,6 +92,7 @@ export async function storeEvents(
   await activity?.finish(trx, written);
   // the replies of the proactive messages these events answer (the users' rows are locked now)
   await attributeReplies(trx, tenantId, fresh, sent, now);
+  await insertFeedback(trx, tenantId, fresh);
   // what the users said will happen, read in their zones, and the follow-ups it gets
   const loops = loopsFromEvents(fresh, (userId) => activity?.zones.get(userId), now);
   const followUps = await storeOpenLoops(trx, tenantId, loops, triggers, now);
@@ -122,6 +125,15 @@ export function prepareEvents(events: EventInput[]): { unique: NewEvent[]; first
       text: event.text ?? null,
       channel: event.channel ?? null,
       meta: event.meta ?? null,
+      feedback:
+        event.suggestionId === undefined && event.externalId === undefined
+          ? null
+          : {
+              suggestionId: event.suggestionId ?? null,
+              externalId: event.externalId ?? null,
+              score: feedbackScore(event.score, event.emoji),
+              emoji: event.emoji ?? null,
+            },
     });
   });
   unique.sort((a, b) => compare(a.userId, b.userId) || compare(a.eventId, b.eventId));

@@ -6,6 +6,7 @@ import {
   type DeliveryRow,
   deliveriesOfSuggestion,
 } from '../../storage/delivery.repository.js';
+import { type FeedbackRow, latestFeedback } from '../../storage/feedback.repository.js';
 import { type OutcomeRow, outcomesOfSuggestions } from '../../storage/outcome.repository.js';
 import { findSuggestion, listSuggestions, type SuggestionRow } from '../../storage/suggestion.repository.js';
 import { findDecisionView } from '../decide/decisions.js';
@@ -62,14 +63,37 @@ export async function suggestionDetail(
 
 type SuggestionDeliveries = readonly { delivery: DeliveryRow; attempts: readonly AttemptRow[] }[];
 
-/** The outcomes of the suggestions that were sent, by suggestion id. */
-async function outcomesBySuggestion(ctx: EngineContext, tenantId: string, rows: readonly SuggestionRow[]) {
-  const sent = rows.filter((r) => r.status === 'sent').map((r) => r.suggestion_id);
-  const found = await outcomesOfSuggestions(ctx.db, tenantId, sent);
-  return new Map(found.map((o) => [o.suggestion_id!, o]));
+interface Outcome {
+  row: OutcomeRow;
+  feedback: FeedbackRow | undefined;
 }
 
-function outcomeView(o: OutcomeRow, now: Date): OutcomeView {
+/** The outcomes of the suggestions that were sent, with their latest feedback, by suggestion id. */
+async function outcomesBySuggestion(
+  ctx: EngineContext,
+  tenantId: string,
+  rows: readonly SuggestionRow[],
+): Promise<Map<string, Outcome>> {
+  const sent = rows.filter((r) => r.status === 'sent');
+  const [found, feedback] = await Promise.all([
+    outcomesOfSuggestions(
+      ctx.db,
+      tenantId,
+      sent.map((r) => r.suggestion_id),
+    ),
+    latestFeedback(
+      ctx.db,
+      tenantId,
+      sent.map((r) => ({ userId: r.user_id, suggestionId: r.suggestion_id })),
+    ),
+  ]);
+  const feedbackOf = new Map(feedback.map((f) => [f.suggestion_id, f]));
+  return new Map(
+    found.map((o) => [o.suggestion_id!, { row: o, feedback: feedbackOf.get(o.suggestion_id!) }]),
+  );
+}
+
+function outcomeView({ row: o, feedback: f }: Outcome, now: Date): OutcomeView {
   return {
     status: outcomeStatus({ repliedAt: o.replied_at, windowEndsAt: o.window_ends_at }, now),
     sentAt: o.at.toISOString(),
@@ -77,10 +101,13 @@ function outcomeView(o: OutcomeRow, now: Date): OutcomeView {
     repliedAt: o.replied_at?.toISOString() ?? null,
     replyEventId: o.reply_event_id,
     latencySeconds: o.replied_at ? (o.replied_at.getTime() - o.at.getTime()) / 1000 : null,
+    feedback: f
+      ? { eventId: f.event_id, at: f.at.toISOString(), score: f.score, emoji: f.emoji, text: f.text }
+      : null,
   };
 }
 
-function suggestionView(r: SuggestionRow, outcome: OutcomeRow | undefined, now: Date): SuggestionView {
+function suggestionView(r: SuggestionRow, outcome: Outcome | undefined, now: Date): SuggestionView {
   return {
     suggestionId: r.suggestion_id,
     userId: r.user_id,

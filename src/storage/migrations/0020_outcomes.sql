@@ -21,3 +21,23 @@ create table outcomes (
 );
 create index outcomes_by_pair_time on outcomes (tenant_id, user_id, character_id, at);
 create index outcomes_by_suggestion on outcomes (tenant_id, suggestion_id) where suggestion_id is not null;
+
+-- Feedback on a proactive message (issue 17, item 2): a `feedback` or `reaction` event that names
+-- the suggestion or the platform's message id (the delivery's external id). Kept apart from the
+-- outcome and joined when read, so that feedback stored before its message was recorded counts.
+create table feedback (
+  tenant_id text not null,
+  user_id text not null,
+  event_id text not null,
+  character_id text not null,
+  suggestion_id text,
+  external_id text,
+  score double precision check (score between -1 and 1),
+  emoji text,
+  text text,
+  at timestamptz not null,
+  primary key (tenant_id, user_id, event_id),
+  check (suggestion_id is not null or external_id is not null)
+);
+create index feedback_by_suggestion on feedback (tenant_id, suggestion_id) where suggestion_id is not null;
+create index feedback_by_external_id on feedback (tenant_id, user_id, external_id) where external_id is not null;
