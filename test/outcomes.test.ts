@@ -95,6 +95,10 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
   });
 
   it('is pending until the window ends, then ignored; a reply within it makes it replied, with the latency', async () => {
+    const seen: unknown[] = [];
+    const off = t.server.engine.forTenant('default').stream.subscribe((event) => {
+      if (event.type === 'outcome.recorded') seen.push(event.data);
+    });
     const first = await pingAndSend();
     expect(await outcomeOf(first.suggestionId)).toEqual({
       status: 'pending',
@@ -118,6 +122,23 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
       replyEventId: 'thanks',
       latencySeconds: 12 * 60,
     });
+    // announced on the stream once, when the reply came
+    off();
+    expect(seen).toEqual([
+      {
+        tenantId: 'default',
+        outcomeId:
+          outcome.replyEventId &&
+          (await ok({ method: 'GET', url: `/v1/suggestions/${second.suggestionId}` })).deliveries[0]
+            .deliveryId,
+        suggestionId: second.suggestionId,
+        ...PAIR,
+        status: 'replied',
+        repliedAt: at(),
+        replyEventId: 'thanks',
+        latencySeconds: 12 * 60,
+      },
+    ]);
     // the list shows the same
     const list = await ok({ method: 'GET', url: '/v1/suggestions?userId=maya' });
     expect(list.suggestions.map((s: { outcome: { status: string } }) => s.outcome.status)).toEqual([

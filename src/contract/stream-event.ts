@@ -1,3 +1,4 @@
+import type { OutcomeStatus } from '../domain/outcomes/outcome-status.js';
 import type { DeliveryStatus, SuggestionStatus } from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
 
@@ -47,6 +48,22 @@ export interface StreamEventMap {
     /** What is (or was) sent: a bot that sends itself (channel `stream`) needs it. */
     text: string;
   };
+  /**
+   * A proactive message's reply was attributed, or moved to a message sent later (a reply stored
+   * late or out of order). `ignored` is not announced: it is the window passing.
+   */
+  'outcome.recorded': {
+    tenantId: string;
+    /** The delivery's id. */
+    outcomeId: string;
+    suggestionId: string | null;
+    userId: string;
+    characterId: string;
+    status: OutcomeStatus;
+    repliedAt: string | null;
+    replyEventId: string | null;
+    latencySeconds: number | null;
+  };
 }
 
 /** The names of the stream's events, in the order the API documents them. */
@@ -54,6 +71,7 @@ export const STREAM_EVENT_NAMES = [
   'suggestion.created',
   'suggestion.updated',
   'delivery.updated',
+  'outcome.recorded',
 ] as const satisfies readonly (keyof StreamEventMap)[];
 /** The name of one of the stream's events. */
 export type StreamEventName = (typeof STREAM_EVENT_NAMES)[number];

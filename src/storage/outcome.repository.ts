@@ -48,6 +48,7 @@ export interface Reattributed {
   characterId: string;
   suggestionId: string | null;
   at: Date;
+  windowEndsAt: Date;
   replyEventId: string | null;
   repliedAt: Date | null;
 }
@@ -75,6 +76,7 @@ export async function reattribute(
     character_id: string;
     suggestion_id: string | null;
     at: Date;
+    window_ends_at: Date;
     reply_event_id: string | null;
     replied_at: Date | null;
   }>`
@@ -115,15 +117,15 @@ export async function reattribute(
     from attributed a
     where o.tenant_id = ${tenantId} and o.user_id = a.user_id and o.outcome_id = a.outcome_id
       and a.event_id is distinct from a.old_event_id
-    returning o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.reply_event_id, o.replied_at`.execute(
-    db,
-  );
+    returning o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.window_ends_at,
+      o.reply_event_id, o.replied_at`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
     outcomeId: r.outcome_id,
     characterId: r.character_id,
     suggestionId: r.suggestion_id,
     at: r.at,
+    windowEndsAt: r.window_ends_at,
     replyEventId: r.reply_event_id,
     repliedAt: r.replied_at,
   }));

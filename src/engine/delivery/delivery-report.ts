@@ -1,7 +1,8 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { DeliveryReport, DeliveryView } from '../../contract/suggestion.schema.js';
 import { deliveriesOfSuggestion, findDelivery, reportDelivery } from '../../storage/delivery.repository.js';
-import { emitDelivery, emitSuggestionOf } from '../kernel/announcements.js';
+import type { Reattributed } from '../../storage/outcome.repository.js';
+import { emitDelivery, emitOutcomes, emitSuggestionOf } from '../kernel/announcements.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { recordMessageOut } from './delivery.js';
@@ -21,11 +22,12 @@ export async function reportDeliveryOutcome(
 ): Promise<DeliveryView> {
   const now = ctx.clock.now();
   const triggers = report.status === 'sent' ? await ctx.triggers.get(tenantId) : [];
+  let outcomes: Reattributed[] = [];
   const written = await ctx.db.transaction().execute(async (trx) => {
     const before = await findDelivery(trx, tenantId, deliveryId);
     if (!before) throw notFound(`delivery "${deliveryId}"`);
     // the user's row before the suggestion's, in the order ingest and the sweep lock them
-    if (report.status === 'sent') await recordMessageOut(trx, ctx, before, triggers, now);
+    if (report.status === 'sent') outcomes = await recordMessageOut(trx, ctx, before, triggers, now);
     const d = await reportDelivery(
       trx,
       tenantId,
@@ -48,6 +50,7 @@ export async function reportDeliveryOutcome(
     return d;
   });
   emitDelivery(ctx, written);
+  emitOutcomes(ctx, tenantId, outcomes);
   emitSuggestionOf(ctx, written, written.status === 'sent' ? 'sent' : 'failed');
   const [found] = (
     await deliveriesOfSuggestion(ctx.db, tenantId, written.userId, written.suggestionId)

@@ -19,10 +19,11 @@ import {
   recoverLapsed,
   startAttempt,
 } from '../../storage/delivery.repository.js';
+import type { Reattributed } from '../../storage/outcome.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { expirePending } from '../../storage/suggestion.repository.js';
 import { markUnreachable } from '../../storage/unreachable-address.repository.js';
-import { emitDelivery, emitSuggestion, emitSuggestionOf } from '../kernel/announcements.js';
+import { emitDelivery, emitOutcomes, emitSuggestion, emitSuggestionOf } from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { prepareEvents, storeEvents } from '../signals/ingest.js';
@@ -281,12 +282,13 @@ async function finish(
     await markUnreachable(ctx.db, d, outcome.reason, ctx.clock.now());
   const now = ctx.clock.now();
   const triggers = outcome.status === 'sent' ? await ctx.triggers.get(d.tenantId) : [];
+  let outcomes: Reattributed[] = [];
   const written = await ctx.db
     .transaction()
     .execute(async (trx) => {
       // the user's row first, as ingest and the sweep lock it (users, then their suggestions):
       // taking the suggestion's row first could deadlock with a sweep deciding that user
-      if (outcome.status === 'sent') await recordMessageOut(trx, ctx, d, triggers, now);
+      if (outcome.status === 'sent') outcomes = await recordMessageOut(trx, ctx, d, triggers, now);
       const row = await finishAttempt(trx, d, token, toAttemptOutcome(outcome), now);
       // the lease was lost meanwhile (recovered by another instance): the message_out goes too
       if (!row) throw LEASE_LOST;
@@ -307,6 +309,7 @@ async function finish(
   else if (outcome.status === 'deferred') result.deferred++;
   else result.handedOff++;
   emitDelivery(ctx, written);
+  emitOutcomes(ctx, d.tenantId, outcomes);
   if (outcome.status !== 'queued' && outcome.status !== 'handed_off' && outcome.status !== 'deferred')
     emitSuggestionOf(
       ctx,
@@ -363,11 +366,12 @@ export async function recordMessageOut(
       meta: { proactive: true, deliveryId: d.deliveryId, suggestionId: d.suggestionId },
     },
   ]);
-  await storeEvents(trx, ctx, d.tenantId, unique, triggers, now, {
+  const { outcomes } = await storeEvents(trx, ctx, d.tenantId, unique, triggers, now, {
     deliveryId: d.deliveryId,
     suggestionId: d.suggestionId,
     userId: d.userId,
     characterId: d.characterId,
     at: now,
   });
+  return outcomes;
 }

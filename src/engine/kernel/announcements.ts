@@ -1,4 +1,6 @@
+import { outcomeStatus } from '../../domain/outcomes/outcome-status.js';
 import type { DeliveryRow } from '../../storage/delivery.repository.js';
+import type { Reattributed } from '../../storage/outcome.repository.js';
 import type { SuggestionRow } from '../../storage/suggestion.repository.js';
 import type { EngineContext } from './resources.js';
 
@@ -52,4 +54,21 @@ export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
     reason: d.reason,
     text: d.text,
   });
+}
+
+/** Announces outcomes whose reply changed (`outcome.recorded`: the stream, metrics), as of now. */
+export function emitOutcomes(ctx: EngineContext, tenantId: string, outcomes: readonly Reattributed[]) {
+  const now = ctx.clock.now();
+  for (const o of outcomes)
+    ctx.events.emit('outcome.recorded', {
+      tenantId,
+      outcomeId: o.outcomeId,
+      suggestionId: o.suggestionId,
+      userId: o.userId,
+      characterId: o.characterId,
+      status: outcomeStatus(o, now),
+      repliedAt: o.repliedAt?.toISOString() ?? null,
+      replyEventId: o.replyEventId,
+      latencySeconds: o.repliedAt ? (o.repliedAt.getTime() - o.at.getTime()) / 1000 : null,
+    });
 }

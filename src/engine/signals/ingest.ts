@@ -14,10 +14,12 @@ import {
 } from '../../storage/event.repository.js';
 import { insertFeedback } from '../../storage/feedback.repository.js';
 import { insertOccasions } from '../../storage/occasion.repository.js';
+import type { Reattributed } from '../../storage/outcome.repository.js';
 import { hintPairs } from '../../storage/schedule.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { prepareActivity } from '../activity/activity.js';
 import { loopsFromEvents, storeOpenLoops } from '../context/open-loops.js';
+import { emitOutcomes } from '../kernel/announcements.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { attributeReplies, type SentMessage } from '../outcomes/attribution.js';
 import { wakesFromEvents } from './ingest-wakes.js';
@@ -39,7 +41,7 @@ export async function ingestEvents(
   const { unique, firstIndex } = prepareEvents(events);
   const triggers = await ctx.triggers.get(tenantId);
 
-  const { stored, occasions } = await ctx.db
+  const { stored, occasions, outcomes } = await ctx.db
     .transaction()
     .execute((trx) => storeEvents(trx, ctx, tenantId, unique, triggers, now));
 
@@ -62,6 +64,7 @@ export async function ingestEvents(
     byKind,
   });
   if (occasions > 0) ctx.events.emit('occasions.recorded', { tenantId, count: occasions });
+  emitOutcomes(ctx, tenantId, outcomes);
   return result;
 }
 
@@ -79,7 +82,7 @@ export async function storeEvents(
   triggers: readonly Trigger[],
   now: Date,
   sent?: SentMessage,
-): Promise<{ stored: Set<string>; occasions: number }> {
+): Promise<{ stored: Set<string>; occasions: number; outcomes: Reattributed[] }> {
   const inserted = await insertNewEvents(trx, tenantId, unique, now);
   const keys = new Set(inserted.map((e) => eventKey(e.userId, e.eventId)));
   const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));
@@ -91,7 +94,7 @@ export async function storeEvents(
   const newPairs = await applyPairDeltas(trx, tenantId, pairs, now);
   await activity?.finish(trx, written);
   // the replies of the proactive messages these events answer (the users' rows are locked now)
-  await attributeReplies(trx, tenantId, fresh, sent, now);
+  const outcomes = await attributeReplies(trx, tenantId, fresh, sent, now);
   await insertFeedback(trx, tenantId, fresh);
   // what the users said will happen, read in their zones, and the follow-ups it gets
   const loops = loopsFromEvents(fresh, (userId) => activity?.zones.get(userId), now);
@@ -100,7 +103,7 @@ export async function storeEvents(
   const wakes = wakesFromEvents(triggers, fresh, newPairs, now);
   const recorded = await insertOccasions(trx, tenantId, [...wakes.occasions, ...followUps.occasions], now);
   await hintPairs(trx, tenantId, [...wakes.wakes, ...followUps.wakes]);
-  return { stored: keys, occasions: recorded.length };
+  return { stored: keys, occasions: recorded.length, outcomes };
 }
 
 /**
