@@ -124,13 +124,11 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
     });
     // announced on the stream once, when the reply came
     off();
+    const detail = await ok({ method: 'GET', url: `/v1/suggestions/${second.suggestionId}` });
     expect(seen).toEqual([
       {
         tenantId: 'default',
-        outcomeId:
-          outcome.replyEventId &&
-          (await ok({ method: 'GET', url: `/v1/suggestions/${second.suggestionId}` })).deliveries[0]
-            .deliveryId,
+        outcomeId: detail.deliveries[0].deliveryId,
         suggestionId: second.suggestionId,
         ...PAIR,
         status: 'replied',
