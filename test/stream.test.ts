@@ -290,7 +290,8 @@ describe.each(BACKENDS)('the live stream on %s', (backend) => {
     client.send({ type: 'subscribe', events: ['suggestion.created', 'nope'] });
     expect(await client.next()).toMatchObject({
       type: 'error',
-      message: 'events[1] must be one of "suggestion.created", "suggestion.updated", "delivery.updated", "outcome.recorded"',
+      message:
+        'events[1] must be one of "suggestion.created", "suggestion.updated", "delivery.updated", "outcome.recorded"',
       issues: [{ path: 'events[1]', index: 1, rule: expect.any(String) }],
     });
     client.send({ type: 'subscribe', events: [] });
