@@ -134,12 +134,22 @@ export async function reattribute(
 export type OutcomeRow = Awaited<ReturnType<typeof outcomesOfSuggestions>>[number];
 
 /** The outcomes of a tenant's suggestions that were sent. */
-export async function outcomesOfSuggestions(db: Db, tenantId: string, suggestionIds: string[]) {
-  if (suggestionIds.length === 0) return [];
+export async function outcomesOfSuggestions(
+  db: Db,
+  tenantId: string,
+  suggestions: readonly { userId: string; suggestionId: string }[],
+) {
+  if (suggestions.length === 0) return [];
   return db
     .selectFrom('outcomes')
     .select(['suggestion_id', 'at', 'window_ends_at', 'replied_at', 'reply_event_id'])
     .where('tenant_id', '=', tenantId)
-    .where('suggestion_id', 'in', suggestionIds)
+    .where((eb) =>
+      eb.or(
+        suggestions.map((s) =>
+          eb.and([eb('user_id', '=', s.userId), eb('suggestion_id', '=', s.suggestionId)]),
+        ),
+      ),
+    )
     .execute();
 }

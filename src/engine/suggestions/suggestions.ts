@@ -74,18 +74,12 @@ async function outcomesBySuggestion(
   tenantId: string,
   rows: readonly SuggestionRow[],
 ): Promise<Map<string, Outcome>> {
-  const sent = rows.filter((r) => r.status === 'sent');
+  const sent = rows
+    .filter((r) => r.status === 'sent')
+    .map((r) => ({ userId: r.user_id, suggestionId: r.suggestion_id }));
   const [found, feedback] = await Promise.all([
-    outcomesOfSuggestions(
-      ctx.db,
-      tenantId,
-      sent.map((r) => r.suggestion_id),
-    ),
-    latestFeedback(
-      ctx.db,
-      tenantId,
-      sent.map((r) => ({ userId: r.user_id, suggestionId: r.suggestion_id })),
-    ),
+    outcomesOfSuggestions(ctx.db, tenantId, sent),
+    latestFeedback(ctx.db, tenantId, sent),
   ]);
   const feedbackOf = new Map(feedback.map((f) => [f.suggestion_id, f]));
   return new Map(

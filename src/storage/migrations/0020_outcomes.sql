@@ -20,7 +20,7 @@ create table outcomes (
   primary key (tenant_id, user_id, outcome_id)
 );
 create index outcomes_by_pair_time on outcomes (tenant_id, user_id, character_id, at);
-create index outcomes_by_suggestion on outcomes (tenant_id, suggestion_id) where suggestion_id is not null;
+create index outcomes_by_suggestion on outcomes (tenant_id, user_id, suggestion_id) where suggestion_id is not null;
 
 -- Feedback on a proactive message (issue 17, item 2): a `feedback` or `reaction` event that names
 -- the suggestion or the platform's message id (the delivery's external id). Kept apart from the
@@ -39,5 +39,5 @@ create table feedback (
   primary key (tenant_id, user_id, event_id),
   check (suggestion_id is not null or external_id is not null)
 );
-create index feedback_by_suggestion on feedback (tenant_id, suggestion_id) where suggestion_id is not null;
+create index feedback_by_suggestion on feedback (tenant_id, user_id, suggestion_id) where suggestion_id is not null;
 create index feedback_by_external_id on feedback (tenant_id, user_id, external_id) where external_id is not null;
