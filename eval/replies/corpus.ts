@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { type Meaning, REPLY_MEANINGS } from '../../src/domain/outcomes/reply-meaning.js';
+
+export const LANGUAGES = ['en', 'de', 'es', 'fr', 'pt'] as const;
+
+/** One labelled reply of corpus.jsonl. */
+export interface LabelledReply {
+  text: string;
+  lang: (typeof LANGUAGES)[number];
+  meaning: Meaning;
+  /** For stop only, when the reply addresses every character. */
+  scope?: 'all';
+  note?: string;
+  /** Fixed when the reply was written, before any rule: rules are tuned on dev, reported on test. */
+  split: 'dev' | 'test';
+  /**
+   * When it was written. Absent: batch 1, before any rule, split half and half. 2: after the first
+   * rules, run once as test (52% right: the rules had been written with batch 1 in view), then
+   * moved to dev whole, as its failures were looked at. 3: after the rules were broadened on dev,
+   * labelled before they were run on it; test.
+   */
+  batch?: 2 | 3;
+}
+
+/** Reads the corpus and rejects a line whose fields are not what the evaluation expects. */
+export function readCorpus(path: string): LabelledReply[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      const row = JSON.parse(line) as LabelledReply;
+      const ok =
+        typeof row.text === 'string' &&
+        LANGUAGES.includes(row.lang) &&
+        REPLY_MEANINGS.includes(row.meaning) &&
+        (row.split === 'dev' || row.split === 'test') &&
+        (row.batch === undefined ||
+          (row.batch === 2 && row.split === 'dev') ||
+          (row.batch === 3 && row.split === 'test')) &&
+        (row.scope === undefined || (row.scope === 'all' && row.meaning === 'stop'));
+      if (!ok) throw new Error(`${path}:${i + 1}: bad row ${line}`);
+      return row;
+    });
+}
