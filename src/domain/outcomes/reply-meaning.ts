@@ -1,5 +1,4 @@
-import type { CueSet } from './lexicon/compile.js';
-import { languageOf } from './lexicon/compile.js';
+import { type CueSet, languageOf, nextCue } from './lexicon/compile.js';
 import { normalizeReply } from './normalize-reply.js';
 import { CUES, EMOJI_ANNOYED, EMOJI_ENGAGED, STOP_TIME_QUALIFIER } from './reply-cues.js';
 
@@ -49,7 +48,7 @@ export function classifyReply(text: string): ReplyMeaning {
   const stop = CUES.stop.regex;
   stop.lastIndex = 0;
   let timed: RegExpExecArray | null = null;
-  for (let m = stop.exec(t); m !== null; m = stop.exec(t)) {
+  for (let m = nextCue(CUES.stop, t); m !== null; m = nextCue(CUES.stop, t)) {
     STOP_TIME_QUALIFIER.lastIndex = stop.lastIndex;
     if (!STOP_TIME_QUALIFIER.test(t)) {
       const scope = find(CUES.stopAll, t) === null ? 'character' : 'all';
@@ -87,7 +86,7 @@ function decided(meaning: Meaning, m: RegExpExecArray, set: CueSet, t: string): 
 
 function find(set: CueSet, t: string): RegExpExecArray | null {
   set.regex.lastIndex = 0;
-  return set.regex.exec(t);
+  return nextCue(set, t);
 }
 
 function cueOf(meaning: Meaning, m: RegExpExecArray, set: CueSet): string {

@@ -1,7 +1,10 @@
 import { alone, type Lexicon } from './lexicon.js';
 
-/** Ways of saying "write to me": "schreiben", "anschreiben", "melden", "nerven", "zuspammen". */
-const WRITE = String.raw`(?:schreib|anschreib|nachricht|meld|kontaktier|nerv|zuspam|spam)\p{L}*`;
+/**
+ * Ways of saying "write to me": "schreiben", "anschreiben" (and "anzuschreiben", with the
+ * infinitive's "zu" inside), "melden", "nerven", "zuspammen", "belästigen", "stören", "schicken".
+ */
+const WRITE = String.raw`(?:an|zu)?(?:zu)?(?:schreib|nachricht|meld|kontaktier|nerv|spam|belastig|stor|schick|textn|text)\p{L}*`;
 /** "hör", "hoer", "hört" (accents are removed before matching). */
 const HEAR = 'h(?:o|oe)r(?:t)?';
 
@@ -9,42 +12,49 @@ const HEAR = 'h(?:o|oe)r(?:t)?';
 export const de: Lexicon = {
   lang: 'de',
   stop: [
-    String.raw`${HEAR}\s+(?:(?:bitte|endlich|mal|doch|jetzt)\s+)*auf,?\s+(?:(?:mir|mich|bitte)\s+)*(?:zu\s+)?${WRITE}`,
+    String.raw`${HEAR}\s+(?:(?:bitte|endlich|mal|doch|jetzt|alle)\s+)*auf,?\s+(?:(?:mir|mich|bitte|mit)\s+)*(?:zu\s+)?${WRITE}`,
     String.raw`aufh(?:o|oe)ren,?\s+(?:(?:mir|mich)\s+)*(?:zu\s+)?${WRITE}`,
-    String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+)?(?:in ruhe|zufrieden)`,
-    String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie|nimmer)(?:\s+(?:mehr|wieder|zuerst))*`,
+    String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+){0,2}(?:in ruhe|zufrieden)`,
+    String.raw`${WRITE}\s+(?:mir|mich)\s+(?:\p{L}+\s+)?(?:nicht mehr|nie wieder|nie mehr|nimmer|nicht zuerst|nicht mehr zuerst)`,
+    String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
     String.raw`nicht mehr (?:zuerst\s+)?${WRITE}|keine?r? von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
-    String.raw`keine (?:\p{L}+\s+)?nachrichten mehr|will keine nachrichten|melde? mich ab|abmelden|abbestellen|verschwinde|verpiss dich|hau ab|geh weg`,
-    alone(String.raw`(?:bitte\s+)?(?:aufh(?:o|oe)ren|${HEAR} auf|stopp?|lass das|schluss(?: jetzt)?)`),
+    String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
+    'melde? mich ab|abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
+    alone(
+      '(?:bitte\\s+)?(?:aufh(?:o|oe)ren|' +
+        HEAR +
+        ' auf|stopp?|lass das|schluss(?: jetzt)?|es reicht|jetzt reichts?)',
+    ),
   ],
   stopNegators: 'nicht|nie|niemals|sagte|sagt|meinte',
   stopAll: [
-    String.raw`ihr alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\p{L}+\s+)?bots|jede[rnms]? (?:\p{L}+\s+)?bots?`,
+    'ihr alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
   ],
   stopTimeQualifiers: [
-    'wahrend (?:der|des) (?:arbeit|schule|unterrichts|meetings?)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',
+    'wahrend (?:der|des|meiner) (?:arbeit|schule|unterrichts|meetings?|arbeitszeit)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',
   ],
   wrongTime: [
-    String.raw`es ist (?:erst |schon )?\d{1,2}(?:[:.]\d\d)?\s*uhr|mitten in der nacht|um diese (?:uhrzeit|zeit)|(?:so|zu|viel zu) (?:fruh|spat)`,
-    String.raw`(?:ich bin|bin|ich sitze|sitze)\s+(?:\p{L}+\s+)?(?:auf der arbeit|bei der arbeit|auf arbeit|im buro|im meeting|in einem meeting|in der schule|in der uni|im unterricht|in der vorlesung|am fahren|am arbeiten|im bett)`,
-    String.raw`hast mich (?:\p{L}+\s+)?geweckt|(?:hab|habe) (?:\p{L}+\s+)?geschlafen|ich schlafe|fahre (?:gerade|grad)`,
+    String.raw`es ist (?:erst |schon )?\d{1,2}(?:[:.]\d\d)?\s*uhr|mitten in der nacht|um diese (?:uhrzeit|zeit)|(?:so|zu|viel zu) (?:fruh|spat)|\d+ uhr nachts|(?:halb|kurz nach|kurz vor) \p{L}+ (?:nachts|morgens)|nachts\s*[?!]`,
+    String.raw`(?:ich bin|bin|ich sitze|sitze)\s+(?:\p{L}+\s+)?(?:auf der arbeit|bei der arbeit|in der arbeit|auf arbeit|im buro|im meeting|in einem meeting|in der besprechung|in der schule|in der uni|im unterricht|in der vorlesung|am fahren|am arbeiten|am schlafen|im bett|beim arzt|beim zahnarzt|im kino|im fitnessstudio|beim sport|unter der dusche)`,
+    String.raw`hast mich (?:\p{L}+\s+)?geweckt|(?:hab|habe) (?:\p{L}+\s+)?geschlafen|ich schlafe|fahre (?:gerade|grad)|(?:lag|liege) (?:schon |gerade |grad )?im bett|arbeite (?:gerade|grad|noch)`,
   ],
   annoyed: [
-    String.raw`(?:warum|wieso|weshalb) schreibst du (?:mir )?(?:\p{L}+\s+)?(?:standig|dauernd|immer|so oft|schon wieder)`,
-    'du nervst|nervig|nervt|anstrengend|aufdringlich|anhanglich|nicht schon wieder|schon wieder (?:eine?n? |ne )?nachricht|was willst du',
-    String.raw`zu viele nachrichten|gerade erst (?:geredet|geschrieben|gesprochen)|(?:zweite|dritte|vierte|funfte|zehnte|\d+\.?) nachricht heute`,
+    String.raw`(?:warum|wieso|weshalb) schreibst du (?:mir )?(?:\p{L}+\s+)?(?:standig|dauernd|immer|so oft|schon wieder)|wie oft (?:denn )?(?:noch|willst|schreibst)`,
+    'du nervst|nervig|nervt|nervensage|anstrengend|aufdringlich|anhanglich|lastig|schon wieder|was willst du|gib (?:endlich )?ruhe|reicht langsam',
+    String.raw`zu viele nachrichten|gerade erst (?:geredet|geschrieben|gesprochen)|(?:zweite|dritte|vierte|funfte|zehnte|\d+\.?) nachricht heute|(?:zum )?(?:dritten|vierten|x-ten) mal|standig|dauernd|jeden tag dasselbe`,
   ],
   notNow: [
     'jetzt nicht|grade? nicht|nicht jetzt|spater|keine zeit|beschaftigt|(?:ein )?andermal|keinen kopf|nein danke|einen moment|^gleich|melde? mich (?:spater|nachher)|nachher',
+    '(?:reden|schreiben|quatschen|horen) (?:wir )?(?:uns )?morgen|morgen (?:reden|schreiben|quatschen|weiter)|vielleicht morgen|lieber morgen|bis morgen|keine lust|(?:geht|passt) (?:gerade|grad|jetzt) nicht|muss los|bin unterwegs|ich melde mich',
   ],
   negators: 'nicht|nie|kein|war|waren',
   invite: [
-    String.raw`erzahl\p{L}*|was gibt'?s|wie geht'?s|wie war dein|schiess los|leg los|ich hab (?:\p{L}+\s+)?zeit|kann reden`,
+    "erzahl\\p{L}*|was gibt'?s|wie geht'?s|wie war dein|schiess los|leg los|ich hab (?:\\p{L}+\\s+)?zeit|kann reden",
   ],
   engaged: [
-    String.raw`haha\p{L}*|hehe|lol|gerne|toll|super|cool|geil|schon von dir|lieb|danke!|freu\p{L}*|wahnsinn|krass|genau|wow|juhu`,
+    'haha\\p{L}*|hehe|lol|gerne?|toll|super|cool|geil|schon von dir|wie schon|lieb|danke!|freu\\p{L}*|wahnsinn|krass|genau|wow|juhu|lustig|an dich gedacht|na klar|weiter',
     `${HEAR} nicht auf|nie aufh(?:o|oe)ren|nicht aufh(?:o|oe)ren`,
   ],
-  neutral: ['was passiert,? wenn'],
-  negative: [String.raw`nerv\p{L}*|blod|doof|mude|hasse|genervt|leider`],
+  neutral: ['was passiert,? wenn|wer bist du'],
+  negative: ['nerv\\p{L}*|blod|doof|mude|hasse|genervt|leider'],
 };
