@@ -32,8 +32,8 @@ report(
   false,
 );
 report(
-  'test, batch 3 (written after the rules)',
-  test.filter((r) => r.batch === 3),
+  'test, batch 4 (written after the rules)',
+  test.filter((r) => r.batch === 4),
   false,
 );
 
