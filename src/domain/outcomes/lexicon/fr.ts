@@ -9,7 +9,8 @@ export const fr: Lexicon = {
   stop: [
     String.raw`arret(?:e|es|ez|er)\s+(?:(?:tous|toutes|donc)\s+)?(?:de\s+|d')(?:me\s+|m'?)?${WRITE}`,
     String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?tranquille|(?:fou|fiche)[sztr]?-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
-    String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas|jamais)|ne me ${WRITE}\s+(?:plus|jamais)`,
+    String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
+    String.raw`aucune? (?:de vous|d'entre vous|bot)(?:\s+\p{L}+){0,3}\s+(?:me |m')${WRITE}`,
     String.raw`veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de |tes |vos )?(?:messages|notifs|notifications)|(?:te |vous )?(?:parler|entendre))`,
     String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus de messages|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
@@ -25,12 +26,12 @@ export const fr: Lexicon = {
   wrongTime: [
     String.raw`il est (?:\p{L}+\s+)?\d{1,2}\s*h|il est (?:super |tres |trop |vraiment )?(?:tard|tot)|(?:en pleine|au milieu de la) nuit|a cette heure|a une heure pareille|(?:si|trop|super) (?:tot|tard)|du mat(?:in)?`,
     String.raw`je suis (?:\p{L}+\s+)?(?:au travail|au boulot|au taf|en cours|en reunion|en classe|au bureau|a la fac|au lycee|a l'ecole|a la salle|chez le medecin|chez le dentiste|au cinema|a l'hopital|au lit|en train de (?:conduire|dormir|bosser|travailler))|^en (?:reunion|cours)|(?:au taf|au boulot) la`,
-    "m'?as reveill\\p{L}*|je dormais|je dors|j'etais en train de dormir|je conduis|je suis au volant",
+    "m'?as reveill\\p{L}*|je bosse|je travaille(?=\\s*(?:[.!?,]|$))|je dormais|je dors|j'etais en train de dormir|je conduis|je suis au volant",
   ],
   annoyed: [
     String.raw`pourquoi tu (?:m'?)?ecris (?:\p{L}+\s+)?(?:tout le temps|toujours|encore|sans arret)|pourquoi c'est toujours (?:toi|moi)`,
-    String.raw`tu me (?:saoules|soules|gaves|harceles)|tu m'?enerves|ca m'enerve|m'agace|c'est (?:lourd|chiant|relou)|t'?es (?:relou|chiant|lourd)|relou|collante?|insistant\p{L}*|insupportable|encore toi|encore un message|encore\s*[?!]`,
-    String.raw`trop de messages|on vient de (?:parler|discuter)|(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e?) message|harcel\p{L}*|(?:ecris|envoies|parles) (?:beaucoup )?trop|pot de colle`,
+    String.raw`tu me (?:saoules|soules|gaves|harceles)|tu m'?enerves|ca m'enerve|m'agace|c'est (?:lourd|chiant|relou)|t'?es (?:relou|chiant|lourd)|relou|collante?|insistant\p{L}*|insupportable|penible|encore toi|encore un message|encore\s*[?!]`,
+    String.raw`trop de messages|on vient de (?:parler|discuter)|(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e?) message|harcel\p{L}*|(?:ecris|envoies|parles) (?:beaucoup )?trop|pot de colle|(?:ecris|envoies) (?:\p{L}+\s+)?tout le temps`,
   ],
   notNow: [
     'pas maintenant|plus tard|occupee?|pas le temps|une autre fois|je te redis|on en reparle|(?<!y )a plus(?! de)|a toute|pas (?:trop )?envie|non merci|je reviens',
@@ -41,9 +42,9 @@ export const fr: Lexicon = {
     "raconte\\p{L}*|vas-?y|dis-moi|ca va\\s*\\?|quoi de neuf|je t'ecoute|j'ai (?:un )?(?:moment|minute)",
   ],
   engaged: [
-    "haha\\p{L}*|mdr|ptdr|j'adore|adore|genial|super|trop (?:bien|mignon|cool|drole)|mignon|drole|merci !|oui !|avec plaisir|plaisir|contente?|coucou|souviens|wow|carrement",
+    "haha\\p{L}*|mdr|ptdr|j'adore|adore|genial|super|trop (?:bien|mignon|cool|drole)|mignon|drole|merci !|oui !|avec plaisir|plaisir|contente?|coucou|souviens|wow|carrement|adorable",
     "n'arrete (?:pas|jamais)",
   ],
   neutral: ["qu'est-ce qui se passe si|que se passe-t-il si|c'est qui|qui es-tu"],
-  negative: ['nul|chiant|deteste|fatigue|marre|relou|lourd'],
+  negative: ['nul|chiant|penible|deteste|fatigue|marre|relou|lourd'],
 };

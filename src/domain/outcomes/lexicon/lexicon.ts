@@ -44,7 +44,10 @@ export const EMOJI = {
   annoyed: ['🙄', '😒', '😤', '😡', '🤬', '🖕'],
 } as const;
 
+/** Words of politeness that may follow a cue that stands alone: "STOP svp", "stopp bitte". */
+const POLITE = 'svp|stp|please|pls|plz|bitte|por favor|porfa|xfa|pfv|pf|pfvr';
+
 /** A cue of any class matched alone in its sentence: "lol no. stop." but not "if I say stop". */
 export function alone(cue: string): string {
-  return String.raw`(?<=^[^\p{L}\p{N}]*|[.!?;:,]\s*)(?:${cue})(?=\s*(?:[.!?,;:]|$)|\s*\p{Extended_Pictographic})`;
+  return String.raw`(?<=^[^\p{L}\p{N}]*|[.!?;:,]\s*)(?:${cue})(?=(?:\s+(?:${POLITE}))?\s*(?:[.!?,;:]|$)|\s*\p{Extended_Pictographic})`;
 }
