@@ -32,8 +32,8 @@ report(
   false,
 );
 report(
-  'test, batch 4 (written after the rules)',
-  test.filter((r) => r.batch === 4),
+  'test, batch 5 (written after the rules)',
+  test.filter((r) => r.batch === 5),
   false,
 );
 

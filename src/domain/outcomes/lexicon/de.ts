@@ -17,15 +17,12 @@ export const de: Lexicon = {
     String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+){0,2}(?:in ruhe|in frieden|zufrieden)`,
     String.raw`${WRITE}\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nie wieder|nie mehr|nimmer|nicht zuerst|nicht mehr zuerst)`,
     String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
-    String.raw`${HEAR}\s+(?:(?:bitte|endlich|mal|doch|jetzt|alle)\s+)*auf(?:\s+damit)?(?=\s*(?:[.!?,]|$))`,
     String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
     String.raw`nicht mehr (?:zuerst\s+)?${WRITE}|keine?r? von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
     String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
     'melde? mich ab|abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
     alone(
-      '(?:bitte\\s+)?(?:aufh(?:o|oe)ren|' +
-        HEAR +
-        ' auf|stopp?|lass das|schluss(?: jetzt)?|es reicht|jetzt reichts?)',
+      `(?:bitte\\s+)?(?:aufh(?:o|oe)ren|${HEAR} (?:(?:bitte|endlich|mal|doch|jetzt|alle) )*auf(?: damit)?|stopp?|lass das|schluss(?: jetzt)?|es reicht|jetzt reichts?)`,
     ),
   ],
   stopNegators: 'nicht|nie|niemals|sagte|sagt|meinte',
@@ -42,7 +39,7 @@ export const de: Lexicon = {
   ],
   annoyed: [
     String.raw`(?:warum|wieso|weshalb) schreibst du (?:mir )?(?:\p{L}+\s+)?(?:standig|dauernd|immer|so oft|schon wieder)|wie oft (?:denn )?(?:noch|willst|schreibst)`,
-    '(?:gehst|gehts?) mir auf (?:die nerven|den keks|den sack)|(?:schreibst|meldest) (?:dich |mir )?(?:\\p{L}+\\s+)?(?:zu oft|zu viel|standig|dauernd)|du nervst|nervig|nervt|nervensage|anstrengend|aufdringlich|anhanglich|lastig|schon wieder|was willst du|gib (?:endlich )?ruhe|reicht langsam',
+    'noch eine? nachricht|(?:gehst|gehts?) mir auf (?:die nerven|den keks|den sack)|(?:schreibst|meldest) (?:dich |mir )?(?:\\p{L}+\\s+)?(?:zu oft|zu viel|standig|dauernd)|du nervst|nervig|nervt|nervensage|anstrengend|aufdringlich|anhanglich|lastig|schon wieder|was willst du|gib (?:endlich )?ruhe|reicht langsam',
     String.raw`zu viele nachrichten|gerade erst (?:geredet|geschrieben|gesprochen)|(?:zweite|dritte|vierte|funfte|zehnte|\d+\.?) nachricht heute|(?:zum )?(?:dritten|vierten|x-ten) mal|standig|dauernd|jeden tag dasselbe`,
   ],
   notNow: [

@@ -14,7 +14,7 @@ export const en: Lexicon = {
     String.raw`(?:not|n'?t)\s+(?:${MESSAGE})\s+me(?:\s+first)?\s+(?:anymore|any more|again|ever)`,
     String.raw`rather you didn'?t\s+(?:${MESSAGE})|refrain from\s+(?:${MESSAGE})|stop+\s+with\s+(?:the |these |your |all the |all these )?${MESSAGES}`,
     String.raw`(?:don'?t|dont|do not|never)\s+(?:\p{L}+\s+){0,2}(?:${MESSAGE})\s+(?:me\s+)?(?:\p{L}+\s+){0,2}(?:again|anymore|any more)`,
-    String.raw`(?:none of (?:you|u|ya|your|these|the)|nobody|no one|no bots?|not one of you)(?:\s+\p{L}+)?\s+(?:should\s+|may\s+|can\s+|is to\s+|ever\s+)?(?:${MESSAGE})\s+me`,
+    String.raw`(?:none of (?:you|u|ya|your|these|the)|nobody|no one|no bots?|not one of you)(?:\s+\p{L}+)?\s+(?:(?:should|may|can|is to|ever)(?:\s+be)?\s+)?(?:${MESSAGE})\s+me`,
     'leave me (?:alone|be)|let me be|go away|get lost|(?:fuck|piss|buzz) off|lose my number|delete my (?:number|account|data)',
     String.raw`unsub(?:scribe)?|opt(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)`,
     String.raw`(?:do not|don'?t|dont) (?:want|need) (?:any more|any|your|these|those|this|more)(?:\s+\p{L}+)?\s+${MESSAGES}`,
@@ -50,7 +50,7 @@ export const en: Lexicon = {
     'annoying|clingy|(?:another|one more|yet another) (?:message|text|msg|notification)|do you ever stop|give it a rest|enough already|(?:bugging|pestering|harassing) me',
     String.raw`(?:\d+(?:st|nd|rd|th)?|second|third|fourth|fifth|tenth) (?:message|text|msg|time)s? (?:today|this (?:morning|week|hour))`,
     String.raw`(?:text|messag|msg)\p{L}* (?:me )?(?:way |so |far )?too (?:much|often|many)|too many ${MESSAGES}|(?:text|messag|msg)\p{L}* (?:me )?(?:every|all the|each) (?:day|hour|time|morning|night)`,
-    String.raw`chill with|calm down|nobody asked|no one asked|what now|what do you want (?:now|again)|again\s*\?|just (?:talked|spoke|chatted)|(?:not )?you again|shut up|stfu|jeez|geez|ffs|smh|give me (?:some )?space|(?:dude|bro|man|pls|please|just|ok) chill|chill out|can you not(?=\s*[?.!]*$)`,
+    String.raw`chill with|calm down|nobody asked|no one asked|what now|what do you want(?: now| again| from me)?(?=\s*[?.!]*$)|what do you want (?:now|again)|again\s*\?|just (?:talked|spoke|chatted)|(?:not )?you again|shut up|stfu|jeez|geez|ffs|smh|give me (?:some )?space|(?:dude|bro|man|pls|please|just|ok) chill|chill out|can you not(?=\s*[?.!]*$)`,
   ],
   notNow: [
     String.raw`not (?:now|rn|right now|today|tonight)|(?:maybe |talk |ttyl |text me |see you |catch you )?later|ttyl|brb|gtg|g2g|busy|swamped|slammed|can'?t (?:talk|chat|rn|now|right now)|cant (?:talk|chat|rn|now)`,

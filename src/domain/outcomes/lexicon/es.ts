@@ -10,6 +10,7 @@ const WRITE_COMMAND =
 export const es: Lexicon = {
   lang: 'es',
   stop: [
+    String.raw`(?:para|pare|paren)\s+(?:ya\s+)?de\s+${WRITE}`,
     String.raw`(?:deja|deje|dejen|dejad)\s+(?:ya\s+|todos\s+|todas\s+)?de?\s+${WRITE}`,
     String.raw`(?:puedes|podes|podrias|puede|podrian)\s+dejar\s+de\s+${WRITE}|que (?:me )?(?:dejes|dejen|deje) de\s+${WRITE}`,
     `no me ${WRITE_COMMAND}|no me (?:vuelvas|vuelvan|vuelva) a ${WRITE}`,
@@ -33,7 +34,7 @@ export const es: Lexicon = {
   ],
   annoyed: [
     String.raw`por ?que me escribes (?:tanto|siempre|tan seguido|todo el tiempo)|por ?que siempre|pesad[oa]|pesadez|hart[oa]|otra vez|de nuevo\s*\?|otro mensaje`,
-    String.raw`demasiados mensajes|me estas cansando|molest[oa]|acabamos de hablar|intens[oa]|insistente|cansin[oa]|agobi\p{L}*|acos\p{L}*|(?:quinto|cuarto|tercer|\d+) mensaje|ya van \p{L}+|cuant[oa]s (?:mensajes|veces)`,
+    String.raw`demasiados mensajes|me estas cansando|molest[oa]|acabamos de hablar|intens[oa]|insistente|cansin[oa]|agobi\p{L}*|acos\p{L}*|(?:quinto|cuarto|tercer|\d+) mensaje|ya van \p{L}+|pesadilla|hartando|cuant[oa]s (?:mensajes|veces)`,
     'a cada rato|todo el rato|que lata|que fastidio|no paras de|dejame respirar',
   ],
   notNow: [

@@ -12,7 +12,7 @@ export const fr: Lexicon = {
     String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
     String.raw`aucune? (?:de vous|d'entre vous|bot)(?:\s+\p{L}+){0,3}\s+(?:me |m')${WRITE}`,
     String.raw`veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de |tes |vos )?(?:messages|notifs|notifications)|(?:te |vous )?(?:parler|entendre))`,
-    String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus de messages|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
+    String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus (?:jamais |aucun )?de (?:messages|notifs|notifications|sms)|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
     alone('arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta'),
   ],
@@ -30,12 +30,12 @@ export const fr: Lexicon = {
   ],
   annoyed: [
     String.raw`pourquoi tu (?:m'?)?ecris (?:\p{L}+\s+)?(?:tout le temps|toujours|encore|sans arret)|pourquoi c'est toujours (?:toi|moi)`,
-    String.raw`tu me (?:saoules|soules|gaves|harceles)|tu m'?enerves|ca m'enerve|m'agace|c'est (?:lourd|chiant|relou)|t'?es (?:relou|chiant|lourd)|relou|collante?|insistant\p{L}*|insupportable|penible|encore toi|encore un message|encore\s*[?!]`,
+    String.raw`tu me (?:saoules|soules|gaves|harceles)|tu m'?enerves|ca m'enerve|m'agace|c'est (?:lourd|chiant|relou)|t'?es (?:relou|chiant|lourd)|relou|collante?|insistant\p{L}*|insupportable|penible|saoulant\p{L}*|soulant\p{L}*|trop de (?:notifs|notifications)|encore toi|encore un message|encore\s*[?!]`,
     String.raw`trop de messages|on vient de (?:parler|discuter)|(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e?) message|harcel\p{L}*|(?:ecris|envoies|parles) (?:beaucoup )?trop|pot de colle|(?:ecris|envoies) (?:\p{L}+\s+)?tout le temps`,
   ],
   notNow: [
     'pas maintenant|plus tard|occupee?|pas le temps|une autre fois|je te redis|on en reparle|(?<!y )a plus(?! de)|a toute|pas (?:trop )?envie|non merci|je reviens',
-    "(?:la )?je (?:ne )?peux pas|je te rappelle|demain peut-etre|peut-etre demain|^demain|on (?:se parle|en parle|discute) demain|pas ce soir|pas aujourd'hui|(?:je suis )?pas dispo|debord\\p{L}*|je (?:dois|vais) (?:y aller|filer|partir)|c'est pas le moment",
+    "(?:la )?je (?:ne )?peux pas|je te rappelle|demain peut-etre|peut-etre demain|^demain|on (?:se parle|en parle|discute) demain|pas ce soir|(?:on verra|on voit|a) demain|pas aujourd'hui|(?:je suis )?pas dispo|debord\\p{L}*|je (?:dois|vais) (?:y aller|filer|partir)|c'est pas le moment",
   ],
   negators: "pas|jamais|n'|etais",
   invite: [

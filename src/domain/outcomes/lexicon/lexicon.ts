@@ -47,7 +47,16 @@ export const EMOJI = {
 /** Words of politeness that may follow a cue that stands alone: "STOP svp", "stopp bitte". */
 const POLITE = 'svp|stp|please|pls|plz|bitte|por favor|porfa|xfa|pfv|pf|pfvr';
 
-/** A cue of any class matched alone in its sentence: "lol no. stop." but not "if I say stop". */
+/**
+ * Laughter after a lone stop makes it play: "ok stop, that's hilarious 😂", "haha, hör auf, ich
+ * kann nicht mehr 😂". Laughter before it does not ("lol no. stop.").
+ */
+const LAUGHTER_AFTER = String.raw`(?![^]*(?:haha|hehe|lol|lmao|jaja|jeje|kkk|mdr|ptdr|hilarious|funny|rire|risa|lachen|😂|🤣|😆|😅|😭))`;
+
+/**
+ * A cue of any class matched alone in its sentence, with no laughter after it: "lol no. stop." but
+ * not "if I say stop" nor "stop it 😂".
+ */
 export function alone(cue: string): string {
-  return String.raw`(?<=^[^\p{L}\p{N}]*|[.!?;:,]\s*)(?:${cue})(?=(?:\s+(?:${POLITE}))?\s*(?:[.!?,;:]|$)|\s*\p{Extended_Pictographic})`;
+  return String.raw`(?<=^[^\p{L}\p{N}]*|[.!?;:,]\s*)(?:${cue})(?=(?:\s+(?:${POLITE}))?\s*(?:[.!?,;:]|$)|\s*\p{Extended_Pictographic})${LAUGHTER_AFTER}`;
 }

@@ -10,7 +10,7 @@ export const pt: Lexicon = {
   lang: 'pt',
   stop: [
     String.raw`(?:para|pare|parem|parar)\s+(?:todos\s+|todas\s+)?de\s+(?:me\s+|mim\s+)?${WRITE}`,
-    '(?:me deix[ae]m?|deix[ae]-me) (?:em paz|quiet[oa]|sossegad[oa])|cancela (?:isso|tudo|as mensagens)|sai fora|some daqui|vaza|(?:para|pare) com isso|me esquece|esquece-me|me erra|vai embora|cai fora',
+    '(?:me deix[ae]m?|deix[ae]-me) (?:em paz|quiet[oa]|sossegad[oa])|cancel(?:a|ar) (?:isso|tudo|as mensagens)|sai fora|some daqui|vaza|(?:para|pare) com isso|me esquece|esquece-me|me erra|vai embora|cai fora',
     String.raw`(?:nao|nunca mais)\s+(?:me\s+)?${WRITE_COMMAND}|me ${WRITE_COMMAND}\s+mais|(?:nenhum|ninguem)\p{L}*(?:\s+\p{L}+){0,3}\s+me\s+${WRITE_COMMAND}`,
     String.raw`nao (?:quero|desejo) (?:mais )?(?:receber )?(?:mais )?(?:suas )?mensage\p{L}*|nao quero mais (?:conversar|falar) (?:com voce|contigo)|nao quero mais receber`,
     String.raw`cancelar (?:a )?inscricao|descadastr\p{L}*|sair da lista|(?:quero|queria) sair (?:disso|daqui)|chega de (?:mensage\p{L}*|msg|notifica\p{L}*)|(?:vou te |vou )?bloquear (?:voce|vc|isso)|te bloquear`,
@@ -29,7 +29,7 @@ export const pt: Lexicon = {
     '(?:me )?acordou|acabei de acordar|(?:tava|estava) (?:dormindo|deitad[oa]|na cama)',
   ],
   annoyed: [
-    'por ?que (?:voce|vc|tu) (?:fica|vive|sempre)|por ?que e sempre|chat[oa]|que saco|saco cheio|enchendo o saco|me irritando|irritante|insistente|insistencia|nao cansa|pegajos[oa]',
+    'por ?que (?:voce|vc|tu) (?:fica|vive|sempre)|por ?que e sempre|chat[oa]|que saco|saco cheio|enchendo o saco|me irritando|irritante|insistente|insistencia|nao cansa|chatice|enchendo|tantas? mensage\\p{L}*|pegajos[oa]',
     String.raw`(?:voce|vc|tu|isso|mensagem) de novo|de novo\s*(?:isso|voce|vc|\?)|mais uma mensagem|muitas? mensage\p{L}*|mensage\p{L}* demais|acab(?:ou|amos|ei) de (?:conversar|falar)|grudent[oa]|(?:segunda|terceira|quarta|quinta|\d+a?) mensagem`,
     'toda hora|o tempo todo|credo',
   ],
