@@ -32,8 +32,8 @@ report(
   false,
 );
 report(
-  'test, batch 5 (written after the rules)',
-  test.filter((r) => r.batch === 5),
+  'test, batch 6 (written after the rules)',
+  test.filter((r) => r.batch === 6),
   false,
 );
 

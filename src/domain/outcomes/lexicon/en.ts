@@ -8,6 +8,8 @@ const MESSAGES = '(?:messages|msgs|texts|txts|notifications|notifs|reminders|che
 export const en: Lexicon = {
   lang: 'en',
   stop: [
+    String.raw`(?:don'?t|do not|dont) (?:want|wanna|need) (?:to )?(?:get|receive|see) (?:these|this|them|those|your|any)`,
+    String.raw`leave me (?:the (?:hell|fuck) )?alone`,
     String.raw`(?:stop+|quit|cease)\s+(?:${MESSAGE})(?:\s+me)?`,
     String.raw`stop+\s+sending(?:\s+me)?(?:\s+\p{L}+)?\s+${MESSAGES}|stop+\s+sending\s+me`,
     String.raw`(?:do not|don'?t|dont|never)\s+(?:ever\s+)?(?:${MESSAGE})\s+me`,
@@ -27,6 +29,7 @@ export const en: Lexicon = {
   ],
   stopNegators: String.raw`don'?t|dont|do not|never|not|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if`,
   stopAll: [
+    String.raw`the others|other (?:bots|characters)|everyone else`,
     '(?:all|both) of (?:you|u|ya)|(?:none|any|each|every one|neither|either) of (?:you|u|ya|your|these|the)',
     "you (?:bots|all|guys|people)|y'?all",
     '(?:all|every|any|none of) (?:the |these |your |of your |of the |of these |of them )?(?:bots?|characters?|ais?)',
@@ -37,6 +40,7 @@ export const en: Lexicon = {
     String.raw`so early|so late|this early|this late|at this hour|while i'?m|after (?:\d|midnight)|before (?:\d|noon)|on (?:weekdays|weekends)|at \d`,
   ],
   wrongTime: [
+    String.raw`(?:^|literally |like )\d{1,2}\s*(?:am|a\.m\.)(?=\s*[,.!?]|$)`,
     String.raw`it'?s\s+(?:like\s+|literally\s+|almost\s+|past\s+)?(?:\d{1,2}(?::\d\d)?\s*(?:am|a\.m\.|in the morning|at night)|midnight|(?:so |super |really |way too |too )?(?:late|early))`,
     String.raw`(?:i'?m|im|i am)\s+(?:still\s+|currently\s+|literally\s+|just\s+|kinda\s+)?(?:at work|at school|in class|in (?:a |the )?(?:meeting|lecture|exam|shower|hospital|movies|cinema|gym)|in a call|on a call|on (?:shift|the clock|duty)|driving|sleeping|asleep|napping|in bed|working|commuting|on my way to (?:work|school|class))`,
     String.raw`(?:i'?m|im|i am)\s+(?:still\s+|literally\s+|just\s+)?at (?:the )?(?:doctor'?s?|dentist'?s?|gym|hospital|office|airport|movies|cinema|church|funeral|wedding|uni|library)`,
@@ -45,6 +49,7 @@ export const en: Lexicon = {
     '(?:too|so|way too) (?:early|late) for|go to sleep|(?:text|message|msg) me (?:in the morning|after work|after class|after school|tomorrow morning)|work hours|working hours',
   ],
   annoyed: [
+    String.raw`give me a break|getting old`,
     String.raw`why (?:do|are|would|does) you (?:keep|always|constantly|still)|why (?:do|are) you (?:\p{L}+ )?(?:text|messag|msg)\p{L}*`,
     "(?:you(?:'re| are| r)?|ur|this is|that'?s|it'?s) (?:so |really |getting |kinda |very |super |being |way )*(?:annoying|irritating|clingy|creepy|needy|pushy|spammy|too much|persistent|insistent|desperate|intense)",
     'annoying|clingy|(?:another|one more|yet another) (?:message|text|msg|notification)|do you ever stop|give it a rest|enough already|(?:bugging|pestering|harassing) me',

@@ -24,21 +24,25 @@ export const fr: Lexicon = {
     'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|la nuit|au travail|au boulot|le matin|si tot|si tard',
   ],
   wrongTime: [
+    String.raw`minuit|(?:me )?reveill\p{L}*`,
     String.raw`il est (?:\p{L}+\s+)?\d{1,2}\s*h|il est (?:super |tres |trop |vraiment )?(?:tard|tot)|(?:en pleine|au milieu de la) nuit|a cette heure|a une heure pareille|(?:si|trop|super) (?:tot|tard)|du mat(?:in)?`,
     String.raw`je suis (?:\p{L}+\s+)?(?:au travail|au boulot|au taf|en cours|en reunion|en classe|au bureau|a la fac|au lycee|a l'ecole|a la salle|chez le medecin|chez le dentiste|au cinema|a l'hopital|au lit|en train de (?:conduire|dormir|bosser|travailler))|^en (?:reunion|cours)|(?:au taf|au boulot) la`,
     "m'?as reveill\\p{L}*|je bosse|je travaille(?=\\s*(?:[.!?,]|$))|je dormais|je dors|j'etais en train de dormir|je conduis|je suis au volant",
   ],
   annoyed: [
+    String.raw`ca commence a (?:bien faire|m'enerver|etre lourd|me saouler)`,
     String.raw`pourquoi tu (?:m'?)?ecris (?:\p{L}+\s+)?(?:tout le temps|toujours|encore|sans arret)|pourquoi c'est toujours (?:toi|moi)`,
     String.raw`tu me (?:saoules|soules|gaves|harceles)|tu m'?enerves|ca m'enerve|m'agace|c'est (?:lourd|chiant|relou)|t'?es (?:relou|chiant|lourd)|relou|collante?|insistant\p{L}*|insupportable|penible|saoulant\p{L}*|soulant\p{L}*|trop de (?:notifs|notifications)|encore toi|encore un message|encore\s*[?!]`,
     String.raw`trop de messages|on vient de (?:parler|discuter)|(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e?) message|harcel\p{L}*|(?:ecris|envoies|parles) (?:beaucoup )?trop|pot de colle|(?:ecris|envoies) (?:\p{L}+\s+)?tout le temps`,
   ],
   notNow: [
+    String.raw`pas la(?=\s*(?:[,.!]|$))`,
     'pas maintenant|plus tard|occupee?|pas le temps|une autre fois|je te redis|on en reparle|(?<!y )a plus(?! de)|a toute|pas (?:trop )?envie|non merci|je reviens',
     "(?:la )?je (?:ne )?peux pas|je te rappelle|demain peut-etre|peut-etre demain|^demain|on (?:se parle|en parle|discute) demain|pas ce soir|(?:on verra|on voit|a) demain|pas aujourd'hui|(?:je suis )?pas dispo|debord\\p{L}*|je (?:dois|vais) (?:y aller|filer|partir)|c'est pas le moment",
   ],
   negators: "pas|jamais|n'|etais",
   invite: [
+    String.raw`dis-m'en plus|dis-moi`,
     "raconte\\p{L}*|vas-?y|dis-moi|ca va\\s*\\?|quoi de neuf|je t'ecoute|j'ai (?:un )?(?:moment|minute)",
   ],
   engaged: [
