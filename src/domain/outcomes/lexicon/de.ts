@@ -34,19 +34,19 @@ export const de: Lexicon = {
     'wahrend (?:der|des|meiner) (?:arbeit|schule|unterrichts|meetings?|arbeitszeit)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',
   ],
   wrongTime: [
-    String.raw`mitternacht`,
+    'mitternacht',
     String.raw`es ist (?:erst |schon )?\d{1,2}(?:[:.]\d\d)?\s*uhr|mitten in der nacht|um diese (?:uhrzeit|zeit)|(?:so|zu|viel zu) (?:fruh|spat)|\d+ uhr nachts|(?:halb|kurz nach|kurz vor) \p{L}+ (?:nachts|morgens)|nachts\s*[?!]`,
     String.raw`(?:ich bin|bin|ich sitze|sitze)\s+(?:\p{L}+\s+)?(?:auf der arbeit|bei der arbeit|in der arbeit|auf arbeit|im buro|im meeting|in einem meeting|in der besprechung|in der schule|in der uni|im unterricht|in der vorlesung|am fahren|am arbeiten|am schlafen|im bett|beim arzt|beim zahnarzt|im kino|im fitnessstudio|beim sport|unter der dusche)`,
     String.raw`hast mich (?:\p{L}+\s+)?geweckt|ich schlaf\p{L}*|schlafe? schon|(?:hab|habe) (?:\p{L}+\s+)?geschlafen|ich schlafe|fahre (?:gerade|grad)|(?:lag|liege) (?:schon |gerade |grad )?im bett|arbeite (?:gerade|grad|noch)`,
   ],
   annoyed: [
-    String.raw`so (?:viel|oft) (?:zu )?(?:schreiben|schreibst|nachrichten)`,
+    'so (?:viel|oft) (?:zu )?(?:schreiben|schreibst|nachrichten)',
     String.raw`(?:warum|wieso|weshalb) schreibst du (?:mir )?(?:\p{L}+\s+)?(?:standig|dauernd|immer|so oft|schon wieder)|wie oft (?:denn )?(?:noch|willst|schreibst)`,
     'noch eine? nachricht|(?:gehst|gehts?) mir auf (?:die nerven|den keks|den sack)|(?:schreibst|meldest) (?:dich |mir )?(?:\\p{L}+\\s+)?(?:zu oft|zu viel|standig|dauernd)|du nervst|nervig|nervt|nervensage|anstrengend|aufdringlich|anhanglich|lastig|schon wieder|was willst du|gib (?:endlich )?ruhe|reicht langsam',
     String.raw`zu viele nachrichten|gerade erst (?:geredet|geschrieben|gesprochen)|(?:zweite|dritte|vierte|funfte|zehnte|\d+\.?) nachricht heute|(?:zum )?(?:dritten|vierten|x-ten) mal|standig|dauernd|jeden tag dasselbe`,
   ],
   notNow: [
-    String.raw`morgen vielleicht`,
+    'morgen vielleicht',
     'jetzt nicht|heute nicht|nicht heute|grade? nicht|nicht jetzt|spater|keine zeit|beschaftigt|(?:ein )?andermal|keinen kopf|nein danke|einen moment|^gleich|melde? mich (?:spater|nachher)|nachher',
     '(?:reden|schreiben|quatschen|horen) (?:wir )?(?:uns )?morgen|morgen (?:reden|schreiben|quatschen|weiter)|vielleicht morgen|lieber morgen|bis morgen|keine lust|(?:geht|passt) (?:gerade|grad|jetzt) nicht|muss los|bin unterwegs|ich melde mich',
   ],

@@ -8,8 +8,8 @@ const MESSAGES = '(?:messages|msgs|texts|txts|notifications|notifs|reminders|che
 export const en: Lexicon = {
   lang: 'en',
   stop: [
-    String.raw`(?:don'?t|do not|dont) (?:want|wanna|need) (?:to )?(?:get|receive|see) (?:these|this|them|those|your|any)`,
-    String.raw`leave me (?:the (?:hell|fuck) )?alone`,
+    `(?:don'?t|do not|dont) (?:want|wanna|need) (?:to )?(?:get|receive|see) (?:these|this|them|those|your|any)`,
+    'leave me (?:the (?:hell|fuck) )?alone',
     String.raw`(?:stop+|quit|cease)\s+(?:${MESSAGE})(?:\s+me)?`,
     String.raw`stop+\s+sending(?:\s+me)?(?:\s+\p{L}+)?\s+${MESSAGES}|stop+\s+sending\s+me`,
     String.raw`(?:do not|don'?t|dont|never)\s+(?:ever\s+)?(?:${MESSAGE})\s+me`,
@@ -20,16 +20,16 @@ export const en: Lexicon = {
     'leave me (?:alone|be)|let me be|go away|get lost|(?:fuck|piss|buzz) off|lose my number|delete my (?:number|account|data)',
     String.raw`unsub(?:scribe)?|opt(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)`,
     String.raw`(?:do not|don'?t|dont) (?:want|need) (?:any more|any|your|these|those|this|more)(?:\s+\p{L}+)?\s+${MESSAGES}`,
-    String.raw`(?:do not|don'?t|dont|never) (?:want|wanna) (?:to )?(?:hear from|talk to|speak to|get (?:messages|texts) from) (?:you|u|any|either)`,
-    String.raw`no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|(?:want|need) (?:you|this|these|it|them) to stop|make (?:it|this|them|these|you) stop`,
+    `(?:do not|don'?t|dont|never) (?:want|wanna) (?:to )?(?:hear from|talk to|speak to|get (?:messages|texts) from) (?:you|u|any|either)`,
+    `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|(?:want|need) (?:you|this|these|it|them) to stop|make (?:it|this|them|these|you) stop`,
     '(?:turn|switch) off (?:these|this|the|your)|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
     alone(
       String.raw`(?:(?:pls|plz|please|just|ok|omg|no)\s+)?(?:stop|stahp|stap|enough)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already))?`,
     ),
   ],
-  stopNegators: String.raw`don'?t|dont|do not|never|not|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if`,
+  stopNegators: `don'?t|dont|do not|never|not|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if`,
   stopAll: [
-    String.raw`the others|other (?:bots|characters)|everyone else`,
+    'the others|other (?:bots|characters)|everyone else',
     '(?:all|both) of (?:you|u|ya)|(?:none|any|each|every one|neither|either) of (?:you|u|ya|your|these|the)',
     "you (?:bots|all|guys|people)|y'?all",
     '(?:all|every|any|none of) (?:the |these |your |of your |of the |of these |of them )?(?:bots?|characters?|ais?)',
@@ -49,7 +49,7 @@ export const en: Lexicon = {
     '(?:too|so|way too) (?:early|late) for|go to sleep|(?:text|message|msg) me (?:in the morning|after work|after class|after school|tomorrow morning)|work hours|working hours',
   ],
   annoyed: [
-    String.raw`give me a break|getting old`,
+    'give me a break|getting old',
     String.raw`why (?:do|are|would|does) you (?:keep|always|constantly|still)|why (?:do|are) you (?:\p{L}+ )?(?:text|messag|msg)\p{L}*`,
     "(?:you(?:'re| are| r)?|ur|this is|that'?s|it'?s) (?:so |really |getting |kinda |very |super |being |way )*(?:annoying|irritating|clingy|creepy|needy|pushy|spammy|too much|persistent|insistent|desperate|intense)",
     'annoying|clingy|(?:another|one more|yet another) (?:message|text|msg|notification)|do you ever stop|give it a rest|enough already|(?:bugging|pestering|harassing) me',
@@ -58,7 +58,7 @@ export const en: Lexicon = {
     String.raw`chill with|calm down|nobody asked|no one asked|what now|what do you want(?: now| again| from me)?(?=\s*[?.!]*$)|what do you want (?:now|again)|again\s*\?|just (?:talked|spoke|chatted)|(?:not )?you again|shut up|stfu|jeez|geez|ffs|smh|give me (?:some )?space|(?:dude|bro|man|pls|please|just|ok) chill|chill out|can you not(?=\s*[?.!]*$)`,
   ],
   notNow: [
-    String.raw`not (?:now|rn|right now|today|tonight)|(?:maybe |talk |ttyl |text me |see you |catch you )?later|ttyl|brb|gtg|g2g|busy|swamped|slammed|can'?t (?:talk|chat|rn|now|right now)|cant (?:talk|chat|rn|now)`,
+    `not (?:now|rn|right now|today|tonight)|(?:maybe |talk |ttyl |text me |see you |catch you )?later|ttyl|brb|gtg|g2g|busy|swamped|slammed|can'?t (?:talk|chat|rn|now|right now)|cant (?:talk|chat|rn|now)`,
     "(?:another|some other) (?:time|day)|get back to you|give me (?:a )?(?:few|sec|minute|min|bit)|gimme|one sec|no thanks|no thank you|not (?:really )?in the mood|not interested|rain check|i'?m good",
     "(?:now'?s|now is|it'?s) not a good time|not a good time|bad time|(?:when|once) i'?m (?:free|done|back|home|off)|i'?ll (?:text|message|hit|get back|reply|talk|call)|talk (?:tomorrow|tmrw|soon)|maybe tomorrow|(?:gotta|have to|got to) go",
   ],

@@ -10,7 +10,7 @@ const WRITE_COMMAND =
 export const es: Lexicon = {
   lang: 'es',
   stop: [
-    String.raw`no quiero (?:recibir )?(?:nada|mas nada)|dej(?:a|e|en|ad)me tranquil[oa]s?`,
+    'no quiero (?:recibir )?(?:nada|mas nada)|dej(?:a|e|en|ad)me tranquil[oa]s?',
     String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+vuelv\p{L}* a\s+(?:escrib|mand|envi|habl|contact)\p{L}*`,
     String.raw`(?:para|pare|paren)\s+(?:ya\s+)?de\s+${WRITE}`,
     String.raw`(?:deja|deje|dejen|dejad)\s+(?:ya\s+|todos\s+|todas\s+)?de?\s+${WRITE}`,
@@ -30,13 +30,13 @@ export const es: Lexicon = {
     'en (?:horario de |horas de )?(?:trabajo|clase)|de noche|por la noche|en la madrugada|a estas horas|tan temprano|tan tarde|mientras',
   ],
   wrongTime: [
-    String.raw`junta`,
+    'junta',
     String.raw`son las \d{1,2}|de (?:la )?madrugada|a estas horas|a esta hora|(?:es|esta) (?:muy |super |demasiado )?(?:tarde|temprano)|muy temprano|medianoche|tan (?:tarde|temprano)`,
     String.raw`estoy (?:\p{L}+\s+)?(?:en el trabajo|en la oficina|en clase|en una reunion|en reunion|en la uni|en la universidad|en el cole|en el colegio|en el gimnasio|en el gym|en el medico|en el dentista|en el hospital|en el cine|en misa|en el curro|trabajando|currando|manejando|conduciendo|durmiendo|en la escuela|acostad[oa]|en la cama)`,
     '(?:me )?despertaste|me acabo de (?:dormir|acostar)|me acabas de despertar|(?:estaba|ya estaba) (?:dormid[oa]|durmiendo|acostad[oa]|en la cama)|en horas? de trabajo',
   ],
   annoyed: [
-    String.raw`me tienes (?:hart[oa]|cansad[oa]|podrid[oa])|(?:escribes|mandas) demasiado`,
+    'me tienes (?:hart[oa]|cansad[oa]|podrid[oa])|(?:escribes|mandas) demasiado',
     String.raw`por ?que me escribes (?:tanto|siempre|tan seguido|todo el tiempo)|por ?que siempre|pesad[oa]|pesadez|hart[oa]|otra vez|de nuevo\s*\?|otro mensaje`,
     String.raw`demasiados mensajes|me estas cansando|molest[oa]|acabamos de hablar|intens[oa]|insistente|cansin[oa]|agobi\p{L}*|acos\p{L}*|(?:quinto|cuarto|tercer|\d+) mensaje|ya van \p{L}+|pesadilla|hartando|cuant[oa]s (?:mensajes|veces)`,
     'a cada rato|todo el rato|que lata|que fastidio|no paras de|dejame respirar',

@@ -11,7 +11,7 @@ export const fr: Lexicon = {
     String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?tranquille|(?:fou|fiche)[sztr]?-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
     String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
     String.raw`aucune? (?:de vous|d'entre vous|bot)(?:\s+\p{L}+){0,3}\s+(?:me |m')${WRITE}`,
-    String.raw`veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de |tes |vos )?(?:messages|notifs|notifications)|(?:te |vous )?(?:parler|entendre))`,
+    `veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de |tes |vos )?(?:messages|notifs|notifications)|(?:te |vous )?(?:parler|entendre))`,
     String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus (?:jamais |aucun )?de (?:messages|notifs|notifications|sms)|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
     alone('arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta'),
@@ -30,7 +30,7 @@ export const fr: Lexicon = {
     "m'?as reveill\\p{L}*|je bosse|je travaille(?=\\s*(?:[.!?,]|$))|je dormais|je dors|j'etais en train de dormir|je conduis|je suis au volant",
   ],
   annoyed: [
-    String.raw`ca commence a (?:bien faire|m'enerver|etre lourd|me saouler)`,
+    `ca commence a (?:bien faire|m'enerver|etre lourd|me saouler)`,
     String.raw`pourquoi tu (?:m'?)?ecris (?:\p{L}+\s+)?(?:tout le temps|toujours|encore|sans arret)|pourquoi c'est toujours (?:toi|moi)`,
     String.raw`tu me (?:saoules|soules|gaves|harceles)|tu m'?enerves|ca m'enerve|m'agace|c'est (?:lourd|chiant|relou)|t'?es (?:relou|chiant|lourd)|relou|collante?|insistant\p{L}*|insupportable|penible|saoulant\p{L}*|soulant\p{L}*|trop de (?:notifs|notifications)|encore toi|encore un message|encore\s*[?!]`,
     String.raw`trop de messages|on vient de (?:parler|discuter)|(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e?) message|harcel\p{L}*|(?:ecris|envoies|parles) (?:beaucoup )?trop|pot de colle|(?:ecris|envoies) (?:\p{L}+\s+)?tout le temps`,
@@ -42,7 +42,7 @@ export const fr: Lexicon = {
   ],
   negators: "pas|jamais|n'|etais",
   invite: [
-    String.raw`dis-m'en plus|dis-moi`,
+    `dis-m'en plus|dis-moi`,
     "raconte\\p{L}*|vas-?y|dis-moi|ca va\\s*\\?|quoi de neuf|je t'ecoute|j'ai (?:un )?(?:moment|minute)",
   ],
   engaged: [

@@ -51,7 +51,8 @@ const POLITE = 'svp|stp|please|pls|plz|bitte|por favor|porfa|xfa|pfv|pf|pfvr';
  * Laughter after a lone stop makes it play: "ok stop, that's hilarious 😂", "haha, hör auf, ich
  * kann nicht mehr 😂". Laughter before it does not ("lol no. stop.").
  */
-const LAUGHTER_AFTER = String.raw`(?![^]*(?:haha|hehe|lol|lmao|jaja|jeje|kkk|mdr|ptdr|hilarious|funny|rire|risa|lachen|😂|🤣|😆|😅|😭))`;
+const LAUGHTER_AFTER =
+  '(?![^]*(?:haha|hehe|lol|lmao|jaja|jeje|kkk|mdr|ptdr|hilarious|funny|rire|risa|lachen|😂|🤣|😆|😅|😭))';
 
 /**
  * A cue of any class matched alone in its sentence, with no laughter after it: "lol no. stop." but

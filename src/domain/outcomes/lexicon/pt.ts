@@ -9,7 +9,7 @@ const WRITE_COMMAND = String.raw`(?:mand[ae]|envi[ae]|escrev[ae]|ligu?e|cham[ae]
 export const pt: Lexicon = {
   lang: 'pt',
   stop: [
-    String.raw`me tir[ae] (?:dessa|da|desta) lista|me tir[ae] daqui|(?:some|sai) da minha vida|nao quero receber (?:mais )?nada|nao quero mais nada`,
+    'me tir[ae] (?:dessa|da|desta) lista|me tir[ae] daqui|(?:some|sai) da minha vida|nao quero receber (?:mais )?nada|nao quero mais nada',
     String.raw`(?:nao|nenhum\p{L}*(?:\s+\p{L}+){0,3})\s+(?:me\s+)?(?:fal[ae]|mand[ae]|escrev[ae])\p{L}*\s+(?:mais\s+)?comigo`,
     String.raw`(?:para|pare|parem|parar)\s+(?:todos\s+|todas\s+)?de\s+(?:me\s+|mim\s+)?${WRITE}`,
     '(?:me deix[ae]m?|deix[ae]-me) (?:em paz|quiet[oa]|sossegad[oa])|cancel(?:a|ar) (?:isso|tudo|as mensagens)|sai fora|some daqui|vaza|(?:para|pare) com isso|me esquece|esquece-me|me erra|vai embora|cai fora',
@@ -26,7 +26,7 @@ export const pt: Lexicon = {
     'durante o (?:trabalho|expediente|dia|aula)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
   ],
   wrongTime: [
-    String.raw`meia-?noite|no meio d[ae] (?:uma )?(?:reuniao|aula|prova)`,
+    'meia-?noite|no meio d[ae] (?:uma )?(?:reuniao|aula|prova)',
     String.raw`sao \d{1,2}(?:h| horas)?(?:\s+da (?:manha|madrugada|noite))?|(?:e|ta|esta) (?:de )?madrugada|de madrugada|a essa hora|a esta hora|(?:muito|mt|super|tao) (?:cedo|tarde)`,
     String.raw`(?:to|tou|estou) (?:\p{L}+\s+)?(?:no trabalho|no servico|no trampo|em reuniao|numa reuniao|na aula|na escola|na facul|na faculdade|na academia|no medico|no dentista|no hospital|no cinema|na igreja|dirigindo|trabalhando|dormindo|deitad[oa]|na cama)`,
     '(?:me )?acordou|acabei de acordar|(?:tava|estava) (?:dormindo|deitad[oa]|na cama)',
