@@ -1,0 +1,63 @@
+import { alone, type Lexicon } from './lexicon.js';
+
+/**
+ * Ways of saying "write to me": "schreiben", "anschreiben" (and "anzuschreiben", with the
+ * infinitive's "zu" inside), "melden", "nerven", "zuspammen", "belästigen", "stören", "schicken".
+ */
+const WRITE = String.raw`(?:an|zu)?(?:zu)?(?:schreib|nachricht|meld|kontaktier|nerv|spam|belastig|stor|schick|textn|text)\p{L}*`;
+/** "hör", "hoer", "hört" (accents are removed before matching). */
+const HEAR = 'h(?:o|oe)r(?:t)?';
+
+/** German cues. */
+export const de: Lexicon = {
+  lang: 'de',
+  stop: [
+    String.raw`${WRITE}\s+(?:dich)\s+(?:\p{L}+\s+)?(?:nie wieder|nie mehr|nicht mehr)|mich\s+(?:\p{L}+\s+){0,2}in ruhe (?:lassen|lasst)`,
+    String.raw`${HEAR}\s+(?:(?!nicht\s|nie\s|niemals\s)\p{L}+\s+){0,2}auf,?\s+(?:(?:mir|mich|bitte|mit)\s+)*(?:zu\s+)?${WRITE}`,
+    String.raw`aufh(?:o|oe)ren,?\s+(?:(?:mir|mich)\s+)*(?:zu\s+)?${WRITE}`,
+    String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+){0,2}(?:in ruhe|in frieden|zufrieden)`,
+    String.raw`${WRITE}\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nie wieder|nie mehr|nimmer|nicht zuerst|nicht mehr zuerst)`,
+    String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
+    String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
+    String.raw`nicht mehr (?:zuerst\s+)?${WRITE}|keine?r? von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
+    String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
+    'melde? mich ab|abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
+    alone(
+      `(?:bitte\\s+)?(?:aufh(?:o|oe)ren|${HEAR} (?:(?:bitte|endlich|mal|doch|jetzt|alle) )*auf(?: damit)?|stopp?|lass das|schluss(?: jetzt)?|es reicht|jetzt reichts?)`,
+    ),
+  ],
+  stopNegators: 'nicht|nie|niemals|sagte|sagt|meinte',
+  stopAll: [
+    'ihr alle|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
+  ],
+  stopTimeQualifiers: [
+    'wahrend (?:der|des|meiner) (?:arbeit|schule|unterrichts|meetings?|arbeitszeit)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',
+  ],
+  wrongTime: [
+    'mitternacht',
+    String.raw`es ist (?:erst |schon )?\d{1,2}(?:[:.]\d\d)?\s*uhr|mitten in der nacht|um diese (?:uhrzeit|zeit)|(?:so|zu|viel zu) (?:fruh|spat)|\d+ uhr nachts|(?:halb|kurz nach|kurz vor) \p{L}+ (?:nachts|morgens)|nachts\s*[?!]`,
+    String.raw`(?:ich bin|bin|ich sitze|sitze)\s+(?:\p{L}+\s+)?(?:auf der arbeit|bei der arbeit|in der arbeit|auf arbeit|im buro|im meeting|in einem meeting|in der besprechung|in der schule|in der uni|im unterricht|in der vorlesung|am fahren|am arbeiten|am schlafen|im bett|beim arzt|beim zahnarzt|im kino|im fitnessstudio|beim sport|unter der dusche)`,
+    String.raw`hast mich (?:\p{L}+\s+)?geweckt|ich schlaf\p{L}*|schlafe? schon|(?:hab|habe) (?:\p{L}+\s+)?geschlafen|ich schlafe|fahre (?:gerade|grad)|(?:lag|liege) (?:schon |gerade |grad )?im bett|arbeite (?:gerade|grad|noch)`,
+  ],
+  annoyed: [
+    'so (?:viel|oft) (?:zu )?(?:schreiben|schreibst|nachrichten)',
+    String.raw`(?:warum|wieso|weshalb) schreibst du (?:mir )?(?:\p{L}+\s+)?(?:standig|dauernd|immer|so oft|schon wieder)|wie oft (?:denn )?(?:noch|willst|schreibst)`,
+    'noch eine? nachricht|(?:gehst|gehts?) mir auf (?:die nerven|den keks|den sack)|(?:schreibst|meldest) (?:dich |mir )?(?:\\p{L}+\\s+)?(?:zu oft|zu viel|standig|dauernd)|du nervst|nervig|nervt|nervensage|anstrengend|aufdringlich|anhanglich|lastig|schon wieder|was willst du|gib (?:endlich )?ruhe|reicht langsam',
+    String.raw`zu viele nachrichten|gerade erst (?:geredet|geschrieben|gesprochen)|(?:zweite|dritte|vierte|funfte|zehnte|\d+\.?) nachricht heute|(?:zum )?(?:dritten|vierten|x-ten) mal|standig|dauernd|jeden tag dasselbe`,
+  ],
+  notNow: [
+    'morgen vielleicht',
+    'jetzt nicht|heute nicht|nicht heute|grade? nicht|nicht jetzt|spater|keine zeit|beschaftigt|(?:ein )?andermal|keinen kopf|nein danke|einen moment|^gleich|melde? mich (?:spater|nachher)|nachher',
+    '(?:reden|schreiben|quatschen|horen) (?:wir )?(?:uns )?morgen|morgen (?:reden|schreiben|quatschen|weiter)|vielleicht morgen|lieber morgen|bis morgen|keine lust|(?:geht|passt) (?:gerade|grad|jetzt) nicht|muss los|bin unterwegs|ich melde mich',
+  ],
+  negators: 'nicht|nie|kein|war|waren',
+  invite: [
+    "erzahl\\p{L}*|was gibt'?s|wie geht'?s|wie war dein|schiess los|leg los|ich hab (?:\\p{L}+\\s+)?zeit|kann reden",
+  ],
+  engaged: [
+    'haha\\p{L}*|hehe|lol|gerne?|toll|super|cool|geil|schon von dir|wie schon|lieb|danke!|freu\\p{L}*|wahnsinn|krass|genau|wow|juhu|lustig|an dich gedacht|na klar|weiter|ware schon|witzig',
+    `${HEAR} nicht auf|nie aufh(?:o|oe)ren|nicht aufh(?:o|oe)ren`,
+  ],
+  neutral: ['was passiert,? wenn|wer bist du'],
+  negative: ['nerv\\p{L}*|blod|doof|mude|hasse|genervt|leider'],
+};

@@ -1,0 +1,76 @@
+import { alone, type Lexicon } from './lexicon.js';
+
+/** Ways of saying "message": "texting", "txting", "msging", "messagin", "dming", "hitting me up", "bugging". */
+const MESSAGE = String.raw`(?:text|txt|mess?ag|msg|mssg|writ|contact|dm|ping|spam|bother|bug|pester|harass|email|call|reach(?:ing)? out|hit(?:ting)? me up)[\p{L}']*`;
+const MESSAGES = '(?:messages|msgs|texts|txts|notifications|notifs|reminders|check-?ins|stuff|things)';
+
+/** English cues. */
+export const en: Lexicon = {
+  lang: 'en',
+  stop: [
+    `(?:don'?t|do not|dont) (?:want|wanna|need) (?:to )?(?:get|receive|see) (?:these|this|them|those|your|any)`,
+    'leave me (?:the (?:hell|fuck) )?alone',
+    String.raw`(?:stop+|quit|cease)\s+(?:${MESSAGE})(?:\s+me)?`,
+    String.raw`stop+\s+sending(?:\s+me)?(?:\s+\p{L}+)?\s+${MESSAGES}|stop+\s+sending\s+me`,
+    String.raw`(?:do not|don'?t|dont|never)\s+(?:ever\s+)?(?:${MESSAGE})\s+me`,
+    String.raw`(?:not|n'?t)\s+(?:${MESSAGE})\s+me(?:\s+first)?\s+(?:anymore|any more|again|ever)`,
+    String.raw`rather you didn'?t\s+(?:${MESSAGE})|refrain from\s+(?:${MESSAGE})|stop+\s+with\s+(?:the |these |your |all the |all these )?${MESSAGES}`,
+    String.raw`(?:don'?t|dont|do not|never)\s+(?:\p{L}+\s+){0,2}(?:${MESSAGE})\s+(?:me\s+)?(?:\p{L}+\s+){0,2}(?:again|anymore|any more)`,
+    String.raw`(?:none of (?:you|u|ya|your|these|the)|nobody|no one|no bots?|not one of you)(?:\s+\p{L}+)?\s+(?:(?:should|may|can|is to|ever)(?:\s+be)?\s+)?(?:${MESSAGE})\s+me`,
+    'leave me (?:alone|be)|let me be|go away|get lost|(?:fuck|piss|buzz) off|lose my number|delete my (?:number|account|data)',
+    String.raw`unsub(?:scribe)?|opt(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)`,
+    String.raw`(?:do not|don'?t|dont) (?:want|need) (?:any more|any|your|these|those|this|more)(?:\s+\p{L}+)?\s+${MESSAGES}`,
+    `(?:do not|don'?t|dont|never) (?:want|wanna) (?:to )?(?:hear from|talk to|speak to|get (?:messages|texts) from) (?:you|u|any|either)`,
+    `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|(?:want|need) (?:you|this|these|it|them) to stop|make (?:it|this|them|these|you) stop`,
+    '(?:turn|switch) off (?:these|this|the|your)|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
+    alone(
+      String.raw`(?:(?:pls|plz|please|just|ok|omg|no)\s+)?(?:stop|stahp|stap|enough)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already))?`,
+    ),
+  ],
+  stopNegators: `don'?t|dont|do not|never|not|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if`,
+  stopAll: [
+    'the others|other (?:bots|characters)|everyone else',
+    '(?:all|both) of (?:you|u|ya)|(?:none|any|each|every one|neither|either) of (?:you|u|ya|your|these|the)',
+    "you (?:bots|all|guys|people)|y'?all",
+    '(?:all|every|any|none of) (?:the |these |your |of your |of the |of these |of them )?(?:bots?|characters?|ais?)',
+    'every(?:one|body) (?:here|of you)',
+  ],
+  stopTimeQualifiers: [
+    'at work|at school|in class|during (?:work|class|school|the day|the night|meetings?|work hours)|at night|in the (?:morning|night)|on the job',
+    String.raw`so early|so late|this early|this late|at this hour|while i'?m|after (?:\d|midnight)|before (?:\d|noon)|on (?:weekdays|weekends)|at \d`,
+  ],
+  wrongTime: [
+    String.raw`(?:^|literally |like )\d{1,2}\s*(?:am|a\.m\.)(?=\s*[,.!?]|$)`,
+    String.raw`it'?s\s+(?:like\s+|literally\s+|almost\s+|past\s+)?(?:\d{1,2}(?::\d\d)?\s*(?:am|a\.m\.|in the morning|at night)|midnight|(?:so |super |really |way too |too )?(?:late|early))`,
+    String.raw`(?:i'?m|im|i am)\s+(?:still\s+|currently\s+|literally\s+|just\s+|kinda\s+)?(?:at work|at school|in class|in (?:a |the )?(?:meeting|lecture|exam|shower|hospital|movies|cinema|gym)|in a call|on a call|on (?:shift|the clock|duty)|driving|sleeping|asleep|napping|in bed|working|commuting|on my way to (?:work|school|class))`,
+    String.raw`(?:i'?m|im|i am)\s+(?:still\s+|literally\s+|just\s+)?at (?:the )?(?:doctor'?s?|dentist'?s?|gym|hospital|office|airport|movies|cinema|church|funeral|wedding|uni|library)`,
+    String.raw`(?:at work|in class|in (?:a )?meeting)\s+(?:rn|right now|atm)|^(?:in (?:a )?meeting|at work|in class|driving|at the office)`,
+    '(?:was|were|been) (?:asleep|sleeping|napping|in bed)|already in bed|woke me(?: up)?|just woke up|trying to sleep|(?:middle|dead) of the night|at this hour|this time of (?:night|day)',
+    '(?:too|so|way too) (?:early|late) for|go to sleep|(?:text|message|msg) me (?:in the morning|after work|after class|after school|tomorrow morning)|work hours|working hours',
+  ],
+  annoyed: [
+    'give me a break|getting old',
+    String.raw`why (?:do|are|would|does) you (?:keep|always|constantly|still)|why (?:do|are) you (?:\p{L}+ )?(?:text|messag|msg)\p{L}*`,
+    "(?:you(?:'re| are| r)?|ur|this is|that'?s|it'?s) (?:so |really |getting |kinda |very |super |being |way )*(?:annoying|irritating|clingy|creepy|needy|pushy|spammy|too much|persistent|insistent|desperate|intense)",
+    'annoying|clingy|(?:another|one more|yet another) (?:message|text|msg|notification)|do you ever stop|give it a rest|enough already|(?:bugging|pestering|harassing) me',
+    String.raw`(?:\d+(?:st|nd|rd|th)?|second|third|fourth|fifth|tenth) (?:message|text|msg|time)s? (?:today|this (?:morning|week|hour))`,
+    String.raw`(?:text|messag|msg)\p{L}* (?:me )?(?:way |so |far )?too (?:much|often|many)|too many ${MESSAGES}|(?:text|messag|msg)\p{L}* (?:me )?(?:every|all the|each) (?:day|hour|time|morning|night)`,
+    String.raw`chill with|calm down|nobody asked|no one asked|what now|what do you want(?: now| again| from me)?(?=\s*[?.!]*$)|what do you want (?:now|again)|again\s*\?|just (?:talked|spoke|chatted)|(?:not )?you again|shut up|stfu|jeez|geez|ffs|smh|give me (?:some )?space|(?:dude|bro|man|pls|please|just|ok) chill|chill out|can you not(?=\s*[?.!]*$)`,
+  ],
+  notNow: [
+    `not (?:now|rn|right now|today|tonight)|(?:maybe |talk |ttyl |text me |see you |catch you )?later|ttyl|brb|gtg|g2g|busy|swamped|slammed|can'?t (?:talk|chat|rn|now|right now)|cant (?:talk|chat|rn|now)`,
+    "(?:another|some other) (?:time|day)|get back to you|give me (?:a )?(?:few|sec|minute|min|bit)|gimme|one sec|no thanks|no thank you|not (?:really )?in the mood|not interested|rain check|i'?m good",
+    "(?:now'?s|now is|it'?s) not a good time|not a good time|bad time|(?:when|once) i'?m (?:free|done|back|home|off)|i'?ll (?:text|message|hit|get back|reply|talk|call)|talk (?:tomorrow|tmrw|soon)|maybe tomorrow|(?:gotta|have to|got to) go",
+  ],
+  negators: "not|never|n'?t|no longer|wasn'?t",
+  invite: [
+    "talk to me|tell me (?:more|everything|about)|what'?s up|go on|go ahead|how are you|how r u|how'?s it going|what happened|i'?m listening|all ears",
+    "i'?ve got (?:a )?(?:minute|sec|moment)|i have (?:a )?(?:minute|sec|moment)|i can talk",
+  ],
+  engaged: [
+    String.raw`haha\p{L}*|hehe|lol|lmao|omg|love|loved|awesome|amazing|great|cool|nice|sweet|yay|yes|yess|exactly|excited|glad|happy|wow|best|blush\p{L}*|funny|hilarious|cute|lovely|so true|definitely|of course`,
+    "thank you|thanks!|missed you|miss you|so good|made my day|(?:don'?t|never) (?:ever )?stop|keep (?:texting|messaging|going)",
+  ],
+  neutral: ['what (?:do you mean|happens if)|what if i|who (?:is this|are you)'],
+  negative: ['ugh|hate|annoy\\p{L}*|weird|creepy|tired|sick of|fed up|seriously|stop|leave|block'],
+};

@@ -1,0 +1,58 @@
+import { alone, type Lexicon } from './lexicon.js';
+
+/** Ways of saying "write to me": "escribirme", "mandarme", "enviarme", "hablarme", "molestarme". */
+const WRITE = String.raw`(?:escrib|mand|envi|habl|contact|molest|spame|llam|textear)\p{L}*`;
+/** The command and subjunctive forms that only a request uses ("no me escribas", not "no me escribiste"). */
+const WRITE_COMMAND =
+  '(?:escrib(?:as|an|a)|mand(?:es|en)|envi(?:es|en)|habl(?:es|en)|contact(?:es|en)|molest(?:es|en)|llam(?:es|en))';
+
+/** Spanish cues. */
+export const es: Lexicon = {
+  lang: 'es',
+  stop: [
+    'no quiero (?:recibir )?(?:nada|mas nada)|dej(?:a|e|en|ad)me tranquil[oa]s?',
+    String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+vuelv\p{L}* a\s+(?:escrib|mand|envi|habl|contact)\p{L}*`,
+    String.raw`(?:para|pare|paren)\s+(?:ya\s+)?de\s+${WRITE}`,
+    String.raw`(?:deja|deje|dejen|dejad)\s+(?:ya\s+|todos\s+|todas\s+)?de?\s+${WRITE}`,
+    String.raw`(?:puedes|podes|podrias|puede|podrian)\s+dejar\s+de\s+${WRITE}|que (?:me )?(?:dejes|dejen|deje) de\s+${WRITE}`,
+    `no me ${WRITE_COMMAND}|no me (?:vuelvas|vuelvan|vuelva) a ${WRITE}`,
+    String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+(?:escrib|mand|envi|habl|contact)\p{L}*\s+(?:mas|nunca)`,
+    'dejame en paz|dejenme en paz|dejadme en paz|dejame tranquil[oa]|olvidate de mi|olvidame|alejate de mi|basta de mensajes|basta ya|ya basta|no me molestes|dejar de recibir|borrame|(?:sacame|quitame) de (?:la lista|aqui|esto)',
+    String.raw`(?:darme|me doy|dame|darse) de baja|cancelar (?:la )?suscripcion|desuscrib\p{L}*|no (?:quiero|deseo) (?:recibir )?(?:mas )?(?:tus )?(?:mensajes|notificaciones)`,
+    'no quiero (?:hablar|saber) (?:nada )?(?:mas )?(?:contigo|de ti)|(?:te voy a |te )bloque\\p{L}*|borra mi numero',
+    alone('(?:ya\\s+)?(?:basta|para ya|para|stop|vete|largate|suficiente|dejame ya|dejenme ya)'),
+  ],
+  stopNegators: 'no|nunca|jamas|ni|dijo|dice',
+  stopAll: [
+    '(?:dejen|paren) todos|todos (?:dejen|paren)|todos ustedes|todos vosotros|ustedes todos|ninguno de (?:ustedes|vosotros|los bots)|todos los bots|ningun bot|(?:todos los )?personajes',
+  ],
+  stopTimeQualifiers: [
+    'en (?:horario de |horas de )?(?:trabajo|clase)|de noche|por la noche|en la madrugada|a estas horas|tan temprano|tan tarde|mientras',
+  ],
+  wrongTime: [
+    'junta',
+    String.raw`son las \d{1,2}|de (?:la )?madrugada|a estas horas|a esta hora|(?:es|esta) (?:muy |super |demasiado )?(?:tarde|temprano)|muy temprano|medianoche|tan (?:tarde|temprano)`,
+    String.raw`estoy (?:\p{L}+\s+)?(?:en el trabajo|en la oficina|en clase|en una reunion|en reunion|en la uni|en la universidad|en el cole|en el colegio|en el gimnasio|en el gym|en el medico|en el dentista|en el hospital|en el cine|en misa|en el curro|trabajando|currando|manejando|conduciendo|durmiendo|en la escuela|acostad[oa]|en la cama)`,
+    '(?:me )?despertaste|me acabo de (?:dormir|acostar)|me acabas de despertar|(?:estaba|ya estaba) (?:dormid[oa]|durmiendo|acostad[oa]|en la cama)|en horas? de trabajo',
+  ],
+  annoyed: [
+    'me tienes (?:hart[oa]|cansad[oa]|podrid[oa])|(?:escribes|mandas) demasiado',
+    String.raw`por ?que me escribes (?:tanto|siempre|tan seguido|todo el tiempo)|por ?que siempre|pesad[oa]|pesadez|hart[oa]|otra vez|de nuevo\s*\?|otro mensaje`,
+    String.raw`demasiados mensajes|me estas cansando|molest[oa]|acabamos de hablar|intens[oa]|insistente|cansin[oa]|agobi\p{L}*|acos\p{L}*|(?:quinto|cuarto|tercer|\d+) mensaje|ya van \p{L}+|pesadilla|hartando|cuant[oa]s (?:mensajes|veces)`,
+    'a cada rato|todo el rato|que lata|que fastidio|no paras de|dejame respirar',
+  ],
+  notNow: [
+    'ahora no|ahorita no|no ahora|mas tarde|luego|despues|ocupad\\p{L}*|liad\\p{L}*|no tengo tiempo|en otro momento|otro dia|otro rato|no gracias|no puedo (?:hablar|ahora)',
+    'dame un (?:rato|momento|segundo)|no tengo ganas|en un rato|ahora mismo no|no es (?:un )?buen momento|no estoy para|me tengo que ir|tengo que irme',
+    '(?:hablamos|mejor|quizas|hasta) manana|manana (?:hablamos|te escribo|te cuento)',
+  ],
+  negators: 'no|nunca|estuve|estaba',
+  invite: ['cuentame|que tal|como estas|dime|que paso|puedo hablar|tengo (?:un )?(?:rato|minuto)'],
+  engaged: [
+    String.raw`encant\p{L}*`,
+    String.raw`jaja\p{L}*|jeje|jsjs|me encanta\p{L}*|increible|genial|que lindo|que bueno|lindo|gracias!|claro|vamos|hola|lo mismo|no manches|wow|alegria|me alegra|leerte|que guay|que risa|por supuesto`,
+    '(?:no|nunca) dejes de',
+  ],
+  neutral: ['que pasa si|quien eres'],
+  negative: ['odio|cansad[oa]|aburrid[oa]|fastidi\\p{L}*|harto|harta'],
+};

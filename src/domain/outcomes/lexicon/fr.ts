@@ -1,0 +1,54 @@
+import { alone, type Lexicon } from './lexicon.js';
+
+/** Ways of saying "write to me": "écrire", "envoyer", "contacter", "embêter", "harceler". */
+const WRITE = String.raw`(?:ecri|envoi|envoy|contact|emmerd|embet|harcel|spam|derang|parl|appel)\p{L}*`;
+
+/** French cues. */
+export const fr: Lexicon = {
+  lang: 'fr',
+  stop: [
+    String.raw`arret(?:e|es|ez|er)\s+(?:(?:tous|toutes|donc)\s+)?(?:de\s+|d')(?:me\s+|m'?)?${WRITE}`,
+    String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?tranquille|(?:fou|fiche)[sztr]?-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
+    String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
+    String.raw`aucune? (?:de vous|d'entre vous|bot)(?:\s+\p{L}+){0,3}\s+(?:me |m')${WRITE}`,
+    `veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de |tes |vos )?(?:messages|notifs|notifications)|(?:te |vous )?(?:parler|entendre))`,
+    String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus (?:jamais |aucun )?de (?:messages|notifs|notifications|sms)|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
+    String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
+    alone('arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta'),
+  ],
+  stopNegators: "n'|jamais|dit|disait",
+  stopAll: [
+    "vous tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
+  ],
+  stopTimeQualifiers: [
+    'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|la nuit|au travail|au boulot|le matin|si tot|si tard',
+  ],
+  wrongTime: [
+    String.raw`minuit|(?:me )?reveill\p{L}*`,
+    String.raw`il est (?:\p{L}+\s+)?\d{1,2}\s*h|il est (?:super |tres |trop |vraiment )?(?:tard|tot)|(?:en pleine|au milieu de la) nuit|a cette heure|a une heure pareille|(?:si|trop|super) (?:tot|tard)|du mat(?:in)?`,
+    String.raw`je suis (?:\p{L}+\s+)?(?:au travail|au boulot|au taf|en cours|en reunion|en classe|au bureau|a la fac|au lycee|a l'ecole|a la salle|chez le medecin|chez le dentiste|au cinema|a l'hopital|au lit|en train de (?:conduire|dormir|bosser|travailler))|^en (?:reunion|cours)|(?:au taf|au boulot) la`,
+    "m'?as reveill\\p{L}*|je bosse|je travaille(?=\\s*(?:[.!?,]|$))|je dormais|je dors|j'etais en train de dormir|je conduis|je suis au volant",
+  ],
+  annoyed: [
+    `ca commence a (?:bien faire|m'enerver|etre lourd|me saouler)`,
+    String.raw`pourquoi tu (?:m'?)?ecris (?:\p{L}+\s+)?(?:tout le temps|toujours|encore|sans arret)|pourquoi c'est toujours (?:toi|moi)`,
+    String.raw`tu me (?:saoules|soules|gaves|harceles)|tu m'?enerves|ca m'enerve|m'agace|c'est (?:lourd|chiant|relou)|t'?es (?:relou|chiant|lourd)|relou|collante?|insistant\p{L}*|insupportable|penible|saoulant\p{L}*|soulant\p{L}*|trop de (?:notifs|notifications)|encore toi|encore un message|encore\s*[?!]`,
+    String.raw`trop de messages|on vient de (?:parler|discuter)|(?:deuxieme|troisieme|quatrieme|cinquieme|\d+e?) message|harcel\p{L}*|(?:ecris|envoies|parles) (?:beaucoup )?trop|pot de colle|(?:ecris|envoies) (?:\p{L}+\s+)?tout le temps`,
+  ],
+  notNow: [
+    String.raw`pas la(?=\s*(?:[,.!]|$))`,
+    'pas maintenant|plus tard|occupee?|pas le temps|une autre fois|je te redis|on en reparle|(?<!y )a plus(?! de)|a toute|pas (?:trop )?envie|non merci|je reviens',
+    "(?:la )?je (?:ne )?peux pas|je te rappelle|demain peut-etre|peut-etre demain|^demain|on (?:se parle|en parle|discute) demain|pas ce soir|(?:on verra|on voit|a) demain|pas aujourd'hui|(?:je suis )?pas dispo|debord\\p{L}*|je (?:dois|vais) (?:y aller|filer|partir)|c'est pas le moment",
+  ],
+  negators: "pas|jamais|n'|etais",
+  invite: [
+    `dis-m'en plus|dis-moi`,
+    "raconte\\p{L}*|vas-?y|dis-moi|ca va\\s*\\?|quoi de neuf|je t'ecoute|j'ai (?:un )?(?:moment|minute)",
+  ],
+  engaged: [
+    "haha\\p{L}*|mdr|ptdr|j'adore|adore|genial|super|trop (?:bien|mignon|cool|drole)|mignon|drole|merci !|oui !|avec plaisir|plaisir|contente?|coucou|souviens|wow|carrement|adorable",
+    "n'arrete (?:pas|jamais)",
+  ],
+  neutral: ["qu'est-ce qui se passe si|que se passe-t-il si|c'est qui|qui es-tu"],
+  negative: ['nul|chiant|penible|deteste|fatigue|marre|relou|lourd'],
+};

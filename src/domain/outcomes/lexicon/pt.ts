@@ -1,0 +1,53 @@
+import { alone, type Lexicon } from './lexicon.js';
+
+/** Ways of saying "write to me": "mandar", "enviar", "escrever", "ligar", "encher". */
+const WRITE = String.raw`(?:mand|envi|escrev|lig|cham|incomod|perturb|encher|msg|mensag)\p{L}*`;
+/** The forms a request uses ("não me manda", "não me mande"), not a report ("não me mandou"). */
+const WRITE_COMMAND = String.raw`(?:mand[ae]|envi[ae]|escrev[ae]|ligu?e|cham[ae]|procur[ae])\p{L}*`;
+
+/** Portuguese cues. */
+export const pt: Lexicon = {
+  lang: 'pt',
+  stop: [
+    'me tir[ae] (?:dessa|da|desta) lista|me tir[ae] daqui|(?:some|sai) da minha vida|nao quero receber (?:mais )?nada|nao quero mais nada',
+    String.raw`(?:nao|nenhum\p{L}*(?:\s+\p{L}+){0,3})\s+(?:me\s+)?(?:fal[ae]|mand[ae]|escrev[ae])\p{L}*\s+(?:mais\s+)?comigo`,
+    String.raw`(?:para|pare|parem|parar)\s+(?:todos\s+|todas\s+)?de\s+(?:me\s+|mim\s+)?${WRITE}`,
+    '(?:me deix[ae]m?|deix[ae]-me) (?:em paz|quiet[oa]|sossegad[oa])|cancel(?:a|ar) (?:isso|tudo|as mensagens)|sai fora|some daqui|vaza|(?:para|pare) com isso|me esquece|esquece-me|me erra|vai embora|cai fora',
+    String.raw`(?:nao|nunca mais)\s+(?:me\s+)?${WRITE_COMMAND}|me ${WRITE_COMMAND}\s+mais|(?:nenhum|ninguem)\p{L}*(?:\s+\p{L}+){0,3}\s+me\s+${WRITE_COMMAND}`,
+    String.raw`nao (?:quero|desejo) (?:mais )?(?:receber )?(?:mais )?(?:suas )?mensage\p{L}*|nao quero mais (?:conversar|falar) (?:com voce|contigo)|nao quero mais receber`,
+    String.raw`cancelar (?:a )?inscricao|descadastr\p{L}*|sair da lista|(?:quero|queria) sair (?:disso|daqui)|chega de (?:mensage\p{L}*|msg|notifica\p{L}*)|(?:vou te |vou )?bloquear (?:voce|vc|isso)|te bloquear`,
+    alone('chega|para|pare|stop|some'),
+  ],
+  stopNegators: 'nao|nunca|jamais|nem|disse|falou',
+  stopAll: [
+    'parem todos|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
+  ],
+  stopTimeQualifiers: [
+    'durante o (?:trabalho|expediente|dia|aula)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
+  ],
+  wrongTime: [
+    'meia-?noite|no meio d[ae] (?:uma )?(?:reuniao|aula|prova)',
+    String.raw`sao \d{1,2}(?:h| horas)?(?:\s+da (?:manha|madrugada|noite))?|(?:e|ta|esta) (?:de )?madrugada|de madrugada|a essa hora|a esta hora|(?:muito|mt|super|tao) (?:cedo|tarde)`,
+    String.raw`(?:to|tou|estou) (?:\p{L}+\s+)?(?:no trabalho|no servico|no trampo|em reuniao|numa reuniao|na aula|na escola|na facul|na faculdade|na academia|no medico|no dentista|no hospital|no cinema|na igreja|dirigindo|trabalhando|dormindo|deitad[oa]|na cama)`,
+    '(?:me )?acordou|acabei de acordar|(?:tava|estava) (?:dormindo|deitad[oa]|na cama)',
+  ],
+  annoyed: [
+    'por ?que (?:voce|vc|tu) (?:fica|vive|sempre)|por ?que e sempre|chat[oa]|que saco|saco cheio|enchendo o saco|me irritando|irritante|insistente|insistencia|nao cansa|chatice|enchendo|tantas? mensage\\p{L}*|pegajos[oa]',
+    String.raw`(?:voce|vc|tu|isso|mensagem) de novo|de novo\s*(?:isso|voce|vc|\?)|mais uma mensagem|muitas? mensage\p{L}*|mensage\p{L}* demais|acab(?:ou|amos|ei) de (?:conversar|falar)|grudent[oa]|(?:segunda|terceira|quarta|quinta|\d+a?) mensagem`,
+    'toda hora|o tempo todo|credo',
+  ],
+  notNow: [
+    'agora nao|ocupad\\p{L}*|depois (?:a gente|te|eu|falamos|conversamos)|mais tarde|sem tempo|outra hora|outro dia|nao,? obrigad[oa]|nao posso (?:falar|agora)',
+    'me da um (?:tempo|tempinho)|ja volto|nao (?:to|tou|estou) (?:a ?fim|com vontade)|amanha (?:a gente|conversamos|falamos|te)|daqui a pouco|ja ja|tenho que ir|preciso ir|corrid[oa]|enrolad[oa]',
+  ],
+  negators: 'nao|nunca|tava|passei',
+  invite: [
+    'pode falar|me conta|conta (?:mais|tudo)|tudo bem\\s*\\?|como (?:foi|voce esta|vc ta)|fala ai|to livre',
+  ],
+  engaged: [
+    'k{3,}|haha\\p{L}*|rs+|adoro|adorei|amei|incrivel|fofo|lindo|obrigad[oa]!|que bom|animad[oa]|nao acredito|oi|sim|engracad[oa]|legal|que massa|saudade|claro',
+    'nunca pare|nao para de',
+  ],
+  neutral: ['o que acontece se|quem e'],
+  negative: ['chat[oa]|saco|odeio|cansad[oa]|irrit\\p{L}*'],
+};
