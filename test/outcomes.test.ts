@@ -107,6 +107,7 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
       repliedAt: null,
       replyEventId: null,
       latencySeconds: null,
+      meaning: null,
       feedback: null,
     });
     t.clock.advance({ hours: 6 });
@@ -114,13 +115,14 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
 
     const second = await pingAndSend();
     t.clock.advance({ minutes: 12 });
-    await reply(at(), 'thanks');
+    await reply(at(), 'thanks', "aw thanks, yes she's doing better!");
     const outcome = await outcomeOf(second.suggestionId);
     expect(outcome).toMatchObject({
       status: 'replied',
       repliedAt: at(),
       replyEventId: 'thanks',
       latencySeconds: 12 * 60,
+      meaning: 'engaged',
     });
     // announced on the stream once, when the reply came
     off();
@@ -135,6 +137,7 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
         repliedAt: at(),
         replyEventId: 'thanks',
         latencySeconds: 12 * 60,
+        meaning: 'engaged',
       },
     ]);
     // the list shows the same
@@ -163,14 +166,15 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
     const second = await pingAndSend();
     t.clock.advance({ minutes: 30 });
     // a later message arrives first, then an earlier one, then the earlier one again
-    await reply(at(), 'later');
-    expect(await outcomeOf(second.suggestionId)).toMatchObject({ replyEventId: 'later' });
-    await reply(at(-20 * MINUTE), 'earlier');
-    await reply(at(-20 * MINUTE), 'earlier');
+    await reply(at(), 'later', 'haha yes, tell me more about it');
+    expect(await outcomeOf(second.suggestionId)).toMatchObject({ replyEventId: 'later', meaning: 'engaged' });
+    await reply(at(-20 * MINUTE), 'earlier', 'please stop messaging me');
+    await reply(at(-20 * MINUTE), 'earlier', 'please stop messaging me');
     expect(await outcomeOf(second.suggestionId)).toMatchObject({
       status: 'replied',
       replyEventId: 'earlier',
       latencySeconds: 10 * 60,
+      meaning: 'stop',
     });
   });
 

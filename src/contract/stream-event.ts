@@ -1,4 +1,5 @@
 import type { OutcomeStatus } from '../domain/outcomes/outcome-status.js';
+import type { Meaning } from '../domain/outcomes/reply-meaning.js';
 import type { DeliveryStatus, SuggestionStatus } from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
 
@@ -63,6 +64,8 @@ export interface StreamEventMap {
     repliedAt: string | null;
     replyEventId: string | null;
     latencySeconds: number | null;
+    /** What the reply means (engaged, neutral, not_now, wrong_time, annoyed, stop); null without text. */
+    meaning: Meaning | null;
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OUTCOME_STATUSES } from '../domain/outcomes/outcome-status.js';
+import { REPLY_MEANINGS } from '../domain/outcomes/reply-meaning.js';
 import { DELIVERY_STATUSES, SUGGESTION_STATUSES } from '../domain/suggestions/lifecycle.js';
 import { CHANNELS } from '../ports/channel.js';
 import { COMPOSER_NAMES } from '../ports/composer.js';
@@ -38,6 +39,10 @@ export const OutcomeView = z
     repliedAt: z.string().nullable(),
     replyEventId: z.string().nullable().meta({ description: 'The id of the message_in that answered it' }),
     latencySeconds: z.number().nullable().meta({ description: 'From sent to replied' }),
+    meaning: z.enum(REPLY_MEANINGS).nullable().meta({
+      description:
+        'What the reply means: engaged, neutral, not_now, wrong_time, annoyed or stop (rules and lexicons in five languages); null without a reply or for a reply without text',
+    }),
     feedback: z
       .object({
         eventId: z.string(),

@@ -51,6 +51,8 @@ export interface Reattributed {
   windowEndsAt: Date;
   replyEventId: string | null;
   repliedAt: Date | null;
+  /** The reply's text, for its meaning (the meaning itself is cleared here, set by `setMeanings`). */
+  replyText: string | null;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function reattribute(
     window_ends_at: Date;
     reply_event_id: string | null;
     replied_at: Date | null;
+    reply_text: string | null;
   }>`
     with span as (
       select * from unnest(
@@ -102,10 +105,10 @@ export async function reattribute(
       from candidate c
     ),
     attributed as (
-      select b.user_id, b.outcome_id, b.old_event_id, r.event_id, r.at as reply_at
+      select b.user_id, b.outcome_id, b.old_event_id, r.event_id, r.at as reply_at, r.text as reply_text
       from bounded b
       left join lateral (
-        select e.event_id, e.at from events e
+        select e.event_id, e.at, e.text from events e
         where e.tenant_id = ${tenantId} and e.user_id = b.user_id and e.character_id = b.character_id
           and e.kind = 'message_in' and e.at >= b.at and e.at < b.ends_at
         order by e.at, e.event_id
@@ -113,12 +116,13 @@ export async function reattribute(
       ) r on true
     )
     update outcomes o
-    set reply_event_id = a.event_id, replied_at = a.reply_at, updated_at = ${now}
+    set reply_event_id = a.event_id, replied_at = a.reply_at, meaning = null, meaning_cue = null,
+      updated_at = ${now}
     from attributed a
     where o.tenant_id = ${tenantId} and o.user_id = a.user_id and o.outcome_id = a.outcome_id
       and a.event_id is distinct from a.old_event_id
     returning o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.window_ends_at,
-      o.reply_event_id, o.replied_at`.execute(db);
+      o.reply_event_id, o.replied_at, a.reply_text`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
     outcomeId: r.outcome_id,
@@ -128,7 +132,24 @@ export async function reattribute(
     windowEndsAt: r.window_ends_at,
     replyEventId: r.reply_event_id,
     repliedAt: r.replied_at,
+    replyText: r.reply_text,
   }));
+}
+
+/** Sets what the replies of outcomes mean. */
+export async function setMeanings(
+  db: Db,
+  tenantId: string,
+  meanings: readonly { userId: string; outcomeId: string; meaning: string; cue: string | null }[],
+  now: Date,
+): Promise<void> {
+  if (meanings.length === 0) return;
+  await sql`
+    update outcomes o set meaning = m.meaning, meaning_cue = m.cue, updated_at = ${now}
+    from unnest(${meanings.map((m) => m.userId)}::text[], ${meanings.map((m) => m.outcomeId)}::text[],
+      ${meanings.map((m) => m.meaning)}::text[], ${meanings.map((m) => m.cue)}::text[])
+      as m(user_id, outcome_id, meaning, cue)
+    where o.tenant_id = ${tenantId} and o.user_id = m.user_id and o.outcome_id = m.outcome_id`.execute(db);
 }
 
 export type OutcomeRow = Awaited<ReturnType<typeof outcomesOfSuggestions>>[number];
@@ -142,7 +163,7 @@ export async function outcomesOfSuggestions(
   if (suggestions.length === 0) return [];
   return db
     .selectFrom('outcomes')
-    .select(['suggestion_id', 'at', 'window_ends_at', 'replied_at', 'reply_event_id'])
+    .select(['suggestion_id', 'at', 'window_ends_at', 'replied_at', 'reply_event_id', 'meaning'])
     .where('tenant_id', '=', tenantId)
     .where((eb) =>
       eb.or(

@@ -290,6 +290,8 @@ export interface OutcomesTable {
   window_ends_at: Timestamp;
   reply_event_id: string | null;
   replied_at: Timestamp | null;
+  meaning: string | null;
+  meaning_cue: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

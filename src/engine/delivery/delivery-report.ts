@@ -1,10 +1,10 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { DeliveryReport, DeliveryView } from '../../contract/suggestion.schema.js';
 import { deliveriesOfSuggestion, findDelivery, reportDelivery } from '../../storage/delivery.repository.js';
-import type { Reattributed } from '../../storage/outcome.repository.js';
 import { emitDelivery, emitOutcomes, emitSuggestionOf } from '../kernel/announcements.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
+import type { AttributedOutcome } from '../outcomes/attribution.js';
 import { recordMessageOut } from './delivery.js';
 import { deliveryView } from './delivery-view.js';
 
@@ -22,7 +22,7 @@ export async function reportDeliveryOutcome(
 ): Promise<DeliveryView> {
   const now = ctx.clock.now();
   const triggers = report.status === 'sent' ? await ctx.triggers.get(tenantId) : [];
-  let outcomes: Reattributed[] = [];
+  let outcomes: AttributedOutcome[] = [];
   const written = await ctx.db.transaction().execute(async (trx) => {
     const before = await findDelivery(trx, tenantId, deliveryId);
     if (!before) throw notFound(`delivery "${deliveryId}"`);

@@ -19,13 +19,13 @@ import {
   recoverLapsed,
   startAttempt,
 } from '../../storage/delivery.repository.js';
-import type { Reattributed } from '../../storage/outcome.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { expirePending } from '../../storage/suggestion.repository.js';
 import { markUnreachable } from '../../storage/unreachable-address.repository.js';
 import { emitDelivery, emitOutcomes, emitSuggestion, emitSuggestionOf } from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
+import type { AttributedOutcome } from '../outcomes/attribution.js';
 import { prepareEvents, storeEvents } from '../signals/ingest.js';
 import { openChannel } from './channel-settings.js';
 import { claimedOf, type DeliveryToPlan, loadDeliveryBatch } from './delivery-state.js';
@@ -282,7 +282,7 @@ async function finish(
     await markUnreachable(ctx.db, d, outcome.reason, ctx.clock.now());
   const now = ctx.clock.now();
   const triggers = outcome.status === 'sent' ? await ctx.triggers.get(d.tenantId) : [];
-  let outcomes: Reattributed[] = [];
+  let outcomes: AttributedOutcome[] = [];
   const written = await ctx.db
     .transaction()
     .execute(async (trx) => {

@@ -1,4 +1,5 @@
 import { outcomeStatus } from '../../domain/outcomes/outcome-status.js';
+import type { ReplyMeaning } from '../../domain/outcomes/reply-meaning.js';
 import type { DeliveryRow } from '../../storage/delivery.repository.js';
 import type { Reattributed } from '../../storage/outcome.repository.js';
 import type { SuggestionRow } from '../../storage/suggestion.repository.js';
@@ -57,7 +58,11 @@ export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
 }
 
 /** Announces outcomes whose reply changed (`outcome.recorded`: the stream, metrics), as of now. */
-export function emitOutcomes(ctx: EngineContext, tenantId: string, outcomes: readonly Reattributed[]) {
+export function emitOutcomes(
+  ctx: EngineContext,
+  tenantId: string,
+  outcomes: readonly (Reattributed & { meaning: Pick<ReplyMeaning, 'meaning'> | null })[],
+) {
   const now = ctx.clock.now();
   for (const o of outcomes)
     ctx.events.emit('outcome.recorded', {
@@ -70,5 +75,6 @@ export function emitOutcomes(ctx: EngineContext, tenantId: string, outcomes: rea
       repliedAt: o.repliedAt?.toISOString() ?? null,
       replyEventId: o.replyEventId,
       latencySeconds: o.repliedAt ? (o.repliedAt.getTime() - o.at.getTime()) / 1000 : null,
+      meaning: o.meaning?.meaning ?? null,
     });
 }

@@ -1,3 +1,4 @@
+import { classifyReply, type ReplyMeaning } from '../../domain/outcomes/reply-meaning.js';
 import { compare } from '../../domain/signals/activity-delta.js';
 import type { NewEvent } from '../../storage/event.repository.js';
 import {
@@ -5,9 +6,15 @@ import {
   type PairSpan,
   type Reattributed,
   reattribute,
+  setMeanings,
 } from '../../storage/outcome.repository.js';
 import { readPolicy } from '../../storage/policy.repository.js';
 import type { Db } from '../../storage/schema.js';
+
+/** An outcome whose reply changed, with what the new reply means (null: no reply, or no text). */
+export interface AttributedOutcome extends Reattributed {
+  meaning: ReplyMeaning | null;
+}
 
 /** A proactive message just sent, as its delivery records it. */
 export interface SentMessage {
@@ -32,7 +39,7 @@ export async function attributeReplies(
   fresh: NewEvent[],
   sent: SentMessage | undefined,
   now: Date,
-): Promise<Reattributed[]> {
+): Promise<AttributedOutcome[]> {
   const replies = fresh.filter((e) => e.kind === 'message_in');
   if (replies.length === 0 && !sent) return [];
   if (sent) {
@@ -55,7 +62,32 @@ export async function attributeReplies(
   }
   const moments = replies.map((e) => ({ userId: e.userId, characterId: e.characterId, at: e.at }));
   if (sent) moments.push({ userId: sent.userId, characterId: sent.characterId, at: sent.at });
-  return reattribute(trx, tenantId, spansOf(moments), now);
+  const changed = await reattribute(trx, tenantId, spansOf(moments), now);
+  return withMeanings(trx, tenantId, changed, now);
+}
+
+/** The outcomes with what their replies mean (`classifyReply`), stored; a reply without text has none. */
+async function withMeanings(
+  trx: Db,
+  tenantId: string,
+  outcomes: Reattributed[],
+  now: Date,
+): Promise<AttributedOutcome[]> {
+  const classified = outcomes.map((o) => ({
+    ...o,
+    meaning: o.replyText === null ? null : classifyReply(o.replyText),
+  }));
+  await setMeanings(
+    trx,
+    tenantId,
+    classified.flatMap((o) =>
+      o.meaning
+        ? [{ userId: o.userId, outcomeId: o.outcomeId, meaning: o.meaning.meaning, cue: o.meaning.cue }]
+        : [],
+    ),
+    now,
+  );
+  return classified;
 }
 
 /** Per (user, character): the earliest and the latest of the moments, in a fixed order. */

@@ -14,14 +14,13 @@ import {
 } from '../../storage/event.repository.js';
 import { insertFeedback } from '../../storage/feedback.repository.js';
 import { insertOccasions } from '../../storage/occasion.repository.js';
-import type { Reattributed } from '../../storage/outcome.repository.js';
 import { hintPairs } from '../../storage/schedule.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { prepareActivity } from '../activity/activity.js';
 import { loopsFromEvents, storeOpenLoops } from '../context/open-loops.js';
 import { emitOutcomes } from '../kernel/announcements.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { attributeReplies, type SentMessage } from '../outcomes/attribution.js';
+import { type AttributedOutcome, attributeReplies, type SentMessage } from '../outcomes/attribution.js';
 import { wakesFromEvents } from './ingest-wakes.js';
 
 /**
@@ -82,7 +81,7 @@ export async function storeEvents(
   triggers: readonly Trigger[],
   now: Date,
   sent?: SentMessage,
-): Promise<{ stored: Set<string>; occasions: number; outcomes: Reattributed[] }> {
+): Promise<{ stored: Set<string>; occasions: number; outcomes: AttributedOutcome[] }> {
   const inserted = await insertNewEvents(trx, tenantId, unique, now);
   const keys = new Set(inserted.map((e) => eventKey(e.userId, e.eventId)));
   const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));

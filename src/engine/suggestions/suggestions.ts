@@ -95,6 +95,7 @@ function outcomeView({ row: o, feedback: f }: Outcome, now: Date): OutcomeView {
     repliedAt: o.replied_at?.toISOString() ?? null,
     replyEventId: o.reply_event_id,
     latencySeconds: o.replied_at ? (o.replied_at.getTime() - o.at.getTime()) / 1000 : null,
+    meaning: o.meaning as OutcomeView['meaning'],
     feedback: f
       ? { eventId: f.event_id, at: f.at.toISOString(), score: f.score, emoji: f.emoji, text: f.text }
       : null,

@@ -15,6 +15,10 @@ create table outcomes (
   window_ends_at timestamptz not null,
   reply_event_id text,
   replied_at timestamptz,
+  -- what the reply means (domain/outcomes/reply-meaning.ts) and the cue that decided it; null
+  -- without a reply, or for a reply without text
+  meaning text check (meaning in ('engaged', 'neutral', 'not_now', 'wrong_time', 'annoyed', 'stop')),
+  meaning_cue text,
   created_at timestamptz not null,
   updated_at timestamptz not null,
   primary key (tenant_id, user_id, outcome_id)
