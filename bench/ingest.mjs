@@ -50,6 +50,10 @@ Options:
   --pool-size N      OVERTURE_POOL_SIZE for the started service (default: the service's default)
   --node-args=ARGS   extra node flags for the started service, e.g. --node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
   --keep             keep the PostgreSQL database and PGlite directory afterwards
+  --with-outcomes    PostgreSQL only: before the warm-up, give each user's main character a proactive
+                     message every 12 hours over the events' three weeks, each with a 6-hour
+                     attribution window (42 outcomes a user), so that about half the messages fall
+                     in a window and are attributed as they arrive
   --json FILE        also write the results as JSON to FILE
   --seed N           generator seed (default 42)
   --wait-quiet S     before measuring, wait up to S seconds for the machine's CPU to be under 15% busy
@@ -77,6 +81,7 @@ function parseOptions() {
       'pool-size': { type: 'string' },
       'node-args': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
+      'with-outcomes': { type: 'boolean', default: false },
       json: { type: 'string' },
       seed: { type: 'string', default: '42' },
       'wait-quiet': { type: 'string', default: '60' },
@@ -109,6 +114,7 @@ function parseOptions() {
     pgServer: values['pg-server'].replace(/\/+$/, ''),
     nodeArgs: values['node-args'].split(/\s+/).filter(Boolean),
     keep: values.keep,
+    withOutcomes: values['with-outcomes'],
     json: values.json,
     seed: int('seed', 0, 2 ** 31),
     waitQuiet: int('wait-quiet', 0, 3600),
@@ -274,6 +280,22 @@ async function runBackend(backend, options) {
     console.log(
       `[${backend}] service pid ${service.pid} healthy on ${base} after ${fmt((Date.now() - t0) / 1000, 1)} s`,
     );
+    if (options.withOutcomes) {
+      if (!scratch) throw new Error('--with-outcomes needs --backend postgres');
+      const started = Date.now();
+      // the generator's clock and this one agree to within the setup's seconds
+      await scratch.query(
+        `insert into outcomes (tenant_id, user_id, outcome_id, character_id, at, window_ends_at, created_at, updated_at)
+         select 'default', 'u' || u, 'bench-' || u || '-' || k, 'c' || (u % 20),
+           now() - interval '21 days' + k * interval '12 hours',
+           now() - interval '21 days' + k * interval '12 hours' + interval '6 hours', now(), now()
+         from generate_series(0, ${options.users - 1}) u, generate_series(0, 41) k`,
+      );
+      await scratch.query('analyze outcomes');
+      console.log(
+        `[${backend}] ${fmt(options.users * 42)} outcomes written in ${fmt((Date.now() - started) / 1000, 1)} s`,
+      );
+    }
     const database = scratch ? new URL(scratch.url).pathname.slice(1) : undefined;
     const result = await measure({ label: backend, base, key, pid: service.pid, database, options, counts });
     result.peakRss = procMemory(service.pid, 'VmHWM');
