@@ -51,7 +51,7 @@ export interface Reattributed {
   windowEndsAt: Date;
   replyEventId: string | null;
   repliedAt: Date | null;
-  /** The reply's text, for its meaning (the meaning itself is cleared here, set by `setMeanings`). */
+  /** The reply's text, for its meaning. */
   replyText: string | null;
 }
 
@@ -60,16 +60,15 @@ export interface Reattributed {
  * whose span [at, end) meets the pair's new messages, where `end` is the next proactive message of
  * the pair or the window's end, whichever is first. The reply is the first `message_in` of the
  * pair in that span (ties by event id), so the result depends on what is stored, not on the order
- * it arrived in. Only outcomes whose reply changed are written and returned.
+ * it arrived in. Returns the outcomes whose reply is not the one stored; `writeReplies` stores them.
  *
  * Run after the users' rows are locked (ingest and delivery both lock them first): a batch for the
  * same user waits, and then sees this one's events.
  */
-export async function reattribute(
+export async function findChangedReplies(
   db: Db,
   tenantId: string,
   spans: PairSpan[],
-  now: Date,
 ): Promise<Reattributed[]> {
   if (spans.length === 0) return [];
   const { rows } = await sql<{
@@ -90,7 +89,7 @@ export async function reattribute(
       ) as s(user_id, character_id, from_at, to_at)
     ),
     candidate as (
-      select distinct o.user_id, o.outcome_id, o.character_id, o.at, o.window_ends_at,
+      select distinct o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.window_ends_at,
         o.reply_event_id as old_event_id
       from span s
       join outcomes o on o.tenant_id = ${tenantId} and o.user_id = s.user_id
@@ -103,26 +102,19 @@ export async function reattribute(
           and (n.at, n.outcome_id) > (c.at, c.outcome_id)
       ), 'infinity'::timestamptz)) as ends_at
       from candidate c
-    ),
-    attributed as (
-      select b.user_id, b.outcome_id, b.old_event_id, r.event_id, r.at as reply_at, r.text as reply_text
-      from bounded b
-      left join lateral (
-        select e.event_id, e.at, e.text from events e
-        where e.tenant_id = ${tenantId} and e.user_id = b.user_id and e.character_id = b.character_id
-          and e.kind = 'message_in' and e.at >= b.at and e.at < b.ends_at
-        order by e.at, e.event_id
-        limit 1
-      ) r on true
     )
-    update outcomes o
-    set reply_event_id = a.event_id, replied_at = a.reply_at, meaning = null, meaning_cue = null,
-      updated_at = ${now}
-    from attributed a
-    where o.tenant_id = ${tenantId} and o.user_id = a.user_id and o.outcome_id = a.outcome_id
-      and a.event_id is distinct from a.old_event_id
-    returning o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.window_ends_at,
-      o.reply_event_id, o.replied_at, a.reply_text`.execute(db);
+    select b.user_id, b.outcome_id, b.character_id, b.suggestion_id, b.at, b.window_ends_at,
+      r.event_id as reply_event_id, r.at as replied_at, r.text as reply_text
+    from bounded b
+    left join lateral (
+      select e.event_id, e.at, e.text from events e
+      where e.tenant_id = ${tenantId} and e.user_id = b.user_id and e.character_id = b.character_id
+        and e.kind = 'message_in' and e.at >= b.at and e.at < b.ends_at
+      order by e.at, e.event_id
+      limit 1
+    ) r on true
+    where r.event_id is distinct from b.old_event_id
+    order by b.user_id, b.outcome_id`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
     outcomeId: r.outcome_id,
@@ -136,20 +128,30 @@ export async function reattribute(
   }));
 }
 
-/** Sets what the replies of outcomes mean. */
-export async function setMeanings(
+/** Stores outcomes' replies (null: none now) with what each means, in one statement. */
+export async function writeReplies(
   db: Db,
   tenantId: string,
-  meanings: readonly { userId: string; outcomeId: string; meaning: string; cue: string | null }[],
+  replies: readonly {
+    userId: string;
+    outcomeId: string;
+    replyEventId: string | null;
+    repliedAt: Date | null;
+    meaning: string | null;
+    cue: string | null;
+  }[],
   now: Date,
 ): Promise<void> {
-  if (meanings.length === 0) return;
+  if (replies.length === 0) return;
   await sql`
-    update outcomes o set meaning = m.meaning, meaning_cue = m.cue, updated_at = ${now}
-    from unnest(${meanings.map((m) => m.userId)}::text[], ${meanings.map((m) => m.outcomeId)}::text[],
-      ${meanings.map((m) => m.meaning)}::text[], ${meanings.map((m) => m.cue)}::text[])
-      as m(user_id, outcome_id, meaning, cue)
-    where o.tenant_id = ${tenantId} and o.user_id = m.user_id and o.outcome_id = m.outcome_id`.execute(db);
+    update outcomes o
+    set reply_event_id = r.event_id, replied_at = r.replied_at, meaning = r.meaning, meaning_cue = r.cue,
+      updated_at = ${now}
+    from unnest(${replies.map((r) => r.userId)}::text[], ${replies.map((r) => r.outcomeId)}::text[],
+      ${replies.map((r) => r.replyEventId)}::text[], ${replies.map((r) => r.repliedAt)}::timestamptz[],
+      ${replies.map((r) => r.meaning)}::text[], ${replies.map((r) => r.cue)}::text[])
+      as r(user_id, outcome_id, event_id, replied_at, meaning, cue)
+    where o.tenant_id = ${tenantId} and o.user_id = r.user_id and o.outcome_id = r.outcome_id`.execute(db);
 }
 
 export type OutcomeRow = Awaited<ReturnType<typeof outcomesOfSuggestions>>[number];

@@ -2,11 +2,11 @@ import { classifyReply, type ReplyMeaning } from '../../domain/outcomes/reply-me
 import { compare } from '../../domain/signals/activity-delta.js';
 import type { NewEvent } from '../../storage/event.repository.js';
 import {
+  findChangedReplies,
   insertOutcomes,
   type PairSpan,
   type Reattributed,
-  reattribute,
-  setMeanings,
+  writeReplies,
 } from '../../storage/outcome.repository.js';
 import { readPolicy } from '../../storage/policy.repository.js';
 import type { Db } from '../../storage/schema.js';
@@ -29,9 +29,9 @@ export interface SentMessage {
  * Attribution, in the transaction that stores new events, after the users' rows are locked: a
  * message a delivery sent (`sent`, never an event a client reported) becomes an outcome with the
  * tenant's attribution window, and the replies of every outcome that the new events may change
- * are worked out again (`reattribute`). A reply stored before its message, events sent twice,
- * late or out of order: the stored events decide, so every order gives the same outcome. Returns
- * the outcomes whose reply changed.
+ * are worked out again (`findChangedReplies`) and stored with their meanings (`writeReplies`). A
+ * reply stored before its message, events sent twice, late or out of order: the stored events
+ * decide, so every order gives the same outcome. Returns the outcomes whose reply changed.
  */
 export async function attributeReplies(
   trx: Db,
@@ -62,32 +62,25 @@ export async function attributeReplies(
   }
   const moments = replies.map((e) => ({ userId: e.userId, characterId: e.characterId, at: e.at }));
   if (sent) moments.push({ userId: sent.userId, characterId: sent.characterId, at: sent.at });
-  const changed = await reattribute(trx, tenantId, spansOf(moments), now);
-  return withMeanings(trx, tenantId, changed, now);
-}
-
-/** The outcomes with what their replies mean (`classifyReply`), stored; a reply without text has none. */
-async function withMeanings(
-  trx: Db,
-  tenantId: string,
-  outcomes: Reattributed[],
-  now: Date,
-): Promise<AttributedOutcome[]> {
-  const classified = outcomes.map((o) => ({
+  const changed = await findChangedReplies(trx, tenantId, spansOf(moments));
+  const attributed = changed.map((o) => ({
     ...o,
     meaning: o.replyText === null ? null : classifyReply(o.replyText),
   }));
-  await setMeanings(
+  await writeReplies(
     trx,
     tenantId,
-    classified.flatMap((o) =>
-      o.meaning
-        ? [{ userId: o.userId, outcomeId: o.outcomeId, meaning: o.meaning.meaning, cue: o.meaning.cue }]
-        : [],
-    ),
+    attributed.map((o) => ({
+      userId: o.userId,
+      outcomeId: o.outcomeId,
+      replyEventId: o.replyEventId,
+      repliedAt: o.repliedAt,
+      meaning: o.meaning?.meaning ?? null,
+      cue: o.meaning?.cue ?? null,
+    })),
     now,
   );
-  return classified;
+  return attributed;
 }
 
 /** Per (user, character): the earliest and the latest of the moments, in a fixed order. */
