@@ -15,6 +15,12 @@ export const Id = z
   .string({ error: rule(`must be a string of ${ID_RULE}`) })
   .regex(/^[A-Za-z0-9._:@+|-]{1,128}$/, { error: `must be ${ID_RULE}` });
 
+/** A platform's id of a message (a delivery's `externalId`), as a caller reports or names it. */
+export const ExternalId = z
+  .string({ error: rule('must be a string of 1-256 characters') })
+  .min(1, { error: 'must not be empty' })
+  .max(256, { error: 'must be at most 256 characters' });
+
 export const TimeZone = z
   .string({ error: rule('must be an IANA time zone name, e.g. Europe/Berlin') })
   .transform((value, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_KINDS } from '../domain/signals/event-kind.js';
-import { ChannelName, Id, Instant, jsonSize, rule } from './common.js';
+import { ChannelName, ExternalId, Id, Instant, jsonSize, rule } from './common.js';
 
 export const LIMITS = {
   batchSize: 1000,
@@ -32,15 +32,10 @@ export const EventInput = z
     suggestionId: Id.optional().meta({
       description: 'feedback and reaction only: the proactive message (suggestion) it is about',
     }),
-    externalId: z
-      .string({ error: rule('must be a string of 1-256 characters') })
-      .min(1, { error: 'must not be empty' })
-      .max(256, { error: 'must be at most 256 characters' })
-      .optional()
-      .meta({
-        description:
-          "feedback and reaction only: the platform's id of the message it is about (the delivery's externalId)",
-      }),
+    externalId: ExternalId.optional().meta({
+      description:
+        "feedback and reaction only: the platform's id of the message it is about (the delivery's externalId)",
+    }),
     score: z
       .number({ error: rule('must be a number from -1 to 1') })
       .min(-1, { error: 'must be from -1 to 1' })

@@ -4,7 +4,7 @@ import { REPLY_MEANINGS } from '../domain/outcomes/reply-meaning.js';
 import { DELIVERY_STATUSES, SUGGESTION_STATUSES } from '../domain/suggestions/lifecycle.js';
 import { CHANNELS } from '../ports/channel.js';
 import { COMPOSER_NAMES } from '../ports/composer.js';
-import { Id, rule } from './common.js';
+import { ExternalId, Id, rule } from './common.js';
 import { DecisionView } from './decision.schema.js';
 
 /** Longest opener a person may write when approving, in characters. */
@@ -179,12 +179,7 @@ export const DeliveryReport = z
       .min(1, { error: 'must not be empty' })
       .max(500, { error: 'must be at most 500 characters' })
       .optional(),
-    externalId: z
-      .string({ error: rule('must be a string of 1-256 characters') })
-      .min(1, { error: 'must not be empty' })
-      .max(256, { error: 'must be at most 256 characters' })
-      .optional()
-      .meta({ description: "The platform's message id" }),
+    externalId: ExternalId.optional().meta({ description: "The platform's message id" }),
   })
   .meta({ id: 'DeliveryReport' });
 export type DeliveryReport = z.output<typeof DeliveryReport>;
