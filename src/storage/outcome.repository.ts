@@ -88,8 +88,9 @@ export async function findChangedReplies(
         ${spans.map((s) => s.from)}::timestamptz[], ${spans.map((s) => s.to)}::timestamptz[]
       ) as s(user_id, character_id, from_at, to_at)
     ),
+    -- one span per pair (attribution.ts groups them), so each outcome joins one span at most
     candidate as (
-      select distinct o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.window_ends_at,
+      select o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.window_ends_at,
         o.reply_event_id as old_event_id
       from span s
       join outcomes o on o.tenant_id = ${tenantId} and o.user_id = s.user_id

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeStatus } from './outcome-status.js';
+import { outcomeStatus, replyLatencySeconds } from './outcome-status.js';
 
 describe('outcomeStatus', () => {
   const windowEndsAt = new Date('2026-11-23T18:00:00Z');
@@ -13,5 +13,10 @@ describe('outcomeStatus', () => {
       'pending',
     );
     expect(outcomeStatus({ repliedAt: null, windowEndsAt }, windowEndsAt)).toBe('ignored');
+  });
+  it('gives the seconds from sent to replied, and null without a reply', () => {
+    const sentAt = new Date('2026-11-23T12:00:00Z');
+    expect(replyLatencySeconds(sentAt, new Date('2026-11-23T12:12:30Z'))).toBe(750);
+    expect(replyLatencySeconds(sentAt, null)).toBeNull();
   });
 });

@@ -15,3 +15,8 @@ export function outcomeStatus(
   if (outcome.repliedAt !== null) return 'replied';
   return now.getTime() >= outcome.windowEndsAt.getTime() ? 'ignored' : 'pending';
 }
+
+/** Seconds from a message sent to its reply; null without one. */
+export function replyLatencySeconds(sentAt: Date, repliedAt: Date | null): number | null {
+  return repliedAt === null ? null : (repliedAt.getTime() - sentAt.getTime()) / 1000;
+}

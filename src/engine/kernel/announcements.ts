@@ -1,4 +1,4 @@
-import { outcomeStatus } from '../../domain/outcomes/outcome-status.js';
+import { outcomeStatus, replyLatencySeconds } from '../../domain/outcomes/outcome-status.js';
 import type { ReplyMeaning } from '../../domain/outcomes/reply-meaning.js';
 import type { DeliveryRow } from '../../storage/delivery.repository.js';
 import type { Reattributed } from '../../storage/outcome.repository.js';
@@ -57,7 +57,7 @@ export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
   });
 }
 
-/** Announces outcomes whose reply changed (`outcome.recorded`: the stream, metrics), as of now. */
+/** Announces outcomes whose reply changed (`outcome.recorded`: the stream), with their status as of now. */
 export function emitOutcomes(
   ctx: EngineContext,
   tenantId: string,
@@ -74,7 +74,7 @@ export function emitOutcomes(
       status: outcomeStatus(o, now),
       repliedAt: o.repliedAt?.toISOString() ?? null,
       replyEventId: o.replyEventId,
-      latencySeconds: o.repliedAt ? (o.repliedAt.getTime() - o.at.getTime()) / 1000 : null,
+      latencySeconds: replyLatencySeconds(o.at, o.repliedAt),
       meaning: o.meaning?.meaning ?? null,
     });
 }

@@ -1,6 +1,6 @@
 import { notFound } from '../../contract/errors.js';
 import type { OutcomeView, SuggestionQuery, SuggestionView } from '../../contract/suggestion.schema.js';
-import { outcomeStatus } from '../../domain/outcomes/outcome-status.js';
+import { outcomeStatus, replyLatencySeconds } from '../../domain/outcomes/outcome-status.js';
 import {
   type AttemptRow,
   type DeliveryRow,
@@ -94,7 +94,7 @@ function outcomeView({ row: o, feedback: f }: Outcome, now: Date): OutcomeView {
     windowEndsAt: o.window_ends_at.toISOString(),
     repliedAt: o.replied_at?.toISOString() ?? null,
     replyEventId: o.reply_event_id,
-    latencySeconds: o.replied_at ? (o.replied_at.getTime() - o.at.getTime()) / 1000 : null,
+    latencySeconds: replyLatencySeconds(o.at, o.replied_at),
     meaning: o.meaning as OutcomeView['meaning'],
     feedback: f
       ? { eventId: f.event_id, at: f.at.toISOString(), score: f.score, emoji: f.emoji, text: f.text }
