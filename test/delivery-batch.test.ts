@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecordingChannel } from '../src/testing/recording-channel.js';
 import { BACKENDS } from './helpers/backends.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from './helpers/test-server.js';
+import { PING_TRIGGER } from './helpers/triggers.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
 
@@ -53,13 +54,7 @@ describe.each(BACKENDS)('a batch of deliveries on %s', (backend) => {
     await ok(key, {
       method: 'POST',
       url: '/v1/triggers',
-      payload: {
-        id: 'ping',
-        name: 'Ping',
-        spec: { kind: 'event', event: 'ping' },
-        approval: 'auto',
-        cooldownMinutes: 0,
-      },
+      payload: PING_TRIGGER,
     });
   };
   const event = (key: string, userId: string, fields: Record<string, unknown>) =>

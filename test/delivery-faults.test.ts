@@ -11,6 +11,7 @@ import { startFakeOpenAiServer } from '../src/testing/fake-openai-server.js';
 import { RecordingChannel } from '../src/testing/recording-channel.js';
 import { BACKENDS, openTestDatabase } from './helpers/backends.js';
 import { OPEN_POLICY } from './helpers/policies.js';
+import { PING_TRIGGER } from './helpers/triggers.js';
 
 /**
  * A query that fails once: the first statement whose operation tree (as JSON: a raw statement's
@@ -99,13 +100,7 @@ describe.each(BACKENDS)('delivery around the send on %s', (backend) => {
       await write(userId, `hello-${userId}`);
     }
     await tenant.putPolicy({ ...OPEN_POLICY, midConversationMinutes: 0, ...policy });
-    await tenant.createTrigger({
-      id: 'ping',
-      name: 'Ping',
-      spec: { kind: 'event', event: 'ping' },
-      approval: 'auto',
-      cooldownMinutes: 0,
-    });
+    await tenant.createTrigger(PING_TRIGGER);
     await tenant.createTrigger({
       id: 'ask',
       name: 'Ask first',

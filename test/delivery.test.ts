@@ -8,6 +8,7 @@ import { RecordingChannel } from '../src/testing/recording-channel.js';
 import { BACKENDS } from './helpers/backends.js';
 import { OPEN_POLICY } from './helpers/policies.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { PING_TRIGGER } from './helpers/triggers.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
 const TOKEN = '123456:telegram-test-token';
@@ -75,13 +76,7 @@ describe.each(BACKENDS)('delivering suggestions on %s', (backend) => {
     await ok({
       method: 'POST',
       url: '/v1/triggers',
-      payload: {
-        id: 'ping',
-        name: 'Ping',
-        spec: { kind: 'event', event: 'ping' },
-        approval: 'auto',
-        cooldownMinutes: 0,
-      },
+      payload: PING_TRIGGER,
     });
   });
   afterEach(async () => {

@@ -6,6 +6,7 @@ import type { FakeModelServer } from '../src/testing/fake-model-server.js';
 import { startFakeOpenAiServer } from '../src/testing/fake-openai-server.js';
 import { BACKENDS } from './helpers/backends.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { PING_TRIGGER } from './helpers/triggers.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
 const PERSONA = 'You are Luna, a gentle companion who loves gardening.';
@@ -52,13 +53,7 @@ describe.each(BACKENDS)('drafting suggestions on %s', (backend) => {
     await ok({
       method: 'POST',
       url: '/v1/triggers',
-      payload: {
-        id: 'ping',
-        name: 'Ping',
-        spec: { kind: 'event', event: 'ping' },
-        approval: 'auto',
-        cooldownMinutes: 0,
-      },
+      payload: PING_TRIGGER,
     });
     factId = (
       await ok({

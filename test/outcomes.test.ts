@@ -3,6 +3,7 @@ import { type FakeTelegramServer, startFakeTelegramServer } from '../src/testing
 import { BACKENDS } from './helpers/backends.js';
 import { OPEN_POLICY } from './helpers/policies.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { PING_TRIGGER } from './helpers/triggers.js';
 
 const TELEGRAM_TOKEN = '123456:telegram-test-token';
 const SECRET_KEY = Buffer.alloc(32, 9).toString('base64');
@@ -74,13 +75,7 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
     await ok({
       method: 'POST',
       url: '/v1/triggers',
-      payload: {
-        id: 'ping',
-        name: 'Ping',
-        spec: { kind: 'event', event: 'ping' },
-        approval: 'auto',
-        cooldownMinutes: 0,
-      },
+      payload: PING_TRIGGER,
     });
     await ok({
       method: 'PATCH',

@@ -7,6 +7,7 @@ import { type FakeTelegramServer, startFakeTelegramServer } from '../src/testing
 import { BACKENDS } from './helpers/backends.js';
 import { OPEN_POLICY } from './helpers/policies.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { PING_TRIGGER } from './helpers/triggers.js';
 
 const SECRET_KEY = randomBytes(32).toString('base64');
 const TELEGRAM_TOKEN = '123456:telegram-test-token';
@@ -67,13 +68,7 @@ describe.each(BACKENDS)('public channels on %s', (backend) => {
     await ok({
       method: 'POST',
       url: '/v1/triggers',
-      payload: {
-        id: 'ping',
-        name: 'Ping',
-        spec: { kind: 'event', event: 'ping' },
-        approval: 'auto',
-        cooldownMinutes: 0,
-      },
+      payload: PING_TRIGGER,
     });
     await ok({ method: 'PATCH', url: '/v1/users/maya', payload: { timezone: 'Europe/Berlin' } });
     // she wrote first (the policy's default asks for it)
