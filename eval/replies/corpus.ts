@@ -16,8 +16,8 @@ export interface LabelledReply {
   /**
    * When it was written. Absent: batch 1, before any rule, split half and half. 2 to 5: each
    * written after a round of rules and labelled before they were run on it, run once as test,
-   * then moved to dev whole, as its failures were read. 6: written after the fifth round; test.
-   * 7: written before the stop round, labelled before any rule ran on it; test.
+   * then moved to dev whole, as its failures were read. 6: written after the fifth round, held
+   * out then; moved to dev for the stop round. 7 on: each written before a round of rules; test.
    * docs/EVALUATION.md gives each batch's first-run figures.
    */
   batch?: 2 | 3 | 4 | 5 | 6 | 7;
@@ -36,8 +36,8 @@ export function readCorpus(path: string): LabelledReply[] {
         REPLY_MEANINGS.includes(row.meaning) &&
         (row.split === 'dev' || row.split === 'test') &&
         (row.batch === undefined ||
-          (row.batch !== undefined && row.batch < 6 && row.split === 'dev') ||
-          (row.batch >= 6 && row.split === 'test')) &&
+          (row.batch <= 6 && row.split === 'dev') ||
+          (row.batch >= 7 && row.split === 'test')) &&
         (row.scope === undefined || (row.scope === 'all' && row.meaning === 'stop'));
       if (!ok) throw new Error(`${path}:${i + 1}: bad row ${line}`);
       return row;

@@ -115,6 +115,45 @@ describe('classifyReply: a handful per language and meaning', () => {
   }
 });
 
+describe('classifyReply: messaging verbs with stop, no more and a negation', () => {
+  it.each([
+    ['this needs to stop. now.', 'stop'],
+    ['I want these messages to end', 'stop'],
+    ["I don't want any of you texting me", 'stop'],
+    ["no more, I'm done", 'stop'],
+    ['remove my number', 'stop'],
+    ["I'm opting out", 'stop'],
+    ['schreib nicht mehr', 'stop'],
+    ['nie wieder schreiben bitte', 'stop'],
+    ['niemand von euch soll mir schreiben', 'stop'],
+    ['keine weiteren Nachrichten bitte', 'stop'],
+    ['lass das mit den Nachrichten', 'stop'],
+    ['quiero que pares de escribirme', 'stop'],
+    ['nadie de ustedes me escriba', 'stop'],
+    ['¡déjame ya en paz!', 'stop'],
+    ['arrête tes messages', 'stop'],
+    ['laisse-moi en paix', 'stop'],
+    ['pas de messages svp', 'stop'],
+    ["que personne parmi vous ne m'écrive", 'stop'],
+    ['para com essas mensagens', 'stop'],
+    ['nunca mais fala comigo', 'stop'],
+  ] as [string, Meaning][])('%s -> %s', (text, meaning) => {
+    expect(meaningOf(text)).toBe(meaning);
+  });
+
+  it('reads the same constructions negated, reported or about someone else as no stop', () => {
+    for (const text of [
+      "it doesn't need to stop, I like them",
+      'nadie me escribe nunca 😢',
+      'no more coffee for me today lol',
+      'você não para de mandar mensagem',
+      'hör auf zu lachen 😂',
+    ]) {
+      expect(meaningOf(text)).not.toBe('stop');
+    }
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

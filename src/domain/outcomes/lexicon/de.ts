@@ -19,7 +19,11 @@ export const de: Lexicon = {
     String.raw`${WRITE}\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nie wieder|nie mehr|nimmer|nicht zuerst|nicht mehr zuerst)`,
     String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
     String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
-    String.raw`nicht mehr (?:zuerst\s+)?${WRITE}|keine?r? von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
+    String.raw`(?:nicht mehr|nie wieder|nie mehr) (?:zuerst\s+)?${WRITE}|(?:keine?r?|niemand) von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
+    // the imperative without a pronoun: "schreib nicht mehr", "meldet euch nie wieder"
+    String.raw`(?:schreib|schreibt|meld dich|meldet euch|nerv|nervt)\s+(?:bitte\s+)?(?:nicht mehr|nie wieder|nie mehr)`,
+    // "lass das mit den Nachrichten", "keine weiteren Nachrichten"
+    String.raw`lass(?:t)? (?:das|es) (?:\p{L}+\s+)?mit (?:\p{L}+\s+)?(?:nachrichten|texten|schreiben|spam)|keine (?:weiteren|neuen) (?:nachrichten|benachrichtigungen|sms|texte)`,
     String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
     'melde? mich ab|abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
     alone(

@@ -2,19 +2,23 @@ import { alone, type Lexicon } from './lexicon.js';
 
 /** Ways of saying "write to me": "écrire", "envoyer", "contacter", "embêter", "harceler". */
 const WRITE = String.raw`(?:ecri|envoi|envoy|contact|emmerd|embet|harcel|spam|derang|parl|appel)\p{L}*`;
+/** What is sent: "messages", "notifs", "textos". */
+const MESSAGES = '(?:messages|notifs|notifications|sms|textos)';
 
 /** French cues. */
 export const fr: Lexicon = {
   lang: 'fr',
   stop: [
     String.raw`arret(?:e|es|ez|er)\s+(?:(?:tous|toutes|donc)\s+)?(?:de\s+|d')(?:me\s+|m'?)?${WRITE}`,
-    String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?tranquille|(?:fou|fiche)[sztr]?-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
+    String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?(?:tranquille|en paix)|(?:fou|fiche)[sztr]?-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
+    // "arrête tes messages", "je veux plus recevoir ça"
+    String.raw`arret(?:e|es|ez|er) (?:tes|vos|les|ces|tous ces|toutes ces) (?:\p{L}+\s+)?${MESSAGES}|veux plus (?:rien )?recevoir`,
     String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
-    String.raw`aucune? (?:de vous|d'entre vous|bot)(?:\s+\p{L}+){0,3}\s+(?:me |m')${WRITE}`,
-    `veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de |tes |vos )?(?:messages|notifs|notifications)|(?:te |vous )?(?:parler|entendre))`,
+    String.raw`(?:aucune?|personne) (?:de vous|d'entre vous|parmi vous|bot)(?:\s+[\p{L}']+){0,3}\s+(?:me |m')${WRITE}`,
+    `veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de |tes |vos )?${MESSAGES}|(?:te |vous )?(?:parler|entendre))`,
     String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus (?:jamais |aucun )?de (?:messages|notifs|notifications|sms)|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
-    alone('arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta'),
+    alone(`arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta|(?:plus|pas) de ${MESSAGES}`),
   ],
   stopNegators: "n'|jamais|dit|disait",
   stopAll: [
