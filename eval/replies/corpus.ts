@@ -36,8 +36,8 @@ export function readCorpus(path: string): LabelledReply[] {
         REPLY_MEANINGS.includes(row.meaning) &&
         (row.split === 'dev' || row.split === 'test') &&
         (row.batch === undefined ||
-          (row.batch <= 6 && row.split === 'dev') ||
-          (row.batch >= 7 && row.split === 'test')) &&
+          (row.batch <= 7 && row.split === 'dev') ||
+          (row.batch >= 8 && row.split === 'test')) &&
         (row.scope === undefined || (row.scope === 'all' && row.meaning === 'stop'));
       if (!ok) throw new Error(`${path}:${i + 1}: bad row ${line}`);
       return row;

@@ -137,6 +137,15 @@ describe('classifyReply: messaging verbs with stop, no more and a negation', () 
     ["que personne parmi vous ne m'écrive", 'stop'],
     ['para com essas mensagens', 'stop'],
     ['nunca mais fala comigo', 'stop'],
+    ['kindly cease all communication', 'stop'],
+    ['none of you need to message me ever again', 'stop'],
+    ['STOP STOP STOP', 'stop'],
+    ['hör endlich auf mir dauernd zu schreiben', 'stop'],
+    ['ich will von euch allen nichts mehr hören', 'stop'],
+    ['no quiero que me escribas', 'stop'],
+    ['merci de ne plus me solliciter', 'stop'],
+    ['retire-moi de la liste', 'stop'],
+    ['tira meu número dessa lista', 'stop'],
   ] as [string, Meaning][])('%s -> %s', (text, meaning) => {
     expect(meaningOf(text)).toBe(meaning);
   });
@@ -148,6 +157,9 @@ describe('classifyReply: messaging verbs with stop, no more and a negation', () 
       'no more coffee for me today lol',
       'você não para de mandar mensagem',
       'hör auf zu lachen 😂',
+      'no one texts me anymore lol',
+      "I don't want my boss texting me on sundays",
+      'ich will nichts mehr hören von der Arbeit heute',
     ]) {
       expect(meaningOf(text)).not.toBe('stop');
     }
