@@ -4,7 +4,7 @@
  * Classifies every reply of corpus.jsonl with classifyReply and prints, for the dev split (the one
  * the rules were tuned on) and the test split (held out), per-meaning precision, recall, F1 and
  * support, the confusion matrix, accuracy per language and how often a stop got its scope right,
- * then lists the test split's misclassifications (and dev's with --all-errors).
+ * for dev, the whole test split and each test batch, then lists the test split's misclassifications (and dev's with --all-errors).
  * docs/EVALUATION.md ("Reply meanings") explains the figures.
  */
 import { dirname, join } from 'node:path';
@@ -26,16 +26,12 @@ report(
   allErrors,
 );
 report('test', test, true);
-report(
-  'test, batch 1 (written before any rule)',
-  test.filter((r) => r.batch === undefined),
-  false,
-);
-report(
-  'test, batch 6 (written after the rules)',
-  test.filter((r) => r.batch === 6),
-  false,
-);
+for (const batch of [...new Set(test.map((r) => r.batch))].sort((a, b) => (a ?? 1) - (b ?? 1)))
+  report(
+    batch === undefined ? 'test, batch 1 (written before any rule)' : `test, batch ${batch} (held out)`,
+    test.filter((r) => r.batch === batch),
+    false,
+  );
 
 function report(title: string, rows: LabelledReply[], listErrors: boolean): void {
   const confusion = emptyConfusion();

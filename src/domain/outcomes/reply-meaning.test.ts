@@ -115,6 +115,57 @@ describe('classifyReply: a handful per language and meaning', () => {
   }
 });
 
+describe('classifyReply: messaging verbs with stop, no more and a negation', () => {
+  it.each([
+    ['this needs to stop. now.', 'stop'],
+    ['I want these messages to end', 'stop'],
+    ["I don't want any of you texting me", 'stop'],
+    ["no more, I'm done", 'stop'],
+    ['remove my number', 'stop'],
+    ["I'm opting out", 'stop'],
+    ['schreib nicht mehr', 'stop'],
+    ['nie wieder schreiben bitte', 'stop'],
+    ['niemand von euch soll mir schreiben', 'stop'],
+    ['keine weiteren Nachrichten bitte', 'stop'],
+    ['lass das mit den Nachrichten', 'stop'],
+    ['quiero que pares de escribirme', 'stop'],
+    ['nadie de ustedes me escriba', 'stop'],
+    ['¡déjame ya en paz!', 'stop'],
+    ['arrête tes messages', 'stop'],
+    ['laisse-moi en paix', 'stop'],
+    ['pas de messages svp', 'stop'],
+    ["que personne parmi vous ne m'écrive", 'stop'],
+    ['para com essas mensagens', 'stop'],
+    ['nunca mais fala comigo', 'stop'],
+    ['kindly cease all communication', 'stop'],
+    ['none of you need to message me ever again', 'stop'],
+    ['STOP STOP STOP', 'stop'],
+    ['hör endlich auf mir dauernd zu schreiben', 'stop'],
+    ['ich will von euch allen nichts mehr hören', 'stop'],
+    ['no quiero que me escribas', 'stop'],
+    ['merci de ne plus me solliciter', 'stop'],
+    ['retire-moi de la liste', 'stop'],
+    ['tira meu número dessa lista', 'stop'],
+  ] as [string, Meaning][])('%s -> %s', (text, meaning) => {
+    expect(meaningOf(text)).toBe(meaning);
+  });
+
+  it('reads the same constructions negated, reported or about someone else as no stop', () => {
+    for (const text of [
+      "it doesn't need to stop, I like them",
+      'nadie me escribe nunca 😢',
+      'no more coffee for me today lol',
+      'você não para de mandar mensagem',
+      'hör auf zu lachen 😂',
+      'no one texts me anymore lol',
+      "I don't want my boss texting me on sundays",
+      'ich will nichts mehr hören von der Arbeit heute',
+    ]) {
+      expect(meaningOf(text)).not.toBe('stop');
+    }
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

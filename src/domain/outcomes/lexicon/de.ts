@@ -13,13 +13,23 @@ export const de: Lexicon = {
   lang: 'de',
   stop: [
     String.raw`${WRITE}\s+(?:dich)\s+(?:\p{L}+\s+)?(?:nie wieder|nie mehr|nicht mehr)|mich\s+(?:\p{L}+\s+){0,2}in ruhe (?:lassen|lasst)`,
-    String.raw`${HEAR}\s+(?:(?!nicht\s|nie\s|niemals\s)\p{L}+\s+){0,2}auf,?\s+(?:(?:mir|mich|bitte|mit)\s+)*(?:zu\s+)?${WRITE}`,
+    // "hör (endlich) auf, mir (dauernd) zu schreiben": up to three words between "auf" and the verb
+    String.raw`${HEAR}\s+(?:(?!nicht\s|nie\s|niemals\s)\p{L}+\s+){0,2}auf,?\s+(?:\p{L}+\s+){0,3}?(?:zu\s+)?${WRITE}`,
     String.raw`aufh(?:o|oe)ren,?\s+(?:(?:mir|mich)\s+)*(?:zu\s+)?${WRITE}`,
     String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+){0,2}(?:in ruhe|in frieden|zufrieden)`,
     String.raw`${WRITE}\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nie wieder|nie mehr|nimmer|nicht zuerst|nicht mehr zuerst)`,
     String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
     String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
-    String.raw`nicht mehr (?:zuerst\s+)?${WRITE}|keine?r? von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
+    String.raw`(?:nicht mehr|nie wieder|nie mehr) (?:zuerst\s+)?${WRITE}|(?:keine?r?|niemand) von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
+    // the imperative without a pronoun: "schreib nicht mehr", "meldet euch nie wieder"
+    String.raw`(?:schreib|schreibt|meld dich|meldet euch|nerv|nervt)\s+(?:bitte\s+)?(?:nicht mehr|nie wieder|nie mehr)`,
+    // "lass das mit den Nachrichten", "keine weiteren Nachrichten", "keinen Bock mehr auf diese Nachrichten"
+    String.raw`lass(?:t)? (?:das|es) (?:\p{L}+\s+)?mit (?:\p{L}+\s+)?(?:nachrichten|texten|schreiben|spam)|keine (?:weiteren|neuen) (?:nachrichten|benachrichtigungen|sms|texte)`,
+    String.raw`keine(?:n)? (?:bock|lust) mehr auf (?:\p{L}+\s+)?(?:nachrichten|benachrichtigungen|dich|euch)`,
+    // "ich will diese Nachrichten nicht", "will von euch allen nichts mehr hören", "verschon mich"
+    String.raw`(?:will|mochte|brauche) (?:diese|deine|eure|die|solche) (?:\p{L}+\s+)?nachrichten (?:\p{L}+\s+)?nicht`,
+    String.raw`(?:will|mochte) von (?:dir|euch)(?:\s+allen)? nichts mehr (?:h(?:o|oe)ren|lesen|bekommen|wissen)|verschon\p{L}* mich`,
+    String.raw`(?:nimm|nehmt|streich|losch|loscht|trag)\p{L}* mich (?:\p{L}+\s+)?(?:aus|von) (?:\p{L}+\s+)?(?:liste|verteiler)`,
     String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
     'melde? mich ab|abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
     alone(
@@ -36,7 +46,7 @@ export const de: Lexicon = {
   wrongTime: [
     'mitternacht',
     String.raw`es ist (?:erst |schon )?\d{1,2}(?:[:.]\d\d)?\s*uhr|mitten in der nacht|um diese (?:uhrzeit|zeit)|(?:so|zu|viel zu) (?:fruh|spat)|\d+ uhr nachts|(?:halb|kurz nach|kurz vor) \p{L}+ (?:nachts|morgens)|nachts\s*[?!]`,
-    String.raw`(?:ich bin|bin|ich sitze|sitze)\s+(?:\p{L}+\s+)?(?:auf der arbeit|bei der arbeit|in der arbeit|auf arbeit|im buro|im meeting|in einem meeting|in der besprechung|in der schule|in der uni|im unterricht|in der vorlesung|am fahren|am arbeiten|am schlafen|im bett|beim arzt|beim zahnarzt|im kino|im fitnessstudio|beim sport|unter der dusche)`,
+    String.raw`(?:ich bin|bin|ich sitze?|sitze?)\s+(?:\p{L}+\s+)?(?:auf der arbeit|bei der arbeit|in der arbeit|auf arbeit|im buro|im meeting|in einem meeting|in der besprechung|in der schule|in der uni|im unterricht|in der vorlesung|am (?:auto)?fahren|am arbeiten|am schlafen|im bett|beim arzt|beim zahnarzt|im kino|im fitnessstudio|beim sport|unter der dusche)`,
     String.raw`hast mich (?:\p{L}+\s+)?geweckt|ich schlaf\p{L}*|schlafe? schon|(?:hab|habe) (?:\p{L}+\s+)?geschlafen|ich schlafe|fahre (?:gerade|grad)|(?:lag|liege) (?:schon |gerade |grad )?im bett|arbeite (?:gerade|grad|noch)`,
   ],
   annoyed: [
@@ -47,12 +57,12 @@ export const de: Lexicon = {
   ],
   notNow: [
     'morgen vielleicht',
-    'jetzt nicht|heute nicht|nicht heute|grade? nicht|nicht jetzt|spater|keine zeit|beschaftigt|(?:ein )?andermal|keinen kopf|nein danke|einen moment|^gleich|melde? mich (?:spater|nachher)|nachher',
+    'jetzt nicht|heute? nicht|nicht heute|grade? nicht|nicht jetzt|spater|keine zeit|beschaftigt|(?:ein )?andermal|keinen kopf|nein danke|einen moment|^gleich|melde? mich (?:spater|nachher)|nachher',
     '(?:reden|schreiben|quatschen|horen) (?:wir )?(?:uns )?morgen|morgen (?:reden|schreiben|quatschen|weiter)|vielleicht morgen|lieber morgen|bis morgen|keine lust|(?:geht|passt) (?:gerade|grad|jetzt) nicht|muss los|bin unterwegs|ich melde mich',
   ],
   negators: 'nicht|nie|kein|war|waren',
   invite: [
-    "erzahl\\p{L}*|was gibt'?s|wie geht'?s|wie war dein|schiess los|leg los|ich hab (?:\\p{L}+\\s+)?zeit|kann reden",
+    "erzahl\\p{L}*|was gibt'?s|wie geht'?s|wie war dein|schie(?:ss|ß) los|leg los|ich hab (?:\\p{L}+\\s+)?zeit|kann reden",
   ],
   engaged: [
     'haha\\p{L}*|hehe|lol|gerne?|toll|super|cool|geil|schon von dir|wie schon|lieb|danke!|freu\\p{L}*|wahnsinn|krass|genau|wow|juhu|lustig|an dich gedacht|na klar|weiter|ware schon|witzig',

@@ -10,21 +10,31 @@ export const en: Lexicon = {
   stop: [
     `(?:don'?t|do not|dont) (?:want|wanna|need) (?:to )?(?:get|receive|see) (?:these|this|them|those|your|any)`,
     'leave me (?:the (?:hell|fuck) )?alone',
-    String.raw`(?:stop+|quit|cease)\s+(?:${MESSAGE})(?:\s+me)?`,
+    String.raw`(?:stop+|stpo|sotp|quit|cease)\s+(?:${MESSAGE})(?:\s+me)?`,
     String.raw`stop+\s+sending(?:\s+me)?(?:\s+\p{L}+)?\s+${MESSAGES}|stop+\s+sending\s+me`,
     String.raw`(?:do not|don'?t|dont|never)\s+(?:ever\s+)?(?:${MESSAGE})\s+me`,
     String.raw`(?:not|n'?t)\s+(?:${MESSAGE})\s+me(?:\s+first)?\s+(?:anymore|any more|again|ever)`,
     String.raw`rather you didn'?t\s+(?:${MESSAGE})|refrain from\s+(?:${MESSAGE})|stop+\s+with\s+(?:the |these |your |all the |all these )?${MESSAGES}`,
     String.raw`(?:don'?t|dont|do not|never)\s+(?:\p{L}+\s+){0,2}(?:${MESSAGE})\s+(?:me\s+)?(?:\p{L}+\s+){0,2}(?:again|anymore|any more)`,
-    String.raw`(?:none of (?:you|u|ya|your|these|the)|nobody|no one|no bots?|not one of you)(?:\s+\p{L}+)?\s+(?:(?:should|may|can|is to|ever)(?:\s+be)?\s+)?(?:${MESSAGE})\s+me`,
+    // "none of you bots text me again", "nobody should message me": a request takes the base form or a
+    // modal; "no one texts me anymore" is a lament, so a verb ending in a single s does not count
+    String.raw`(?:none of (?:you|u|ya|your|these|the)|nobody|no one|no bots?|not one of you)(?:\s+\p{L}+)?\s+(?:(?:should|may|can|is to|needs? to|is allowed to|gets? to|ever)(?:\s+be)?\s+)?(?:${MESSAGE})(?<![^s]s)\s+me`,
     'leave me (?:alone|be)|let me be|go away|get lost|(?:fuck|piss|buzz) off|lose my number|delete my (?:number|account|data)',
-    String.raw`unsub(?:scribe)?|opt(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)`,
+    String.raw`unsub(?:scribe)?|opt(?:ing|ed)?(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)|(?:remove|delete|erase) my (?:number|account|data|info|details)`,
+    // "can you not text me", "stop getting these", "cease all communication", "i want out"
+    `(?:can|could|would|will) (?:you|u) (?:please |pls |just )?not (?:${MESSAGE})`,
+    `(?:stop+|quit) (?:getting|receiving) (?:these|this|them|those|your|any|all|${MESSAGES})|(?:cease|end|stop+|halt) (?:all )?(?:communication|contact)|want out|count me out`,
+    // "this needs to stop", "I want these messages to end", "I don't want any of you texting me"
+    `(?:this|these|it|that|they|the ${MESSAGES}|your ${MESSAGES}) (?:needs? to|has to|have to|must|gotta) (?:stop|end)`,
+    `(?:want|need) (?:you|this|these|it|them|the|your|those)(?: ${MESSAGES})? to (?:stop|end)`,
+    // the addressee must be the character(s): "I don't want my boss texting me on Sundays" is no stop
+    String.raw`(?:don'?t|dont|do not) want (?:you|u|y'?all|any(?:one| of you| of u| bots?)|either of you|you (?:guys|bots|all)|bots|this bot)\s+(?:\p{L}+\s+)?(?:${MESSAGE})\s+me`,
     String.raw`(?:do not|don'?t|dont) (?:want|need) (?:any more|any|your|these|those|this|more)(?:\s+\p{L}+)?\s+${MESSAGES}`,
     `(?:do not|don'?t|dont|never) (?:want|wanna) (?:to )?(?:hear from|talk to|speak to|get (?:messages|texts) from) (?:you|u|any|either)`,
-    `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|(?:want|need) (?:you|this|these|it|them) to stop|make (?:it|this|them|these|you) stop`,
+    `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|make (?:it|this|them|these|you) stop`,
     '(?:turn|switch) off (?:these|this|the|your)|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
     alone(
-      String.raw`(?:(?:pls|plz|please|just|ok|omg|no)\s+)?(?:stop|stahp|stap|enough)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already))?`,
+      String.raw`(?:(?:pls|plz|please|just|ok|omg|no)\s+)?(?:(?:stop|stah+p|stap)\s+)*(?:stop|stah+p|stap|enough|no more)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already))?`,
     ),
   ],
   stopNegators: `don'?t|dont|do not|never|not|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if`,

@@ -14,17 +14,22 @@ export const es: Lexicon = {
     String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+vuelv\p{L}* a\s+(?:escrib|mand|envi|habl|contact)\p{L}*`,
     String.raw`(?:para|pare|paren)\s+(?:ya\s+)?de\s+${WRITE}`,
     String.raw`(?:deja|deje|dejen|dejad)\s+(?:ya\s+|todos\s+|todas\s+)?de?\s+${WRITE}`,
-    String.raw`(?:puedes|podes|podrias|puede|podrian)\s+dejar\s+de\s+${WRITE}|que (?:me )?(?:dejes|dejen|deje) de\s+${WRITE}`,
+    String.raw`(?:puedes|podes|podrias|puede|podrian)\s+dejar\s+de\s+${WRITE}|que (?:me )?(?:dejes|dejen|deje|pares|paren|pare) de\s+${WRITE}`,
+    // "no quiero que me escribas", "nadie de ustedes me escriba": a request takes the subjunctive
+    String.raw`no (?:quiero|deseo) que (?:\p{L}+\s+){0,2}me (?:vuelv\p{L}* a )?${WRITE_COMMAND}|(?:nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+(?:vuelva\p{L}* a\s+\p{L}+|${WRITE_COMMAND})`,
+    String.raw`dej(?:a|e|en|ad)me (?:\p{L}+\s+)?en paz|(?:sacame|quitame|borrame|eliminame) de (?:\p{L}+\s+)?(?:lista|aqui|esto|ahi)`,
     `no me ${WRITE_COMMAND}|no me (?:vuelvas|vuelvan|vuelva) a ${WRITE}`,
-    String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+(?:escrib|mand|envi|habl|contact)\p{L}*\s+(?:mas|nunca)`,
+    // the request forms only: "nadie me escribe nunca" is a lament, "no me escribas más" a request
+    String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+${WRITE_COMMAND}\s+(?:mas|nunca)`,
     'dejame en paz|dejenme en paz|dejadme en paz|dejame tranquil[oa]|olvidate de mi|olvidame|alejate de mi|basta de mensajes|basta ya|ya basta|no me molestes|dejar de recibir|borrame|(?:sacame|quitame) de (?:la lista|aqui|esto)',
-    String.raw`(?:darme|me doy|dame|darse) de baja|cancelar (?:la )?suscripcion|desuscrib\p{L}*|no (?:quiero|deseo) (?:recibir )?(?:mas )?(?:tus )?(?:mensajes|notificaciones)`,
+    String.raw`(?:darme|me doy|dame|darse) de baja|cancelar (?:la )?suscripcion|desuscrib\p{L}*|no (?:quiero|deseo) (?:recibir )?(?:mas )?(?:tus |estos |esos |sus |los |tantos )?(?:mensajes|notificaciones)`,
     'no quiero (?:hablar|saber) (?:nada )?(?:mas )?(?:contigo|de ti)|(?:te voy a |te )bloque\\p{L}*|borra mi numero',
     alone('(?:ya\\s+)?(?:basta|para ya|para|stop|vete|largate|suficiente|dejame ya|dejenme ya)'),
   ],
-  stopNegators: 'no|nunca|jamas|ni|dijo|dice',
+  // Portuguese "não" too: "para de mandar" is a cue of both, and the Spanish one matches first.
+  stopNegators: 'no|nunca|jamas|ni|dijo|dice|nao|nem',
   stopAll: [
-    '(?:dejen|paren) todos|todos (?:dejen|paren)|todos ustedes|todos vosotros|ustedes todos|ninguno de (?:ustedes|vosotros|los bots)|todos los bots|ningun bot|(?:todos los )?personajes',
+    '(?:dejen|paren) todos|todos (?:dejen|paren)|todos ustedes|todos vosotros|ustedes todos|ninguno de (?:ustedes|vosotros|los bots)|(?:escrib|mand|envi|habl|contact|molest)\\p{L}*me tod[oa]s|todos los bots|ningun bot|(?:todos los )?personajes',
   ],
   stopTimeQualifiers: [
     'en (?:horario de |horas de )?(?:trabajo|clase)|de noche|por la noche|en la madrugada|a estas horas|tan temprano|tan tarde|mientras',
@@ -32,7 +37,7 @@ export const es: Lexicon = {
   wrongTime: [
     'junta',
     String.raw`son las \d{1,2}|de (?:la )?madrugada|a estas horas|a esta hora|(?:es|esta) (?:muy |super |demasiado )?(?:tarde|temprano)|muy temprano|medianoche|tan (?:tarde|temprano)`,
-    String.raw`estoy (?:\p{L}+\s+)?(?:en el trabajo|en la oficina|en clase|en una reunion|en reunion|en la uni|en la universidad|en el cole|en el colegio|en el gimnasio|en el gym|en el medico|en el dentista|en el hospital|en el cine|en misa|en el curro|trabajando|currando|manejando|conduciendo|durmiendo|en la escuela|acostad[oa]|en la cama)`,
+    String.raw`(?:estoy|ando) (?:\p{L}+\s+)?(?:en el trabajo|en la oficina|en clase|en una reunion|en reunion|en la uni|en la universidad|en el cole|en el colegio|en el gimnasio|en el gym|en el medico|en el dentista|en el hospital|en el cine|en misa|en el curro|trabajando|currando|manejando|conduciendo|durmiendo|en la escuela|acostad[oa]|en la cama)`,
     '(?:me )?despertaste|me acabo de (?:dormir|acostar)|me acabas de despertar|(?:estaba|ya estaba) (?:dormid[oa]|durmiendo|acostad[oa]|en la cama)|en horas? de trabajo',
   ],
   annoyed: [

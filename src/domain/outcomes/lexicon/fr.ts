@@ -1,20 +1,25 @@
 import { alone, type Lexicon } from './lexicon.js';
 
 /** Ways of saying "write to me": "écrire", "envoyer", "contacter", "embêter", "harceler". */
-const WRITE = String.raw`(?:ecri|envoi|envoy|contact|emmerd|embet|harcel|spam|derang|parl|appel)\p{L}*`;
+const WRITE = String.raw`(?:ecri|envoi|envoy|contact|emmerd|embet|harcel|spam|derang|parl|appel|sollicit)\p{L}*`;
+/** What is sent: "messages", "notifs", "textos". */
+const MESSAGES = '(?:messages|notifs|notifications|sms|textos)';
 
 /** French cues. */
 export const fr: Lexicon = {
   lang: 'fr',
   stop: [
     String.raw`arret(?:e|es|ez|er)\s+(?:(?:tous|toutes|donc)\s+)?(?:de\s+|d')(?:me\s+|m'?)?${WRITE}`,
-    String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?tranquille|(?:fou|fiche)[sztr]?-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
+    String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?(?:tranquille|en paix)|(?:fou(?:s|tez|tre)?|fiche[sz]?|ficher)-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
+    // "arrête tes messages", "retire-moi de la liste", "je ne veux plus être contacté"
+    String.raw`arret(?:e|es|ez|er) (?:tes|vos|les|ces|tous ces|toutes ces) (?:\p{L}+\s+)?${MESSAGES}|(?:retire|enleve|supprime|sors|raye)[sz]?-?\s*moi (?:de|d'|du)`,
+    '(?:ne )?(?:veux|souhaite) plus (?:etre )?(?:contacte|sollicite|derange|harcele)e?s?|veux plus (?:rien )?recevoir',
     String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
-    String.raw`aucune? (?:de vous|d'entre vous|bot)(?:\s+\p{L}+){0,3}\s+(?:me |m')${WRITE}`,
-    `veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de |tes |vos )?(?:messages|notifs|notifications)|(?:te |vous )?(?:parler|entendre))`,
+    String.raw`(?:aucune?|personne) (?:de vous|d'entre vous|parmi vous|bot)(?:\s+[\p{L}']+){0,3}\s+(?:me |m')${WRITE}`,
+    `veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de )?(?:tes |vos |ces )?${MESSAGES}|(?:te |vous )?(?:parler|entendre))`,
     String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus (?:jamais |aucun )?de (?:messages|notifs|notifications|sms)|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
-    alone('arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta'),
+    alone(`arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta|(?:plus|pas) de ${MESSAGES}`),
   ],
   stopNegators: "n'|jamais|dit|disait",
   stopAll: [
@@ -47,7 +52,7 @@ export const fr: Lexicon = {
   ],
   engaged: [
     "haha\\p{L}*|mdr|ptdr|j'adore|adore|genial|super|trop (?:bien|mignon|cool|drole)|mignon|drole|merci !|oui !|avec plaisir|plaisir|contente?|coucou|souviens|wow|carrement|adorable",
-    "n'arrete (?:pas|jamais)",
+    "n'arrete (?:pas|jamais)|ne t'arrete (?:pas|jamais)",
   ],
   neutral: ["qu'est-ce qui se passe si|que se passe-t-il si|c'est qui|qui es-tu"],
   negative: ['nul|chiant|penible|deteste|fatigue|marre|relou|lourd'],

@@ -10,7 +10,10 @@ export const pt: Lexicon = {
   lang: 'pt',
   stop: [
     'me tir[ae] (?:dessa|da|desta) lista|me tir[ae] daqui|(?:some|sai) da minha vida|nao quero receber (?:mais )?nada|nao quero mais nada',
-    String.raw`(?:nao|nenhum\p{L}*(?:\s+\p{L}+){0,3})\s+(?:me\s+)?(?:fal[ae]|mand[ae]|escrev[ae])\p{L}*\s+(?:mais\s+)?comigo`,
+    String.raw`(?:nao|nunca mais|nenhum\p{L}*(?:\s+\p{L}+){0,3})\s+(?:me\s+)?(?:fal[ae]|mand[ae]|escrev[ae])\p{L}*\s+(?:mais\s+)?comigo`,
+    // "para com essas mensagens", "quero cancelar essas mensagens", "tira meu número dessa lista"
+    String.raw`(?:para|pare|parem|chega) com (?:\p{L}+\s+)?(?:mensage\p{L}*|msgs?|notifica\p{L}*)|cancel\p{L}* (?:\p{L}+\s+)?(?:mensage\p{L}*|msgs|notifica\p{L}*)`,
+    String.raw`(?:tir|remov|exclu|apag)[aei]\p{L}*(?:-me)? (?:me |meu (?:numero|nome|contato) )?d\p{L}* lista|(?:apag|exclu|remov)[aei]\p{L}* meu (?:numero|contato|cadastro)`,
     String.raw`(?:para|pare|parem|parar)\s+(?:todos\s+|todas\s+)?de\s+(?:me\s+|mim\s+)?${WRITE}`,
     '(?:me deix[ae]m?|deix[ae]-me) (?:em paz|quiet[oa]|sossegad[oa])|cancel(?:a|ar) (?:isso|tudo|as mensagens)|sai fora|some daqui|vaza|(?:para|pare) com isso|me esquece|esquece-me|me erra|vai embora|cai fora',
     String.raw`(?:nao|nunca mais)\s+(?:me\s+)?${WRITE_COMMAND}|me ${WRITE_COMMAND}\s+mais|(?:nenhum|ninguem)\p{L}*(?:\s+\p{L}+){0,3}\s+me\s+${WRITE_COMMAND}`,
@@ -28,11 +31,12 @@ export const pt: Lexicon = {
   wrongTime: [
     'meia-?noite|no meio d[ae] (?:uma )?(?:reuniao|aula|prova)',
     String.raw`sao \d{1,2}(?:h| horas)?(?:\s+da (?:manha|madrugada|noite))?|(?:e|ta|esta) (?:de )?madrugada|de madrugada|a essa hora|a esta hora|(?:muito|mt|super|tao) (?:cedo|tarde)`,
-    String.raw`(?:to|tou|estou) (?:\p{L}+\s+)?(?:no trabalho|no servico|no trampo|em reuniao|numa reuniao|na aula|na escola|na facul|na faculdade|na academia|no medico|no dentista|no hospital|no cinema|na igreja|dirigindo|trabalhando|dormindo|deitad[oa]|na cama)`,
+    String.raw`(?:to|tou|estou) (?:\p{L}+\s+)?(?:no trabalho|no servico|no trampo|em reuniao|numa reuniao|na aula|em aula|na escola|na facul|na faculdade|na academia|no medico|no dentista|no hospital|no cinema|na igreja|dirigindo|trabalhando|dormindo|deitad[oa]|na cama)`,
     '(?:me )?acordou|acabei de acordar|(?:tava|estava) (?:dormindo|deitad[oa]|na cama)',
   ],
   annoyed: [
-    'por ?que (?:voce|vc|tu) (?:fica|vive|sempre)|por ?que e sempre|chat[oa]|que saco|saco cheio|enchendo o saco|me irritando|irritante|insistente|insistencia|nao cansa|chatice|enchendo|tantas? mensage\\p{L}*|pegajos[oa]',
+    // "você não para de mandar mensagem" says what the character does: a complaint, not "don't stop"
+    '(?:voce|vc|tu) nao para(?:s)? de|por ?que (?:voce|vc|tu) (?:fica|vive|sempre)|por ?que e sempre|chat[oa]|que saco|saco cheio|enchendo o saco|me irritando|irritante|insistente|insistencia|nao cansa|chatice|enchendo|tantas? mensage\\p{L}*|pegajos[oa]',
     String.raw`(?:voce|vc|tu|isso|mensagem) de novo|de novo\s*(?:isso|voce|vc|\?)|mais uma mensagem|muitas? mensage\p{L}*|mensage\p{L}* demais|acab(?:ou|amos|ei) de (?:conversar|falar)|grudent[oa]|(?:segunda|terceira|quarta|quinta|\d+a?) mensagem`,
     'toda hora|o tempo todo|credo',
   ],
