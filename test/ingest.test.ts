@@ -23,6 +23,7 @@ describe.each(BACKENDS)('event ingest on %s', (backend) => {
       accepted: 1,
       duplicates: 0,
       results: [{ id: 'e1', userId: 'u1', status: 'accepted' }],
+      signals: [],
     });
     const u = await user();
     expect(u.status).toBe(200);

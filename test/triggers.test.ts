@@ -274,7 +274,11 @@ describe.each(BACKENDS)('testing a trigger on %s', (backend) => {
     expect((await test('idle-check-in')).body).toMatchObject({ action: 'skip', reason: 'consent' });
 
     const audit = (await t.request({ method: 'GET', url: '/v1/audit' })).body.entries;
-    expect(audit.map((e: { action: string }) => e.action)).toEqual(['trigger.enabled', 'policy.updated']);
+    expect(audit.map((e: { action: string }) => e.action)).toEqual([
+      'trigger.enabled',
+      'policy.updated',
+      'consent.opted_out',
+    ]);
   });
 
   it('takes a schedule as firing now, and sends when every check passes', async () => {

@@ -71,7 +71,8 @@ export function userRoutes(app: Api) {
       config: { access: 'write' },
       schema: {
         tags: ['users'],
-        summary: "Set the bot's trust in a user's relationship with a character (0 to 1)",
+        summary:
+          "Set the bot's trust in a user's relationship with a character (0 to 1), or the pair's own consent (opted_in reverses a stop typed to the character)",
         params: z.object({ userId: Id, characterId: Id }),
         body: PairPatch,
         response: { 200: Pair, ...errors(400, 401, 403, 404) },

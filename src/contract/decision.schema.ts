@@ -15,6 +15,11 @@ export const CheckView = z
     limit: z.number().optional(),
     at: z.string().optional(),
     until: z.string().optional().meta({ description: 'For a check that time resolves: from when it passes' }),
+    minutes: z
+      .number()
+      .optional()
+      .meta({ description: 'The minutes a conversation, a gap, a cooldown or a ladder step lasts' }),
+    eventId: z.string().optional().meta({ description: 'For consent: the message that opted the user out' }),
   })
   .meta({ id: 'Check' });
 

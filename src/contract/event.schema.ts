@@ -90,6 +90,25 @@ export const EventBatch = z
     description: `Up to ${LIMITS.batchSize} events. A single event object (without the "events" wrapper) is accepted too.`,
   });
 
+/**
+ * What the events made the engine do that the bot should know: `opted_out` when a message
+ * ("stop messaging me") opted the user out of proactive messages from its character, or from
+ * every character (`characterId` null), so the bot can confirm once, in its own voice. Given once,
+ * when the consent changed; a stop repeated while opted out gives none.
+ */
+export const IngestSignal = z
+  .object({
+    kind: z.literal('opted_out'),
+    userId: z.string(),
+    characterId: z.string().nullable().meta({ description: 'null: every character' }),
+    scope: z.enum(['character', 'all']),
+    eventId: z.string().meta({ description: 'The message that asked' }),
+    at: z.string().meta({ description: "The message's time" }),
+    cue: z.string().nullable().meta({ description: 'What in the message decided it' }),
+  })
+  .meta({ id: 'IngestSignal' });
+export type IngestSignal = z.output<typeof IngestSignal>;
+
 export const IngestResult = z
   .object({
     accepted: z.number().int().meta({ description: 'Events stored by this request' }),
@@ -100,6 +119,9 @@ export const IngestResult = z
     results: z.array(
       z.object({ id: z.string(), userId: z.string(), status: z.enum(['accepted', 'duplicate']) }),
     ),
+    signals: z.array(IngestSignal).meta({
+      description: 'What the events made the engine do that the bot should act on (an opt-out to confirm)',
+    }),
   })
   .meta({ id: 'IngestResult' });
 

@@ -37,6 +37,36 @@ const Backoff = z
   .max(100, { error: 'must be from 1 to 100' });
 
 const WEEK = 7 * 24 * 60;
+
+const SnoozeDays = z
+  .number({ error: rule('must be a whole number of days from 0 to 30') })
+  .int({ error: 'must be a whole number of days from 0 to 30' })
+  .min(0, { error: 'must be from 0 to 30 days' })
+  .max(30, { error: 'must be from 0 to 30 days' })
+  .meta({
+    description:
+      'A reply meaning "not now" ("busy, later") holds proactive messages from that character to the user for this many days; 0: it does not.',
+  });
+
+const LADDER_RULE =
+  'must be null or a list of 1 to 10 increasing whole numbers of minutes, each from 1 to 10080';
+const RetentionLadder = z
+  .array(
+    z
+      .number({ error: rule(LADDER_RULE) })
+      .int({ error: LADDER_RULE })
+      .min(1, { error: LADDER_RULE })
+      .max(WEEK, { error: LADDER_RULE }),
+    { error: rule(LADDER_RULE) },
+  )
+  .min(1, { error: LADDER_RULE })
+  .max(10, { error: LADDER_RULE })
+  .refine((steps) => steps.every((m, i) => i === 0 || m > steps[i - 1]!), { error: LADDER_RULE })
+  .nullable()
+  .meta({
+    description:
+      'The retention ladder: after the first proactive message left unanswered since the user last wrote, the next may come this many minutes after it, one step per message, then nothing until the user writes. [180, 360]: at T+3 h and T+6 h. null: no ladder (backoffAfterUnanswered still applies).',
+  });
 const D = DEFAULT_POLICY;
 const toClock = (q: typeof D.quietHours) => q && { start: clock(q.startMinute), end: clock(q.endMinute) };
 
@@ -49,6 +79,8 @@ const CharacterOverrides = z.strictObject({
   minGapMinutes: WholeMinutes(WEEK).optional(),
   backoffAfterUnanswered: Backoff.optional(),
   midConversationMinutes: WholeMinutes(24 * 60).optional(),
+  snoozeDays: SnoozeDays.optional(),
+  retentionLadderMinutes: RetentionLadder.optional(),
 });
 
 /** The whole policy, as PUT replaces it; absent fields take their defaults. */
@@ -70,6 +102,8 @@ export const PolicyInput = z
     minGapMinutes: WholeMinutes(WEEK).default(D.minGapMinutes),
     backoffAfterUnanswered: Backoff.default(D.backoffAfterUnanswered),
     midConversationMinutes: WholeMinutes(24 * 60).default(D.midConversationMinutes),
+    snoozeDays: SnoozeDays.default(D.snoozeDays),
+    retentionLadderMinutes: RetentionLadder.default(null),
     attributionWindowMinutes: WholeMinutes(WEEK)
       .refine((minutes) => minutes >= 1, { error: 'must be at least 1 minute' })
       .default(6 * 60)

@@ -3,6 +3,19 @@ import type { Meaning } from '../domain/outcomes/reply-meaning.js';
 import type { DeliveryStatus, SuggestionStatus } from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
 
+/** A user's message opted them out of proactive messages (the ingest answer's `signals`). */
+export interface OptedOut {
+  tenantId: string;
+  userId: string;
+  /** null: every character. */
+  characterId: string | null;
+  scope: 'character' | 'all';
+  /** The message that asked, and its time. */
+  eventId: string;
+  at: string;
+  cue: string | null;
+}
+
 /** The events a tenant's stream carries (`/v1/stream`, `engine.stream.subscribe`), by name: what bots see. */
 export interface StreamEventMap {
   /** A decision to speak made a suggestion (status drafting). */
@@ -67,6 +80,12 @@ export interface StreamEventMap {
     /** What the reply means (engaged, neutral, not_now, wrong_time, annoyed, stop); null without text. */
     meaning: Meaning | null;
   };
+  /**
+   * A user's message ("stop messaging me") opted them out of proactive messages from the
+   * character, or from every character: the bot may confirm once in its own voice. Sent once, when
+   * the consent changed.
+   */
+  'user.opted_out': OptedOut;
 }
 
 /** The names of the stream's events, in the order the API documents them. */
@@ -75,6 +94,7 @@ export const STREAM_EVENT_NAMES = [
   'suggestion.updated',
   'delivery.updated',
   'outcome.recorded',
+  'user.opted_out',
 ] as const satisfies readonly (keyof StreamEventMap)[];
 /** The name of one of the stream's events. */
 export type StreamEventName = (typeof STREAM_EVENT_NAMES)[number];

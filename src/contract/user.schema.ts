@@ -57,6 +57,23 @@ export const ActivityState = z
 
 export type ActivityState = z.output<typeof ActivityState>;
 
+/** A (user, character) relationship: trust, the pair's own consent and snooze, its activity. */
+const PairState = z.object({
+  characterId: z.string(),
+  trust: z.number().meta({ description: "The bot's trust in this relationship, in [0, 1]" }),
+  consent: z.enum(CONSENT).meta({
+    description:
+      "The pair's own consent: `opted_out` after the user told this character to stop (or through the API); `unknown` follows the user's. The user's own opt-out applies to every character whatever this says.",
+  }),
+  consentUpdatedAt: At,
+  consentEventId: z.string().nullable().meta({ description: 'The message that set it, when one did' }),
+  snoozedUntil: At.meta({
+    description: 'After a reply meaning "not now": no proactive message from this character before then',
+  }),
+  snoozedBy: z.string().nullable().meta({ description: 'The reply that asked for the snooze' }),
+  activity: ActivityState,
+});
+
 export const User = z
   .object({
     userId: z.string(),
@@ -74,18 +91,18 @@ export const User = z
         description:
           'Addresses a platform said never work (blocked, chat not found): passed over until the address is set again',
       }),
-    consent: z.enum(CONSENT),
+    consent: z.enum(CONSENT).meta({
+      description:
+        "The user's consent to proactive messages from every character; `opted_out` also when a message asked every character to stop",
+    }),
     consentUpdatedAt: At,
+    consentEventId: z.string().nullable().meta({
+      description: 'The message that set the consent ("stop messaging me, all of you"), when one did',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     activity: ActivityState,
-    characters: z.array(
-      z.object({
-        characterId: z.string(),
-        trust: z.number().meta({ description: "The bot's trust in this relationship, in [0, 1]" }),
-        activity: ActivityState,
-      }),
-    ),
+    characters: z.array(PairState),
   })
   .meta({ id: 'User' });
 
@@ -94,11 +111,16 @@ export type User = z.output<typeof User>;
 /** What the bot may set on a (user, character) relationship. */
 export const PairPatch = z
   .strictObject({
-    trust: Fraction,
+    trust: Fraction.optional(),
+    consent: z.enum(CONSENT).optional().meta({
+      description:
+        "The pair's own consent. `opted_in` reverses a stop the user typed to this character; `unknown` makes the user's consent apply again. Audited.",
+    }),
+  })
+  .refine((p) => p.trust !== undefined || p.consent !== undefined, {
+    error: 'must set trust or consent',
   })
   .meta({ id: 'PairPatch' });
 export type PairPatch = z.output<typeof PairPatch>;
 
-export const Pair = z
-  .object({ userId: z.string(), characterId: z.string(), trust: z.number(), activity: ActivityState })
-  .meta({ id: 'Pair' });
+export const Pair = PairState.extend({ userId: z.string() }).meta({ id: 'Pair' });

@@ -1,16 +1,19 @@
 import { sql } from 'kysely';
 import type { UserActivity } from '../domain/activity/user-activity.js';
+import { type PairConsent, pairConsent } from '../domain/policy/consent.js';
 import { compare } from '../domain/signals/activity-delta.js';
 import type { Consent } from '../domain/suggestions/lifecycle.js';
 import { decodeUserActivity } from './codecs/activity-codec.js';
 import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
 import type { Db } from './schema.js';
 
-/** What a decision reads of a pair's rows: the user's consent, zone and model, the pair's trust and last messages. */
+/** What a decision reads of a pair's rows: the consent that applies, the user's zone and model, the pair's trust, snooze and last messages. */
 interface PairRow {
   userId: string;
   characterId: string;
-  consent: Consent;
+  consent: PairConsent;
+  snoozedUntilMs: number | null;
+  snoozedBy: string | null;
   userLastInboundAtMs: number | null;
   trust: number;
   lastInboundAtMs: number | null;
@@ -46,6 +49,13 @@ export async function readPairRows(
     user_id: string;
     character_id: string;
     consent: Consent;
+    consent_at: string | null;
+    consent_event_id: string | null;
+    pair_consent: Consent | null;
+    pair_consent_at: string | null;
+    pair_consent_event_id: string | null;
+    snoozed_until: string | null;
+    snoozed_by: string | null;
     timezone: string | null;
     activity: string | null;
     user_last_inbound_at: string | null;
@@ -53,17 +63,21 @@ export async function readPairRows(
     last_inbound_at: string | null;
     last_outbound_at: string | null;
   }>`
-    select k.user_id, k.character_id, u.consent, u.timezone, encode(u.activity, 'base64') as activity,
+    select k.user_id, k.character_id, u.consent, ${epochMs('u.consent_updated_at')} as consent_at,
+           u.consent_event_id, c.consent as pair_consent, ${epochMs('c.consent_updated_at')} as pair_consent_at,
+           c.consent_event_id as pair_consent_event_id, ${epochMs('c.snoozed_until')} as snoozed_until, c.snoozed_by,
+           u.timezone, encode(u.activity, 'base64') as activity,
            ${epochMs('u.last_inbound_at')} as user_last_inbound_at, c.trust,
            ${epochMs('c.last_inbound_at')} as last_inbound_at, ${epochMs('c.last_outbound_at')} as last_outbound_at
     from unnest(${sorted.map((p) => p.userId)}::text[], ${sorted.map((p) => p.characterId)}::text[])
          as k(user_id, character_id)
     cross join lateral (
-      select consent, timezone, activity, last_inbound_at from users
+      select consent, consent_updated_at, consent_event_id, timezone, activity, last_inbound_at from users
       where tenant_id = ${tenantId} and user_id = k.user_id limit 1
     ) as u
     left join lateral (
-      select trust, last_inbound_at, last_outbound_at from user_characters
+      select trust, consent, consent_updated_at, consent_event_id, snoozed_until, snoozed_by,
+             last_inbound_at, last_outbound_at from user_characters
       where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id limit 1
     ) as c on true`.execute(db);
   const found = new Map<string, PairRow>();
@@ -77,7 +91,18 @@ export async function readPairRows(
     found.set(`${r.user_id}\u0000${r.character_id}`, {
       userId: r.user_id,
       characterId: r.character_id,
-      consent: r.consent,
+      consent: pairConsent(
+        { consent: r.consent, atMs: fromEpochMs(r.consent_at), eventId: r.consent_event_id },
+        r.pair_consent === null
+          ? null
+          : {
+              consent: r.pair_consent,
+              atMs: fromEpochMs(r.pair_consent_at),
+              eventId: r.pair_consent_event_id,
+            },
+      ),
+      snoozedUntilMs: fromEpochMs(r.snoozed_until),
+      snoozedBy: r.snoozed_by,
       userLastInboundAtMs: fromEpochMs(r.user_last_inbound_at),
       trust: r.trust ?? 0,
       lastInboundAtMs: fromEpochMs(r.last_inbound_at),

@@ -132,6 +132,8 @@ export interface UsersTable extends ActivityColumns {
   address_audiences: ColumnType<Record<string, 'public' | 'private'>, string | undefined, string>;
   consent: Generated<'opted_in' | 'unknown' | 'opted_out'>;
   consent_updated_at: Timestamp | null;
+  /** The message that set the consent, when a message did (migration 0021). */
+  consent_event_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   /** The channel the user asked to be reached on (migration 0013). */
@@ -150,6 +152,13 @@ export interface UserCharactersTable extends ActivityColumns {
   trust: Generated<number>;
   /** The channel of the user's last message to this character (migration 0013). */
   last_inbound_channel: string | null;
+  /** The pair's own consent, when it took effect and the message that set it (migration 0021). */
+  consent: Generated<'opted_in' | 'unknown' | 'opted_out'>;
+  consent_updated_at: Timestamp | null;
+  consent_event_id: string | null;
+  /** "Not now": no proactive message from the character until then, and the reply that asked. */
+  snoozed_until: Timestamp | null;
+  snoozed_by: string | null;
 }
 
 export interface EventsTable {

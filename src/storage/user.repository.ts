@@ -20,10 +20,24 @@ export interface UserRecord {
   unreachable: { channel: string; address: string; reason: string; at: Date }[];
   consent: Consent;
   consentUpdatedAt: Date | null;
+  /** The message that set the consent ("stop messaging me, all of you"), when one did. */
+  consentEventId: string | null;
   createdAt: Date;
   updatedAt: Date;
   activity: ActivityRecord;
-  characters: { characterId: string; trust: number; activity: ActivityRecord }[];
+  characters: PairRecord[];
+}
+
+/** A (user, character) relationship as stored: trust, the pair's own consent, its snooze, its activity. */
+export interface PairRecord {
+  characterId: string;
+  trust: number;
+  consent: Consent;
+  consentUpdatedAt: Date | null;
+  consentEventId: string | null;
+  snoozedUntil: Date | null;
+  snoozedBy: string | null;
+  activity: ActivityRecord;
 }
 
 export async function findUser(db: Db, tenantId: string, userId: string): Promise<UserRecord | undefined> {
@@ -38,6 +52,7 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
       'preferred_channel',
       'consent',
       'consent_updated_at',
+      'consent_event_id',
       'created_at',
       'updated_at',
       ...ACTIVITY_COLUMNS,
@@ -48,7 +63,16 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
   if (!row) return undefined;
   const pairs = await db
     .selectFrom('user_characters')
-    .select(['character_id', 'trust', ...ACTIVITY_COLUMNS])
+    .select([
+      'character_id',
+      'trust',
+      'consent',
+      'consent_updated_at',
+      'consent_event_id',
+      'snoozed_until',
+      'snoozed_by',
+      ...ACTIVITY_COLUMNS,
+    ])
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', userId)
     .orderBy('character_id')
@@ -64,12 +88,18 @@ export async function findUser(db: Db, tenantId: string, userId: string): Promis
     unreachable,
     consent: row.consent,
     consentUpdatedAt: row.consent_updated_at,
+    consentEventId: row.consent_event_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     activity: toActivityRecord(row),
     characters: pairs.map((p) => ({
       characterId: p.character_id,
       trust: Number(p.trust),
+      consent: p.consent,
+      consentUpdatedAt: p.consent_updated_at,
+      consentEventId: p.consent_event_id,
+      snoozedUntil: p.snoozed_until,
+      snoozedBy: p.snoozed_by,
       activity: toActivityRecord(p),
     })),
   };
@@ -110,6 +140,8 @@ export async function patchUser(db: Db, tenantId: string, userId: string, patch:
       consent = case when ${has('consent')} then excluded.consent else u.consent end,
       consent_updated_at = case when ${has('consent')} and excluded.consent <> u.consent then ${now}::timestamptz
                                 else u.consent_updated_at end,
+      consent_event_id = case when ${has('consent')} and excluded.consent <> u.consent then null
+                              else u.consent_event_id end,
       updated_at = ${now}`.execute(db);
   // an address set again is tried again: the bot says it works (the user unblocked it, say)
   if (touched.length > 0)

@@ -1,17 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NO_STANDING, type PairFeedback, type PairOutcome, standingOf } from '../outcomes/standing.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { isQuietMinute, localMinuteOfDay } from '../policy/quiet-hours.js';
 import { HOURS_PER_WEEK, ZoneCache, ZoneOffsets } from '../shared/local-time.js';
 import type { Trigger } from '../triggers/trigger.js';
-import { activityView, type DecisionState, decide } from './decide.js';
+import { activityView, type DecisionState, decide, scoreAt } from './decide.js';
 import { describeCheck } from './describe.js';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const at = (iso: string) => Date.parse(iso);
 const chicago = new ZoneOffsets('America/Chicago');
 const on: Policy = { ...DEFAULT_POLICY, allowProactive: true };
+const NO_CAPS = { perDay: null, perWeek: null };
+const uncapped: Policy = { ...on, userCaps: NO_CAPS, characterCaps: NO_CAPS };
 
 /** Active 19:00-22:00 local every day. */
 const evenings = activityView(
@@ -38,6 +42,12 @@ const silence = (over: Partial<Trigger> = {}): Trigger => ({
 const state = (lastIso: string, over: Partial<DecisionState> = {}): DecisionState => ({
   characterId: 'luna',
   consent: 'unknown',
+  consentBy: 'user',
+  consentAtMs: null,
+  consentEventId: null,
+  snoozedUntilMs: null,
+  snoozedBy: null,
+  standing: NO_STANDING,
   zone: chicago,
   zoneSource: 'explicit',
   trust: 0.5,
@@ -124,19 +134,153 @@ describe('decide', () => {
     );
   });
 
-  it('backs off after two unanswered proactive messages, until the user writes again', () => {
-    const acts: ProactiveAct[] = [
-      { atMs: at('2026-11-18T18:00:00Z'), characterId: 'luna', triggerId: 'idle' },
-      { atMs: at('2026-11-20T18:00:00Z'), characterId: 'luna', triggerId: 'idle' },
-    ];
+  it('backs off after two ignored proactive messages, until the user writes or reacts warmly', () => {
+    const sent = [at('2026-11-18T18:00:00Z'), at('2026-11-20T18:00:00Z')];
+    const outcomes: PairOutcome[] = sent.map((ms) => ({
+      atMs: ms,
+      windowEndsAtMs: ms + 6 * HOUR,
+      repliedAtMs: null,
+      meaning: null,
+    }));
+    const lastIn = at('2026-11-17T16:00:00Z');
+    const standing = (fb: PairFeedback[], inbound = lastIn) =>
+      standingOf(outcomes, fb, inbound, chicago, NOON);
     const quietUser = state('2026-11-17T16:00:00Z', {
-      acts,
-      pairLastContactAtMs: at('2026-11-20T18:00:00Z'),
+      acts: sent.map((atMs) => ({ atMs, characterId: 'luna', triggerId: 'idle' })),
+      pairLastContactAtMs: sent[1],
+      standing: standing([]),
     });
-    expect(decide(quietUser, [silence()], on, NOON)).toMatchObject({ action: 'skip', reason: 'backoff' });
+    const d = decide(quietUser, [silence()], on, NOON);
+    expect(d).toMatchObject({ action: 'skip', reason: 'backoff' });
+    const backoff = d.trace.find((c) => c.check === 'backoff')!;
+    expect(backoff).toMatchObject({ value: 2, limit: 2, atMs: lastIn });
+    expect(describeCheck(backoff)).toMatch(/2 proactive messages ignored/);
+    // one still in its reply window is not ignored yet
+    const early = standingOf(outcomes, [], lastIn, chicago, sent[1]! + HOUR);
+    expect(early).toMatchObject({ ignored: 1, pending: 1 });
     const wrote = at('2026-11-22T10:00:00Z');
-    const wroteSince = { ...quietUser, pairLastInboundAtMs: wrote, pairLastContactAtMs: wrote };
+    const wroteSince = {
+      ...quietUser,
+      pairLastInboundAtMs: wrote,
+      pairLastContactAtMs: wrote,
+      standing: standing([], wrote),
+    };
     expect(decide(wroteSince, [silence()], on, NOON).action).toBe('send');
+    // a thumbs-up on the second message resets the count as a reply would
+    const liked = { ...quietUser, standing: standing([{ atMs: sent[1]! + HOUR, score: 1 }]) };
+    expect(liked.standing).toMatchObject({ ignored: 0, resetBy: 'feedback' });
+    expect(decide(liked, [silence()], on, NOON).trace.find((c) => c.check === 'backoff')).toMatchObject({
+      passed: true,
+      value: 0,
+    });
+  });
+
+  it('stops for the character the user told to stop, naming the message, and for all after a stop to all', () => {
+    const stopped = state(LAST, {
+      consent: 'opted_out',
+      consentBy: 'character',
+      consentAtMs: at(LAST),
+      consentEventId: 'm-9',
+    });
+    const d = decide(stopped, [silence()], on, NOON);
+    expect(d).toMatchObject({ action: 'skip', reason: 'consent' });
+    const check = d.trace.find((c) => c.check === 'consent')!;
+    expect(check).toMatchObject({ note: 'character_opted_out', eventId: 'm-9', atMs: at(LAST) });
+    expect(describeCheck(check)).toMatch(/asked this character to stop.*m-9/);
+    const all = decide({ ...stopped, consentBy: 'user' }, [silence()], on, NOON);
+    expect(describeCheck(all.trace.find((c) => c.check === 'consent')!)).toMatch(/every character/);
+  });
+
+  it('holds a snoozed pair until the snooze ends, then sends', () => {
+    const until = NOON + 3 * DAY;
+    const snoozed = state(LAST, { snoozedUntilMs: until, snoozedBy: 'm-4' });
+    const trigger = silence({ expiryMinutes: 7 * 24 * 60 });
+    const d = decide(snoozed, [trigger], on, NOON);
+    expect(d).toMatchObject({ action: 'defer' });
+    expect(d.action === 'defer' && d.untilMs).toBeGreaterThanOrEqual(until);
+    const check = d.trace.find((c) => c.check === 'snooze')!;
+    expect(check).toMatchObject({ passed: false, untilMs: until });
+    expect(describeCheck(check)).toMatch(/not now/);
+    expect(decide(snoozed, [trigger], on, until + HOUR).action).toBe('send');
+  });
+
+  it("lengthens the pair's gap after annoyed replies and negative reactions", () => {
+    const last = NOON - 4 * HOUR;
+    const outcome: PairOutcome = {
+      atMs: last - DAY,
+      windowEndsAtMs: last - DAY + 6 * HOUR,
+      repliedAtMs: last - DAY + HOUR,
+      meaning: 'annoyed',
+    };
+    const standing = standingOf([outcome], [{ atMs: last, score: -1 }], last - DAY + HOUR, chicago, NOON);
+    expect(standing.annoyances).toBe(2);
+    const annoyed = state(LAST, {
+      acts: [{ atMs: last, characterId: 'luna', triggerId: 'other' }],
+      standing,
+    });
+    const d = decide(
+      annoyed,
+      [silence({ expiryMinutes: 7 * 24 * 60 })],
+      { ...uncapped, minGapMinutes: 180 },
+      NOON,
+    );
+    // 180 min doubled twice: 12 h after the last message
+    expect(d).toMatchObject({ action: 'defer', untilMs: last + 12 * HOUR });
+    const check = d.trace.find((c) => c.check === 'pair_gap')!;
+    expect(check).toMatchObject({ passed: false, minutes: 720, value: 2 });
+    expect(describeCheck(check)).toMatch(/2 annoyed replies/);
+    // forgotten after 30 days
+    expect(standingOf([outcome], [], null, chicago, NOON + 31 * DAY).annoyances).toBe(0);
+  });
+
+  it('walks the retention ladder: T+3 h, T+6 h, then nothing until the user writes', () => {
+    const ladder = {
+      ...uncapped,
+      retentionLadderMinutes: [180, 360],
+      minGapMinutes: 0,
+      backoffAfterUnanswered: 100,
+    };
+    const T = NOON - 2 * HOUR;
+    const act = (ms: number) => ({ atMs: ms, characterId: 'luna', triggerId: 'x' });
+    const free = silence({ expiryMinutes: 7 * 24 * 60 });
+    const after1 = decide(state(LAST, { acts: [act(T)] }), [free], ladder, NOON);
+    expect(after1).toMatchObject({ action: 'defer', untilMs: T + 3 * HOUR });
+    expect(after1.trace.find((c) => c.check === 'ladder' && !c.passed)).toMatchObject({
+      value: 1,
+      minutes: 180,
+    });
+    const after2 = decide(state(LAST, { acts: [act(T), act(T + 3 * HOUR)] }), [free], ladder, T + 4 * HOUR);
+    expect(after2).toMatchObject({ action: 'defer', untilMs: T + 6 * HOUR });
+    const three = [act(T), act(T + 3 * HOUR), act(T + 6 * HOUR)];
+    const after3 = decide(state(LAST, { acts: three }), [free], ladder, T + 30 * HOUR);
+    expect(after3).toMatchObject({ action: 'skip', reason: 'ladder' });
+    expect(describeCheck(after3.trace.find((c) => c.check === 'ladder')!)).toMatch(/until the user writes/);
+    // the user wrote after the third: the ladder starts again
+    const wrote = T + 7 * HOUR;
+    const back = state(LAST, {
+      acts: three,
+      pairLastInboundAtMs: wrote,
+      pairLastContactAtMs: wrote,
+      standing: { ...NO_STANDING, sinceMs: wrote, resetBy: 'message' },
+    });
+    expect(decide(back, [free], ladder, T + 48 * HOUR).action).toBe('send');
+  });
+
+  it('counts an hour the user called a wrong time for less, and says so', () => {
+    const hours = new Float64Array(168).fill(1 / 168);
+    const outcome: PairOutcome = {
+      atMs: NOON,
+      windowEndsAtMs: NOON + 6 * HOUR,
+      repliedAtMs: NOON + 60_000,
+      meaning: 'wrong_time',
+    };
+    const standing = standingOf([outcome], [], NOON + 60_000, chicago, NOON + HOUR);
+    expect(standing.wrongHours).toEqual([chicago.hourOfWeek(NOON)]);
+    const view = activityView(hours, standing.wrongHours);
+    expect(scoreAt(view, chicago, NOON)).toBe(0.5);
+    expect(scoreAt(view, chicago, NOON + HOUR)).toBe(1);
+    const d = decide(state(LAST, { standing, activity: view }), [silence()], on, NOON + HOUR);
+    expect(describeCheck(d.trace.find((c) => c.check === 'wrong_time')!)).toMatch(/1 replies said/);
   });
 
   it('defers a trigger due at 3 am local to the end of quiet hours, not dropping or sending it', () => {

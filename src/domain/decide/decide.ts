@@ -1,4 +1,5 @@
 import { GOOD_SCORE } from '../activity/good-time.js';
+import type { Standing } from '../outcomes/standing.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import type { Policy } from '../policy/policy.js';
 import { hourOfWeekAt, type ZoneCache, type ZoneOffsets } from '../shared/local-time.js';
@@ -16,17 +17,34 @@ export interface ActivityView {
   peak: number;
 }
 
-/** The view `decide` reads of an activity distribution. */
-export function activityView(hours: Float64Array): ActivityView {
+/**
+ * The view `decide` reads of an activity distribution. Local hours of the week at which the user
+ * said a message came at a wrong time (`wrongHours`, once per reply) are halved for each such
+ * reply; the peak stays the distribution's own, so those hours score lower and no other moves.
+ */
+export function activityView(hours: Float64Array, wrongHours: readonly number[] = []): ActivityView {
   let peak = 0;
   for (let h = 0; h < hours.length; h++) if (hours[h]! > peak) peak = hours[h]!;
-  return { hours, peak };
+  if (wrongHours.length === 0) return { hours, peak };
+  const lowered = Float64Array.from(hours);
+  for (const h of wrongHours) lowered[h] = lowered[h]! / 2;
+  return { hours: lowered, peak };
 }
 
 /** Everything `decide` knows of one (user, character) pair, loaded by the engine. */
 export interface DecisionState {
   characterId: string;
+  /** The consent that applies: the user's own opt-out, else the pair's, else the user's (see `pairConsent`). */
   consent: Consent;
+  /** Whose consent it is, when it took effect and the message that set it, if a message did. */
+  consentBy: 'user' | 'character';
+  consentAtMs: number | null;
+  consentEventId: string | null;
+  /** "Not now": nothing from this character until then; the reply that asked. */
+  snoozedUntilMs: number | null;
+  snoozedBy: string | null;
+  /** What the user's answers to this character's proactive messages say (domain/outcomes/standing.ts). */
+  standing: Standing;
   zone: ZoneOffsets;
   zoneSource: 'explicit' | 'inferred' | 'default';
   /** Set by the bot, in [0, 1]. */
@@ -103,19 +121,13 @@ function skip(reason: SkipReason, occasion: Occasion | null, trace: Check[]): De
 /** The checks that do not depend on the trigger or on time passing. */
 function gateChecks(state: DecisionState, policy: Policy): Check[] {
   const wrote = state.pairLastInboundAtMs !== null;
-  const unanswered = wrote ? countSince(state.acts, state.characterId, state.pairLastInboundAtMs!) : 0;
+  const { ignored, sinceMs } = state.standing;
   const consentOk = state.consent === 'opted_in' || (state.consent === 'unknown' && !policy.requireOptIn);
   const zoneOk = state.zoneSource !== 'default' || policy.unknownZone === 'default_zone';
-  return [
+  const checks: Check[] = [
     policy.allowProactive ? PROACTIVE_ALLOWED : PROACTIVE_OFF,
     policy.proactiveEnabled ? CHARACTER_ALLOWED : CHARACTER_OFF,
-    state.consent === 'opted_out'
-      ? OPTED_OUT
-      : state.consent === 'opted_in'
-        ? OPTED_IN
-        : consentOk
-          ? UNKNOWN_ALLOWED
-          : UNKNOWN_REFUSED,
+    consentCheck(state, consentOk),
     {
       check: 'user_wrote_first',
       passed: wrote,
@@ -131,13 +143,50 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
     },
     {
       check: 'backoff',
-      passed: unanswered < policy.backoffAfterUnanswered,
-      note: unanswered < policy.backoffAfterUnanswered ? 'within_limit' : 'beyond_limit',
-      value: unanswered,
+      passed: ignored < policy.backoffAfterUnanswered,
+      note: ignored < policy.backoffAfterUnanswered ? 'within_limit' : 'beyond_limit',
+      value: ignored,
       limit: policy.backoffAfterUnanswered,
+      atMs: sinceMs ?? undefined,
     },
     zoneCheck(state, zoneOk),
   ];
+  const ladder = policy.retentionLadderMinutes;
+  if (ladder !== null) {
+    const sent = countSince(state.acts, state.characterId, sinceMs ?? Number.NEGATIVE_INFINITY);
+    const done = sent > ladder.length;
+    checks.push({
+      check: 'ladder',
+      passed: !done,
+      note: done ? 'ladder_done' : 'within_limit',
+      value: sent,
+      limit: ladder.length + 1,
+      atMs: sinceMs ?? undefined,
+    });
+  }
+  if (state.standing.wrongHours.length > 0)
+    checks.push({
+      check: 'wrong_time',
+      passed: true,
+      note: 'hours_lowered',
+      value: state.standing.wrongHours.length,
+    });
+  return checks;
+}
+
+function consentCheck(state: DecisionState, passed: boolean): Check {
+  if (state.consent !== 'opted_out') {
+    if (state.consent === 'opted_in') return OPTED_IN;
+    return passed ? UNKNOWN_ALLOWED : UNKNOWN_REFUSED;
+  }
+  const check: Check = {
+    check: 'consent',
+    passed: false,
+    note: state.consentBy === 'user' ? 'opted_out' : 'character_opted_out',
+  };
+  if (state.consentAtMs !== null) check.atMs = state.consentAtMs;
+  if (state.consentEventId !== null) check.eventId = state.consentEventId;
+  return check;
 }
 
 /** Checks that carry no number are the same in every decision: made once, shared, frozen. */
@@ -148,7 +197,6 @@ const PROACTIVE_OFF = fixed('allow_proactive', false, 'off');
 const CHARACTER_ALLOWED = fixed('character_enabled', true, 'allowed');
 const CHARACTER_OFF = fixed('character_enabled', false, 'off');
 const OPTED_IN = fixed('consent', true, 'opted_in');
-const OPTED_OUT = fixed('consent', false, 'opted_out');
 const UNKNOWN_ALLOWED = fixed('consent', true, 'unknown_allowed');
 const UNKNOWN_REFUSED = fixed('consent', false, 'unknown_refused');
 const ZONE_GIVEN = fixed('time_zone', true, 'zone_given');

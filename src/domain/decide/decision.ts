@@ -9,12 +9,16 @@ export type CheckName =
   | 'user_wrote_first'
   | 'trust'
   | 'backoff'
+  | 'ladder'
+  | 'wrong_time'
   | 'time_zone'
   | 'trigger'
   | 'expiry'
   | 'quiet_hours'
   | 'mid_conversation'
   | 'min_gap'
+  | 'pair_gap'
+  | 'snooze'
   | 'cooldown'
   | 'user_caps'
   | 'character_caps'
@@ -32,14 +36,18 @@ export type CheckNote =
   // consent
   | 'opted_in'
   | 'opted_out'
+  | 'character_opted_out'
   | 'unknown_allowed'
   | 'unknown_refused'
   // user_wrote_first
   | 'wrote'
   | 'never_wrote'
-  // trust, backoff
+  // trust, backoff, ladder
   | 'within_limit'
   | 'beyond_limit'
+  | 'ladder_done'
+  // wrong_time
+  | 'hours_lowered'
   // time_zone
   | 'zone_given'
   | 'zone_inferred'
@@ -86,6 +94,8 @@ export interface Check {
   caps?: CapCounts;
   /** The zone quiet hours and caps were read in, for a user whose own zone is unknown. */
   zone?: string;
+  /** The user's message that set the consent (a stop), when a message did. */
+  eventId?: string;
 }
 
 /** A cap check's counts against its caps (null: no cap). */

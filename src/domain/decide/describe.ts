@@ -15,7 +15,13 @@ export function describeCheck(c: Check): string {
     case 'opted_in':
       return 'the user opted in';
     case 'opted_out':
-      return 'the user opted out';
+      return c.eventId
+        ? `the user opted out of proactive messages from every character (message ${c.eventId})`
+        : 'the user opted out';
+    case 'character_opted_out':
+      return c.eventId
+        ? `the user asked this character to stop messaging first (message ${c.eventId})`
+        : 'the user opted out of proactive messages from this character';
     case 'unknown_allowed':
       return 'consent is unknown, which the policy allows';
     case 'unknown_refused':
@@ -25,13 +31,18 @@ export function describeCheck(c: Check): string {
     case 'never_wrote':
       return 'the user never wrote to this character';
     case 'within_limit':
-      return c.check === 'trust'
-        ? 'trust is at least the minimum'
-        : 'proactive messages unanswered since the user last wrote: under the limit';
+      if (c.check === 'trust') return 'trust is at least the minimum';
+      if (c.check === 'ladder')
+        return `${c.value ?? 0} proactive messages since the user last wrote or reacted warmly; the retention ladder allows ${c.limit ?? 0}`;
+      return `${c.value ?? 0} proactive messages ignored since the user last wrote or reacted warmly: under the limit of ${c.limit ?? 0}`;
     case 'beyond_limit':
       return c.check === 'trust'
         ? 'trust is below the minimum'
-        : 'too many proactive messages unanswered since the user last wrote';
+        : `${c.value ?? 0} proactive messages ignored since the user last wrote or reacted warmly: nothing more until they write`;
+    case 'ladder_done':
+      return `the retention ladder's ${c.limit ?? 0} messages were sent without an answer: nothing more until the user writes`;
+    case 'hours_lowered':
+      return `${c.value ?? 0} replies said a message came at a wrong time: those local hours count for less`;
     case 'zone_given':
       return "the user's zone was given by the bot";
     case 'zone_inferred':
@@ -79,6 +90,14 @@ function timingText(c: Check, blocked: boolean): string {
       return blocked ? `the user wrote less than ${m} min ago` : `the user last wrote more than ${m} min ago`;
     case 'min_gap':
       return `${blocked ? 'less' : 'more'} than ${m} min since the last proactive message from any character`;
+    case 'pair_gap':
+      return `${blocked ? 'less' : 'more'} than ${m} min since this character's last proactive message (the gap is lengthened after ${c.value ?? 0} annoyed replies or negative reactions)`;
+    case 'snooze':
+      return blocked
+        ? 'the user said "not now": nothing from this character until the snooze ends'
+        : 'the snooze the user asked for has ended';
+    case 'ladder':
+      return `${blocked ? 'before' : 'past'} the retention ladder's step ${c.value ?? 0} (${m} min after the first unanswered message)`;
     case 'cooldown':
       return `${blocked ? 'less' : 'more'} than ${m} min since the last proactive message from this trigger`;
     case 'user_caps':

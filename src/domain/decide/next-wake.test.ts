@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_STANDING } from '../outcomes/standing.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import { HOURS_PER_WEEK, ZoneCache } from '../shared/local-time.js';
 import type { Trigger, TriggerSpec } from '../triggers/trigger.js';
@@ -39,6 +40,12 @@ const silence = trigger('idle', { kind: 'silence', afterHours: 24 }, { expiryMin
 const state = (over: Partial<DecisionState> = {}): DecisionState => ({
   characterId: 'luna',
   consent: 'unknown',
+  consentBy: 'user',
+  consentAtMs: null,
+  consentEventId: null,
+  snoozedUntilMs: null,
+  snoozedBy: null,
+  standing: NO_STANDING,
   zone: chicago,
   zoneSource: 'explicit',
   trust: 0.5,

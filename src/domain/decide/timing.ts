@@ -1,3 +1,4 @@
+import { lengthenedGapMinutes, type Standing } from '../outcomes/standing.js';
 import {
   type ActDay,
   actDays,
@@ -19,6 +20,8 @@ interface TimingInputs {
   characterId: string;
   acts: readonly ProactiveAct[];
   userLastInboundAtMs: number | null;
+  snoozedUntilMs: number | null;
+  standing: Standing;
 }
 
 /** A check that blocks until an instant: given an instant, the first one from which it allows. */
@@ -57,12 +60,45 @@ export class PairTiming {
       const minutes = policy.minGapMinutes;
       this.#shared.push(new UntilGate('min_gap', last + minutes * MINUTE, minutes));
     }
+    if (input.snoozedUntilMs !== null) this.#shared.push(new UntilGate('snooze', input.snoozedUntilMs, 0));
+    this.#pairGates(input, policy);
     this.#days = acts.length > 0 ? actDays(zone, acts) : [];
     const ofCharacter = this.#days.filter((a) => a.characterId === input.characterId);
     this.#caps = [
       new CapGate('user_caps', zone, this.#days, policy.userCaps),
       new CapGate('character_caps', zone, ofCharacter, policy.characterCaps),
     ];
+  }
+
+  /**
+   * The pair's own gates: its gap, lengthened by annoyed replies and negative feedback, after the
+   * character's last message; and the next step of the retention ladder after the first message
+   * left unanswered since the user last wrote (the ladder's end is a gate check in `decide`).
+   */
+  #pairGates(input: TimingInputs, policy: Policy) {
+    const ofCharacter = input.acts.filter((a) => a.characterId === input.characterId);
+    const last = latest(ofCharacter, null);
+    const gap = lengthenedGapMinutes(policy.minGapMinutes, input.standing.annoyances);
+    if (last !== null && gap !== null) {
+      const gate = new UntilGate('pair_gap', last + gap * MINUTE, gap);
+      gate.value = input.standing.annoyances;
+      this.#shared.push(gate);
+    }
+    const ladder = policy.retentionLadderMinutes;
+    if (ladder === null) return;
+    const since = input.standing.sinceMs ?? Number.NEGATIVE_INFINITY;
+    let first: number | null = null;
+    let count = 0;
+    for (const a of ofCharacter)
+      if (a.atMs > since) {
+        count++;
+        if (first === null || a.atMs < first) first = a.atMs;
+      }
+    if (first !== null && count <= ladder.length) {
+      const gate = new UntilGate('ladder', first + ladder[count - 1]! * MINUTE, ladder[count - 1]!);
+      gate.value = count;
+      this.#shared.push(gate);
+    }
   }
 
   /** The checks that time resolves for one trigger, in the order the trace lists them. */
@@ -161,8 +197,11 @@ class QuietGate implements TimingGate {
   }
 }
 
-/** A check that blocks until a fixed instant: the end of a conversation, a gap, a cooldown. */
+/** A check that blocks until a fixed instant: the end of a conversation, a gap, a cooldown, a snooze. */
 class UntilGate implements TimingGate {
+  /** A count the trace shows with it (annoyances for the pair's gap, messages for a ladder step). */
+  value: number | undefined;
+
   constructor(
     readonly check: CheckName,
     private readonly endMs: number,
@@ -179,7 +218,9 @@ class UntilGate implements TimingGate {
 
   traceAt(ms: number, triggerId: string): Check {
     const c = verdict(this.check, ms, this.allowsFrom(ms), triggerId);
-    c.minutes = this.minutes;
+    if (this.minutes > 0) c.minutes = this.minutes;
+    if (this.value !== undefined) c.value = this.value;
+    if (this.check === 'snooze') c.atMs = this.endMs;
     return c;
   }
 }

@@ -33,7 +33,7 @@ const delivery: ClaimedDelivery = {
   mayHaveArrived: false,
 };
 const state: SendTimeState = {
-  user: { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, sent: [] },
+  user: { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
   policy,
   channel: { settings: {} },
 };
@@ -66,7 +66,16 @@ describe('planDelivery', () => {
     expect(
       planDelivery(
         delivery,
-        { ...state, user: { consent: 'opted_out', zone: chicago, lastInboundAtMs: null, sent: [] } },
+        {
+          ...state,
+          user: {
+            consent: 'opted_out',
+            zone: chicago,
+            lastInboundAtMs: null,
+            snoozedUntilMs: null,
+            sent: [],
+          },
+        },
         EVENING,
       ),
     ).toEqual(failed('the user opted out'));

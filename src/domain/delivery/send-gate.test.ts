@@ -17,7 +17,7 @@ describe('sendGate', () => {
   it('lets a message go outside quiet hours, to a user who has not opted out', () => {
     expect(
       sendGate(
-        { consent: 'unknown', zone: chicago, lastInboundAtMs: null, sent: [] },
+        { consent: 'unknown', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
         policy,
         'luna',
         at('2026-11-24T02:00:00Z'),
@@ -31,7 +31,7 @@ describe('sendGate', () => {
     // 23:30 in Chicago on 2026-11-23 (CST, UTC-6): waits until 08:00 local = 14:00Z
     expect(
       sendGate(
-        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, sent: [] },
+        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
         policy,
         'luna',
         at('2026-11-24T05:30:00Z'),
@@ -44,7 +44,7 @@ describe('sendGate', () => {
     // the night DST ends (2026-11-01 02:00 CDT → 01:00 CST): 08:00 local is 14:00Z
     expect(
       sendGate(
-        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, sent: [] },
+        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
         policy,
         'luna',
         at('2026-11-01T06:00:00Z'),
@@ -58,7 +58,7 @@ describe('sendGate', () => {
     const night = at('2026-11-24T02:00:00Z');
     expect(
       sendGate(
-        { consent: 'opted_out', zone: chicago, lastInboundAtMs: null, sent: [] },
+        { consent: 'opted_out', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
         policy,
         'luna',
         night,
@@ -69,7 +69,7 @@ describe('sendGate', () => {
     });
     expect(
       sendGate(
-        { consent: 'unknown', zone: chicago, lastInboundAtMs: null, sent: [] },
+        { consent: 'unknown', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
         { ...policy, requireOptIn: true },
         'luna',
         night,
@@ -79,7 +79,7 @@ describe('sendGate', () => {
     });
     expect(
       sendGate(
-        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, sent: [] },
+        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
         { ...policy, allowProactive: false },
         'luna',
         night,
@@ -90,7 +90,7 @@ describe('sendGate', () => {
     });
     expect(
       sendGate(
-        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, sent: [] },
+        { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
         { ...policy, proactiveEnabled: false },
         'luna',
         night,
@@ -103,7 +103,13 @@ describe('sendGate', () => {
   it('holds a message while the user is in a conversation, until midConversationMinutes after their last message', () => {
     const evening = at('2026-11-24T02:00:00Z'); // 20:00 in Chicago
     const wrote = evening - 60_000;
-    const talking = { consent: 'opted_in' as const, zone: chicago, lastInboundAtMs: wrote, sent: [] };
+    const talking = {
+      consent: 'opted_in' as const,
+      zone: chicago,
+      lastInboundAtMs: wrote,
+      snoozedUntilMs: null,
+      sent: [],
+    };
     expect(sendGate(talking, { ...policy, midConversationMinutes: 30 }, 'luna', evening)).toEqual({
       verdict: 'wait',
       untilMs: wrote + 30 * 60_000,
@@ -119,10 +125,39 @@ describe('sendGate', () => {
     });
   });
 
+  it('holds a message the user said "not now" to until the snooze ends, past quiet hours', () => {
+    const noon = at('2026-11-24T18:00:00Z'); // 12:00 in Chicago
+    // the snooze ends at 23:00 local: quiet until 08:00 the next morning
+    const snoozed = {
+      consent: 'opted_in' as const,
+      zone: chicago,
+      lastInboundAtMs: null,
+      snoozedUntilMs: noon + 11 * 3_600_000,
+      sent: [],
+    };
+    expect(sendGate(snoozed, policy, 'luna', noon)).toEqual({
+      verdict: 'wait',
+      untilMs: at('2026-11-25T14:00:00Z'),
+      reason: 'quiet hours (22:00-08:00 local)',
+    });
+    expect(sendGate({ ...snoozed, snoozedUntilMs: noon + 3_600_000 }, policy, 'luna', noon)).toEqual({
+      verdict: 'wait',
+      untilMs: noon + 3_600_000,
+      reason: 'the user said "not now" to this character',
+    });
+    expect(sendGate(snoozed, policy, 'luna', at('2026-11-25T14:00:00Z'))).toEqual({ verdict: 'send' });
+  });
+
   it('waits for the later of a conversation and the quiet hours', () => {
     // wrote at 21:50 in Chicago; the conversation ends at 22:20, inside the quiet hours: 08:00 local
     const wrote = at('2026-11-24T03:50:00Z');
-    const talking = { consent: 'opted_in' as const, zone: chicago, lastInboundAtMs: wrote, sent: [] };
+    const talking = {
+      consent: 'opted_in' as const,
+      zone: chicago,
+      lastInboundAtMs: wrote,
+      snoozedUntilMs: null,
+      sent: [],
+    };
     expect(sendGate(talking, { ...policy, midConversationMinutes: 30 }, 'luna', wrote + 60_000)).toEqual({
       verdict: 'wait',
       untilMs: at('2026-11-24T14:00:00Z'),
@@ -152,7 +187,13 @@ describe('sendGate', () => {
       characterCaps: { perDay: 5, perWeek: 5 },
     };
     const morning = { atMs: at('2026-11-23T15:00:00Z'), characterId: 'aria', triggerId: 't' }; // 09:00 the same day
-    const state = { consent: 'opted_in' as const, zone: chicago, lastInboundAtMs: null, sent: [morning] };
+    const state = {
+      consent: 'opted_in' as const,
+      zone: chicago,
+      lastInboundAtMs: null,
+      snoozedUntilMs: null,
+      sent: [morning],
+    };
     // the next local midnight: 00:00 CST = 06:00Z, then the quiet hours until 08:00 = 14:00Z
     expect(sendGate(state, capped, 'luna', evening)).toEqual({
       verdict: 'wait',

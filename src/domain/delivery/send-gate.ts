@@ -8,7 +8,10 @@ const MINUTE = 60_000;
 
 /** What the gate reads at the moment of sending. */
 export interface SendState {
+  /** The consent that applies to the pair (`pairConsent`). */
   consent: Consent;
+  /** The user said "not now" to this character: nothing from it until then. */
+  snoozedUntilMs: number | null;
   zone: ZoneOffsets;
   /** The user's last message, to any character (the conversation `midConversationMinutes` waits out); null: never. */
   lastInboundAtMs: number | null;
@@ -28,7 +31,7 @@ type SendVerdict =
  * The checks that must still hold when a message from `characterId` leaves, however long ago it
  * was decided (a person approved it hours later, a retry came after a backoff, quiet hours held
  * it overnight): proactive messages still on for the tenant and the character, the user's consent
- * (else it stops); and neither inside their quiet hours in their local time, nor within
+ * (else it stops); and neither snoozed by a "not now", nor inside their quiet hours in their local time, nor within
  * `midConversationMinutes` of their last message, nor past the user's or the character's caps
  * for the local day or week counted in messages that left, where it waits instead, until all
  * allow it.
@@ -51,6 +54,10 @@ function waitFor(state: SendState, policy: Policy, characterId: string, nowMs: n
     state.lastInboundAtMs !== null && minutes > 0 ? state.lastInboundAtMs + minutes * MINUTE : null;
   let untilMs = nowMs;
   let reason: string | null = null;
+  if (state.snoozedUntilMs !== null && state.snoozedUntilMs > nowMs) {
+    untilMs = state.snoozedUntilMs;
+    reason = 'the user said "not now" to this character';
+  }
   const caps: [Caps, readonly ProactiveAct[], string][] = [
     [policy.userCaps, state.sent, "the user's cap"],
     [policy.characterCaps, state.sent.filter((a) => a.characterId === characterId), "the character's cap"],

@@ -34,6 +34,8 @@ export function toTenantPolicy(doc: PolicyDocument): TenantPolicy {
       minGapMinutes: doc.minGapMinutes,
       backoffAfterUnanswered: doc.backoffAfterUnanswered,
       midConversationMinutes: doc.midConversationMinutes,
+      snoozeDays: doc.snoozeDays,
+      retentionLadderMinutes: doc.retentionLadderMinutes,
     },
     characters,
   };

@@ -38,6 +38,14 @@ export interface Policy {
   backoffAfterUnanswered: number;
   /** A user who wrote within this many minutes is mid-conversation: do not interrupt. */
   midConversationMinutes: number;
+  /** A reply meaning "not now" holds the character's proactive messages to the user this many days. */
+  snoozeDays: number;
+  /**
+   * The retention ladder: after the first proactive message left unanswered since the user last
+   * wrote, the next may come this many minutes after it, one step per message, then nothing until
+   * the user writes ([180, 360]: at T+3 h and T+6 h). Null: no ladder.
+   */
+  retentionLadderMinutes: readonly number[] | null;
 }
 
 /** The settings a character may override (whether it may speak first at all is the character's own field). */
@@ -68,6 +76,8 @@ export const DEFAULT_POLICY: Policy = {
   minGapMinutes: 180,
   backoffAfterUnanswered: 2,
   midConversationMinutes: 30,
+  snoozeDays: 3,
+  retentionLadderMinutes: null,
 };
 
 /** The policy as it applies to one character: the tenant's defaults with its overrides. */

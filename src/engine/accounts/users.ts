@@ -1,7 +1,9 @@
 import { notFound } from '../../contract/errors.js';
 import type { PairPatch, User, UserPatch } from '../../contract/user.schema.js';
 import { rearmPairs } from '../../storage/schedule.repository.js';
+import { setPairConsent } from '../../storage/standing.repository.js';
 import { findUser, listUsers, patchUser, setPairTrust } from '../../storage/user.repository.js';
+import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { userView } from './views.js';
 
@@ -12,18 +14,28 @@ export async function getUser(ctx: EngineContext, tenantId: string, userId: stri
 }
 
 /**
- * Updates a user's profile, creating the user if the bot has not reported any event yet. Their
- * pairs are decided again now: consent or zone may have changed what is allowed and when.
+ * Updates a user's profile, creating the user if the bot has not reported any event yet; a change
+ * of consent is audited. Their pairs are decided again now: consent or zone may have changed what
+ * is allowed and when.
  */
 export async function updateUser(
   ctx: EngineContext,
   tenantId: string,
   userId: string,
   patch: UserPatch,
+  actor: string,
 ): Promise<User> {
   const user = await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
+    const before = patch.consent === undefined ? undefined : (await findUser(trx, tenantId, userId))?.consent;
     await patchUser(trx, tenantId, userId, patch, now);
+    if (patch.consent !== undefined && before !== patch.consent)
+      await appendAudit(ctx, trx, tenantId, now, {
+        actor,
+        action: `consent.${patch.consent}`,
+        subject: `user:${userId}`,
+        detail: { before: before ?? null, consent: patch.consent },
+      });
     await rearmPairs(trx, tenantId, now, { userId });
     return findUser(trx, tenantId, userId);
   });
@@ -50,8 +62,9 @@ export async function listUserPage(
 }
 
 /**
- * Sets what the bot may set on a (user, character) relationship. The pair exists once the user
- * and the character have exchanged an event; before that there is nothing to trust.
+ * Sets what the bot may set on a (user, character) relationship: trust, and the pair's own
+ * consent (audited; `opted_in` reverses a stop the user typed to the character). The pair exists
+ * once the user and the character have exchanged an event; before that there is nothing to set.
  */
 export async function updatePair(
   ctx: EngineContext,
@@ -59,10 +72,22 @@ export async function updatePair(
   userId: string,
   characterId: string,
   patch: PairPatch,
+  actor: string,
 ) {
   const found = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await setPairTrust(trx, tenantId, userId, characterId, patch.trust))) return false;
-    await rearmPairs(trx, tenantId, ctx.clock.now(), { userId, characterId });
+    const now = ctx.clock.now();
+    if (patch.trust !== undefined && !(await setPairTrust(trx, tenantId, userId, characterId, patch.trust)))
+      return false;
+    if (patch.consent !== undefined) {
+      if (!(await setPairConsent(trx, tenantId, userId, characterId, patch.consent, now))) return false;
+      await appendAudit(ctx, trx, tenantId, now, {
+        actor,
+        action: `consent.${patch.consent}`,
+        subject: `user:${userId}/character:${characterId}`,
+        detail: { consent: patch.consent },
+      });
+    }
+    await rearmPairs(trx, tenantId, now, { userId, characterId });
     return true;
   });
   if (!found) throw notFound(`conversation of user "${userId}" with character "${characterId}"`);

@@ -4,7 +4,7 @@ import { isoOrNull } from '../../contract/common.js';
 import type { User } from '../../contract/user.schema.js';
 import type { ApiKeyRecord } from '../../storage/api-key.repository.js';
 import type { CharacterRecord } from '../../storage/character.repository.js';
-import type { UserRecord } from '../../storage/user.repository.js';
+import type { PairRecord, UserRecord } from '../../storage/user.repository.js';
 import { activityView } from '../activity/activity-view.js';
 
 /** Records as the API and the library return them: instants as ISO 8601 strings in UTC. */
@@ -20,14 +20,25 @@ export function userView(u: UserRecord): User {
     unreachable: u.unreachable.map((x) => ({ ...x, at: x.at.toISOString() })),
     consent: u.consent,
     consentUpdatedAt: isoOrNull(u.consentUpdatedAt),
+    consentEventId: u.consentEventId,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
     activity: activityView(u.activity),
-    characters: u.characters.map((c) => ({
-      characterId: c.characterId,
-      trust: c.trust,
-      activity: activityView(c.activity),
-    })),
+    characters: u.characters.map((c) => pairView(c)),
+  };
+}
+
+/** A (user, character) relationship as the API returns it. */
+export function pairView(c: PairRecord) {
+  return {
+    characterId: c.characterId,
+    trust: c.trust,
+    consent: c.consent,
+    consentUpdatedAt: isoOrNull(c.consentUpdatedAt),
+    consentEventId: c.consentEventId,
+    snoozedUntil: isoOrNull(c.snoozedUntil),
+    snoozedBy: c.snoozedBy,
+    activity: activityView(c.activity),
   };
 }
 

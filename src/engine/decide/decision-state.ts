@@ -1,16 +1,21 @@
 import { notFound } from '../../contract/errors.js';
 import { activityView, type DecisionState } from '../../domain/decide/decide.js';
+import { STANDING_HISTORY_MS, standingOf } from '../../domain/outcomes/standing.js';
 import { findCharacter } from '../../storage/character.repository.js';
+import { historyOfPair, readPairHistories } from '../../storage/pair-outcomes.repository.js';
+import { readPairRows } from '../../storage/pair-state.repository.js';
+import { loadSuggestionActs } from '../../storage/suggestion.repository.js';
 import { findUser } from '../../storage/user.repository.js';
 import { userActivityAt } from '../activity/activity.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { loadPolicyFor } from '../policy/policy.js';
+import { ACTS_WINDOW_MS, actsOf } from './sweep-state.js';
 
 /**
  * What `decide` needs for one (user, character) pair, read from the database as of `now`: the
- * user's consent, zone and activity, the pair's trust and last messages, and the policy as it
- * applies to the character. Proactive messages already decided (`acts`) and stored occasions
- * are added by the caller.
+ * consent that applies, the user's zone and activity, the pair's trust, snooze, last messages and
+ * standing (what its outcomes say), the user's proactive messages of the last 8 days, and the
+ * policy as it applies to the character. Stored occasions are the caller's.
  */
 export async function loadDecisionState(
   ctx: EngineContext,
@@ -25,25 +30,43 @@ export async function loadDecisionState(
   ]);
   if (!user) throw notFound(`user "${userId}"`);
   if (!character) throw notFound(`character "${characterId}"`);
-  const [activity, policy] = await Promise.all([
+  const pairKey = [{ userId, characterId }];
+  const [activity, policy, rows, histories, suggestions] = await Promise.all([
     userActivityAt(ctx, tenantId, userId, now),
     loadPolicyFor(ctx, tenantId, characterId, character.proactiveEnabled),
+    readPairRows(ctx.db, tenantId, pairKey),
+    readPairHistories(ctx.db, tenantId, pairKey, new Date(now.getTime() - STANDING_HISTORY_MS)),
+    loadSuggestionActs(ctx.db, tenantId, [userId], new Date(now.getTime() - ACTS_WINDOW_MS)),
   ]);
-  const pair = user.characters.find((c) => c.characterId === characterId);
+  const row = rows.pairs[0];
   const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
-  const lastIn = ms(pair?.activity.lastInboundAt);
-  const lastOut = ms(pair?.activity.lastOutboundAt);
+  const lastIn = row?.lastInboundAtMs ?? null;
+  const lastOut = row?.lastOutboundAtMs ?? null;
+  const answers = historyOfPair(histories, userId, characterId);
+  const standing = standingOf(answers.outcomes, answers.feedback, lastIn, activity.offsets, now.getTime());
+  const consent = row?.consent ?? {
+    consent: user.consent,
+    atMs: ms(user.consentUpdatedAt),
+    eventId: null,
+    by: 'user' as const,
+  };
   const state: DecisionState = {
     characterId,
-    consent: user.consent,
+    consent: consent.consent,
+    consentBy: consent.by,
+    consentAtMs: consent.atMs,
+    consentEventId: consent.eventId,
+    snoozedUntilMs: row?.snoozedUntilMs ?? null,
+    snoozedBy: row?.snoozedBy ?? null,
+    standing,
     zone: activity.offsets,
     zoneSource: activity.zone.source,
-    trust: pair?.trust ?? 0,
-    activity: activityView(activity.distribution),
+    trust: row?.trust ?? 0,
+    activity: activityView(activity.distribution, standing.wrongHours),
     userLastInboundAtMs: ms(user.activity.lastInboundAt),
     pairLastInboundAtMs: lastIn,
     pairLastContactAtMs: lastIn === null ? lastOut : lastOut === null ? lastIn : Math.max(lastIn, lastOut),
-    acts: [],
+    acts: actsOf(suggestions, characterId).acts,
     occasions: [],
     used: new Set(),
     zones: ctx.activity.zones,

@@ -100,6 +100,8 @@ function checkView(c: Check) {
     ...(c.limit !== undefined ? { limit: c.limit } : {}),
     ...(c.atMs !== undefined ? { at: iso(c.atMs) } : {}),
     ...(c.untilMs !== undefined ? { until: iso(c.untilMs) } : {}),
+    ...(c.minutes !== undefined ? { minutes: c.minutes } : {}),
+    ...(c.eventId !== undefined ? { eventId: c.eventId } : {}),
   };
 }
 

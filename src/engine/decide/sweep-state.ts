@@ -1,10 +1,12 @@
 import { activityView, type DecisionState, usedKey } from '../../domain/decide/decide.js';
 import type { Occasion } from '../../domain/decide/occasion.js';
+import { STANDING_HISTORY_MS, standingOf } from '../../domain/outcomes/standing.js';
 import type { ProactiveAct } from '../../domain/policy/frequency-cap.js';
 import { type Policy, policyFor } from '../../domain/policy/policy.js';
 import { toTenantPolicy } from '../../domain/policy/policy-document.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
 import { loadOccasions } from '../../storage/occasion.repository.js';
+import { historyOfPair, readPairHistories } from '../../storage/pair-outcomes.repository.js';
 import { readCharacterSwitches, readPairRows } from '../../storage/pair-state.repository.js';
 import { readRearmVersion } from '../../storage/schedule.repository.js';
 import { loadSuggestionActs, type SuggestionAct } from '../../storage/suggestion.repository.js';
@@ -55,11 +57,12 @@ export async function loadTenantBatch(
   ]);
   const userIds = [...rows.activities.keys()];
   const characterIds = [...new Set(rows.pairs.map((p) => p.characterId))];
-  const [activity, acts, occasions, switches] = await Promise.all([
+  const [activity, acts, occasions, switches, histories] = await Promise.all([
     activitiesAt(ctx, db, tenantId, rows.activities, now),
     loadSuggestionActs(db, tenantId, userIds, new Date(now.getTime() - ACTS_WINDOW_MS)),
     loadOccasions(db, tenantId, keys, now),
     readCharacterSwitches(db, tenantId, characterIds),
+    readPairHistories(db, tenantId, rows.pairs, new Date(now.getTime() - STANDING_HISTORY_MS)),
   ]);
   const tenantPolicy = toTenantPolicy(policyView);
   const actsByUser = groupBy(acts, (a) => a.userId);
@@ -72,13 +75,21 @@ export async function loadTenantBatch(
     const lastIn = row.lastInboundAtMs;
     const lastOut = row.lastOutboundAtMs;
     const history = actsOf(actsByUser.get(row.userId) ?? [], row.characterId);
+    const answers = historyOfPair(histories, row.userId, row.characterId);
+    const standing = standingOf(answers.outcomes, answers.feedback, lastIn, view.offsets, now.getTime());
     const state: DecisionState = {
       characterId: row.characterId,
-      consent: row.consent,
+      consent: row.consent.consent,
+      consentBy: row.consent.by,
+      consentAtMs: row.consent.atMs,
+      consentEventId: row.consent.eventId,
+      snoozedUntilMs: row.snoozedUntilMs,
+      snoozedBy: row.snoozedBy,
+      standing,
       zone: view.offsets,
       zoneSource: view.zone.source,
       trust: row.trust,
-      activity: activityView(view.distribution),
+      activity: activityView(view.distribution, standing.wrongHours),
       userLastInboundAtMs: row.userLastInboundAtMs,
       pairLastInboundAtMs: lastIn,
       pairLastContactAtMs: lastIn === null ? lastOut : lastOut === null ? lastIn : Math.max(lastIn, lastOut),

@@ -1,4 +1,5 @@
 import type { ClaimedDelivery, SendTimeState } from '../../domain/delivery/delivery-plan.js';
+import { pairConsent } from '../../domain/policy/consent.js';
 import type { ProactiveAct } from '../../domain/policy/frequency-cap.js';
 import { type Policy, policyFor } from '../../domain/policy/policy.js';
 import { toTenantPolicy } from '../../domain/policy/policy-document.js';
@@ -15,6 +16,7 @@ import {
 } from '../../storage/delivery.repository.js';
 import { readCharacterSwitches } from '../../storage/pair-state.repository.js';
 import { readPolicy } from '../../storage/policy.repository.js';
+import { readPairsAtSend } from '../../storage/standing.repository.js';
 import { readUsersAtSend, type UserAtSend } from '../../storage/user.repository.js';
 import { type ActivityAt, activitiesAt } from '../activity/activity-state.js';
 import type { EngineContext } from '../kernel/resources.js';
@@ -32,7 +34,8 @@ export interface DeliveryToPlan {
 
 /**
  * Loads what planning a claimed batch of deliveries reads, per tenant in a handful of statements
- * whatever the batch's size: the users' consent, zones and last messages, the messages that left
+ * whatever the batch's size: the users' and the pairs' consent, the pairs' snoozes, the users'
+ * zones and last messages, the messages that left
  * for them in the last 8 days (the caps count them) (for a user whose zone is inferred
  * rather than given, the activity model with the tenant's population and default zone), the
  * characters' switches, the policy and the characters' channels. A claim takes as many as are
@@ -61,8 +64,9 @@ async function loadTenantDeliveries(
   const db = ctx.db;
   const characterIds = [...new Set(deliveries.map((d) => d.characterId))];
   const userIds = [...new Set(deliveries.map((d) => d.userId))];
-  const [users, switches, policy, channels, left] = await Promise.all([
+  const [users, pairs, switches, policy, channels, left] = await Promise.all([
     readUsersAtSend(db, tenantId, userIds),
+    readPairsAtSend(db, tenantId, deliveries),
     readCharacterSwitches(db, tenantId, characterIds),
     readPolicy(db, tenantId),
     listChannelSettingsOf(db, tenantId, characterIds),
@@ -94,13 +98,18 @@ async function loadTenantDeliveries(
 
   return deliveries.map((d) => {
     const user = users.get(d.userId);
+    const pair = pairs.get(`${d.userId}\u001f${d.characterId}`) ?? null;
     return {
       delivery: d,
       claimed: claimedOf(d),
       state: {
         user: user
           ? {
-              consent: user.consent,
+              consent: pairConsent(
+                { consent: user.consent, atMs: null, eventId: null },
+                pair && { consent: pair.consent, atMs: pair.consentAtMs, eventId: pair.consentEventId },
+              ).consent,
+              snoozedUntilMs: pair?.snoozedUntilMs ?? null,
               zone: zoneOf(d.userId, user),
               lastInboundAtMs: user.lastInboundAtMs,
               sent: sentTo(d.userId),

@@ -1,5 +1,10 @@
 import type { InputIssue } from '../../contract/errors.js';
-import { type EventInput, type IngestResult, LIMITS } from '../../contract/event.schema.js';
+import {
+  type EventInput,
+  type IngestResult,
+  type IngestSignal,
+  LIMITS,
+} from '../../contract/event.schema.js';
 import { invalidInput } from '../../contract/issues.js';
 import { feedbackScore } from '../../domain/outcomes/feedback.js';
 import { compare, foldActivity } from '../../domain/signals/activity-delta.js';
@@ -21,6 +26,7 @@ import { loopsFromEvents, storeOpenLoops } from '../context/open-loops.js';
 import { emitOutcomes } from '../kernel/announcements.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { type AttributedOutcome, attributeReplies, type SentMessage } from '../outcomes/attribution.js';
+import { actOnWords } from '../outcomes/refusals.js';
 import { wakesFromEvents } from './ingest-wakes.js';
 
 /**
@@ -40,7 +46,7 @@ export async function ingestEvents(
   const { unique, firstIndex } = prepareEvents(events);
   const triggers = await ctx.triggers.get(tenantId);
 
-  const { stored, occasions, outcomes } = await ctx.db
+  const { stored, occasions, outcomes, signals } = await ctx.db
     .transaction()
     .execute((trx) => storeEvents(trx, ctx, tenantId, unique, triggers, now));
 
@@ -55,7 +61,7 @@ export async function ingestEvents(
       status: accepted ? ('accepted' as const) : ('duplicate' as const),
     };
   });
-  const result = { accepted: stored.size, duplicates: events.length - stored.size, results };
+  const result = { accepted: stored.size, duplicates: events.length - stored.size, results, signals };
   ctx.events.emit('events.ingested', {
     tenantId,
     accepted: result.accepted,
@@ -64,14 +70,18 @@ export async function ingestEvents(
   });
   if (occasions > 0) ctx.events.emit('occasions.recorded', { tenantId, count: occasions });
   emitOutcomes(ctx, tenantId, outcomes);
+  for (const signal of signals) {
+    const { kind: _, ...optedOut } = signal;
+    ctx.events.emit('user.opted_out', { tenantId, ...optedOut });
+  }
   return result;
 }
 
 /**
  * Stores new events in the caller's transaction and folds them into the users' state: what
  * `ingestEvents` does inside its transaction, and what a delivery does when it records the
- * message it sent (`sent`: it becomes an outcome). Returns the keys of the events stored and the
- * number of occasions recorded.
+ * message it sent (`sent`: it becomes an outcome). Returns the keys of the events stored, the
+ * number of occasions recorded, the outcomes whose reply changed and the signals for the bot.
  */
 export async function storeEvents(
   trx: Db,
@@ -81,7 +91,12 @@ export async function storeEvents(
   triggers: readonly Trigger[],
   now: Date,
   sent?: SentMessage,
-): Promise<{ stored: Set<string>; occasions: number; outcomes: AttributedOutcome[] }> {
+): Promise<{
+  stored: Set<string>;
+  occasions: number;
+  outcomes: AttributedOutcome[];
+  signals: IngestSignal[];
+}> {
   const inserted = await insertNewEvents(trx, tenantId, unique, now);
   const keys = new Set(inserted.map((e) => eventKey(e.userId, e.eventId)));
   const fresh = unique.filter((e) => keys.has(eventKey(e.userId, e.eventId)));
@@ -95,6 +110,8 @@ export async function storeEvents(
   // the replies of the proactive messages these events answer (the users' rows are locked now)
   const outcomes = await attributeReplies(trx, tenantId, fresh, sent, now);
   await insertFeedback(trx, tenantId, fresh);
+  // what the users' words ask for: a stop opts out, a "not now" snoozes
+  const signals = await actOnWords(trx, ctx, tenantId, fresh, outcomes, now);
   // what the users said will happen, read in their zones, and the follow-ups it gets
   const loops = loopsFromEvents(fresh, (userId) => activity?.zones.get(userId), now);
   const followUps = await storeOpenLoops(trx, tenantId, loops, triggers, now);
@@ -102,7 +119,7 @@ export async function storeEvents(
   const wakes = wakesFromEvents(triggers, fresh, newPairs, now);
   const recorded = await insertOccasions(trx, tenantId, [...wakes.occasions, ...followUps.occasions], now);
   await hintPairs(trx, tenantId, [...wakes.wakes, ...followUps.wakes]);
-  return { stored: keys, occasions: recorded.length, outcomes };
+  return { stored: keys, occasions: recorded.length, outcomes, signals };
 }
 
 /**

@@ -38,12 +38,12 @@ export function accountUseCases({ ctx, tenantId, actor }: TenantScope) {
     getUser: (userId: string) => getUser(ctx, tenantId, userId),
     /** Updates a user's zone, locale, addresses or consent; creates the user if new. */
     updateUser: (userId: string, patch: z.input<typeof UserPatch>) =>
-      updateUser(ctx, tenantId, userId, parseInput(UserPatch, patch)),
+      updateUser(ctx, tenantId, userId, parseInput(UserPatch, patch), actor),
     listUsers: (page: IdPage = {}) =>
       listUserPage(ctx, tenantId, { after: page.after, limit: page.limit ?? 100 }),
     /** Sets the bot's trust in a user's relationship with a character (0 to 1). */
     updatePair: (userId: string, characterId: string, patch: z.input<typeof PairPatch>) =>
-      updatePair(ctx, tenantId, userId, characterId, parseInput(PairPatch, patch)),
+      updatePair(ctx, tenantId, userId, characterId, parseInput(PairPatch, patch), actor),
     getCharacter: (characterId: string) => getCharacter(ctx, tenantId, characterId),
     /** Creates or replaces a character; absent fields take their defaults. */
     putCharacter: (characterId: string, input: z.input<typeof CharacterInput>) =>

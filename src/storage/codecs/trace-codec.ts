@@ -10,7 +10,8 @@ import type { CapCounts, Check, CheckName, CheckNote } from '../../domain/decide
  * decision is about (its `trigger_id` column: most checks of a trace are its), else the trigger's
  * id. `extra` holds what the check's words need beyond that: the quiet window as
  * [startMinute, endMinute], the minutes of a conversation, gap or cooldown, a cap's
- * [today, perDay, thisWeek, perWeek], the zone of a user whose own zone is unknown. A trace of
+ * [today, perDay, thisWeek, perWeek], the zone of a user whose own zone is unknown, the message
+ * that set a consent. A trace of
  * fourteen checks takes about 700 bytes this way, against 2 KB in words.
  */
 /** Traces stored before the codes (one object per check, with its words): shown as they are. */
@@ -56,6 +57,7 @@ function extraJson(c: Check): string {
     return `[${num(k.today)},${num(k.perDay)},${num(k.thisWeek)},${num(k.perWeek)}]`;
   }
   if (c.zone !== undefined) return JSON.stringify(c.zone);
+  if (c.eventId !== undefined) return JSON.stringify(c.eventId);
   return 'null';
 }
 
@@ -90,8 +92,10 @@ function addExtra(c: Check, extra: unknown) {
   if (c.check === 'quiet_hours' && Array.isArray(extra))
     c.quiet = { startMinute: extra[0] as number, endMinute: extra[1] as number };
   else if (typeof extra === 'number') c.minutes = extra;
-  else if (typeof extra === 'string') c.zone = extra;
-  else if (Array.isArray(extra)) {
+  else if (typeof extra === 'string') {
+    if (c.check === 'consent') c.eventId = extra;
+    else c.zone = extra;
+  } else if (Array.isArray(extra)) {
     const [today, perDay, thisWeek, perWeek] = extra as (number | null)[];
     c.caps = { today: today!, perDay: perDay!, thisWeek: thisWeek!, perWeek: perWeek! } satisfies CapCounts;
   }
