@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGAGEMENT_STATES } from '../domain/outcomes/engagement.js';
 import { DEFAULT_POLICY } from '../domain/policy/policy.js';
 import { clock } from '../domain/policy/quiet-hours.js';
 import { Fraction, Id, rule, WholeMinutes } from './common.js';
@@ -37,6 +38,14 @@ const Backoff = z
   .max(100, { error: 'must be from 1 to 100' });
 
 const WEEK = 7 * 24 * 60;
+
+const MinEngagement = z
+  .enum(ENGAGEMENT_STATES, { error: `must be null or one of ${ENGAGEMENT_STATES.join(', ')}` })
+  .nullable()
+  .meta({
+    description:
+      'The least engagement of the (user, character) pair at which the character may speak first (passive < curious < engaged < proactive, GET /v1/users/{id}); null: any.',
+  });
 
 const SnoozeDays = z
   .number({ error: rule('must be a whole number of days from 0 to 30') })
@@ -81,6 +90,7 @@ const CharacterOverrides = z.strictObject({
   midConversationMinutes: WholeMinutes(24 * 60).optional(),
   snoozeDays: SnoozeDays.optional(),
   retentionLadderMinutes: RetentionLadder.optional(),
+  minEngagement: MinEngagement.optional(),
 });
 
 /** The whole policy, as PUT replaces it; absent fields take their defaults. */
@@ -104,6 +114,7 @@ export const PolicyInput = z
     midConversationMinutes: WholeMinutes(24 * 60).default(D.midConversationMinutes),
     snoozeDays: SnoozeDays.default(D.snoozeDays),
     retentionLadderMinutes: RetentionLadder.default(null),
+    minEngagement: MinEngagement.default(null),
     attributionWindowMinutes: WholeMinutes(WEEK)
       .refine((minutes) => minutes >= 1, { error: 'must be at least 1 minute' })
       .default(6 * 60)

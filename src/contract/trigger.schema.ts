@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGAGEMENT_STATES } from '../domain/outcomes/engagement.js';
 import { parseDuration } from '../domain/shared/duration.js';
 import { cronProblem } from '../domain/triggers/schedule.js';
 import { Fraction, Id, rule, TimeZone, WholeMinutes } from './common.js';
@@ -151,6 +152,13 @@ const fields = {
   caps: Caps,
   expiryMinutes: WholeMinutes(30 * 24 * 60).refine((m) => m > 0, { error: 'must be > 0 minutes' }),
   atGoodTime: z.boolean({ error: rule('must be true or false') }),
+  minEngagement: z
+    .enum(ENGAGEMENT_STATES, { error: `must be null or one of ${ENGAGEMENT_STATES.join(', ')}` })
+    .nullable()
+    .meta({
+      description:
+        'The least engagement of the (user, character) pair at which it fires (passive < curious < engaged < proactive); null: any',
+    }),
 };
 
 export const TriggerCreate = z
@@ -169,6 +177,7 @@ export const TriggerCreate = z
     atGoodTime: fields.atGoodTime
       .optional()
       .meta({ description: 'Default: true for follow_up triggers, false for the others' }),
+    minEngagement: fields.minEngagement.default(null),
   })
   .meta({ id: 'TriggerCreate' });
 export type TriggerCreate = z.output<typeof TriggerCreate>;
@@ -186,6 +195,7 @@ export const TriggerPatch = z
     caps: Caps.optional(),
     expiryMinutes: fields.expiryMinutes.optional(),
     atGoodTime: fields.atGoodTime.optional(),
+    minEngagement: fields.minEngagement.optional(),
   })
   .meta({ id: 'TriggerPatch' });
 export type TriggerPatch = z.output<typeof TriggerPatch>;
@@ -203,6 +213,7 @@ export const Trigger = z
     caps: z.object({ perDay: z.number().nullable(), perWeek: z.number().nullable() }),
     expiryMinutes: z.number(),
     atGoodTime: z.boolean(),
+    minEngagement: z.string().nullable(),
     builtin: z.boolean(),
     hookUrl: z.string().optional().meta({ description: 'For webhook triggers: where to POST' }),
     createdAt: z.string(),

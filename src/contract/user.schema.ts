@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGAGEMENT_STATES } from '../domain/outcomes/engagement.js';
 import { CONSENT } from '../domain/suggestions/lifecycle.js';
 import { ChannelName, Fraction, Locale, TimeZone } from './common.js';
 
@@ -71,6 +72,16 @@ const PairState = z.object({
     description: 'After a reply meaning "not now": no proactive message from this character before then',
   }),
   snoozedBy: z.string().nullable().meta({ description: 'The reply that asked for the snooze' }),
+  engagement: z
+    .object({
+      score: z.number().meta({ description: 'From 0 to 100, decayed (14-day half-life) and read now' }),
+      state: z.enum(ENGAGEMENT_STATES),
+      since: At.meta({ description: 'When the current state was entered; null: never out of passive' }),
+    })
+    .meta({
+      description:
+        'How engaged the user is with this character now, from replies to its proactive messages (speed, meaning), ignored ones, feedback, refusals and conversations the user started (docs/OUTCOMES.md). `minEngagement` in the policy or a trigger reads it.',
+    }),
   activity: ActivityState,
 });
 

@@ -80,3 +80,51 @@ export async function readPairHistories(
 export function historyOfPair(histories: Map<string, PairHistory>, userId: string, characterId: string) {
   return histories.get(key(userId, characterId)) ?? { outcomes: [], feedback: [] };
 }
+
+/** A conversation starts when the user writes after this long without a message either way. */
+const CONVERSATION_GAP = '3 hours';
+/** The most conversation starts read per pair (the latest); older ones weigh nothing after decay. */
+const INITIATIONS_READ = 100;
+
+/**
+ * The instants since `since` at which each user started a conversation with the character: a
+ * `message_in` with no message of the pair, either way, in the CONVERSATION_GAP before it (so a
+ * reply to a proactive message is not one). A probe per pair through `events_by_user_time`.
+ */
+export async function readInitiations(
+  db: Db,
+  tenantId: string,
+  pairs: readonly { userId: string; characterId: string }[],
+  since: Date,
+): Promise<Map<string, number[]>> {
+  const found = new Map<string, number[]>();
+  if (pairs.length === 0) return found;
+  const { rows } = await sql<{ user_id: string; character_id: string; at: string }>`
+    select k.user_id, k.character_id, m.at
+    from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[])
+         as k(user_id, character_id)
+    cross join lateral (
+      select ${epochMs('e.at')} as at from events e
+      where e.tenant_id = ${tenantId} and e.user_id = k.user_id and e.at >= ${since}
+        and e.character_id = k.character_id and e.kind = 'message_in'
+        and not exists (
+          select 1 from events p
+          where p.tenant_id = ${tenantId} and p.user_id = k.user_id
+            and p.at < e.at and p.at >= e.at - ${CONVERSATION_GAP}::interval
+            and p.character_id = k.character_id and p.kind in ('message_in', 'message_out')
+        )
+      order by e.at desc limit ${INITIATIONS_READ}
+    ) as m`.execute(db);
+  for (const r of rows) {
+    const k = key(r.user_id, r.character_id);
+    const list = found.get(k);
+    if (list) list.push(Number(r.at));
+    else found.set(k, [Number(r.at)]);
+  }
+  return found;
+}
+
+/** The initiations of one pair in `readInitiations`' answer. */
+export function initiationsOfPair(found: Map<string, number[]>, userId: string, characterId: string) {
+  return found.get(key(userId, characterId)) ?? [];
+}

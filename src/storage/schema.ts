@@ -62,6 +62,8 @@ export interface TriggersTable {
   updated_at: Timestamp;
   /** When it was created or last enabled (migration 0017). */
   enabled_at: Timestamp;
+  /** The least engagement of the pair at which it fires (migration 0024). */
+  min_engagement: 'passive' | 'curious' | 'engaged' | 'proactive' | null;
 }
 
 export interface AuditLogTable {

@@ -27,6 +27,7 @@ export interface TriggerRecord {
   updatedAt: Date;
   /** When it was created or last enabled: a schedule fires only for occurrences after it. */
   enabledAt: Date;
+  minEngagement: 'passive' | 'curious' | 'engaged' | 'proactive' | null;
 }
 
 function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
@@ -51,6 +52,7 @@ function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     enabledAt: row.enabled_at,
+    minEngagement: row.min_engagement,
   };
 }
 
@@ -74,6 +76,7 @@ function toRow(tenantId: string, t: TriggerRecord) {
     created_at: t.createdAt,
     updated_at: t.updatedAt,
     enabled_at: t.enabledAt,
+    min_engagement: t.minEngagement,
   };
 }
 

@@ -35,6 +35,7 @@ const silence = (over: Partial<Trigger> = {}): Trigger => ({
   expiryMinutes: 24 * 60,
   atGoodTime: false,
   enabledAtMs: 0,
+  minEngagement: null,
   ...over,
 });
 
@@ -48,6 +49,7 @@ const state = (lastIso: string, over: Partial<DecisionState> = {}): DecisionStat
   snoozedUntilMs: null,
   snoozedBy: null,
   standing: NO_STANDING,
+  engagement: null,
   zone: chicago,
   zoneSource: 'explicit',
   trust: 0.5,

@@ -1,4 +1,5 @@
 import { GOOD_SCORE } from '../activity/good-time.js';
+import { type Engagement, type EngagementState, stateAtLeast } from '../outcomes/engagement.js';
 import type { Standing } from '../outcomes/standing.js';
 import type { ProactiveAct } from '../policy/frequency-cap.js';
 import type { Policy } from '../policy/policy.js';
@@ -45,6 +46,8 @@ export interface DecisionState {
   snoozedBy: string | null;
   /** What the user's answers to this character's proactive messages say (domain/outcomes/standing.ts). */
   standing: Standing;
+  /** The pair's engagement now; loaded only when the policy or a trigger asks for a least one. */
+  engagement: Engagement | null;
   zone: ZoneOffsets;
   zoneSource: 'explicit' | 'inferred' | 'default';
   /** Set by the bot, in [0, 1]. */
@@ -90,8 +93,13 @@ export function decide(
       blocked = c;
       break;
     }
-  const candidates = dueOccasions(state, triggers, nowMs, trace);
-  if (candidates.length === 0) return skip(blocked ? blocked.check : 'nothing_due', null, trace);
+  const held: Held = { occasion: null };
+  const candidates = dueOccasions(state, triggers, nowMs, trace, held);
+  if (candidates.length === 0) {
+    // an occasion of a trigger that asks for more engagement than the pair has says so
+    if (!blocked && held.occasion) return skip('engagement', held.occasion, trace);
+    return skip(blocked ? blocked.check : 'nothing_due', null, trace);
+  }
   if (blocked) return skip(blocked.check, candidates[0]!.occasion, trace);
 
   const timing = new PairTiming(state, policy);
@@ -164,6 +172,7 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
       atMs: sinceMs ?? undefined,
     });
   }
+  if (policy.minEngagement !== null) checks.push(engagementCheck(state, policy.minEngagement));
   if (state.standing.wrongHours.length > 0)
     checks.push({
       check: 'wrong_time',
@@ -172,6 +181,22 @@ function gateChecks(state: DecisionState, policy: Policy): Check[] {
       value: state.standing.wrongHours.length,
     });
   return checks;
+}
+
+/** Whether the pair is engaged enough for `min` (for the policy, or one trigger). */
+function engagementCheck(state: DecisionState, min: EngagementState, triggerId?: string): Check {
+  const e = state.engagement;
+  const current = e?.state ?? 'passive';
+  const passed = stateAtLeast(current, min);
+  const check: Check = {
+    check: 'engagement',
+    passed,
+    note: passed ? 'engaged_enough' : 'not_engaged_enough',
+    engagement: { state: current, min },
+  };
+  if (e) check.value = e.score;
+  if (triggerId !== undefined) check.triggerId = triggerId;
+  return check;
 }
 
 function consentCheck(state: DecisionState, passed: boolean): Check {
@@ -215,13 +240,20 @@ interface Candidate {
 }
 
 /** The pair's occasions whose trigger applies, conditions evaluated now; highest priority first. */
-function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs: number, trace: Check[]) {
+function dueOccasions(
+  state: DecisionState,
+  triggers: readonly Trigger[],
+  nowMs: number,
+  trace: Check[],
+  held: Held,
+) {
   const candidates: Candidate[] = [];
   for (const occasion of state.occasions) {
     let trigger: Trigger | undefined;
     for (const t of triggers) if (t.id === occasion.triggerId) trigger = t;
     if (trigger && appliesTo(trigger, state.characterId)) {
-      if (occasion.atMs <= nowMs) addCandidate(candidates, state, trigger, occasion);
+      if (occasion.atMs <= nowMs && engagedEnough(state, trigger, occasion, trace, held))
+        addCandidate(candidates, state, trigger, occasion);
     } else
       trace.push({
         check: 'trigger',
@@ -240,7 +272,8 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
     // a manual trigger fires only when a person fires it (a stored occasion), never by itself
     if (!appliesTo(trigger, state.characterId) || trigger.approval === 'manual') continue;
     const occasion = conditionOccasion(trigger, inputs, nowMs);
-    if (occasion) addCandidate(candidates, state, trigger, occasion);
+    if (occasion && engagedEnough(state, trigger, occasion, trace, held))
+      addCandidate(candidates, state, trigger, occasion);
   }
   // a stable insertion sort: there are a few candidates, and Array#sort wants a closure
   for (let i = 1; i < candidates.length; i++) {
@@ -250,6 +283,27 @@ function dueOccasions(state: DecisionState, triggers: readonly Trigger[], nowMs:
     candidates[j] = c;
   }
   return candidates;
+}
+
+/** A trigger with a least engagement acts only for a pair that has it; the check goes to the trace. */
+function engagedEnough(
+  state: DecisionState,
+  trigger: Trigger,
+  occasion: Occasion,
+  trace: Check[],
+  held: Held,
+): boolean {
+  if (trigger.minEngagement === null) return true;
+  if (state.used.size > 0 && state.used.has(usedKey(occasion.triggerId, occasion.key))) return false;
+  const check = engagementCheck(state, trigger.minEngagement, trigger.id);
+  trace.push(check);
+  if (!check.passed) held.occasion ??= occasion;
+  return check.passed;
+}
+
+/** The first occasion held back because the pair is not engaged enough for its trigger. */
+interface Held {
+  occasion: Occasion | null;
 }
 
 function addCandidate(candidates: Candidate[], state: DecisionState, trigger: Trigger, occasion: Occasion) {

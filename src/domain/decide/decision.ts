@@ -1,3 +1,4 @@
+import type { EngagementState } from '../outcomes/engagement.js';
 import type { QuietHours } from '../policy/policy.js';
 import type { Occasion } from './occasion.js';
 
@@ -11,6 +12,7 @@ export type CheckName =
   | 'backoff'
   | 'ladder'
   | 'wrong_time'
+  | 'engagement'
   | 'time_zone'
   | 'trigger'
   | 'expiry'
@@ -48,6 +50,9 @@ export type CheckNote =
   | 'ladder_done'
   // wrong_time
   | 'hours_lowered'
+  // engagement
+  | 'engaged_enough'
+  | 'not_engaged_enough'
   // time_zone
   | 'zone_given'
   | 'zone_inferred'
@@ -96,6 +101,8 @@ export interface Check {
   zone?: string;
   /** The user's message that set the consent (a stop), when a message did. */
   eventId?: string;
+  /** The pair's engagement state and the least one asked for (engagement). */
+  engagement?: { state: EngagementState; min: EngagementState };
 }
 
 /** A cap check's counts against its caps (null: no cap). */

@@ -41,6 +41,12 @@ export function describeCheck(c: Check): string {
         : `${c.value ?? 0} proactive messages ignored since the user last wrote or reacted warmly: nothing more until they write`;
     case 'ladder_done':
       return `the retention ladder's ${c.limit ?? 0} messages were sent without an answer: nothing more until the user writes`;
+    case 'engaged_enough':
+    case 'not_engaged_enough': {
+      const e = c.engagement;
+      const score = c.value === undefined ? '' : ` (score ${c.value})`;
+      return `engagement ${e?.state ?? '?'}${score}; ${c.triggerId ? 'the trigger' : 'the policy'} asks for at least ${e?.min ?? '?'}`;
+    }
     case 'hours_lowered':
       return `${c.value ?? 0} replies said a message came at a wrong time: those local hours count for less`;
     case 'zone_given':

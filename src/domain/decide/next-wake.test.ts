@@ -26,6 +26,7 @@ const trigger = (id: string, spec: TriggerSpec, over: Partial<Trigger> = {}): Tr
   expiryMinutes: 3 * 60,
   atGoodTime: false,
   enabledAtMs: 0,
+  minEngagement: null,
   ...over,
 });
 
@@ -46,6 +47,7 @@ const state = (over: Partial<DecisionState> = {}): DecisionState => ({
   snoozedUntilMs: null,
   snoozedBy: null,
   standing: NO_STANDING,
+  engagement: null,
   zone: chicago,
   zoneSource: 'explicit',
   trust: 0.5,

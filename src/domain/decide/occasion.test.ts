@@ -22,6 +22,7 @@ const scheduled = (rule: ScheduleRule, zone: string, expiryMinutes: number): Tri
   expiryMinutes,
   atGoodTime: false,
   enabledAtMs: 0,
+  minEngagement: null,
 });
 
 describe('schedule occasions', () => {

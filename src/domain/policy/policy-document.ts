@@ -36,6 +36,7 @@ export function toTenantPolicy(doc: PolicyDocument): TenantPolicy {
       midConversationMinutes: doc.midConversationMinutes,
       snoozeDays: doc.snoozeDays,
       retentionLadderMinutes: doc.retentionLadderMinutes,
+      minEngagement: doc.minEngagement,
     },
     characters,
   };

@@ -1,3 +1,5 @@
+import type { EngagementState } from '../outcomes/engagement.js';
+
 /** Local wall-clock window, in minutes after midnight; `start > end` runs across midnight. */
 export interface QuietHours {
   startMinute: number;
@@ -46,6 +48,8 @@ export interface Policy {
    * the user writes ([180, 360]: at T+3 h and T+6 h). Null: no ladder.
    */
   retentionLadderMinutes: readonly number[] | null;
+  /** The least engagement (domain/outcomes/engagement.ts) at which the character may speak first; null: any. */
+  minEngagement: EngagementState | null;
 }
 
 /** The settings a character may override (whether it may speak first at all is the character's own field). */
@@ -78,6 +82,7 @@ export const DEFAULT_POLICY: Policy = {
   midConversationMinutes: 30,
   snoozeDays: 3,
   retentionLadderMinutes: null,
+  minEngagement: null,
 };
 
 /** The policy as it applies to one character: the tenant's defaults with its overrides. */

@@ -1,3 +1,4 @@
+import type { EngagementState } from '../outcomes/engagement.js';
 import type { Caps } from '../policy/policy.js';
 import type { ScheduleRule } from './schedule.js';
 
@@ -49,6 +50,8 @@ export interface Trigger {
    * that passed before (or while it was off) is not sent late, even inside the expiry.
    */
   enabledAtMs: number;
+  /** The least engagement of the pair at which it fires; null: any. */
+  minEngagement: EngagementState | null;
 }
 
 /** Whether the trigger may act for this character. */

@@ -1,16 +1,35 @@
 import { notFound } from '../../contract/errors.js';
 import type { PairPatch, User, UserPatch } from '../../contract/user.schema.js';
+import { pairConsent } from '../../domain/policy/consent.js';
 import { rearmPairs } from '../../storage/schedule.repository.js';
 import { setPairConsent } from '../../storage/standing.repository.js';
 import { findUser, listUsers, patchUser, setPairTrust } from '../../storage/user.repository.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
+import { pairEngagements } from '../outcomes/engagement.js';
 import { userView } from './views.js';
 
+/** A user with each relationship's engagement as of now (read from its outcomes and messages). */
 export async function getUser(ctx: EngineContext, tenantId: string, userId: string): Promise<User> {
   const user = await findUser(ctx.db, tenantId, userId);
   if (!user) throw notFound(`user "${userId}"`);
-  return userView(user);
+  const ms = (d: Date | null) => (d ? d.getTime() : null);
+  const own = { consent: user.consent, atMs: ms(user.consentUpdatedAt), eventId: user.consentEventId };
+  const engagements = await pairEngagements(
+    ctx.db,
+    tenantId,
+    user.characters.map((c) => ({
+      userId,
+      characterId: c.characterId,
+      consent: pairConsent(own, {
+        consent: c.consent,
+        atMs: ms(c.consentUpdatedAt),
+        eventId: c.consentEventId,
+      }),
+    })),
+    ctx.clock.now(),
+  );
+  return userView(user, (characterId) => engagements.get(`${userId}\u0000${characterId}`)!);
 }
 
 /**
@@ -25,7 +44,7 @@ export async function updateUser(
   patch: UserPatch,
   actor: string,
 ): Promise<User> {
-  const user = await ctx.db.transaction().execute(async (trx) => {
+  await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const before = patch.consent === undefined ? undefined : (await findUser(trx, tenantId, userId))?.consent;
     await patchUser(trx, tenantId, userId, patch, now);
@@ -37,10 +56,9 @@ export async function updateUser(
         detail: { before: before ?? null, consent: patch.consent },
       });
     await rearmPairs(trx, tenantId, now, { userId });
-    return findUser(trx, tenantId, userId);
   });
   ctx.events.emit('user.updated', { tenantId, userId });
-  return userView(user!);
+  return getUser(ctx, tenantId, userId);
 }
 
 export async function listUserPage(

@@ -2,6 +2,7 @@ import type { ApiKey } from '../../contract/api-key.schema.js';
 import type { Character } from '../../contract/character.schema.js';
 import { isoOrNull } from '../../contract/common.js';
 import type { User } from '../../contract/user.schema.js';
+import type { Engagement } from '../../domain/outcomes/engagement.js';
 import type { ApiKeyRecord } from '../../storage/api-key.repository.js';
 import type { CharacterRecord } from '../../storage/character.repository.js';
 import type { PairRecord, UserRecord } from '../../storage/user.repository.js';
@@ -9,7 +10,8 @@ import { activityView } from '../activity/activity-view.js';
 
 /** Records as the API and the library return them: instants as ISO 8601 strings in UTC. */
 
-export function userView(u: UserRecord): User {
+/** A user as the API returns it, with each relationship's engagement (`engagementOf`). */
+export function userView(u: UserRecord, engagementOf: (characterId: string) => Engagement): User {
   return {
     userId: u.userId,
     timezone: u.timezone,
@@ -24,12 +26,12 @@ export function userView(u: UserRecord): User {
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
     activity: activityView(u.activity),
-    characters: u.characters.map((c) => pairView(c)),
+    characters: u.characters.map((c) => pairView(c, engagementOf(c.characterId))),
   };
 }
 
 /** A (user, character) relationship as the API returns it. */
-export function pairView(c: PairRecord) {
+export function pairView(c: PairRecord, engagement: Engagement) {
   return {
     characterId: c.characterId,
     trust: c.trust,
@@ -38,6 +40,11 @@ export function pairView(c: PairRecord) {
     consentEventId: c.consentEventId,
     snoozedUntil: isoOrNull(c.snoozedUntil),
     snoozedBy: c.snoozedBy,
+    engagement: {
+      score: engagement.score,
+      state: engagement.state,
+      since: engagement.since === null ? null : new Date(engagement.since).toISOString(),
+    },
     activity: activityView(c.activity),
   };
 }

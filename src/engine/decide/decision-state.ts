@@ -8,6 +8,7 @@ import { loadSuggestionActs } from '../../storage/suggestion.repository.js';
 import { findUser } from '../../storage/user.repository.js';
 import { userActivityAt } from '../activity/activity.js';
 import type { EngineContext } from '../kernel/resources.js';
+import { pairEngagements } from '../outcomes/engagement.js';
 import { loadPolicyFor } from '../policy/policy.js';
 import { ACTS_WINDOW_MS, actsOf } from './sweep-state.js';
 
@@ -50,6 +51,13 @@ export async function loadDecisionState(
     eventId: null,
     by: 'user' as const,
   };
+  const engagements = await pairEngagements(
+    ctx.db,
+    tenantId,
+    [{ userId, characterId, consent }],
+    now,
+    histories,
+  );
   const state: DecisionState = {
     characterId,
     consent: consent.consent,
@@ -59,6 +67,7 @@ export async function loadDecisionState(
     snoozedUntilMs: row?.snoozedUntilMs ?? null,
     snoozedBy: row?.snoozedBy ?? null,
     standing,
+    engagement: engagements.get(`${userId}\u0000${characterId}`) ?? null,
     zone: activity.offsets,
     zoneSource: activity.zone.source,
     trust: row?.trust ?? 0,

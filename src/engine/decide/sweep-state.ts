@@ -2,7 +2,7 @@ import { activityView, type DecisionState, usedKey } from '../../domain/decide/d
 import type { Occasion } from '../../domain/decide/occasion.js';
 import { STANDING_HISTORY_MS, standingOf } from '../../domain/outcomes/standing.js';
 import type { ProactiveAct } from '../../domain/policy/frequency-cap.js';
-import { type Policy, policyFor } from '../../domain/policy/policy.js';
+import { type Policy, policyFor, type TenantPolicy } from '../../domain/policy/policy.js';
 import { toTenantPolicy } from '../../domain/policy/policy-document.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
 import { loadOccasions } from '../../storage/occasion.repository.js';
@@ -12,6 +12,7 @@ import { readRearmVersion } from '../../storage/schedule.repository.js';
 import { loadSuggestionActs, type SuggestionAct } from '../../storage/suggestion.repository.js';
 import { activitiesAt } from '../activity/activity-state.js';
 import type { EngineContext } from '../kernel/resources.js';
+import { pairEngagements } from '../outcomes/engagement.js';
 import { getPolicy } from '../policy/policy.js';
 
 const DAY = 86_400_000;
@@ -65,6 +66,10 @@ export async function loadTenantBatch(
     readPairHistories(db, tenantId, rows.pairs, new Date(now.getTime() - STANDING_HISTORY_MS)),
   ]);
   const tenantPolicy = toTenantPolicy(policyView);
+  // engagement is read only where something asks for a least one: it reads the pairs' messages
+  const engagements = asksForEngagement(tenantPolicy, triggers)
+    ? await pairEngagements(db, tenantId, rows.pairs, now, histories)
+    : null;
   const actsByUser = groupBy(acts, (a) => a.userId);
   const occasionsByPair = groupBy(occasions, (o) => pairId(o.userId, o.characterId));
   const pairs: PairToDecide[] = [];
@@ -86,6 +91,7 @@ export async function loadTenantBatch(
       snoozedUntilMs: row.snoozedUntilMs,
       snoozedBy: row.snoozedBy,
       standing,
+      engagement: engagements?.get(pairId(row.userId, row.characterId)) ?? null,
       zone: view.offsets,
       zoneSource: view.zone.source,
       trust: row.trust,
@@ -123,6 +129,14 @@ export function actsOf(suggestions: readonly SuggestionAct[], characterId: strin
 }
 
 const pairId = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
+
+/** Whether the policy (the tenant's or a character's) or an enabled trigger asks for a least engagement. */
+function asksForEngagement(policy: TenantPolicy, triggers: readonly Trigger[]): boolean {
+  if (policy.defaults.minEngagement !== null) return true;
+  for (const own of Object.values(policy.characters)) if (own.minEngagement) return true;
+  for (const t of triggers) if (t.enabled && t.minEngagement !== null) return true;
+  return false;
+}
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

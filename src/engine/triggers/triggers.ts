@@ -69,6 +69,7 @@ function defaults(over: { cooldownMinutes: number; expiryMinutes: number; priori
     approval: 'auto' as const,
     priority: 0,
     caps: { perDay: null, perWeek: null },
+    minEngagement: null,
     ...over,
   };
 }
@@ -95,6 +96,7 @@ function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boo
     caps: input.caps,
     expiryMinutes: input.expiryMinutes,
     atGoodTime: input.atGoodTime ?? input.spec.kind === 'follow_up',
+    minEngagement: input.minEngagement,
     builtin,
     webhookSecret: null,
     createdAt: now,
@@ -293,6 +295,7 @@ export function toDomainTrigger(record: TriggerRecord): Trigger {
     priority: record.priority,
     cooldownMinutes: record.cooldownMinutes,
     caps: record.caps,
+    minEngagement: record.minEngagement,
     expiryMinutes: record.expiryMinutes,
     atGoodTime: record.atGoodTime,
     enabledAtMs: record.enabledAt.getTime(),

@@ -1,4 +1,5 @@
 import type { CapCounts, Check, CheckName, CheckNote } from '../../domain/decide/decision.js';
+import type { EngagementState } from '../../domain/outcomes/engagement.js';
 
 /**
  * A decision's trace as it is stored: codes and numbers, never words (`describeCheck` makes them
@@ -58,6 +59,7 @@ function extraJson(c: Check): string {
   }
   if (c.zone !== undefined) return JSON.stringify(c.zone);
   if (c.eventId !== undefined) return JSON.stringify(c.eventId);
+  if (c.engagement) return JSON.stringify(`${c.engagement.state}<${c.engagement.min}`);
   return 'null';
 }
 
@@ -94,7 +96,10 @@ function addExtra(c: Check, extra: unknown) {
   else if (typeof extra === 'number') c.minutes = extra;
   else if (typeof extra === 'string') {
     if (c.check === 'consent') c.eventId = extra;
-    else c.zone = extra;
+    else if (c.check === 'engagement') {
+      const [state, min] = extra.split('<') as [EngagementState, EngagementState];
+      c.engagement = { state, min };
+    } else c.zone = extra;
   } else if (Array.isArray(extra)) {
     const [today, perDay, thisWeek, perWeek] = extra as (number | null)[];
     c.caps = { today: today!, perDay: perDay!, thisWeek: thisWeek!, perWeek: perWeek! } satisfies CapCounts;

@@ -1,0 +1,55 @@
+import type { Engagement } from '../../domain/outcomes/engagement.js';
+import { engagementOf } from '../../domain/outcomes/engagement.js';
+import { engagementEvidence } from '../../domain/outcomes/engagement-evidence.js';
+import { STANDING_HISTORY_MS } from '../../domain/outcomes/standing.js';
+import type { PairConsent } from '../../domain/policy/consent.js';
+import {
+  historyOfPair,
+  initiationsOfPair,
+  type PairHistory,
+  readInitiations,
+  readPairHistories,
+} from '../../storage/pair-outcomes.repository.js';
+import type { Db } from '../../storage/schema.js';
+
+/** A pair whose engagement is asked for, with the consent that applies to it (a refusal counts). */
+export interface EngagementPair {
+  userId: string;
+  characterId: string;
+  consent: Pick<PairConsent, 'consent' | 'atMs' | 'eventId'>;
+}
+
+/**
+ * The engagement of each pair at `now`, read from the last 90 days: its outcomes and feedback
+ * (`histories`, when the caller has them), the conversations the user started, and a stop the
+ * user typed. Keyed `user\u0000character`.
+ */
+export async function pairEngagements(
+  db: Db,
+  tenantId: string,
+  pairs: readonly EngagementPair[],
+  now: Date,
+  histories?: Map<string, PairHistory>,
+): Promise<Map<string, Engagement>> {
+  const since = new Date(now.getTime() - STANDING_HISTORY_MS);
+  const [read, initiations] = await Promise.all([
+    histories ?? readPairHistories(db, tenantId, pairs, since),
+    readInitiations(db, tenantId, pairs, since),
+  ]);
+  const engagements = new Map<string, Engagement>();
+  for (const p of pairs) {
+    const history = historyOfPair(read, p.userId, p.characterId);
+    const refused = p.consent.consent === 'opted_out' && p.consent.eventId !== null ? p.consent.atMs : null;
+    const evidence = engagementEvidence(
+      {
+        outcomes: history.outcomes,
+        feedback: history.feedback,
+        initiations: initiationsOfPair(initiations, p.userId, p.characterId),
+        refusedAtMs: refused,
+      },
+      now.getTime(),
+    );
+    engagements.set(`${p.userId}\u0000${p.characterId}`, engagementOf(evidence, now.getTime()));
+  }
+  return engagements;
+}
