@@ -19,9 +19,10 @@ export interface LabelledReply {
    * then moved to dev whole, as its failures were read. 6: written after the fifth round, held
    * out then; moved to dev for the stop round. 7: written before the stop round, run once, then moved to dev.
    * 8: written after the last round of rules; test.
+   * 9: written after stop round 2 and before stop round 3; test.
    * docs/EVALUATION.md gives each batch's first-run figures.
    */
-  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8;
+  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
 
 /** Reads the corpus and rejects a line whose fields are not what the evaluation expects. */
