@@ -18,10 +18,11 @@ export interface LabelledReply {
    * written after a round of rules and labelled before they were run on it, run once as test,
    * then moved to dev whole, as its failures were read. 6: written after the fifth round, held
    * out then; moved to dev for the stop round. 7: written before the stop round, run once, then moved to dev.
-   * 8: written after the last round of rules; test.
+   * 8: written after stop round 2, run once, then moved to dev for stop round 3.
+   * 9: written after stop round 2 and before stop round 3; test.
    * docs/EVALUATION.md gives each batch's first-run figures.
    */
-  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8;
+  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
 
 /** Reads the corpus and rejects a line whose fields are not what the evaluation expects. */
@@ -37,8 +38,8 @@ export function readCorpus(path: string): LabelledReply[] {
         REPLY_MEANINGS.includes(row.meaning) &&
         (row.split === 'dev' || row.split === 'test') &&
         (row.batch === undefined ||
-          (row.batch <= 7 && row.split === 'dev') ||
-          (row.batch >= 8 && row.split === 'test')) &&
+          (row.batch <= 8 && row.split === 'dev') ||
+          (row.batch >= 9 && row.split === 'test')) &&
         (row.scope === undefined || (row.scope === 'all' && row.meaning === 'stop'));
       if (!ok) throw new Error(`${path}:${i + 1}: bad row ${line}`);
       return row;

@@ -38,5 +38,16 @@ export const STOP_TIME_QUALIFIER = new RegExp(
   'uy',
 );
 
+/**
+ * A question about stopping that ends at most two words before a stop cue, with no punctuation
+ * between ("what does unsubscribe do?", "si je me désabonne"), read at the cue's start with the
+ * sticky flag, and only where a stop cue matched. Any language's question counts, as with the
+ * time qualifiers.
+ */
+export const STOP_QUESTION = new RegExp(
+  String.raw`(?<=(?<![\p{L}\p{N}-])(?:${LEXICONS.flatMap((l) => l.stopQuestions).join('|')})(?:\s+[\p{L}'-]+){0,2}\s+)`,
+  'uy',
+);
+
 export const EMOJI_ENGAGED = new RegExp(EMOJI.engaged.join('|'), 'gu');
 export const EMOJI_ANNOYED = new RegExp(EMOJI.annoyed.join('|'), 'u');

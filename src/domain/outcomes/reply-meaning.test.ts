@@ -166,6 +166,118 @@ describe('classifyReply: messaging verbs with stop, no more and a negation', () 
   });
 });
 
+describe('classifyReply: questions, other people, lone imperatives, preferences and "enough"', () => {
+  it('reads a question about what an unsubscribe word means or does as neutral, in each language', () => {
+    for (const text of [
+      'what does unsubscribe do?',
+      'if I unsubscribe do I lose my chats?',
+      'what happens if I stop texting you',
+      'was heißt abmelden hier?',
+      '¿qué significa darse de baja?',
+      'ça veut dire quoi se désabonner ?',
+      'si je me désabonne, je perds tout ?',
+      'o que é descadastrar?',
+    ]) {
+      expect(classifyReply(text)).toMatchObject({ meaning: 'neutral' });
+    }
+    expect(classifyReply('what does unsubscribe do?').cue).toBe('neutral:en:unsubscribe');
+  });
+
+  it('still reads a request phrased as a question as a stop', () => {
+    for (const text of [
+      'can you stop texting me?',
+      'how do I unsubscribe?',
+      '¿puedes dejar de escribirme?',
+      "tu peux arrêter de m'écrire stp ?",
+      'what is this, stop texting me',
+    ]) {
+      expect(meaningOf(text)).toBe('stop');
+    }
+  });
+
+  it('reads someone else who must stop as no stop, and you who must stop as a stop', () => {
+    for (const text of [
+      'my ex needs to stop texting me lol',
+      'my boss should stop messaging me on weekends',
+      'he has to stop texting me',
+      'mein Chef soll aufhören, mir zu schreiben',
+      'mi ex tiene que parar de escribirme',
+      "mon voisin doit arrêter de m'envoyer des photos",
+      'minha chefe precisa parar de me mandar mensagem',
+      'ela não me liga mais',
+    ]) {
+      expect(meaningOf(text)).not.toBe('stop');
+    }
+    expect(meaningOf('you need to stop texting me')).toBe('stop');
+    expect(meaningOf('não me liga mais')).toBe('stop');
+  });
+
+  it('takes a lone stop word with an adverb of urgency after it, in its own language only', () => {
+    for (const text of ['vete ya', 'dégage maintenant', 'stopp jetzt', 'para já', 'stop right now']) {
+      expect(meaningOf(text)).toBe('stop');
+    }
+    expect(meaningOf('some now, some later')).not.toBe('stop');
+    expect(meaningOf('para mim')).not.toBe('stop');
+  });
+
+  it('reads a preference not to get messages as a stop, and other preferences as none', () => {
+    for (const text of [
+      "I'd prefer not to get messages from you",
+      "I'd rather you didn't text me",
+      'prefiero que no me escribas',
+      'je préfère ne plus recevoir de messages',
+      'ich möchte keine Nachrichten mehr',
+      'prefiro não receber mensagens',
+    ]) {
+      expect(meaningOf(text)).toBe('stop');
+    }
+    for (const text of [
+      "I'd rather not get into it",
+      "I'd rather not call him tonight",
+      'prefiero no salir hoy',
+    ]) {
+      expect(meaningOf(text)).not.toBe('stop');
+    }
+  });
+
+  it('reads "enough of the messages" in each language as a stop, and its look-alikes as none', () => {
+    for (const text of [
+      'enough with the messages',
+      'no more pings please',
+      'end these messages',
+      'Schluss mit den Nachrichten',
+      'Melde mich bitte ab',
+      'basta de notificaciones',
+      'assez de messages',
+      'chega dessas mensagens',
+      'quero sair dessa lista',
+    ]) {
+      expect(meaningOf(text)).toBe('stop');
+    }
+    for (const text of [
+      'Schluss für heute, morgen weiter',
+      'ich melde mich ab und zu',
+      "tu m'envoies pas assez de messages",
+      'chega mais, conta aí',
+      'end this conversation on a high note haha',
+    ]) {
+      expect(meaningOf(text)).not.toBe('stop');
+    }
+  });
+
+  it('gives every character the stop when the reply names them all', () => {
+    for (const text of [
+      'niemand von euch soll mir schreiben',
+      'lasst mich alle in Ruhe',
+      'todos, dejen de escribirme',
+      'nadie de ustedes me escriba',
+      "que personne parmi vous ne m'écrive",
+    ]) {
+      expect(classifyReply(text)).toMatchObject({ meaning: 'stop', scope: 'all' });
+    }
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

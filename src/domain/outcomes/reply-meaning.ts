@@ -1,6 +1,6 @@
 import { type CueSet, languageOf, nextCue } from './lexicon/compile.js';
 import { normalizeReply } from './normalize-reply.js';
-import { CUES, EMOJI_ANNOYED, EMOJI_ENGAGED, STOP_TIME_QUALIFIER } from './reply-cues.js';
+import { CUES, EMOJI_ANNOYED, EMOJI_ENGAGED, STOP_QUESTION, STOP_TIME_QUALIFIER } from './reply-cues.js';
 
 /** What a reply to a proactive message means, from the warmest to the firmest refusal. */
 export const REPLY_MEANINGS = ['engaged', 'neutral', 'not_now', 'wrong_time', 'annoyed', 'stop'] as const;
@@ -35,8 +35,9 @@ const TONE: Record<Meaning, number> = {
 /**
  * Classifies a reply with rules and lexicons in English, German, Spanish, French and Portuguese,
  * deterministically. The firmest meaning wins: a stop anywhere makes the reply a stop ("haha ok
- * but seriously stop texting me"), unless it is negated ("don't stop"), quoted, or limited to a
- * time ("stop texting me at work" is wrong_time). Then a wrong time, annoyance and a deferral, in
+ * but seriously stop texting me"), unless it is negated ("don't stop"), said of someone else ("my
+ * ex needs to stop texting me"), quoted, asked about ("what does unsubscribe do?" is neutral), or
+ * limited to a time ("stop texting me at work" is wrong_time). Then a wrong time, annoyance and a deferral, in
  * that order, except that an invitation to go on ("I'm at work but tell me") makes a wrong time
  * or a deferral engaged. Without any of these, warm cues or five words or more make it engaged,
  * and the rest is neutral.
@@ -48,7 +49,13 @@ export function classifyReply(text: string): ReplyMeaning {
   const stop = CUES.stop.regex;
   stop.lastIndex = 0;
   let timed: RegExpExecArray | null = null;
+  let asked: RegExpExecArray | null = null;
   for (let m = nextCue(CUES.stop, t); m !== null; m = nextCue(CUES.stop, t)) {
+    STOP_QUESTION.lastIndex = m.index;
+    if (STOP_QUESTION.test(t)) {
+      asked ??= m;
+      continue;
+    }
     STOP_TIME_QUALIFIER.lastIndex = stop.lastIndex;
     if (!STOP_TIME_QUALIFIER.test(t)) {
       const scope = find(CUES.stopAll, t) === null ? 'character' : 'all';
@@ -70,6 +77,7 @@ export function classifyReply(text: string): ReplyMeaning {
   if (notNow !== null) return decided('not_now', notNow, CUES.notNow, t);
   const neutral = find(CUES.neutral, t);
   if (neutral !== null) return decided('neutral', neutral, CUES.neutral, t);
+  if (asked !== null) return decided('neutral', asked, CUES.stop, t);
   const engaged = find(CUES.engaged, t) ?? find(CUES.invite, t);
   if (engaged !== null) return decided('engaged', engaged, CUES.engaged, t);
   EMOJI_ENGAGED.lastIndex = 0;

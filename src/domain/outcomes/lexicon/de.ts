@@ -31,13 +31,23 @@ export const de: Lexicon = {
     String.raw`(?:will|mochte) von (?:dir|euch)(?:\s+allen)? nichts mehr (?:h(?:o|oe)ren|lesen|bekommen|wissen)|verschon\p{L}* mich`,
     String.raw`(?:nimm|nehmt|streich|losch|loscht|trag)\p{L}* mich (?:\p{L}+\s+)?(?:aus|von) (?:\p{L}+\s+)?(?:liste|verteiler)`,
     String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
-    'melde? mich ab|abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
+    // the separable verbs of "abmelden" and "austragen": "melde mich bitte ab", not "ich melde mich ab und zu"
+    String.raw`(?:meld|melde|meldet) mich (?:\p{L}+\s+){0,2}?ab(?! und zu)|(?:trag|tragt) mich (?:\p{L}+\s+){0,2}?aus`,
+    // "Schluss mit den Nachrichten", "genug mit dem Gespamme"
+    String.raw`(?:schluss|genug|es reicht|jetzt reichts?)(?: jetzt| damit| endlich)? mit (?:\p{L}+\s+){0,2}?(?:nachrichten|benachrichtigungen|sms|texten|(?:ge)?spam\p{L}*|geschreibe|schreiberei)`,
+    'abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
     alone(
       `(?:bitte\\s+)?(?:aufh(?:o|oe)ren|${HEAR} (?:(?:bitte|endlich|mal|doch|jetzt|alle) )*auf(?: damit)?|stopp?|lass das|schluss(?: jetzt)?|es reicht|jetzt reichts?)`,
+      'jetzt|sofort|endlich|gleich',
     ),
   ],
-  stopNegators: 'nicht|nie|niemals|sagte|sagt|meinte',
+  // the last alternative is someone else who must stop: "mein Chef soll aufhören, mir zu schreiben"
+  stopNegators: String.raw`nicht|nie|niemals|sagte|sagt|meinte|(?:er|mein\p{L}*|sein\p{L}*|unser\p{L}*)(?: \p{L}+)? (?:soll|sollte|muss|musste)`,
+  stopQuestions: [
+    'was (?:hei(?:ß|ss)t|bedeutet|passiert|macht|bringt)|hei(?:ß|ss)t|bedeutet|wenn ich|falls ich|wie funktioniert',
+  ],
   stopAll: [
+    String.raw`niemand von euch|(?:lasst|h(?:o|oe)rt|schreibt|meldet|nervt|verschont) (?:\p{L}+\s+){0,2}alle`,
     'ihr alle|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
   ],
   stopTimeQualifiers: [

@@ -2,7 +2,8 @@ import { alone, type Lexicon } from './lexicon.js';
 
 /** Ways of saying "message": "texting", "txting", "msging", "messagin", "dming", "hitting me up", "bugging". */
 const MESSAGE = String.raw`(?:text|txt|mess?ag|msg|mssg|writ|contact|dm|ping|spam|bother|bug|pester|harass|email|call|reach(?:ing)? out|hit(?:ting)? me up)[\p{L}']*`;
-const MESSAGES = '(?:messages|msgs|texts|txts|notifications|notifs|reminders|check-?ins|stuff|things)';
+const MESSAGES =
+  '(?:messages|msgs|texts|txts|notifications|notifs|reminders|check-?ins|pings|dms|emails|alerts|stuff|things)';
 
 /** English cues. */
 export const en: Lexicon = {
@@ -31,13 +32,21 @@ export const en: Lexicon = {
     String.raw`(?:don'?t|dont|do not) want (?:you|u|y'?all|any(?:one| of you| of u| bots?)|either of you|you (?:guys|bots|all)|bots|this bot)\s+(?:\p{L}+\s+)?(?:${MESSAGE})\s+me`,
     String.raw`(?:do not|don'?t|dont) (?:want|need) (?:any more|any|your|these|those|this|more)(?:\s+\p{L}+)?\s+${MESSAGES}`,
     `(?:do not|don'?t|dont|never) (?:want|wanna) (?:to )?(?:hear from|talk to|speak to|get (?:messages|texts) from) (?:you|u|any|either)`,
+    // "I'd prefer not to get messages from you", "I'd rather you didn't text me", "rather not hear from you"
+    String.raw`(?:prefer|rather)(?: it)?(?: if| that)?(?: you| u)? (?:not|didn'?t|did not|wouldn'?t|would not|don'?t|do not|never)(?: to)? (?:(?:get|receive|see) (?:any|these|this|them|those|your|more|${MESSAGES})|hear from (?:you|u|any|either|this)|be (?:contacted|messaged|texted|bothered)|(?:${MESSAGE})\s+me)|rather you (?:stopped|quit) (?:${MESSAGE})`,
+    `(?:end|halt) (?:these|this|the|your|all (?:these|the|your)) (?:messages|msgs|texts|notifications|pings)`,
     `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|make (?:it|this|them|these|you) stop`,
     '(?:turn|switch) off (?:these|this|the|your)|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
     alone(
       String.raw`(?:(?:pls|plz|please|just|ok|omg|no)\s+)?(?:(?:stop|stah+p|stap)\s+)*(?:stop|stah+p|stap|enough|no more)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already))?`,
+      'right now|immediately',
     ),
   ],
-  stopNegators: `don'?t|dont|do not|never|not|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if`,
+  // the last alternative is someone else who must stop: "my ex needs to stop texting me", not "you need to"
+  stopNegators: String.raw`don'?t|dont|do not|never|not|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if|(?:he|she|they|(?:my|his|her|their|our) \p{L}+) (?:really |just |seriously |honestly )?(?:needs? to|has to|have to|should|must|gotta|ought to|better)`,
+  stopQuestions: [
+    "what(?:'?s| is| does| do| would| will| happens)(?: it mean(?: to)?| if| when)?|if i|once i|after i|does|will i|would i|meaning of|how does",
+  ],
   stopAll: [
     'the others|other (?:bots|characters)|everyone else',
     '(?:all|both) of (?:you|u|ya)|(?:none|any|each|every one|neither|either) of (?:you|u|ya|your|these|the)',

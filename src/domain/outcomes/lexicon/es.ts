@@ -21,15 +21,24 @@ export const es: Lexicon = {
     `no me ${WRITE_COMMAND}|no me (?:vuelvas|vuelvan|vuelva) a ${WRITE}`,
     // the request forms only: "nadie me escribe nunca" is a lament, "no me escribas más" a request
     String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+${WRITE_COMMAND}\s+(?:mas|nunca)`,
+    // "prefiero que no me escribas", "prefiero no recibir mensajes"
+    String.raw`prefer\p{L}* (?:que (?:ya )?no me (?:vuelv\p{L}* a )?(?:${WRITE_COMMAND}|${WRITE})|(?:ya )?no (?:recibir|que me ${WRITE}))`,
+    // "basta de notificaciones", "no más mensajes"
+    String.raw`(?:basta|suficiente|ya estuvo|se acabo)(?: ya)? (?:de|con) (?:(?:tus|tantos|tantas|los|las|estos|estas|esos|sus)\s+)?(?:mensajes|mensajitos|msjs?|notificaciones|avisos|recordatorios|textos|whatsapps?)|no mas (?:mensajes|msjs|notificaciones)`,
     'dejame en paz|dejenme en paz|dejadme en paz|dejame tranquil[oa]|olvidate de mi|olvidame|alejate de mi|basta de mensajes|basta ya|ya basta|no me molestes|dejar de recibir|borrame|(?:sacame|quitame) de (?:la lista|aqui|esto)',
     String.raw`(?:darme|me doy|dame|darse) de baja|cancelar (?:la )?suscripcion|desuscrib\p{L}*|no (?:quiero|deseo) (?:recibir )?(?:mas )?(?:tus |estos |esos |sus |los |tantos )?(?:mensajes|notificaciones)`,
     'no quiero (?:hablar|saber) (?:nada )?(?:mas )?(?:contigo|de ti)|(?:te voy a |te )bloque\\p{L}*|borra mi numero',
-    alone('(?:ya\\s+)?(?:basta|para ya|para|stop|vete|largate|suficiente|dejame ya|dejenme ya)'),
+    alone(
+      '(?:ya\\s+)?(?:basta|para ya|para|stop|vete|largate|suficiente|dejame ya|dejenme ya)',
+      'ya|ya mismo|ahora|ahora mismo|de una vez',
+    ),
   ],
   // Portuguese "não" too: "para de mandar" is a cue of both, and the Spanish one matches first.
-  stopNegators: 'no|nunca|jamas|ni|dijo|dice|nao|nem',
+  // the last alternative is someone else who must stop: "mi ex tiene que dejar de escribirme"
+  stopNegators: String.raw`no|nunca|jamas|ni|dijo|dice|nao|nem|(?:mi|mis|ella|ellos|ellas)(?: \p{L}+)? (?:tiene|tienen|debe|deben|deberia|deberian|necesita|necesitan)(?: que)?`,
+  stopQuestions: ['que (?:significa|es|pasa si|hace|quiere decir)|significa|y si|si yo|como funciona'],
   stopAll: [
-    '(?:dejen|paren) todos|todos (?:dejen|paren)|todos ustedes|todos vosotros|ustedes todos|ninguno de (?:ustedes|vosotros|los bots)|(?:escrib|mand|envi|habl|contact|molest)\\p{L}*me tod[oa]s|todos los bots|ningun bot|(?:todos los )?personajes',
+    '(?:dejen|paren) todos|todos,? (?:dejen|paren)|(?:nadie|ninguno) de (?:ustedes|vosotros)|todos ustedes|todos vosotros|ustedes todos|ninguno de (?:ustedes|vosotros|los bots)|(?:escrib|mand|envi|habl|contact|molest)\\p{L}*me tod[oa]s|todos los bots|ningun bot|(?:todos los )?personajes',
   ],
   stopTimeQualifiers: [
     'en (?:horario de |horas de )?(?:trabajo|clase)|de noche|por la noche|en la madrugada|a estas horas|tan temprano|tan tarde|mientras',

@@ -14,16 +14,27 @@ export const fr: Lexicon = {
     // "arrête tes messages", "retire-moi de la liste", "je ne veux plus être contacté"
     String.raw`arret(?:e|es|ez|er) (?:tes|vos|les|ces|tous ces|toutes ces) (?:\p{L}+\s+)?${MESSAGES}|(?:retire|enleve|supprime|sors|raye)[sz]?-?\s*moi (?:de|d'|du)`,
     '(?:ne )?(?:veux|souhaite) plus (?:etre )?(?:contacte|sollicite|derange|harcele)e?s?|veux plus (?:rien )?recevoir',
-    String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
+    String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas(?! assez| beaucoup| souvent)|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
     String.raw`(?:aucune?|personne) (?:de vous|d'entre vous|parmi vous|bot)(?:\s+[\p{L}']+){0,3}\s+(?:me |m')${WRITE}`,
     `veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de )?(?:tes |vos |ces )?${MESSAGES}|(?:te |vous )?(?:parler|entendre))`,
     String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus (?:jamais |aucun )?de (?:messages|notifs|notifications|sms)|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
+    // "je préfère ne plus recevoir", "je préférerais que tu ne m'écrives plus"
+    String.raw`prefere\p{L}* (?:ne )?(?:plus|pas) (?:recevoir|etre (?:contacte|sollicite|derange|harcele)e?s?)|prefere\p{L}* que (?:tu|vous) (?:ne )?(?:m'|me )(?:ecri|envoi|contact)\p{L}* (?:plus|pas)`,
+    // "assez de messages", "marre de tes notifs", "fini les messages"; not "pas assez de messages"
+    `(?<!pas )(?:assez|marre|ca suffit|basta|fini|termine)(?: avec)? (?:de |des |d'|les |tes |vos |ces )${MESSAGES}`,
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
-    alone(`arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta|(?:plus|pas) de ${MESSAGES}`),
+    alone(
+      `arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta|(?:plus|pas) de ${MESSAGES}`,
+      'maintenant|tout de suite|immediatement|deja',
+    ),
   ],
-  stopNegators: "n'|jamais|dit|disait",
+  // the last alternative is someone else who must stop: "mon voisin doit arrêter de m'écrire"
+  stopNegators: String.raw`n'|jamais|dit|disait|(?:il|elle|ils|elles|(?:mon|ma|mes|son|sa|ses|leur|leurs|notre) \p{L}+) (?:doit|doivent|devrait|devraient)`,
+  stopQuestions: [
+    "(?:ca )?veut dire(?: quoi)?|c'est quoi|qu'est-ce que|qu'est-ce qui se passe si|que se passe-t-il si|si je|signifie|comment ca marche",
+  ],
   stopAll: [
-    "vous tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
+    "personne (?:de vous|d'entre vous|parmi vous)|vous tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
   ],
   stopTimeQualifiers: [
     'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|la nuit|au travail|au boulot|le matin|si tot|si tard',

@@ -16,6 +16,12 @@ export interface Lexicon {
    * you", "my mom told me to stop texting". Matched as the text right before the cue.
    */
   stopNegators: string;
+  /**
+   * Questions that, up to two words before a stop cue, make it a question about stopping rather
+   * than a request: "what does unsubscribe do?", "was heißt abmelden", "si je me désabonne". "How do
+   * I unsubscribe" and "can you stop texting me?" ask for the stop and are not listed.
+   */
+  stopQuestions: readonly string[];
   /** Says the stop is for every character, not only this one: "all of you", "none of you bots". */
   stopAll: readonly string[];
   /** After a stop cue in the same sentence, makes it a complaint about the time: "stop texting me at work". */
@@ -55,11 +61,15 @@ const LAUGHTER_AFTER =
   '(?![^]*(?:haha|hehe|lol|lmao|jaja|jeje|kkk|mdr|ptdr|hilarious|funny|rire|risa|lachen|😂|🤣|😆|😅|😭))';
 
 /**
- * A cue of any class matched alone in its sentence, with no laughter after it: "lol no. stop." but
- * not "if I say stop" nor "stop it 😂". The sentence start is checked behind the cue once it has
+ * A cue of any class matched alone in its sentence, with no laughter after it, perhaps followed by
+ * one of the language's adverbs of urgency (`urgent`, as a lone imperative takes them: "vete ya",
+ * "dégage maintenant") and a word of politeness: "lol no. stop.", but not "if I say stop" nor
+ * "stop it 😂". The adverbs are per language, so that English "now" does not make Portuguese
+ * "some" ("some now, some later") a stop. The sentence start is checked behind the cue once it has
  * matched: checked ahead of it, the lookbehind ran at every position and was a third of the cost
  * of a long reply.
  */
-export function alone(cue: string): string {
-  return String.raw`(?:${cue})(?<=(?:^[^\p{L}\p{N}]*|[.!?;:,]\s*)(?:${cue}))(?=(?:\s+(?:${POLITE}))?\s*(?:[.!?,;:]|$)|\s*\p{Extended_Pictographic})${LAUGHTER_AFTER}`;
+export function alone(cue: string, urgent?: string): string {
+  const after = urgent === undefined ? '' : String.raw`(?:\s+(?:${urgent}))?`;
+  return String.raw`(?:${cue})(?<=(?:^[^\p{L}\p{N}]*|[.!?;:,]\s*)(?:${cue}))(?=${after}(?:\s+(?:${POLITE}))?\s*(?:[.!?,;:]|$)|\s*\p{Extended_Pictographic})${LAUGHTER_AFTER}`;
 }

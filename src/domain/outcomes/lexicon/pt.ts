@@ -3,12 +3,14 @@ import { alone, type Lexicon } from './lexicon.js';
 /** Ways of saying "write to me": "mandar", "enviar", "escrever", "ligar", "encher". */
 const WRITE = String.raw`(?:mand|envi|escrev|lig|cham|incomod|perturb|encher|msg|mensag)\p{L}*`;
 /** The forms a request uses ("não me manda", "não me mande"), not a report ("não me mandou"). */
-const WRITE_COMMAND = String.raw`(?:mand[ae]|envi[ae]|escrev[ae]|ligu?e|cham[ae]|procur[ae])\p{L}*`;
+const WRITE_COMMAND = String.raw`(?:mand[ae]|envi[ae]|escrev[ae]|ligu?e|liga|cham[ae]|procur[ae])\p{L}*`;
 
 /** Portuguese cues. */
 export const pt: Lexicon = {
   lang: 'pt',
   stop: [
+    // "prefiro não receber mais mensagens", "prefiro que você não me mande nada"
+    String.raw`prefir\p{L}* (?:que (?:voce |vc |tu )?)?(?:nao|nunca mais) (?:receber|ser contatad[oa]|me ${WRITE_COMMAND})`,
     'me tir[ae] (?:dessa|da|desta) lista|me tir[ae] daqui|(?:some|sai) da minha vida|nao quero receber (?:mais )?nada|nao quero mais nada',
     String.raw`(?:nao|nunca mais|nenhum\p{L}*(?:\s+\p{L}+){0,3})\s+(?:me\s+)?(?:fal[ae]|mand[ae]|escrev[ae])\p{L}*\s+(?:mais\s+)?comigo`,
     // "para com essas mensagens", "quero cancelar essas mensagens", "tira meu número dessa lista"
@@ -18,10 +20,13 @@ export const pt: Lexicon = {
     '(?:me deix[ae]m?|deix[ae]-me) (?:em paz|quiet[oa]|sossegad[oa])|cancel(?:a|ar) (?:isso|tudo|as mensagens)|sai fora|some daqui|vaza|(?:para|pare) com isso|me esquece|esquece-me|me erra|vai embora|cai fora',
     String.raw`(?:nao|nunca mais)\s+(?:me\s+)?${WRITE_COMMAND}|me ${WRITE_COMMAND}\s+mais|(?:nenhum|ninguem)\p{L}*(?:\s+\p{L}+){0,3}\s+me\s+${WRITE_COMMAND}`,
     String.raw`nao (?:quero|desejo) (?:mais )?(?:receber )?(?:mais )?(?:suas )?mensage\p{L}*|nao quero mais (?:conversar|falar) (?:com voce|contigo)|nao quero mais receber`,
-    String.raw`cancelar (?:a )?inscricao|descadastr\p{L}*|sair da lista|(?:quero|queria) sair (?:disso|daqui)|chega de (?:mensage\p{L}*|msg|notifica\p{L}*)|(?:vou te |vou )?bloquear (?:voce|vc|isso)|te bloquear`,
-    alone('chega|para|pare|stop|some'),
+    String.raw`cancelar (?:a )?inscricao|descadastr\p{L}*|sair d\p{L}* lista|(?:quero|queria) sair (?:disso|daqui)|chega (?:de|dessas?|desses?|das|dos) (?:\p{L}+\s+)?(?:mensage\p{L}*|msgs?|notifica\p{L}*)|(?:vou te |vou )?bloquear (?:voce|vc|isso)|te bloquear`,
+    alone('chega|para|pare|stop|some', 'ja|agora|de uma vez'),
   ],
-  stopNegators: 'nao|nunca|jamais|nem|disse|falou',
+  // someone else: "minha chefe precisa parar de me mandar mensagem"; a pronoun before the verb of a
+  // language that drops it says who does it ("ela não me liga mais" is a lament, not a request)
+  stopNegators: String.raw`nao|nunca|jamais|nem|disse|falou|(?:(?:meu|minha|meus|minhas) \p{L}+ )?(?:ele|ela|eles|elas)|(?:ele|ela|eles|elas|(?:meu|minha|meus|minhas) \p{L}+) (?:precisa|precisam|tem que|tem de|deve|devem|devia|deveria)(?: de)?`,
+  stopQuestions: ['o que (?:e|significa|acontece(?: se)?|faz)|significa|se eu|e se|como funciona'],
   stopAll: [
     'parem todos|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
   ],
