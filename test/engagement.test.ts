@@ -74,27 +74,11 @@ describe.each(BACKENDS)('engagement, on %s', (backend) => {
   });
 
   it('holds every trigger under a policy minEngagement, and a stop makes the pair passive at once', async () => {
-    await p.ok({
-      method: 'PUT',
-      url: '/v1/policy',
-      payload: {
-        allowProactive: true,
-        quietHours: null,
-        minGapMinutes: 0,
-        userCaps: { perDay: 50, perWeek: 50 },
-        characterCaps: { perDay: 50, perWeek: 50 },
-        backoffAfterUnanswered: 100,
-        minEngagement: 'curious',
-      },
-    });
+    await p.setPolicy({ backoffAfterUnanswered: 100, minEngagement: 'curious' });
     expect(await p.ping()).toBe(0);
     expect(await p.latestDecision()).toMatchObject({ action: 'skip', reason: 'engagement' });
     // a policy without it: the user warms up over three days of quick replies
-    await p.ok({
-      method: 'PUT',
-      url: '/v1/policy',
-      payload: { allowProactive: true, quietHours: null, minGapMinutes: 0, backoffAfterUnanswered: 100 },
-    });
+    await p.setPolicy({ backoffAfterUnanswered: 100 });
     for (let day = 0; day < 3; day++) {
       expect(await p.ping()).toBeGreaterThanOrEqual(1);
       await p.deliver();

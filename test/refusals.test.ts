@@ -62,10 +62,31 @@ describe.each(BACKENDS)('acting on what users say, on %s', (backend) => {
       detail: { eventId: 'stop-1', scope: 'character' },
     });
 
-    // the queued message is stopped at the door, and nothing new is decided
+    // the queued message is stopped at the door, and nothing new is decided, from any trigger:
+    // the ping, the built-in idle check-in a day later, a schedule
     expect(await p.deliver()).toBe(0);
-    later(60);
+    await p.ok({ method: 'POST', url: '/v1/triggers/idle-check-in/enable' });
+    await p.ok({
+      method: 'POST',
+      url: '/v1/triggers',
+      payload: {
+        id: 'hourly',
+        name: 'Hourly',
+        spec: { kind: 'schedule', cron: '0 * * * *' },
+        cooldownMinutes: 0,
+      },
+    });
+    p.t.clock.advance({ days: 2 });
+    expect((await p.t.server.engine.sweep()).suggestions).toBe(0);
+    const held = (await p.ok({ method: 'GET', url: '/v1/decisions?userId=maya&limit=20' })).decisions;
+    expect(
+      held.some(
+        (d: { reason: string; occasion: { triggerId: string } | null }) =>
+          d.reason === 'consent' && ['hourly', 'idle-check-in'].includes(d.occasion?.triggerId ?? ''),
+      ),
+    ).toBe(true);
     expect(await p.ping()).toBe(0);
+    expect(p.telegram.delivered).toHaveLength(1);
     const decision = await p.latestDecision();
     expect(decision).toMatchObject({ action: 'skip', reason: 'consent' });
     const consent = decision.trace.find((c: { check: string }) => c.check === 'consent');
@@ -134,18 +155,7 @@ describe.each(BACKENDS)('acting on what users say, on %s', (backend) => {
   });
 
   it('gets no third message to a user who ignored two, until they write', async () => {
-    await p.ok({
-      method: 'PUT',
-      url: '/v1/policy',
-      payload: {
-        allowProactive: true,
-        quietHours: null,
-        minGapMinutes: 0,
-        userCaps: { perDay: 50, perWeek: 50 },
-        characterCaps: { perDay: 50, perWeek: 50 },
-        backoffAfterUnanswered: 2,
-      },
-    });
+    await p.setPolicy({ backoffAfterUnanswered: 2 });
     for (let i = 0; i < 2; i++) {
       expect(await p.ping()).toBe(1);
       expect(await p.deliver()).toBe(1);
@@ -167,19 +177,7 @@ describe.each(BACKENDS)('acting on what users say, on %s', (backend) => {
   });
 
   it('walks the retention ladder: the next after T+3 h, then T+6 h, then nothing until the user writes', async () => {
-    await p.ok({
-      method: 'PUT',
-      url: '/v1/policy',
-      payload: {
-        allowProactive: true,
-        quietHours: null,
-        minGapMinutes: 0,
-        userCaps: { perDay: 50, perWeek: 50 },
-        characterCaps: { perDay: 50, perWeek: 50 },
-        backoffAfterUnanswered: 100,
-        retentionLadderMinutes: [180, 360],
-      },
-    });
+    await p.setPolicy({ backoffAfterUnanswered: 100, retentionLadderMinutes: [180, 360] });
     expect(await p.ping()).toBe(1);
     await p.deliver();
     p.t.clock.advance({ hours: 1 });

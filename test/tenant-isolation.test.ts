@@ -1200,6 +1200,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       characters: { [A.characters[0]!]: { minTrust: 0.3 } },
     });
     expect(before.audit.entries.map((e: { action: string }) => e.action)).toEqual([
+      'consent.opted_in',
       'api_key.created',
       'policy.updated',
       'trigger.created',
@@ -1209,7 +1210,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       'context_provider.created',
       'channel.created',
     ]);
-    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 8 });
+    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 9 });
     expect(before.llmProvider).toMatchObject({ model: 'model-of-a' });
     expect(before.suggestions.suggestions).toMatchObject([
       { suggestionId: A.pending, text: 'pending-opener-of-a' },

@@ -3,27 +3,34 @@ import type { PairFeedback, PairOutcome } from '../domain/outcomes/standing.js';
 import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
 import type { Db } from './schema.js';
 
-/** A pair's outcomes and feedback since an instant, keyed `user\u0000character`. */
+/** A pair's outcomes and feedback since an instant. */
 export interface PairHistory {
   outcomes: PairOutcome[];
   feedback: PairFeedback[];
 }
 
+/** `readPairHistories`' answer: each pair's history, and each user's outcomes with every character. */
+export interface PairHistories {
+  pairs: Map<string, PairHistory>;
+  users: Map<string, PairOutcome[]>;
+}
+
 const key = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
 
 /**
- * The outcomes and feedback of each pair since `since`, for a batch: two statements, each a probe
- * per pair (outcomes through `outcomes_by_pair_time`) or per user (feedback through its primary
- * key), times as epoch milliseconds. Pairs with neither are absent.
+ * The outcomes and feedback of the pairs' users since `since`, with every character, for a batch:
+ * two statements, each a probe per user (outcomes through `outcomes_by_pair_time`, feedback
+ * through its primary key), times as epoch milliseconds.
  */
 export async function readPairHistories(
   db: Db,
   tenantId: string,
   pairs: readonly { userId: string; characterId: string }[],
   since: Date,
-): Promise<Map<string, PairHistory>> {
+): Promise<PairHistories> {
   const histories = new Map<string, PairHistory>();
-  if (pairs.length === 0) return histories;
+  const byUser = new Map<string, PairOutcome[]>();
+  if (pairs.length === 0) return { pairs: histories, users: byUser };
   const users = [...new Set(pairs.map((p) => p.userId))];
   const [outcomes, feedback] = await Promise.all([
     sql<{
@@ -34,15 +41,13 @@ export async function readPairHistories(
       replied_at: string | null;
       meaning: PairOutcome['meaning'];
     }>`
-      select k.user_id, k.character_id, o.at, o.window_ends_at, o.replied_at, o.meaning
-      from unnest(${pairs.map((p) => p.userId)}::text[], ${pairs.map((p) => p.characterId)}::text[])
-           as k(user_id, character_id)
+      select k.user_id, o.character_id, o.at, o.window_ends_at, o.replied_at, o.meaning
+      from unnest(${users}::text[]) as k(user_id)
       cross join lateral (
-        select ${epochMs('at')} as at, ${epochMs('window_ends_at')} as window_ends_at,
+        select character_id, ${epochMs('at')} as at, ${epochMs('window_ends_at')} as window_ends_at,
                ${epochMs('replied_at')} as replied_at, meaning
         from outcomes
-        where tenant_id = ${tenantId} and user_id = k.user_id and character_id = k.character_id
-          and at >= ${since}
+        where tenant_id = ${tenantId} and user_id = k.user_id and at >= ${since}
       ) as o`.execute(db),
     sql<{ user_id: string; character_id: string; at: string; score: number | null }>`
       select f.user_id, f.character_id, f.at, f.score
@@ -61,24 +66,32 @@ export async function readPairHistories(
     }
     return h;
   };
-  for (const r of outcomes.rows)
-    historyOf(r.user_id, r.character_id).outcomes.push({
+  for (const r of outcomes.rows) {
+    const outcome: PairOutcome = {
       atMs: Number(r.at),
       windowEndsAtMs: Number(r.window_ends_at),
       repliedAtMs: fromEpochMs(r.replied_at),
       meaning: r.meaning,
-    });
+    };
+    historyOf(r.user_id, r.character_id).outcomes.push(outcome);
+    const ofUser = byUser.get(r.user_id);
+    if (ofUser) ofUser.push(outcome);
+    else byUser.set(r.user_id, [outcome]);
+  }
   for (const r of feedback.rows)
     historyOf(r.user_id, r.character_id).feedback.push({
       atMs: Number(r.at),
       score: r.score === null ? null : Number(r.score),
     });
-  return histories;
+  return { pairs: histories, users: byUser };
 }
 
-/** The history of one pair in `readPairHistories`' answer (empty when it has none). */
-export function historyOfPair(histories: Map<string, PairHistory>, userId: string, characterId: string) {
-  return histories.get(key(userId, characterId)) ?? { outcomes: [], feedback: [] };
+const NO_HISTORY: PairHistory = { outcomes: [], feedback: [] };
+
+/** The history of one pair in `readPairHistories`' answer (empty when it has none), and its user's outcomes with every character. */
+export function historyOfPair(histories: PairHistories, userId: string, characterId: string) {
+  const pair = histories.pairs.get(key(userId, characterId)) ?? NO_HISTORY;
+  return { ...pair, userOutcomes: histories.users.get(userId) ?? [] };
 }
 
 /** A conversation starts when the user writes after this long without a message either way. */

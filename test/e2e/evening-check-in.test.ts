@@ -421,6 +421,40 @@ describe.skipIf(!DATABASE_URL)('the whole pipeline: three engine processes, a fa
       expect(theirs.map((d: { reason: string }) => d.reason)).toEqual(theirs.map(() => reason));
     }
 
+    // ---- and she answers it gladly: the reply and her 👍 are tracked as such (issue 17) ----
+    const repliedAt = new Date(arrival!.at + 4 * MINUTE).toISOString();
+    await call('POST', '/v1/events', {
+      events: [
+        {
+          id: 'tg-reply',
+          kind: 'message_in',
+          userId: 'maya',
+          characterId: 'aria',
+          at: repliedAt,
+          text: "aw thanks, yes she's doing better!",
+          channel: 'telegram',
+        },
+        {
+          id: 'tg-thumb',
+          kind: 'reaction',
+          userId: 'maya',
+          characterId: 'aria',
+          at: repliedAt,
+          suggestionId: suggestion.suggestionId,
+          emoji: '👍',
+        },
+      ],
+    });
+    const answered = await call('GET', `/v1/suggestions/${suggestion.suggestionId}`);
+    expect(answered.outcome).toMatchObject({
+      status: 'replied',
+      repliedAt,
+      replyEventId: 'tg-reply',
+      latencySeconds: 4 * 60,
+      meaning: 'engaged',
+      feedback: { score: 1, emoji: '👍' },
+    });
+
     // every process took part (each served events) and none logged an error
     for (const [i, proc] of servers.entries()) {
       const metrics = await fetch(`http://127.0.0.1:${ports[i]}/metrics`, {

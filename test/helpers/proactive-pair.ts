@@ -54,6 +54,9 @@ export async function startProactivePair(backend: Backend, policy: Record<string
   };
   /** Sends what is approved: how many messages left. */
   const deliver = async () => (await t.server.engine.deliver()).sent;
+  /** PUTs OPEN_POLICY with `over` on it. */
+  const setPolicy = (over: Record<string, unknown>) =>
+    ok({ method: 'PUT', url: '/v1/policy', payload: { ...OPEN_POLICY, ...over } });
   const latestDecision = async (userId = 'maya') =>
     (await ok({ method: 'GET', url: `/v1/decisions?userId=${userId}&limit=1` })).decisions[0];
 
@@ -63,7 +66,7 @@ export async function startProactivePair(backend: Backend, policy: Record<string
     url: '/v1/characters/aria/channels/telegram',
     payload: { token: TELEGRAM_TOKEN, apiRoot: telegram.apiRoot },
   });
-  await ok({ method: 'PUT', url: '/v1/policy', payload: { ...OPEN_POLICY, ...policy } });
+  await setPolicy(policy);
   await ok({ method: 'POST', url: '/v1/triggers', payload: PING_TRIGGER });
   await ok({
     method: 'PATCH',
@@ -82,6 +85,7 @@ export async function startProactivePair(backend: Backend, policy: Record<string
     ping,
     deliver,
     latestDecision,
+    setPolicy,
     close: async () => {
       await t.close();
       await telegram.close();

@@ -43,8 +43,9 @@ export interface Standing {
   annoyances: number;
   lastAnnoyanceAtMs: number | null;
   /**
-   * The user's local hours of the week at which a message got a `wrong_time` reply in the last
-   * WRONG_TIME_MEMORY_DAYS, once per reply (an hour refused twice is there twice).
+   * The user's local hours of the week at which a message (from any character) got a
+   * `wrong_time` reply in the last WRONG_TIME_MEMORY_DAYS, once per reply (an hour refused twice
+   * is there twice).
    */
   wrongHours: number[];
 }
@@ -71,6 +72,8 @@ export function standingOf(
   lastInboundAtMs: number | null,
   zone: ZoneOffsets,
   nowMs: number,
+  /** The user's outcomes with every character: a wrong time is the user's, whoever asked. */
+  userOutcomes: readonly PairOutcome[] = outcomes,
 ): Standing {
   let sinceMs = lastInboundAtMs;
   let resetBy: Standing['resetBy'] = lastInboundAtMs === null ? null : 'message';
@@ -97,12 +100,13 @@ export function standingOf(
     if (o.atMs > nowMs) continue;
     const replied = o.repliedAtMs !== null && o.repliedAtMs <= nowMs;
     if (replied && o.meaning === 'annoyed') annoyed(o.repliedAtMs!);
-    if (replied && o.meaning === 'wrong_time' && o.atMs >= wrongFrom)
-      wrongHours.push(zone.hourOfWeek(o.atMs));
     if (replied || (sinceMs !== null && o.atMs <= sinceMs)) continue;
     if (o.windowEndsAtMs <= nowMs) ignored++;
     else pending++;
   }
+  for (const o of userOutcomes)
+    if (o.meaning === 'wrong_time' && o.atMs >= wrongFrom && o.repliedAtMs !== null && o.repliedAtMs <= nowMs)
+      wrongHours.push(zone.hourOfWeek(o.atMs));
   return { ignored, pending, sinceMs, resetBy, annoyances, lastAnnoyanceAtMs, wrongHours };
 }
 

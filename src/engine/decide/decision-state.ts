@@ -44,7 +44,14 @@ export async function loadDecisionState(
   const lastIn = row?.lastInboundAtMs ?? null;
   const lastOut = row?.lastOutboundAtMs ?? null;
   const answers = historyOfPair(histories, userId, characterId);
-  const standing = standingOf(answers.outcomes, answers.feedback, lastIn, activity.offsets, now.getTime());
+  const standing = standingOf(
+    answers.outcomes,
+    answers.feedback,
+    lastIn,
+    activity.offsets,
+    now.getTime(),
+    answers.userOutcomes,
+  );
   const consent = row?.consent ?? {
     consent: user.consent,
     atMs: ms(user.consentUpdatedAt),

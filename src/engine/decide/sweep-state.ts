@@ -81,7 +81,14 @@ export async function loadTenantBatch(
     const lastOut = row.lastOutboundAtMs;
     const history = actsOf(actsByUser.get(row.userId) ?? [], row.characterId);
     const answers = historyOfPair(histories, row.userId, row.characterId);
-    const standing = standingOf(answers.outcomes, answers.feedback, lastIn, view.offsets, now.getTime());
+    const standing = standingOf(
+      answers.outcomes,
+      answers.feedback,
+      lastIn,
+      view.offsets,
+      now.getTime(),
+      answers.userOutcomes,
+    );
     const state: DecisionState = {
       characterId: row.characterId,
       consent: row.consent.consent,

@@ -6,7 +6,7 @@ import type { PairConsent } from '../../domain/policy/consent.js';
 import {
   historyOfPair,
   initiationsOfPair,
-  type PairHistory,
+  type PairHistories,
   readInitiations,
   readPairHistories,
 } from '../../storage/pair-outcomes.repository.js';
@@ -29,7 +29,7 @@ export async function pairEngagements(
   tenantId: string,
   pairs: readonly EngagementPair[],
   now: Date,
-  histories?: Map<string, PairHistory>,
+  histories?: PairHistories,
 ): Promise<Map<string, Engagement>> {
   const since = new Date(now.getTime() - STANDING_HISTORY_MS);
   const [read, initiations] = await Promise.all([
