@@ -27,7 +27,18 @@ export const OccasionView = z
   .object({ triggerId: z.string(), key: z.string(), at: z.string(), expiresAt: z.string() })
   .meta({ id: 'Occasion' });
 
-const ACTIONS = ['send', 'queue', 'defer', 'skip'] as const;
+/** What became of a held-out decision, measured from the decision's time as a sent message's is from its sending. */
+export const HeldOutOutcomeView = z
+  .object({
+    status: z.enum(['pending', 'replied', 'ignored']),
+    windowEndsAt: z.string(),
+    repliedAt: z.string().nullable(),
+    replyEventId: z.string().nullable(),
+    latencySeconds: z.number().nullable(),
+  })
+  .meta({ id: 'HeldOutOutcome' });
+
+const ACTIONS = ['send', 'queue', 'defer', 'skip', 'held_out'] as const;
 
 /** A stored decision: what was decided for a pair, why, and every check. */
 export const DecisionView = z
@@ -41,6 +52,14 @@ export const DecisionView = z
     until: z.string().nullable().meta({ description: 'For defer: when it is decided again' }),
     occasion: OccasionView.nullable(),
     suggestionId: z.string().nullable().meta({ description: 'For send and queue: the suggestion made' }),
+    holdoutProbability: z.number().nullable().meta({
+      description:
+        "Under a trigger's holdout (send, queue or held_out): the probability of being held out; null otherwise",
+    }),
+    heldOutOutcome: HeldOutOutcomeView.optional().meta({
+      description:
+        'For held_out: whether the user wrote to the character within the attribution window after it',
+    }),
     trace: z.array(CheckView),
   })
   .meta({ id: 'Decision' });

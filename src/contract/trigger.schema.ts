@@ -151,6 +151,18 @@ const fields = {
   caps: Caps,
   expiryMinutes: WholeMinutes(30 * 24 * 60).refine((m) => m > 0, { error: 'must be > 0 minutes' }),
   atGoodTime: z.boolean({ error: rule('must be true or false') }),
+  holdoutPercent: z
+    .number({ error: rule('must be a number from 0 to 50 (percent of decisions held out)') })
+    .min(0, { error: 'must be >= 0 (percent of decisions held out)' })
+    .max(50, { error: 'must be <= 50 (percent of decisions held out)' })
+    .meta({
+      description:
+        'The percentage of decisions to speak that are held out (not sent) to measure lift: 0 (default) to 50',
+    }),
+  holdoutUnit: z.enum(['user', 'decision'], { error: 'must be "user" or "decision"' }).meta({
+    description:
+      '"user" (default): one draw per user and trigger, the same user always held out or not; "decision": one per occasion',
+  }),
 };
 
 export const TriggerCreate = z
@@ -169,6 +181,8 @@ export const TriggerCreate = z
     atGoodTime: fields.atGoodTime
       .optional()
       .meta({ description: 'Default: true for follow_up triggers, false for the others' }),
+    holdoutPercent: fields.holdoutPercent.default(0),
+    holdoutUnit: fields.holdoutUnit.default('user'),
   })
   .meta({ id: 'TriggerCreate' });
 export type TriggerCreate = z.output<typeof TriggerCreate>;
@@ -186,6 +200,8 @@ export const TriggerPatch = z
     caps: Caps.optional(),
     expiryMinutes: fields.expiryMinutes.optional(),
     atGoodTime: fields.atGoodTime.optional(),
+    holdoutPercent: fields.holdoutPercent.optional(),
+    holdoutUnit: fields.holdoutUnit.optional(),
   })
   .meta({ id: 'TriggerPatch' });
 export type TriggerPatch = z.output<typeof TriggerPatch>;
@@ -203,6 +219,8 @@ export const Trigger = z
     caps: z.object({ perDay: z.number().nullable(), perWeek: z.number().nullable() }),
     expiryMinutes: z.number(),
     atGoodTime: z.boolean(),
+    holdoutPercent: z.number(),
+    holdoutUnit: z.enum(['user', 'decision']),
     builtin: z.boolean(),
     hookUrl: z.string().optional().meta({ description: 'For webhook triggers: where to POST' }),
     createdAt: z.string(),

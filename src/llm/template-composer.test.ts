@@ -135,6 +135,7 @@ describe('the template for triggers that recur', () => {
     expiryMinutes: 180,
     atGoodTime: false,
     enabledAtMs: 0,
+    holdout: { probability: 0, unit: 'user' },
   });
   const weekdays = { kind: 'schedule', rule: { cron: '0 9 * * 1-5' }, zone: { kind: 'user' } } as const;
   const fridays = { kind: 'schedule', rule: { cron: '0 17 * * 5' }, zone: { kind: 'user' } } as const;

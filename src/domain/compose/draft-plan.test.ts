@@ -21,6 +21,7 @@ const trigger = (spec: TriggerSpec): Trigger => ({
   expiryMinutes: 1440,
   atGoodTime: false,
   enabledAtMs: 0,
+  holdout: { probability: 0, unit: 'user' },
 });
 const EVENT = trigger({ kind: 'event', event: 'ping', filter: {}, delayMinutes: 0 });
 const LLM = trigger({

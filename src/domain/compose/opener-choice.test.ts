@@ -39,6 +39,7 @@ const STANDUP: Trigger = {
   expiryMinutes: 180,
   atGoodTime: false,
   enabledAtMs: 0,
+  holdout: { probability: 0, unit: 'user' },
 };
 
 const state = (over: Partial<DraftState> = {}): DraftState => ({

@@ -35,6 +35,7 @@ const silence = (over: Partial<Trigger> = {}): Trigger => ({
   expiryMinutes: 24 * 60,
   atGoodTime: false,
   enabledAtMs: 0,
+  holdout: { probability: 0, unit: 'user' },
   ...over,
 });
 

@@ -26,6 +26,7 @@ const trigger = (id: string, spec: TriggerSpec, over: Partial<Trigger> = {}): Tr
   expiryMinutes: 3 * 60,
   atGoodTime: false,
   enabledAtMs: 0,
+  holdout: { probability: 0, unit: 'user' },
   ...over,
 });
 

@@ -22,6 +22,7 @@ const scheduled = (rule: ScheduleRule, zone: string, expiryMinutes: number): Tri
   expiryMinutes,
   atGoodTime: false,
   enabledAtMs: 0,
+  holdout: { probability: 0, unit: 'user' },
 });
 
 describe('schedule occasions', () => {

@@ -69,6 +69,8 @@ function defaults(over: { cooldownMinutes: number; expiryMinutes: number; priori
     approval: 'auto' as const,
     priority: 0,
     caps: { perDay: null, perWeek: null },
+    holdoutPercent: 0,
+    holdoutUnit: 'user' as const,
     ...over,
   };
 }
@@ -95,6 +97,8 @@ function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boo
     caps: input.caps,
     expiryMinutes: input.expiryMinutes,
     atGoodTime: input.atGoodTime ?? input.spec.kind === 'follow_up',
+    holdoutPercent: input.holdoutPercent,
+    holdoutUnit: input.holdoutUnit,
     builtin,
     webhookSecret: null,
     createdAt: now,
@@ -296,6 +300,7 @@ export function toDomainTrigger(record: TriggerRecord): Trigger {
     expiryMinutes: record.expiryMinutes,
     atGoodTime: record.atGoodTime,
     enabledAtMs: record.enabledAt.getTime(),
+    holdout: { probability: record.holdoutPercent / 100, unit: record.holdoutUnit },
   };
 }
 
