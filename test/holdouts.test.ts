@@ -214,6 +214,8 @@ describe.each(BACKENDS)('the engagement report of one message, on %s', (backend)
           lift: null,
         }),
       ]);
+      const metrics = await pair.t.request({ method: 'GET', url: '/metrics' });
+      expect(metrics.body).toContain('overture_outcomes_total{status="replied",meaning="engaged"} 1');
       // grouped by the topic's kind and the composer too
       for (const groupBy of ['composer', 'topicKind', 'day', 'hourOfWeek', 'trigger'])
         expect(
