@@ -27,17 +27,6 @@ export const OccasionView = z
   .object({ triggerId: z.string(), key: z.string(), at: z.string(), expiresAt: z.string() })
   .meta({ id: 'Occasion' });
 
-/** What became of a held-out decision, measured from the decision's time as a sent message's is from its sending. */
-export const HeldOutOutcomeView = z
-  .object({
-    status: z.enum(['pending', 'replied', 'ignored']),
-    windowEndsAt: z.string(),
-    repliedAt: z.string().nullable(),
-    replyEventId: z.string().nullable(),
-    latencySeconds: z.number().nullable(),
-  })
-  .meta({ id: 'HeldOutOutcome' });
-
 const ACTIONS = ['send', 'queue', 'defer', 'skip', 'held_out'] as const;
 
 /** A stored decision: what was decided for a pair, why, and every check. */
@@ -55,10 +44,6 @@ export const DecisionView = z
     holdoutProbability: z.number().nullable().meta({
       description:
         "Under a trigger's holdout (send, queue or held_out): the probability of being held out; null otherwise",
-    }),
-    heldOutOutcome: HeldOutOutcomeView.optional().meta({
-      description:
-        'For held_out: whether the user wrote to the character within the attribution window after it',
     }),
     trace: z.array(CheckView),
   })
