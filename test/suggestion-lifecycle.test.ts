@@ -31,6 +31,7 @@ describe.each(BACKENDS)("a suggestion's status changes on %s", (backend) => {
           approval: 'suggest',
           decisionId: 'dec_1',
           expiresAt: new Date('2026-11-23T14:00:00.000Z'),
+          status: 'drafting',
         },
       ],
       NOW,

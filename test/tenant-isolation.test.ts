@@ -832,6 +832,24 @@ const CASES: Record<string, IsolationCase> = {
       s.t.clock.advance({ days: -2 });
     },
   },
+  'GET /v1/reports/engagement': {
+    behaviour: "reports only tenant B's own messages, none of tenant A's",
+    async check(s) {
+      // A's message whose fate is unknown counts as sent in A's report
+      const ofA = await s.t.request({ method: 'GET', url: '/v1/reports/engagement?groupBy=character' });
+      expect(ofA.body.groups.map((g: { key: string; sent: number }) => [g.key, g.sent])).toEqual([
+        [A.characters[0], 1],
+      ]);
+      const res = await s.asB({ method: 'GET', url: '/v1/reports/engagement?groupBy=character' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ groups: [], optOuts: 0 });
+    },
+  },
+  'HEAD /v1/reports/engagement': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/reports/engagement', 200),
+  },
   'HEAD /v1/decisions': {
     behaviour: 'answers 200 with no body',
     noTenantData: HEAD_ROUTE,

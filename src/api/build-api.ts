@@ -27,6 +27,7 @@ import { llmProviderRoutes } from './llm-provider.routes.js';
 import { registerMetrics } from './metrics.js';
 import { openLoopRoutes } from './open-loops.routes.js';
 import { policyRoutes } from './policy.routes.js';
+import { reportRoutes } from './reports.routes.js';
 import { registerRequestLimits } from './request-limits.js';
 import { serializeRequest } from './request-log.js';
 import { refuseUnroutableRequests } from './request-refusals.js';
@@ -137,6 +138,7 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
   contextProviderRoutes(app);
   openLoopRoutes(app);
   channelRoutes(app);
+  reportRoutes(app);
   await streamRoutes(app);
   await app.ready();
   return app;

@@ -5,7 +5,7 @@ import type { EngineEvents } from '../engine/kernel/events.js';
 /**
  * Prometheus metrics of one server: its own registry (several servers in one process, as in
  * tests, do not collide), process metrics, events ingested, suggestions and deliveries by the
- * status this instance moved them to, request latency per route, requests refused by a request
+ * status this instance moved them to, outcomes announced by status and meaning, request latency per route, requests refused by a request
  * limit, and request body bytes held.
  */
 export function registerMetrics(
@@ -45,6 +45,12 @@ export function registerMetrics(
     labelNames: ['status'] as const,
     registers: [registry],
   });
+  const outcomes = new Counter({
+    name: 'overture_outcomes_total',
+    help: 'Outcomes announced by this instance (outcome.recorded: a reply attributed, or moved to a later message), by status and reply meaning (none: no reply, or one without text)',
+    labelNames: ['status', 'meaning'] as const,
+    registers: [registry],
+  });
   const limited = new Counter({
     name: 'overture_http_requests_limited_total',
     help: 'Requests refused by a limit: key, tenant (429), failed_auth (429, per address), body_bytes (503, body bytes in flight)',
@@ -61,6 +67,9 @@ export function registerMetrics(
   });
   events.on('delivery.updated', ({ channel, status }) => deliveries.inc({ channel, status }));
   events.on('suggestion.updated', ({ status }) => suggestions.inc({ status }));
+  events.on('outcome.recorded', ({ status, meaning }) =>
+    outcomes.inc({ status, meaning: meaning ?? 'none' }),
+  );
   events.on('events.ingested', ({ byKind, duplicates: dup }) => {
     for (const [kind, n] of Object.entries(byKind)) ingested.inc({ kind }, n);
     if (dup > 0) duplicates.inc(dup);

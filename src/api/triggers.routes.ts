@@ -23,7 +23,7 @@ const TriggerTest = z
     at: z.string(),
     timezone: z.string(),
     timezoneSource: z.string(),
-    action: z.enum(['send', 'queue', 'defer', 'skip']),
+    action: z.enum(['send', 'queue', 'defer', 'skip', 'held_out']),
     reason: z
       .string()
       .optional()

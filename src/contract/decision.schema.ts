@@ -27,7 +27,7 @@ export const OccasionView = z
   .object({ triggerId: z.string(), key: z.string(), at: z.string(), expiresAt: z.string() })
   .meta({ id: 'Occasion' });
 
-const ACTIONS = ['send', 'queue', 'defer', 'skip'] as const;
+const ACTIONS = ['send', 'queue', 'defer', 'skip', 'held_out'] as const;
 
 /** A stored decision: what was decided for a pair, why, and every check. */
 export const DecisionView = z
@@ -41,6 +41,10 @@ export const DecisionView = z
     until: z.string().nullable().meta({ description: 'For defer: when it is decided again' }),
     occasion: OccasionView.nullable(),
     suggestionId: z.string().nullable().meta({ description: 'For send and queue: the suggestion made' }),
+    holdoutProbability: z.number().nullable().meta({
+      description:
+        "Under a trigger's holdout (send, queue or held_out): the probability of being held out; null otherwise",
+    }),
     trace: z.array(CheckView),
   })
   .meta({ id: 'Decision' });

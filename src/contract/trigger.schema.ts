@@ -159,6 +159,18 @@ const fields = {
       description:
         'The least engagement of the (user, character) pair at which it fires (passive < curious < engaged < proactive); null: any',
     }),
+  holdoutPercent: z
+    .number({ error: rule('must be a number from 0 to 50 (percent of decisions held out)') })
+    .min(0, { error: 'must be >= 0 (percent of decisions held out)' })
+    .max(50, { error: 'must be <= 50 (percent of decisions held out)' })
+    .meta({
+      description:
+        'The percentage of decisions to speak that are held out (not sent) to measure lift: 0 (default) to 50',
+    }),
+  holdoutUnit: z.enum(['user', 'decision'], { error: 'must be "user" or "decision"' }).meta({
+    description:
+      '"user" (default): one draw per user and trigger, the same user always held out or not; "decision": one per occasion',
+  }),
 };
 
 export const TriggerCreate = z
@@ -178,6 +190,8 @@ export const TriggerCreate = z
       .optional()
       .meta({ description: 'Default: true for follow_up triggers, false for the others' }),
     minEngagement: fields.minEngagement.default(null),
+    holdoutPercent: fields.holdoutPercent.default(0),
+    holdoutUnit: fields.holdoutUnit.default('user'),
   })
   .meta({ id: 'TriggerCreate' });
 export type TriggerCreate = z.output<typeof TriggerCreate>;
@@ -196,6 +210,8 @@ export const TriggerPatch = z
     expiryMinutes: fields.expiryMinutes.optional(),
     atGoodTime: fields.atGoodTime.optional(),
     minEngagement: fields.minEngagement.optional(),
+    holdoutPercent: fields.holdoutPercent.optional(),
+    holdoutUnit: fields.holdoutUnit.optional(),
   })
   .meta({ id: 'TriggerPatch' });
 export type TriggerPatch = z.output<typeof TriggerPatch>;
@@ -214,6 +230,8 @@ export const Trigger = z
     expiryMinutes: z.number(),
     atGoodTime: z.boolean(),
     minEngagement: z.string().nullable(),
+    holdoutPercent: z.number(),
+    holdoutUnit: z.enum(['user', 'decision']),
     builtin: z.boolean(),
     hookUrl: z.string().optional().meta({ description: 'For webhook triggers: where to POST' }),
     createdAt: z.string(),

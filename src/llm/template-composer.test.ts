@@ -136,6 +136,7 @@ describe('the template for triggers that recur', () => {
     atGoodTime: false,
     enabledAtMs: 0,
     minEngagement: null,
+    holdout: { probability: 0, unit: 'user' },
   });
   const weekdays = { kind: 'schedule', rule: { cron: '0 9 * * 1-5' }, zone: { kind: 'user' } } as const;
   const fridays = { kind: 'schedule', rule: { cron: '0 17 * * 5' }, zone: { kind: 'user' } } as const;

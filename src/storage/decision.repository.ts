@@ -10,7 +10,7 @@ export interface DecisionRecord {
   userId: string;
   characterId: string;
   decidedAt: Date;
-  action: 'send' | 'queue' | 'defer' | 'skip';
+  action: 'send' | 'queue' | 'defer' | 'skip' | 'held_out';
   reason: string | null;
   triggerId: string | null;
   occasionKey: string | null;
@@ -19,6 +19,8 @@ export interface DecisionRecord {
   until: Date | null;
   trace: readonly Check[];
   suggestionId: string | null;
+  /** The trigger's holdout probability, for a decision to speak (or held out) under one. */
+  holdoutProbability: number | null;
 }
 
 /** A decision read back: its trace as decided (or, stored before the codes, in words). */
@@ -37,21 +39,21 @@ export async function insertDecisions(db: Db, tenantId: string, decisions: reado
   for (let i = 0; i < decisions.length; i++) {
     const d = decisions[i]!;
     if (i > 0) rows += ',';
-    rows += `{"user_id":${str(d.userId)},"decision_id":${str(d.decisionId)},"character_id":${str(d.characterId)},"decided_at":${ms(d.decidedAt)},"action":${str(d.action)},"reason":${str(d.reason)},"trigger_id":${str(d.triggerId)},"occasion_key":${str(d.occasionKey)},"occasion_at":${ms(d.occasionAt)},"occasion_expires_at":${ms(d.occasionExpiresAt)},"until_at":${ms(d.until)},"trace":${traceJson(d.trace, d.triggerId)},"suggestion_id":${str(d.suggestionId)}}`;
+    rows += `{"user_id":${str(d.userId)},"decision_id":${str(d.decisionId)},"character_id":${str(d.characterId)},"decided_at":${ms(d.decidedAt)},"action":${str(d.action)},"reason":${str(d.reason)},"trigger_id":${str(d.triggerId)},"occasion_key":${str(d.occasionKey)},"occasion_at":${ms(d.occasionAt)},"occasion_expires_at":${ms(d.occasionExpiresAt)},"until_at":${ms(d.until)},"trace":${traceJson(d.trace, d.triggerId)},"suggestion_id":${str(d.suggestionId)},"holdout_probability":${d.holdoutProbability ?? 'null'}}`;
   }
   rows += ']';
   await sql`
     insert into decisions (tenant_id, user_id, decision_id, character_id, decided_at, action, reason,
                            trigger_id, occasion_key, occasion_at, occasion_expires_at, until_at, trace,
-                           suggestion_id)
+                           suggestion_id, holdout_probability)
     select ${tenantId}, r.user_id, r.decision_id, r.character_id, ${fromEpochMsSql('r.decided_at')}, r.action,
            r.reason, r.trigger_id, r.occasion_key, ${fromEpochMsSql('r.occasion_at')},
-           ${fromEpochMsSql('r.occasion_expires_at')}, ${fromEpochMsSql('r.until_at')}, r.trace, r.suggestion_id
+           ${fromEpochMsSql('r.occasion_expires_at')}, ${fromEpochMsSql('r.until_at')}, r.trace, r.suggestion_id,
+           r.holdout_probability
     from json_to_recordset(${rows}::json) as r(user_id text, decision_id text, character_id text,
       decided_at bigint, action text, reason text, trigger_id text, occasion_key text,
-      occasion_at bigint, occasion_expires_at bigint, until_at bigint, trace json, suggestion_id text)`.execute(
-    db,
-  );
+      occasion_at bigint, occasion_expires_at bigint, until_at bigint, trace json, suggestion_id text,
+      holdout_probability double precision)`.execute(db);
 }
 
 const str = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
@@ -95,5 +97,6 @@ export async function listDecisions(
     until: r.until_at,
     trace: decodeTrace(r.trace, r.trigger_id),
     suggestionId: r.suggestion_id,
+    holdoutProbability: r.holdout_probability,
   }));
 }

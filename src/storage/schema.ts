@@ -64,6 +64,9 @@ export interface TriggersTable {
   enabled_at: Timestamp;
   /** The least engagement of the pair at which it fires (migration 0024). */
   min_engagement: 'passive' | 'curious' | 'engaged' | 'proactive' | null;
+  /** The share of decisions held out, in percent, and what one draw is for (migration 0023). */
+  holdout_percent: Generated<number>;
+  holdout_unit: Generated<'user' | 'decision'>;
 }
 
 export interface AuditLogTable {
@@ -206,7 +209,7 @@ export interface DecisionsTable {
   decision_id: string;
   character_id: string;
   decided_at: Timestamp;
-  action: 'send' | 'queue' | 'defer' | 'skip';
+  action: 'send' | 'queue' | 'defer' | 'skip' | 'held_out';
   reason: string | null;
   trigger_id: string | null;
   occasion_key: string | null;
@@ -215,6 +218,8 @@ export interface DecisionsTable {
   until_at: Timestamp | null;
   trace: ColumnType<unknown[], string, string>;
   suggestion_id: string | null;
+  /** The trigger's holdout probability, for decisions made under one (migration 0023). */
+  holdout_probability: number | null;
 }
 
 export interface SuggestionsTable {

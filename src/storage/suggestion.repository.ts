@@ -13,10 +13,12 @@ export interface NewSuggestion {
   approval: 'auto' | 'suggest' | 'manual';
   decisionId: string;
   expiresAt: Date;
+  /** `drafting`, or `held_out` for a decision its trigger's holdout kept silent (never drafted). */
+  status: 'drafting' | 'held_out';
 }
 
 /**
- * Inserts suggestions in `drafting`; one whose (user, character, trigger, occasion) exists already
+ * Inserts suggestions in `drafting` (or `held_out`); one whose (user, character, trigger, occasion) exists already
  * is not inserted, whoever made it, so no instance, retry or restart makes a second. Returns the
  * ids of those inserted. The rows travel as one JSON document: as `text[]` parameters the
  * driver escapes every element of every array.
@@ -32,7 +34,7 @@ export async function insertSuggestions(
     insert into suggestions (tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key,
                              status, approval, decision_id, created_at, updated_at, expires_at)
     select ${tenantId}, s.user_id, s.suggestion_id, s.character_id, s.trigger_id, s.occasion_key,
-           'drafting', s.approval, s.decision_id, ${now}, ${now}, s.expires_at
+           s.status, s.approval, s.decision_id, ${now}, ${now}, s.expires_at
     from json_to_recordset(${JSON.stringify(
       suggestions.map((s) => ({
         user_id: s.userId,
@@ -43,9 +45,10 @@ export async function insertSuggestions(
         approval: s.approval,
         decision_id: s.decisionId,
         expires_at: s.expiresAt,
+        status: s.status,
       })),
     )}::json) as s(user_id text, suggestion_id text, character_id text, trigger_id text,
-                   occasion_key text, approval text, decision_id text, expires_at timestamptz)
+                   occasion_key text, approval text, decision_id text, expires_at timestamptz, status text)
     order by s.user_id, s.character_id, s.trigger_id, s.occasion_key
     on conflict do nothing
     returning suggestion_id`.execute(db);
@@ -123,7 +126,8 @@ const VIEW_COLUMNS = [
 
 /**
  * Suggestions newest first, as the API shows them: a user's, or the tenant's (the approval
- * queue, usually with a status), a page before a suggestion id.
+ * queue, usually with a status), a page before a suggestion id. Held-out ones (never drafted,
+ * never sent) only when asked for by status.
  */
 export async function listSuggestions(
   db: Db,
@@ -133,7 +137,10 @@ export async function listSuggestions(
   let q = db.selectFrom('suggestions').select(VIEW_COLUMNS).where('tenant_id', '=', tenantId);
   if (query.userId !== undefined) q = q.where('user_id', '=', query.userId);
   if (query.characterId !== undefined) q = q.where('character_id', '=', query.characterId);
-  if (query.status !== undefined) q = q.where('status', '=', query.status as never);
+  q =
+    query.status !== undefined
+      ? q.where('status', '=', query.status as never)
+      : q.where('status', '<>', 'held_out');
   if (query.before !== undefined) q = q.where('suggestion_id', '<', query.before);
   return q.orderBy('suggestion_id', 'desc').limit(query.limit).execute();
 }

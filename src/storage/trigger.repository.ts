@@ -21,6 +21,8 @@ export interface TriggerRecord {
   caps: { perDay: number | null; perWeek: number | null };
   expiryMinutes: number;
   atGoodTime: boolean;
+  holdoutPercent: number;
+  holdoutUnit: 'user' | 'decision';
   builtin: boolean;
   webhookSecret: StoredHookSecret | null;
   createdAt: Date;
@@ -43,6 +45,8 @@ function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
     caps: row.caps,
     expiryMinutes: row.expiry_minutes,
     atGoodTime: row.at_good_time,
+    holdoutPercent: row.holdout_percent,
+    holdoutUnit: row.holdout_unit,
     builtin: row.builtin,
     webhookSecret: row.webhook_secret_sealed
       ? { sealed: row.webhook_secret_sealed }
@@ -71,6 +75,8 @@ function toRow(tenantId: string, t: TriggerRecord) {
     caps: JSON.stringify(t.caps),
     expiry_minutes: t.expiryMinutes,
     at_good_time: t.atGoodTime,
+    holdout_percent: t.holdoutPercent,
+    holdout_unit: t.holdoutUnit,
     builtin: t.builtin,
     webhook_secret_sealed: t.webhookSecret && 'sealed' in t.webhookSecret ? t.webhookSecret.sealed : null,
     created_at: t.createdAt,

@@ -22,6 +22,7 @@ const trigger = (spec: TriggerSpec): Trigger => ({
   atGoodTime: false,
   enabledAtMs: 0,
   minEngagement: null,
+  holdout: { probability: 0, unit: 'user' },
 });
 const EVENT = trigger({ kind: 'event', event: 'ping', filter: {}, delayMinutes: 0 });
 const LLM = trigger({

@@ -40,6 +40,7 @@ const STANDUP: Trigger = {
   atGoodTime: false,
   enabledAtMs: 0,
   minEngagement: null,
+  holdout: { probability: 0, unit: 'user' },
 };
 
 const state = (over: Partial<DraftState> = {}): DraftState => ({

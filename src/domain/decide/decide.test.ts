@@ -36,6 +36,7 @@ const silence = (over: Partial<Trigger> = {}): Trigger => ({
   atGoodTime: false,
   enabledAtMs: 0,
   minEngagement: null,
+  holdout: { probability: 0, unit: 'user' },
   ...over,
 });
 

@@ -25,7 +25,8 @@ export type CheckName =
   | 'user_caps'
   | 'character_caps'
   | 'trigger_caps'
-  | 'good_time';
+  | 'good_time'
+  | 'holdout';
 
 /**
  * What a check found, as a code: `describeCheck` says it in words. Words are made when a trace
@@ -75,7 +76,10 @@ export type CheckNote =
   | 'no_model'
   | 'good_now'
   | 'next_good_hour'
-  | 'best_allowed';
+  | 'best_allowed'
+  // holdout: the draw (value) against the trigger's probability (limit)
+  | 'held_out'
+  | 'not_held_out';
 
 /** One check: passed, or why not, and for a check that time will pass, from when it would. */
 export interface Check {
@@ -118,9 +122,13 @@ export type SkipReason = CheckName | 'nothing_due';
 
 /**
  * The outcome for one (user, character) pair: speak now (`send`, or `queue` for a person's
- * approval), later (`defer`), or not (`skip`), always with every check made.
+ * approval), later (`defer`), or not (`skip`), always with every check made. `held_out`: it would
+ * have spoken, and the trigger's holdout kept it silent, to measure what its messages change
+ * (`holdOut`, holdout.ts); `probability` is the holdout's, which a send or queue under a holdout
+ * carries too.
  */
 export type Decision =
-  | { action: 'send' | 'queue'; occasion: Occasion; trace: Check[] }
+  | { action: 'send' | 'queue'; occasion: Occasion; trace: Check[]; probability?: number }
+  | { action: 'held_out'; occasion: Occasion; trace: Check[]; probability: number }
   | { action: 'defer'; occasion: Occasion; untilMs: number; trace: Check[] }
   | { action: 'skip'; reason: SkipReason; occasion: Occasion | null; trace: Check[] };

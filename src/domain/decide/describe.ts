@@ -82,8 +82,14 @@ export function describeCheck(c: Check): string {
       return 'deferred to the next allowed good hour';
     case 'best_allowed':
       return 'no good hour is allowed before the occasion expires: the best allowed hour';
+    case 'held_out':
+      return `held out: the user's draw ${fmt(c.value)} is under the trigger's holdout probability ${fmt(c.limit)}; nothing is sent, to measure what the trigger's messages change`;
+    case 'not_held_out':
+      return `not held out: the user's draw ${fmt(c.value)} is at least the trigger's holdout probability ${fmt(c.limit)}`;
   }
 }
+
+const fmt = (n: number | undefined) => (n ?? 0).toFixed(3);
 
 function timingText(c: Check, blocked: boolean): string {
   const m = c.minutes ?? 0;

@@ -27,6 +27,7 @@ const trigger = (id: string, spec: TriggerSpec, over: Partial<Trigger> = {}): Tr
   atGoodTime: false,
   enabledAtMs: 0,
   minEngagement: null,
+  holdout: { probability: 0, unit: 'user' },
   ...over,
 });
 

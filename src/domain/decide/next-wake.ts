@@ -43,7 +43,7 @@ export function nextWake(
     if (ms !== null && ms > nowMs && ms < next) next = ms;
   };
   if (
-    (decision.action === 'send' || decision.action === 'queue') &&
+    (decision.action === 'send' || decision.action === 'queue' || decision.action === 'held_out') &&
     recordedWaiting(state, triggers, decision.occasion, nowMs)
   )
     return nowMs;

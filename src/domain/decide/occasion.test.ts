@@ -23,6 +23,7 @@ const scheduled = (rule: ScheduleRule, zone: string, expiryMinutes: number): Tri
   atGoodTime: false,
   enabledAtMs: 0,
   minEngagement: null,
+  holdout: { probability: 0, unit: 'user' },
 });
 
 describe('schedule occasions', () => {

@@ -28,3 +28,15 @@ export function fnv1a(text: string, basis: number = FNV_BASIS): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 }
+
+/**
+ * A repeatable number in [0, 1) from a string: FNV-1a, then MurmurHash3's finaliser, so that
+ * strings differing in their last character (user-1, user-2) spread over the whole range.
+ */
+export function unitHash(text: string): number {
+  let h = fnv1a(text);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  return h / 4_294_967_296;
+}

@@ -48,19 +48,22 @@ describe('suggestion transitions', () => {
     expect(() => assertSuggestionTransition('sent', 'approved')).toThrow('nowhere, it is final');
   });
 
-  it('lets nothing out of sent, dismissed, expired and failed', () => {
-    for (const from of ['sent', 'dismissed', 'expired', 'failed'] as const) {
+  it('lets nothing out of sent, dismissed, expired, failed and held_out', () => {
+    for (const from of ['sent', 'dismissed', 'expired', 'failed', 'held_out'] as const) {
       expect(SUGGESTION_TRANSITIONS[from]).toEqual([]);
       for (const to of SUGGESTION_STATUSES) expect(() => assertSuggestionTransition(from, to)).toThrow();
     }
   });
 
-  it('moves nothing back to drafting: only a decision makes one', () => {
-    for (const from of SUGGESTION_STATUSES) expect(SUGGESTION_TRANSITIONS[from]).not.toContain('drafting');
+  it('moves nothing back to drafting or into held_out: only a decision makes those', () => {
+    for (const from of SUGGESTION_STATUSES) {
+      expect(SUGGESTION_TRANSITIONS[from]).not.toContain('drafting');
+      expect(SUGGESTION_TRANSITIONS[from]).not.toContain('held_out');
+    }
   });
 
-  it('reaches every status from drafting', () => {
-    const seen = new Set<SuggestionStatus>(['drafting']);
+  it('reaches every status from drafting or held_out, the two a decision makes', () => {
+    const seen = new Set<SuggestionStatus>(['drafting', 'held_out']);
     const queue: SuggestionStatus[] = ['drafting'];
     while (queue.length > 0)
       for (const to of SUGGESTION_TRANSITIONS[queue.shift()!])

@@ -18,6 +18,12 @@ export const SUGGESTION_STATUSES = [
    * timeout), or resent after such an answer and failed. Counts as sent for caps and backoff.
    */
   'unknown',
+  /**
+   * Made by a decision its trigger's holdout kept silent: it holds the occasion (never decided
+   * again) and is final; no worker drafts or delivers it, and it counts for neither caps nor
+   * backoff. Lists leave it out unless asked for by status.
+   */
+  'held_out',
 ] as const;
 /** Where a suggestion is in its life. */
 export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
@@ -57,6 +63,7 @@ export const SUGGESTION_TRANSITIONS: { readonly [S in SuggestionStatus]: readonl
   dismissed: [],
   expired: [],
   failed: [],
+  held_out: [],
 };
 
 /**

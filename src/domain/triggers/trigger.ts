@@ -52,7 +52,21 @@ export interface Trigger {
   enabledAtMs: number;
   /** The least engagement of the pair at which it fires; null: any. */
   minEngagement: EngagementState | null;
+  /**
+   * The share of its decisions to speak that are held out (0 to 0.5), drawn per user (the same
+   * user always in or out) or per decision.
+   */
+  holdout: Holdout;
 }
+
+/** A trigger's holdout: the probability of holding out, and what one draw is for. */
+export interface Holdout {
+  probability: number;
+  unit: 'user' | 'decision';
+}
+
+/** No holdout. */
+export const NO_HOLDOUT: Holdout = { probability: 0, unit: 'user' };
 
 /** Whether the trigger may act for this character. */
 export function appliesTo(trigger: Trigger, characterId: string): boolean {

@@ -3,6 +3,7 @@ import { notFound } from '../../contract/errors.js';
 import { decide } from '../../domain/decide/decide.js';
 import type { Check, Decision } from '../../domain/decide/decision.js';
 import { describeCheck } from '../../domain/decide/describe.js';
+import { holdOut } from '../../domain/decide/holdout.js';
 import type { Occasion } from '../../domain/decide/occasion.js';
 import { appliesTo } from '../../domain/triggers/trigger.js';
 import { listDecisions, type StoredDecision } from '../../storage/decision.repository.js';
@@ -45,7 +46,10 @@ export async function testTrigger(
   const occasions: Occasion[] = fired
     ? [{ triggerId, key: `test:${nowMs}`, atMs: nowMs, expiresAtMs: nowMs + trigger.expiryMinutes * 60_000 }]
     : [];
-  let decision = decide({ ...state, occasions }, [trigger], policy, nowMs);
+  let decision = holdOut(decide({ ...state, occasions }, [trigger], policy, nowMs), [trigger], {
+    tenantId,
+    userId: target.userId,
+  });
   if (!appliesTo(trigger, target.characterId)) {
     const check: Check = {
       check: 'trigger',
@@ -149,6 +153,7 @@ function storedDecisionView(r: StoredDecision) {
             expiresAtMs: r.occasionExpiresAt.getTime(),
           }),
     suggestionId: r.suggestionId,
+    holdoutProbability: r.holdoutProbability,
     trace: r.trace.map((c) => ('legacy' in c ? (c.legacy as CheckJson) : checkView(c))),
   };
 }

@@ -19,8 +19,11 @@ const DAY = 86_400_000;
 /** Caps count a local week; a week and a day of history covers every zone. */
 export const ACTS_WINDOW_MS = 8 * DAY;
 
-/** Suggestions that did not reach the user and never will do not count against caps or backoff. */
-const NOT_COUNTED = new Set(['dismissed', 'expired', 'failed']);
+/**
+ * Suggestions that did not reach the user and never will do not count against caps or backoff;
+ * a held-out one never was to (its occasion is used all the same).
+ */
+const NOT_COUNTED = new Set(['dismissed', 'expired', 'failed', 'held_out']);
 
 /** One claimed pair, ready for `decide`. */
 export interface PairToDecide {

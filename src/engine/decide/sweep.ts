@@ -1,5 +1,6 @@
 import { decide, usedKey } from '../../domain/decide/decide.js';
 import type { Decision } from '../../domain/decide/decision.js';
+import { holdOut } from '../../domain/decide/holdout.js';
 import { nextWake } from '../../domain/decide/next-wake.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
 import { type DecisionRecord, insertDecisions } from '../../storage/decision.repository.js';
@@ -181,7 +182,12 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
     const history = actsOf(ofUser, pair.characterId);
     pair.state = { ...pair.state, acts: history.acts, used: history.used };
     const policy = allowed ? pair.policy : { ...pair.policy, allowProactive: false };
-    const decision = decide(pair.state, triggers, policy, nowMs);
+    // a decision to speak that the trigger's holdout keeps silent is made here, under the locks,
+    // so that it is the one stored with its suggestion row (the occasion used either way)
+    const decision = holdOut(decide(pair.state, triggers, policy, nowMs), triggers, {
+      tenantId,
+      userId: pair.userId,
+    });
     const result = outcome(pair, decision, triggers, nowMs);
     outcomes.push(result);
     if (result.suggestion) {
@@ -191,7 +197,7 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
         characterId: pair.characterId,
         triggerId: result.suggestion.triggerId,
         occasionKey: result.suggestion.occasionKey,
-        status: 'drafting',
+        status: result.suggestion.status,
         createdAtMs: nowMs,
       });
     }
@@ -221,13 +227,18 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
   );
   // a follow-up made closes its open loop and drops the loop's occasions (this one and those of
   // other follow_up triggers); loops before occasions, the order closing one through the API locks them in
+  // (a held-out follow-up leaves its loop open: nothing was asked)
   const followedUp = wanted.flatMap((s) => {
-    const loop = inserted.has(s.suggestionId) ? loopOf(s, triggers) : null;
+    const loop = inserted.has(s.suggestionId) && s.status === 'drafting' ? loopOf(s, triggers) : null;
     return loop ? [loop] : [];
   });
   await closeOpenLoops(trx, tenantId, followedUp, { reason: 'followed_up', note: null, at: now });
   await deleteOccasions(trx, tenantId, used);
-  return { outcomes, suggestions: wanted.filter((s) => inserted.has(s.suggestionId)) };
+  return {
+    outcomes,
+    // a held-out one is never drafted: nobody is told to draft it
+    suggestions: wanted.filter((s) => inserted.has(s.suggestionId) && s.status === 'drafting'),
+  };
 }
 
 const LOOP_KEY = 'loop:';
@@ -267,10 +278,13 @@ async function dropClosedLoops(
   await deleteLoopOccasions(trx, tenantId, closed);
 }
 
-/** The record to store (if any), the suggestion to make (if any) and the pair's next due time. */
+/**
+ * The record to store (if any), the suggestion to make (if any: a held-out decision makes one in
+ * `held_out`, which only holds its occasion) and the pair's next due time.
+ */
 function outcome(pair: PairToDecide, decision: Decision, triggers: Trigger[], nowMs: number): Outcome {
   const now = new Date(nowMs);
-  const acts = decision.action === 'send' || decision.action === 'queue';
+  const acts = decision.action === 'send' || decision.action === 'queue' || decision.action === 'held_out';
   const stored = acts || decision.action === 'defer' || decision.occasion !== null;
   const decisionId = stored ? newId('dec', nowMs) : '';
   let suggestion: NewSuggestion | null = null;
@@ -286,6 +300,7 @@ function outcome(pair: PairToDecide, decision: Decision, triggers: Trigger[], no
       approval: trigger.approval,
       decisionId,
       expiresAt: new Date(decision.occasion.expiresAtMs),
+      status: decision.action === 'held_out' ? 'held_out' : 'drafting',
     };
     // the occasion is used now: the next due time must not count it again
     const used = new Set(pair.state.used);
@@ -300,7 +315,16 @@ function outcome(pair: PairToDecide, decision: Decision, triggers: Trigger[], no
   return {
     pair,
     decision,
-    record: stored ? toRecord(pair, decision, decisionId, suggestion?.suggestionId ?? null, now) : null,
+    record: stored
+      ? toRecord(
+          pair,
+          decision,
+          decisionId,
+          // a held-out decision made no suggestion a caller could see: its row only holds the occasion
+          suggestion?.status === 'drafting' ? suggestion.suggestionId : null,
+          now,
+        )
+      : null,
     suggestion,
     storedOccasion,
     next: next === null ? null : new Date(next),
@@ -328,5 +352,6 @@ function toRecord(
     until: decision.action === 'defer' ? new Date(decision.untilMs) : null,
     trace: decision.trace,
     suggestionId,
+    holdoutProbability: 'probability' in decision ? (decision.probability ?? null) : null,
   };
 }

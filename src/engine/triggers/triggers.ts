@@ -70,6 +70,8 @@ function defaults(over: { cooldownMinutes: number; expiryMinutes: number; priori
     priority: 0,
     caps: { perDay: null, perWeek: null },
     minEngagement: null,
+    holdoutPercent: 0,
+    holdoutUnit: 'user' as const,
     ...over,
   };
 }
@@ -97,6 +99,8 @@ function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boo
     expiryMinutes: input.expiryMinutes,
     atGoodTime: input.atGoodTime ?? input.spec.kind === 'follow_up',
     minEngagement: input.minEngagement,
+    holdoutPercent: input.holdoutPercent,
+    holdoutUnit: input.holdoutUnit,
     builtin,
     webhookSecret: null,
     createdAt: now,
@@ -299,6 +303,7 @@ export function toDomainTrigger(record: TriggerRecord): Trigger {
     expiryMinutes: record.expiryMinutes,
     atGoodTime: record.atGoodTime,
     enabledAtMs: record.enabledAt.getTime(),
+    holdout: { probability: record.holdoutPercent / 100, unit: record.holdoutUnit },
   };
 }
 

@@ -5,6 +5,7 @@ import { type HookCall, receiveHook } from '../triggers/hooks.js';
 import { accountUseCases } from './account-use-cases.js';
 import { contextUseCases } from './context-use-cases.js';
 import { deliveryUseCases } from './delivery-use-cases.js';
+import { reportUseCases } from './report-use-cases.js';
 import { signalUseCases } from './signal-use-cases.js';
 import { suggestionUseCases } from './suggestion-use-cases.js';
 import { triggerUseCases } from './trigger-use-cases.js';
@@ -52,6 +53,7 @@ export function createTenantEngine(
     ...triggerUseCases(scope),
     ...suggestionUseCases(scope),
     ...deliveryUseCases(scope),
+    ...reportUseCases(scope),
   };
   return {
     tenantId,
