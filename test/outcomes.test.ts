@@ -119,10 +119,23 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
       latencySeconds: 12 * 60,
       meaning: 'engaged',
     });
-    // announced on the stream once, when the reply came
+    // announced on the stream: the first as ignored once the scheduler saw its window pass (the
+    // sweep before the second was decided), the second once, when the reply came
     off();
+    const firstDetail = await ok({ method: 'GET', url: `/v1/suggestions/${first.suggestionId}` });
     const detail = await ok({ method: 'GET', url: `/v1/suggestions/${second.suggestionId}` });
     expect(seen).toEqual([
+      {
+        tenantId: 'default',
+        outcomeId: firstDetail.deliveries[0].deliveryId,
+        suggestionId: first.suggestionId,
+        ...PAIR,
+        status: 'ignored',
+        repliedAt: null,
+        replyEventId: null,
+        latencySeconds: null,
+        meaning: null,
+      },
       {
         tenantId: 'default',
         outcomeId: detail.deliveries[0].deliveryId,

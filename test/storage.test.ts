@@ -117,6 +117,7 @@ describe.each(BACKENDS)('storage on %s', (backend) => {
       'deliveries_by_id',
       'deliveries_queued',
       'deliveries_leased',
+      'outcomes_unsettled',
     ]);
     const offenders: string[] = [];
     for (const row of rows) {

@@ -64,7 +64,8 @@ export interface StreamEventMap {
   };
   /**
    * A proactive message's reply was attributed, or moved to a message sent later (a reply stored
-   * late or out of order). `ignored` is not announced: it is the window passing.
+   * late or out of order); or, `ignored`, its window passed without one (announced once, by the
+   * scheduler's settling pass, within seconds of the window's end).
    */
   'outcome.recorded': {
     tenantId: string;

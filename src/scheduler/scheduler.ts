@@ -1,6 +1,7 @@
 import { type PruneResult, pruneExpired } from '../engine/decide/retention.js';
 import { type SweepOptions, type SweepResult, sweepOnce } from '../engine/decide/sweep.js';
 import type { EngineContext } from '../engine/kernel/resources.js';
+import { settleDueOutcomes } from '../engine/outcomes/settle.js';
 import { rearmNextChunk } from '../storage/schedule.repository.js';
 import { newInstanceId, WorkLoop } from './work-loop.js';
 
@@ -18,12 +19,15 @@ const REARM_CHUNK = 5000;
 const REARM_CHECK_MS = 5000;
 /** Old decisions and expired occasions are deleted this often (sooner while a backlog is left). */
 const PRUNE_EVERY_MS = 60_000;
+/** Outcomes whose reply window has passed are settled (announced as ignored) this often. */
+const SETTLE_EVERY_MS = 10_000;
 
 /**
  * Decides due pairs, in a loop, on every instance that runs one: claims a batch (SKIP LOCKED,
  * under a lease), decides it, and claims again at once while batches come back full; idle, it
  * looks again every `intervalMs`, or at once when this instance records an occasion. Pending
- * re-arms (every pair of a tenant due again) are advanced between batches. All coordination is
+ * re-arms (every pair of a tenant due again) are advanced between batches, and outcomes whose
+ * reply window passed are settled (announced as ignored) every few seconds. All coordination is
  * in the database: instances can start and die at any time.
  */
 export class Scheduler {
@@ -33,6 +37,7 @@ export class Scheduler {
   #lastPrune = Number.NEGATIVE_INFINITY;
   readonly #loop: WorkLoop;
   #lastRearmCheck = Number.NEGATIVE_INFINITY;
+  #lastSettle = Number.NEGATIVE_INFINITY;
   #rearmWanted = true;
   readonly #off: (() => void)[] = [];
 
@@ -75,12 +80,13 @@ export class Scheduler {
   }
 
   /**
-   * Re-arms and decides until nothing is due at the engine's current time: what tests (with a
+   * Re-arms, settles outcomes and decides until nothing is due at the engine's current time: what tests (with a
    * fake clock) and the benchmark call instead of waiting for the loop.
    */
   async runUntilIdle(): Promise<SweepResult> {
     const total: SweepResult = { claimed: 0, decided: 0, stored: 0, suggestions: 0 };
     while (await rearmNextChunk(this.#ctx.db, REARM_CHUNK));
+    while ((await settleDueOutcomes(this.#ctx)).more);
     for (;;) {
       const r = await sweepOnce(this.#ctx, this.#sweep);
       total.claimed += r.claimed;
@@ -100,6 +106,7 @@ export class Scheduler {
   async #tick(): Promise<boolean> {
     await this.#rearmSome();
     await this.#pruneSometimes();
+    await this.#settleSometimes();
     const r = await sweepOnce(this.#ctx, this.#sweep);
     return r.claimed >= this.#sweep.batchSize;
   }
@@ -112,6 +119,14 @@ export class Scheduler {
     let chunks = 0;
     while (chunks < 10 && (await rearmNextChunk(this.#ctx.db, REARM_CHUNK))) chunks++;
     this.#rearmWanted = chunks === 10;
+  }
+
+  async #settleSometimes(): Promise<void> {
+    const now = performance.now();
+    if (now - this.#lastSettle < SETTLE_EVERY_MS) return;
+    const r = await settleDueOutcomes(this.#ctx);
+    // a backlog left: again at the next tick
+    this.#lastSettle = r.more ? Number.NEGATIVE_INFINITY : now;
   }
 
   async #pruneSometimes(): Promise<void> {

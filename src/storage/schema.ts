@@ -310,6 +310,8 @@ export interface OutcomesTable {
   meaning_cue: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** When the settling pass saw its window passed (migration 0025); null before. */
+  settled_at: Timestamp | null;
 }
 
 /** Feedback and reactions about one proactive message (migration 0020). */
