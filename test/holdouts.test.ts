@@ -115,6 +115,7 @@ describe.each(BACKENDS)('holdouts and the engagement report, on %s', (backend) =
     });
     expect(decision.trace.at(-1).value).toBeLessThan(0.5);
     expect((await ok({ method: 'GET', url: `/v1/suggestions?userId=${held[0]}` })).suggestions).toEqual([]);
+    expect(decision.outcome).toMatchObject({ status: 'pending', repliedAt: null });
 
     // the others are sent, the held out never are, and nothing is decided again for their occasion
     expect((await t.server.engine.deliver()).sent).toBe(USERS - held.length);
@@ -124,6 +125,28 @@ describe.each(BACKENDS)('holdouts and the engagement report, on %s', (backend) =
     const sentTo = new Set(telegram.delivered.map((m) => m.chatId));
     expect(sentTo.size).toBe(USERS - held.length);
     for (const u of held) expect(sentTo.has(String(5000 + Number(u.slice(1))))).toBe(false);
+
+    // held-out decisions get outcomes too, measured from the decision: the first writes within the
+    // window (replied), the second does not (ignored once the window has passed)
+    await ingest([
+      {
+        id: 'held-back',
+        kind: 'message_in',
+        userId: held[0],
+        characterId: 'aria',
+        at: at(),
+        text: 'hi again',
+      },
+    ]);
+    t.clock.advance({ hours: 7 });
+    const outcomeOf = async (u: string) =>
+      (await ok({ method: 'GET', url: `/v1/decisions?userId=${u}&action=held_out` })).decisions[0].outcome;
+    expect(await outcomeOf(held[0]!)).toMatchObject({
+      status: 'replied',
+      replyEventId: 'held-back',
+      latencySeconds: 5 * 60,
+    });
+    expect(await outcomeOf(held[1]!)).toMatchObject({ status: 'ignored', repliedAt: null });
 
     // deterministic: a second run on a new database holds out the same users
     await t.close();

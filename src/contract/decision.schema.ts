@@ -45,6 +45,19 @@ export const DecisionView = z
       description:
         "Under a trigger's holdout (send, queue or held_out): the probability of being held out; null otherwise",
     }),
+    outcome: z
+      .object({
+        status: z.enum(['pending', 'replied', 'ignored']),
+        windowEndsAt: z.string(),
+        repliedAt: z.string().nullable(),
+        replyEventId: z.string().nullable(),
+        latencySeconds: z.number().nullable(),
+      })
+      .nullable()
+      .meta({
+        description:
+          "For held_out: what became of it, measured from the decision's time as a sent message's is from its sending (the user's first message to the character within the attribution window); null otherwise",
+      }),
     trace: z.array(CheckView),
   })
   .meta({ id: 'Decision' });

@@ -141,3 +141,37 @@ export async function readInitiations(
 export function initiationsOfPair(found: Map<string, number[]>, userId: string, characterId: string) {
   return found.get(key(userId, characterId)) ?? [];
 }
+
+/** A held-out decision whose outcome is asked: the pair and the window after it. */
+export interface WindowProbe {
+  userId: string;
+  characterId: string;
+  from: Date;
+  until: Date;
+}
+
+/**
+ * For each probe, the user's first `message_in` to the character after `from` and at or before
+ * `until`, or none: a probe per pair through `events_by_user_time`. Answered in the probes' order.
+ */
+export async function firstMessagesIn(
+  db: Db,
+  tenantId: string,
+  probes: readonly WindowProbe[],
+): Promise<({ eventId: string; atMs: number } | null)[]> {
+  if (probes.length === 0) return [];
+  const { rows } = await sql<{ n: number; event_id: string | null; at: string | null }>`
+    select k.n, m.event_id, m.at
+    from unnest(${probes.map((p) => p.userId)}::text[], ${probes.map((p) => p.characterId)}::text[],
+                ${probes.map((p) => p.from)}::timestamptz[], ${probes.map((p) => p.until)}::timestamptz[])
+         with ordinality as k(user_id, character_id, from_at, until_at, n)
+    left join lateral (
+      select e.event_id, ${epochMs('e.at')} as at from events e
+      where e.tenant_id = ${tenantId} and e.user_id = k.user_id and e.at > k.from_at and e.at <= k.until_at
+        and e.character_id = k.character_id and e.kind = 'message_in'
+      order by e.at, e.event_id
+      limit 1
+    ) as m on true
+    order by k.n`.execute(db);
+  return rows.map((r) => (r.event_id === null ? null : { eventId: r.event_id, atMs: Number(r.at) }));
+}

@@ -7,6 +7,8 @@ import { holdOut } from '../../domain/decide/holdout.js';
 import type { Occasion } from '../../domain/decide/occasion.js';
 import { appliesTo } from '../../domain/triggers/trigger.js';
 import { listDecisions, type StoredDecision } from '../../storage/decision.repository.js';
+import { firstMessagesIn } from '../../storage/pair-outcomes.repository.js';
+import { readPolicy } from '../../storage/policy.repository.js';
 import { findTrigger } from '../../storage/trigger.repository.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { toDomainTrigger } from '../triggers/triggers.js';
@@ -117,8 +119,9 @@ type CheckJson = ReturnType<typeof checkView>;
  */
 export async function listDecisionPage(ctx: EngineContext, tenantId: string, query: DecisionQuery) {
   const rows = await listDecisions(ctx.db, tenantId, query);
+  const outcomes = await heldOutOutcomes(ctx, tenantId, rows);
   return {
-    decisions: rows.map(storedDecisionView),
+    decisions: rows.map((r) => storedDecisionView(r, outcomes.get(r))),
     next: rows.length === query.limit ? rows.at(-1)!.decisionId : null,
   };
 }
@@ -131,10 +134,55 @@ export async function findDecisionView(
   decisionId: string,
 ) {
   const [row] = await listDecisions(ctx.db, tenantId, { userId, decisionId, limit: 1 });
-  return row ? storedDecisionView(row) : null;
+  if (!row) return null;
+  return storedDecisionView(row, (await heldOutOutcomes(ctx, tenantId, [row])).get(row));
 }
 
-function storedDecisionView(r: StoredDecision) {
+/**
+ * The outcome of each held-out decision, measured from its time as a sent message's is from its
+ * sending: the user's first message to the character within the tenant's attribution window
+ * after it (`replied`), none once the window has passed (`ignored`), or `pending`.
+ */
+async function heldOutOutcomes(ctx: EngineContext, tenantId: string, rows: readonly StoredDecision[]) {
+  const found = new Map<StoredDecision, HeldOutOutcome>();
+  const held = rows.filter((r) => r.action === 'held_out');
+  if (held.length === 0) return found;
+  const windowMs = (await readPolicy(ctx.db, tenantId)).settings.attributionWindowMinutes * 60_000;
+  const ends = held.map((r) => new Date(r.decidedAt.getTime() + windowMs));
+  const replies = await firstMessagesIn(
+    ctx.db,
+    tenantId,
+    held.map((r, i) => ({
+      userId: r.userId,
+      characterId: r.characterId,
+      from: r.decidedAt,
+      until: ends[i]!,
+    })),
+  );
+  const nowMs = ctx.clock.now().getTime();
+  held.forEach((r, i) => {
+    const reply = replies[i] ?? null;
+    found.set(r, {
+      status: reply ? 'replied' : nowMs >= ends[i]!.getTime() ? 'ignored' : 'pending',
+      windowEndsAt: ends[i]!.toISOString(),
+      repliedAt: reply ? iso(reply.atMs) : null,
+      replyEventId: reply?.eventId ?? null,
+      latencySeconds: reply ? (reply.atMs - r.decidedAt.getTime()) / 1000 : null,
+    });
+  });
+  return found;
+}
+
+/** What became of a held-out decision (see `heldOutOutcomes`). */
+export interface HeldOutOutcome {
+  status: 'pending' | 'replied' | 'ignored';
+  windowEndsAt: string;
+  repliedAt: string | null;
+  replyEventId: string | null;
+  latencySeconds: number | null;
+}
+
+function storedDecisionView(r: StoredDecision, outcome: HeldOutOutcome | undefined) {
   return {
     decisionId: r.decisionId,
     userId: r.userId,
@@ -154,6 +202,7 @@ function storedDecisionView(r: StoredDecision) {
           }),
     suggestionId: r.suggestionId,
     holdoutProbability: r.holdoutProbability,
+    outcome: outcome ?? null,
     trace: r.trace.map((c) => ('legacy' in c ? (c.legacy as CheckJson) : checkView(c))),
   };
 }
