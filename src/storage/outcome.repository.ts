@@ -62,6 +62,13 @@ export interface Reattributed {
  * pair in that span (ties by event id), so the result depends on what is stored, not on the order
  * it arrived in. Returns the outcomes whose reply is not the one stored; `writeReplies` stores them.
  *
+ * Only outcomes from the last one before the pair's earliest new message (`lo`) to its latest
+ * (`to_at`) can change: an earlier one's span ends at its successor, before any new message, and
+ * a later one starts after them all. So each pair costs two probes of `outcomes_by_pair_time`
+ * (the last outcome before `from_at`, the first after `to_at`), a scan between them (usually one
+ * row) and a probe of the events for each outcome whose window reaches `from_at`; the next
+ * message of each comes from `lead()` over that same scan, not from a probe per outcome.
+ *
  * Run after the users' rows are locked (ingest and delivery both lock them first): a batch for the
  * same user waits, and then sees this one's events.
  */
@@ -89,24 +96,35 @@ export async function findChangedReplies(
       ) as s(user_id, character_id, from_at, to_at)
     ),
     -- one span per pair (attribution.ts groups them), so each outcome joins one span at most
+    pair as (
+      select s.user_id, s.character_id, s.from_at, s.to_at,
+        coalesce((
+          select max(p.at) from outcomes p
+          where p.tenant_id = ${tenantId} and p.user_id = s.user_id and p.character_id = s.character_id
+            and p.at < s.from_at
+        ), s.from_at) as lo,
+        (
+          select min(n.at) from outcomes n
+          where n.tenant_id = ${tenantId} and n.user_id = s.user_id and n.character_id = s.character_id
+            and n.at > s.to_at
+        ) as next_at
+      from span s
+    ),
+    -- every outcome of the pair in [lo, to_at], ties at either end included, so that lead() sees
+    -- each one's successor; the last one's is the first after to_at
     candidate as (
       select o.user_id, o.outcome_id, o.character_id, o.suggestion_id, o.at, o.window_ends_at,
-        o.reply_event_id as old_event_id
-      from span s
-      join outcomes o on o.tenant_id = ${tenantId} and o.user_id = s.user_id
-        and o.character_id = s.character_id and o.at <= s.to_at and o.window_ends_at > s.from_at
-    ),
-    bounded as (
-      select c.*, least(c.window_ends_at, coalesce((
-        select min(n.at) from outcomes n
-        where n.tenant_id = ${tenantId} and n.user_id = c.user_id and n.character_id = c.character_id
-          and (n.at, n.outcome_id) > (c.at, c.outcome_id)
-      ), 'infinity'::timestamptz)) as ends_at
-      from candidate c
+        o.reply_event_id as old_event_id, p.from_at,
+        least(o.window_ends_at, coalesce(
+          lead(o.at) over (partition by o.user_id, o.character_id order by o.at, o.outcome_id),
+          p.next_at, 'infinity'::timestamptz)) as ends_at
+      from pair p
+      join outcomes o on o.tenant_id = ${tenantId} and o.user_id = p.user_id
+        and o.character_id = p.character_id and o.at >= p.lo and o.at <= p.to_at
     )
     select b.user_id, b.outcome_id, b.character_id, b.suggestion_id, b.at, b.window_ends_at,
       r.event_id as reply_event_id, r.at as replied_at, r.text as reply_text
-    from bounded b
+    from candidate b
     left join lateral (
       select e.event_id, e.at, e.text from events e
       where e.tenant_id = ${tenantId} and e.user_id = b.user_id and e.character_id = b.character_id
@@ -114,7 +132,8 @@ export async function findChangedReplies(
       order by e.at, e.event_id
       limit 1
     ) r on true
-    where r.event_id is distinct from b.old_event_id
+    -- a window that ended before the earliest new message: neither its reply nor its end can change
+    where b.window_ends_at > b.from_at and r.event_id is distinct from b.old_event_id
     order by b.user_id, b.outcome_id`.execute(db);
   return rows.map((r) => ({
     userId: r.user_id,
