@@ -39,6 +39,8 @@ export async function attributeReplies(
   fresh: NewEvent[],
   sent: SentMessage | undefined,
   now: Date,
+  /** The meanings of the batch's own messages, by `messageKey`, classified once for the batch. */
+  known: ReadonlyMap<string, ReplyMeaning> = new Map(),
 ): Promise<AttributedOutcome[]> {
   const replies = fresh.filter((e) => e.kind === 'message_in');
   if (replies.length === 0 && !sent) return [];
@@ -65,7 +67,10 @@ export async function attributeReplies(
   const changed = await findChangedReplies(trx, tenantId, spansOf(moments));
   const attributed = changed.map((o) => ({
     ...o,
-    meaning: o.replyText === null ? null : classifyReply(o.replyText),
+    meaning:
+      o.replyText === null
+        ? null
+        : (known.get(messageKey(o.userId, o.replyEventId!)) ?? classifyReply(o.replyText)),
   }));
   await writeReplies(
     trx,
@@ -81,6 +86,18 @@ export async function attributeReplies(
     now,
   );
   return attributed;
+}
+
+/** The key of a message in `meaningsOf`' answer. */
+export const messageKey = (userId: string, eventId: string) => `${userId}\u0000${eventId}`;
+
+/** What each new `message_in` with text means, classified once for everything the batch does with it. */
+export function meaningsOf(fresh: readonly NewEvent[]): Map<string, ReplyMeaning> {
+  const meanings = new Map<string, ReplyMeaning>();
+  for (const e of fresh)
+    if (e.kind === 'message_in' && e.text !== null)
+      meanings.set(messageKey(e.userId, e.eventId), classifyReply(e.text));
+  return meanings;
 }
 
 /** Per (user, character): the earliest and the latest of the moments, in a fixed order. */

@@ -1,5 +1,5 @@
 import type { IngestSignal } from '../../contract/event.schema.js';
-import { classifyReply } from '../../domain/outcomes/reply-meaning.js';
+import { classifyReply, type ReplyMeaning } from '../../domain/outcomes/reply-meaning.js';
 import { policyFor } from '../../domain/policy/policy.js';
 import { toTenantPolicy } from '../../domain/policy/policy-document.js';
 import type { NewEvent } from '../../storage/event.repository.js';
@@ -8,7 +8,7 @@ import type { Db } from '../../storage/schema.js';
 import { applyStop, snoozePair } from '../../storage/standing.repository.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
-import type { AttributedOutcome } from './attribution.js';
+import { type AttributedOutcome, messageKey } from './attribution.js';
 
 const DAY = 86_400_000;
 
@@ -28,6 +28,8 @@ export async function actOnWords(
   fresh: readonly NewEvent[],
   attributed: readonly AttributedOutcome[],
   now: Date,
+  /** The new messages' meanings (`meaningsOf`). */
+  meanings: ReadonlyMap<string, ReplyMeaning>,
 ): Promise<IngestSignal[]> {
   const signals: IngestSignal[] = [];
   // oldest first, so that a later stop to every character is the one that speaks
@@ -35,7 +37,7 @@ export async function actOnWords(
     .filter((e) => e.kind === 'message_in' && e.text !== null)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const e of messages) {
-    const meaning = classifyReply(e.text!);
+    const meaning = meanings.get(messageKey(e.userId, e.eventId)) ?? classifyReply(e.text!);
     if (meaning.meaning !== 'stop') continue;
     const characterId = meaning.scope === 'all' ? null : e.characterId;
     const stop = { userId: e.userId, characterId, eventId: e.eventId, at: e.at };

@@ -25,7 +25,12 @@ import { prepareActivity } from '../activity/activity.js';
 import { loopsFromEvents, storeOpenLoops } from '../context/open-loops.js';
 import { emitOutcomes } from '../kernel/announcements.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { type AttributedOutcome, attributeReplies, type SentMessage } from '../outcomes/attribution.js';
+import {
+  type AttributedOutcome,
+  attributeReplies,
+  meaningsOf,
+  type SentMessage,
+} from '../outcomes/attribution.js';
 import { actOnWords } from '../outcomes/refusals.js';
 import { wakesFromEvents } from './ingest-wakes.js';
 
@@ -108,10 +113,11 @@ export async function storeEvents(
   const newPairs = await applyPairDeltas(trx, tenantId, pairs, now);
   await activity?.finish(trx, written);
   // the replies of the proactive messages these events answer (the users' rows are locked now)
-  const outcomes = await attributeReplies(trx, tenantId, fresh, sent, now);
+  const meanings = meaningsOf(fresh);
+  const outcomes = await attributeReplies(trx, tenantId, fresh, sent, now, meanings);
   await insertFeedback(trx, tenantId, fresh);
   // what the users' words ask for: a stop opts out, a "not now" snoozes
-  const signals = await actOnWords(trx, ctx, tenantId, fresh, outcomes, now);
+  const signals = await actOnWords(trx, ctx, tenantId, fresh, outcomes, now, meanings);
   // what the users said will happen, read in their zones, and the follow-ups it gets
   const loops = loopsFromEvents(fresh, (userId) => activity?.zones.get(userId), now);
   const followUps = await storeOpenLoops(trx, tenantId, loops, triggers, now);
