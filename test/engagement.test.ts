@@ -73,6 +73,17 @@ describe.each(BACKENDS)('engagement, on %s', (backend) => {
     expect(await deep()).toBe(0);
   });
 
+  it('counts two messages at one instant as one conversation started', async () => {
+    const once = await engagementOf();
+    // Maya's first message was 31 minutes ago; another at the same instant starts nothing new
+    await p.write('and another thing', { at: p.at(-31 * 60_000) });
+    expect(await engagementOf()).toEqual(once);
+    // a message hours later does
+    p.t.clock.advance({ hours: 4 });
+    await p.write('hello again');
+    expect((await engagementOf()).score).toBeGreaterThan(once.score);
+  });
+
   it('holds every trigger under a policy minEngagement, and a stop makes the pair passive at once', async () => {
     await p.setPolicy({ backoffAfterUnanswered: 100, minEngagement: 'curious' });
     expect(await p.ping()).toBe(0);

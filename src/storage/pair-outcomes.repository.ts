@@ -102,7 +102,7 @@ const INITIATIONS_READ = 100;
 /**
  * The instants since `since` at which each user started a conversation with the character: a
  * `message_in` with no message of the pair, either way, in the CONVERSATION_GAP before it (so a
- * reply to a proactive message is not one). A probe per pair through `events_by_user_time`.
+ * reply to a proactive message is not one; of messages at one instant, the first by id). A probe per pair through `events_by_user_time`.
  */
 export async function readInitiations(
   db: Db,
@@ -123,7 +123,8 @@ export async function readInitiations(
         and not exists (
           select 1 from events p
           where p.tenant_id = ${tenantId} and p.user_id = k.user_id
-            and p.at < e.at and p.at >= e.at - ${CONVERSATION_GAP}::interval
+            and p.at <= e.at and p.at >= e.at - ${CONVERSATION_GAP}::interval
+            and (p.at < e.at or p.event_id < e.event_id)
             and p.character_id = k.character_id and p.kind in ('message_in', 'message_out')
         )
       order by e.at desc limit ${INITIATIONS_READ}
