@@ -6,7 +6,7 @@ import { setPairConsent } from '../../storage/standing.repository.js';
 import { findUser, listUsers, patchUser, setPairTrust } from '../../storage/user.repository.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { pairEngagements } from '../outcomes/engagement.js';
+import { engagementOfPair, pairEngagements } from '../outcomes/engagement.js';
 import { userView } from './views.js';
 
 /** A user with each relationship's engagement as of now (read from its outcomes and messages). */
@@ -29,7 +29,7 @@ export async function getUser(ctx: EngineContext, tenantId: string, userId: stri
     })),
     ctx.clock.now(),
   );
-  return userView(user, (characterId) => engagements.get(`${userId}\u0000${characterId}`)!);
+  return userView(user, (characterId) => engagementOfPair(engagements, userId, characterId)!);
 }
 
 /**

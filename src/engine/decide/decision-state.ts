@@ -5,10 +5,9 @@ import { findCharacter } from '../../storage/character.repository.js';
 import { historyOfPair, readPairHistories } from '../../storage/pair-outcomes.repository.js';
 import { readPairRows } from '../../storage/pair-state.repository.js';
 import { loadSuggestionActs } from '../../storage/suggestion.repository.js';
-import { findUser } from '../../storage/user.repository.js';
 import { userActivityAt } from '../activity/activity.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { pairEngagements } from '../outcomes/engagement.js';
+import { engagementOfPair, pairEngagements } from '../outcomes/engagement.js';
 import { loadPolicyFor } from '../policy/policy.js';
 import { ACTS_WINDOW_MS, actsOf } from './sweep-state.js';
 
@@ -25,24 +24,23 @@ export async function loadDecisionState(
   characterId: string,
   now: Date,
 ) {
-  const [user, character] = await Promise.all([
-    findUser(ctx.db, tenantId, userId),
+  const pairKey = [{ userId, characterId }];
+  // the pair's row is there whenever the user is (the relationship's own columns may be empty)
+  const [rows, character] = await Promise.all([
+    readPairRows(ctx.db, tenantId, pairKey),
     findCharacter(ctx.db, tenantId, characterId),
   ]);
-  if (!user) throw notFound(`user "${userId}"`);
+  const row = rows.pairs[0];
+  if (!row) throw notFound(`user "${userId}"`);
   if (!character) throw notFound(`character "${characterId}"`);
-  const pairKey = [{ userId, characterId }];
-  const [activity, policy, rows, histories, suggestions] = await Promise.all([
+  const [activity, policy, histories, suggestions] = await Promise.all([
     userActivityAt(ctx, tenantId, userId, now),
     loadPolicyFor(ctx, tenantId, characterId, character.proactiveEnabled),
-    readPairRows(ctx.db, tenantId, pairKey),
     readPairHistories(ctx.db, tenantId, pairKey, new Date(now.getTime() - STANDING_HISTORY_MS)),
     loadSuggestionActs(ctx.db, tenantId, [userId], new Date(now.getTime() - ACTS_WINDOW_MS)),
   ]);
-  const row = rows.pairs[0];
-  const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
-  const lastIn = row?.lastInboundAtMs ?? null;
-  const lastOut = row?.lastOutboundAtMs ?? null;
+  const lastIn = row.lastInboundAtMs;
+  const lastOut = row.lastOutboundAtMs;
   const answers = historyOfPair(histories, userId, characterId);
   const standing = standingOf(
     answers.outcomes,
@@ -52,12 +50,7 @@ export async function loadDecisionState(
     now.getTime(),
     answers.userOutcomes,
   );
-  const consent = row?.consent ?? {
-    consent: user.consent,
-    atMs: ms(user.consentUpdatedAt),
-    eventId: null,
-    by: 'user' as const,
-  };
+  const consent = row.consent;
   const engagements = await pairEngagements(
     ctx.db,
     tenantId,
@@ -71,15 +64,15 @@ export async function loadDecisionState(
     consentBy: consent.by,
     consentAtMs: consent.atMs,
     consentEventId: consent.eventId,
-    snoozedUntilMs: row?.snoozedUntilMs ?? null,
-    snoozedBy: row?.snoozedBy ?? null,
+    snoozedUntilMs: row.snoozedUntilMs,
+    snoozedBy: row.snoozedBy,
     standing,
-    engagement: engagements.get(`${userId}\u0000${characterId}`) ?? null,
+    engagement: engagementOfPair(engagements, userId, characterId),
     zone: activity.offsets,
     zoneSource: activity.zone.source,
-    trust: row?.trust ?? 0,
+    trust: row.trust,
     activity: activityView(activity.distribution, standing.wrongHours),
-    userLastInboundAtMs: ms(user.activity.lastInboundAt),
+    userLastInboundAtMs: row.userLastInboundAtMs,
     pairLastInboundAtMs: lastIn,
     pairLastContactAtMs: lastIn === null ? lastOut : lastOut === null ? lastIn : Math.max(lastIn, lastOut),
     acts: actsOf(suggestions, characterId).acts,

@@ -12,7 +12,7 @@ import { readRearmVersion } from '../../storage/schedule.repository.js';
 import { loadSuggestionActs, type SuggestionAct } from '../../storage/suggestion.repository.js';
 import { activitiesAt } from '../activity/activity-state.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { pairEngagements } from '../outcomes/engagement.js';
+import { engagementOfPair, pairEngagements } from '../outcomes/engagement.js';
 import { getPolicy } from '../policy/policy.js';
 
 const DAY = 86_400_000;
@@ -101,7 +101,7 @@ export async function loadTenantBatch(
       snoozedUntilMs: row.snoozedUntilMs,
       snoozedBy: row.snoozedBy,
       standing,
-      engagement: engagements?.get(pairId(row.userId, row.characterId)) ?? null,
+      engagement: engagementOfPair(engagements, row.userId, row.characterId),
       zone: view.offsets,
       zoneSource: view.zone.source,
       trust: row.trust,

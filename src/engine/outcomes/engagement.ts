@@ -22,7 +22,7 @@ export interface EngagementPair {
 /**
  * The engagement of each pair at `now`, read from the last 90 days: its outcomes and feedback
  * (`histories`, when the caller has them), the conversations the user started, and a stop the
- * user typed. Keyed `user\u0000character`.
+ * user typed. Read one with `engagementOfPair`.
  */
 export async function pairEngagements(
   db: Db,
@@ -49,7 +49,18 @@ export async function pairEngagements(
       },
       now.getTime(),
     );
-    engagements.set(`${p.userId}\u0000${p.characterId}`, engagementOf(evidence, now.getTime()));
+    engagements.set(pairKey(p.userId, p.characterId), engagementOf(evidence, now.getTime()));
   }
   return engagements;
+}
+
+const pairKey = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
+
+/** The engagement of one pair in `pairEngagements`' answer; null when it was not asked for. */
+export function engagementOfPair(
+  engagements: ReadonlyMap<string, Engagement> | null,
+  userId: string,
+  characterId: string,
+): Engagement | null {
+  return engagements?.get(pairKey(userId, characterId)) ?? null;
 }
