@@ -278,6 +278,71 @@ describe('classifyReply: questions, other people, lone imperatives, preferences 
   });
 });
 
+describe('classifyReply: stop round 4 (removal, negated commands, passives, polite questions)', () => {
+  it("reads removal of oneself or one's data, negated commands and passives as a stop", () => {
+    for (const text of [
+      'delete me from this service',
+      "done with this. don't write back",
+      "I don't want to be contacted by any of you",
+      "I'd appreciate it if you stopped messaging me",
+      'i said stop',
+      'Bitte löschen Sie meine Daten',
+      'Ich will nicht mehr, dass du mir schreibst',
+      'Schreib nicht zurück',
+      'Nachrichten bitte einstellen',
+      'Bitte keine SMS mehr an diese Nummer',
+      'Lass mich mit deinen Nachrichten in Ruhe',
+      'no me interesa, no vuelvas a escribir',
+      'no sigas escribiéndome',
+      '¿podrías no escribirme más?',
+      'me quiero dar de baja',
+      'quítenme de esto',
+      'no deseo recibir más comunicaciones',
+      "merci de m'oublier",
+      "arrête de m'inonder de messages",
+      'tu peux arrêter stp ?',
+      'plus aucun message, merci',
+      "je n'ai plus envie de recevoir tes messages",
+      'não quero mais ser contatado',
+      'me remove daqui',
+      'cancela meu cadastro',
+      'dá pra parar?',
+    ]) {
+      expect(meaningOf(text), text).toBe('stop');
+    }
+  });
+
+  it('reads their look-alikes as no stop', () => {
+    for (const text of [
+      "sorry I don't text back fast",
+      "I don't want to be contacted by recruiters on LinkedIn lol",
+      "I'd be sad if you stopped messaging me",
+      'drop me a line later',
+      'Bitte entfern mich nicht aus der Gruppe',
+      'wie kann ich die Benachrichtigungen einstellen?',
+      'tengo que dar de baja mi línea de teléfono',
+      "je n'ai plus aucun message de lui",
+      'tu peux arrêter de t’excuser, tout va bien',
+      'me removeram do grupo da família',
+      'como eu sei se tô descadastrado?',
+      'arrête, tu me fais rougir 😊',
+    ]) {
+      expect(meaningOf(text), text).not.toBe('stop');
+    }
+  });
+
+  it('gives every character the stop in the new forms of address', () => {
+    for (const text of [
+      'every single one of you, stop texting me',
+      'cállense todos y déjenme en paz',
+      "vous pouvez tous arrêter de m'écrire ?",
+      'vocês podem parar de me mandar mensagem?',
+    ]) {
+      expect(classifyReply(text), text).toMatchObject({ meaning: 'stop', scope: 'all' });
+    }
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

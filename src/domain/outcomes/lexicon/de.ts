@@ -16,7 +16,7 @@ export const de: Lexicon = {
     // "hör (endlich) auf, mir (dauernd) zu schreiben": up to three words between "auf" and the verb
     String.raw`${HEAR}\s+(?:(?!nicht\s|nie\s|niemals\s)\p{L}+\s+){0,2}auf,?\s+(?:\p{L}+\s+){0,3}?(?:zu\s+)?${WRITE}`,
     String.raw`aufh(?:o|oe)ren,?\s+(?:(?:mir|mich)\s+)*(?:zu\s+)?${WRITE}`,
-    String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+){0,2}(?:in ruhe|in frieden|zufrieden)`,
+    String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+){0,3}(?:in ruhe|in frieden|zufrieden)`,
     String.raw`${WRITE}\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nie wieder|nie mehr|nimmer|nicht zuerst|nicht mehr zuerst)`,
     String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
     String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
@@ -36,6 +36,14 @@ export const de: Lexicon = {
     // "Schluss mit den Nachrichten", "genug mit dem Gespamme"
     String.raw`(?:schluss|genug|es reicht|jetzt reichts?)(?: jetzt| damit| endlich)? mit (?:\p{L}+\s+){0,2}?(?:nachrichten|benachrichtigungen|sms|texten|(?:ge)?spam\p{L}*|geschreibe|schreiberei)`,
     'abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
+    // "löschen Sie meine Daten", "entfernen Sie mich"; "Nachrichten bitte einstellen", "Unterlass das Schreiben"
+    String.raw`(?:losch|entfern)\p{L}* (?:sie |du |ihr |bitte )*(?:mich|meine (?:daten|nummer|kontaktdaten)|mein (?:konto|profil|account))(?!\s+nicht)`,
+    // "einstellen" also means "set up" ("wie stelle ich die Nachrichten ein"): only with a word of insistence
+    String.raw`(?:nachrichten|benachrichtigungen|sms|texte|mails)\s+(?:bitte\s+|sofort\s+|endlich\s+)?(?:abstellen|abbestellen|beenden|stoppen)|(?:nachrichten|benachrichtigungen|sms|texte|mails)\s+(?:bitte|sofort|endlich)\s+einstellen|unterlass\p{L}*\s+(?:\p{L}+\s+){0,2}(?:${WRITE}|nachrichten|kontaktaufnahmen?)`,
+    // "Ich will nicht mehr, dass du mir schreibst", "schreib nicht zurück", "keine SMS mehr"
+    String.raw`(?:will|mochte)\s+(?:es\s+)?nicht(?:\s+mehr)?,?\s+dass\s+(?:du|ihr|sie)\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,2}${WRITE}`,
+    String.raw`schreib\p{L}*\s+(?:mir\s+)?(?:bitte\s+)?(?:nicht|nie)\s+(?:mehr\s+)?zur(?:u|ue)ck|keine (?:sms|texte|mails|e-mails|pings|benachrichtigungen) mehr`,
+    String.raw`${WRITE}\s+(?:sie|du|ihr)\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,2}(?:nicht mehr|nie wieder|nie mehr)`,
     alone(
       `(?:bitte\\s+)?(?:aufh(?:o|oe)ren|${HEAR} (?:(?:bitte|endlich|mal|doch|jetzt|alle) )*auf(?: damit)?|stopp?|lass das|schluss(?: jetzt)?|es reicht|jetzt reichts?)`,
       'jetzt|sofort|endlich|gleich',

@@ -37,8 +37,15 @@ export const en: Lexicon = {
     `(?:end|halt) (?:these|this|the|your|all (?:these|the|your)) (?:messages|msgs|texts|notifications|pings)`,
     `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|make (?:it|this|them|these|you) stop`,
     '(?:turn|switch) off (?:these|this|the|your)|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
+    // "delete me from this service", "drop me from the list", "cancel my account"
+    String.raw`(?:remove|delete|erase|drop|kick|cross|scratch|wipe) me (?:off|out of|from)|delete me|(?:cancel|close|delete|deactivate|remove) my (?:account|subscription|profile)`,
+    // "don't write back", "never text again"; "I don't want to be contacted"; "if you stopped messaging me"
+    // "sorry I don't text back fast" says what the user does: a subject before it, or words after "back", undo it
+    String.raw`(?<!(?:i|we|he|she|they) )(?:don'?t|dont|do not) (?:ever )?(?:${MESSAGE}) back(?=\s*(?:[.!?,]|$))|(?:don'?t|dont|do not|never) (?:ever )?(?:${MESSAGE}) again`,
+    String.raw`(?:don'?t|dont|do not|no longer) (?:want|wish|wanna|need|like) (?:to )?(?:be|get) (?:contacted|messaged|texted|bothered|pinged|spammed|pestered)(?=\s*(?:[.!?,]|$)|\s+(?:by (?:you|u|any|this|these|your|the (?:bots?|app|characters?))|anymore|any more|again|ever))`,
+    String.raw`(?:appreciate(?: it)?|grateful|be (?:great|nice|better)|prefer(?: it)?) (?:if|that|when) (?:you|u) (?:stopped|quit|would stop|could stop) (?:${MESSAGE})|done with (?:these|this|the|your|all (?:these|the|your)) ${MESSAGES}`,
     alone(
-      String.raw`(?:(?:pls|plz|please|just|ok|omg|no)\s+)?(?:(?:stop|stah+p|stap)\s+)*(?:stop|stah+p|stap|enough|no more)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already))?`,
+      String.raw`(?:(?:pls|plz|please|just|ok|omg|no|i said|i told you|i'?m telling you|i'?m asking you to)\s+)?(?:(?:stop|stah+p|stap)\s+)*(?:stop|stah+p|stap|enough|no more)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already|man|dude|bro|mate|girl|bot))?`,
       'right now|immediately',
     ),
   ],
@@ -49,7 +56,7 @@ export const en: Lexicon = {
   ],
   stopAll: [
     'the others|other (?:bots|characters)|everyone else',
-    '(?:all|both) of (?:you|u|ya)|(?:none|any|each|every one|neither|either) of (?:you|u|ya|your|these|the)',
+    '(?:all|both) of (?:you|u|ya)|(?:none|any|each|every (?:single )?one|neither|either) of (?:you|u|ya|your|these|the)',
     "you (?:bots|all|guys|people)|y'?all",
     '(?:all|every|any|none of) (?:the |these |your |of your |of the |of these |of them )?(?:bots?|characters?|ais?)',
     'every(?:one|body) (?:here|of you)',

@@ -23,8 +23,13 @@ export const fr: Lexicon = {
     // "assez de messages", "marre de tes notifs", "fini les messages"; not "pas assez de messages"
     `(?<!pas )(?:assez|marre|ca suffit|basta|fini|termine)(?: avec)? (?:de |des |d'|les |tes |vos |ces )${MESSAGES}`,
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
+    // "arrête de m'inonder de messages", "on arrête là les messages", "plus aucun message", "merci de m'oublier"
+    String.raw`arret(?:e|es|ez|er|ons) de (?:[\p{L}']+\s+){1,3}?(?:de |des |tes |vos |ces )?${MESSAGES}|arret(?:e|es|ez|er|ons) (?:la|ici|donc) (?:les|tes|vos|ces) ${MESSAGES}|(?<!n'(?:\p{L}+ ){1,2})plus aucune? (?:message|notif|notification|sms|texto)s?`,
+    String.raw`merci de (?:m'oublier|ne plus (?:me |m')\p{L}+|me (?:retirer|desinscrire|laisser tranquille))|(?:supprim|effac)\p{L}* (?:mes (?:donnees|coordonnees)|mon (?:numero|compte|profil))|(?:supprim|effac|desinscri)\p{L}*-moi`,
+    // "je n'ai plus envie de recevoir tes messages": the cue starts at "n'ai", so "n'" is not read as its negator
+    String.raw`n'?ai plus envie (?:de (?:recevoir|tes |vos |ces )|que (?:tu|vous) (?:m'|me )|d'etre (?:contacte|sollicite|derange))`,
     alone(
-      `arrete(?:z)?(?: ca| tout)?|stop|degage|ca suffit|basta|(?:plus|pas) de ${MESSAGES}`,
+      `arrete(?:z)?(?: ca| tout)?|(?:tu peux|tu pourrais|vous pouvez|vous pourriez|pouvez-vous|peux-tu|tu veux bien) (?:tous |toutes )?arreter|va voir ailleurs|allez voir ailleurs|stop|degage|ca suffit|basta|(?:plus|pas) de ${MESSAGES}`,
       'maintenant|tout de suite|immediatement|deja',
     ),
   ],
@@ -34,7 +39,7 @@ export const fr: Lexicon = {
     "(?:ca )?veut dire(?: quoi)?|c'est quoi|qu'est-ce que|qu'est-ce qui se passe si|que se passe-t-il si|si je|signifie|comment ca marche",
   ],
   stopAll: [
-    "personne (?:de vous|d'entre vous|parmi vous)|vous tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
+    "personne (?:de vous|d'entre vous|parmi vous)|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
   ],
   stopTimeQualifiers: [
     'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|la nuit|au travail|au boulot|le matin|si tot|si tard',

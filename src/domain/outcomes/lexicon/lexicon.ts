@@ -54,11 +54,11 @@ export const EMOJI = {
 const POLITE = 'svp|stp|please|pls|plz|bitte|por favor|porfa|xfa|pfv|pf|pfvr';
 
 /**
- * Laughter after a lone stop makes it play: "ok stop, that's hilarious 😂", "haha, hör auf, ich
+ * Laughter or a blush after a lone stop makes it play ("arrête, tu me fais rougir 😊"): "ok stop, that's hilarious 😂", "haha, hör auf, ich
  * kann nicht mehr 😂". Laughter before it does not ("lol no. stop.").
  */
 const LAUGHTER_AFTER =
-  '(?![^]*(?:haha|hehe|lol|lmao|jaja|jeje|kkk|mdr|ptdr|hilarious|funny|rire|risa|lachen|😂|🤣|😆|😅|😭))';
+  '(?![^]*(?:haha|hehe|lol|lmao|jaja|jeje|kkk|mdr|ptdr|hilarious|funny|rire|risa|lachen|rougir|blush|sonrojar|rot werden|corar|😂|🤣|😆|😅|😭|😊|☺|🥰|😳))';
 
 /**
  * A cue of any class matched alone in its sentence, with no laughter after it, perhaps followed by

@@ -21,14 +21,22 @@ export const pt: Lexicon = {
     String.raw`(?:nao|nunca mais)\s+(?:me\s+)?${WRITE_COMMAND}|me ${WRITE_COMMAND}\s+mais|(?:nenhum|ninguem)\p{L}*(?:\s+\p{L}+){0,3}\s+me\s+${WRITE_COMMAND}`,
     String.raw`nao (?:quero|desejo) (?:mais )?(?:receber )?(?:mais )?(?:suas )?mensage\p{L}*|nao quero mais (?:conversar|falar) (?:com voce|contigo)|nao quero mais receber`,
     String.raw`cancelar (?:a )?inscricao|descadastr\p{L}*|sair d\p{L}* lista|(?:quero|queria) sair (?:disso|daqui)|chega (?:de|dessas?|desses?|das|dos) (?:\p{L}+\s+)?(?:mensage\p{L}*|msgs?|notifica\p{L}*)|(?:vou te |vou )?bloquear (?:voce|vc|isso)|te bloquear`,
-    alone('chega|para|pare|stop|some', 'ja|agora|de uma vez'),
+    // "não quero mais ser contatado", "me remove daqui", "cancela meu cadastro", "nem me manda mais nada"
+    String.raw`nao (?:quero|desejo) (?:mais )?ser (?:contatad|contactad|incomodad|perturbad|procurad)\p{L}*|me (?:remov[ae]|exclu[ai]|descadastr[ae])(?!\p{L})|me tir[ae]m? (?:daqui|disso|dessa|desse|desta|deste)`,
+    String.raw`cancel\p{L}* (?:o |a )?(?:meu|minha) (?:cadastro|inscricao|assinatura|conta)|(?:apag|exclu|remov)[aei]\p{L}* (?:os |a )?(?:meus dados|minha conta)|nem me ${WRITE_COMMAND}`,
+    alone(
+      'chega|para|pare|stop|some|sai daqui|(?:da pra|pode|podes|poderia|tem como|(?:voce|vc|voces|vcs) (?:pode|podem)) parar',
+      'ja|agora|de uma vez',
+    ),
   ],
   // someone else: "minha chefe precisa parar de me mandar mensagem"; a pronoun before the verb of a
   // language that drops it says who does it ("ela não me liga mais" is a lament, not a request)
   stopNegators: String.raw`nao|nunca|jamais|nem|disse|falou|(?:(?:meu|minha|meus|minhas) \p{L}+ )?(?:ele|ela|eles|elas)|(?:ele|ela|eles|elas|(?:meu|minha|meus|minhas) \p{L}+) (?:precisa|precisam|tem que|tem de|deve|devem|devia|deveria)(?: de)?`,
-  stopQuestions: ['o que (?:e|significa|acontece(?: se)?|faz)|significa|se eu|e se|como funciona'],
+  stopQuestions: [
+    'o que (?:e|significa|acontece(?: se)?|faz)|significa|se eu|e se|como funciona|como (?:eu )?(?:sei|vejo|confiro) se|como saber se',
+  ],
   stopAll: [
-    'parem todos|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
+    'parem todos|(?:voces|vcs) (?:podem|devem|precisam|tem que)|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
   ],
   stopTimeQualifiers: [
     'durante o (?:trabalho|expediente|dia|aula)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
