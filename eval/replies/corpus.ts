@@ -20,10 +20,12 @@ export interface LabelledReply {
    * out then; moved to dev for the stop round. 7: written before the stop round, run once, then moved to dev.
    * 8: written after stop round 2, run once, then moved to dev for stop round 3.
    * 9: written after stop round 2 and before stop round 3, run once, then moved to dev for stop round 4.
-   * 10: written by someone who had not read the rules or the corpus, before stop round 4; test.
+   * 10: written by someone who had read neither the rules nor the corpus, before stop round 4; run
+   *   once, then moved to dev for stop round 5.
+   * 11: written the same way, before stop round 5; test.
    * docs/EVALUATION.md gives each batch's first-run figures.
    */
-  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11;
 }
 
 /** Reads the corpus and rejects a line whose fields are not what the evaluation expects. */
@@ -39,8 +41,8 @@ export function readCorpus(path: string): LabelledReply[] {
         REPLY_MEANINGS.includes(row.meaning) &&
         (row.split === 'dev' || row.split === 'test') &&
         (row.batch === undefined ||
-          (row.batch <= 9 && row.split === 'dev') ||
-          (row.batch >= 10 && row.split === 'test')) &&
+          (row.batch <= 10 && row.split === 'dev') ||
+          (row.batch >= 11 && row.split === 'test')) &&
         (row.scope === undefined || (row.scope === 'all' && row.meaning === 'stop'));
       if (!ok) throw new Error(`${path}:${i + 1}: bad row ${line}`);
       return row;

@@ -1,9 +1,10 @@
 /**
  * Quoted speech is someone else's words ("my boss said 'stop texting at work' lol"): it is blanked
  * before matching. A single quote counts only after a space, so "don't" is never the start of a
- * quotation.
+ * quotation, and an apostrophe between letters inside one does not end it ('arrêtez d'écrire').
  */
-const QUOTED = /"[^"]*"|“[^”]*”|„[^“”]*[“”]|«[^»]*»|(?<=^|\s)['‘][^'‘’]+['’](?=$|[\s.,!?;:])/g;
+const QUOTED =
+  /"[^"]*"|“[^”]*”|„[^“”]*[“”]|«[^»]*»|(?<=^|\s)['‘](?:[^'‘’]|(?<=\p{L})['’](?=\p{L}))+['’](?=$|[\s.,!?;:])/gu;
 const APOSTROPHES = /[’‘`´]/g;
 const NOT_ASCII = /[\u0080-\uffff]/;
 const MARKS = /\p{M}/gu;

@@ -343,6 +343,60 @@ describe('classifyReply: stop round 4 (removal, negated commands, passives, poli
   });
 });
 
+describe('classifyReply: stop round 5 (formal registers, dialects, keywords, conditions)', () => {
+  it('reads formal and dialect requests, opt-out keywords and threats as a stop', () => {
+    for (const text of [
+      'unsubcribe',
+      'I do not wish to be contacted further.',
+      "I'd really appreciate it if you didn't reach out to me again.",
+      'how do i make these messages stop',
+      "hör uf mir z'schriebe",
+      'schreib ma nimma',
+      'wenn du mir nochmal schreibst blockier ich dich',
+      'No deseo ser contactado nuevamente',
+      'BAJA',
+      'me gustaría que dejaras de contactarme',
+      'arrete de me texter',
+      "J'apprécierais que vous cessiez de m'envoyer des messages.",
+      'Por favor, deixe de me enviar mensagens.',
+      'Agradecia que deixasse de me contactar.',
+      'Não quero voltar a ser contactado',
+      'pára de me chatear com mensagens',
+      'SAIR',
+    ]) {
+      expect(meaningOf(text), text).toBe('stop');
+    }
+  });
+
+  it('reads their look-alikes as no stop', () => {
+    for (const text of [
+      'unsustainable, honestly',
+      "I'd be sad if you didn't text me",
+      'I do not wish to be contacted by my landlord ever again lol',
+      'er schrieb mir nimmer, schade',
+      'baja la música jaja',
+      'si pongo stop se borra todo?',
+      "si j'écris stop je perds tout ?",
+      'Verliere ich meine Chats, wenn ich STOP schreibe?',
+      "ma prof a dit 'arrêtez d'écrire' à la fin de l'exam mdr",
+      'ela deixou de me mandar mensagem',
+    ]) {
+      expect(meaningOf(text), text).not.toBe('stop');
+    }
+  });
+
+  it('makes a stop limited to "when I am …" a wrong time', () => {
+    for (const text of [
+      'no me escribas cuando estoy trabajando',
+      "m'écris pas quand je bosse",
+      "don't text me when I'm driving",
+      'não me manda mensagem quando eu tô trabalhando',
+    ]) {
+      expect(meaningOf(text), text).toBe('wrong_time');
+    }
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

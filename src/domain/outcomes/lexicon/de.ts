@@ -4,7 +4,7 @@ import { alone, type Lexicon } from './lexicon.js';
  * Ways of saying "write to me": "schreiben", "anschreiben" (and "anzuschreiben", with the
  * infinitive's "zu" inside), "melden", "nerven", "zuspammen", "belästigen", "stören", "schicken".
  */
-const WRITE = String.raw`(?:an|zu)?(?:zu)?(?:schreib|nachricht|meld|kontaktier|nerv|spam|belastig|stor|schick|textn|text)\p{L}*`;
+const WRITE = String.raw`(?:an|zu|z')?(?:zu)?(?:schreib|schriebe|nachricht|meld|kontaktier|nerv|spam|belastig|stor|schick|textn|text)\p{L}*`;
 /** "hör", "hoer", "hört" (accents are removed before matching). */
 const HEAR = 'h(?:o|oe)r(?:t)?';
 
@@ -14,10 +14,10 @@ export const de: Lexicon = {
   stop: [
     String.raw`${WRITE}\s+(?:dich)\s+(?:\p{L}+\s+)?(?:nie wieder|nie mehr|nicht mehr)|mich\s+(?:\p{L}+\s+){0,2}in ruhe (?:lassen|lasst)`,
     // "hör (endlich) auf, mir (dauernd) zu schreiben": up to three words between "auf" and the verb
-    String.raw`${HEAR}\s+(?:(?!nicht\s|nie\s|niemals\s)\p{L}+\s+){0,2}auf,?\s+(?:\p{L}+\s+){0,3}?(?:zu\s+)?${WRITE}`,
+    String.raw`${HEAR}\s+(?:(?!nicht\s|nie\s|niemals\s)\p{L}+\s+){0,2}(?:auf|uf|uff),?\s+(?:\p{L}+\s+){0,3}?(?:zu\s+)?${WRITE}`,
     String.raw`aufh(?:o|oe)ren,?\s+(?:(?:mir|mich)\s+)*(?:zu\s+)?${WRITE}`,
     String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+){0,3}(?:in ruhe|in frieden|zufrieden)`,
-    String.raw`${WRITE}\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nie wieder|nie mehr|nimmer|nicht zuerst|nicht mehr zuerst)`,
+    String.raw`${WRITE}\s+(?:mir|mich|ma|mia)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nie wieder|nie mehr|nimmer|nimma|nimmi|nicht zuerst|nicht mehr zuerst)`,
     String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
     String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
     String.raw`(?:nicht mehr|nie wieder|nie mehr) (?:zuerst\s+)?${WRITE}|(?:keine?r?|niemand) von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
@@ -35,7 +35,7 @@ export const de: Lexicon = {
     String.raw`(?:meld|melde|meldet) mich (?:\p{L}+\s+){0,2}?ab(?! und zu)|(?:trag|tragt) mich (?:\p{L}+\s+){0,2}?aus`,
     // "Schluss mit den Nachrichten", "genug mit dem Gespamme"
     String.raw`(?:schluss|genug|es reicht|jetzt reichts?)(?: jetzt| damit| endlich)? mit (?:\p{L}+\s+){0,2}?(?:nachrichten|benachrichtigungen|sms|texten|(?:ge)?spam\p{L}*|geschreibe|schreiberei)`,
-    'abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:dich|euch)|losch\\p{L}* meine nummer',
+    'abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:ich )?(?:dich|euch)|losch\\p{L}* meine nummer',
     // "löschen Sie meine Daten", "entfernen Sie mich"; "Nachrichten bitte einstellen", "Unterlass das Schreiben"
     String.raw`(?:losch|entfern)\p{L}* (?:sie |du |ihr |bitte )*(?:mich|meine (?:daten|nummer|kontaktdaten)|mein (?:konto|profil|account))(?!\s+nicht)`,
     // "einstellen" also means "set up" ("wie stelle ich die Nachrichten ein"): only with a word of insistence
@@ -50,7 +50,7 @@ export const de: Lexicon = {
     ),
   ],
   // the last alternative is someone else who must stop: "mein Chef soll aufhören, mir zu schreiben"
-  stopNegators: String.raw`nicht|nie|niemals|sagte|sagt|meinte|(?:er|mein\p{L}*|sein\p{L}*|unser\p{L}*)(?: \p{L}+)? (?:soll|sollte|muss|musste)`,
+  stopNegators: String.raw`nicht|nie|niemals|sagte|sagt|meinte|er|(?:mein|meine|sein|seine|unser|unsere) \p{L}+|(?:er|mein\p{L}*|sein\p{L}*|unser\p{L}*)(?: \p{L}+)? (?:soll|sollte|muss|musste)`,
   stopQuestions: [
     'was (?:hei(?:ß|ss)t|bedeutet|passiert|macht|bringt)|hei(?:ß|ss)t|bedeutet|wenn ich|falls ich|wie funktioniert',
   ],
@@ -59,7 +59,7 @@ export const de: Lexicon = {
     'ihr alle|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
   ],
   stopTimeQualifiers: [
-    'wahrend (?:der|des|meiner) (?:arbeit|schule|unterrichts|meetings?|arbeitszeit)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',
+    'wahrend (?:der|des|meiner) (?:arbeit|schule|unterrichts|meetings?|arbeitszeit)|wahrend ich|wenn ich (?:arbeite|schlafe|fahre|\\p{L}+ bin)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',
   ],
   wrongTime: [
     'mitternacht',
@@ -86,6 +86,6 @@ export const de: Lexicon = {
     'haha\\p{L}*|hehe|lol|gerne?|toll|super|cool|geil|schon von dir|wie schon|lieb|danke!|freu\\p{L}*|wahnsinn|krass|genau|wow|juhu|lustig|an dich gedacht|na klar|weiter|ware schon|witzig',
     `${HEAR} nicht auf|nie aufh(?:o|oe)ren|nicht aufh(?:o|oe)ren`,
   ],
-  neutral: ['was passiert,? wenn|wer bist du'],
+  neutral: ['was passiert,? wenn|wer bist du|wenn ich (?:stopp?|abmelden) (?:schreibe|sage|tippe|sende)'],
   negative: ['nerv\\p{L}*|blod|doof|mude|hasse|genervt|leider'],
 };

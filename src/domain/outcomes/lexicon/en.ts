@@ -14,14 +14,14 @@ export const en: Lexicon = {
     String.raw`(?:stop+|stpo|sotp|quit|cease)\s+(?:${MESSAGE})(?:\s+me)?`,
     String.raw`stop+\s+sending(?:\s+me)?(?:\s+\p{L}+)?\s+${MESSAGES}|stop+\s+sending\s+me`,
     String.raw`(?:do not|don'?t|dont|never)\s+(?:ever\s+)?(?:${MESSAGE})\s+me`,
-    String.raw`(?:not|n'?t)\s+(?:${MESSAGE})\s+me(?:\s+first)?\s+(?:anymore|any more|again|ever)`,
+    String.raw`(?:not|n'?t)\s+(?:${MESSAGE})\s+(?:to\s+)?me(?:\s+first)?\s+(?:anymore|any more|again|ever)`,
     String.raw`rather you didn'?t\s+(?:${MESSAGE})|refrain from\s+(?:${MESSAGE})|stop+\s+with\s+(?:the |these |your |all the |all these )?${MESSAGES}`,
     String.raw`(?:don'?t|dont|do not|never)\s+(?:\p{L}+\s+){0,2}(?:${MESSAGE})\s+(?:me\s+)?(?:\p{L}+\s+){0,2}(?:again|anymore|any more)`,
     // "none of you bots text me again", "nobody should message me": a request takes the base form or a
     // modal; "no one texts me anymore" is a lament, so a verb ending in a single s does not count
     String.raw`(?:none of (?:you|u|ya|your|these|the)|nobody|no one|no bots?|not one of you)(?:\s+\p{L}+)?\s+(?:(?:should|may|can|is to|needs? to|is allowed to|gets? to|ever)(?:\s+be)?\s+)?(?:${MESSAGE})(?<![^s]s)\s+me`,
     'leave me (?:alone|be)|let me be|go away|get lost|(?:fuck|piss|buzz) off|lose my number|delete my (?:number|account|data)',
-    String.raw`unsub(?:scribe)?|opt(?:ing|ed)?(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)|(?:remove|delete|erase) my (?:number|account|data|info|details)`,
+    String.raw`unsub\p{L}*|unsusc?ri\p{L}*|opt(?:ing|ed)?(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)|(?:remove|delete|erase) my (?:number|account|data|info|details)`,
     // "can you not text me", "stop getting these", "cease all communication", "i want out"
     `(?:can|could|would|will) (?:you|u) (?:please |pls |just )?not (?:${MESSAGE})`,
     `(?:stop+|quit) (?:getting|receiving) (?:these|this|them|those|your|any|all|${MESSAGES})|(?:cease|end|stop+|halt) (?:all )?(?:communication|contact)|want out|count me out`,
@@ -35,15 +35,15 @@ export const en: Lexicon = {
     // "I'd prefer not to get messages from you", "I'd rather you didn't text me", "rather not hear from you"
     String.raw`(?:prefer|rather)(?: it)?(?: if| that)?(?: you| u)? (?:not|didn'?t|did not|wouldn'?t|would not|don'?t|do not|never)(?: to)? (?:(?:get|receive|see) (?:any|these|this|them|those|your|more|${MESSAGES})|hear from (?:you|u|any|either|this)|be (?:contacted|messaged|texted|bothered)|(?:${MESSAGE})\s+me)|rather you (?:stopped|quit) (?:${MESSAGE})`,
     `(?:end|halt) (?:these|this|the|your|all (?:these|the|your)) (?:messages|msgs|texts|notifications|pings)`,
-    `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|make (?:it|this|them|these|you) stop`,
+    `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|make (?:it|this|them|these|you|(?:these|the|your|those|all these|all the) ${MESSAGES}) stop`,
     '(?:turn|switch) off (?:these|this|the|your)|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
     // "delete me from this service", "drop me from the list", "cancel my account"
     String.raw`(?:remove|delete|erase|drop|kick|cross|scratch|wipe) me (?:off|out of|from)|delete me|(?:cancel|close|delete|deactivate|remove) my (?:account|subscription|profile)`,
     // "don't write back", "never text again"; "I don't want to be contacted"; "if you stopped messaging me"
     // "sorry I don't text back fast" says what the user does: a subject before it, or words after "back", undo it
     String.raw`(?<!(?:i|we|he|she|they) )(?:don'?t|dont|do not) (?:ever )?(?:${MESSAGE}) back(?=\s*(?:[.!?,]|$))|(?:don'?t|dont|do not|never) (?:ever )?(?:${MESSAGE}) again`,
-    String.raw`(?:don'?t|dont|do not|no longer) (?:want|wish|wanna|need|like) (?:to )?(?:be|get) (?:contacted|messaged|texted|bothered|pinged|spammed|pestered)(?=\s*(?:[.!?,]|$)|\s+(?:by (?:you|u|any|this|these|your|the (?:bots?|app|characters?))|anymore|any more|again|ever))`,
-    String.raw`(?:appreciate(?: it)?|grateful|be (?:great|nice|better)|prefer(?: it)?) (?:if|that|when) (?:you|u) (?:stopped|quit|would stop|could stop) (?:${MESSAGE})|done with (?:these|this|the|your|all (?:these|the|your)) ${MESSAGES}`,
+    String.raw`(?:don'?t|dont|do not|no longer) (?:want|wish|wanna|need|like) (?:to )?(?:be|get) (?:contacted|messaged|texted|bothered|pinged|spammed|pestered)(?=\s*(?:[.!?,]|$)|\s+(?:by (?:you|u|any|this|these|your|the (?:bots?|app|characters?))|anymore|any more|again|ever|further|in the future))`,
+    String.raw`(?:appreciate(?: it)?|grateful|be (?:great|nice|better)|prefer(?: it)?) (?:if|that|when) (?:you|u) (?:stopped|quit|would stop|could stop|didn'?t|did not|wouldn'?t|would not) (?:${MESSAGE})|done with (?:these|this|the|your|all (?:these|the|your)) ${MESSAGES}`,
     alone(
       String.raw`(?:(?:pls|plz|please|just|ok|omg|no|i said|i told you|i'?m telling you|i'?m asking you to)\s+)?(?:(?:stop|stah+p|stap)\s+)*(?:stop|stah+p|stap|enough|no more)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already|man|dude|bro|mate|girl|bot))?`,
       'right now|immediately',
@@ -63,7 +63,7 @@ export const en: Lexicon = {
   ],
   stopTimeQualifiers: [
     'at work|at school|in class|during (?:work|class|school|the day|the night|meetings?|work hours)|at night|in the (?:morning|night)|on the job',
-    String.raw`so early|so late|this early|this late|at this hour|while i'?m|after (?:\d|midnight)|before (?:\d|noon)|on (?:weekdays|weekends)|at \d`,
+    String.raw`so early|so late|this early|this late|at this hour|while i'?m|when i'?m|when i am|after (?:\d|midnight)|before (?:\d|noon)|on (?:weekdays|weekends)|at \d`,
   ],
   wrongTime: [
     String.raw`(?:^|literally |like )\d{1,2}\s*(?:am|a\.m\.)(?=\s*[,.!?]|$)`,
@@ -97,6 +97,10 @@ export const en: Lexicon = {
     String.raw`haha\p{L}*|hehe|lol|lmao|omg|love|loved|awesome|amazing|great|cool|nice|sweet|yay|yes|yess|exactly|excited|glad|happy|wow|best|blush\p{L}*|funny|hilarious|cute|lovely|so true|definitely|of course`,
     "thank you|thanks!|missed you|miss you|so good|made my day|(?:don'?t|never) (?:ever )?stop|keep (?:texting|messaging|going)",
   ],
-  neutral: ['what (?:do you mean|happens if)|what if i|who (?:is this|are you)'],
+  neutral: [
+    'what (?:do you mean|happens if)|what if i|who (?:is this|are you)',
+    // "if I type stop will it delete everything?": a question about the mechanism
+    'if i (?:say|type|write|send|text|reply|put) (?:stop|unsubscribe|end|quit)',
+  ],
   negative: ['ugh|hate|annoy\\p{L}*|weird|creepy|tired|sick of|fed up|seriously|stop|leave|block'],
 };

@@ -14,7 +14,7 @@ export const es: Lexicon = {
     String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+vuelv\p{L}* a\s+(?:escrib|mand|envi|habl|contact)\p{L}*`,
     String.raw`(?:para|pare|paren)\s+(?:ya\s+)?de\s+${WRITE}`,
     String.raw`(?:deja|deje|dejen|dejad)\s+(?:ya\s+|todos\s+|todas\s+)?de?\s+${WRITE}`,
-    String.raw`(?:puedes|podes|podrias|puede|podrian)\s+dejar\s+de\s+${WRITE}|que (?:me )?(?:dejes|dejen|deje|pares|paren|pare) de\s+${WRITE}`,
+    String.raw`(?:puedes|podes|podrias|puede|podrian)\s+dejar\s+de\s+${WRITE}|que (?:me )?(?:dejes|dejen|deje|pares|paren|pare|dejaras|dejaran|dejases|pararas|pararan) de\s+${WRITE}`,
     // "no quiero que me escribas", "nadie de ustedes me escriba": a request takes the subjunctive
     String.raw`no (?:quiero|deseo) que (?:\p{L}+\s+){0,2}me (?:vuelv\p{L}* a )?${WRITE_COMMAND}|(?:nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+(?:vuelva\p{L}* a\s+\p{L}+|${WRITE_COMMAND})`,
     String.raw`dej(?:a|e|en|ad)me (?:\p{L}+\s+)?en paz|(?:sacame|quitame|borrame|eliminame) de (?:\p{L}+\s+)?(?:lista|aqui|esto|ahi)`,
@@ -30,11 +30,11 @@ export const es: Lexicon = {
     'no quiero (?:hablar|saber) (?:nada )?(?:mas )?(?:contigo|de ti)|(?:te voy a |te )bloque\\p{L}*|borra mi numero',
     // "no vuelvas a escribir", "no sigas escribiéndome", "¿podrías no escribirme más?", "quítenme de esto"
     String.raw`no (?:me )?(?:vuelvas|vuelvan|volves) a ${WRITE}|no (?:me )?(?:sigas|sigan) ${WRITE}|no (?:escrib|mand|envi|contact|molest)(?:ir|ar)me (?:mas|nunca)`,
-    String.raw`(?:nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+(?:me\s+)?vuelvan?\s+a\s+${WRITE}|(?:sac|quit|borr|elimin)(?:a|e|en|ad)me de|saquen?me de|(?:quiero|quisiera|deseo|necesito) dar(?:me)? de baja(?! (?:mi|la|el|una|un|los|las) )`,
+    String.raw`(?:nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+(?:me\s+)?vuelvan?\s+a\s+${WRITE}|(?:sac|quit|borr|elimin)(?:a|e|en|ad)me de|saquen?me de|no (?:quiero|deseo) (?:volver a )?ser (?:contactad|molestad|llamad|escrit)\p{L}*|(?:quiero|quisiera|deseo|necesito) dar(?:me)? de baja(?! (?:mi|la|el|una|un|los|las) )`,
     // "deja de llenarme el celular de mensajes", "elimina mis datos"
     String.raw`(?:deja|deje|dejen|dejad|dejar) de (?:\p{L}+\s+){1,4}(?:mensajes|mensajitos|msjs?|notificaciones|whatsapps?)|(?:borr|elimin|quit)\p{L}* (?:mi|mis) (?:numero|cuenta|datos|informacion|contacto)`,
     alone(
-      '(?:ya\\s+)?(?:basta|para ya|para|stop|vete|largate|suficiente|dejame ya|dejenme ya)',
+      '(?:ya\\s+)?(?:basta|para ya|para|stop|baja|vete|largate|suficiente|dejame ya|dejenme ya)',
       'ya|ya mismo|ahora|ahora mismo|de una vez',
     ),
   ],
@@ -46,7 +46,7 @@ export const es: Lexicon = {
     '(?:dejen|paren|callense|vayanse)(?:me)? todos|todos (?:callense|vayanse)|todos,? (?:dejen|paren)|(?:nadie|ninguno) de (?:ustedes|vosotros)|todos ustedes|todos vosotros|ustedes todos|ninguno de (?:ustedes|vosotros|los bots)|(?:escrib|mand|envi|habl|contact|molest)\\p{L}*me tod[oa]s|todos los bots|ningun bot|(?:todos los )?personajes',
   ],
   stopTimeQualifiers: [
-    'en (?:horario de |horas de )?(?:trabajo|clase)|de noche|por la noche|en la madrugada|a estas horas|tan temprano|tan tarde|mientras',
+    'en (?:horario de |horas de )?(?:trabajo|clase)|de noche|por la noche|en la madrugada|a estas horas|tan temprano|tan tarde|mientras|cuando (?:estoy|este|ando|trabajo|duermo)',
   ],
   wrongTime: [
     'junta',
@@ -72,6 +72,6 @@ export const es: Lexicon = {
     String.raw`jaja\p{L}*|jeje|jsjs|me encanta\p{L}*|increible|genial|que lindo|que bueno|lindo|gracias!|claro|vamos|hola|lo mismo|no manches|wow|alegria|me alegra|leerte|que guay|que risa|por supuesto`,
     '(?:no|nunca) dejes de',
   ],
-  neutral: ['que pasa si|quien eres'],
+  neutral: ['que pasa si|quien eres|si (?:pongo|escribo|digo|mando|envio) (?:stop|baja|basta)'],
   negative: ['odio|cansad[oa]|aburrid[oa]|fastidi\\p{L}*|harto|harta'],
 };

@@ -1,7 +1,9 @@
 import { alone, type Lexicon } from './lexicon.js';
 
 /** Ways of saying "write to me": "écrire", "envoyer", "contacter", "embêter", "harceler". */
-const WRITE = String.raw`(?:ecri|envoi|envoy|contact|emmerd|embet|harcel|spam|derang|parl|appel|sollicit)\p{L}*`;
+const WRITE = String.raw`(?:ecri|envoi|envoy|contact|emmerd|embet|harcel|spam|derang|parl|appel|sollicit|text)\p{L}*`;
+/** "arrête", "arrêtez", "cessez", "que vous cessiez". */
+const CEASE = '(?:arret|cess)(?:e|es|ez|er|iez|ions|ons)';
 /** What is sent: "messages", "notifs", "textos". */
 const MESSAGES = '(?:messages|notifs|notifications|sms|textos)';
 
@@ -9,7 +11,7 @@ const MESSAGES = '(?:messages|notifs|notifications|sms|textos)';
 export const fr: Lexicon = {
   lang: 'fr',
   stop: [
-    String.raw`arret(?:e|es|ez|er)\s+(?:(?:tous|toutes|donc)\s+)?(?:de\s+|d')(?:me\s+|m'?)?${WRITE}`,
+    String.raw`${CEASE}\s+(?:(?:tous|toutes|donc)\s+)?(?:de\s+|d')(?:me\s+|m'?)?${WRITE}`,
     String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?(?:tranquille|en paix)|(?:fou(?:s|tez|tre)?|fiche[sz]?|ficher)-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
     // "arrête tes messages", "retire-moi de la liste", "je ne veux plus être contacté"
     String.raw`arret(?:e|es|ez|er) (?:tes|vos|les|ces|tous ces|toutes ces) (?:\p{L}+\s+)?${MESSAGES}|(?:retire|enleve|supprime|sors|raye)[sz]?-?\s*moi (?:de|d'|du)`,
@@ -42,7 +44,7 @@ export const fr: Lexicon = {
     "personne (?:de vous|d'entre vous|parmi vous)|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
   ],
   stopTimeQualifiers: [
-    'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|la nuit|au travail|au boulot|le matin|si tot|si tard',
+    'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|pendant que je|quand je (?:bosse|travaille|dors|conduis|suis)|la nuit|au travail|au boulot|le matin|si tot|si tard',
   ],
   wrongTime: [
     String.raw`minuit|(?:me )?reveill\p{L}*`,
@@ -70,6 +72,8 @@ export const fr: Lexicon = {
     "haha\\p{L}*|mdr|ptdr|j'adore|adore|genial|super|trop (?:bien|mignon|cool|drole)|mignon|drole|merci !|oui !|avec plaisir|plaisir|contente?|coucou|souviens|wow|carrement|adorable",
     "n'arrete (?:pas|jamais)|ne t'arrete (?:pas|jamais)",
   ],
-  neutral: ["qu'est-ce qui se passe si|que se passe-t-il si|c'est qui|qui es-tu"],
+  neutral: [
+    "qu'est-ce qui se passe si|que se passe-t-il si|c'est qui|qui es-tu|si (?:j'(?:ecris|envoie|tape|mets)|je (?:dis|mets|tape|reponds|reponds par)) (?:stop|arret)",
+  ],
   negative: ['nul|chiant|penible|deteste|fatigue|marre|relou|lourd'],
 };

@@ -1,7 +1,7 @@
 import { alone, type Lexicon } from './lexicon.js';
 
 /** Ways of saying "write to me": "mandar", "enviar", "escrever", "ligar", "encher". */
-const WRITE = String.raw`(?:mand|envi|escrev|lig|cham|incomod|perturb|encher|msg|mensag)\p{L}*`;
+const WRITE = String.raw`(?:mand|envi|escrev|lig|cham|incomod|perturb|encher|msg|mensag|contat|contact|chate)\p{L}*`;
 /** The forms a request uses ("não me manda", "não me mande"), not a report ("não me mandou"). */
 const WRITE_COMMAND = String.raw`(?:mand[ae]|envi[ae]|escrev[ae]|ligu?e|liga|cham[ae]|procur[ae])\p{L}*`;
 
@@ -22,10 +22,10 @@ export const pt: Lexicon = {
     String.raw`nao (?:quero|desejo) (?:mais )?(?:receber )?(?:mais )?(?:suas )?mensage\p{L}*|nao quero mais (?:conversar|falar) (?:com voce|contigo)|nao quero mais receber`,
     String.raw`cancelar (?:a )?inscricao|descadastr\p{L}*|sair d\p{L}* lista|(?:quero|queria) sair (?:disso|daqui)|chega (?:de|dessas?|desses?|das|dos) (?:\p{L}+\s+)?(?:mensage\p{L}*|msgs?|notifica\p{L}*)|(?:vou te |vou )?bloquear (?:voce|vc|isso)|te bloquear`,
     // "não quero mais ser contatado", "me remove daqui", "cancela meu cadastro", "nem me manda mais nada"
-    String.raw`nao (?:quero|desejo) (?:mais )?ser (?:contatad|contactad|incomodad|perturbad|procurad)\p{L}*|me (?:remov[ae]|exclu[ai]|descadastr[ae])(?!\p{L})|me tir[ae]m? (?:daqui|disso|dessa|desse|desta|deste)`,
+    String.raw`(?:deix[ae]|deixem|deixar|deixasse|deixassem) de (?:me |mim )?${WRITE}|nao (?:quero|desejo) (?:mais |voltar a )?ser (?:contatad|contactad|incomodad|perturbad|procurad)\p{L}*|me (?:remov[ae]|exclu[ai]|descadastr[ae])(?!\p{L})|me tir[ae]m? (?:daqui|disso|dessa|desse|desta|deste)`,
     String.raw`cancel\p{L}* (?:o |a )?(?:meu|minha) (?:cadastro|inscricao|assinatura|conta)|(?:apag|exclu|remov)[aei]\p{L}* (?:os |a )?(?:meus dados|minha conta)|nem me ${WRITE_COMMAND}`,
     alone(
-      'chega|para|pare|stop|some|sai daqui|(?:da pra|pode|podes|poderia|tem como|(?:voce|vc|voces|vcs) (?:pode|podem)) parar',
+      'chega|para|pare|stop|some|sai daqui|sair|parar|cancelar|(?:da pra|pode|podes|poderia|tem como|(?:voce|vc|voces|vcs) (?:pode|podem)) parar',
       'ja|agora|de uma vez',
     ),
   ],
@@ -39,7 +39,7 @@ export const pt: Lexicon = {
     'parem todos|(?:voces|vcs) (?:podem|devem|precisam|tem que)|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
   ],
   stopTimeQualifiers: [
-    'durante o (?:trabalho|expediente|dia|aula)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
+    'durante o (?:trabalho|expediente|dia|aula)|quando (?:eu )?(?:estou|estiver|to|tou|trabalho|durmo)|enquanto (?:eu )?(?:estou|to|tou|trabalho)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
   ],
   wrongTime: [
     'meia-?noite|no meio d[ae] (?:uma )?(?:reuniao|aula|prova)',
@@ -65,6 +65,8 @@ export const pt: Lexicon = {
     'k{3,}|haha\\p{L}*|rs+|adoro|adorei|amei|incrivel|fofo|lindo|obrigad[oa]!|que bom|animad[oa]|nao acredito|oi|sim|engracad[oa]|legal|que massa|saudade|claro',
     'nunca pare|nao para de',
   ],
-  neutral: ['o que acontece se|quem e'],
+  neutral: [
+    'o que acontece se|quem e|se eu (?:mandar|escrever|digitar|disser|puser|enviar) (?:stop|sair|parar)',
+  ],
   negative: ['chat[oa]|saco|odeio|cansad[oa]|irrit\\p{L}*'],
 };
