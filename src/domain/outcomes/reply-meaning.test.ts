@@ -397,6 +397,52 @@ describe('classifyReply: stop round 5 (formal registers, dialects, keywords, con
   });
 });
 
+describe('classifyReply: stop round 6 (dropped negations, dialect, subjunctives, every character)', () => {
+  it('reads them as a stop', () => {
+    for (const text of [
+      'Kindly cease all further communication.',
+      'schreib mir nich mehr zuerst',
+      'Schriib mir bitte nümme',
+      'lass mi in Ruh mit deine Nachrichten',
+      'Le agradecería que no me contactara más.',
+      'no kiero mas mensajes',
+      'écris-moi plus en premier',
+      "arrête une fois de m'écrire hein",
+      'nao quero ser mais contatado',
+    ]) {
+      expect(meaningOf(text), text).toBe('stop');
+    }
+    for (const text of [
+      'i dont want ANY of the characters texting me first, turn it all off',
+      'unsubscribe me from everything, every single bot',
+      'ich will von keinem von euch mehr nachrichten bekommen',
+      'bitte bei allen charakteren abmelden',
+      "je veux qu'aucun personnage ne m'écrive plus",
+      'Deixem todos de me contactar, por favor.',
+    ]) {
+      expect(classifyReply(text), text).toMatchObject({ meaning: 'stop', scope: 'all' });
+    }
+  });
+
+  it('reads their look-alikes as no stop, and a stop before an hour as a wrong time', () => {
+    for (const text of [
+      'écris-moi plus souvent !',
+      'I should stop texting you so late lol',
+      'just stop texting him, he is not worth it',
+      'does typing stop turn off all of you or just this one?',
+    ]) {
+      expect(meaningOf(text), text).not.toBe('stop');
+    }
+    for (const text of [
+      'no me mandes nada antes de las 9 porfa',
+      'não me escrevas antes das 9h, por favor',
+      "ne m'écris pas avant 8h",
+    ]) {
+      expect(meaningOf(text), text).toBe('wrong_time');
+    }
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

@@ -4,7 +4,7 @@ import { alone, type Lexicon } from './lexicon.js';
  * Ways of saying "write to me": "schreiben", "anschreiben" (and "anzuschreiben", with the
  * infinitive's "zu" inside), "melden", "nerven", "zuspammen", "belästigen", "stören", "schicken".
  */
-const WRITE = String.raw`(?:an|zu|z')?(?:zu)?(?:schreib|schriebe|nachricht|meld|kontaktier|nerv|spam|belastig|stor|schick|textn|text)\p{L}*`;
+const WRITE = String.raw`(?:an|zu|z')?(?:zu)?(?:schreib|schriib|schriebe|nachricht|meld|kontaktier|nerv|spam|belastig|stor|schick|textn|text)\p{L}*`;
 /** "hör", "hoer", "hört" (accents are removed before matching). */
 const HEAR = 'h(?:o|oe)r(?:t)?';
 
@@ -16,8 +16,8 @@ export const de: Lexicon = {
     // "hör (endlich) auf, mir (dauernd) zu schreiben": up to three words between "auf" and the verb
     String.raw`${HEAR}\s+(?:(?!nicht\s|nie\s|niemals\s)\p{L}+\s+){0,2}(?:auf|uf|uff),?\s+(?:\p{L}+\s+){0,3}?(?:zu\s+)?${WRITE}`,
     String.raw`aufh(?:o|oe)ren,?\s+(?:(?:mir|mich)\s+)*(?:zu\s+)?${WRITE}`,
-    String.raw`lass(?:t)?\s+mich\s+(?:\p{L}+\s+){0,3}(?:in ruhe|in frieden|zufrieden)`,
-    String.raw`${WRITE}\s+(?:mir|mich|ma|mia)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nie wieder|nie mehr|nimmer|nimma|nimmi|nicht zuerst|nicht mehr zuerst)`,
+    String.raw`lass(?:t)?\s+(?:mich|mi)\s+(?:\p{L}+\s+){0,3}(?:in ruhe?|in frieden|zufrieden)`,
+    String.raw`${WRITE}\s+(?:mir|mich|ma|mia)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nich mehr|nie wieder|nie mehr|nimmer|nimma|nimmi|numme|nimme|nicht zuerst|nicht mehr zuerst)`,
     String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
     String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
     String.raw`(?:nicht mehr|nie wieder|nie mehr) (?:zuerst\s+)?${WRITE}|(?:keine?r?|niemand) von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
@@ -30,7 +30,7 @@ export const de: Lexicon = {
     String.raw`(?:will|mochte|brauche) (?:diese|deine|eure|die|solche) (?:\p{L}+\s+)?nachrichten (?:\p{L}+\s+)?nicht`,
     String.raw`(?:will|mochte) von (?:dir|euch)(?:\s+allen)? nichts mehr (?:h(?:o|oe)ren|lesen|bekommen|wissen)|verschon\p{L}* mich`,
     String.raw`(?:nimm|nehmt|streich|losch|loscht|trag)\p{L}* mich (?:\p{L}+\s+)?(?:aus|von) (?:\p{L}+\s+)?(?:liste|verteiler)`,
-    String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
+    String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|von (?:keinem|keiner|niemandem) (?:von euch|\p{L}+)(?: mehr)? (?:nachrichten|was)|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
     // the separable verbs of "abmelden" and "austragen": "melde mich bitte ab", not "ich melde mich ab und zu"
     String.raw`(?:meld|melde|meldet) mich (?:\p{L}+\s+){0,2}?ab(?! und zu)|(?:trag|tragt) mich (?:\p{L}+\s+){0,2}?aus`,
     // "Schluss mit den Nachrichten", "genug mit dem Gespamme"
@@ -56,7 +56,7 @@ export const de: Lexicon = {
   ],
   stopAll: [
     String.raw`niemand von euch|(?:lasst|h(?:o|oe)rt|schreibt|meldet|nervt|verschont) (?:\p{L}+\s+){0,2}alle`,
-    'ihr alle|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
+    'ihr alle|keinem von euch|(?:bei|von) allen (?:charakteren|figuren|bots)|alle (?:charaktere|figuren)|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
   ],
   stopTimeQualifiers: [
     'wahrend (?:der|des|meiner) (?:arbeit|schule|unterrichts|meetings?|arbeitszeit)|wahrend ich|wenn ich (?:arbeite|schlafe|fahre|\\p{L}+ bin)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',

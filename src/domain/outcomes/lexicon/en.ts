@@ -11,7 +11,7 @@ export const en: Lexicon = {
   stop: [
     `(?:don'?t|do not|dont) (?:want|wanna|need) (?:to )?(?:get|receive|see) (?:these|this|them|those|your|any)`,
     'leave me (?:the (?:hell|fuck) )?alone',
-    String.raw`(?:stop+|stpo|sotp|quit|cease)\s+(?:${MESSAGE})(?:\s+me)?`,
+    String.raw`(?:stop+|stpo|sotp|quit|cease)\s+(?:${MESSAGE})(?:\s+me)?(?!\s+(?:you|u|him|her|them|people)(?![\p{L}']))`,
     String.raw`stop+\s+sending(?:\s+me)?(?:\s+\p{L}+)?\s+${MESSAGES}|stop+\s+sending\s+me`,
     String.raw`(?:do not|don'?t|dont|never)\s+(?:ever\s+)?(?:${MESSAGE})\s+me`,
     String.raw`(?:not|n'?t)\s+(?:${MESSAGE})\s+(?:to\s+)?me(?:\s+first)?\s+(?:anymore|any more|again|ever)`,
@@ -24,19 +24,19 @@ export const en: Lexicon = {
     String.raw`unsub\p{L}*|unsusc?ri\p{L}*|opt(?:ing|ed)?(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)|(?:remove|delete|erase) my (?:number|account|data|info|details)`,
     // "can you not text me", "stop getting these", "cease all communication", "i want out"
     `(?:can|could|would|will) (?:you|u) (?:please |pls |just )?not (?:${MESSAGE})`,
-    `(?:stop+|quit) (?:getting|receiving) (?:these|this|them|those|your|any|all|${MESSAGES})|(?:cease|end|stop+|halt) (?:all )?(?:communication|contact)|want out|count me out`,
+    `(?:stop+|quit) (?:getting|receiving) (?:these|this|them|those|your|any|all|${MESSAGES})|(?:cease|end|stop+|halt) (?:all )?(?:further |future )?(?:communications?|contact)|want out|count me out`,
     // "this needs to stop", "I want these messages to end", "I don't want any of you texting me"
     `(?:this|these|it|that|they|the ${MESSAGES}|your ${MESSAGES}) (?:needs? to|has to|have to|must|gotta) (?:stop|end)`,
     `(?:want|need) (?:you|this|these|it|them|the|your|those)(?: ${MESSAGES})? to (?:stop|end)`,
     // the addressee must be the character(s): "I don't want my boss texting me on Sundays" is no stop
-    String.raw`(?:don'?t|dont|do not) want (?:you|u|y'?all|any(?:one| of you| of u| bots?)|either of you|you (?:guys|bots|all)|bots|this bot)\s+(?:\p{L}+\s+)?(?:${MESSAGE})\s+me`,
+    String.raw`(?:don'?t|dont|do not) want (?:you|u|y'?all|any(?:one| of you| of u| bots?| of (?:the|your|these) (?:bots|characters))|either of you|you (?:guys|bots|all)|bots|this bot)\s+(?:\p{L}+\s+)?(?:${MESSAGE})\s+me`,
     String.raw`(?:do not|don'?t|dont) (?:want|need) (?:any more|any|your|these|those|this|more)(?:\s+\p{L}+)?\s+${MESSAGES}`,
     `(?:do not|don'?t|dont|never) (?:want|wanna) (?:to )?(?:hear from|talk to|speak to|get (?:messages|texts) from) (?:you|u|any|either)`,
     // "I'd prefer not to get messages from you", "I'd rather you didn't text me", "rather not hear from you"
     String.raw`(?:prefer|rather)(?: it)?(?: if| that)?(?: you| u)? (?:not|didn'?t|did not|wouldn'?t|would not|don'?t|do not|never)(?: to)? (?:(?:get|receive|see) (?:any|these|this|them|those|your|more|${MESSAGES})|hear from (?:you|u|any|either|this)|be (?:contacted|messaged|texted|bothered)|(?:${MESSAGE})\s+me)|rather you (?:stopped|quit) (?:${MESSAGE})`,
     `(?:end|halt) (?:these|this|the|your|all (?:these|the|your)) (?:messages|msgs|texts|notifications|pings)`,
     `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|make (?:it|this|them|these|you|(?:these|the|your|those|all these|all the) ${MESSAGES}) stop`,
-    '(?:turn|switch) off (?:these|this|the|your)|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
+    '(?:turn|switch) off (?:these|this|the|your|all|everything)|(?:turn|switch) (?:it|this|them|these) all off|(?:turn|switch) (?:all|everything) off|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
     // "delete me from this service", "drop me from the list", "cancel my account"
     String.raw`(?:remove|delete|erase|drop|kick|cross|scratch|wipe) me (?:off|out of|from)|delete me|(?:cancel|close|delete|deactivate|remove) my (?:account|subscription|profile)`,
     // "don't write back", "never text again"; "I don't want to be contacted"; "if you stopped messaging me"
@@ -50,7 +50,7 @@ export const en: Lexicon = {
     ),
   ],
   // the last alternative is someone else who must stop: "my ex needs to stop texting me", not "you need to"
-  stopNegators: String.raw`don'?t|dont|do not|never|not|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if|(?:he|she|they|(?:my|his|her|their|our) \p{L}+) (?:really |just |seriously |honestly )?(?:needs? to|has to|have to|should|must|gotta|ought to|better)`,
+  stopNegators: String.raw`don'?t|dont|do not|never|not|i (?:should|need to|have to|must|gotta|ought to)|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if|(?:he|she|they|(?:my|his|her|their|our) \p{L}+) (?:really |just |seriously |honestly )?(?:needs? to|has to|have to|should|must|gotta|ought to|better)`,
   stopQuestions: [
     "what(?:'?s| is| does| do| would| will| happens)(?: it mean(?: to)?| if| when)?|if i|once i|after i|does|will i|would i|meaning of|how does",
   ],
@@ -58,7 +58,7 @@ export const en: Lexicon = {
     'the others|other (?:bots|characters)|everyone else',
     '(?:all|both) of (?:you|u|ya)|(?:none|any|each|every (?:single )?one|neither|either) of (?:you|u|ya|your|these|the)',
     "you (?:bots|all|guys|people)|y'?all",
-    '(?:all|every|any|none of) (?:the |these |your |of your |of the |of these |of them )?(?:bots?|characters?|ais?)',
+    '(?:all|every|every single|any|none of) (?:the |these |your |of your |of the |of these |of them )?(?:bots?|characters?|ais?)|from (?:everything|all of (?:it|them))',
     'every(?:one|body) (?:here|of you)',
   ],
   stopTimeQualifiers: [
@@ -100,7 +100,7 @@ export const en: Lexicon = {
   neutral: [
     'what (?:do you mean|happens if)|what if i|who (?:is this|are you)',
     // "if I type stop will it delete everything?": a question about the mechanism
-    'if i (?:say|type|write|send|text|reply|put) (?:stop|unsubscribe|end|quit)',
+    'if i (?:say|type|write|send|text|reply|put) (?:stop|unsubscribe|end|quit)|(?:does|will|would) (?:typing|saying|sending|writing|texting) (?:stop|unsubscribe)',
   ],
   negative: ['ugh|hate|annoy\\p{L}*|weird|creepy|tired|sick of|fed up|seriously|stop|leave|block'],
 };

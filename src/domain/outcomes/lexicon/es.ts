@@ -26,10 +26,10 @@ export const es: Lexicon = {
     // "basta de notificaciones", "no más mensajes"
     String.raw`(?:basta|suficiente|ya estuvo|se acabo)(?: ya)? (?:de|con) (?:(?:tus|tantos|tantas|los|las|estos|estas|esos|sus)\s+)?(?:mensajes|mensajitos|msjs?|notificaciones|avisos|recordatorios|textos|whatsapps?)|no mas (?:mensajes|msjs|notificaciones)`,
     'dejame en paz|dejenme en paz|dejadme en paz|dejame tranquil[oa]|olvidate de mi|olvidame|alejate de mi|basta de mensajes|basta ya|ya basta|no me molestes|dejar de recibir|borrame|(?:sacame|quitame) de (?:la lista|aqui|esto)',
-    String.raw`(?:darme|me doy|dame|darse) de baja|cancelar (?:la )?suscripcion|desuscrib\p{L}*|no (?:quiero|deseo) (?:recibir )?(?:mas )?(?:tus |estos |esos |sus |los |tantos |tantas )?(?:mensajes|notificaciones|comunicaciones|correos|avisos|sms|whatsapps?)`,
+    String.raw`(?:darme|me doy|dame|darse) de baja|cancelar (?:la )?suscripcion|desuscrib\p{L}*|no (?:quiero|kiero|qiero|deseo) (?:recibir )?(?:mas )?(?:tus |estos |esos |sus |los |tantos |tantas )?(?:mensajes|notificaciones|comunicaciones|correos|avisos|sms|whatsapps?)`,
     'no quiero (?:hablar|saber) (?:nada )?(?:mas )?(?:contigo|de ti)|(?:te voy a |te )bloque\\p{L}*|borra mi numero',
     // "no vuelvas a escribir", "no sigas escribiéndome", "¿podrías no escribirme más?", "quítenme de esto"
-    String.raw`no (?:me )?(?:vuelvas|vuelvan|volves) a ${WRITE}|no (?:me )?(?:sigas|sigan) ${WRITE}|no (?:escrib|mand|envi|contact|molest)(?:ir|ar)me (?:mas|nunca)`,
+    String.raw`que no me (?:escrib|mand|envi|contact|molest|llam)(?:ara|iera)n?|no (?:me )?(?:vuelvas|vuelvan|volves) a ${WRITE}|no (?:me )?(?:sigas|sigan) ${WRITE}|no (?:escrib|mand|envi|contact|molest)(?:ir|ar)me (?:mas|nunca)`,
     String.raw`(?:nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+(?:me\s+)?vuelvan?\s+a\s+${WRITE}|(?:sac|quit|borr|elimin)(?:a|e|en|ad)me de|saquen?me de|no (?:quiero|deseo) (?:volver a )?ser (?:contactad|molestad|llamad|escrit)\p{L}*|(?:quiero|quisiera|deseo|necesito) dar(?:me)? de baja(?! (?:mi|la|el|una|un|los|las) )`,
     // "deja de llenarme el celular de mensajes", "elimina mis datos"
     String.raw`(?:deja|deje|dejen|dejad|dejar) de (?:\p{L}+\s+){1,4}(?:mensajes|mensajitos|msjs?|notificaciones|whatsapps?)|(?:borr|elimin|quit)\p{L}* (?:mi|mis) (?:numero|cuenta|datos|informacion|contacto)`,
@@ -46,7 +46,7 @@ export const es: Lexicon = {
     '(?:dejen|paren|callense|vayanse)(?:me)? todos|todos (?:callense|vayanse)|todos,? (?:dejen|paren)|(?:nadie|ninguno) de (?:ustedes|vosotros)|todos ustedes|todos vosotros|ustedes todos|ninguno de (?:ustedes|vosotros|los bots)|(?:escrib|mand|envi|habl|contact|molest)\\p{L}*me tod[oa]s|todos los bots|ningun bot|(?:todos los )?personajes',
   ],
   stopTimeQualifiers: [
-    'en (?:horario de |horas de )?(?:trabajo|clase)|de noche|por la noche|en la madrugada|a estas horas|tan temprano|tan tarde|mientras|cuando (?:estoy|este|ando|trabajo|duermo)',
+    'en (?:horario de |horas de )?(?:trabajo|clase)|de noche|por la noche|en la madrugada|a estas horas|tan temprano|tan tarde|mientras|(?:antes|despues) de las? \\d|cuando (?:estoy|este|ando|trabajo|duermo)',
   ],
   wrongTime: [
     'junta',

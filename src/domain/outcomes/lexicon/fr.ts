@@ -11,7 +11,7 @@ const MESSAGES = '(?:messages|notifs|notifications|sms|textos)';
 export const fr: Lexicon = {
   lang: 'fr',
   stop: [
-    String.raw`${CEASE}\s+(?:(?:tous|toutes|donc)\s+)?(?:de\s+|d')(?:me\s+|m'?)?${WRITE}`,
+    String.raw`${CEASE}\s+(?:(?:tous|toutes|donc|une fois|un peu|enfin|maintenant|stp|svp)\s+)?(?:de\s+|d')(?:me\s+|m'?)?${WRITE}`,
     String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?(?:tranquille|en paix)|(?:fou(?:s|tez|tre)?|fiche[sz]?|ficher)-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
     // "arrête tes messages", "retire-moi de la liste", "je ne veux plus être contacté"
     String.raw`arret(?:e|es|ez|er) (?:tes|vos|les|ces|tous ces|toutes ces) (?:\p{L}+\s+)?${MESSAGES}|(?:retire|enleve|supprime|sors|raye)[sz]?-?\s*moi (?:de|d'|du)`,
@@ -27,7 +27,8 @@ export const fr: Lexicon = {
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
     // "arrête de m'inonder de messages", "on arrête là les messages", "plus aucun message", "merci de m'oublier"
     String.raw`arret(?:e|es|ez|er|ons) de (?:[\p{L}']+\s+){1,3}?(?:de |des |tes |vos |ces )?${MESSAGES}|arret(?:e|es|ez|er|ons) (?:la|ici|donc) (?:les|tes|vos|ces) ${MESSAGES}|(?<!n'(?:\p{L}+ ){1,2})plus aucune? (?:message|notif|notification|sms|texto)s?`,
-    String.raw`merci de (?:m'oublier|ne plus (?:me |m')\p{L}+|me (?:retirer|desinscrire|laisser tranquille))|(?:supprim|effac)\p{L}* (?:mes (?:donnees|coordonnees)|mon (?:numero|compte|profil))|(?:supprim|effac|desinscri)\p{L}*-moi`,
+    // the "ne" dropped: "écris-moi plus en premier", not "écris-moi plus souvent"
+    String.raw`(?:ecri(?:s|vez)|envoie[sz]?)-?\s*moi plus(?! souvent| vite| tard| longtemps| longuement| de | d'| sur| des)|merci de (?:m'oublier|ne plus (?:me |m')\p{L}+|me (?:retirer|desinscrire|laisser tranquille))|(?:supprim|effac)\p{L}* (?:mes (?:donnees|coordonnees)|mon (?:numero|compte|profil))|(?:supprim|effac|desinscri)\p{L}*-moi`,
     // "je n'ai plus envie de recevoir tes messages": the cue starts at "n'ai", so "n'" is not read as its negator
     String.raw`n'?ai plus envie (?:de (?:recevoir|tes |vos |ces )|que (?:tu|vous) (?:m'|me )|d'etre (?:contacte|sollicite|derange))`,
     alone(
@@ -41,10 +42,10 @@ export const fr: Lexicon = {
     "(?:ca )?veut dire(?: quoi)?|c'est quoi|qu'est-ce que|qu'est-ce qui se passe si|que se passe-t-il si|si je|signifie|comment ca marche",
   ],
   stopAll: [
-    "personne (?:de vous|d'entre vous|parmi vous)|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
+    "personne (?:de vous|d'entre vous|parmi vous)|aucun (?:personnage|bot)s?|tous les personnages|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
   ],
   stopTimeQualifiers: [
-    'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|pendant que je|quand je (?:bosse|travaille|dors|conduis|suis)|la nuit|au travail|au boulot|le matin|si tot|si tard',
+    'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|avant (?:\\d{1,2}(?:h\\d*)?|midi)|apres (?:\\d{1,2}(?:h\\d*)?|minuit)|pendant que je|quand je (?:bosse|travaille|dors|conduis|suis)|la nuit|au travail|au boulot|le matin|si tot|si tard',
   ],
   wrongTime: [
     String.raw`minuit|(?:me )?reveill\p{L}*`,

@@ -22,7 +22,7 @@ export const pt: Lexicon = {
     String.raw`nao (?:quero|desejo) (?:mais )?(?:receber )?(?:mais )?(?:suas )?mensage\p{L}*|nao quero mais (?:conversar|falar) (?:com voce|contigo)|nao quero mais receber`,
     String.raw`cancelar (?:a )?inscricao|descadastr\p{L}*|sair d\p{L}* lista|(?:quero|queria) sair (?:disso|daqui)|chega (?:de|dessas?|desses?|das|dos) (?:\p{L}+\s+)?(?:mensage\p{L}*|msgs?|notifica\p{L}*)|(?:vou te |vou )?bloquear (?:voce|vc|isso)|te bloquear`,
     // "não quero mais ser contatado", "me remove daqui", "cancela meu cadastro", "nem me manda mais nada"
-    String.raw`(?:deix[ae]|deixem|deixar|deixasse|deixassem) de (?:me |mim )?${WRITE}|nao (?:quero|desejo) (?:mais |voltar a )?ser (?:contatad|contactad|incomodad|perturbad|procurad)\p{L}*|me (?:remov[ae]|exclu[ai]|descadastr[ae])(?!\p{L})|me tir[ae]m? (?:daqui|disso|dessa|desse|desta|deste)`,
+    String.raw`(?:deix[ae]|deixem|deixar|deixasse|deixassem)(?: todos| todas)? de (?:me |mim )?${WRITE}|nao (?:quero|desejo) (?:mais |voltar a )?ser (?:mais )?(?:contatad|contactad|incomodad|perturbad|procurad)\p{L}*|me (?:remov[ae]|exclu[ai]|descadastr[ae])(?!\p{L})|me tir[ae]m? (?:daqui|disso|dessa|desse|desta|deste)`,
     String.raw`cancel\p{L}* (?:o |a )?(?:meu|minha) (?:cadastro|inscricao|assinatura|conta)|(?:apag|exclu|remov)[aei]\p{L}* (?:os |a )?(?:meus dados|minha conta)|nem me ${WRITE_COMMAND}`,
     alone(
       'chega|para|pare|stop|some|sai daqui|sair|parar|cancelar|(?:da pra|pode|podes|poderia|tem como|(?:voce|vc|voces|vcs) (?:pode|podem)) parar',
@@ -36,10 +36,10 @@ export const pt: Lexicon = {
     'o que (?:e|significa|acontece(?: se)?|faz)|significa|se eu|e se|como funciona|como (?:eu )?(?:sei|vejo|confiro) se|como saber se',
   ],
   stopAll: [
-    'parem todos|(?:voces|vcs) (?:podem|devem|precisam|tem que)|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
+    'parem todos|deixem todos|todos deixem|nenhum personagem|todos os personagens|desativa tudo|(?:voces|vcs) (?:podem|devem|precisam|tem que)|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
   ],
   stopTimeQualifiers: [
-    'durante o (?:trabalho|expediente|dia|aula)|quando (?:eu )?(?:estou|estiver|to|tou|trabalho|durmo)|enquanto (?:eu )?(?:estou|to|tou|trabalho)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
+    'durante o (?:trabalho|expediente|dia|aula)|(?:antes|depois) d(?:as?|o) \\d{1,2}(?:h|:\\d\\d)?|quando (?:eu )?(?:estou|estiver|to|tou|trabalho|durmo)|enquanto (?:eu )?(?:estou|to|tou|trabalho)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
   ],
   wrongTime: [
     'meia-?noite|no meio d[ae] (?:uma )?(?:reuniao|aula|prova)',
