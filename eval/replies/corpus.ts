@@ -23,10 +23,12 @@ export interface LabelledReply {
    * 10: written by someone who had read neither the rules nor the corpus, before stop round 4; run
    *   once, then moved to dev for stop round 5.
    * 11: written the same way, before stop round 5; run once, then moved to dev for stop round 6.
-   * 12 and 13: written the same way, by two more helpers, before stop round 6; test.
+   * 12 and 13: written the same way, by two more helpers, before stop round 6; run once, then moved
+   *   to dev for stop round 7.
+   * 14 and 15: written the same way, by two more helpers, before stop round 7; test.
    * docs/EVALUATION.md gives each batch's first-run figures.
    */
-  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13;
+  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15;
 }
 
 /** Reads the corpus and rejects a line whose fields are not what the evaluation expects. */
@@ -42,8 +44,8 @@ export function readCorpus(path: string): LabelledReply[] {
         REPLY_MEANINGS.includes(row.meaning) &&
         (row.split === 'dev' || row.split === 'test') &&
         (row.batch === undefined ||
-          (row.batch <= 11 && row.split === 'dev') ||
-          (row.batch >= 12 && row.split === 'test')) &&
+          (row.batch <= 13 && row.split === 'dev') ||
+          (row.batch >= 14 && row.split === 'test')) &&
         (row.scope === undefined || (row.scope === 'all' && row.meaning === 'stop'));
       if (!ok) throw new Error(`${path}:${i + 1}: bad row ${line}`);
       return row;

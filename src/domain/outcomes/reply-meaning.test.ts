@@ -443,6 +443,55 @@ describe('classifyReply: stop round 6 (dropped negations, dialect, subjunctives,
   });
 });
 
+describe('classifyReply: stop round 7 (switching off, threats, learners, formal requests)', () => {
+  it('reads them as a stop', () => {
+    for (const text of [
+      'how do i turn these messages off??',
+      'text me one more time and ur blocked',
+      'i dont need the daily check ins anymore',
+      'I would appreciate it if you no longer contacted me.',
+      'i not want this message anymore please',
+      "I'd like to be removed from this service.",
+      'die täglichen nachrichten bitte ausschalten',
+      'noch eine nachricht und du bist blockiert',
+      'nimm mich da raus',
+      'ich nicht mehr wollen nachricht von dir bitte',
+      'Ich bitte darum, aus dem Verteiler entfernt zu werden.',
+      'ya stop con los mensajes',
+      'yo no quiero mas tus mensaje por favor',
+      'jveux plus recevoir ces messages',
+      'Je souhaiterais ne plus être sollicité par ce service.',
+      'svp vous arrête envoyer les message a moi',
+      'nao quero mais isso, cancela',
+      'como faço pra parar de receber isso?',
+      'eu não quer mais mensagem de você',
+    ]) {
+      expect(meaningOf(text), text).toBe('stop');
+    }
+    for (const text of [
+      'u guys all need to stop messaging me',
+      'Bitte stellen Sie sämtliche Nachrichten aller Charaktere ein.',
+      'Ich möchte von keinem Charakter mehr Nachrichten bekommen.',
+      "je veux plus qu'aucun perso m'envoie de message",
+    ]) {
+      expect(classifyReply(text), text).toMatchObject({ meaning: 'stop', scope: 'all' });
+    }
+  });
+
+  it('reads their look-alikes as no stop, and a stop before an hour as a wrong time', () => {
+    for (const text of [
+      'turn the lights off lol, I can see them from here',
+      "and you're blocking the view haha",
+      'stell die Nachrichten lauter ein',
+      "il arrête pas de m'envoyer des messages, mon frère",
+      'não consigo parar de receber spam no email',
+    ]) {
+      expect(meaningOf(text), text).not.toBe('stop');
+    }
+    expect(meaningOf("stop messaging me before 9am, i'm asleep")).toBe('wrong_time');
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

@@ -20,7 +20,7 @@ export const de: Lexicon = {
     String.raw`${WRITE}\s+(?:mir|mich|ma|mia)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nich mehr|nie wieder|nie mehr|nimmer|nimma|nimmi|numme|nimme|nicht zuerst|nicht mehr zuerst)`,
     String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
     String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
-    String.raw`(?:nicht mehr|nie wieder|nie mehr) (?:zuerst\s+)?${WRITE}|(?:keine?r?|niemand) von euch(?:\s+\p{L}+){0,4}\s+${WRITE}`,
+    String.raw`(?:nicht mehr|nie wieder|nie mehr) (?:zuerst\s+)?${WRITE}|(?:keine?r?|niemand) von euch(?:\s+\p{L}+){0,5}\s+${WRITE}`,
     // the imperative without a pronoun: "schreib nicht mehr", "meldet euch nie wieder"
     String.raw`(?:schreib|schreibt|meld dich|meldet euch|nerv|nervt)\s+(?:bitte\s+)?(?:nicht mehr|nie wieder|nie mehr)`,
     // "lass das mit den Nachrichten", "keine weiteren Nachrichten", "keinen Bock mehr auf diese Nachrichten"
@@ -39,7 +39,7 @@ export const de: Lexicon = {
     // "löschen Sie meine Daten", "entfernen Sie mich"; "Nachrichten bitte einstellen", "Unterlass das Schreiben"
     String.raw`(?:losch|entfern)\p{L}* (?:sie |du |ihr |bitte )*(?:mich|meine (?:daten|nummer|kontaktdaten)|mein (?:konto|profil|account))(?!\s+nicht)`,
     // "einstellen" also means "set up" ("wie stelle ich die Nachrichten ein"): only with a word of insistence
-    String.raw`(?:nachrichten|benachrichtigungen|sms|texte|mails)\s+(?:bitte\s+|sofort\s+|endlich\s+)?(?:abstellen|abbestellen|beenden|stoppen)|(?:nachrichten|benachrichtigungen|sms|texte|mails)\s+(?:bitte|sofort|endlich)\s+einstellen|unterlass\p{L}*\s+(?:\p{L}+\s+){0,2}(?:${WRITE}|nachrichten|kontaktaufnahmen?)`,
+    String.raw`(?:nachrichten|benachrichtigungen|sms|texte|mails)\s+(?:bitte\s+|sofort\s+|endlich\s+)?(?:abstellen|abbestellen|beenden|stoppen|ausschalten|abschalten|deaktivieren)|stell\p{L}* (?:sie |du |ihr |bitte )*(?:alle|samtliche|jegliche|diese) (?:\p{L}+ )?(?:nachrichten|benachrichtigungen)(?: \p{L}+){0,2} ein(?![\p{L}])|(?:und|dann) (?:du bist|bist du|ich) (?:\p{L}+ )?blockier\p{L}*|du bist blockiert|nicht mehr (?:wollen|will|mochte) (?:\p{L}+ )?nachricht\p{L}*|(?:nimm|nehmt|nehmen sie) mich (?:da |hier )?raus|(?:aus|von) (?:\p{L}+ ){0,2}(?:verteiler|liste|dienst)\p{L}* (?:entfernt|ausgetragen|gestrichen|geloscht)|(?:nachrichten|benachrichtigungen|sms|texte|mails)\s+(?:bitte|sofort|endlich)\s+einstellen|unterlass\p{L}*\s+(?:\p{L}+\s+){0,2}(?:${WRITE}|nachrichten|kontaktaufnahmen?)`,
     // "Ich will nicht mehr, dass du mir schreibst", "schreib nicht zurück", "keine SMS mehr"
     String.raw`(?:will|mochte)\s+(?:es\s+)?nicht(?:\s+mehr)?,?\s+dass\s+(?:du|ihr|sie)\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,2}${WRITE}`,
     String.raw`schreib\p{L}*\s+(?:mir\s+)?(?:bitte\s+)?(?:nicht|nie)\s+(?:mehr\s+)?zur(?:u|ue)ck|keine (?:sms|texte|mails|e-mails|pings|benachrichtigungen) mehr`,
@@ -56,7 +56,7 @@ export const de: Lexicon = {
   ],
   stopAll: [
     String.raw`niemand von euch|(?:lasst|h(?:o|oe)rt|schreibt|meldet|nervt|verschont) (?:\p{L}+\s+){0,2}alle`,
-    'ihr alle|keinem von euch|(?:bei|von) allen (?:charakteren|figuren|bots)|alle (?:charaktere|figuren)|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
+    'ihr alle|keinem von euch|(?:keinem|keiner|kein) (?:charakter|figur|bot)\\p{L}*|aller (?:charaktere|figuren|bots)|(?:bei|von) allen (?:charakteren|figuren|bots)|alle (?:charaktere|figuren)|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
   ],
   stopTimeQualifiers: [
     'wahrend (?:der|des|meiner) (?:arbeit|schule|unterrichts|meetings?|arbeitszeit)|wahrend ich|wenn ich (?:arbeite|schlafe|fahre|\\p{L}+ bin)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',

@@ -3,7 +3,7 @@ import { alone, type Lexicon } from './lexicon.js';
 /** Ways of saying "message": "texting", "txting", "msging", "messagin", "dming", "hitting me up", "bugging". */
 const MESSAGE = String.raw`(?:text|txt|mess?ag|msg|mssg|writ|contact|dm|ping|spam|bother|bug|pester|harass|email|call|reach(?:ing)? out|hit(?:ting)? me up)[\p{L}']*`;
 const MESSAGES =
-  '(?:messages|msgs|texts|txts|notifications|notifs|reminders|check-?ins|pings|dms|emails|alerts|stuff|things)';
+  '(?:messages|msgs|texts|txts|notifications|notifs|reminders|check[- ]?ins|pings|dms|emails|alerts|stuff|things)';
 
 /** English cues. */
 export const en: Lexicon = {
@@ -30,7 +30,11 @@ export const en: Lexicon = {
     `(?:want|need) (?:you|this|these|it|them|the|your|those)(?: ${MESSAGES})? to (?:stop|end)`,
     // the addressee must be the character(s): "I don't want my boss texting me on Sundays" is no stop
     String.raw`(?:don'?t|dont|do not) want (?:you|u|y'?all|any(?:one| of you| of u| bots?| of (?:the|your|these) (?:bots|characters))|either of you|you (?:guys|bots|all)|bots|this bot)\s+(?:\p{L}+\s+)?(?:${MESSAGE})\s+me`,
-    String.raw`(?:do not|don'?t|dont) (?:want|need) (?:any more|any|your|these|those|this|more)(?:\s+\p{L}+)?\s+${MESSAGES}`,
+    String.raw`(?:do not|don'?t|dont) (?:want|need) (?:any more|any|your|these|those|this|more|the)(?:\s+\p{L}+)?\s+${MESSAGES}`,
+    // "how do i turn these messages off", "turn them off"; "i not want this message anymore" (a learner's English)
+    String.raw`(?:turn|switch|shut) (?:(?:these|the|your|those|all (?:these|the|your))(?: \p{L}+)? ${MESSAGES}|these) off|(?:i|me) (?:not|no) (?:want|need|like) (?:this|these|your|the|any)(?: \p{L}+)? (?:messages?|texts?|notifications?)`,
+    // threats: "text me one more time and ur blocked"; "I'd like to be removed from this service"
+    String.raw`(?:and|or) (?:you'?re|ur|you are|u r|u are) (?:\p{L}+ )?blocked|(?:and|or) (?:i'?ll|i will|im gonna|i'?m gonna|i'?m going to) block (?:you|u|ya|this)|(?:like|want|wish|need|ask) to be (?:removed|unsubscribed|taken off|deleted|opted out)`,
     `(?:do not|don'?t|dont|never) (?:want|wanna) (?:to )?(?:hear from|talk to|speak to|get (?:messages|texts) from) (?:you|u|any|either)`,
     // "I'd prefer not to get messages from you", "I'd rather you didn't text me", "rather not hear from you"
     String.raw`(?:prefer|rather)(?: it)?(?: if| that)?(?: you| u)? (?:not|didn'?t|did not|wouldn'?t|would not|don'?t|do not|never)(?: to)? (?:(?:get|receive|see) (?:any|these|this|them|those|your|more|${MESSAGES})|hear from (?:you|u|any|either|this)|be (?:contacted|messaged|texted|bothered)|(?:${MESSAGE})\s+me)|rather you (?:stopped|quit) (?:${MESSAGE})`,
@@ -43,7 +47,7 @@ export const en: Lexicon = {
     // "sorry I don't text back fast" says what the user does: a subject before it, or words after "back", undo it
     String.raw`(?<!(?:i|we|he|she|they) )(?:don'?t|dont|do not) (?:ever )?(?:${MESSAGE}) back(?=\s*(?:[.!?,]|$))|(?:don'?t|dont|do not|never) (?:ever )?(?:${MESSAGE}) again`,
     String.raw`(?:don'?t|dont|do not|no longer) (?:want|wish|wanna|need|like) (?:to )?(?:be|get) (?:contacted|messaged|texted|bothered|pinged|spammed|pestered)(?=\s*(?:[.!?,]|$)|\s+(?:by (?:you|u|any|this|these|your|the (?:bots?|app|characters?))|anymore|any more|again|ever|further|in the future))`,
-    String.raw`(?:appreciate(?: it)?|grateful|be (?:great|nice|better)|prefer(?: it)?) (?:if|that|when) (?:you|u) (?:stopped|quit|would stop|could stop|didn'?t|did not|wouldn'?t|would not) (?:${MESSAGE})|done with (?:these|this|the|your|all (?:these|the|your)) ${MESSAGES}`,
+    String.raw`(?:appreciate(?: it)?|grateful|be (?:great|nice|better)|prefer(?: it)?) (?:if|that|when) (?:you|u) (?:stopped|quit|would stop|could stop|didn'?t|did not|wouldn'?t|would not|no longer|never again) (?:${MESSAGE})|done with (?:these|this|the|your|all (?:these|the|your)) ${MESSAGES}`,
     alone(
       String.raw`(?:(?:pls|plz|please|just|ok|omg|no|i said|i told you|i'?m telling you|i'?m asking you to)\s+)?(?:(?:stop|stah+p|stap)\s+)*(?:stop|stah+p|stap|enough|no more)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already|man|dude|bro|mate|girl|bot))?`,
       'right now|immediately',
@@ -57,13 +61,13 @@ export const en: Lexicon = {
   stopAll: [
     'the others|other (?:bots|characters)|everyone else',
     '(?:all|both) of (?:you|u|ya)|(?:none|any|each|every (?:single )?one|neither|either) of (?:you|u|ya|your|these|the)',
-    "you (?:bots|all|guys|people)|y'?all",
+    "(?:you|u) (?:bots|all|guys|people)|y'?all",
     '(?:all|every|every single|any|none of) (?:the |these |your |of your |of the |of these |of them )?(?:bots?|characters?|ais?)|from (?:everything|all of (?:it|them))',
     'every(?:one|body) (?:here|of you)',
   ],
   stopTimeQualifiers: [
     'at work|at school|in class|during (?:work|class|school|the day|the night|meetings?|work hours)|at night|in the (?:morning|night)|on the job',
-    String.raw`so early|so late|this early|this late|at this hour|while i'?m|when i'?m|when i am|after (?:\d|midnight)|before (?:\d|noon)|on (?:weekdays|weekends)|at \d`,
+    String.raw`so early|so late|this early|this late|at this hour|while i'?m|when i'?m|when i am|after (?:\d{1,2}(?::\d\d)?\s*(?:am|pm)?|midnight)|before (?:\d{1,2}(?::\d\d)?\s*(?:am|pm)?|noon)|on (?:weekdays|weekends)|at \d{1,2}(?::\d\d)?\s*(?:am|pm)?`,
   ],
   wrongTime: [
     String.raw`(?:^|literally |like )\d{1,2}\s*(?:am|a\.m\.)(?=\s*[,.!?]|$)`,

@@ -15,10 +15,10 @@ export const fr: Lexicon = {
     String.raw`laisse[zr]?-?\s*moi (?:\p{L}+\s+)?(?:tranquille|en paix)|(?:fou(?:s|tez|tre)?|fiche[sz]?|ficher)-?\s*moi la paix|lache[zr]?-?\s*moi|oublie[zr]?-?\s*moi`,
     // "arrête tes messages", "retire-moi de la liste", "je ne veux plus être contacté"
     String.raw`arret(?:e|es|ez|er) (?:tes|vos|les|ces|tous ces|toutes ces) (?:\p{L}+\s+)?${MESSAGES}|(?:retire|enleve|supprime|sors|raye)[sz]?-?\s*moi (?:de|d'|du)`,
-    '(?:ne )?(?:veux|souhaite) plus (?:etre )?(?:contacte|sollicite|derange|harcele)e?s?|veux plus (?:rien )?recevoir',
+    "(?:ne )?(?:j'?veux|veux|souhaite) plus (?:etre )?(?:contacte|sollicite|derange|harcele)e?s?|(?:j'?veux|veux) plus (?:rien )?recevoir|(?:souhaite\\p{L}*|voudrais|veux|prefere\\p{L}*) ne plus (?:etre (?:contacte|sollicite|derange|harcele)e?s?|recevoir)",
     String.raw`m'?(?:ecri(?:s|ve|vez)|envoie[sz]?)\s+(?:plus|pas(?! assez| beaucoup| souvent)|jamais)|ne me ${WRITE}\s+(?:plus|jamais)|ne (?:plus|jamais) (?:me |m')?${WRITE}|n'(?:ecri|envoi)\p{L}*\s+(?:plus|jamais)`,
     String.raw`(?:aucune?|personne) (?:de vous|d'entre vous|parmi vous|bot)(?:\s+[\p{L}']+){0,3}\s+(?:me |m')${WRITE}`,
-    `veux plus (?:que (?:tu|vous) m'?${WRITE}|(?:de )?(?:tes |vos |ces )?${MESSAGES}|(?:te |vous )?(?:parler|entendre))`,
+    `(?:j'?veux|veux) plus (?:qu'(?:aucun|personne)\\p{L}* (?:\\p{L}+ )?(?:ne )?m'?${WRITE}|que (?:tu|vous) m'?${WRITE}|(?:de )?(?:tes |vos |ces )?${MESSAGES}|(?:te |vous )?(?:parler|entendre))`,
     String.raw`(?:je ne veux|je veux) plus (?:\p{L}+\s+){0,2}messages|plus (?:jamais |aucun )?de (?:messages|notifs|notifications|sms)|stop (?:aux |a tes |les |tes |vos )(?:messages|notifs|notifications|textos|sms)`,
     // "je préfère ne plus recevoir", "je préférerais que tu ne m'écrives plus"
     String.raw`prefere\p{L}* (?:ne )?(?:plus|pas) (?:recevoir|etre (?:contacte|sollicite|derange|harcele)e?s?)|prefere\p{L}* que (?:tu|vous) (?:ne )?(?:m'|me )(?:ecri|envoi|contact)\p{L}* (?:plus|pas)`,
@@ -26,7 +26,7 @@ export const fr: Lexicon = {
     `(?<!pas )(?:assez|marre|ca suffit|basta|fini|termine)(?: avec)? (?:de |des |d'|les |tes |vos |ces )${MESSAGES}`,
     String.raw`(?:me )?desabonn\p{L}*|(?:me )?desinscri\p{L}*|je vais te bloquer|je te bloque|supprime mon (?:numero|compte)|va-t'en|casse-toi|fous le camp`,
     // "arrête de m'inonder de messages", "on arrête là les messages", "plus aucun message", "merci de m'oublier"
-    String.raw`arret(?:e|es|ez|er|ons) de (?:[\p{L}']+\s+){1,3}?(?:de |des |tes |vos |ces )?${MESSAGES}|arret(?:e|es|ez|er|ons) (?:la|ici|donc) (?:les|tes|vos|ces) ${MESSAGES}|(?<!n'(?:\p{L}+ ){1,2})plus aucune? (?:message|notif|notification|sms|texto)s?`,
+    String.raw`${CEASE}(?! pas| jamais| plus) (?:de |d')?(?:[\p{L}']+\s+){1,3}?(?:de |des |tes |vos |ces |les )?(?:${MESSAGES}|message)|arret(?:e|es|ez|er|ons) (?:la|ici|donc) (?:les|tes|vos|ces) ${MESSAGES}|(?<!n'(?:\p{L}+ ){1,2})plus aucune? (?:message|notif|notification|sms|texto)s?`,
     // the "ne" dropped: "écris-moi plus en premier", not "écris-moi plus souvent"
     String.raw`(?:ecri(?:s|vez)|envoie[sz]?)-?\s*moi plus(?! souvent| vite| tard| longtemps| longuement| de | d'| sur| des)|merci de (?:m'oublier|ne plus (?:me |m')\p{L}+|me (?:retirer|desinscrire|laisser tranquille))|(?:supprim|effac)\p{L}* (?:mes (?:donnees|coordonnees)|mon (?:numero|compte|profil))|(?:supprim|effac|desinscri)\p{L}*-moi`,
     // "je n'ai plus envie de recevoir tes messages": the cue starts at "n'ai", so "n'" is not read as its negator
@@ -42,7 +42,7 @@ export const fr: Lexicon = {
     "(?:ca )?veut dire(?: quoi)?|c'est quoi|qu'est-ce que|qu'est-ce qui se passe si|que se passe-t-il si|si je|signifie|comment ca marche",
   ],
   stopAll: [
-    "personne (?:de vous|d'entre vous|parmi vous)|aucun (?:personnage|bot)s?|tous les personnages|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
+    "personne (?:de vous|d'entre vous|parmi vous)|aucun (?:personnage|perso|bot)s?|tous les personnages|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
   ],
   stopTimeQualifiers: [
     'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|avant (?:\\d{1,2}(?:h\\d*)?|midi)|apres (?:\\d{1,2}(?:h\\d*)?|minuit)|pendant que je|quand je (?:bosse|travaille|dors|conduis|suis)|la nuit|au travail|au boulot|le matin|si tot|si tard',
