@@ -1,4 +1,4 @@
-import { type CueSet, languageOf, nextCue } from './lexicon/compile.js';
+import { type Cue, countCues, nextCue } from './lexicon/compile.js';
 import { normalizeReply } from './normalize-reply.js';
 import { CUES, EMOJI_ANNOYED, EMOJI_ENGAGED, STOP_QUESTION, STOP_TIME_QUALIFIER } from './reply-cues.js';
 
@@ -46,40 +46,38 @@ const TONE: Record<Meaning, number> = {
  */
 export function classifyReply(text: string): ReplyMeaning {
   const t = normalizeReply(text);
-  const stop = CUES.stop.regex;
-  stop.lastIndex = 0;
-  let timed: RegExpExecArray | null = null;
-  let asked: RegExpExecArray | null = null;
-  for (let m = nextCue(CUES.stop, t); m !== null; m = nextCue(CUES.stop, t)) {
+  let timed: Cue | null = null;
+  let asked: Cue | null = null;
+  for (let m = nextCue(CUES.stop, t); m !== null; m = nextCue(CUES.stop, t, Math.max(m.end, m.index + 1))) {
     STOP_QUESTION.lastIndex = m.index;
     if (STOP_QUESTION.test(t)) {
       asked ??= m;
       continue;
     }
-    STOP_TIME_QUALIFIER.lastIndex = stop.lastIndex;
+    STOP_TIME_QUALIFIER.lastIndex = m.end;
     if (!STOP_TIME_QUALIFIER.test(t)) {
-      const scope = find(CUES.stopAll, t) === null ? 'character' : 'all';
-      return { meaning: 'stop', scope, cue: cueOf('stop', m, CUES.stop), polarity: polarityOf(t, 'stop') };
+      const scope = nextCue(CUES.stopAll, t) === null ? 'character' : 'all';
+      return { meaning: 'stop', scope, cue: cueOf('stop', m), polarity: polarityOf(t, 'stop') };
     }
     timed ??= m;
   }
-  const wrongTime = timed ?? find(CUES.wrongTime, t);
-  const notNow = find(CUES.notNow, t);
+  const wrongTime = timed ?? nextCue(CUES.wrongTime, t);
+  const notNow = nextCue(CUES.notNow, t);
   if (wrongTime !== null || notNow !== null) {
-    const invite = find(CUES.invite, t);
-    if (invite !== null) return decided('engaged', invite, CUES.invite, t);
+    const invite = nextCue(CUES.invite, t);
+    if (invite !== null) return decided('engaged', invite, t);
   }
-  if (wrongTime !== null) return decided('wrong_time', wrongTime, timed ? CUES.stop : CUES.wrongTime, t);
-  const annoyed = find(CUES.annoyed, t);
-  if (annoyed !== null) return decided('annoyed', annoyed, CUES.annoyed, t);
+  if (wrongTime !== null) return decided('wrong_time', wrongTime, t);
+  const annoyed = nextCue(CUES.annoyed, t);
+  if (annoyed !== null) return decided('annoyed', annoyed, t);
   if (EMOJI_ANNOYED.test(t))
     return { meaning: 'annoyed', cue: 'annoyed:emoji', polarity: polarityOf(t, 'annoyed') };
-  if (notNow !== null) return decided('not_now', notNow, CUES.notNow, t);
-  const neutral = find(CUES.neutral, t);
-  if (neutral !== null) return decided('neutral', neutral, CUES.neutral, t);
-  if (asked !== null) return decided('neutral', asked, CUES.stop, t);
-  const engaged = find(CUES.engaged, t) ?? find(CUES.invite, t);
-  if (engaged !== null) return decided('engaged', engaged, CUES.engaged, t);
+  if (notNow !== null) return decided('not_now', notNow, t);
+  const neutral = nextCue(CUES.neutral, t);
+  if (neutral !== null) return decided('neutral', neutral, t);
+  if (asked !== null) return decided('neutral', asked, t);
+  const engaged = nextCue(CUES.engaged, t) ?? nextCue(CUES.invite, t);
+  if (engaged !== null) return decided('engaged', engaged, t);
   EMOJI_ENGAGED.lastIndex = 0;
   if (EMOJI_ENGAGED.test(t))
     return { meaning: 'engaged', cue: 'engaged:emoji', polarity: polarityOf(t, 'engaged') };
@@ -88,17 +86,12 @@ export function classifyReply(text: string): ReplyMeaning {
   return { meaning: 'neutral', cue: null, polarity: polarityOf(t, 'neutral') };
 }
 
-function decided(meaning: Meaning, m: RegExpExecArray, set: CueSet, t: string): ReplyMeaning {
-  return { meaning, cue: cueOf(meaning, m, set), polarity: polarityOf(t, meaning) };
+function decided(meaning: Meaning, m: Cue, t: string): ReplyMeaning {
+  return { meaning, cue: cueOf(meaning, m), polarity: polarityOf(t, meaning) };
 }
 
-function find(set: CueSet, t: string): RegExpExecArray | null {
-  set.regex.lastIndex = 0;
-  return nextCue(set, t);
-}
-
-function cueOf(meaning: Meaning, m: RegExpExecArray, set: CueSet): string {
-  return `${meaning}:${languageOf(m, set)}:${m[0].trim()}`;
+function cueOf(meaning: Meaning, m: Cue): string {
+  return `${meaning}:${m.lang}:${m.text.trim()}`;
 }
 
 function count(regex: RegExp, t: string): number {
@@ -110,8 +103,8 @@ function count(regex: RegExp, t: string): number {
 
 /** The meaning's tone, moved by up to half either way by the balance of warm and negative words. */
 function polarityOf(t: string, meaning: Meaning): number {
-  const warm = count(CUES.engaged.regex, t) + count(EMOJI_ENGAGED, t);
-  const cold = count(CUES.negative.regex, t);
+  const warm = countCues(CUES.engaged, t) + count(EMOJI_ENGAGED, t);
+  const cold = countCues(CUES.negative, t);
   const p = TONE[meaning] + (0.5 * (warm - cold)) / (warm + cold + 1);
   return Math.round(Math.max(-1, Math.min(1, p)) * 100) / 100;
 }
