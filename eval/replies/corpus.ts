@@ -25,10 +25,12 @@ export interface LabelledReply {
    * 11: written the same way, before stop round 5; run once, then moved to dev for stop round 6.
    * 12 and 13: written the same way, by two more helpers, before stop round 6; run once, then moved
    *   to dev for stop round 7.
-   * 14 and 15: written the same way, by two more helpers, before stop round 7; test.
+   * 14 and 15: written the same way, by two more helpers, before stop round 7; run once, then moved
+   *   to dev for stop round 8.
+   * 16 and 17: written the same way, by two more helpers, before stop round 8; test.
    * docs/EVALUATION.md gives each batch's first-run figures.
    */
-  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15;
+  batch?: 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
 }
 
 /** Reads the corpus and rejects a line whose fields are not what the evaluation expects. */
@@ -44,8 +46,8 @@ export function readCorpus(path: string): LabelledReply[] {
         REPLY_MEANINGS.includes(row.meaning) &&
         (row.split === 'dev' || row.split === 'test') &&
         (row.batch === undefined ||
-          (row.batch <= 13 && row.split === 'dev') ||
-          (row.batch >= 14 && row.split === 'test')) &&
+          (row.batch <= 15 && row.split === 'dev') ||
+          (row.batch >= 16 && row.split === 'test')) &&
         (row.scope === undefined || (row.scope === 'all' && row.meaning === 'stop'));
       if (!ok) throw new Error(`${path}:${i + 1}: bad row ${line}`);
       return row;

@@ -492,6 +492,52 @@ describe('classifyReply: stop round 7 (switching off, threats, learners, formal 
   });
 });
 
+describe('classifyReply: stop round 8 (switching messages off, formal removal, colloquial forms)', () => {
+  it('reads them as a stop', () => {
+    for (const text of [
+      'Please discontinue contact.',
+      'kannst du aufhören mich ständig anzuschreiben?',
+      'wie meld ich mich hier ab??',
+      'noch eine nachricht und du bist geblockt',
+      'bitte nicht mehr von dir aus melden, ich schreib wenn ich will',
+      'schreib mir nicht immer zuerst. ich melde mich wenn ich will',
+      'Ich möchte nicht länger kontaktiert werden.',
+      'k dejes de escribirme wey, ya',
+      'Le agradecería que no me volviera a contactar.',
+      'Veuillez me retirer de cette liste s’il vous plaît.',
+      'comment je fais pour plus recevoir ces messages',
+      'como eu desativo essas mensagens??',
+      'Peço que não me contacte mais.',
+      'Gostaria de deixar de receber estas mensagens, por favor.',
+    ]) {
+      expect(meaningOf(text), text).toBe('stop');
+    }
+    for (const text of [
+      'turn off proactive messages for every character pls',
+      'Bitte stellen Sie die Nachrichten sämtlicher Figuren für mich ab.',
+      'desactiven los mensajes de todos los personajes xfa',
+      'désactivez les messages de tous les persos svp',
+      'desativa as mensagens de todos os personagens pra mim',
+      'nenhum de vcs bots me manda msg de novo',
+    ]) {
+      expect(classifyReply(text), text).toMatchObject({ meaning: 'stop', scope: 'all' });
+    }
+  });
+
+  it('reads their look-alikes as no stop', () => {
+    for (const text of [
+      'dont you dare stop texting me lol',
+      'how do I turn off read receipts on this phone?',
+      'wie meld ich mich beim Arzt ab?',
+      'para que sirve lo de darse de baja?',
+      'vou deixar de receber salário?',
+    ]) {
+      expect(meaningOf(text), text).not.toBe('stop');
+    }
+    expect(meaningOf('stop messaging me during my shifts')).toBe('wrong_time');
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

@@ -15,12 +15,12 @@ export const de: Lexicon = {
     String.raw`${WRITE}\s+(?:dich)\s+(?:\p{L}+\s+)?(?:nie wieder|nie mehr|nicht mehr)|mich\s+(?:\p{L}+\s+){0,2}in ruhe (?:lassen|lasst)`,
     // "hör (endlich) auf, mir (dauernd) zu schreiben": up to three words between "auf" and the verb
     String.raw`${HEAR}\s+(?:(?!nicht\s|nie\s|niemals\s)\p{L}+\s+){0,2}(?:auf|uf|uff),?\s+(?:\p{L}+\s+){0,3}?(?:zu\s+)?${WRITE}`,
-    String.raw`aufh(?:o|oe)ren,?\s+(?:(?:mir|mich)\s+)*(?:zu\s+)?${WRITE}`,
+    String.raw`aufh(?:o|oe)ren,?\s+(?:(?:mir|mich|standig|staendig|dauernd|immer|andauernd)\s+)*(?:zu\s+)?${WRITE}`,
     String.raw`lass(?:t)?\s+(?:mich|mi)\s+(?:\p{L}+\s+){0,3}(?:in ruhe?|in frieden|zufrieden)`,
-    String.raw`${WRITE}\s+(?:mir|mich|ma|mia)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nich mehr|nie wieder|nie mehr|nimmer|nimma|nimmi|numme|nimme|nicht zuerst|nicht mehr zuerst)`,
+    String.raw`${WRITE}\s+(?:mir|mich|ma|mia)\s+(?:\p{L}+\s+){0,3}(?:nicht mehr|nich mehr|nie wieder|nie mehr|nimmer|nimma|nimmi|numme|nimme|nicht zuerst|nicht mehr zuerst|nicht immer zuerst|nie zuerst)`,
     String.raw`nicht mehr\s+(?:\p{L}+\s+)?(?:an)?ge(?:schrieben|kontaktiert|nervt|stort|spamt|meldet)|aufh(?:o|oe)ren damit`,
     String.raw`schreib\p{L}*\s+(?:mir|mich)\s+(?:bitte\s+)?(?:nicht|nie)(?=\s*(?:[.!?,]|$)|\s+(?:wahrend|bei|auf|nachts|morgens|so|um|vor|nach)\s)`,
-    String.raw`(?:nicht mehr|nie wieder|nie mehr) (?:zuerst\s+)?${WRITE}|(?:keine?r?|niemand) von euch(?:\s+\p{L}+){0,5}\s+${WRITE}`,
+    String.raw`(?:nicht mehr|nie wieder|nie mehr) (?:zuerst\s+|von (?:dir|euch|ihnen) aus\s+)?${WRITE}|(?:keine?r?|niemand) von euch(?:\s+\p{L}+){0,5}\s+${WRITE}`,
     // the imperative without a pronoun: "schreib nicht mehr", "meldet euch nie wieder"
     String.raw`(?:schreib|schreibt|meld dich|meldet euch|nerv|nervt)\s+(?:bitte\s+)?(?:nicht mehr|nie wieder|nie mehr)`,
     // "lass das mit den Nachrichten", "keine weiteren Nachrichten", "keinen Bock mehr auf diese Nachrichten"
@@ -44,6 +44,8 @@ export const de: Lexicon = {
     String.raw`(?:will|mochte)\s+(?:es\s+)?nicht(?:\s+mehr)?,?\s+dass\s+(?:du|ihr|sie)\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,2}${WRITE}`,
     String.raw`schreib\p{L}*\s+(?:mir\s+)?(?:bitte\s+)?(?:nicht|nie)\s+(?:mehr\s+)?zur(?:u|ue)ck|keine (?:sms|texte|mails|e-mails|pings|benachrichtigungen) mehr`,
     String.raw`${WRITE}\s+(?:sie|du|ihr)\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,2}(?:nicht mehr|nie wieder|nie mehr)`,
+    // "stellen Sie die Nachrichten ab", "wie meld ich mich ab", "nicht länger kontaktiert werden", "du bist geblockt"
+    String.raw`stell\p{L}* (?:sie |du |ihr |bitte )*(?:\p{L}+ ){0,2}(?:nachrichten|benachrichtigungen)(?: \p{L}+){0,4} ab(?![\p{L}])|(?:meld|melde) (?:ich |man )(?:mich|sich) (?:(?:hier|da|dort|bei euch|bei dir|bitte|jetzt)\s+)?ab(?! und zu)|nicht (?:mehr|langer|weiter) (?:\p{L}+\s+)?(?:kontaktiert|angeschrieben|benachrichtigt|angerufen) (?:zu )?werden|du bist (?:blockiert|geblockt|gesperrt)`,
     alone(
       `(?:bitte\\s+)?(?:aufh(?:o|oe)ren|${HEAR} (?:(?:bitte|endlich|mal|doch|jetzt|alle) )*auf(?: damit)?|stopp?|lass das|schluss(?: jetzt)?|es reicht|jetzt reichts?)`,
       'jetzt|sofort|endlich|gleich',
@@ -56,7 +58,7 @@ export const de: Lexicon = {
   ],
   stopAll: [
     String.raw`niemand von euch|(?:lasst|h(?:o|oe)rt|schreibt|meldet|nervt|verschont) (?:\p{L}+\s+){0,2}alle`,
-    'ihr alle|keinem von euch|(?:keinem|keiner|kein) (?:charakter|figur|bot)\\p{L}*|aller (?:charaktere|figuren|bots)|(?:bei|von) allen (?:charakteren|figuren|bots)|alle (?:charaktere|figuren)|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
+    'ihr alle|samtlicher (?:figuren|charaktere|bots)|keinem von euch|(?:keinem|keiner|kein) (?:charakter|figur|bot)\\p{L}*|aller (?:charaktere|figuren|bots)|(?:bei|von) allen (?:charakteren|figuren|bots)|alle (?:charaktere|figuren)|h(?:o|oe)rt alle|alle von euch|euch allen|keine?r? von euch|ihr bots|alle (?:\\p{L}+\\s+)?bots|jede[rnms]? (?:\\p{L}+\\s+)?bots?',
   ],
   stopTimeQualifiers: [
     'wahrend (?:der|des|meiner) (?:arbeit|schule|unterrichts|meetings?|arbeitszeit)|wahrend ich|wenn ich (?:arbeite|schlafe|fahre|\\p{L}+ bin)|bei der arbeit|auf der arbeit|nachts|in der nacht|morgens|so fruh|so spat|im unterricht',

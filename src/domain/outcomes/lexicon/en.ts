@@ -40,7 +40,7 @@ export const en: Lexicon = {
     String.raw`(?:prefer|rather)(?: it)?(?: if| that)?(?: you| u)? (?:not|didn'?t|did not|wouldn'?t|would not|don'?t|do not|never)(?: to)? (?:(?:get|receive|see) (?:any|these|this|them|those|your|more|${MESSAGES})|hear from (?:you|u|any|either|this)|be (?:contacted|messaged|texted|bothered)|(?:${MESSAGE})\s+me)|rather you (?:stopped|quit) (?:${MESSAGE})`,
     `(?:end|halt) (?:these|this|the|your|all (?:these|the|your)) (?:messages|msgs|texts|notifications|pings)`,
     `no more ${MESSAGES}|enough (?:with|of) (?:the |these |your |all the |all these )?${MESSAGES}|make (?:it|this|them|these|you|(?:these|the|your|those|all these|all the) ${MESSAGES}) stop`,
-    '(?:turn|switch) off (?:these|this|the|your|all|everything)|(?:turn|switch) (?:it|this|them|these) all off|(?:turn|switch) (?:all|everything) off|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)',
+    '(?:turn|switch) off (?:these|this|the|your|all|everything)|(?:turn|switch) (?:it|this|them|these) all off|(?:turn|switch) (?:all|everything) off|how (?:do|can) i (?:turn (?:off|these off|this off)|stop|disable|mute|unsubscribe|opt out)(?=\\s*(?:[?.!]|$)|\\s+(?:these|this|them|it|you|your|the (?:messages|notifications|texts|bot|bots)|messages|notifications|texts|(?:from|with) (?:this|you)|every|all|each|any))',
     // "delete me from this service", "drop me from the list", "cancel my account"
     String.raw`(?:remove|delete|erase|drop|kick|cross|scratch|wipe) me (?:off|out of|from)|delete me|(?:cancel|close|delete|deactivate|remove) my (?:account|subscription|profile)`,
     // "don't write back", "never text again"; "I don't want to be contacted"; "if you stopped messaging me"
@@ -48,13 +48,15 @@ export const en: Lexicon = {
     String.raw`(?<!(?:i|we|he|she|they) )(?:don'?t|dont|do not) (?:ever )?(?:${MESSAGE}) back(?=\s*(?:[.!?,]|$))|(?:don'?t|dont|do not|never) (?:ever )?(?:${MESSAGE}) again`,
     String.raw`(?:don'?t|dont|do not|no longer) (?:want|wish|wanna|need|like) (?:to )?(?:be|get) (?:contacted|messaged|texted|bothered|pinged|spammed|pestered)(?=\s*(?:[.!?,]|$)|\s+(?:by (?:you|u|any|this|these|your|the (?:bots?|app|characters?))|anymore|any more|again|ever|further|in the future))`,
     String.raw`(?:appreciate(?: it)?|grateful|be (?:great|nice|better)|prefer(?: it)?) (?:if|that|when) (?:you|u) (?:stopped|quit|would stop|could stop|didn'?t|did not|wouldn'?t|would not|no longer|never again) (?:${MESSAGE})|done with (?:these|this|the|your|all (?:these|the|your)) ${MESSAGES}`,
+    // "turn off proactive messages", "disable these notifications", "please discontinue contact"
+    String.raw`(?:turn|switch|shut) off (?:\p{L}+ )?${MESSAGES}|(?:disable|deactivate|mute) (?:these |the |your |all |all the |all these )?(?:\p{L}+ )?${MESSAGES}|discontinue (?:all )?(?:further )?(?:contact|communications?|${MESSAGES}|this|these)`,
     alone(
       String.raw`(?:(?:pls|plz|please|just|ok|omg|no|i said|i told you|i'?m telling you|i'?m asking you to)\s+)?(?:(?:stop|stah+p|stap)\s+)*(?:stop|stah+p|stap|enough|no more)(?:\s+(?:it|this))?(?:\s+(?:please|pls|plz|now|already|man|dude|bro|mate|girl|bot))?`,
       'right now|immediately',
     ),
   ],
   // the last alternative is someone else who must stop: "my ex needs to stop texting me", not "you need to"
-  stopNegators: String.raw`don'?t|dont|do not|never|not|i (?:should|need to|have to|must|gotta|ought to)|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if|(?:he|she|they|(?:my|his|her|their|our) \p{L}+) (?:really |just |seriously |honestly )?(?:needs? to|has to|have to|should|must|gotta|ought to|better)`,
+  stopNegators: String.raw`don'?t|dont|do not|never|not|(?:don'?t|dont) you dare|i (?:should|need to|have to|must|gotta|ought to)|can'?t|cant|cannot|won'?t|wouldn'?t|shouldn'?t|didn'?t|(?:told|asked|tells|telling) (?:me|him|her|us|them) to|said to|if i say|if i said|what if|(?:he|she|they|(?:my|his|her|their|our) \p{L}+) (?:really |just |seriously |honestly )?(?:needs? to|has to|have to|should|must|gotta|ought to|better)`,
   stopQuestions: [
     "what(?:'?s| is| does| do| would| will| happens)(?: it mean(?: to)?| if| when)?|if i|once i|after i|does|will i|would i|meaning of|how does",
   ],
@@ -66,7 +68,7 @@ export const en: Lexicon = {
     'every(?:one|body) (?:here|of you)',
   ],
   stopTimeQualifiers: [
-    'at work|at school|in class|during (?:work|class|school|the day|the night|meetings?|work hours)|at night|in the (?:morning|night)|on the job',
+    'at work|at school|in class|during (?:work|class|school|the day|the night|meetings?|work hours|(?:my|the|your) \\p{L}+)|at night|in the (?:morning|night)|on the job',
     String.raw`so early|so late|this early|this late|at this hour|while i'?m|when i'?m|when i am|after (?:\d{1,2}(?::\d\d)?\s*(?:am|pm)?|midnight)|before (?:\d{1,2}(?::\d\d)?\s*(?:am|pm)?|noon)|on (?:weekdays|weekends)|at \d{1,2}(?::\d\d)?\s*(?:am|pm)?`,
   ],
   wrongTime: [

@@ -33,6 +33,8 @@ export const es: Lexicon = {
     String.raw`(?:nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+(?:me\s+)?vuelvan?\s+a\s+${WRITE}|(?:sac|quit|borr|elimin)(?:a|e|en|ad)me de|saquen?me de|no (?:quiero|deseo) (?:volver a )?ser (?:contactad|molestad|llamad|escrit)\p{L}*|(?:quiero|quisiera|deseo|necesito) dar(?:me)? de baja(?! (?:mi|la|el|una|un|los|las) )`,
     // "deja de llenarme el celular de mensajes", "elimina mis datos"
     String.raw`(?:deja|deje|dejen|dejad|dejar) de (?:\p{L}+\s+){1,4}(?:mensajes|mensajitos|msjs?|notificaciones|whatsapps?)|(?:borr|elimin|quit)\p{L}* (?:mi|mis) (?:numero|cuenta|datos|informacion|contacto)`,
+    // "desactiven los mensajes", "k dejes de escribirme", "que no me volviera a contactar"
+    String.raw`desactiv\p{L}* (?:los |las |tus |estos |estas |mis |sus )?(?:\p{L}+ )?(?:mensajes|notificaciones|avisos)|(?:k|q) (?:me )?(?:dejes|dejen|pares|paren) de ${WRITE}|que no me (?:volviera|volvieran|vuelva|vuelvan) a ${WRITE}`,
     alone(
       '(?:ya\\s+)?(?:basta|para ya|para|stop|baja|vete|largate|suficiente|dejame ya|dejenme ya)',
       'ya|ya mismo|ahora|ahora mismo|de una vez',
@@ -41,7 +43,9 @@ export const es: Lexicon = {
   // Portuguese "não" too: "para de mandar" is a cue of both, and the Spanish one matches first.
   // the last alternative is someone else who must stop: "mi ex tiene que dejar de escribirme"
   stopNegators: String.raw`no|nunca|jamas|ni|dijo|dice|nao|nem|(?:mi|mis|ella|ellos|ellas)(?: \p{L}+)? (?:tiene|tienen|debe|deben|deberia|deberian|necesita|necesitan)(?: que)?`,
-  stopQuestions: ['que (?:significa|es|pasa si|hace|quiere decir)|significa|y si|si yo|como funciona'],
+  stopQuestions: [
+    'que (?:significa|es|pasa si|hace|quiere decir)|significa|y si|si yo|como funciona|para (?:que|q) sirve',
+  ],
   stopAll: [
     '(?:dejen|paren|callense|vayanse)(?:me)? todos|todos (?:callense|vayanse)|todos,? (?:dejen|paren)|(?:nadie|ninguno) de (?:ustedes|vosotros)|todos ustedes|todos vosotros|ustedes todos|ninguno de (?:ustedes|vosotros|los bots)|(?:escrib|mand|envi|habl|contact|molest)\\p{L}*me tod[oa]s|todos los bots|ningun bot|(?:todos los )?personajes',
   ],

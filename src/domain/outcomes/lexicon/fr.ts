@@ -31,6 +31,8 @@ export const fr: Lexicon = {
     String.raw`(?:ecri(?:s|vez)|envoie[sz]?)-?\s*moi plus(?! souvent| vite| tard| longtemps| longuement| de | d'| sur| des)|merci de (?:m'oublier|ne plus (?:me |m')\p{L}+|me (?:retirer|desinscrire|laisser tranquille))|(?:supprim|effac)\p{L}* (?:mes (?:donnees|coordonnees)|mon (?:numero|compte|profil))|(?:supprim|effac|desinscri)\p{L}*-moi`,
     // "je n'ai plus envie de recevoir tes messages": the cue starts at "n'ai", so "n'" is not read as its negator
     String.raw`n'?ai plus envie (?:de (?:recevoir|tes |vos |ces )|que (?:tu|vous) (?:m'|me )|d'etre (?:contacte|sollicite|derange))`,
+    // "désactivez les messages", "veuillez me retirer de cette liste", "pour plus recevoir ces messages"
+    String.raw`desactiv\p{L}* (?:les |tes |vos |ces |mes )?(?:\p{L}+ )?${MESSAGES}|(?:veuillez|merci de|pourriez-vous|pouvez-vous|tu peux|vous pouvez) me (?:retirer|supprimer|desinscrire|desabonner|enlever|rayer)|(?:pour|de) (?:ne )?plus recevoir (?:ces |tes |vos |les |de |d'|des )?(?:\p{L}+ )?${MESSAGES}`,
     alone(
       `arrete(?:z)?(?: ca| tout)?|(?:tu peux|tu pourrais|vous pouvez|vous pourriez|pouvez-vous|peux-tu|tu veux bien) (?:tous |toutes )?arreter|va voir ailleurs|allez voir ailleurs|stop|degage|ca suffit|basta|(?:plus|pas) de ${MESSAGES}`,
       'maintenant|tout de suite|immediatement|deja',
@@ -42,7 +44,7 @@ export const fr: Lexicon = {
     "(?:ca )?veut dire(?: quoi)?|c'est quoi|qu'est-ce que|qu'est-ce qui se passe si|que se passe-t-il si|si je|signifie|comment ca marche",
   ],
   stopAll: [
-    "personne (?:de vous|d'entre vous|parmi vous)|aucun (?:personnage|perso|bot)s?|tous les personnages|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
+    "personne (?:de vous|d'entre vous|parmi vous)|aucun (?:personnage|perso|bot)s?|tous les (?:personnages|persos|bots)|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",
   ],
   stopTimeQualifiers: [
     'pendant (?:le|les|mes) (?:travail|boulot|cours|reunions?|nuit)|avant (?:\\d{1,2}(?:h\\d*)?|midi)|apres (?:\\d{1,2}(?:h\\d*)?|minuit)|pendant que je|quand je (?:bosse|travaille|dors|conduis|suis)|la nuit|au travail|au boulot|le matin|si tot|si tard',

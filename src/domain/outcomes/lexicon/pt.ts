@@ -3,7 +3,7 @@ import { alone, type Lexicon } from './lexicon.js';
 /** Ways of saying "write to me": "mandar", "enviar", "escrever", "ligar", "encher". */
 const WRITE = String.raw`(?:mand|envi|escrev|lig|cham|incomod|perturb|encher|msg|mensag|contat|contact|chate)\p{L}*`;
 /** The forms a request uses ("não me manda", "não me mande"), not a report ("não me mandou"). */
-const WRITE_COMMAND = String.raw`(?:mand[ae]|envi[ae]|escrev[ae]|ligu?e|liga|cham[ae]|procur[ae])\p{L}*`;
+const WRITE_COMMAND = String.raw`(?:mand[ae]|envi[ae]|escrev[ae]|ligu?e|liga|cham[ae]|procur[ae]|contac?t[ae])\p{L}*`;
 
 /** Portuguese cues. */
 export const pt: Lexicon = {
@@ -24,6 +24,8 @@ export const pt: Lexicon = {
     // "não quero mais ser contatado", "me remove daqui", "cancela meu cadastro", "nem me manda mais nada"
     String.raw`(?:deix[ae]|deixem|deixar|deixasse|deixassem)(?: todos| todas)? de (?:me |mim )?${WRITE}|nao (?:quero|desejo) (?:mais |voltar a )?ser (?:mais )?(?:contatad|contactad|incomodad|perturbad|procurad)\p{L}*|me (?:remov[ae]|exclu[ai]|descadastr[ae])(?!\p{L})|me tir[ae]m? (?:daqui|disso|dessa|desse|desta|deste)`,
     String.raw`cancel\p{L}* (?:o |a )?(?:meu|minha) (?:cadastro|inscricao|assinatura|conta)|(?:apag|exclu|remov)[aei]\p{L}* (?:os |a )?(?:meus dados|minha conta)|nem me ${WRITE_COMMAND}`,
+    // "como eu desativo essas mensagens", "gostaria de deixar de receber"
+    String.raw`desativ\p{L}* (?:as |essas |suas |estas |minhas )?(?:\p{L}+ )?(?:mensage\p{L}*|notifica\p{L}*|msgs?)|deixar de receber (?:\p{L}+ )?(?:mensage\p{L}*|msgs?|notifica\p{L}*|isso)`,
     alone(
       'chega|para|pare|stop|some|sai daqui|sair|parar|cancelar|cancela|(?:da pra|pode|podes|poderia|tem como|(?:voce|vc|voces|vcs) (?:pode|podem)) parar',
       'ja|agora|de uma vez',
@@ -36,7 +38,7 @@ export const pt: Lexicon = {
     'o que (?:e|significa|acontece(?: se)?|faz)|significa|se eu|e se|como funciona|como (?:eu )?(?:sei|vejo|confiro) se|como saber se',
   ],
   stopAll: [
-    'parem todos|deixem todos|todos deixem|nenhum personagem|todos os personagens|desativa tudo|(?:voces|vcs) (?:podem|devem|precisam|tem que)|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
+    'parem todos|nenhum de (?:voces|vcs)|deixem todos|todos deixem|nenhum personagem|todos os personagens|desativa tudo|(?:voces|vcs) (?:podem|devem|precisam|tem que)|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
   ],
   stopTimeQualifiers: [
     'durante o (?:trabalho|expediente|dia|aula)|(?:antes|depois) d(?:as?|o) \\d{1,2}(?:h|:\\d\\d)?|quando (?:eu )?(?:estou|estiver|to|tou|trabalho|durmo)|enquanto (?:eu )?(?:estou|to|tou|trabalho)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
