@@ -538,6 +538,44 @@ describe('classifyReply: stop round 8 (switching messages off, formal removal, c
   });
 });
 
+describe('classifyReply: stop round 9 (usted, dropped apostrophes, conjunctions, stem changes)', () => {
+  it('reads them as a stop', () => {
+    for (const text of [
+      'I would appreciate it if you stopped sending me these notifications.',
+      'nerv nicht und schreib mir nie wieder',
+      'Por favor, no me envíe más mensajes.',
+      'Gracias por todo, pero prefiero no recibir más mensajes.',
+      'ne m ecris plus',
+      'me contacte plus',
+      'Bitte tragen Sie mich aus der Liste aus.',
+    ]) {
+      expect(meaningOf(text), text).toBe('stop');
+    }
+    for (const text of [
+      'none of you characters should ever text me first again',
+      'denme de baja de todos los personajes',
+      'je veux que tous les personnages arrêtent de me contacter',
+      'Bitte deaktivieren Sie die Nachrichten aller Charaktere.',
+      'desliga as mensagens de todos os bots pfv',
+    ]) {
+      expect(classifyReply(text), text).toMatchObject({ meaning: 'stop', scope: 'all' });
+    }
+  });
+
+  it('reads their look-alikes as no stop', () => {
+    for (const text of [
+      'tu me contactes plus jamais 😢',
+      'hör auf, ich werd rot 🙈',
+      'ça fait quoi de se désabonner ?',
+      'mes amis arrêtent de m’écrire, je sais pas pourquoi',
+      "don't stop, and tell me more",
+    ]) {
+      expect(meaningOf(text), text).not.toBe('stop');
+    }
+    expect(meaningOf('não me manda mensagem no horário de trabalho')).toBe('wrong_time');
+  });
+});
+
 describe('classifyReply: the result', () => {
   it('names the cue that decided, for the decision trace', () => {
     expect(classifyReply('stop messaging me').cue).toBe('stop:en:stop messaging me');

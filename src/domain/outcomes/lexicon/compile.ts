@@ -26,6 +26,8 @@ export interface Cue {
 /** A cue starts and ends at a word edge; a hyphen counts as part of the word, so "non-stop" is one word. */
 const START = String.raw`(?<![\p{L}\p{N}-])`;
 const END = String.raw`(?![\p{L}\p{N}])`;
+/** A negator does not reach across these: "nerv nicht und schreib mir nie wieder" is a stop. */
+const CONJUNCTIONS = 'and|but|or|und|aber|oder|y|pero|o|et|mais|ou|e|mas';
 
 /**
  * The longest source of one part. V8 does not optimise a regular expression whose source is
@@ -55,7 +57,7 @@ export function compileCues(
     groups.push({ lang: lexicon.lang, source: `(?<${lexicon.lang}>${cues.join('|')})` });
     if (negators)
       negated[lexicon.lang] = new RegExp(
-        `(?<=${START}(?:${negators(lexicon)})\\s+(?:[\\p{L}']+\\s+)?)`,
+        `(?<=${START}(?:${negators(lexicon)})\\s+(?:(?!(?:${CONJUNCTIONS})\\s)[\\p{L}']+\\s+)?)`,
         'uy',
       );
   }

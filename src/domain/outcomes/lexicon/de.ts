@@ -32,7 +32,7 @@ export const de: Lexicon = {
     String.raw`(?:nimm|nehmt|streich|losch|loscht|trag)\p{L}* mich (?:\p{L}+\s+)?(?:aus|von) (?:\p{L}+\s+)?(?:liste|verteiler)`,
     String.raw`(?:will|mochte|brauche) keine (?:\p{L}+\s+)?nachrichten|von (?:keinem|keiner|niemandem) (?:von euch|\p{L}+)(?: mehr)? (?:nachrichten|was)|keine (?:\p{L}+\s+)?nachrichten mehr|(?:will|mochte) nichts mehr von (?:dir|euch)`,
     // the separable verbs of "abmelden" and "austragen": "melde mich bitte ab", not "ich melde mich ab und zu"
-    String.raw`(?:meld|melde|meldet) mich (?:\p{L}+\s+){0,2}?ab(?! und zu)|(?:trag|tragt) mich (?:\p{L}+\s+){0,2}?aus`,
+    String.raw`(?:meld|melde|meldet) mich (?:\p{L}+\s+){0,2}?ab(?! und zu)|(?:trag|tragt|tragen sie) mich (?:\p{L}+\s+){0,3}?aus`,
     // "Schluss mit den Nachrichten", "genug mit dem Gespamme"
     String.raw`(?:schluss|genug|es reicht|jetzt reichts?)(?: jetzt| damit| endlich)? mit (?:\p{L}+\s+){0,2}?(?:nachrichten|benachrichtigungen|sms|texten|(?:ge)?spam\p{L}*|geschreibe|schreiberei)`,
     'abmelden|abbestellen|austragen|verschwinde|verpiss dich|hau ab|geh weg|(?:ich )?blockier\\p{L}* (?:ich )?(?:dich|euch)|losch\\p{L}* meine nummer',
@@ -46,6 +46,7 @@ export const de: Lexicon = {
     String.raw`${WRITE}\s+(?:sie|du|ihr)\s+(?:mir|mich)\s+(?:\p{L}+\s+){0,2}(?:nicht mehr|nie wieder|nie mehr)`,
     // "stellen Sie die Nachrichten ab", "wie meld ich mich ab", "nicht länger kontaktiert werden", "du bist geblockt"
     String.raw`stell\p{L}* (?:sie |du |ihr |bitte )*(?:\p{L}+ ){0,2}(?:nachrichten|benachrichtigungen)(?: \p{L}+){0,4} ab(?![\p{L}])|(?:meld|melde) (?:ich |man )(?:mich|sich) (?:(?:hier|da|dort|bei euch|bei dir|bitte|jetzt)\s+)?ab(?! und zu)|nicht (?:mehr|langer|weiter) (?:\p{L}+\s+)?(?:kontaktiert|angeschrieben|benachrichtigt|angerufen) (?:zu )?werden|du bist (?:blockiert|geblockt|gesperrt)`,
+    String.raw`deaktivier\p{L}* (?:sie |du |ihr |bitte )*(?:die |alle |deine |eure |diese |samtliche )?(?:\p{L}+ )?(?:nachrichten|benachrichtigungen)`,
     alone(
       `(?:bitte\\s+)?(?:aufh(?:o|oe)ren|${HEAR} (?:(?:bitte|endlich|mal|doch|jetzt|alle) )*auf(?: damit)?|stopp?|lass das|schluss(?: jetzt)?|es reicht|jetzt reichts?)`,
       'jetzt|sofort|endlich|gleich',

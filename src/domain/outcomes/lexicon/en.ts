@@ -19,7 +19,7 @@ export const en: Lexicon = {
     String.raw`(?:don'?t|dont|do not|never)\s+(?:\p{L}+\s+){0,2}(?:${MESSAGE})\s+(?:me\s+)?(?:\p{L}+\s+){0,2}(?:again|anymore|any more)`,
     // "none of you bots text me again", "nobody should message me": a request takes the base form or a
     // modal; "no one texts me anymore" is a lament, so a verb ending in a single s does not count
-    String.raw`(?:none of (?:you|u|ya|your|these|the)|nobody|no one|no bots?|not one of you)(?:\s+\p{L}+)?\s+(?:(?:should|may|can|is to|needs? to|is allowed to|gets? to|ever)(?:\s+be)?\s+)?(?:${MESSAGE})(?<![^s]s)\s+me`,
+    String.raw`(?:none of (?:you|u|ya|your|these|the)|nobody|no one|no bots?|not one of you)(?:\s+\p{L}+)?\s+(?:(?:should|may|can|is to|needs? to|is allowed to|gets? to|ever)(?:\s+ever)?(?:\s+be)?\s+)?(?:${MESSAGE})(?<![^s]s)\s+me`,
     'leave me (?:alone|be)|let me be|go away|get lost|(?:fuck|piss|buzz) off|lose my number|delete my (?:number|account|data)',
     String.raw`unsub\p{L}*|unsusc?ri\p{L}*|opt(?:ing|ed)?(?:\s+me)?\s+out|opt-out|remove me|take me off|block(?:ing)? (?:you|u|this)|(?:remove|delete|erase) my (?:number|account|data|info|details)`,
     // "can you not text me", "stop getting these", "cease all communication", "i want out"
@@ -47,7 +47,7 @@ export const en: Lexicon = {
     // "sorry I don't text back fast" says what the user does: a subject before it, or words after "back", undo it
     String.raw`(?<!(?:i|we|he|she|they) )(?:don'?t|dont|do not) (?:ever )?(?:${MESSAGE}) back(?=\s*(?:[.!?,]|$))|(?:don'?t|dont|do not|never) (?:ever )?(?:${MESSAGE}) again`,
     String.raw`(?:don'?t|dont|do not|no longer) (?:want|wish|wanna|need|like) (?:to )?(?:be|get) (?:contacted|messaged|texted|bothered|pinged|spammed|pestered)(?=\s*(?:[.!?,]|$)|\s+(?:by (?:you|u|any|this|these|your|the (?:bots?|app|characters?))|anymore|any more|again|ever|further|in the future))`,
-    String.raw`(?:appreciate(?: it)?|grateful|be (?:great|nice|better)|prefer(?: it)?) (?:if|that|when) (?:you|u) (?:stopped|quit|would stop|could stop|didn'?t|did not|wouldn'?t|would not|no longer|never again) (?:${MESSAGE})|done with (?:these|this|the|your|all (?:these|the|your)) ${MESSAGES}`,
+    String.raw`(?:appreciate(?: it)?|grateful|be (?:great|nice|better)|prefer(?: it)?) (?:if|that|when) (?:you|u) (?:stopped|quit|would stop|could stop|didn'?t|did not|wouldn'?t|would not|no longer|never again) (?:${MESSAGE}|sending)|done with (?:these|this|the|your|all (?:these|the|your)) ${MESSAGES}`,
     // "turn off proactive messages", "disable these notifications", "please discontinue contact"
     String.raw`(?:turn|switch|shut) off (?:\p{L}+ )?${MESSAGES}|(?:disable|deactivate|mute) (?:these |the |your |all |all the |all these )?(?:\p{L}+ )?${MESSAGES}|discontinue (?:all )?(?:further )?(?:contact|communications?|${MESSAGES}|this|these)`,
     alone(

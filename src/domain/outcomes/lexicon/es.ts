@@ -4,7 +4,7 @@ import { alone, type Lexicon } from './lexicon.js';
 const WRITE = String.raw`(?:escrib|mand|envi|habl|contact|molest|spame|llam|textear)\p{L}*`;
 /** The command and subjunctive forms that only a request uses ("no me escribas", not "no me escribiste"). */
 const WRITE_COMMAND =
-  '(?:escrib(?:as|an|a)|mand(?:es|en)|envi(?:es|en)|habl(?:es|en)|contact(?:es|en)|molest(?:es|en)|llam(?:es|en))';
+  '(?:escrib(?:as|an|a)|mand(?:es|en|e)|envi(?:es|en|e)|habl(?:es|en|e)|contact(?:es|en|e)|molest(?:es|en|e)|llam(?:es|en|e))';
 
 /** Spanish cues. */
 export const es: Lexicon = {
@@ -22,11 +22,11 @@ export const es: Lexicon = {
     // the request forms only: "nadie me escribe nunca" is a lament, "no me escribas más" a request
     String.raw`(?:no|nadie|ningun\p{L}*)(?:\s+\p{L}+){0,4}\s+me\s+${WRITE_COMMAND}\s+(?:mas|nunca)`,
     // "prefiero que no me escribas", "prefiero no recibir mensajes"
-    String.raw`prefer\p{L}* (?:que (?:ya )?no me (?:vuelv\p{L}* a )?(?:${WRITE_COMMAND}|${WRITE})|(?:ya )?no (?:recibir|que me ${WRITE}))`,
+    String.raw`pref(?:er|ier)\p{L}* (?:que (?:ya )?no me (?:vuelv\p{L}* a )?(?:${WRITE_COMMAND}|${WRITE})|(?:ya )?no (?:recibir|que me ${WRITE}))`,
     // "basta de notificaciones", "no más mensajes"
     String.raw`(?:basta|suficiente|ya estuvo|se acabo|stop|parale|parenle|dejale|ya para|ya stop)(?: ya)? (?:de|con) (?:(?:tus|tantos|tantas|los|las|estos|estas|esos|sus)\s+)?(?:mensajes|mensajitos|msjs?|notificaciones|avisos|recordatorios|textos|whatsapps?)|no mas (?:mensajes|msjs|notificaciones)`,
     'dejame en paz|dejenme en paz|dejadme en paz|dejame tranquil[oa]|olvidate de mi|olvidame|alejate de mi|basta de mensajes|basta ya|ya basta|no me molestes|dejar de recibir|borrame|(?:sacame|quitame) de (?:la lista|aqui|esto)',
-    String.raw`(?:darme|me doy|dame|darse) de baja|cancelar (?:la )?suscripcion|desuscrib\p{L}*|no (?:quiero|kiero|qiero|deseo) (?:recibir )?(?:mas )?(?:tus |estos |esos |sus |los |tantos |tantas )?(?:mensajes?|notificaciones|comunicaciones|correos|avisos|sms|whatsapps?)`,
+    String.raw`(?:darme|me doy|dame|darse|denme|deme) de baja|cancelar (?:la )?suscripcion|desuscrib\p{L}*|no (?:quiero|kiero|qiero|deseo) (?:recibir )?(?:mas )?(?:tus |estos |esos |sus |los |tantos |tantas )?(?:mensajes?|notificaciones|comunicaciones|correos|avisos|sms|whatsapps?)`,
     'no quiero (?:hablar|saber) (?:nada )?(?:mas )?(?:contigo|de ti)|(?:te voy a |te )bloque\\p{L}*|borra mi numero',
     // "no vuelvas a escribir", "no sigas escribiéndome", "¿podrías no escribirme más?", "quítenme de esto"
     String.raw`que no me (?:escrib|mand|envi|contact|molest|llam)(?:ara|iera)n?|no (?:me )?(?:vuelvas|vuelvan|volves) a ${WRITE}|no (?:me )?(?:sigas|sigan) ${WRITE}|no (?:escrib|mand|envi|contact|molest)(?:ir|ar)me (?:mas|nunca)`,

@@ -33,6 +33,9 @@ export const fr: Lexicon = {
     String.raw`n'?ai plus envie (?:de (?:recevoir|tes |vos |ces )|que (?:tu|vous) (?:m'|me )|d'etre (?:contacte|sollicite|derange))`,
     // "désactivez les messages", "veuillez me retirer de cette liste", "pour plus recevoir ces messages"
     String.raw`desactiv\p{L}* (?:les |tes |vos |ces |mes )?(?:\p{L}+ )?${MESSAGES}|(?:veuillez|merci de|pourriez-vous|pouvez-vous|tu peux|vous pouvez) me (?:retirer|supprimer|desinscrire|desabonner|enlever|rayer)|(?:pour|de) (?:ne )?plus recevoir (?:ces |tes |vos |les |de |d'|des )?(?:\p{L}+ )?${MESSAGES}`,
+    // the apostrophe or the "ne" dropped: "ne m ecris plus", "me contacte plus" (not "tu me contactes plus", a lament);
+    // "je veux que tous les personnages arrêtent de me contacter"
+    String.raw`ne m\s(?:ecri|envoi|contact|text)\p{L}* plus|me(?<!(?:tu|il|elle|on|ils|elles) me) (?:contacte[sz]?|ecri[stv]\p{L}*|envoie[sz]?|texte[sz]?) plus(?! souvent| vite| tard| de | d')|que (?:[\p{L}']+ ){0,3}(?:arretent|cessent) de (?:me |m')${WRITE}`,
     alone(
       `arrete(?:z)?(?: ca| tout)?|(?:tu peux|tu pourrais|vous pouvez|vous pourriez|pouvez-vous|peux-tu|tu veux bien) (?:tous |toutes )?arreter|va voir ailleurs|allez voir ailleurs|stop|degage|ca suffit|basta|(?:plus|pas) de ${MESSAGES}`,
       'maintenant|tout de suite|immediatement|deja',
@@ -41,7 +44,7 @@ export const fr: Lexicon = {
   // the last alternative is someone else who must stop: "mon voisin doit arrêter de m'écrire"
   stopNegators: String.raw`n'|jamais|dit|disait|(?:il|elle|ils|elles|(?:mon|ma|mes|son|sa|ses|leur|leurs|notre) \p{L}+) (?:doit|doivent|devrait|devraient)`,
   stopQuestions: [
-    "(?:ca )?veut dire(?: quoi)?|c'est quoi|qu'est-ce que|qu'est-ce qui se passe si|que se passe-t-il si|si je|signifie|comment ca marche",
+    "ca fait quoi|(?:ca )?veut dire(?: quoi)?|c'est quoi|qu'est-ce que|qu'est-ce qui se passe si|que se passe-t-il si|si je|signifie|comment ca marche",
   ],
   stopAll: [
     "personne (?:de vous|d'entre vous|parmi vous)|aucun (?:personnage|perso|bot)s?|tous les (?:personnages|persos|bots)|vous tou(?:s|tes)|vous (?:pouvez|pourriez|devez|allez) tou(?:s|tes)|tous les bots|aucun (?:de vous|d'entre vous|bot)|chacun de vous|tout le monde|arretez tous",

@@ -58,7 +58,7 @@ const POLITE = 'svp|stp|please|pls|plz|bitte|por favor|porfa|xfa|pfv|pf|pfvr';
  * kann nicht mehr 😂". Laughter before it does not ("lol no. stop.").
  */
 const LAUGHTER_AFTER =
-  '(?![^]*(?:haha|hehe|lol|lmao|jaja|jeje|kkk|mdr|ptdr|hilarious|funny|rire|risa|lachen|rougir|blush|sonrojar|rot werden|corar|😂|🤣|😆|😅|😭|😊|☺|🥰|😳))';
+  '(?![^]*(?:haha|hehe|lol|lmao|jaja|jeje|kkk|mdr|ptdr|hilarious|funny|rire|risa|lachen|rougir|blush|sonrojar|rot werden|werd rot|werde rot|corar|🙈|😂|🤣|😆|😅|😭|😊|☺|🥰|😳))';
 
 /**
  * A cue of any class matched alone in its sentence, with no laughter after it, perhaps followed by

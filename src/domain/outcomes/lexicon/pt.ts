@@ -25,7 +25,7 @@ export const pt: Lexicon = {
     String.raw`(?:deix[ae]|deixem|deixar|deixasse|deixassem)(?: todos| todas)? de (?:me |mim )?${WRITE}|nao (?:quero|desejo) (?:mais |voltar a )?ser (?:mais )?(?:contatad|contactad|incomodad|perturbad|procurad)\p{L}*|me (?:remov[ae]|exclu[ai]|descadastr[ae])(?!\p{L})|me tir[ae]m? (?:daqui|disso|dessa|desse|desta|deste)`,
     String.raw`cancel\p{L}* (?:o |a )?(?:meu|minha) (?:cadastro|inscricao|assinatura|conta)|(?:apag|exclu|remov)[aei]\p{L}* (?:os |a )?(?:meus dados|minha conta)|nem me ${WRITE_COMMAND}`,
     // "como eu desativo essas mensagens", "gostaria de deixar de receber"
-    String.raw`desativ\p{L}* (?:as |essas |suas |estas |minhas )?(?:\p{L}+ )?(?:mensage\p{L}*|notifica\p{L}*|msgs?)|deixar de receber (?:\p{L}+ )?(?:mensage\p{L}*|msgs?|notifica\p{L}*|isso)`,
+    String.raw`(?:desativ|deslig)\p{L}* (?:as |essas |suas |estas |minhas )?(?:\p{L}+ )?(?:mensage\p{L}*|notifica\p{L}*|msgs?)|deixar de receber (?:\p{L}+ )?(?:mensage\p{L}*|msgs?|notifica\p{L}*|isso)`,
     alone(
       'chega|para|pare|stop|some|sai daqui|sair|parar|cancelar|cancela|(?:da pra|pode|podes|poderia|tem como|(?:voce|vc|voces|vcs) (?:pode|podem)) parar',
       'ja|agora|de uma vez',
@@ -41,7 +41,7 @@ export const pt: Lexicon = {
     'parem todos|nenhum de (?:voces|vcs)|deixem todos|todos deixem|nenhum personagem|todos os personagens|desativa tudo|(?:voces|vcs) (?:podem|devem|precisam|tem que)|todos parem|todos voces|voces todos|nenhum de voces|todos os bots|nenhum (?:dos )?bots?|todo mundo',
   ],
   stopTimeQualifiers: [
-    'durante o (?:trabalho|expediente|dia|aula)|(?:antes|depois) d(?:as?|o) \\d{1,2}(?:h|:\\d\\d)?|quando (?:eu )?(?:estou|estiver|to|tou|trabalho|durmo)|enquanto (?:eu )?(?:estou|to|tou|trabalho)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
+    'durante o (?:trabalho|expediente|dia|aula)|(?:no|em) horario (?:de trabalho|do trabalho|comercial|de aula|de expediente)|(?:antes|depois) d(?:as?|o) \\d{1,2}(?:h|:\\d\\d)?|quando (?:eu )?(?:estou|estiver|to|tou|trabalho|durmo)|enquanto (?:eu )?(?:estou|to|tou|trabalho)|no trabalho|de madrugada|a noite|de noite|tao cedo|tao tarde',
   ],
   wrongTime: [
     'meia-?noite|no meio d[ae] (?:uma )?(?:reuniao|aula|prova)',
