@@ -55,6 +55,8 @@ Options:
                      attribution window (42 outcomes a user), so that about half the messages fall
                      in a window and are attributed as they arrive; then vacuums the table and
                      takes a checkpoint, as a database that wrote them over weeks would be
+  --outcomes-every H with --with-outcomes: one proactive message every H hours instead of 12 (56: three
+                     a week, the most the default policy lets one character send a user)
   --json FILE        also write the results as JSON to FILE
   --seed N           generator seed (default 42)
   --wait-quiet S     before measuring, wait up to S seconds for the machine's CPU to be under 15% busy
@@ -83,6 +85,7 @@ function parseOptions() {
       'node-args': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
       'with-outcomes': { type: 'boolean', default: false },
+      'outcomes-every': { type: 'string', default: '12' },
       json: { type: 'string' },
       seed: { type: 'string', default: '42' },
       'wait-quiet': { type: 'string', default: '60' },
@@ -116,6 +119,7 @@ function parseOptions() {
     nodeArgs: values['node-args'].split(/\s+/).filter(Boolean),
     keep: values.keep,
     withOutcomes: values['with-outcomes'],
+    outcomesEvery: int('outcomes-every', 1, 21 * 24),
     json: values.json,
     seed: int('seed', 0, 2 ** 31),
     waitQuiet: int('wait-quiet', 0, 3600),
@@ -284,13 +288,15 @@ async function runBackend(backend, options) {
     if (options.withOutcomes) {
       if (!scratch) throw new Error('--with-outcomes needs --backend postgres');
       const started = Date.now();
+      const every = options.outcomesEvery;
+      const perUser = Math.floor((21 * 24) / every);
       // the generator's clock and this one agree to within the setup's seconds
       await scratch.query(
         `insert into outcomes (tenant_id, user_id, outcome_id, character_id, at, window_ends_at, created_at, updated_at)
          select 'default', 'u' || u, 'bench-' || u || '-' || k, 'c' || (u % 20),
-           now() - interval '21 days' + k * interval '12 hours',
-           now() - interval '21 days' + k * interval '12 hours' + interval '6 hours', now(), now()
-         from generate_series(0, ${options.users - 1}) u, generate_series(0, 41) k`,
+           now() - interval '21 days' + k * interval '${every} hours',
+           now() - interval '21 days' + k * interval '${every} hours' + interval '6 hours', now(), now()
+         from generate_series(0, ${options.users - 1}) u, generate_series(0, ${perUser - 1}) k`,
       );
       // as autovacuum would have left three weeks of outcomes: hint bits and the visibility map
       // set, statistics taken; and the bulk insert's dirty pages written out, so that the
@@ -298,7 +304,7 @@ async function runBackend(backend, options) {
       await scratch.query('vacuum (analyze) outcomes');
       await scratch.query('checkpoint');
       console.log(
-        `[${backend}] ${fmt(options.users * 42)} outcomes written in ${fmt((Date.now() - started) / 1000, 1)} s`,
+        `[${backend}] ${fmt(options.users * perUser)} outcomes (one every ${every} h a user) written in ${fmt((Date.now() - started) / 1000, 1)} s`,
       );
     }
     const database = scratch ? new URL(scratch.url).pathname.slice(1) : undefined;
