@@ -12,7 +12,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createEventGenerator, prepareBodies } from './lib/events.mjs';
+import { createEventGenerator, pairSeedBodies, prepareBodies } from './lib/events.mjs';
 import { assertLoopback, percentile, sendBatches, waitForHealth } from './lib/http-load.mjs';
 import {
   backgroundLoad,
@@ -57,6 +57,12 @@ Options:
                      takes a checkpoint, as a database that wrote them over weeks would be
   --outcomes-every H with --with-outcomes: one proactive message every H hours instead of 12 (56: three
                      a week, the most the default policy lets one character send a user)
+  --live             events within the last minute, as a bot forwards them when they happen, instead of
+                     spread over three weeks; with --with-outcomes the proactive messages are spaced
+                     back from now, so about 6 users in every H have a window open
+  --seed-pairs       before timing, create every user and its main character's pair (one
+                     session_start each, 22 days ago); implied by --with-outcomes, which also
+                     gives each pair its span of outcomes (migration 0026)
   --json FILE        also write the results as JSON to FILE
   --seed N           generator seed (default 42)
   --wait-quiet S     before measuring, wait up to S seconds for the machine's CPU to be under 15% busy
@@ -86,6 +92,8 @@ function parseOptions() {
       keep: { type: 'boolean', default: false },
       'with-outcomes': { type: 'boolean', default: false },
       'outcomes-every': { type: 'string', default: '12' },
+      live: { type: 'boolean', default: false },
+      'seed-pairs': { type: 'boolean', default: false },
       json: { type: 'string' },
       seed: { type: 'string', default: '42' },
       'wait-quiet': { type: 'string', default: '60' },
@@ -120,6 +128,8 @@ function parseOptions() {
     keep: values.keep,
     withOutcomes: values['with-outcomes'],
     outcomesEvery: int('outcomes-every', 1, 21 * 24),
+    live: values.live,
+    seedPairs: values['seed-pairs'] || values['with-outcomes'],
     json: values.json,
     seed: int('seed', 0, 2 ** 31),
     waitQuiet: int('wait-quiet', 0, 3600),
@@ -148,7 +158,12 @@ const mib = (bytes) => (bytes === null || bytes === undefined ? 'n/a' : `${fmt(b
 /** Runs warm-up and measured phase against a healthy service at `base`. */
 async function measure({ label, base, key, pid, database, options, counts }) {
   const runId = `b${Date.now().toString(36)}`;
-  const generator = createEventGenerator({ users: options.users, runId, seed: options.seed });
+  const generator = createEventGenerator({
+    users: options.users,
+    runId,
+    seed: options.seed,
+    live: options.live,
+  });
   const warm = prepareBodies(generator, counts.warmup, options.batch);
   const main = prepareBodies(generator, counts.events, options.batch);
   console.log(
@@ -285,19 +300,46 @@ async function runBackend(backend, options) {
     console.log(
       `[${backend}] service pid ${service.pid} healthy on ${base} after ${fmt((Date.now() - t0) / 1000, 1)} s`,
     );
+    if (options.seedPairs) {
+      const seeded = await sendBatches({
+        base,
+        key,
+        bodies: pairSeedBodies({
+          users: options.users,
+          runId: `s${Date.now().toString(36)}`,
+          batchSize: options.batch,
+        }),
+        concurrency: options.concurrency,
+      });
+      console.log(
+        `[${backend}] ${fmt(options.users)} users and pairs created in ${fmt(seeded.seconds, 1)} s, before timing`,
+      );
+    }
     if (options.withOutcomes) {
       if (!scratch) throw new Error('--with-outcomes needs --backend postgres');
       const started = Date.now();
       const every = options.outcomesEvery;
       const perUser = Math.floor((21 * 24) / every);
+      // live: user u's latest message was (u mod every) hours ago, so about 6 users in `every` are
+      // inside a window now; else spread over the events' three weeks
+      const first = options.live
+        ? `now() - ((u % ${every}) + k * ${every}) * interval '1 hour'`
+        : `now() - interval '21 days' + k * interval '${every} hours'`;
       // the generator's clock and this one agree to within the setup's seconds
       await scratch.query(
         `insert into outcomes (tenant_id, user_id, outcome_id, character_id, at, window_ends_at, created_at, updated_at)
          select 'default', 'u' || u, 'bench-' || u || '-' || k, 'c' || (u % 20),
-           now() - interval '21 days' + k * interval '${every} hours',
-           now() - interval '21 days' + k * interval '${every} hours' + interval '6 hours', now(), now()
+           ${first}, ${first} + interval '6 hours', now(), now()
          from generate_series(0, ${options.users - 1}) u, generate_series(0, ${perUser - 1}) k`,
       );
+      // each pair's span of outcomes, as the deliveries would have kept it (migration 0026)
+      await scratch.query(
+        `update user_characters p set outcomes_from = o.first_at, outcomes_until = o.last_end
+         from (select tenant_id, user_id, character_id, min(at) as first_at, max(window_ends_at) as last_end
+               from outcomes group by tenant_id, user_id, character_id) o
+         where p.tenant_id = o.tenant_id and p.user_id = o.user_id and p.character_id = o.character_id`,
+      );
+      await scratch.query('vacuum (analyze) user_characters');
       // as autovacuum would have left three weeks of outcomes: hint bits and the visibility map
       // set, statistics taken; and the bulk insert's dirty pages written out, so that the
       // measured phase does not pay for flushing them (ingest without outcomes has no such setup)
@@ -315,6 +357,12 @@ async function runBackend(backend, options) {
         'select (select count(*) from events) as events, (select count(*) from users) as users',
       );
       result.stored = { events: Number(row.events), users: Number(row.users) };
+      if (options.withOutcomes) {
+        const [replied] = await scratch.query(
+          'select count(*) as n from outcomes where reply_event_id is not null',
+        );
+        console.log(`[${backend}] outcomes with a reply after the run: ${fmt(Number(replied.n))}`);
+      }
     }
     return result;
   } catch (error) {

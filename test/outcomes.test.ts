@@ -202,6 +202,31 @@ describe.each(BACKENDS)('the outcome of a proactive message, on %s', (backend) =
     expect(await outcomeOf(second.suggestionId)).toMatchObject({ replyEventId: 'answer' });
   });
 
+  it("keeps the pair's span of outcomes, from its first message to the end of its last window, and finds replies only inside it", async () => {
+    const spanOf = () =>
+      t.server.engine.database.db
+        .selectFrom('user_characters')
+        .select(['outcomes_from', 'outcomes_until'])
+        .where('user_id', '=', 'maya')
+        .where('character_id', '=', 'aria')
+        .executeTakeFirstOrThrow();
+    expect(await spanOf()).toEqual({ outcomes_from: null, outcomes_until: null });
+    const first = await pingAndSend();
+    const second = await pingAndSend();
+    expect(await spanOf()).toEqual({
+      outcomes_from: first.sentAt,
+      outcomes_until: new Date(second.sentAt.getTime() + 6 * 60 * MINUTE),
+    });
+    // before the first message and after the last window: no reply; inside: the reply, late or not
+    await reply(new Date(first.sentAt.getTime() - MINUTE).toISOString(), 'before');
+    t.clock.advance({ hours: 7 });
+    await reply(at(), 'after');
+    expect(await outcomeOf(first.suggestionId)).toMatchObject({ status: 'ignored' });
+    expect(await outcomeOf(second.suggestionId)).toMatchObject({ status: 'ignored' });
+    await reply(new Date(second.sentAt.getTime() + MINUTE).toISOString(), 'late');
+    expect(await outcomeOf(second.suggestionId)).toMatchObject({ status: 'replied', replyEventId: 'late' });
+  });
+
   it("counts only replies within the tenant's attribution window, and only from that character's user", async () => {
     await ok({ method: 'PUT', url: '/v1/policy', payload: { ...OPEN_POLICY, attributionWindowMinutes: 60 } });
     const policy = await ok({ method: 'GET', url: '/v1/policy' });

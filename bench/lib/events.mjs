@@ -63,7 +63,14 @@ function isoWithOffset(ms, offset) {
  * sometimes to a second one. Event ids are unique per run (runId prefix plus a sequence number),
  * so a re-run against the same database sends no duplicates.
  */
-export function createEventGenerator({ users, runId, seed = 42, now = Date.now(), spanDays = 21 }) {
+export function createEventGenerator({
+  users,
+  runId,
+  seed = 42,
+  now = Date.now(),
+  spanDays = 21,
+  live = false,
+}) {
   const random = seededRandom(seed);
   const order = Array.from({ length: users }, (_, i) => i);
   for (let i = users - 1; i > 0; i--) {
@@ -84,8 +91,9 @@ export function createEventGenerator({ users, runId, seed = 42, now = Date.now()
     }
     const character = random() < 0.85 ? user % CHARACTERS : (user * 7 + 3) % CHARACTERS;
     const kind = pickKind(random());
-    // past weeks, never in the future; at least one second old
-    const at = now - 1000 - Math.floor(random() * spanMs);
+    // past weeks, never in the future; at least one second old. Live: within the last minute, as
+    // a bot forwards messages when they happen
+    const at = now - 1000 - Math.floor(random() * (live ? 60_000 : spanMs));
     const event = {
       id: `${runId}-${seq++}`,
       kind,
@@ -108,6 +116,28 @@ export function createEventGenerator({ users, runId, seed = 42, now = Date.now()
       return Buffer.from(JSON.stringify({ events }));
     },
   };
+}
+
+/**
+ * One `session_start` per user with its main character, 22 days ago (before any event of the
+ * generator and any proactive message of the benchmark's setup), as bodies of `batchSize`: the
+ * users and pairs exist before timing, as in a service that has been running.
+ */
+export function pairSeedBodies({ users, runId, now = Date.now(), batchSize }) {
+  const bodies = [];
+  for (let from = 0; from < users; from += batchSize) {
+    const events = [];
+    for (let user = from; user < Math.min(users, from + batchSize); user++)
+      events.push({
+        id: `${runId}-seed-${user}`,
+        kind: 'session_start',
+        userId: `u${user}`,
+        characterId: `c${user % CHARACTERS}`,
+        at: isoWithOffset(now - 22 * 86_400_000, OFFSETS[user % OFFSETS.length]),
+      });
+    bodies.push(Buffer.from(JSON.stringify({ events })));
+  }
+  return bodies;
 }
 
 /** Serialises `count` events into bodies of `batchSize`; returns them with how long that took. */

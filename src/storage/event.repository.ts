@@ -117,16 +117,32 @@ const TAKES_MODEL = sql.raw(
   'excluded.activity is not null and s.activity_version = excluded.activity_version - 1',
 );
 
-/** Merges the pairs' deltas, creating pairs on first sight; returns the pairs created. */
+/** Where a pair's outcomes can take replies (migration 0026); both null when it has none. */
+export interface OutcomeSpan {
+  from: Date | null;
+  until: Date | null;
+}
+
+/**
+ * Merges the pairs' deltas, creating pairs on first sight; returns the pairs created and, by
+ * `pairKey`, each pair's span of outcomes as it is now (read back from the same statement).
+ */
 export async function applyPairDeltas(
   db: Db,
   tenantId: string,
   deltas: readonly PairDelta[],
   now: Date,
-): Promise<{ userId: string; characterId: string }[]> {
-  if (deltas.length === 0) return [];
+): Promise<{ created: { userId: string; characterId: string }[]; outcomeSpans: Map<string, OutcomeSpan> }> {
+  const outcomeSpans = new Map<string, OutcomeSpan>();
+  if (deltas.length === 0) return { created: [], outcomeSpans };
   // xmax is 0 on a row the statement inserted, and the updating transaction's id on one it updated
-  const { rows } = await sql<{ user_id: string; character_id: string; created: boolean }>`
+  const { rows } = await sql<{
+    user_id: string;
+    character_id: string;
+    created: boolean;
+    outcomes_from: Date | null;
+    outcomes_until: Date | null;
+  }>`
     insert into user_characters as s (tenant_id, user_id, character_id, created_at, last_inbound_channel, ${columnList()})
     select ${tenantId}, d.user_id, d.character_id, ${now}, d.channel, ${columnList('d.')}
     from unnest(
@@ -141,9 +157,17 @@ export async function applyPairDeltas(
         when excluded.last_inbound_channel is not null
              and (s.last_inbound_at is null or excluded.last_inbound_at >= s.last_inbound_at)
         then excluded.last_inbound_channel else s.last_inbound_channel end
-    returning user_id, character_id, (xmax = 0) as created`.execute(db);
-  return rows.filter((r) => r.created).map((r) => ({ userId: r.user_id, characterId: r.character_id }));
+    returning user_id, character_id, (xmax = 0) as created, outcomes_from, outcomes_until`.execute(db);
+  for (const r of rows)
+    outcomeSpans.set(pairKey(r.user_id, r.character_id), { from: r.outcomes_from, until: r.outcomes_until });
+  const created = rows
+    .filter((r) => r.created)
+    .map((r) => ({ userId: r.user_id, characterId: r.character_id }));
+  return { created, outcomeSpans };
 }
+
+/** The key of a pair in `applyPairDeltas`' spans. */
+export const pairKey = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
 
 function columnList(prefix = '') {
   return sql.raw(ACTIVITY_COLUMNS.map((c) => prefix + c).join(', '));

@@ -11,9 +11,26 @@ export interface NewOutcome {
   windowEndsAt: Date;
 }
 
-/** Records messages sent; one already recorded (the same delivery recorded twice) is kept as it is. */
+/**
+ * Records messages sent; one already recorded (the same delivery recorded twice) is kept as it is.
+ * Widens each pair's span of outcomes (`outcomes_from`, `outcomes_until`) to hold them; the pair's
+ * row exists, as the delivery stored its message as an event of the pair first.
+ */
 export async function insertOutcomes(db: Db, tenantId: string, rows: NewOutcome[], now: Date): Promise<void> {
   if (rows.length === 0) return;
+  await sql`
+    update user_characters p
+    set outcomes_from = least(p.outcomes_from, o.at), outcomes_until = greatest(p.outcomes_until, o.ends)
+    from (
+      select user_id, character_id, min(at) as at, max(ends) as ends
+      from unnest(${rows.map((r) => r.userId)}::text[], ${rows.map((r) => r.characterId)}::text[],
+        ${rows.map((r) => r.at)}::timestamptz[], ${rows.map((r) => r.windowEndsAt)}::timestamptz[])
+        as r(user_id, character_id, at, ends)
+      group by user_id, character_id
+    ) o
+    where p.tenant_id = ${tenantId} and p.user_id = o.user_id and p.character_id = o.character_id`.execute(
+    db,
+  );
   await db
     .insertInto('outcomes')
     .values(

@@ -164,6 +164,12 @@ export interface UserCharactersTable extends ActivityColumns {
   /** "Not now": no proactive message from the character until then, and the reply that asked. */
   snoozed_until: Timestamp | null;
   snoozed_by: string | null;
+  /**
+   * From the pair's first proactive message to the end of its last attribution window (migration
+   * 0026): a message outside cannot be a reply, and ingest does not look for one.
+   */
+  outcomes_from: Timestamp | null;
+  outcomes_until: Timestamp | null;
 }
 
 export interface EventsTable {

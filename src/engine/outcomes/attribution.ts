@@ -1,6 +1,6 @@
 import { classifyReply, type ReplyMeaning } from '../../domain/outcomes/reply-meaning.js';
 import { compare } from '../../domain/signals/activity-delta.js';
-import type { NewEvent } from '../../storage/event.repository.js';
+import { type NewEvent, type OutcomeSpan, pairKey } from '../../storage/event.repository.js';
 import {
   findChangedReplies,
   insertOutcomes,
@@ -41,8 +41,13 @@ export async function attributeReplies(
   now: Date,
   /** The meanings of the batch's own messages, by `messageKey`, classified once for the batch. */
   known: ReadonlyMap<string, ReplyMeaning> = new Map(),
+  /**
+   * Each pair's span of outcomes, by `pairKey`, read under the pair's lock: a message outside its
+   * pair's span cannot be a reply, and is not looked for. A pair missing here is looked for.
+   */
+  spans?: ReadonlyMap<string, OutcomeSpan>,
 ): Promise<AttributedOutcome[]> {
-  const replies = fresh.filter((e) => e.kind === 'message_in');
+  const replies = fresh.filter((e) => e.kind === 'message_in' && mayAnswer(e, spans));
   if (replies.length === 0 && !sent) return [];
   if (sent) {
     const windowMs = (await readPolicy(trx, tenantId)).settings.attributionWindowMinutes * 60_000;
@@ -86,6 +91,13 @@ export async function attributeReplies(
     now,
   );
   return attributed;
+}
+
+/** Whether a message falls in its pair's span of outcomes (or the span is not known). */
+function mayAnswer(e: NewEvent, spans: ReadonlyMap<string, OutcomeSpan> | undefined): boolean {
+  const span = spans?.get(pairKey(e.userId, e.characterId));
+  if (span === undefined) return true;
+  return span.from !== null && span.until !== null && e.at >= span.from && e.at < span.until;
 }
 
 /** The key of a message in `meaningsOf`' answer. */

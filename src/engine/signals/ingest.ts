@@ -110,11 +110,11 @@ export async function storeEvents(
   // the models are computed before the users' rows are locked, and written with their counters
   const activity = await prepareActivity(trx, ctx, tenantId, fresh, now);
   const written = await applyUserDeltas(trx, tenantId, users, now, activity?.writes);
-  const newPairs = await applyPairDeltas(trx, tenantId, pairs, now);
+  const { created: newPairs, outcomeSpans } = await applyPairDeltas(trx, tenantId, pairs, now);
   await activity?.finish(trx, written);
   // the replies of the proactive messages these events answer (the users' rows are locked now)
   const meanings = meaningsOf(fresh);
-  const outcomes = await attributeReplies(trx, tenantId, fresh, sent, now, meanings);
+  const outcomes = await attributeReplies(trx, tenantId, fresh, sent, now, meanings, outcomeSpans);
   await insertFeedback(trx, tenantId, fresh);
   // what the users' words ask for: a stop opts out, a "not now" snoozes
   const signals = await actOnWords(trx, ctx, tenantId, fresh, outcomes, now, meanings);
