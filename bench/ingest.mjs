@@ -54,7 +54,8 @@ Options:
                      message every 12 hours over the events' three weeks, each with a 6-hour
                      attribution window (42 outcomes a user), so that about half the messages fall
                      in a window and are attributed as they arrive; then vacuums the table and
-                     takes a checkpoint, as a database that wrote them over weeks would be
+                     takes a checkpoint, as a database that wrote them over weeks would be (the
+                     windows already past are settled, as the settling pass would have done)
   --outcomes-every H with --with-outcomes: one proactive message every H hours instead of 12 (56: three
                      a week, the most the default policy lets one character send a user)
   --live             events within the last minute, as a bot forwards them when they happen, instead of
@@ -327,9 +328,11 @@ async function runBackend(backend, options) {
         : `now() - interval '21 days' + k * interval '${every} hours'`;
       // the generator's clock and this one agree to within the setup's seconds
       await scratch.query(
-        `insert into outcomes (tenant_id, user_id, outcome_id, character_id, at, window_ends_at, created_at, updated_at)
+        `insert into outcomes (tenant_id, user_id, outcome_id, character_id, at, window_ends_at, created_at, updated_at, settled_at)
          select 'default', 'u' || u, 'bench-' || u || '-' || k, 'c' || (u % 20),
-           ${first}, ${first} + interval '6 hours', now(), now()
+           ${first}, ${first} + interval '6 hours', now(), now(),
+           -- the settling pass would have stamped every window that has passed, as it went by
+           case when ${first} + interval '6 hours' <= now() then ${first} + interval '6 hours' end
          from generate_series(0, ${options.users - 1}) u, generate_series(0, ${perUser - 1}) k`,
       );
       // each pair's span of outcomes, as the deliveries would have kept it (migration 0026)
