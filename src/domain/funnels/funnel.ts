@@ -1,0 +1,61 @@
+/**
+ * A funnel: a short proactive conversation. Its hook is a proactive message; each later step
+ * answers the user; the last hands the conversation to the bot's own pipeline with a payload.
+ * Steps move only along the edges declared here: a step's `next` and its choices' `next`.
+ */
+export interface FunnelTemplate {
+  funnelId: string;
+  name: string;
+  /** The hook: the step sent as the proactive message. */
+  start: string;
+  steps: FunnelStep[];
+}
+
+export interface FunnelStep {
+  stepId: string;
+  /** What is sent, a template over the topic and the character ("{topic}", "{character}"). */
+  text: string;
+  /** Buttons; a typed reply that means one of them does exactly what the button does. */
+  choices: FunnelChoice[];
+  /** Typed words that advance or decline at this step, matched on word boundaries, any language. */
+  intents: { advance: string[]; decline: string[] };
+  /**
+   * A typed reply that neither advances nor declines: `advance` takes any reply as the answer (a
+   * step that asks for free text); `unrelated` (a decision step) abandons the funnel and leaves
+   * the message to the bot.
+   */
+  otherReply: 'advance' | 'unrelated';
+  /** Where advancing leads, when the choice taken names no step; null on the last step. */
+  next: string | null;
+  /** Without an answer by then, the funnel expires; null: it waits. */
+  timeoutMinutes: number | null;
+  /** On the last step: what the bot gets with the user's next message, which passes through. */
+  handoff: Record<string, unknown> | null;
+}
+
+export interface FunnelChoice {
+  choiceId: string;
+  label: string;
+  /** `decline` abandons the funnel: never a completion, never a positive signal. */
+  action: 'advance' | 'decline';
+  /** For `advance`: the step it leads to, else the step's `next`. */
+  next?: string;
+}
+
+export const FUNNEL_STATUSES = ['active', 'completed', 'abandoned', 'expired'] as const;
+export type FunnelStatus = (typeof FUNNEL_STATUSES)[number];
+
+/** One user's run through a funnel. */
+export interface FunnelRun {
+  funnelId: string;
+  stepId: string;
+  status: FunnelStatus;
+  /** When the current step was sent: its timeout counts from here. */
+  stepSentAt: Date;
+}
+
+/** What the user (or the clock) did. */
+export type FunnelInput =
+  | { kind: 'reply'; text: string }
+  | { kind: 'button'; stepId: string; choiceId: string }
+  | { kind: 'timeout'; stepId: string };
