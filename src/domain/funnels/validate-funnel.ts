@@ -97,7 +97,7 @@ function cyclesWithoutTimeout(funnel: FunnelTemplate, index: Map<string, number>
       if (state.get(next) === 'open') {
         const cycle = path.slice(path.indexOf(next));
         if (!cycle.some((c) => reported.has(c))) {
-          cycle.forEach((c) => reported.add(c));
+          for (const c of cycle) reported.add(c);
           issues.push({
             path: `steps[${index.get(next)}]`,
             message: `is in a cycle with no timeout: ${[...cycle, next].join(' → ')}`,
