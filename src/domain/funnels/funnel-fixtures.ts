@@ -45,3 +45,37 @@ export const WEEKEND: FunnelTemplate = {
     }),
   ],
 };
+
+/**
+ * A standup check-in, the team assistant's example: yesterday, today, then blockers, each taking
+ * any reply, with a way out at the hook; the blockers go to the bot with the user's last answer.
+ */
+export const STANDUP: FunnelTemplate = {
+  funnelId: 'standup',
+  name: 'Standup check-in',
+  start: 'hook',
+  steps: [
+    step('hook', {
+      text: 'Morning! Ready for a quick standup?',
+      choices: [
+        { choiceId: 'go', label: 'Go', action: 'advance' },
+        { choiceId: 'skip', label: 'Skip today', action: 'decline' },
+      ],
+      intents: { advance: ['ready', 'bereit', 'listo', 'prêt', 'pronto'], decline: ['skip', 'überspringen'] },
+      next: 'yesterday',
+      timeoutMinutes: 120,
+    }),
+    step('yesterday', {
+      text: 'What did you get done yesterday?',
+      otherReply: 'advance',
+      next: 'today',
+      timeoutMinutes: 120,
+    }),
+    step('today', { text: 'And today?', otherReply: 'advance', next: 'blockers', timeoutMinutes: 120 }),
+    step('blockers', {
+      text: 'Anything blocking you? Tell me and I will pass it on.',
+      handoff: { action: 'file_blockers' },
+      timeoutMinutes: 240,
+    }),
+  ],
+};

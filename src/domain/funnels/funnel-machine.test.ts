@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FunnelRun } from './funnel.js';
-import { WEEKEND } from './funnel-fixtures.js';
+import { STANDUP, WEEKEND } from './funnel-fixtures.js';
 import { startFunnel, transitionFunnel } from './funnel-machine.js';
 
 const T0 = new Date('2026-12-07T18:00:00Z');
@@ -109,5 +109,34 @@ describe('transitionFunnel', () => {
     });
     const where = reply(run, 'yes').run;
     expect(transitionFunnel(WEEKEND, where, timeout, later(300)).event.type).toBe('outdated');
+  });
+});
+
+describe('the standup example', () => {
+  it('takes any answer at its free-text steps, a step word in another language at the hook, and skips on its decline word', () => {
+    let t = startFunnel(STANDUP, T0);
+    t = transitionFunnel(STANDUP, t.run, { kind: 'reply', text: 'bereit' }, later(1));
+    expect(t).toMatchObject({ send: 'yesterday', consumed: true });
+    t = transitionFunnel(STANDUP, t.run, { kind: 'reply', text: 'shipped the login page' }, later(2));
+    t = transitionFunnel(STANDUP, t.run, { kind: 'reply', text: 'reviews, then the invoices' }, later(3));
+    expect(t).toMatchObject({ send: 'blockers', run: { status: 'active' } });
+    t = transitionFunnel(
+      STANDUP,
+      t.run,
+      { kind: 'reply', text: 'waiting on the API keys from ops' },
+      later(4),
+    );
+    expect(t).toMatchObject({
+      run: { status: 'completed' },
+      consumed: false,
+      handoff: { action: 'file_blockers' },
+    });
+    const skipped = transitionFunnel(
+      STANDUP,
+      startFunnel(STANDUP, T0).run,
+      { kind: 'reply', text: 'skip' },
+      later(1),
+    );
+    expect(skipped).toMatchObject({ run: { status: 'abandoned' }, event: { reason: 'declined:skip' } });
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { step, WEEKEND } from './funnel-fixtures.js';
+import { STANDUP, step, WEEKEND } from './funnel-fixtures.js';
 import { validateFunnel } from './validate-funnel.js';
 
 describe('validateFunnel', () => {
-  it('finds nothing wrong with the weekend example', () => {
+  it('finds nothing wrong with the two examples', () => {
     expect(validateFunnel(WEEKEND)).toEqual([]);
+    expect(validateFunnel(STANDUP)).toEqual([]);
   });
 
   it('names the step and field of an edge to a step that does not exist, and of a decline that leads on', () => {
