@@ -5,6 +5,7 @@ import type { EventKind } from '../domain/signals/event-kind.js';
 import { packModels } from './activity.repository.js';
 import { ACTIVITY_COLUMNS, activityArrays } from './activity-columns.js';
 import type { Db } from './schema.js';
+import { pairKey } from './user.repository.js';
 
 export interface NewEvent {
   userId: string;
@@ -166,8 +167,8 @@ export async function applyPairDeltas(
   return { created, outcomeSpans };
 }
 
-/** The key of a pair in `applyPairDeltas`' spans. */
-export const pairKey = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
+/** The key of an event in a map or set: its id is unique per user. */
+export const eventKey = (userId: string, eventId: string) => `${userId}\u0000${eventId}`;
 
 function columnList(prefix = '') {
   return sql.raw(ACTIVITY_COLUMNS.map((c) => prefix + c).join(', '));

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { PairFeedback, PairOutcome } from '../domain/outcomes/standing.js';
 import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
 import type { Db } from './schema.js';
+import { pairKey } from './user.repository.js';
 
 /** A pair's outcomes and feedback since an instant. */
 export interface PairHistory {
@@ -14,8 +15,6 @@ export interface PairHistories {
   pairs: Map<string, PairHistory>;
   users: Map<string, PairOutcome[]>;
 }
-
-const key = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
 
 /**
  * The outcomes and feedback of the pairs' users since `since`, with every character, for a batch:
@@ -58,7 +57,7 @@ export async function readPairHistories(
       ) as f`.execute(db),
   ]);
   const historyOf = (userId: string, characterId: string) => {
-    const k = key(userId, characterId);
+    const k = pairKey(userId, characterId);
     let h = histories.get(k);
     if (!h) {
       h = { outcomes: [], feedback: [] };
@@ -90,7 +89,7 @@ const NO_HISTORY: PairHistory = { outcomes: [], feedback: [] };
 
 /** The history of one pair in `readPairHistories`' answer (empty when it has none), and its user's outcomes with every character. */
 export function historyOfPair(histories: PairHistories, userId: string, characterId: string) {
-  const pair = histories.pairs.get(key(userId, characterId)) ?? NO_HISTORY;
+  const pair = histories.pairs.get(pairKey(userId, characterId)) ?? NO_HISTORY;
   return { ...pair, userOutcomes: histories.users.get(userId) ?? [] };
 }
 
@@ -130,7 +129,7 @@ export async function readInitiations(
       order by e.at desc limit ${INITIATIONS_READ}
     ) as m`.execute(db);
   for (const r of rows) {
-    const k = key(r.user_id, r.character_id);
+    const k = pairKey(r.user_id, r.character_id);
     const list = found.get(k);
     if (list) list.push(Number(r.at));
     else found.set(k, [Number(r.at)]);
@@ -140,7 +139,7 @@ export async function readInitiations(
 
 /** The initiations of one pair in `readInitiations`' answer. */
 export function initiationsOfPair(found: Map<string, number[]>, userId: string, characterId: string) {
-  return found.get(key(userId, characterId)) ?? [];
+  return found.get(pairKey(userId, characterId)) ?? [];
 }
 
 /** A held-out decision whose outcome is asked: the pair and the window after it. */

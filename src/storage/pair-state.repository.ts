@@ -6,6 +6,7 @@ import type { Consent } from '../domain/suggestions/lifecycle.js';
 import { decodeUserActivity } from './codecs/activity-codec.js';
 import { epochMs, fromEpochMs } from './codecs/epoch-ms.js';
 import type { Db } from './schema.js';
+import { pairKey } from './user.repository.js';
 
 /** What a decision reads of a pair's rows: the consent that applies, the user's zone and model, the pair's trust, snooze and last messages. */
 interface PairRow {
@@ -88,7 +89,7 @@ export async function readPairRows(
         // base64 as PostgreSQL writes it, a line break every 76 characters, which Buffer skips
         model: r.activity === null ? null : decodeUserActivity(Buffer.from(r.activity, 'base64')),
       });
-    found.set(`${r.user_id}\u0000${r.character_id}`, {
+    found.set(pairKey(r.user_id, r.character_id), {
       userId: r.user_id,
       characterId: r.character_id,
       consent: pairConsent(
@@ -111,7 +112,7 @@ export async function readPairRows(
   }
   const out: PairRow[] = [];
   for (const p of pairs) {
-    const row = found.get(`${p.userId}\u0000${p.characterId}`);
+    const row = found.get(pairKey(p.userId, p.characterId));
     if (row) out.push(row);
   }
   return { pairs: out, activities };

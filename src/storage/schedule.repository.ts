@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
+import { pairKey } from './user.repository.js';
 
 /** A (user, character) pair of one tenant. */
 interface PairKey {
@@ -46,7 +47,7 @@ export async function hintPairs(db: Db, tenantId: string, wakes: readonly PairWa
   if (wakes.length === 0) return;
   const earliest = new Map<string, PairWake>();
   for (const w of wakes) {
-    const key = `${w.userId}\u0000${w.characterId}`;
+    const key = pairKey(w.userId, w.characterId);
     const seen = earliest.get(key);
     if (!seen || w.at < seen.at) earliest.set(key, w);
   }

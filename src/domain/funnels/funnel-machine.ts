@@ -1,3 +1,4 @@
+import { assertNever } from '../shared/assert-never.js';
 import type { FunnelInput, FunnelRun, FunnelStep, FunnelTemplate } from './funnel.js';
 import { readReplyAtStep } from './reply-intent.js';
 
@@ -88,10 +89,8 @@ export function transitionFunnel(
       if (step.otherReply === 'advance') return advance(funnel, run, step, step.next, now, 'answered');
       return end(run, 'abandoned', 'funnel_abandoned', 'unrelated');
     }
-    default: {
-      const never: never = input;
-      return never;
-    }
+    default:
+      return assertNever(input);
   }
 }
 

@@ -10,6 +10,7 @@ import { historyOfPair, readPairHistories } from '../../storage/pair-outcomes.re
 import { readCharacterSwitches, readPairRows } from '../../storage/pair-state.repository.js';
 import { readRearmVersion } from '../../storage/schedule.repository.js';
 import { loadSuggestionActs, type SuggestionAct } from '../../storage/suggestion.repository.js';
+import { pairKey } from '../../storage/user.repository.js';
 import { activitiesAt } from '../activity/activity-state.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { engagementOfPair, pairEngagements } from '../outcomes/engagement.js';
@@ -74,7 +75,7 @@ export async function loadTenantBatch(
     ? await pairEngagements(db, tenantId, rows.pairs, now, histories)
     : null;
   const actsByUser = groupBy(acts, (a) => a.userId);
-  const occasionsByPair = groupBy(occasions, (o) => pairId(o.userId, o.characterId));
+  const occasionsByPair = groupBy(occasions, (o) => pairKey(o.userId, o.characterId));
   const pairs: PairToDecide[] = [];
   // one policy per character: policyFor is pure, and nothing changes a pair's policy in place
   const policies = new Map<string, Policy>();
@@ -110,7 +111,7 @@ export async function loadTenantBatch(
       pairLastInboundAtMs: lastIn,
       pairLastContactAtMs: lastIn === null ? lastOut : lastOut === null ? lastIn : Math.max(lastIn, lastOut),
       acts: history.acts,
-      occasions: (occasionsByPair.get(pairId(row.userId, row.characterId)) ?? []).map(
+      occasions: (occasionsByPair.get(pairKey(row.userId, row.characterId)) ?? []).map(
         (o): Occasion => ({ triggerId: o.triggerId, key: o.key, atMs: o.atMs, expiresAtMs: o.expiresAtMs }),
       ),
       used: history.used,
@@ -137,8 +138,6 @@ export function actsOf(suggestions: readonly SuggestionAct[], characterId: strin
   }
   return { acts, used };
 }
-
-const pairId = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
 
 /** Whether the policy (the tenant's or a character's) or an enabled trigger asks for a least engagement. */
 function asksForEngagement(policy: TenantPolicy, triggers: readonly Trigger[]): boolean {

@@ -20,6 +20,7 @@ import {
   type NewSuggestion,
   type SuggestionAct,
 } from '../../storage/suggestion.repository.js';
+import { pairKey } from '../../storage/user.repository.js';
 import { newId } from '../kernel/ids.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { ACTS_WINDOW_MS, actsOf, loadTenantBatch, type PairToDecide } from './sweep-state.js';
@@ -106,8 +107,8 @@ async function decideTenantBatch(
     else outcomes.push(outcome(pair, decision, batch.triggers, nowMs));
   }
   // claimed pairs whose rows are gone (a user deleted meanwhile) are released with nothing due
-  const found = new Set(batch.pairs.map((p) => `${p.userId}\u0000${p.characterId}`));
-  const gone = keys.filter((k) => !found.has(`${k.userId}\u0000${k.characterId}`));
+  const found = new Set(batch.pairs.map((p) => pairKey(p.userId, p.characterId)));
+  const gone = keys.filter((k) => !found.has(pairKey(k.userId, k.characterId)));
 
   const created = await ctx.db.transaction().execute(async (trx) => {
     const decidedAt = ctx.clock.now();

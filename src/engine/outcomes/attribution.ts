@@ -1,6 +1,6 @@
 import { classifyReply, type ReplyMeaning } from '../../domain/outcomes/reply-meaning.js';
 import { compare } from '../../domain/signals/activity-delta.js';
-import { type NewEvent, type OutcomeSpan, pairKey } from '../../storage/event.repository.js';
+import { eventKey, type NewEvent, type OutcomeSpan } from '../../storage/event.repository.js';
 import {
   findChangedReplies,
   insertOutcomes,
@@ -10,6 +10,7 @@ import {
 } from '../../storage/outcome.repository.js';
 import { readPolicy } from '../../storage/policy.repository.js';
 import type { Db } from '../../storage/schema.js';
+import { pairKey } from '../../storage/user.repository.js';
 
 /** An outcome whose reply changed, with what the new reply means (null: no reply, or no text). */
 export interface AttributedOutcome extends Reattributed {
@@ -39,7 +40,7 @@ export async function attributeReplies(
   fresh: NewEvent[],
   sent: SentMessage | undefined,
   now: Date,
-  /** The meanings of the batch's own messages, by `messageKey`, classified once for the batch. */
+  /** The meanings of the batch's own messages, by `eventKey`, classified once for the batch. */
   known: ReadonlyMap<string, ReplyMeaning> = new Map(),
   /**
    * Each pair's span of outcomes, by `pairKey`, read under the pair's lock: a message outside its
@@ -75,7 +76,7 @@ export async function attributeReplies(
     meaning:
       o.replyText === null
         ? null
-        : (known.get(messageKey(o.userId, o.replyEventId!)) ?? classifyReply(o.replyText)),
+        : (known.get(eventKey(o.userId, o.replyEventId!)) ?? classifyReply(o.replyText)),
   }));
   await writeReplies(
     trx,
@@ -100,15 +101,12 @@ function mayAnswer(e: NewEvent, spans: ReadonlyMap<string, OutcomeSpan> | undefi
   return span.from !== null && span.until !== null && e.at >= span.from && e.at < span.until;
 }
 
-/** The key of a message in `meaningsOf`' answer. */
-export const messageKey = (userId: string, eventId: string) => `${userId}\u0000${eventId}`;
-
 /** What each new `message_in` with text means, classified once for everything the batch does with it. */
 export function meaningsOf(fresh: readonly NewEvent[]): Map<string, ReplyMeaning> {
   const meanings = new Map<string, ReplyMeaning>();
   for (const e of fresh)
     if (e.kind === 'message_in' && e.text !== null)
-      meanings.set(messageKey(e.userId, e.eventId), classifyReply(e.text));
+      meanings.set(eventKey(e.userId, e.eventId), classifyReply(e.text));
   return meanings;
 }
 
@@ -116,7 +114,7 @@ export function meaningsOf(fresh: readonly NewEvent[]): Map<string, ReplyMeaning
 function spansOf(moments: { userId: string; characterId: string; at: Date }[]): PairSpan[] {
   const spans = new Map<string, PairSpan>();
   for (const e of moments) {
-    const key = `${e.userId}\u0000${e.characterId}`;
+    const key = pairKey(e.userId, e.characterId);
     const span = spans.get(key);
     if (!span) spans.set(key, { userId: e.userId, characterId: e.characterId, from: e.at, to: e.at });
     else {

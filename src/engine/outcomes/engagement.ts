@@ -11,6 +11,7 @@ import {
   readPairHistories,
 } from '../../storage/pair-outcomes.repository.js';
 import type { Db } from '../../storage/schema.js';
+import { pairKey } from '../../storage/user.repository.js';
 
 /** A pair whose engagement is asked for, with the consent that applies to it (a refusal counts). */
 export interface EngagementPair {
@@ -53,8 +54,6 @@ export async function pairEngagements(
   }
   return engagements;
 }
-
-const pairKey = (userId: string, characterId: string) => `${userId}\u0000${characterId}`;
 
 /** The engagement of one pair in `pairEngagements`' answer; null when it was not asked for. */
 export function engagementOfPair(

@@ -2,13 +2,13 @@ import type { IngestSignal } from '../../contract/event.schema.js';
 import { classifyReply, type ReplyMeaning } from '../../domain/outcomes/reply-meaning.js';
 import { policyFor } from '../../domain/policy/policy.js';
 import { toTenantPolicy } from '../../domain/policy/policy-document.js';
-import type { NewEvent } from '../../storage/event.repository.js';
+import { eventKey, type NewEvent } from '../../storage/event.repository.js';
 import { readPolicy } from '../../storage/policy.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { applyStop, snoozePair } from '../../storage/standing.repository.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
-import { type AttributedOutcome, messageKey } from './attribution.js';
+import type { AttributedOutcome } from './attribution.js';
 
 const DAY = 86_400_000;
 
@@ -37,7 +37,7 @@ export async function actOnWords(
     .filter((e) => e.kind === 'message_in' && e.text !== null)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const e of messages) {
-    const meaning = meanings.get(messageKey(e.userId, e.eventId)) ?? classifyReply(e.text!);
+    const meaning = meanings.get(eventKey(e.userId, e.eventId)) ?? classifyReply(e.text!);
     if (meaning.meaning !== 'stop') continue;
     const characterId = meaning.scope === 'all' ? null : e.characterId;
     const stop = { userId: e.userId, characterId, eventId: e.eventId, at: e.at };

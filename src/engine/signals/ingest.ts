@@ -14,6 +14,7 @@ import {
   applyPairDeltas,
   applyUserDeltas,
   ensureCharacters,
+  eventKey,
   insertNewEvents,
   type NewEvent,
 } from '../../storage/event.repository.js';
@@ -180,5 +181,3 @@ function rejectFutureEvents(events: EventInput[], now: Date): void {
   });
   if (issues.length > 0) throw invalidInput(issues);
 }
-
-const eventKey = (userId: string, eventId: string) => `${userId}\u0000${eventId}`;
