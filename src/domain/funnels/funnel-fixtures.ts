@@ -1,10 +1,11 @@
-import type { FunnelStep, FunnelTemplate } from './funnel.js';
+import type { FunnelAudience, FunnelStep, FunnelTemplate } from './funnel.js';
 
 /** A step with nothing set but its id and text; tests and examples override what they need. */
 export function step(stepId: string, overrides: Partial<FunnelStep> = {}): FunnelStep {
   return {
     stepId,
     text: `text of ${stepId}`,
+    compose: 'template',
     choices: [],
     intents: { advance: [], decline: [] },
     otherReply: 'unrelated',
@@ -15,6 +16,14 @@ export function step(stepId: string, overrides: Partial<FunnelStep> = {}): Funne
   };
 }
 
+/** Anyone engaged, once a day at most. */
+export const ANYONE: FunnelAudience = {
+  keywords: [],
+  goals: [],
+  minEngagement: 'engaged',
+  cooldownHours: 24,
+};
+
 /**
  * Plan the weekend, the companion example of the issue: a hook with yes / not now buttons, a
  * free-text question, then a handoff with a payload for the bot.
@@ -23,6 +32,7 @@ export const WEEKEND: FunnelTemplate = {
   funnelId: 'plan-weekend',
   name: 'Plan the weekend',
   start: 'hook',
+  audience: { ...ANYONE, keywords: ['hiking', 'concerts', 'going out', 'weekend'], cooldownHours: 24 * 6 },
   steps: [
     step('hook', {
       text: 'Want to plan something fun for the weekend?',
@@ -54,6 +64,7 @@ export const STANDUP: FunnelTemplate = {
   funnelId: 'standup',
   name: 'Standup check-in',
   start: 'hook',
+  audience: { ...ANYONE, minEngagement: 'curious', cooldownHours: 20 },
   steps: [
     step('hook', {
       text: 'Morning! Ready for a quick standup?',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FunnelInput, FunnelTemplate } from './funnel.js';
-import { step } from './funnel-fixtures.js';
+import { ANYONE, step } from './funnel-fixtures.js';
 import { startFunnel, transitionFunnel } from './funnel-machine.js';
 import { edgesOf, validateFunnel } from './validate-funnel.js';
 
@@ -52,7 +52,7 @@ const funnels = fc
         );
     return fc.tuple(...ids.map(aStep));
   })
-  .map((steps): FunnelTemplate => ({ funnelId: 'f', name: 'f', start: 's0', steps }))
+  .map((steps): FunnelTemplate => ({ funnelId: 'f', name: 'f', start: 's0', steps, audience: ANYONE }))
   .filter((f) => validateFunnel(f).length === 0);
 
 const inputs = fc.array(

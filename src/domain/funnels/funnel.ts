@@ -1,3 +1,5 @@
+import type { EngagementState } from '../outcomes/engagement.js';
+
 /**
  * A funnel: a short proactive conversation. Its hook is a proactive message; each later step
  * answers the user; the last hands the conversation to the bot's own pipeline with a payload.
@@ -9,12 +11,31 @@ export interface FunnelTemplate {
   /** The hook: the step sent as the proactive message. */
   start: string;
   steps: FunnelStep[];
+  /** Whom it is for and how often: read by the selector (select-funnel.ts). */
+  audience: FunnelAudience;
+}
+
+/** Whom a funnel suits; a funnel that names keywords or goals starts only for a user who matches one. */
+export interface FunnelAudience {
+  /** Words or phrases looked for in what is known of the user (facts, preferences). */
+  keywords: string[];
+  /** Words or phrases looked for in the user's goals (facts of category `goal`). */
+  goals: string[];
+  /** The least engagement of the pair at which it may start. */
+  minEngagement: EngagementState;
+  /** Least hours between two starts of it for one pair. */
+  cooldownHours: number;
 }
 
 export interface FunnelStep {
   stepId: string;
   /** What is sent, a template over the topic and the character ("{topic}", "{character}"). */
   text: string;
+  /**
+   * `model`: the character's language model rewrites `text` in its voice, under the guardrails,
+   * and the template is the fallback; `template`: the text as written, its slots filled.
+   */
+  compose: 'template' | 'model';
   /** Buttons; a typed reply that means one of them does exactly what the button does. */
   choices: FunnelChoice[];
   /** Typed words that advance or decline at this step, matched on word boundaries, any language. */

@@ -1,6 +1,7 @@
 import { normalizeReply } from '../outcomes/normalize-reply.js';
 import { classifyReply } from '../outcomes/reply-meaning.js';
 import type { FunnelStep } from './funnel.js';
+import { containsWords } from './words.js';
 
 /** What a typed reply means at a step, and what decided it. */
 export type StepIntent =
@@ -46,16 +47,4 @@ export function readReplyAtStep(step: FunnelStep, text: string): StepIntent {
 function firstWord(words: readonly string[], t: string): string | null {
   for (const word of words) if (containsWords(t, normalizeReply(word))) return word;
   return null;
-}
-
-/** Whether `phrase` occurs in `t` as whole words. */
-function containsWords(t: string, phrase: string): boolean {
-  const p = phrase.trim();
-  if (p === '') return false;
-  for (let i = t.indexOf(p); i !== -1; i = t.indexOf(p, i + 1)) {
-    const before = i === 0 ? '' : t[i - 1]!;
-    const after = t[i + p.length] ?? '';
-    if (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after)) return true;
-  }
-  return false;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STANDUP, step, WEEKEND } from './funnel-fixtures.js';
+import { ANYONE, STANDUP, step, WEEKEND } from './funnel-fixtures.js';
 import { validateFunnel } from './validate-funnel.js';
 
 describe('validateFunnel', () => {
@@ -28,6 +28,7 @@ describe('validateFunnel', () => {
     const issues = validateFunnel({
       funnelId: 'f',
       name: 'f',
+      audience: ANYONE,
       start: 'a',
       steps: [
         step('a', { otherReply: 'advance', next: 'b' }),
@@ -42,6 +43,7 @@ describe('validateFunnel', () => {
     const timed = validateFunnel({
       funnelId: 'f',
       name: 'f',
+      audience: ANYONE,
       start: 'a',
       steps: [
         step('a', { otherReply: 'advance', next: 'b', timeoutMinutes: 60 }),
@@ -56,6 +58,8 @@ describe('validateFunnel', () => {
       validateFunnel({
         funnelId: 'f',
         name: 'f',
+        audience: ANYONE,
+      audience: ANYONE,
         start: 'x',
         steps: [step('a', { next: 'a', handoff: { y: 1 } }), step('a')],
       }),
