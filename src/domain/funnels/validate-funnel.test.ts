@@ -59,7 +59,6 @@ describe('validateFunnel', () => {
         funnelId: 'f',
         name: 'f',
         audience: ANYONE,
-      audience: ANYONE,
         start: 'x',
         steps: [step('a', { next: 'a', handoff: { y: 1 } }), step('a')],
       }),
