@@ -25,6 +25,7 @@ describe.each(BACKENDS)('loading a batch of drafts to compose on %s', (backend) 
     approval: 'auto',
     createdAt: minutes(0),
     expiresAt: minutes(60),
+    funnel: null,
     ...over,
   });
   /** A suggestion of the past, as the drafter left it. */

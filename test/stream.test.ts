@@ -43,6 +43,7 @@ const delivery = (n: number, over: Partial<EngineEventMap['delivery.updated']> =
   attempts: 1,
   reason: null,
   text: `Hi there (${n})`,
+  choices: null,
   ...over,
 });
 

@@ -970,6 +970,7 @@ const CASES: Record<string, IsolationCase> = {
           attempts: 1,
           reason: null,
           text: 'opener-of-a',
+          choices: null,
         });
         // B's own event after A's: B's first event is its own, since a stream keeps emit order
         events.emit('suggestion.created', {

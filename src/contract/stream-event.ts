@@ -61,6 +61,8 @@ export interface StreamEventMap {
     reason: string | null;
     /** What is (or was) sent: a bot that sends itself (channel `stream`) needs it. */
     text: string;
+    /** A funnel step's buttons: a bot that sends itself shows them, and forwards a press to `POST /v1/callbacks`. */
+    choices: { label: string; data: string }[] | null;
   };
   /**
    * A proactive message's reply was attributed, or moved to a message sent later (a reply stored
@@ -87,6 +89,25 @@ export interface StreamEventMap {
    * the consent changed.
    */
   'user.opted_out': OptedOut;
+  /**
+   * A funnel run moved: started (its hook left), a step sent, advanced, completed, abandoned,
+   * expired, handed off, or its hook never sent. One per transition, with its reason.
+   */
+  'funnel.updated': {
+    tenantId: string;
+    runId: string;
+    funnelId: string;
+    userId: string;
+    characterId: string;
+    /** funnel_started, step_sent, step_advanced, funnel_completed, funnel_abandoned, funnel_expired, handoff or send_failed. */
+    type: string;
+    reason: string;
+    /** The step it happened at, and its place in the run (0: the hook). */
+    stepId: string;
+    seq: number;
+    /** The run's status after it: active, completed, abandoned or expired. */
+    status: string;
+  };
 }
 
 /** The names of the stream's events, in the order the API documents them. */
@@ -96,6 +117,7 @@ export const STREAM_EVENT_NAMES = [
   'delivery.updated',
   'outcome.recorded',
   'user.opted_out',
+  'funnel.updated',
 ] as const satisfies readonly (keyof StreamEventMap)[];
 /** The name of one of the stream's events. */
 export type StreamEventName = (typeof STREAM_EVENT_NAMES)[number];

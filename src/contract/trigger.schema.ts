@@ -3,6 +3,7 @@ import { ENGAGEMENT_STATES } from '../domain/outcomes/engagement.js';
 import { parseDuration } from '../domain/shared/duration.js';
 import { cronProblem } from '../domain/triggers/schedule.js';
 import { Fraction, Id, rule, TimeZone, WholeMinutes } from './common.js';
+import { TriggerFunnel } from './funnel.schema.js';
 
 const positive = (what: string, max: number) =>
   z
@@ -192,6 +193,7 @@ export const TriggerCreate = z
     minEngagement: fields.minEngagement.default(null),
     holdoutPercent: fields.holdoutPercent.default(0),
     holdoutUnit: fields.holdoutUnit.default('user'),
+    funnel: TriggerFunnel.default(null),
   })
   .meta({ id: 'TriggerCreate' });
 export type TriggerCreate = z.output<typeof TriggerCreate>;
@@ -212,6 +214,7 @@ export const TriggerPatch = z
     minEngagement: fields.minEngagement.optional(),
     holdoutPercent: fields.holdoutPercent.optional(),
     holdoutUnit: fields.holdoutUnit.optional(),
+    funnel: TriggerFunnel.optional(),
   })
   .meta({ id: 'TriggerPatch' });
 export type TriggerPatch = z.output<typeof TriggerPatch>;
@@ -232,6 +235,7 @@ export const Trigger = z
     minEngagement: z.string().nullable(),
     holdoutPercent: z.number(),
     holdoutUnit: z.enum(['user', 'decision']),
+    funnel: z.record(z.string(), z.unknown()).nullable(),
     builtin: z.boolean(),
     hookUrl: z.string().optional().meta({ description: 'For webhook triggers: where to POST' }),
     createdAt: z.string(),

@@ -27,6 +27,7 @@ export function composeRequest(overrides: Partial<ComposeRequest> = {}): Compose
     channel: 'private',
     maxLength: 160,
     seed: 7,
+    script: null,
     ...overrides,
   };
 }

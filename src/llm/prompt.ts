@@ -50,9 +50,11 @@ export function buildOpenerPrompt(request: ComposeRequest, options: PromptOption
     'You write the first message of a conversation: the user has not written, you speak first.',
     `Write one short opener of at most ${request.maxLength} characters.`,
     `Write in ${languageOf(request.locale)}.`,
-    request.topic === null
-      ? 'There is no topic: write a friendly check-in and set topicId to null.'
-      : 'Write about the given topic and set topicId to its id.',
+    request.script !== null
+      ? "Say what the script below says, in your own voice: keep its meaning, its question and every choice it offers, add nothing else; set topicId to the topic's id if you name it, else null."
+      : request.topic === null
+        ? 'There is no topic: write a friendly check-in and set topicId to null.'
+        : 'Write about the given topic and set topicId to its id.',
     'Never guilt-trip, pressure or beg for a reply; the user is free not to answer.',
     'Do not repeat or paraphrase any of your recent openers.',
     'Plain text: no quotation marks around it, no markdown, no signature.',
@@ -65,6 +67,7 @@ export function buildOpenerPrompt(request: ComposeRequest, options: PromptOption
       : []),
   ];
   const lines = [`Why you are writing now: ${REASONS[request.reason]}.`];
+  if (request.script !== null) lines.push('', `Script: ${request.script}`);
   if (request.topic !== null) {
     const t = request.topic;
     lines.push(

@@ -137,6 +137,7 @@ describe('the template for triggers that recur', () => {
     enabledAtMs: 0,
     minEngagement: null,
     holdout: { probability: 0, unit: 'user' },
+    funnel: null,
   });
   const weekdays = { kind: 'schedule', rule: { cron: '0 9 * * 1-5' }, zone: { kind: 'user' } } as const;
   const fridays = { kind: 'schedule', rule: { cron: '0 17 * * 5' }, zone: { kind: 'user' } } as const;
@@ -180,6 +181,7 @@ describe('the template for triggers that recur', () => {
       model: null,
       modelProblem: null,
       followedLoop: null,
+      funnel: null,
     };
     const load = planDraft(state, NOW);
     if (load.action !== 'load_context') throw new Error(load.action);

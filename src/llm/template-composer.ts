@@ -1,5 +1,6 @@
 import type { ComposeOutput, ComposeRequest } from '../domain/compose/compose-request.js';
 import { composeFromTemplate, type TemplateOpener } from '../domain/compose/template.js';
+import { renderStepText } from '../domain/funnels/step-message.js';
 import { type Random, seededRandom } from '../domain/shared/random.js';
 import { type Composer, ComposerError } from '../ports/composer.js';
 
@@ -15,7 +16,10 @@ export function createTemplateComposer(): Composer {
     name: 'template',
     async compose(request: ComposeRequest, options: { signal: AbortSignal }): Promise<ComposeOutput> {
       if (options.signal.aborted) throw new ComposerError('aborted', 'the call was cancelled');
-      const opener = openerWithin(request, seededRandom(request.seed));
+      const opener =
+        request.script !== null
+          ? scripted(request, request.script)
+          : openerWithin(request, seededRandom(request.seed));
       return { text: opener.text, topicId: opener.topicId, usage: null };
     },
   };
@@ -63,6 +67,15 @@ function openerWithin(request: ComposeRequest, random: Random): { text: string; 
   if (repeated) return repeated;
   // Only a limit under every phrasing (the shortest, "Hello. How are you?", has 19) gets here.
   return { text: [...'Hi!'].slice(0, Math.max(1, request.maxLength)).join(''), topicId: null };
+}
+
+/** A funnel step's script with its slots filled: about the topic when it names it. */
+function scripted(request: ComposeRequest, script: string): { text: string; topicId: string | null } {
+  const text = renderStepText(script, {
+    topic: request.topic?.mention ?? null,
+    character: request.speaker.name,
+  });
+  return { text, topicId: script.includes('{topic}') ? (request.topic?.id ?? null) : null };
 }
 
 /** Length as the guardrails count it: code points of the trimmed text. */

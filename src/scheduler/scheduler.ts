@@ -1,5 +1,6 @@
 import { type PruneResult, pruneExpired } from '../engine/decide/retention.js';
 import { type SweepOptions, type SweepResult, sweepOnce } from '../engine/decide/sweep.js';
+import { expireDueRuns } from '../engine/funnels/funnel-timeouts.js';
 import type { EngineContext } from '../engine/kernel/resources.js';
 import { settleDueOutcomes } from '../engine/outcomes/settle.js';
 import { rearmNextChunk } from '../storage/schedule.repository.js';
@@ -21,13 +22,16 @@ const REARM_CHECK_MS = 5000;
 const PRUNE_EVERY_MS = 60_000;
 /** Outcomes whose reply window has passed are settled (announced as ignored) this often. */
 const SETTLE_EVERY_MS = 10_000;
+/** Funnel runs whose step timed out, expired per statement. */
+const EXPIRE_BATCH = 500;
 
 /**
  * Decides due pairs, in a loop, on every instance that runs one: claims a batch (SKIP LOCKED,
  * under a lease), decides it, and claims again at once while batches come back full; idle, it
  * looks again every `intervalMs`, or at once when this instance records an occasion. Pending
- * re-arms (every pair of a tenant due again) are advanced between batches, and outcomes whose
- * reply window passed are settled (announced as ignored) every few seconds. All coordination is
+ * re-arms (every pair of a tenant due again) are advanced between batches, funnel runs whose step
+ * timed out are expired each round, and outcomes whose reply window passed are settled (announced
+ * as ignored) every few seconds. All coordination is
  * in the database: instances can start and die at any time.
  */
 export class Scheduler {
@@ -87,6 +91,7 @@ export class Scheduler {
     const total: SweepResult = { claimed: 0, decided: 0, stored: 0, suggestions: 0 };
     while (await rearmNextChunk(this.#ctx.db, REARM_CHUNK));
     while ((await settleDueOutcomes(this.#ctx)).more);
+    while ((await expireDueRuns(this.#ctx, EXPIRE_BATCH)) >= EXPIRE_BATCH);
     for (;;) {
       const r = await sweepOnce(this.#ctx, this.#sweep);
       total.claimed += r.claimed;
@@ -107,8 +112,9 @@ export class Scheduler {
     await this.#rearmSome();
     await this.#pruneSometimes();
     await this.#settleSometimes();
+    const expired = await expireDueRuns(this.#ctx, EXPIRE_BATCH);
     const r = await sweepOnce(this.#ctx, this.#sweep);
-    return r.claimed >= this.#sweep.batchSize;
+    return r.claimed >= this.#sweep.batchSize || expired >= EXPIRE_BATCH;
   }
 
   async #rearmSome(): Promise<void> {

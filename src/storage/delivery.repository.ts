@@ -9,7 +9,7 @@ import {
 import type { Channel } from '../ports/channel.js';
 import { epochMs } from './codecs/epoch-ms.js';
 
-import type { Db, DeliveriesTable } from './schema.js';
+import type { Db, DeliveriesTable, DeliveryChoice } from './schema.js';
 
 /** A delivery as the outbox holds it. */
 export interface DeliveryRow {
@@ -34,12 +34,18 @@ export interface DeliveryRow {
   createdAt: Date;
   updatedAt: Date;
   sentAt: Date | null;
+  /** Buttons sent with the text: each a label and the callback data the bot forwards back. */
+  choices: readonly DeliveryChoice[] | null;
+  /** A funnel step after the hook: it answers the user, so no cap, quiet hour or conversation holds it. */
+  answers: boolean;
+  /** A funnel's message: its run and place in it (0: the hook). */
+  funnel: { runId: string; seq: number } | null;
 }
 
 const RETURNING =
   sql.raw(`tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, audience, text,
   status, attempts, max_attempts, expires_at, next_attempt_at, lease_until, external_id, reason, created_at,
-  updated_at, sent_at`);
+  updated_at, sent_at, choices, answers, funnel_run_id, funnel_seq`);
 
 /** A row as the driver returns it (the columns RETURNING lists). */
 type RawRow = Omit<Selectable<DeliveriesTable>, 'lease_token'>;
@@ -65,6 +71,9 @@ const toRow = (r: RawRow): DeliveryRow => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   sentAt: r.sent_at,
+  choices: r.choices,
+  answers: r.answers,
+  funnel: r.funnel_run_id === null ? null : { runId: r.funnel_run_id, seq: r.funnel_seq ?? 0 },
 });
 
 interface NewDelivery {
@@ -78,15 +87,21 @@ interface NewDelivery {
   text: string;
   maxAttempts: number;
   expiresAt: Date;
+  choices: readonly DeliveryChoice[] | null;
+  answers: boolean;
+  funnel: { runId: string; seq: number } | null;
 }
 
 /** Queues a suggestion's delivery, due now; a suggestion has one delivery at most (the unique key). */
 export async function insertDelivery(db: Db, tenantId: string, d: NewDelivery, now: Date) {
   const { rows } = await sql<RawRow>`
     insert into deliveries (tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, audience,
-                            text, expires_at, status, attempts, max_attempts, next_attempt_at, created_at, updated_at)
+                            text, expires_at, status, attempts, max_attempts, next_attempt_at, created_at, updated_at,
+                            choices, answers, funnel_run_id, funnel_seq)
     values (${tenantId}, ${d.userId}, ${d.deliveryId}, ${d.suggestionId}, ${d.characterId}, ${d.channel},
-            ${d.address}, ${d.audience}, ${d.text}, ${d.expiresAt}, 'queued', 0, ${d.maxAttempts}, ${now}, ${now}, ${now})
+            ${d.address}, ${d.audience}, ${d.text}, ${d.expiresAt}, 'queued', 0, ${d.maxAttempts}, ${now}, ${now}, ${now},
+            ${d.choices === null ? null : JSON.stringify(d.choices)}::jsonb, ${d.answers},
+            ${d.funnel?.runId ?? null}, ${d.funnel?.seq ?? null})
     on conflict do nothing
     returning ${RETURNING}`.execute(db);
   return rows[0] && toRow(rows[0]);
@@ -432,7 +447,7 @@ export async function readMessagesLeft(
     cross join lateral (
       select user_id, character_id, suggestion_id, coalesce(sent_at, updated_at) as left_at from deliveries
       where tenant_id = ${tenantId} and user_id = k.user_id and status in ('sent', 'unknown', 'handed_off')
-        and coalesce(sent_at, updated_at) > ${since}
+        and coalesce(sent_at, updated_at) > ${since} and not answers
       offset 0
     ) d
     join suggestions s on s.tenant_id = ${tenantId} and s.user_id = d.user_id and s.suggestion_id = d.suggestion_id`.execute(

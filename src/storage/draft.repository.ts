@@ -15,6 +15,8 @@ export interface ClaimedDraft {
   approval: 'auto' | 'suggest' | 'manual';
   createdAt: Date;
   expiresAt: Date;
+  /** A funnel's message: its run and place (0: the hook). */
+  funnel: { runId: string; seq: number } | null;
 }
 
 /**
@@ -40,6 +42,8 @@ export async function claimDrafts(
     approval: ClaimedDraft['approval'];
     created_at: Date;
     expires_at: Date;
+    funnel_run_id: string | null;
+    funnel_seq: number | null;
   }>`
     update suggestions set draft_token = ${token}, draft_lease_until = ${leaseUntil}
     where ctid = any(array(
@@ -50,7 +54,7 @@ export async function claimDrafts(
       for update skip locked
     ))
     returning tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key, approval,
-      created_at, expires_at`.execute(db);
+      created_at, expires_at, funnel_run_id, funnel_seq`.execute(db);
   return rows.map((r) => ({
     tenantId: r.tenant_id,
     userId: r.user_id,
@@ -61,6 +65,7 @@ export async function claimDrafts(
     approval: r.approval,
     createdAt: r.created_at,
     expiresAt: r.expires_at,
+    funnel: r.funnel_run_id === null ? null : { runId: r.funnel_run_id, seq: r.funnel_seq ?? 0 },
   }));
 }
 

@@ -2,6 +2,12 @@ import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { DeliveryStatus, SuggestionStatus } from '../domain/suggestions/lifecycle.js';
 import type { Channel } from '../ports/channel.js';
 import type { ComposerName } from '../ports/composer.js';
+import type {
+  FunnelEventsTable,
+  FunnelRunsTable,
+  FunnelsTable,
+  FunnelVersionsTable,
+} from './funnel-tables.js';
 
 /** Row types of the tables, as Kysely sees them (see migrations/*.sql). */
 
@@ -64,6 +70,8 @@ export interface TriggersTable {
   enabled_at: Timestamp;
   /** The least engagement of the pair at which it fires (migration 0024). */
   min_engagement: 'passive' | 'curious' | 'engaged' | 'proactive' | null;
+  /** The funnel it starts instead of one message (migration 0027). */
+  funnel: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   /** The share of decisions held out, in percent, and what one draw is for (migration 0023). */
   holdout_percent: Generated<number>;
   holdout_unit: Generated<'user' | 'decision'>;
@@ -254,6 +262,9 @@ export interface SuggestionsTable {
   handled_at: Timestamp | null;
   /** The text as composed, kept when a person edited it before approving. */
   composed_text: string | null;
+  /** The funnel run it is a step of, and the step's place in it (0: the hook), migration 0027. */
+  funnel_run_id: string | null;
+  funnel_seq: number | null;
 }
 
 export interface ChannelSettingsTable {
@@ -298,6 +309,16 @@ export interface DeliveriesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   sent_at: Timestamp | null;
+  /** The buttons it is sent with, each a label and its callback data (migration 0027). */
+  choices: ColumnType<DeliveryChoice[] | null, string | null | undefined, string | null>;
+  answers: Generated<boolean>;
+  funnel_run_id: string | null;
+  funnel_seq: number | null;
+}
+
+export interface DeliveryChoice {
+  label: string;
+  data: string;
 }
 
 /** What became of a proactive message sent (migration 0020; engine/outcomes/attribution.ts). */
@@ -463,6 +484,10 @@ export interface Schema {
   request_counters: RequestCountersTable;
   outcomes: OutcomesTable;
   feedback: FeedbackTable;
+  funnels: FunnelsTable;
+  funnel_versions: FunnelVersionsTable;
+  funnel_runs: FunnelRunsTable;
+  funnel_events: FunnelEventsTable;
 }
 
 /** The Kysely handle every repository takes first: a pool, a PGlite connection or a transaction. */

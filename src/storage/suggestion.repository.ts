@@ -15,6 +15,8 @@ export interface NewSuggestion {
   expiresAt: Date;
   /** `drafting`, or `held_out` for a decision its trigger's holdout kept silent (never drafted). */
   status: 'drafting' | 'held_out';
+  /** The funnel run whose hook it is, if it starts one. */
+  funnelRunId?: string | null;
 }
 
 /**
@@ -32,9 +34,10 @@ export async function insertSuggestions(
   if (suggestions.length === 0) return new Set();
   const { rows } = await sql<{ suggestion_id: string }>`
     insert into suggestions (tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key,
-                             status, approval, decision_id, created_at, updated_at, expires_at)
+                             status, approval, decision_id, created_at, updated_at, expires_at, funnel_run_id, funnel_seq)
     select ${tenantId}, s.user_id, s.suggestion_id, s.character_id, s.trigger_id, s.occasion_key,
-           s.status, s.approval, s.decision_id, ${now}, ${now}, s.expires_at
+           s.status, s.approval, s.decision_id, ${now}, ${now}, s.expires_at, s.funnel_run_id,
+           case when s.funnel_run_id is null then null else 0 end
     from json_to_recordset(${JSON.stringify(
       suggestions.map((s) => ({
         user_id: s.userId,
@@ -46,9 +49,11 @@ export async function insertSuggestions(
         decision_id: s.decisionId,
         expires_at: s.expiresAt,
         status: s.status,
+        funnel_run_id: s.funnelRunId ?? null,
       })),
     )}::json) as s(user_id text, suggestion_id text, character_id text, trigger_id text,
-                   occasion_key text, approval text, decision_id text, expires_at timestamptz, status text)
+                   occasion_key text, approval text, decision_id text, expires_at timestamptz, status text,
+                   funnel_run_id text)
     order by s.user_id, s.character_id, s.trigger_id, s.occasion_key
     on conflict do nothing
     returning suggestion_id`.execute(db);
@@ -65,7 +70,7 @@ export interface SuggestionAct {
   createdAtMs: number;
 }
 
-/** The users' suggestions created after `since`. */
+/** The users' suggestions created after `since`; a funnel's steps after its hook answer the user and are left out. */
 export async function loadSuggestionActs(
   db: Db,
   tenantId: string,
@@ -90,6 +95,7 @@ export async function loadSuggestionActs(
     cross join lateral (
       select user_id, character_id, trigger_id, occasion_key, status, created_at from suggestions
       where tenant_id = ${tenantId} and user_id = k.user_id and created_at > ${since}
+        and coalesce(funnel_seq, 0) = 0
       offset 0
     ) s`.execute(db);
   return rows.map((r) => ({
@@ -122,6 +128,8 @@ const VIEW_COLUMNS = [
   'created_at',
   'updated_at',
   'expires_at',
+  'funnel_run_id',
+  'funnel_seq',
 ] as const;
 
 /**
@@ -146,6 +154,41 @@ export async function listSuggestions(
 }
 
 export type SuggestionRow = Awaited<ReturnType<typeof listSuggestions>>[number];
+
+/**
+ * A funnel step after the hook: approved at once with its text (`composer` template) or left to
+ * the drafter (`drafting`, the model writes it), under the unique key of its run and place, so a
+ * step is made once whoever moves the run.
+ */
+export async function insertStepSuggestion(
+  db: Db,
+  tenantId: string,
+  s: {
+    suggestionId: string;
+    userId: string;
+    characterId: string;
+    triggerId: string;
+    decisionId: string;
+    runId: string;
+    seq: number;
+    text: string | null;
+    expiresAt: Date;
+  },
+  now: Date,
+): Promise<boolean> {
+  const status = s.text === null ? 'drafting' : 'approved';
+  const { rows } = await sql<{ suggestion_id: string }>`
+    insert into suggestions (tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key, status,
+      approval, decision_id, created_at, updated_at, expires_at, text, composer, handled_by, handled_at,
+      funnel_run_id, funnel_seq)
+    values (${tenantId}, ${s.userId}, ${s.suggestionId}, ${s.characterId}, ${s.triggerId},
+      ${`funnel:${s.runId}:${s.seq}`}, ${status}, 'auto', ${s.decisionId}, ${now}, ${now}, ${s.expiresAt}, ${s.text},
+      ${s.text === null ? null : 'template'}, ${s.text === null ? null : 'auto'}, ${s.text === null ? null : now},
+      ${s.runId}, ${s.seq})
+    on conflict do nothing
+    returning suggestion_id`.execute(db);
+  return rows.length > 0;
+}
 
 /** A suggestion by its id alone (the API's URLs carry no user id); `forUpdate` locks it. */
 export async function findSuggestion(db: Db, tenantId: string, suggestionId: string, forUpdate = false) {
@@ -218,12 +261,15 @@ export async function expirePending(db: Db, now: Date, limit: number) {
     status: SuggestionStatus;
     status_reason: string | null;
     text: string | null;
+    funnel_run_id: string | null;
+    funnel_seq: number | null;
   }>`
     update suggestions set status = 'expired', status_reason = ${EXPIRED_BEFORE_APPROVAL}, updated_at = ${now}
     where ctid = any(array(
       select ctid from suggestions where status = 'pending' and expires_at <= ${now}
       limit ${limit} for update skip locked
     ))
-    returning tenant_id, user_id, suggestion_id, character_id, status, status_reason, text`.execute(db);
+    returning tenant_id, user_id, suggestion_id, character_id, status, status_reason, text, funnel_run_id,
+      funnel_seq`.execute(db);
   return rows;
 }

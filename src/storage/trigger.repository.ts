@@ -30,6 +30,8 @@ export interface TriggerRecord {
   /** When it was created or last enabled: a schedule fires only for occurrences after it. */
   enabledAt: Date;
   minEngagement: 'passive' | 'curious' | 'engaged' | 'proactive' | null;
+  /** The funnel it starts instead of one message: `{select: 'named', funnelId}` or `{select: 'best'}`. */
+  funnel: Record<string, unknown> | null;
 }
 
 function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
@@ -57,6 +59,7 @@ function toRecord(row: Selectable<TriggersTable>): TriggerRecord {
     updatedAt: row.updated_at,
     enabledAt: row.enabled_at,
     minEngagement: row.min_engagement,
+    funnel: row.funnel,
   };
 }
 
@@ -83,6 +86,7 @@ function toRow(tenantId: string, t: TriggerRecord) {
     updated_at: t.updatedAt,
     enabled_at: t.enabledAt,
     min_engagement: t.minEngagement,
+    funnel: t.funnel === null ? null : JSON.stringify(t.funnel),
   };
 }
 

@@ -33,6 +33,7 @@ describe('transportFailure', () => {
       attempts: 1,
       maxAttempts: 3,
       mayHaveArrived: false,
+      answers: false,
       expiresAtMs: Date.parse('2026-11-25T00:00:00Z'),
     };
     const rules: RetryRules = {

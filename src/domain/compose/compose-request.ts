@@ -43,6 +43,12 @@ export interface ComposeRequest {
   maxLength: number;
   /** Makes deterministic choices repeatable. */
   seed: number;
+  /**
+   * What the message must say (a funnel's step, with "{topic}" and "{character}" slots): a model
+   * says it in the character's voice, keeping its question; the template fills its slots. Null:
+   * an opener of the composer's own.
+   */
+  script: string | null;
 }
 
 /** Tokens a model call used; null where the provider did not say. */

@@ -23,6 +23,7 @@ const trigger = (spec: TriggerSpec): Trigger => ({
   enabledAtMs: 0,
   minEngagement: null,
   holdout: { probability: 0, unit: 'user' },
+  funnel: null,
 });
 const EVENT = trigger({ kind: 'event', event: 'ping', filter: {}, delayMinutes: 0 });
 const LLM = trigger({
@@ -47,6 +48,7 @@ const state = (over: Partial<DraftState> = {}): DraftState => ({
   model: 'llama3.1:8b',
   modelProblem: null,
   followedLoop: null,
+  funnel: null,
   ...over,
 });
 const fact = (id: string, over: Partial<TopicCandidate> = {}): TopicCandidate => ({
@@ -153,6 +155,7 @@ describe('readContext', () => {
       channel: 'private',
       maxLength: 300,
       seed: fnv1a('s1'),
+      script: null,
     });
     // the model repeats no recent opener; the template may say again what its own trigger said
     const guard = {

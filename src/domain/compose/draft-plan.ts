@@ -28,6 +28,8 @@ const JUDGE_CONTEXT = 30;
  */
 export function planDraft(state: DraftState, nowMs: number): DraftEnd | LoadContext {
   if (state.expiresAtMs <= nowMs) return endDraft('expired', 'expired before it was drafted', {});
+  if (state.funnel === 'gone')
+    return endDraft('dismissed', 'the funnel moved on before this step was written', {});
   const purpose = state.trigger?.spec.kind === 'llm' ? 'judge' : 'compose';
   return { action: 'load_context', purpose, state, nowMs };
 }

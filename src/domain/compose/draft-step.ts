@@ -36,6 +36,20 @@ export interface DraftState {
    * when it made the suggestion, so a context provider no longer lists it.
    */
   followedLoop: { candidate: TopicCandidate; closedReason: string | null } | null;
+  /**
+   * A funnel's message: the step to say (its script, and whether the model may word it), its place
+   * in the run and the hook's topic (a later step stays on it); `gone` when the run has moved on
+   * or ended since the step was made (nothing to write). Null: an opener of its own.
+   */
+  funnel: FunnelDraft | 'gone' | null;
+}
+
+/** The funnel step a draft says. */
+export interface FunnelDraft {
+  script: string;
+  compose: 'template' | 'model';
+  seq: number;
+  hookTopic: TopicRecord | null;
 }
 
 /** One of the user's recent proactive openers, and the trigger that made it. */

@@ -41,6 +41,7 @@ const STANDUP: Trigger = {
   enabledAtMs: 0,
   minEngagement: null,
   holdout: { probability: 0, unit: 'user' },
+  funnel: null,
 };
 
 const state = (over: Partial<DraftState> = {}): DraftState => ({
@@ -59,6 +60,7 @@ const state = (over: Partial<DraftState> = {}): DraftState => ({
   model: 'llama3.1:8b',
   modelProblem: null,
   followedLoop: null,
+  funnel: null,
   ...over,
 });
 

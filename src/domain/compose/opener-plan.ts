@@ -10,6 +10,7 @@ import {
   type DraftEnd,
   type DraftState,
   endDraft,
+  type FunnelDraft,
   type OpenerPlan,
 } from './draft-step.js';
 import { mentionOf } from './mention.js';
@@ -38,6 +39,7 @@ export function planOpener(
   const channel = state.audience;
   // the same suggestion composes the same way
   const seed = fnv1a(state.suggestionId);
+  const funnel = state.funnel === 'gone' ? null : state.funnel;
   const topics = chooseTopic(withFollowedLoop(state, context.candidates), state, {
     nowMs,
     characterId: state.characterId,
@@ -46,7 +48,8 @@ export function planOpener(
     seed,
   });
   if (topics.problem) return endDraft('dismissed', topics.problem, composition);
-  const chosen = topics.chosen;
+  // a funnel's later step stays on the hook's topic
+  const chosen = funnel && funnel.seq > 0 ? hookTopic(funnel, topics.ranked) : topics.chosen;
   if (!chosen && needsTopic(state.trigger))
     return endDraft('dismissed', 'nothing to say: the trigger needs a topic and there is none', composition);
 
@@ -72,25 +75,49 @@ export function planOpener(
     channel,
     maxLength: OPENER_MAX_LENGTH,
     seed,
+    script: funnel?.script ?? null,
   };
   const guard = {
     maxLength: OPENER_MAX_LENGTH,
-    recentOpeners: repetition.all,
+    // a funnel says its steps again each time it runs (its cooldown spaces them)
+    recentOpeners: funnel ? [] : repetition.all,
     channel,
     sensitiveTexts: context.candidates.filter((c) => c.sensitive).map((c) => c.text),
   };
   const plan: OpenerPlan = {
     request,
     guard,
-    templateGuard: { ...guard, recentOpeners: repetition.others },
+    templateGuard: { ...guard, recentOpeners: funnel ? [] : repetition.others },
     ranked: topics.ranked,
   };
-  if (state.model !== null)
+  // a funnel step is worded by the model only when its template asks for that
+  if (state.model !== null && (funnel === null || funnel.compose === 'model'))
     return { action: 'compose', request, model: state.model, state, plan, composition };
   const unusable = state.modelProblem
     ? { fallback: { from: 'provider', reason: 'unusable_settings', detail: state.modelProblem } }
     : {};
   return askTemplate(state, plan, { ...composition, ...unusable });
+}
+
+/** The hook's topic as a scored topic, for a later step of its funnel; null when it had none. */
+function hookTopic(funnel: FunnelDraft, ranked: readonly ScoredTopic[]): ScoredTopic | null {
+  const t = funnel.hookTopic;
+  if (t === null) return null;
+  return (
+    ranked.find((r) => r.candidate.id === t.id) ?? {
+      candidate: {
+        id: t.id,
+        kind: t.kind,
+        text: t.text,
+        mention: t.mention,
+        salience: 0,
+        atMs: 0,
+        sensitive: false,
+        characterId: null,
+      },
+      score: t.score,
+    }
+  );
 }
 
 /**

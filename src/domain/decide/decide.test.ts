@@ -37,6 +37,7 @@ const silence = (over: Partial<Trigger> = {}): Trigger => ({
   enabledAtMs: 0,
   minEngagement: null,
   holdout: { probability: 0, unit: 'user' },
+  funnel: null,
   ...over,
 });
 

@@ -28,6 +28,7 @@ const trigger = (id: string, spec: TriggerSpec, over: Partial<Trigger> = {}): Tr
   enabledAtMs: 0,
   minEngagement: null,
   holdout: { probability: 0, unit: 'user' },
+  funnel: null,
   ...over,
 });
 

@@ -24,6 +24,7 @@ const scheduled = (rule: ScheduleRule, zone: string, expiryMinutes: number): Tri
   enabledAtMs: 0,
   minEngagement: null,
   holdout: { probability: 0, unit: 'user' },
+  funnel: null,
 });
 
 describe('schedule occasions', () => {

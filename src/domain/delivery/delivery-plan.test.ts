@@ -31,6 +31,7 @@ const delivery: ClaimedDelivery = {
   maxAttempts: 3,
   expiresAtMs: at('2026-11-25T00:00:00Z'),
   mayHaveArrived: false,
+  answers: false,
 };
 const state: SendTimeState = {
   user: { consent: 'opted_in', zone: chicago, lastInboundAtMs: null, snoozedUntilMs: null, sent: [] },
@@ -93,6 +94,27 @@ describe('planDelivery', () => {
         reason: 'quiet hours (22:00-08:00 local)',
       },
     });
+  });
+
+  it('sends a funnel step that answers the user in quiet hours, mid-conversation and past the caps, but not after an opt-out', () => {
+    const answer = { ...delivery, answers: true };
+    const busy: SendTimeState = {
+      ...state,
+      policy: { ...policy, userCaps: { perDay: 1, perWeek: 1 }, midConversationMinutes: 30 },
+      user: {
+        ...state.user!,
+        lastInboundAtMs: NIGHT - 60_000,
+        snoozedUntilMs: NIGHT + 3_600_000,
+        sent: [{ atMs: NIGHT - 3_600_000, characterId: 'luna', triggerId: 't' }],
+      },
+    };
+    expect(planDelivery(answer, busy, NIGHT)).toEqual({ action: 'send', channel: { settings: {} } });
+    expect(planDelivery(delivery, busy, NIGHT).action).toBe('record');
+    const optedOut = { ...busy, user: { ...busy.user!, consent: 'opted_out' as const } };
+    expect(planDelivery(answer, optedOut, NIGHT)).toEqual(failed('the user opted out'));
+    expect(
+      planDelivery(answer, { ...busy, policy: { ...busy.policy!, allowProactive: false } }, NIGHT),
+    ).toEqual(failed('proactive messages were turned off for the tenant'));
   });
 
   it('expires one whose quiet hours end at or after its expiry', () => {

@@ -1,7 +1,7 @@
 import type { Policy } from '../policy/policy.js';
 import { assertNever } from '../shared/assert-never.js';
 import { type Backoff, retryDelayMs } from './backoff.js';
-import { type SendState, sendGate } from './send-gate.js';
+import { answerGate, type SendState, sendGate } from './send-gate.js';
 import type { SendResult } from './send-result.js';
 
 /** What the plan reads of a delivery claimed for an attempt. */
@@ -20,6 +20,8 @@ export interface ClaimedDelivery {
    * `unknown`, so that it counts as sent for caps, gaps, cooldowns and backoff.
    */
   mayHaveArrived: boolean;
+  /** It answers the user (a funnel's step after its hook): only the switches and consent stop it. */
+  answers: boolean;
 }
 
 /** A channel as configured for a character: the plan reads its settings, the adapter is built from it. */
@@ -94,7 +96,9 @@ export function planDelivery<C extends ConfiguredChannel>(
   if (d.expiresAtMs <= nowMs) return record(expiry('expired before it could be sent', 'permanent'));
   if (!state.user) return record(failure(`user "${d.userId}" no longer exists`));
   if (!state.policy) return record(failure(`character "${d.characterId}" no longer exists`));
-  const gate = sendGate(state.user, state.policy, d.characterId, nowMs);
+  const gate = d.answers
+    ? answerGate(state.user, state.policy)
+    : sendGate(state.user, state.policy, d.characterId, nowMs);
   if (gate.verdict === 'stop') return record(failure(gate.reason));
   if (gate.verdict === 'wait')
     return record(

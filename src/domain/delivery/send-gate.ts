@@ -37,6 +37,19 @@ type SendVerdict =
  * allow it.
  */
 export function sendGate(state: SendState, policy: Policy, characterId: string, nowMs: number): SendVerdict {
+  return stopGate(state, policy) ?? waitFor(state, policy, characterId, nowMs);
+}
+
+/**
+ * The gate of a message that answers the user (a funnel's step after its hook): the switches and
+ * the user's consent still stop it; no cap, quiet hour, snooze or conversation holds it, since
+ * the user just wrote and is waiting for it.
+ */
+export function answerGate(state: SendState, policy: Policy): SendVerdict {
+  return stopGate(state, policy) ?? { verdict: 'send' };
+}
+
+function stopGate(state: SendState, policy: Policy): SendVerdict | null {
   if (!policy.allowProactive)
     return { verdict: 'stop', reason: 'proactive messages were turned off for the tenant' };
   if (!policy.proactiveEnabled)
@@ -44,7 +57,7 @@ export function sendGate(state: SendState, policy: Policy, characterId: string, 
   if (state.consent === 'opted_out') return { verdict: 'stop', reason: 'the user opted out' };
   if (state.consent === 'unknown' && policy.requireOptIn)
     return { verdict: 'stop', reason: 'the user has not opted in, and the policy requires it' };
-  return waitFor(state, policy, characterId, nowMs);
+  return null;
 }
 
 /** The first instant from `nowMs` that no rule of time blocks, and the last of them that blocked. */

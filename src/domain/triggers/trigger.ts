@@ -1,3 +1,4 @@
+import type { FunnelRequest } from '../funnels/select-funnel.js';
 import type { EngagementState } from '../outcomes/engagement.js';
 import type { Caps } from '../policy/policy.js';
 import type { ScheduleRule } from './schedule.js';
@@ -57,6 +58,8 @@ export interface Trigger {
    * user always in or out) or per decision.
    */
   holdout: Holdout;
+  /** A funnel to start instead of a single message (a named one, or the best eligible); null: a message. */
+  funnel: FunnelRequest | null;
 }
 
 /** A trigger's holdout: the probability of holding out, and what one draw is for. */

@@ -7,6 +7,7 @@ import { findOpenLoops, loopKey } from '../../storage/open-loop.repository.js';
 import { findUserLocales, pairKey } from '../../storage/user.repository.js';
 import { openLoopCandidate } from '../context/builtin-context.js';
 import { findDeliveryTargets } from '../delivery/outbox.js';
+import { loadFunnelDrafts } from '../funnels/funnel-drafts.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { type ResolvedProvider, resolveLlmProviders } from './llm-providers.js';
 
@@ -27,8 +28,8 @@ export interface DraftToCompose {
  * whatever the batch's size: the triggers (kept in memory), the characters (name, persona, tone),
  * the users' locales and last openers with their topics, the model of each character (its own or
  * the tenant's), the open loops that follow-ups are about, and where each message would go (whether
- * others will read it: the opener is written for that audience). The drafts come back in the order
- * given.
+ * others will read it: the opener is written for that audience), and for a funnel's message the
+ * step it says. The drafts come back in the order given.
  */
 export async function loadTenantDrafts(
   ctx: EngineContext,
@@ -40,7 +41,7 @@ export async function loadTenantDrafts(
   const loops = drafts
     .filter((d) => d.occasionKey.startsWith(LOOP))
     .map((d) => ({ userId: d.userId, loopId: d.occasionKey.slice(LOOP.length) }));
-  const [triggers, characters, locales, recent, providers, loopRows, targets] = await Promise.all([
+  const [triggers, characters, locales, recent, providers, loopRows, targets, funnels] = await Promise.all([
     ctx.triggers.get(tenantId),
     findCharacters(ctx.db, tenantId, characterIds),
     findUserLocales(ctx.db, tenantId, userIds),
@@ -48,6 +49,7 @@ export async function loadTenantDrafts(
     resolveLlmProviders(ctx, tenantId, characterIds),
     findOpenLoops(ctx.db, tenantId, loops),
     findDeliveryTargets(ctx.db, tenantId, drafts),
+    loadFunnelDrafts(ctx, tenantId, drafts),
   ]);
   const loopsByKey = new Map(loopRows.map((row) => [loopKey(row.user_id, row.loop_id), row]));
   return drafts.map((claim) => {
@@ -75,6 +77,7 @@ export async function loadTenantDrafts(
       model: provider.settings?.model ?? null,
       modelProblem: provider.problem ?? null,
       followedLoop: loop ? { candidate: openLoopCandidate(loop), closedReason: loop.closed_reason } : null,
+      funnel: funnels.get(claim.suggestionId) ?? null,
     };
     return { claim, state, provider };
   });

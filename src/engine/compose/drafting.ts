@@ -5,9 +5,11 @@ import {
   type DraftOutcome,
   finishDraft,
 } from '../../storage/draft.repository.js';
+import { endRunsOfFailedMessages, type RunMoved } from '../../storage/funnel-delivery.repository.js';
 import { setSuggestion } from '../../storage/suggestion.repository.js';
 import { queueDelivery } from '../delivery/outbox.js';
-import { emitDelivery, emitSuggestion } from '../kernel/announcements.js';
+import { funnelMessageOf } from '../funnels/funnel-runs.js';
+import { emitDelivery, emitFunnel, emitSuggestion } from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { type ComposeDeps, composeDraft } from './compose.js';
@@ -88,8 +90,9 @@ async function loadClaimed(ctx: EngineContext, drafts: readonly ClaimedDraft[]):
 
 /**
  * Writes the draft's outcome if the claim still holds. One approved without review (`auto`) has
- * its delivery queued in the same transaction; with no reachable address it ends `failed` with
- * that reason instead.
+ * its delivery queued in the same transaction (a funnel's, with its step's buttons); with no
+ * reachable address it ends `failed` with that reason instead. A funnel message that will not be
+ * sent ends the run waiting on it.
  */
 async function record(
   ctx: EngineContext,
@@ -99,13 +102,30 @@ async function record(
   result: DraftingResult,
 ) {
   const now = ctx.clock.now();
+  let funnelMoves: RunMoved[] = [];
   const written = await ctx.db.transaction().execute(async (trx) => {
     if (!(await finishDraft(trx, draft, token, outcome, now))) return null;
+    const ended = async (reason: string) => {
+      if (draft.funnel)
+        funnelMoves = await endRunsOfFailedMessages(
+          trx,
+          draft.tenantId,
+          [{ userId: draft.userId, ...draft.funnel }],
+          reason,
+          now,
+        );
+    };
+    if (outcome.status === 'dismissed' || outcome.status === 'expired')
+      await ended(outcome.reason ?? outcome.status);
     if (outcome.status !== 'approved' || outcome.text === null)
       return { delivery: null, reason: outcome.reason };
     const writtenFor = outcome.composition.audience === 'public' ? 'public' : 'private';
-    const queued = await queueDelivery(trx, ctx, draft, { text: outcome.text, writtenFor }, now);
-    if (!queued.delivery) await setSuggestion(trx, draft, { status: 'failed', reason: queued.reason }, now);
+    const funnel = draft.funnel && (await funnelMessageOf(trx, draft.tenantId, draft.userId, draft.funnel));
+    const queued = await queueDelivery(trx, ctx, draft, { text: outcome.text, writtenFor }, now, funnel);
+    if (!queued.delivery) {
+      await setSuggestion(trx, draft, { status: 'failed', reason: queued.reason }, now);
+      await ended(queued.reason);
+    }
     return queued;
   });
   if (!written) {
@@ -132,4 +152,5 @@ async function record(
     text: outcome.text,
   });
   if (written.delivery) emitDelivery(ctx, written.delivery);
+  emitFunnel(ctx, draft.tenantId, funnelMoves);
 }

@@ -132,6 +132,7 @@ export function claimedOf(d: ClaimedRow): ClaimedDelivery {
     maxAttempts: d.maxAttempts,
     expiresAtMs: d.expiresAt.getTime(),
     mayHaveArrived: d.mayHaveArrived,
+    answers: d.answers,
   };
 }
 

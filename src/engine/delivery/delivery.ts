@@ -8,6 +8,7 @@ import {
   planDelivery,
 } from '../../domain/delivery/delivery-plan.js';
 import { assertNever } from '../../domain/shared/assert-never.js';
+import { groupBy } from '../../domain/shared/group-by.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
 import { type ChannelAdapter, IDEMPOTENT_CHANNELS, type OpenedChannel } from '../../ports/channel.js';
 import type { ChannelSettingsRecord } from '../../storage/channel-settings.repository.js';
@@ -19,10 +20,21 @@ import {
   recoverLapsed,
   startAttempt,
 } from '../../storage/delivery.repository.js';
+import {
+  endRunsOfFailedMessages,
+  type RunMoved,
+  recordHookLeft,
+} from '../../storage/funnel-delivery.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { expirePending } from '../../storage/suggestion.repository.js';
 import { markUnreachable } from '../../storage/unreachable-address.repository.js';
-import { emitDelivery, emitOutcomes, emitSuggestion, emitSuggestionOf } from '../kernel/announcements.js';
+import {
+  emitDelivery,
+  emitFunnel,
+  emitOutcomes,
+  emitSuggestion,
+  emitSuggestionOf,
+} from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
 import type { AttributedOutcome } from '../outcomes/attribution.js';
@@ -113,6 +125,7 @@ export async function deliverOnce(
   const expired = await expirePending(ctx.db, now, CHUNK);
   result.expired = expired.length;
   for (const s of expired) emitSuggestion(ctx, s.tenant_id, s);
+  await endFunnelsOfExpired(ctx, expired, now);
 
   const recovered = await recoverLapsed(ctx.db, now, IDEMPOTENT_CHANNELS, CHUNK);
   result.recovered = recovered.length;
@@ -156,6 +169,28 @@ export async function deliverOnce(
     if (!started.has(item))
       await putBack(ctx, deps, options.token, item.delivery, item.claimed, whileStopping, result);
   return result;
+}
+
+/** Funnel hooks that expired before a person approved them end their runs. */
+async function endFunnelsOfExpired(
+  ctx: EngineContext,
+  expired: readonly {
+    tenant_id: string;
+    user_id: string;
+    funnel_run_id: string | null;
+    funnel_seq: number | null;
+  }[],
+  now: Date,
+) {
+  const hooks = expired.filter((s) => s.funnel_run_id !== null);
+  for (const [tenantId, list] of groupBy(hooks, (s) => s.tenant_id)) {
+    const at = list.map((s) => ({ userId: s.user_id, runId: s.funnel_run_id!, seq: s.funnel_seq ?? 0 }));
+    emitFunnel(
+      ctx,
+      tenantId,
+      await endRunsOfFailedMessages(ctx.db, tenantId, at, 'expired before it was approved', now),
+    );
+  }
 }
 
 /** Why a claimed delivery was not handed over, and when it is tried again. */
@@ -283,6 +318,7 @@ async function finish(
   const now = ctx.clock.now();
   const triggers = outcome.status === 'sent' ? await ctx.triggers.get(d.tenantId) : [];
   let outcomes: AttributedOutcome[] = [];
+  let funnelMoves: RunMoved[] = [];
   const written = await ctx.db
     .transaction()
     .execute(async (trx) => {
@@ -292,6 +328,7 @@ async function finish(
       const row = await finishAttempt(trx, d, token, toAttemptOutcome(outcome), now);
       // the lease was lost meanwhile (recovered by another instance): the message_out goes too
       if (!row) throw LEASE_LOST;
+      if (d.funnel) funnelMoves = await moveFunnelRun(trx, d, d.funnel, outcome, now);
       return row;
     })
     .catch((error) => {
@@ -310,6 +347,7 @@ async function finish(
   else result.handedOff++;
   emitDelivery(ctx, written);
   emitOutcomes(ctx, d.tenantId, outcomes);
+  emitFunnel(ctx, d.tenantId, funnelMoves);
   if (outcome.status !== 'queued' && outcome.status !== 'handed_off' && outcome.status !== 'deferred')
     emitSuggestionOf(
       ctx,
@@ -317,6 +355,25 @@ async function finish(
       outcome.status === 'failed' && outcome.expired ? 'expired' : outcome.status,
       written.reason,
     );
+}
+
+/**
+ * A funnel's message left or failed: a hook that left starts its run's first step (its timeout
+ * counts from now); a message that will never arrive ends the run waiting on it.
+ */
+async function moveFunnelRun(
+  trx: Db,
+  d: DeliveryRow,
+  funnel: { runId: string; seq: number },
+  outcome: DeliveryOutcome,
+  now: Date,
+): Promise<RunMoved[]> {
+  const at = { userId: d.userId, ...funnel };
+  if (outcome.status === 'failed') return endRunsOfFailedMessages(trx, d.tenantId, [at], outcome.reason, now);
+  const left = outcome.status === 'sent' || outcome.status === 'unknown' || outcome.status === 'handed_off';
+  if (!left || funnel.seq !== 0) return [];
+  const started = await recordHookLeft(trx, d.tenantId, at, now);
+  return started ? [started] : [];
 }
 
 /** The outcome as the outbox's row takes it: instants as dates. */
@@ -346,6 +403,7 @@ const adapterKey = (d: DeliveryRow, r: ChannelSettingsRecord) =>
 /**
  * The message sent, as the user's `message_out` event (id `overture:<deliveryId>`, so recording it
  * twice is a no-op): their last contact, counts and silence follow from it as from the bot's own.
+ * A proactive one becomes an outcome; a funnel step that answers the user does not.
  */
 export async function recordMessageOut(
   trx: Db,
@@ -363,15 +421,19 @@ export async function recordMessageOut(
       at: now.toISOString(),
       text: d.text,
       channel: d.channel,
-      meta: { proactive: true, deliveryId: d.deliveryId, suggestionId: d.suggestionId },
+      meta: { proactive: !d.answers, deliveryId: d.deliveryId, suggestionId: d.suggestionId },
     },
   ]);
-  const { outcomes } = await storeEvents(trx, ctx, d.tenantId, unique, triggers, now, {
-    deliveryId: d.deliveryId,
-    suggestionId: d.suggestionId,
-    userId: d.userId,
-    characterId: d.characterId,
-    at: now,
-  });
+  // a funnel's step after its hook answers the user: not a proactive message, so no outcome
+  const sent = d.answers
+    ? undefined
+    : {
+        deliveryId: d.deliveryId,
+        suggestionId: d.suggestionId,
+        userId: d.userId,
+        characterId: d.characterId,
+        at: now,
+      };
+  const { outcomes } = await storeEvents(trx, ctx, d.tenantId, unique, triggers, now, sent);
   return outcomes;
 }

@@ -2,13 +2,20 @@ import { OvertureError } from '../../contract/errors.js';
 import { type Audience, type ChannelChoice, chooseChannel } from '../../domain/delivery/choose-channel.js';
 import { CHANNELS } from '../../ports/channel.js';
 import { type DeliveryRow, insertDelivery } from '../../storage/delivery.repository.js';
-import type { Db } from '../../storage/schema.js';
+import type { Db, DeliveryChoice } from '../../storage/schema.js';
 import { findReachabilities, pairKey } from '../../storage/user.repository.js';
 import { newId } from '../kernel/ids.js';
 import type { EngineContext } from '../kernel/resources.js';
 
 /** Channels that address a user by their id when the bot gave no address: the bot knows its users by id. */
 const ADDRESSED_BY_ID = new Set(['webhook', 'stream']);
+
+/** A funnel's message: its run, its place (0: the hook; after it, it answers the user) and its buttons. */
+export interface FunnelMessage {
+  runId: string;
+  seq: number;
+  choices: readonly DeliveryChoice[];
+}
 
 /** Where an approved suggestion went: a delivery queued, or nowhere to send it. */
 type Queued = { delivery: DeliveryRow } | { delivery: null; reason: string };
@@ -18,7 +25,7 @@ type Queued = { delivery: DeliveryRow } | { delivery: null; reason: string };
  * approval and delivery commit together, or neither does), to the channel `findDeliveryTargets`
  * chooses. With no reachable address it writes nothing and says why; nor when the text was written
  * for a private chat and the only reachable address is a public place (it may mention what others
- * must not read).
+ * must not read). A funnel's step carries its buttons; one after the hook `answers` the user.
  */
 export async function queueDelivery(
   trx: Db,
@@ -26,6 +33,7 @@ export async function queueDelivery(
   s: { tenantId: string; userId: string; suggestionId: string; characterId: string; expiresAt: Date },
   text: { text: string; writtenFor: Audience },
   now: Date,
+  funnel: FunnelMessage | null = null,
 ): Promise<Queued> {
   const targets = await findDeliveryTargets(trx, s.tenantId, [s]);
   const target = targets.get(pairKey(s.userId, s.characterId))!;
@@ -49,6 +57,9 @@ export async function queueDelivery(
       text: text.text,
       maxAttempts: ctx.delivery.maxAttempts,
       expiresAt: s.expiresAt,
+      choices: funnel && funnel.choices.length > 0 ? funnel.choices : null,
+      answers: (funnel?.seq ?? 0) > 0,
+      funnel: funnel && { runId: funnel.runId, seq: funnel.seq },
     },
     now,
   );

@@ -54,7 +54,26 @@ export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
     attempts: d.attempts,
     reason: d.reason,
     text: d.text,
+    choices: d.choices ? d.choices.map((c) => ({ label: c.label, data: c.data })) : null,
   });
+}
+
+/** A funnel's transition as `funnel.updated` announces it (the stream, metrics, tests). */
+export interface FunnelTransitionNote {
+  runId: string;
+  funnelId: string;
+  userId: string;
+  characterId: string;
+  type: string;
+  reason: string;
+  stepId: string;
+  seq: number;
+  status: string;
+}
+
+/** Announces funnel transitions written (`funnel.updated`), in order. */
+export function emitFunnel(ctx: EngineContext, tenantId: string, notes: readonly FunnelTransitionNote[]) {
+  for (const n of notes) ctx.events.emit('funnel.updated', { tenantId, ...n });
 }
 
 /** Announces outcomes whose reply changed (`outcome.recorded`: the stream), with their status as of now. */

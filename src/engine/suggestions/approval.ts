@@ -1,6 +1,7 @@
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { ApproveInput, DismissInput } from '../../contract/suggestion.schema.js';
 import type { DeliveryRow } from '../../storage/delivery.repository.js';
+import { endRunsOfFailedMessages, type RunMoved } from '../../storage/funnel-delivery.repository.js';
 import type { Db } from '../../storage/schema.js';
 import {
   EXPIRED_BEFORE_APPROVAL,
@@ -9,7 +10,8 @@ import {
   setSuggestion,
 } from '../../storage/suggestion.repository.js';
 import { queueDelivery } from '../delivery/outbox.js';
-import { emitDelivery, emitSuggestion } from '../kernel/announcements.js';
+import { funnelMessageOf } from '../funnels/funnel-runs.js';
+import { emitDelivery, emitFunnel, emitSuggestion } from '../kernel/announcements.js';
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
 
@@ -28,6 +30,7 @@ export async function approveSuggestion(
   actor: string,
 ): Promise<{ suggestion: SuggestionRow; delivery: DeliveryRow }> {
   const now = ctx.clock.now();
+  let funnelMoves: RunMoved[] = [];
   const result = await ctx.db.transaction().execute(async (trx) => {
     const s = await mustBePending(trx, tenantId, suggestionId, 'approved');
     if (s.expires_at <= now) {
@@ -37,16 +40,19 @@ export async function approveSuggestion(
         { status: 'expired', reason: EXPIRED_BEFORE_APPROVAL },
         now,
       );
+      funnelMoves = await endFunnelOf(trx, tenantId, s, EXPIRED_BEFORE_APPROVAL, now);
       return { expired: true as const };
     }
     const text = input?.text ?? s.text;
     if (text === null) throw new OvertureError('conflict', `suggestion "${suggestionId}" has no text`);
+    const funnel = funnelOf(s);
     const queued = await queueDelivery(
       trx,
       ctx,
       { ...keyOf(tenantId, s), expiresAt: s.expires_at },
       { text, writtenFor: s.composition?.audience === 'public' ? 'public' : 'private' },
       now,
+      funnel && (await funnelMessageOf(trx, tenantId, s.user_id, funnel)),
     );
     if (!queued.delivery)
       throw new OvertureError('conflict', `suggestion "${suggestionId}" cannot be sent: ${queued.reason}`);
@@ -74,6 +80,7 @@ export async function approveSuggestion(
   if (result.expired) {
     const s = (await findSuggestion(ctx.db, tenantId, suggestionId))!;
     emitSuggestion(ctx, tenantId, s);
+    emitFunnel(ctx, tenantId, funnelMoves);
     throw new OvertureError(
       'conflict',
       `suggestion "${suggestionId}" expired at ${s.expires_at.toISOString()}`,
@@ -94,8 +101,10 @@ export async function dismissSuggestion(
   actor: string,
 ): Promise<SuggestionRow> {
   const now = ctx.clock.now();
+  let funnelMoves: RunMoved[] = [];
   await ctx.db.transaction().execute(async (trx) => {
     const s = await mustBePending(trx, tenantId, suggestionId, 'dismissed');
+    funnelMoves = await endFunnelOf(trx, tenantId, s, `dismissed: ${input.reason}`, now);
     await setSuggestion(
       trx,
       keyOf(tenantId, s),
@@ -111,7 +120,20 @@ export async function dismissSuggestion(
   });
   const suggestion = (await findSuggestion(ctx.db, tenantId, suggestionId))!;
   emitSuggestion(ctx, tenantId, suggestion);
+  emitFunnel(ctx, tenantId, funnelMoves);
   return suggestion;
+}
+
+/** A funnel's message: its run and place. */
+const funnelOf = (s: SuggestionRow) =>
+  s.funnel_run_id === null ? null : { runId: s.funnel_run_id, seq: s.funnel_seq ?? 0 };
+
+/** A funnel hook that will not be sent ends its run. */
+async function endFunnelOf(trx: Db, tenantId: string, s: SuggestionRow, reason: string, now: Date) {
+  const funnel = funnelOf(s);
+  return funnel
+    ? endRunsOfFailedMessages(trx, tenantId, [{ userId: s.user_id, ...funnel }], reason, now)
+    : [];
 }
 
 async function mustBePending(trx: Db, tenantId: string, suggestionId: string, verb: string) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { notFound, OvertureError } from '../../contract/errors.js';
 import type { TriggerCreate, TriggerPatch, TriggerView } from '../../contract/trigger.schema.js';
+import type { FunnelRequest } from '../../domain/funnels/select-funnel.js';
 import { parseDuration } from '../../domain/shared/duration.js';
 import type { ScheduleRule } from '../../domain/triggers/schedule.js';
 import type { ApprovalMode, ScheduleZone, Trigger, TriggerSpec } from '../../domain/triggers/trigger.js';
@@ -72,6 +73,7 @@ function defaults(over: { cooldownMinutes: number; expiryMinutes: number; priori
     minEngagement: null,
     holdoutPercent: 0,
     holdoutUnit: 'user' as const,
+    funnel: null,
     ...over,
   };
 }
@@ -101,6 +103,7 @@ function toRecord(input: TriggerCreate & { id: string }, now: Date, builtin: boo
     minEngagement: input.minEngagement,
     holdoutPercent: input.holdoutPercent,
     holdoutUnit: input.holdoutUnit,
+    funnel: input.funnel ?? null,
     builtin,
     webhookSecret: null,
     createdAt: now,
@@ -304,6 +307,7 @@ export function toDomainTrigger(record: TriggerRecord): Trigger {
     atGoodTime: record.atGoodTime,
     enabledAtMs: record.enabledAt.getTime(),
     holdout: { probability: record.holdoutPercent / 100, unit: record.holdoutUnit },
+    funnel: (record.funnel as FunnelRequest | null) ?? null,
   };
 }
 

@@ -87,3 +87,8 @@ alter table triggers add column funnel jsonb;
 alter table suggestions add column funnel_run_id text;
 alter table suggestions add column funnel_seq integer;
 alter table deliveries add column choices jsonb;
+-- A funnel's message names its run and place, so the outbox moves the run as it leaves or fails;
+-- a step after the hook answers the user: sent at once, counted against no cap, no outcome.
+alter table deliveries add column funnel_run_id text;
+alter table deliveries add column funnel_seq integer;
+alter table deliveries add column answers boolean not null default false;

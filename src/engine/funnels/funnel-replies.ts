@@ -1,0 +1,101 @@
+import type { CallbackInput, FunnelAnswer, ReplyInput } from '../../contract/funnel.schema.js';
+import { readButtonData } from '../../domain/funnels/step-message.js';
+import { findAnsweredMessage, lockActiveRun, lockRun } from '../../storage/funnel.repository.js';
+import type { EngineContext } from '../kernel/resources.js';
+import {
+  announceFunnelWrites,
+  moveRun,
+  noWrites,
+  passThrough,
+  templateOfRun,
+  templatesOf,
+} from './funnel-runs.js';
+
+/** Rolls back a reply whose message id another forward recorded meanwhile. */
+const ANSWERED = new Error('the message was answered meanwhile');
+
+/**
+ * Reads a user's message before the bot does: with no funnel under way (or its hook not sent
+ * yet) it passes through; otherwise the run moves (funnel-runs.ts) and the answer says whether
+ * the funnel took it (`consumed`, its next step on its way through the outbox) or the bot must
+ * answer it (an unrelated message at a decision step, which abandons the funnel; the message
+ * after the handoff step, with the payload). A message id forwarded again gets the answer it got.
+ */
+export async function answerReply(
+  ctx: EngineContext,
+  tenantId: string,
+  input: ReplyInput,
+): Promise<FunnelAnswer> {
+  const messageId = input.messageId ?? null;
+  const writes = noWrites();
+  const now = ctx.clock.now();
+  const answer = await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      // the run's lock first: a forward of the same message waits here, then finds it answered
+      const row = await lockActiveRun(trx, tenantId, input.userId, input.characterId);
+      if (messageId !== null) {
+        const before = await findAnsweredMessage(trx, tenantId, input.userId, input.characterId, messageId);
+        if (before) return before as FunnelAnswer;
+      }
+      if (!row) return passThrough('no_funnel');
+      const templates = await templatesOf(trx, tenantId, [row]);
+      const moved = await moveRun(
+        trx,
+        ctx,
+        tenantId,
+        row,
+        templateOfRun(templates, row),
+        { kind: 'reply', text: input.text },
+        now,
+        writes,
+        messageId,
+      );
+      if (!moved.recorded) throw ANSWERED;
+      return moved.answer;
+    })
+    .catch(async (error) => {
+      if (error !== ANSWERED || messageId === null) throw error;
+      return (await findAnsweredMessage(
+        ctx.db,
+        tenantId,
+        input.userId,
+        input.characterId,
+        messageId,
+      )) as FunnelAnswer;
+    });
+  announceFunnelWrites(ctx, tenantId, writes);
+  return answer;
+}
+
+/**
+ * A button pressed, forwarded by the bot: data that is not a funnel button's passes through (the
+ * bot's own); one of a run that has ended answers `already_ended`; one of a step the run has left
+ * (or an earlier visit of the step) `outdated`; a valid one moves the run, exactly once: the run's
+ * row is locked, and a second press (or a second instance forwarding the same press) finds the
+ * step moved on.
+ */
+export async function answerCallback(
+  ctx: EngineContext,
+  tenantId: string,
+  input: CallbackInput,
+): Promise<FunnelAnswer> {
+  const button = readButtonData(input.data);
+  if (!button) return passThrough('not_a_funnel_button');
+  const writes = noWrites();
+  const now = ctx.clock.now();
+  const answer = await ctx.db.transaction().execute(async (trx) => {
+    const row = await lockRun(trx, tenantId, input.userId, button.runId);
+    if (!row || row.character_id !== input.characterId) return passThrough('unknown_run');
+    const at = { consumed: false, runId: row.run_id, funnelId: row.funnel_id };
+    if (row.status !== 'active') return { ...at, event: 'already_ended', reason: `run_${row.status}` };
+    if (button.seq !== row.seq) return { ...at, event: 'outdated', reason: `left_step_${button.seq}` };
+    const template = templateOfRun(await templatesOf(trx, tenantId, [row]), row);
+    const choice = template.steps.find((s) => s.stepId === row.step_id)?.choices[button.index];
+    if (!choice) return { ...at, event: 'outdated', reason: `no_choice_${button.index}` };
+    const pressed = { kind: 'button' as const, stepId: row.step_id, choiceId: choice.choiceId };
+    return (await moveRun(trx, ctx, tenantId, row, template, pressed, now, writes)).answer;
+  });
+  announceFunnelWrites(ctx, tenantId, writes);
+  return answer;
+}
