@@ -18,6 +18,8 @@ export interface DeliveredMessage {
   text: string;
   /** The platform's id for it, which `sent` must report. */
   externalId: string;
+  /** The buttons that came with it, flattened in order (data as the bot gets it back); empty for none. */
+  choices: { label: string; data: string }[];
 }
 
 export interface AdapterOptions {
@@ -62,6 +64,12 @@ export interface ChannelHarness {
 export interface ChannelFactory {
   /** The adapter's `channel`. */
   name: string;
+  /**
+   * How a message's choices arrive: `buttons`, structured, each with its data (the platform's
+   * buttons, or the webhook body's `choices` for the bot to show), or `text`, a line of their
+   * labels after the message, to reply with.
+   */
+  choicesAs: 'buttons' | 'text';
   /** The platform's ways of saying an address cannot be written to, named for the test titles. */
   unreachable: string[];
   start(): Promise<ChannelHarness>;
@@ -106,6 +114,37 @@ export async function until(condition: () => boolean): Promise<void> {
 
 const live = () => new AbortController().signal;
 
+/**
+ * The most choices a message may carry, with labels beyond ASCII and the longest data: 32
+ * two-byte characters are 64 bytes.
+ */
+const EIGHT_CHOICES = [
+  { label: "Yes, let's plan", data: 'step:plan/yes' },
+  { label: 'Not now', data: 'step:plan/no' },
+  { label: 'Später vielleicht', data: 'ü'.repeat(32) },
+  { label: 'Tell me more', data: 'step:plan/more' },
+  { label: 'Saturday', data: 'day:sat' },
+  { label: 'Sunday', data: 'day:sun' },
+  { label: '日曜日の朝', data: 'day:sun-am' },
+  { label: 'Stop asking', data: 'x'.repeat(64) },
+] as const;
+
+/** Choices no channel sends, with what the reason must say. */
+const UNSENDABLE_CHOICES: [string, OutboundMessage['choices'], string][] = [
+  ['nine choices', [...EIGHT_CHOICES, { label: 'One more', data: 'more' }], '9 choices, at most 8'],
+  ['data of 65 bytes', [{ label: 'Yes', data: 'y'.repeat(65) }], "choice 1's data is 65 bytes, at most 64"],
+  [
+    'data of 33 two-byte characters (66 bytes)',
+    [
+      { label: 'Yes', data: 'ok' },
+      { label: 'No', data: 'é'.repeat(33) },
+    ],
+    "choice 2's data is 66 bytes, at most 64",
+  ],
+  ['empty data', [{ label: 'Yes', data: '' }], 'choice 1 has empty data'],
+  ['a blank label', [{ label: '  ', data: 'yes' }], 'choice 1 has an empty label'],
+];
+
 /** `platform.test` is the loopback address, without DNS. */
 const testLookup = lookupFrom({ 'platform.test': '127.0.0.1' });
 
@@ -128,6 +167,59 @@ export function channelContract(factory: ChannelFactory): void {
       const result = await h.adapter().send(message, live());
       expect(h.delivered()).toMatchObject([{ address: h.address, text: message.text }]);
       expect(result).toEqual({ outcome: 'sent', externalId: h.delivered()[0]!.externalId });
+    });
+
+    describe('choices', () => {
+      it(`sends every choice with the text, in order, as ${factory.choicesAs}`, async () => {
+        const withChoices = { ...message, choices: EIGHT_CHOICES };
+        const result = await h.adapter().send(withChoices, live());
+        const [delivered] = h.delivered();
+        expect(result).toEqual({ outcome: 'sent', externalId: delivered?.externalId });
+        if (factory.choicesAs === 'buttons') {
+          expect(h.delivered()).toEqual([
+            {
+              address: h.address,
+              text: message.text,
+              externalId: delivered!.externalId,
+              choices: EIGHT_CHOICES,
+            },
+          ]);
+          return;
+        }
+        // as text: the message as it was, then each label in order, and no buttons
+        expect(h.delivered()).toMatchObject([{ address: h.address, choices: [] }]);
+        expect(delivered!.text.startsWith(`${message.text}\n`)).toBe(true);
+        let from = message.text.length;
+        for (const { label } of EIGHT_CHOICES) {
+          const at = delivered!.text.indexOf(label, from);
+          expect(at, `"${label}" after the earlier labels`).toBeGreaterThan(0);
+          from = at + label.length;
+        }
+      });
+
+      it.each([
+        ['absent', undefined],
+        ['empty', []],
+      ])('sends a plain message when the choices are %s', async (_, choices) => {
+        const result = await h.adapter().send({ ...message, choices }, live());
+        expect(h.delivered()).toEqual([
+          { address: h.address, text: message.text, externalId: expect.any(String), choices: [] },
+        ]);
+        expect(result).toEqual({ outcome: 'sent', externalId: h.delivered()[0]!.externalId });
+      });
+
+      it.each(UNSENDABLE_CHOICES)(
+        'refuses %s as permanent, saying why and sending nothing',
+        async (_, choices, problem) => {
+          const result = await h.adapter().send({ ...message, choices }, live());
+          expect(result).toEqual({
+            outcome: 'permanent',
+            reason: `${factory.name}: ${problem}`,
+            unreachable: false,
+          });
+          expect(h.requestCount()).toBe(0);
+        },
+      );
     });
 
     it('names its channel', () => {

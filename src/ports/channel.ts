@@ -42,9 +42,20 @@ export interface OutboundMessage {
    */
   audience: Audience;
   text: string;
+  /** Buttons to send with the text, in order: each a label and the opaque callback data the bot forwards back when pressed (at most 64 bytes, at most 8 choices). */
+  choices?: readonly { label: string; data: string }[];
   /** 1 for the first attempt. */
   attempt: number;
 }
+
+/**
+ * The most choices one message carries, and the longest `data` of one in UTF-8 bytes (Telegram's
+ * `callback_data` limit, the smallest of the platforms'). Every adapter refuses a message beyond
+ * them as `permanent`, sending nothing, whichever channel it is (Discord adds labels of at most
+ * 80 characters and distinct data: docs/CHANNELS.md).
+ */
+export const MAX_CHOICES = 8;
+export const MAX_CHOICE_DATA_BYTES = 64;
 
 /** What became of one attempt, as an adapter reports it (declared in the domain, which plans what it makes of it). */
 export type { SendResult };

@@ -10,6 +10,20 @@ import {
 /** The fake's routes: opening a DM channel, and posting in a channel. */
 export type DiscordRoute = 'openDm' | 'createMessage';
 
+/** A button with a `custom_id` (what the fake serves of Discord's components: no link buttons). */
+export interface DiscordButton {
+  type: 2;
+  style: number;
+  label: string;
+  custom_id: string;
+}
+
+/** An action row: up to five buttons side by side. */
+export interface DiscordActionRow {
+  type: 1;
+  components: DiscordButton[];
+}
+
 /** A message the fake accepted: what reached the user (once per nonce, with `enforce_nonce`). */
 export interface DiscordMessage {
   id: string;
@@ -18,6 +32,8 @@ export interface DiscordMessage {
   recipientId: string | null;
   content: string;
   nonce: string | null;
+  /** Its action rows as sent; empty when the message had no `components`. */
+  components: DiscordActionRow[];
 }
 
 export interface FakeDiscordServer extends FakePlatformServer<DiscordRoute> {
@@ -118,6 +134,12 @@ export async function startFakeDiscordServer(options: {
               status: 400,
               body: { message: 'Invalid Form Body', code: 50035, errors: { nonce: 'too long' } },
             };
+          const components = actionRowsOf(fields.components);
+          if (typeof components === 'string')
+            return {
+              status: 400,
+              body: { message: 'Invalid Form Body', code: 50035, errors: { components: components } },
+            };
           const earlier =
             nonce !== null && fields.enforce_nonce === true
               ? delivered.find((m) => m.channelId === channelId && m.nonce === nonce)
@@ -128,6 +150,7 @@ export async function startFakeDiscordServer(options: {
             recipientId,
             content: fields.content,
             nonce,
+            components,
           };
           if (!earlier) delivered.push(message);
           return {
@@ -137,6 +160,7 @@ export async function startFakeDiscordServer(options: {
               channel_id: channelId,
               content: message.content,
               nonce: message.nonce,
+              components: message.components,
               author: { id: '1', username: 'overture-bot', bot: true },
               timestamp: new Date().toISOString(),
               type: 0,
@@ -149,4 +173,34 @@ export async function startFakeDiscordServer(options: {
     notFound: () => ({ status: 404, body: { message: '404: Not Found', code: 0 } }),
   });
   return { ...server, apiBase: `${server.origin}/api`, delivered };
+}
+
+/**
+ * A message's `components` as Discord checks them, or its complaint: at most 5 action rows
+ * (type 1) of 1 to 5 buttons (type 2) each, a label of 1 to 80 characters, a `custom_id` of 1 to
+ * 100 characters that no other component of the message has.
+ */
+function actionRowsOf(components: unknown): DiscordActionRow[] | string {
+  if (components === undefined) return [];
+  if (!Array.isArray(components) || components.length > 5) return 'at most 5 action rows';
+  const rows: DiscordActionRow[] = [];
+  const ids = new Set<string>();
+  for (const row of components) {
+    const { type, components: buttons } = fieldsOf(row);
+    if (type !== 1 || !Array.isArray(buttons) || buttons.length < 1 || buttons.length > 5)
+      return 'an action row holds 1 to 5 components';
+    const out: DiscordButton[] = [];
+    for (const button of buttons) {
+      const { type: kind, style, label, custom_id: id } = fieldsOf(button);
+      if (kind !== 2 || typeof style !== 'number' || style < 1 || style > 4) return 'not a button';
+      if (typeof label !== 'string' || label.length < 1 || label.length > 80)
+        return 'label: 1 to 80 characters';
+      if (typeof id !== 'string' || id.length < 1 || id.length > 100) return 'custom_id: 1 to 100 characters';
+      if (ids.has(id)) return 'Component custom id cannot be duplicated';
+      ids.add(id);
+      out.push({ type: 2, style, label, custom_id: id });
+    }
+    rows.push({ type: 1, components: out });
+  }
+  return rows;
 }

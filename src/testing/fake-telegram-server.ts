@@ -5,12 +5,21 @@ import {
   type ScriptedReply,
   startFakePlatformServer,
 } from './fake-platform-server.js';
+import { parseJson } from './http-fake.js';
+
+/** A button of an inline keyboard, as the Bot API takes it (only callback buttons are served). */
+export interface TelegramButton {
+  text: string;
+  callback_data: string;
+}
 
 /** A message the fake accepted: what reached the user. */
 export interface TelegramMessage {
   messageId: number;
   chatId: string;
   text: string;
+  /** The inline keyboard's rows as sent; null when the message had no `reply_markup`. */
+  inlineKeyboard: TelegramButton[][] | null;
 }
 
 export interface FakeTelegramServer extends Omit<FakePlatformServer<'sendMessage'>, 'script'> {
@@ -69,11 +78,15 @@ export async function startFakeTelegramServer(options: {
           const chatId = fields.chat_id;
           const text = fields.text;
           if ((typeof chatId !== 'string' && typeof chatId !== 'number') || typeof text !== 'string')
-            return {
-              status: 400,
-              body: { ok: false, error_code: 400, description: 'Bad Request: chat_id and text are required' },
-            };
-          const message: TelegramMessage = { messageId: nextId++, chatId: String(chatId), text };
+            return badRequest('chat_id and text are required');
+          const keyboard = inlineKeyboardOf(fields.reply_markup);
+          if (typeof keyboard === 'string') return badRequest(keyboard);
+          const message: TelegramMessage = {
+            messageId: nextId++,
+            chatId: String(chatId),
+            text,
+            inlineKeyboard: keyboard,
+          };
           delivered.push(message);
           return {
             status: 200,
@@ -84,6 +97,7 @@ export async function startFakeTelegramServer(options: {
                 date: Math.floor(Date.now() / 1000),
                 chat: { id: Number(chatId), type: 'private' },
                 text,
+                ...(keyboard === null ? {} : { reply_markup: { inline_keyboard: keyboard } }),
               },
             },
           };
@@ -103,4 +117,36 @@ export async function startFakeTelegramServer(options: {
     delivered,
     script: (next) => server.script('sendMessage', next),
   };
+}
+
+const badRequest = (problem: string) => ({
+  status: 400,
+  body: { ok: false, error_code: 400, description: `Bad Request: ${problem}` },
+});
+
+/**
+ * The inline keyboard of a `reply_markup` (an object, or the JSON of one, as Telegram takes
+ * both), null without one, or Telegram's complaint as a string: a button needs a text and
+ * `callback_data` of 1 to 64 bytes (`BUTTON_DATA_INVALID`, as Telegram answers a longer one).
+ */
+function inlineKeyboardOf(markup: unknown): TelegramButton[][] | null | string {
+  if (markup === undefined) return null;
+  const parsed = typeof markup === 'string' ? parseJson(markup) : markup;
+  const rows = fieldsOf(parsed).inline_keyboard;
+  if (!Array.isArray(rows) || !rows.every(Array.isArray))
+    return "can't parse reply keyboard markup JSON object";
+  const keyboard: TelegramButton[][] = [];
+  for (const row of rows as unknown[][]) {
+    const buttons: TelegramButton[] = [];
+    for (const button of row) {
+      const { text, callback_data: data } = fieldsOf(button);
+      if (typeof text !== 'string' || text.trim() === '') return 'BUTTON_TEXT_INVALID';
+      if (typeof data !== 'string') return 'text buttons are unallowed in the inline keyboard';
+      const bytes = Buffer.byteLength(data, 'utf8');
+      if (bytes < 1 || bytes > 64) return 'BUTTON_DATA_INVALID';
+      buttons.push({ text, callback_data: data });
+    }
+    keyboard.push(buttons);
+  }
+  return keyboard;
 }

@@ -22,6 +22,8 @@ export interface WebhookMessage {
   deliveryId: string;
   address: string;
   text: string;
+  /** The body's `choices`, in order; empty when it had none. */
+  choices: { label: string; data: string }[];
   /** The parsed body, as sent. */
   body: Record<string, unknown>;
 }
@@ -73,6 +75,12 @@ export async function startFakeWebhookReceiver(options: {
             deliveryId,
             address: String(body.address),
             text: String(body.text),
+            choices: Array.isArray(body.choices)
+              ? body.choices.map((c) => ({
+                  label: String(fieldsOf(c).label),
+                  data: String(fieldsOf(c).data),
+                }))
+              : [],
             body,
           };
           delivered.push(message);

@@ -10,6 +10,8 @@ export { createTestEngine } from './create-test-engine.js';
 export { startFakeAnthropicServer } from './fake-anthropic-server.js';
 export { FakeClock } from './fake-clock.js';
 export {
+  type DiscordActionRow,
+  type DiscordButton,
   type DiscordMessage,
   type DiscordRoute,
   discordReplies,
@@ -30,6 +32,7 @@ export {
 export {
   type FakeTelegramServer,
   startFakeTelegramServer,
+  type TelegramButton,
   type TelegramMessage,
   telegramReplies,
 } from './fake-telegram-server.js';

@@ -19,6 +19,7 @@ const UNREACHABLE = {
 
 channelContract({
   name: 'discord',
+  choicesAs: 'buttons',
   unreachable: Object.keys(UNREACHABLE),
   async start() {
     const fake = await startFakeDiscordServer({ token: TOKEN });
@@ -40,6 +41,9 @@ channelContract({
           address: m.recipientId ?? m.channelId,
           text: m.content,
           externalId: m.id,
+          choices: m.components
+            .flatMap((row) => row.components)
+            .map((b) => ({ label: b.label, data: b.custom_id })),
         })),
       requestCount: () => fake.requests.length,
       scriptUnreachable: (name) => UNREACHABLE[name as keyof typeof UNREACHABLE](fake),
@@ -64,21 +68,64 @@ describe('DiscordChannel', () => {
     new DiscordChannel({ token: TOKEN, apiBase: fake.apiBase, timeoutMs });
   const routes = () => fake.requests.map((r) => r.route);
 
-  it('opens the DM channel with the user, then posts with a nonce of at most 25 characters', async () => {
-    const message = outboundMessage({ address: USER });
-    const result = await channel().send(message, signal);
-    expect(result.outcome).toBe('sent');
-    expect(routes()).toEqual(['openDm', 'createMessage']);
-    expect(fake.requests[0]!.body).toEqual({ recipient_id: USER });
-    expect(fake.requests[1]!.path).toBe(`/api/v10/channels/${fake.delivered[0]!.channelId}/messages`);
-    const posted = fake.requests[1]!.body as { content: string; nonce: string; enforce_nonce: boolean };
-    expect(posted).toEqual({
+  it.each([
+    ['no choices', undefined],
+    ['an empty list of choices', []],
+  ])(
+    'opens the DM channel with the user, then posts with a nonce of at most 25 characters, for %s',
+    async (_, choices) => {
+      const message = outboundMessage({ address: USER, choices });
+      const result = await channel().send(message, signal);
+      expect(result.outcome).toBe('sent');
+      expect(routes()).toEqual(['openDm', 'createMessage']);
+      expect(fake.requests[0]!.body).toEqual({ recipient_id: USER });
+      expect(fake.requests[1]!.path).toBe(`/api/v10/channels/${fake.delivered[0]!.channelId}/messages`);
+      const posted = fake.requests[1]!.body as { content: string; nonce: string; enforce_nonce: boolean };
+      expect(posted).toEqual({
+        content: message.text,
+        nonce: discordNonce(message.deliveryId),
+        enforce_nonce: true,
+      });
+      expect(posted.nonce.length).toBeLessThanOrEqual(DISCORD_NONCE_LENGTH);
+      for (const request of fake.requests) expect(request.headers.authorization).toBe(`Bot ${TOKEN}`);
+    },
+  );
+
+  it('posts the choices as buttons, five to an action row, in order', async () => {
+    const labels = ['One', 'Two', 'Three', 'Four', 'Five', 'Six', 'L'.repeat(80)];
+    const choices = labels.map((label, i) => ({ label, data: `choice:${i + 1}` }));
+    const message = outboundMessage({ address: USER, choices });
+    expect(await channel().send(message, signal)).toMatchObject({ outcome: 'sent' });
+    const button = (i: number) => ({ type: 2, style: 1, label: labels[i], custom_id: `choice:${i + 1}` });
+    expect(fake.requests[1]!.body).toEqual({
       content: message.text,
       nonce: discordNonce(message.deliveryId),
       enforce_nonce: true,
+      components: [
+        { type: 1, components: [0, 1, 2, 3, 4].map(button) },
+        { type: 1, components: [5, 6].map(button) },
+      ],
     });
-    expect(posted.nonce.length).toBeLessThanOrEqual(DISCORD_NONCE_LENGTH);
-    for (const request of fake.requests) expect(request.headers.authorization).toBe(`Bot ${TOKEN}`);
+  });
+
+  it.each([
+    [
+      'a label over 80 characters',
+      [{ label: 'L'.repeat(81), data: 'yes' }],
+      "discord: choice 1's label is 81 characters, at most 80",
+    ],
+    [
+      'two choices with the same data',
+      [
+        { label: 'Yes', data: 'yes' },
+        { label: 'Sure', data: 'yes' },
+      ],
+      'discord: choice 2 repeats the data of an earlier one',
+    ],
+  ])('refuses %s, which Discord would, before opening the DM channel', async (_, choices, reason) => {
+    const result = await channel().send(outboundMessage({ address: USER, choices }), signal);
+    expect(result).toEqual({ outcome: 'permanent', reason, unreachable: false });
+    expect(fake.requests).toEqual([]);
   });
 
   it('posts in a server channel as it is, without opening a direct message', async () => {

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, REST, type RESTOptions } from '@discordjs/rest';
 import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  ButtonStyle,
+  ComponentType,
   RESTJSONErrorCodes,
   type RESTPostAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessageResult,
@@ -12,6 +16,7 @@ import { BoundedMap } from '../../domain/shared/bounded-map.js';
 import type { FetchFunction } from '../../net/guarded-fetch.js';
 import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
+import { type Choice, choicesOf, refuseChoices } from '../shared/choices.js';
 import {
   notStarted,
   type SendAttempt,
@@ -51,11 +56,15 @@ const UNREACHABLE_CODES = new Set<number>([
 
 type Step = 'open' | 'post';
 
+/** Discord's limits on a button: its label's length, and how many share one action row. */
+const MAX_BUTTON_LABEL = 80;
+const BUTTONS_PER_ROW = 5;
+
 /**
  * Discord through `@discordjs/rest`: opens (or reuses) the DM channel with the user
- * (`POST /users/@me/channels`), then posts the message with a nonce derived from the delivery id
- * and `enforce_nonce`, which makes a resend within Discord's window return the first message:
- * idempotent.
+ * (`POST /users/@me/channels`), then posts the message (its choices as buttons) with a nonce
+ * derived from the delivery id and `enforce_nonce`, which makes a resend within Discord's window
+ * return the first message: idempotent.
  *
  * The client is configured to report instead of wait: no retries of its own (`retries: 0`), a 429
  * rejected at once (`rejectOnRateLimit`) with its exact `Retry-After` (`offset: 0`), and a
@@ -93,6 +102,13 @@ export class DiscordChannel implements ChannelAdapter {
   }
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult> {
+    const choices = choicesOf(message);
+    // before the DM opening too: a message Discord would refuse (50035) needs no channel
+    const refused = refuseChoices(this.channel, choices, {
+      maxLabelLength: MAX_BUTTON_LABEL,
+      distinctData: true,
+    });
+    if (refused) return refused;
     const early = notStarted(signal);
     if (early) return early;
     const attempt = startAttempt(signal, this.#timeoutMs);
@@ -122,6 +138,7 @@ export class DiscordChannel implements ChannelAdapter {
         content: message.text,
         nonce: discordNonce(message.deliveryId),
         enforce_nonce: true,
+        ...(choices.length === 0 ? {} : { components: buttonRows(choices) }),
       };
       const posted = (await this.#rest.post(Routes.channelMessages(channelId), {
         body,
@@ -141,6 +158,25 @@ export class DiscordChannel implements ChannelAdapter {
       return classify(error, 'post', attempt);
     }
   }
+}
+
+/**
+ * The choices as buttons (`custom_id` = data), in order, five to an action row. All take one
+ * style: the port ranks no choice above another.
+ */
+function buttonRows(choices: readonly Choice[]): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
+  for (let i = 0; i < choices.length; i += BUTTONS_PER_ROW)
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: choices.slice(i, i + BUTTONS_PER_ROW).map((c) => ({
+        type: ComponentType.Button,
+        style: ButtonStyle.Primary,
+        label: c.label,
+        custom_id: c.data,
+      })),
+    });
+  return rows;
 }
 
 /**

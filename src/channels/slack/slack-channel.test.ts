@@ -23,6 +23,7 @@ const UNREACHABLE: Record<string, SlackRoute> = {
 
 channelContract({
   name: 'slack',
+  choicesAs: 'text',
   unreachable: Object.keys(UNREACHABLE),
   async start() {
     const fake = await startFakeSlackServer({ token: TOKEN });
@@ -40,7 +41,12 @@ channelContract({
           { timeoutMs, now: () => new Date(), fetch },
         ),
       delivered: () =>
-        fake.delivered.map((m) => ({ address: m.userId ?? m.channel, text: m.text, externalId: m.ts })),
+        fake.delivered.map((m) => ({
+          address: m.userId ?? m.channel,
+          text: m.text,
+          externalId: m.ts,
+          choices: [],
+        })),
       requestCount: () => fake.requests.length,
       scriptUnreachable: (name) => fake.script(UNREACHABLE[name]!, slackReplies.error(name)),
       scriptRateLimited: (seconds) => fake.script('chat.postMessage', slackReplies.rateLimited(seconds)),
@@ -76,6 +82,28 @@ describe('SlackChannel', () => {
     expect(fake.requests[1]!.headers['content-type']).toContain('application/x-www-form-urlencoded');
     for (const request of fake.requests) expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(result).toEqual({ outcome: 'sent', externalId: fake.delivered[0]!.ts });
+  });
+
+  it('offers the choices as a line of labels to reply with, the text otherwise as it was', async () => {
+    const message = outboundMessage({
+      address: USER,
+      choices: [
+        { label: "Yes, let's plan", data: 'plan:yes' },
+        { label: 'Not now', data: 'plan:no' },
+      ],
+    });
+    expect(await channel().send(message, signal)).toMatchObject({ outcome: 'sent' });
+    expect(fake.delivered[0]!.text).toBe(`${message.text}\nReply with: Yes, let's plan · Not now`);
+    expect(JSON.stringify(fake.requests[1]!.body)).not.toContain('plan:');
+  });
+
+  it('escapes &, < and > in labels, so a label is never read as a mention or a link', async () => {
+    const choices = [
+      { label: 'Q&A', data: 'qa' },
+      { label: '<!channel>', data: 'all' },
+    ];
+    await channel().send(outboundMessage({ address: USER, text: 'Hi', choices }), signal);
+    expect(fake.delivered[0]!.text).toBe('Hi\nReply with: Q&amp;A · &lt;!channel&gt;');
   });
 
   it('posts in a shared channel as it is, without opening a direct message', async () => {

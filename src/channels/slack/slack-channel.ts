@@ -11,6 +11,7 @@ import { BoundedMap } from '../../domain/shared/bounded-map.js';
 import type { FetchFunction } from '../../net/guarded-fetch.js';
 import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
+import { type Choice, choicesOf, refuseChoices } from '../shared/choices.js';
 import {
   notStarted,
   type SendAttempt,
@@ -67,8 +68,8 @@ const ERROR_CODE = /^[a-z0-9_.]{1,100}$/;
 
 /**
  * Slack through `@slack/web-api`: `conversations.open({users})` for the DM channel (remembered
- * per user), then `chat.postMessage({channel, text})`. Not idempotent: Slack has no idempotency
- * key for posting.
+ * per user), then `chat.postMessage({channel, text})`, the choices as a line of text to reply
+ * with. Not idempotent: Slack has no idempotency key for posting.
  *
  * The WebClient takes no abort signal per call, so each send builds a light client whose `fetch`
  * carries that send's signal. Its own retries are off (`retries: 0`: by default it retries for
@@ -91,6 +92,10 @@ export class SlackChannel implements ChannelAdapter {
   }
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult> {
+    const choices = choicesOf(message);
+    // their data is not sent here, but the port's limits hold on every channel alike
+    const refused = refuseChoices(this.channel, choices);
+    if (refused) return refused;
     const early = notStarted(signal);
     if (early) return early;
     const attempt = startAttempt(signal, this.#options.timeoutMs);
@@ -117,7 +122,10 @@ export class SlackChannel implements ChannelAdapter {
     }
 
     try {
-      const posted = await client.chat.postMessage({ channel: channelId, text: message.text });
+      const posted = await client.chat.postMessage({
+        channel: channelId,
+        text: withChoicesAsText(message.text, choices),
+      });
       return { outcome: 'sent', externalId: posted.ts ?? null };
     } catch (error) {
       if (cached !== undefined && platformErrorOf(error) === 'channel_not_found') {
@@ -141,6 +149,21 @@ export class SlackChannel implements ChannelAdapter {
       fetch: fetchWithSignal,
     });
   }
+}
+
+/**
+ * A Slack button reports its press only to the app's interactivity endpoint, which a bot token
+ * alone does not set up, so the choices are offered as words to type instead: a typed label is
+ * read as the button (docs/CHANNELS.md). Labels are escaped as Slack asks of `&`, `<` and `>`,
+ * so that a label is shown as written and never read as a mention or a link.
+ */
+function withChoicesAsText(text: string, choices: readonly Choice[]): string {
+  if (choices.length === 0) return text;
+  return `${text}\nReply with: ${choices.map((c) => escapeSlackText(c.label)).join(' · ')}`;
+}
+
+function escapeSlackText(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 function isWebApiError(error: unknown): error is WebAPICallError {

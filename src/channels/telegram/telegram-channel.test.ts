@@ -1,3 +1,4 @@
+import { Api } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type FakeTelegramServer,
@@ -19,6 +20,7 @@ const UNREACHABLE = {
 
 channelContract({
   name: 'telegram',
+  choicesAs: 'buttons',
   unreachable: Object.keys(UNREACHABLE),
   async start() {
     const fake = await startFakeTelegramServer({ token: TOKEN });
@@ -36,7 +38,12 @@ channelContract({
           { timeoutMs, now: () => new Date(), fetch },
         ),
       delivered: () =>
-        fake.delivered.map((m) => ({ address: m.chatId, text: m.text, externalId: String(m.messageId) })),
+        fake.delivered.map((m) => ({
+          address: m.chatId,
+          text: m.text,
+          externalId: String(m.messageId),
+          choices: (m.inlineKeyboard ?? []).flat().map((b) => ({ label: b.text, data: b.callback_data })),
+        })),
       requestCount: () => fake.requests.length,
       scriptUnreachable: (name) => fake.script(UNREACHABLE[name as keyof typeof UNREACHABLE]()),
       scriptRateLimited: (seconds) => fake.script(telegramReplies.rateLimited(seconds)),
@@ -59,12 +66,58 @@ describe('TelegramChannel', () => {
   const channel = (apiRoot = fake.apiRoot) =>
     new TelegramChannel({ token: TOKEN, apiRoot, timeoutMs: 60_000 });
 
-  it('calls sendMessage under the bot token with the address as chat_id, as JSON', async () => {
-    const message = outboundMessage({ address: CHAT });
-    await channel().send(message, signal);
-    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: `/bot${TOKEN}/sendMessage` });
-    expect(fake.requests[0]!.headers['content-type']).toContain('application/json');
-    expect(fake.requests[0]!.body).toEqual({ chat_id: CHAT, text: message.text });
+  it.each([
+    ['no choices', undefined],
+    ['an empty list of choices', []],
+  ])(
+    'calls sendMessage under the bot token with the address as chat_id, as JSON, for %s',
+    async (_, choices) => {
+      const message = outboundMessage({ address: CHAT, choices });
+      await channel().send(message, signal);
+      expect(fake.requests[0]).toMatchObject({ method: 'POST', path: `/bot${TOKEN}/sendMessage` });
+      expect(fake.requests[0]!.headers['content-type']).toContain('application/json');
+      expect(fake.requests[0]!.body).toEqual({ chat_id: CHAT, text: message.text });
+      expect(fake.delivered[0]!.inlineKeyboard).toBeNull();
+    },
+  );
+
+  it('sends the choices as an inline keyboard, one button a row, in order', async () => {
+    const message = outboundMessage({
+      address: CHAT,
+      choices: [
+        { label: "Yes, let's plan", data: 'plan:yes' },
+        { label: 'Not now', data: 'plan:no' },
+      ],
+    });
+    expect(await channel().send(message, signal)).toEqual({ outcome: 'sent', externalId: '1' });
+    expect(fake.requests[0]!.body).toEqual({
+      chat_id: CHAT,
+      text: message.text,
+      reply_markup: {
+        inline_keyboard: [
+          [{ text: "Yes, let's plan", callback_data: 'plan:yes' }],
+          [{ text: 'Not now', callback_data: 'plan:no' }],
+        ],
+      },
+    });
+  });
+
+  it('refuses callback data over 64 bytes itself, where the Bot API would answer BUTTON_DATA_INVALID', async () => {
+    const choices = [{ label: 'Yes', data: 'y'.repeat(65) }];
+    const result = await channel().send(outboundMessage({ address: CHAT, choices }), signal);
+    expect(result).toEqual({
+      outcome: 'permanent',
+      reason: "telegram: choice 1's data is 65 bytes, at most 64",
+      unreachable: false,
+    });
+    expect(fake.requests).toEqual([]);
+    // what the platform says of the same keyboard
+    const api = new Api(TOKEN, { apiRoot: fake.apiRoot });
+    const keyboard = { inline_keyboard: [[{ text: 'Yes', callback_data: 'y'.repeat(65) }]] };
+    await expect(api.sendMessage(CHAT, 'Hi', { reply_markup: keyboard })).rejects.toMatchObject({
+      error_code: 400,
+      description: 'Bad Request: BUTTON_DATA_INVALID',
+    });
   });
 
   it('accepts an apiRoot with a trailing slash, which grammY itself refuses', async () => {

@@ -1,7 +1,9 @@
 import { Api, GrammyError } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { FetchFunction } from '../../net/guarded-fetch.js';
 import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
+import { type Choice, choicesOf, refuseChoices } from '../shared/choices.js';
 import { notStarted, type SendFailure, startAttempt, transportFailure } from '../shared/send-attempt.js';
 import { requireHttpUrl, withoutTrailingSlash } from '../shared/settings.js';
 
@@ -21,8 +23,9 @@ const UNREACHABLE_400 =
   /chat not found|user not found|peer_id_invalid|have no rights to send|not enough rights to send/i;
 
 /**
- * Telegram through grammY's `Api`: `sendMessage(chat_id = address, text)`. Not idempotent: the
- * Bot API has no idempotency key, so a lost answer stays `unknown`.
+ * Telegram through grammY's `Api`: `sendMessage(chat_id = address, text)`, with the choices as an
+ * inline keyboard when there are any. Not idempotent: the Bot API has no idempotency key, so a
+ * lost answer stays `unknown`.
  */
 export class TelegramChannel implements ChannelAdapter {
   readonly channel = 'telegram';
@@ -48,6 +51,10 @@ export class TelegramChannel implements ChannelAdapter {
   }
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult> {
+    const choices = choicesOf(message);
+    // callback_data is 1 to 64 bytes: the port's own limit, checked here instead of by a 400
+    const refused = refuseChoices(this.channel, choices);
+    if (refused) return refused;
     const early = notStarted(signal);
     if (early) return early;
     const attempt = startAttempt(signal, this.#timeoutMs);
@@ -55,7 +62,7 @@ export class TelegramChannel implements ChannelAdapter {
       const sent = await this.#api.sendMessage(
         message.address,
         message.text,
-        undefined,
+        choices.length === 0 ? undefined : { reply_markup: inlineKeyboard(choices) },
         // grammY types its signal as the `abort-controller` package's; it only calls addEventListener.
         attempt.signal as Parameters<Api['sendMessage']>[3],
       );
@@ -67,6 +74,14 @@ export class TelegramChannel implements ChannelAdapter {
       return { ...result, reason: result.reason.replaceAll(this.#token, '<token>') };
     }
   }
+}
+
+/**
+ * One button a row, in the order given: labels keep their full width (a row of several truncates
+ * them on a phone) and the order reads top to bottom.
+ */
+function inlineKeyboard(choices: readonly Choice[]): InlineKeyboardMarkup {
+  return { inline_keyboard: choices.map((c) => [{ text: c.label, callback_data: c.data }]) };
 }
 
 /** The Bot API's own refusal (`ok: false`), by `error_code` and `description`. */

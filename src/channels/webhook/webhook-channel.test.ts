@@ -11,6 +11,7 @@ const ADDRESS = 'bot-user-7';
 
 channelContract({
   name: 'webhook',
+  choicesAs: 'buttons',
   unreachable: ['410 Gone'],
   async start() {
     const clock = new FakeClock('2026-03-02T09:00:00Z');
@@ -28,7 +29,13 @@ channelContract({
           },
           { timeoutMs, now: () => clock.now(), fetch },
         ),
-      delivered: () => fake.delivered.map((m) => ({ address: m.address, text: m.text, externalId: m.id })),
+      delivered: () =>
+        fake.delivered.map((m) => ({
+          address: m.address,
+          text: m.text,
+          externalId: m.id,
+          choices: m.choices,
+        })),
       requestCount: () => fake.requests.length,
       scriptUnreachable: () => fake.script({ status: 410, body: { error: 'this bot is gone' } }),
       scriptRateLimited: (seconds) =>
@@ -55,27 +62,59 @@ describe('WebhookChannel', () => {
     new WebhookChannel({ url, secret: SECRET, timeoutMs: 60_000, now: () => clock.now() });
   const send = (adapter = channel()) => adapter.send(outboundMessage({ address: ADDRESS }), signal);
 
-  it('posts the delivery as JSON, with its id, the timestamp from the injected clock and a signature', async () => {
-    const message = outboundMessage({ address: ADDRESS, attempt: 3 });
-    await channel().send(message, signal);
-    const request = fake.requests[0]!;
-    expect(request.headers['content-type']).toBe('application/json');
-    expect(request.headers[DELIVERY_HEADER]).toBe(message.deliveryId);
-    expect(request.headers['x-overture-timestamp']).toBe(String(Date.parse('2026-03-02T09:00:00Z') / 1000));
-    expect(request.headers['x-overture-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(JSON.parse(request.rawBody)).toEqual({
-      type: 'overture.delivery',
-      deliveryId: message.deliveryId,
-      suggestionId: message.suggestionId,
-      tenantId: message.tenantId,
-      userId: message.userId,
-      characterId: message.characterId,
-      address: ADDRESS,
-      audience: 'private',
-      text: message.text,
-      attempt: 3,
-      sentAt: '2026-03-02T09:00:00.000Z',
-    });
+  it.each([
+    ['no choices', undefined],
+    ['an empty list of choices', []],
+  ])(
+    'posts the delivery as JSON, with its id, the timestamp from the injected clock and a signature, for %s',
+    async (_, choices) => {
+      const message = outboundMessage({ address: ADDRESS, attempt: 3, choices });
+      await channel().send(message, signal);
+      const request = fake.requests[0]!;
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(request.headers[DELIVERY_HEADER]).toBe(message.deliveryId);
+      expect(request.headers['x-overture-timestamp']).toBe(String(Date.parse('2026-03-02T09:00:00Z') / 1000));
+      expect(request.headers['x-overture-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+      expect(JSON.parse(request.rawBody)).toEqual({
+        type: 'overture.delivery',
+        deliveryId: message.deliveryId,
+        suggestionId: message.suggestionId,
+        tenantId: message.tenantId,
+        userId: message.userId,
+        characterId: message.characterId,
+        address: ADDRESS,
+        audience: 'private',
+        text: message.text,
+        attempt: 3,
+        sentAt: '2026-03-02T09:00:00.000Z',
+      });
+    },
+  );
+
+  it('carries the choices in the body after the text, in order, as label and data', async () => {
+    const choices = [
+      { label: "Yes, let's plan", data: 'plan:yes' },
+      { label: 'Not now', data: 'plan:no' },
+    ];
+    const message = outboundMessage({ address: ADDRESS, choices });
+    expect(await channel().send(message, signal)).toEqual({ outcome: 'sent', externalId: 'msg-1' });
+    const body = JSON.parse(fake.requests[0]!.rawBody) as Record<string, unknown>;
+    expect(body.choices).toEqual(choices);
+    expect(Object.keys(body)).toEqual([
+      'type',
+      'deliveryId',
+      'suggestionId',
+      'tenantId',
+      'userId',
+      'characterId',
+      'address',
+      'audience',
+      'text',
+      'choices',
+      'attempt',
+      'sentAt',
+    ]);
+    expect(fake.verifications).toEqual([expect.objectContaining({ valid: true })]);
   });
 
   it('signs so that verifyHook (what receivers check with) accepts the call, and only the call as sent', async () => {

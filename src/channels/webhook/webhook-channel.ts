@@ -2,6 +2,7 @@ import { HOOK_SIGNATURE_HEADER, HOOK_TIMESTAMP_HEADER, signHook } from '../../co
 import type { FetchFunction } from '../../net/guarded-fetch.js';
 import { defaultGuardedFetch } from '../../net/outbound-guard.js';
 import type { ChannelAdapter, OutboundMessage, SendResult } from '../../ports/channel.js';
+import { choicesOf, refuseChoices } from '../shared/choices.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 import { notStarted, startAttempt, transportFailure } from '../shared/send-attempt.js';
 import { requireHttpUrl } from '../shared/settings.js';
@@ -21,6 +22,8 @@ export interface WebhookDelivery {
   /** `public` when the address is a shared place others read (a group, a server channel). */
   audience: 'private' | 'public';
   text: string;
+  /** The buttons to show with the text, in order; absent when the message has none. */
+  choices?: { label: string; data: string }[];
   attempt: number;
   /** When this attempt was made (ISO 8601). */
   sentAt: string;
@@ -59,6 +62,10 @@ export class WebhookChannel implements ChannelAdapter {
   }
 
   async send(message: OutboundMessage, signal: AbortSignal): Promise<SendResult> {
+    const choices = choicesOf(message);
+    // the bot may show them on any platform: it is promised the port's limits, as every adapter keeps them
+    const refused = refuseChoices(this.channel, choices);
+    if (refused) return refused;
     const early = notStarted(signal);
     if (early) return early;
     const { url, secret, timeoutMs, now } = this.#options;
@@ -75,6 +82,7 @@ export class WebhookChannel implements ChannelAdapter {
       address: message.address,
       audience: message.audience,
       text: message.text,
+      ...(choices.length === 0 ? {} : { choices: choices.map(({ label, data }) => ({ label, data })) }),
       attempt: message.attempt,
       sentAt: at.toISOString(),
     };
