@@ -18,6 +18,7 @@ import { decisionRoutes } from './decisions.routes.js';
 import { handleError } from './error-handler.js';
 import { eventRoutes } from './events.routes.js';
 import { handleFrameworkError, MAX_PARAM_LENGTH } from './framework-errors.js';
+import { funnelRoutes } from './funnels.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { hookRoutes } from './hooks.routes.js';
 import { useJsonBodyParser } from './json-body-parser.js';
@@ -139,6 +140,7 @@ export async function buildApi(engine: ApiEngine): Promise<Api> {
   openLoopRoutes(app);
   channelRoutes(app);
   reportRoutes(app);
+  funnelRoutes(app);
   await streamRoutes(app);
   await app.ready();
   return app;

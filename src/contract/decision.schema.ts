@@ -20,6 +20,28 @@ export const CheckView = z
       .optional()
       .meta({ description: 'The minutes a conversation, a gap, a cooldown or a ladder step lasts' }),
     eventId: z.string().optional().meta({ description: 'For consent: the message that opted the user out' }),
+    funnels: z
+      .array(
+        z.object({
+          funnelId: z.string(),
+          verdict: z.enum([
+            'chosen',
+            'eligible',
+            'not_engaged',
+            'cooldown',
+            'no_match',
+            'not_named',
+            'run_active',
+          ]),
+          score: z.number(),
+          matched: z.array(z.string()),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'For funnel: each funnel weighed, with its verdict, its score (a goal matched counts 2, a keyword 1, each recent refusal -1) and the words matched',
+      }),
   })
   .meta({ id: 'Check' });
 

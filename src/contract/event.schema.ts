@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_KINDS } from '../domain/signals/event-kind.js';
 import { ChannelName, ExternalId, Id, Instant, jsonSize, rule } from './common.js';
+import { FunnelAnswer } from './funnel.schema.js';
 
 export const LIMITS = {
   batchSize: 1000,
@@ -59,6 +60,10 @@ export const EventInput = z
       })
       .optional()
       .meta({ description: 'Free-form JSON object' }),
+    funnel: z.boolean({ error: 'must be true or false' }).optional().meta({
+      description:
+        "message_in only: read it through the user's funnel too (as POST /v1/replies does, with the event's id as the message id); the answer is in the result's `funnels`",
+    }),
   })
   .superRefine((event, ctx) => {
     if (event.kind === 'custom' && event.name === undefined) {
@@ -67,6 +72,12 @@ export const EventInput = z
     if (event.kind !== 'custom' && event.name !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['name'], message: 'is only allowed when kind is "custom"' });
     }
+    if (event.funnel !== undefined && event.kind !== 'message_in')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['funnel'],
+        message: 'is only allowed when kind is "message_in"',
+      });
     if (event.kind !== 'feedback' && event.kind !== 'reaction') {
       for (const field of FEEDBACK_FIELDS)
         if (event[field] !== undefined)
@@ -122,6 +133,13 @@ export const IngestResult = z
     signals: z.array(IngestSignal).meta({
       description: 'What the events made the engine do that the bot should act on (an opt-out to confirm)',
     }),
+    funnels: z
+      .array(FunnelAnswer.extend({ id: z.string(), userId: z.string() }))
+      .optional()
+      .meta({
+        description:
+          "For each message_in sent with `funnel: true`, in order: whether the user's funnel took it (as POST /v1/replies answers)",
+      }),
   })
   .meta({ id: 'IngestResult' });
 

@@ -231,3 +231,38 @@ export type FunnelAnswer = z.output<typeof FunnelAnswer>;
 
 export const FunnelReportQuery = z.strictObject({ from: Instant, to: Instant });
 export type FunnelReportQuery = z.output<typeof FunnelReportQuery>;
+
+const StepReport = z.object({
+  stepId: z.string(),
+  reached: z
+    .number()
+    .meta({ description: 'Times the step reached a user: the hook leaving, or the step sent' }),
+  advanced: z.number(),
+  completed: z.number().meta({ description: 'Runs completed at it (handoffs included)' }),
+  abandoned: z.record(z.string(), z.number()).meta({
+    description: 'Runs abandoned at it, by reason: declined, unrelated, send_failed',
+  }),
+  expired: z.number(),
+  handedOff: z.number(),
+  medianSeconds: z.number().nullable().meta({
+    description: 'Median seconds from the step reaching the user to the run leaving it',
+  }),
+});
+
+export const FunnelReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    funnels: z.array(
+      z.object({
+        funnelId: z.string(),
+        started: z.number().meta({ description: 'Runs whose hook left in the period' }),
+        completed: z.number(),
+        abandoned: z.record(z.string(), z.number()),
+        expired: z.number(),
+        handedOff: z.number(),
+        steps: z.array(StepReport),
+      }),
+    ),
+  })
+  .meta({ id: 'FunnelReport' });

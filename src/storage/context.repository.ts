@@ -169,3 +169,44 @@ function listSalient(
     .limit(query.limit)
     .execute();
 }
+
+/** A fact as a funnel's selector reads it. */
+export interface FactText {
+  userId: string;
+  characterId: string | null;
+  text: string;
+  category: string | null;
+}
+
+/**
+ * The users' most salient facts (at most `perUser` each, any character's), for matching a
+ * funnel's keywords and goals; one index range per user.
+ */
+export async function findFactTexts(
+  db: Db,
+  tenantId: string,
+  userIds: readonly string[],
+  perUser: number,
+): Promise<FactText[]> {
+  if (userIds.length === 0) return [];
+  const { rows } = await sql<{
+    user_id: string;
+    character_id: string | null;
+    text: string;
+    category: string | null;
+  }>`
+    select f.user_id, f.character_id, f.text, f.category
+    from unnest(${[...userIds]}::text[]) as k(user_id)
+    cross join lateral (
+      select user_id, character_id, concat_ws(' ', text, predicate, object) as text, category from facts
+      where tenant_id = ${tenantId} and user_id = k.user_id
+      order by salience desc, created_at desc
+      limit ${perUser}
+    ) f`.execute(db);
+  return rows.map((r) => ({
+    userId: r.user_id,
+    characterId: r.character_id,
+    text: r.text,
+    category: r.category,
+  }));
+}

@@ -13,8 +13,12 @@ export interface NewSuggestion {
   approval: 'auto' | 'suggest' | 'manual';
   decisionId: string;
   expiresAt: Date;
-  /** `drafting`, or `held_out` for a decision its trigger's holdout kept silent (never drafted). */
-  status: 'drafting' | 'held_out';
+  /**
+   * `drafting`, `held_out` for a decision its trigger's holdout kept silent (never drafted), or
+   * `dismissed` (with the reason) for one a funnel under way keeps silent: both hold the occasion.
+   */
+  status: 'drafting' | 'held_out' | 'dismissed';
+  reason?: string | null;
   /** The funnel run whose hook it is, if it starts one. */
   funnelRunId?: string | null;
 }
@@ -34,10 +38,11 @@ export async function insertSuggestions(
   if (suggestions.length === 0) return new Set();
   const { rows } = await sql<{ suggestion_id: string }>`
     insert into suggestions (tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key,
-                             status, approval, decision_id, created_at, updated_at, expires_at, funnel_run_id, funnel_seq)
+                             status, approval, decision_id, created_at, updated_at, expires_at, funnel_run_id, funnel_seq,
+                             status_reason)
     select ${tenantId}, s.user_id, s.suggestion_id, s.character_id, s.trigger_id, s.occasion_key,
            s.status, s.approval, s.decision_id, ${now}, ${now}, s.expires_at, s.funnel_run_id,
-           case when s.funnel_run_id is null then null else 0 end
+           case when s.funnel_run_id is null then null else 0 end, s.status_reason
     from json_to_recordset(${JSON.stringify(
       suggestions.map((s) => ({
         user_id: s.userId,
@@ -50,10 +55,11 @@ export async function insertSuggestions(
         expires_at: s.expiresAt,
         status: s.status,
         funnel_run_id: s.funnelRunId ?? null,
+        status_reason: s.reason ?? null,
       })),
     )}::json) as s(user_id text, suggestion_id text, character_id text, trigger_id text,
                    occasion_key text, approval text, decision_id text, expires_at timestamptz, status text,
-                   funnel_run_id text)
+                   funnel_run_id text, status_reason text)
     order by s.user_id, s.character_id, s.trigger_id, s.occasion_key
     on conflict do nothing
     returning suggestion_id`.execute(db);

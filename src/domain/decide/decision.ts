@@ -1,3 +1,4 @@
+import type { FunnelRanking } from '../funnels/select-funnel.js';
 import type { EngagementState } from '../outcomes/engagement.js';
 import type { QuietHours } from '../policy/policy.js';
 import type { Occasion } from './occasion.js';
@@ -26,7 +27,8 @@ export type CheckName =
   | 'character_caps'
   | 'trigger_caps'
   | 'good_time'
-  | 'holdout';
+  | 'holdout'
+  | 'funnel';
 
 /**
  * What a check found, as a code: `describeCheck` says it in words. Words are made when a trace
@@ -79,7 +81,12 @@ export type CheckNote =
   | 'best_allowed'
   // holdout: the draw (value) against the trigger's probability (limit)
   | 'held_out'
-  | 'not_held_out';
+  | 'not_held_out'
+  // funnel: a funnel started, none fits (the plain opener), or the pair is in one (nothing sent)
+  | 'funnel_chosen'
+  | 'no_funnel_fits'
+  | 'funnel_under_way'
+  | 'funnel_race_lost';
 
 /** One check: passed, or why not, and for a check that time will pass, from when it would. */
 export interface Check {
@@ -107,6 +114,8 @@ export interface Check {
   eventId?: string;
   /** The pair's engagement state and the least one asked for (engagement). */
   engagement?: { state: EngagementState; min: EngagementState };
+  /** The funnels the selector weighed, each with its verdict, score and matched words (funnel). */
+  funnels?: FunnelRanking[];
 }
 
 /** A cap check's counts against its caps (null: no cap). */

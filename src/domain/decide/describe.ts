@@ -1,3 +1,4 @@
+import type { FunnelRanking } from '../funnels/select-funnel.js';
 import { describeQuietHours } from '../policy/quiet-hours.js';
 import type { CapCounts, Check } from './decision.js';
 
@@ -86,10 +87,43 @@ export function describeCheck(c: Check): string {
       return `held out: the user's draw ${fmt(c.value)} is under the trigger's holdout probability ${fmt(c.limit)}; nothing is sent, to measure what the trigger's messages change`;
     case 'not_held_out':
       return `not held out: the user's draw ${fmt(c.value)} is at least the trigger's holdout probability ${fmt(c.limit)}`;
+    case 'funnel_chosen':
+    case 'no_funnel_fits':
+    case 'funnel_under_way':
+    case 'funnel_race_lost':
+      return funnelText(c);
   }
 }
 
 const fmt = (n: number | undefined) => (n ?? 0).toFixed(3);
+
+const VERDICTS: Record<FunnelRanking['verdict'], string> = {
+  chosen: 'chosen',
+  eligible: 'eligible, ranked lower',
+  not_engaged: 'the pair is not engaged enough',
+  cooldown: 'in its cooldown',
+  no_match: 'none of its keywords or goals is in what is known of the user',
+  not_named: 'not the funnel the trigger names',
+  run_active: 'under way',
+};
+
+function funnelText(c: Check): string {
+  const ranked = (c.funnels ?? [])
+    .map((f) => {
+      const matched = f.matched.length > 0 ? `, matched ${f.matched.map((m) => `"${m}"`).join(', ')}` : '';
+      return `${f.funnelId} (${VERDICTS[f.verdict]}; score ${f.score}${matched})`;
+    })
+    .join('; ');
+  const head =
+    c.note === 'funnel_chosen'
+      ? 'a funnel starts instead of a single message'
+      : c.note === 'no_funnel_fits'
+        ? 'no funnel fits: the plain opener is sent'
+        : c.note === 'funnel_under_way'
+          ? 'the user is in a funnel with this character: nothing else is sent meanwhile'
+          : 'another decision started a funnel for this pair first: nothing is sent';
+  return ranked === '' ? head : `${head}: ${ranked}`;
+}
 
 function timingText(c: Check, blocked: boolean): string {
   const m = c.minutes ?? 0;

@@ -108,6 +108,7 @@ function checkView(c: Check) {
     ...(c.untilMs !== undefined ? { until: iso(c.untilMs) } : {}),
     ...(c.minutes !== undefined ? { minutes: c.minutes } : {}),
     ...(c.eventId !== undefined ? { eventId: c.eventId } : {}),
+    ...(c.funnels !== undefined ? { funnels: c.funnels } : {}),
   };
 }
 

@@ -143,7 +143,8 @@ export function actsOf(suggestions: readonly SuggestionAct[], characterId: strin
 function asksForEngagement(policy: TenantPolicy, triggers: readonly Trigger[]): boolean {
   if (policy.defaults.minEngagement !== null) return true;
   for (const own of Object.values(policy.characters)) if (own.minEngagement) return true;
-  for (const t of triggers) if (t.enabled && t.minEngagement !== null) return true;
+  // a funnel starts only where the pair's engagement allows it
+  for (const t of triggers) if (t.enabled && (t.minEngagement !== null || t.funnel !== null)) return true;
   return false;
 }
 

@@ -21,6 +21,7 @@ import {
   type SuggestionAct,
 } from '../../storage/suggestion.repository.js';
 import { pairKey } from '../../storage/user.repository.js';
+import { dropRunsNotMade, type FunnelStart, startFunnels } from '../funnels/funnel-start.js';
 import { newId } from '../kernel/ids.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { ACTS_WINDOW_MS, actsOf, loadTenantBatch, type PairToDecide } from './sweep-state.js';
@@ -204,8 +205,11 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
     }
   }
   await dropClosedLoops(trx, tenantId, outcomes, triggers, now);
+  // a trigger that starts a funnel: which one, if any, under the same locks (a dismissed suggestion when the pair is in one)
+  const runs = await startFunnels(trx, tenantId, funnelStarts(outcomes, triggers), now);
   const wanted = outcomes.flatMap((o) => (o.suggestion ? [o.suggestion] : []));
   const inserted = await insertSuggestions(trx, tenantId, wanted, now);
+  await dropRunsNotMade(trx, tenantId, runs, inserted);
   for (const o of outcomes) {
     if (!o.suggestion || inserted.has(o.suggestion.suggestionId)) continue;
     // another instance acted on this occasion first: its decision stands; decide this pair again
@@ -240,6 +244,26 @@ async function act(trx: Db, tenantId: string, pairs: PairToDecide[], triggers: T
     // a held-out one is never drafted: nobody is told to draft it
     suggestions: wanted.filter((s) => inserted.has(s.suggestionId) && s.status === 'drafting'),
   };
+}
+
+/** The decisions to speak whose trigger starts a funnel. */
+function funnelStarts(outcomes: readonly Outcome[], triggers: readonly Trigger[]): FunnelStart[] {
+  return outcomes.flatMap((o) => {
+    const s = o.suggestion;
+    const trigger = s?.status === 'drafting' ? triggers.find((t) => t.id === s.triggerId) : undefined;
+    if (!s || !trigger?.funnel) return [];
+    return [
+      {
+        userId: o.pair.userId,
+        characterId: o.pair.characterId,
+        request: trigger.funnel,
+        triggerId: trigger.id,
+        engagement: o.pair.state.engagement?.state ?? null,
+        suggestion: s,
+        trace: o.decision.trace,
+      },
+    ];
+  });
 }
 
 const LOOP_KEY = 'loop:';

@@ -282,6 +282,7 @@ async function deliver(
         audience: d.audience,
         text: d.text,
         attempt: d.attempts,
+        ...(d.choices ? { choices: d.choices } : {}),
       },
       AbortSignal.any([signals.abort, AbortSignal.timeout(ctx.delivery.timeoutMs)]),
     );

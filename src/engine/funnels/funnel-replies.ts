@@ -1,7 +1,9 @@
 import type { CallbackInput, FunnelAnswer, ReplyInput } from '../../contract/funnel.schema.js';
 import { readButtonData } from '../../domain/funnels/step-message.js';
 import { findAnsweredMessage, lockActiveRun, lockRun } from '../../storage/funnel.repository.js';
+import { lockUsers } from '../../storage/pair-state.repository.js';
 import type { EngineContext } from '../kernel/resources.js';
+import { announceStored, prepareEvents, storeEvents } from '../signals/ingest.js';
 import {
   announceFunnelWrites,
   moveRun,
@@ -84,7 +86,11 @@ export async function answerCallback(
   if (!button) return passThrough('not_a_funnel_button');
   const writes = noWrites();
   const now = ctx.clock.now();
+  const triggers = await ctx.triggers.get(tenantId);
+  let pressed: Awaited<ReturnType<typeof storeEvents>> | null = null;
   const answer = await ctx.db.transaction().execute(async (trx) => {
+    // the user's row before the run's, the order the outbox takes them in (message_out, then the run)
+    await lockUsers(trx, tenantId, [input.userId]);
     const row = await lockRun(trx, tenantId, input.userId, button.runId);
     if (!row || row.character_id !== input.characterId) return passThrough('unknown_run');
     const at = { consumed: false, runId: row.run_id, funnelId: row.funnel_id };
@@ -93,9 +99,27 @@ export async function answerCallback(
     const template = templateOfRun(await templatesOf(trx, tenantId, [row]), row);
     const choice = template.steps.find((s) => s.stepId === row.step_id)?.choices[button.index];
     if (!choice) return { ...at, event: 'outdated', reason: `no_choice_${button.index}` };
-    const pressed = { kind: 'button' as const, stepId: row.step_id, choiceId: choice.choiceId };
-    return (await moveRun(trx, ctx, tenantId, row, template, pressed, now, writes)).answer;
+    const press = { kind: 'button' as const, stepId: row.step_id, choiceId: choice.choiceId };
+    const moved = await moveRun(trx, ctx, tenantId, row, template, press, now, writes);
+    // the press is the user's answer: stored as their message (once: its id is the button's), so
+    // the hook's outcome gets its reply and the label is read as any reply is
+    const { unique } = prepareEvents([
+      {
+        id: `button:${row.run_id}:${row.seq}`,
+        kind: 'message_in',
+        userId: row.user_id,
+        characterId: row.character_id,
+        at: now.toISOString(),
+        text: choice.label,
+        meta: {
+          button: { runId: row.run_id, seq: row.seq, choiceId: choice.choiceId, action: choice.action },
+        },
+      },
+    ]);
+    pressed = await storeEvents(trx, ctx, tenantId, unique, triggers, now);
+    return moved.answer;
   });
   announceFunnelWrites(ctx, tenantId, writes);
+  if (pressed) announceStored(ctx, tenantId, pressed);
   return answer;
 }

@@ -74,13 +74,22 @@ export async function ingestEvents(
     duplicates: result.duplicates,
     byKind,
   });
-  if (occasions > 0) ctx.events.emit('occasions.recorded', { tenantId, count: occasions });
-  emitOutcomes(ctx, tenantId, outcomes);
-  for (const signal of signals) {
+  announceStored(ctx, tenantId, { occasions, outcomes, signals });
+  return result;
+}
+
+/** Announces what stored events made: occasions (the scheduler wakes), replies attributed, opt-outs. */
+export function announceStored(
+  ctx: EngineContext,
+  tenantId: string,
+  made: { occasions: number; outcomes: AttributedOutcome[]; signals: IngestSignal[] },
+) {
+  if (made.occasions > 0) ctx.events.emit('occasions.recorded', { tenantId, count: made.occasions });
+  emitOutcomes(ctx, tenantId, made.outcomes);
+  for (const signal of made.signals) {
     const { kind: _, ...optedOut } = signal;
     ctx.events.emit('user.opted_out', { tenantId, ...optedOut });
   }
-  return result;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { FunnelRequest } from '../../domain/funnels/select-funnel.js';
 import { parseDuration } from '../../domain/shared/duration.js';
 import type { ScheduleRule } from '../../domain/triggers/schedule.js';
 import type { ApprovalMode, ScheduleZone, Trigger, TriggerSpec } from '../../domain/triggers/trigger.js';
+import { listFunnels } from '../../storage/funnel.repository.js';
 import { requestTenantRearm } from '../../storage/schedule.repository.js';
 import type { Db } from '../../storage/schema.js';
 import {
@@ -142,6 +143,7 @@ export async function createTrigger(
   const secret = hookSecret?.secret;
   record.webhookSecret = hookSecret?.stored ?? null;
   await ctx.db.transaction().execute(async (trx) => {
+    await requireFunnel(trx, tenantId, record.funnel);
     if (!(await insertTrigger(trx, tenantId, record)))
       throw new OvertureError('conflict', `trigger "${record.triggerId}" already exists`);
     await appendAudit(ctx, trx, tenantId, now, {
@@ -193,6 +195,7 @@ export async function updateTrigger(
       ]);
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     const after: TriggerRecord = { ...before, ...defined, updatedAt: now };
+    if (patch.funnel !== undefined) await requireFunnel(trx, tenantId, after.funnel);
     // a schedule fires only for occurrences after this: none missed while it was off
     if (after.enabled && !before.enabled) after.enabledAt = now;
     await replaceTrigger(trx, tenantId, after);
@@ -282,6 +285,15 @@ export async function rotateTriggerSecret(
   });
   triggerChanged(ctx, tenantId, triggerId);
   return { triggerId, secret };
+}
+
+/** A trigger that names a funnel names one that exists (a deleted one later falls back to the plain opener). */
+async function requireFunnel(db: Db, tenantId: string, funnel: TriggerRecord['funnel']) {
+  const named = funnel?.select === 'named' ? String(funnel.funnelId) : null;
+  if (named === null || (await listFunnels(db, tenantId, [named])).length > 0) return;
+  throw new OvertureError('invalid_request', `funnel.funnelId names no funnel: "${named}"`, [
+    { path: 'funnel.funnelId', field: 'funnelId', rule: `names no funnel: "${named}"` },
+  ]);
 }
 
 /** Every pair of the tenant is decided again: a trigger's schedule, conditions or reach changed. */

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import { asEventBatch, EventBatch, type EventInput } from '../../contract/event.schema.js';
+import { asEventBatch, EventBatch, type EventInput, type IngestResult } from '../../contract/event.schema.js';
 import { parseInput } from '../../contract/issues.js';
 import { findNextGoodTime, getActivity } from '../activity/activity.js';
+import { answerReply } from '../funnels/funnel-replies.js';
 import { ingestEvents } from '../signals/ingest.js';
 import type { TenantScope } from './tenant-scope.js';
 
@@ -14,13 +15,30 @@ export type IngestInput =
 /** What users do (events) and when they are around (the activity model). */
 export function signalUseCases({ ctx, tenantId }: TenantScope) {
   return {
-    /** Ingests one event or up to 1,000; validated whole before anything is written. */
-    ingest: (input: IngestInput) =>
-      ingestEvents(
-        ctx,
-        tenantId,
-        parseInput(EventBatch, Array.isArray(input) ? { events: input } : asEventBatch(input)).events,
-      ),
+    /**
+     * Ingests one event or up to 1,000; validated whole before anything is written. A `message_in`
+     * with `funnel: true` is then read through the user's funnel, as `reply` does.
+     */
+    ingest: async (input: IngestInput): Promise<IngestResult> => {
+      const events = parseInput(
+        EventBatch,
+        Array.isArray(input) ? { events: input } : asEventBatch(input),
+      ).events;
+      const result = await ingestEvents(ctx, tenantId, events);
+      const flagged = events.filter((e) => e.funnel === true && e.kind === 'message_in');
+      if (flagged.length === 0) return result;
+      const funnels: NonNullable<IngestResult['funnels']> = [];
+      for (const e of flagged) {
+        const answer = await answerReply(ctx, tenantId, {
+          userId: e.userId,
+          characterId: e.characterId,
+          text: e.text ?? '',
+          messageId: e.id,
+        });
+        funnels.push({ id: e.id, userId: e.userId, ...answer });
+      }
+      return { ...result, funnels };
+    },
     /** When the user is usually around, in their local time, and whether `at` (default now) is a good time. */
     getActivity: (userId: string, options: { at?: Date } = {}) =>
       getActivity(ctx, tenantId, userId, options.at ?? ctx.clock.now()),

@@ -5,6 +5,7 @@ import { type HookCall, receiveHook } from '../triggers/hooks.js';
 import { accountUseCases } from './account-use-cases.js';
 import { contextUseCases } from './context-use-cases.js';
 import { deliveryUseCases } from './delivery-use-cases.js';
+import { funnelUseCases } from './funnel-use-cases.js';
 import { reportUseCases } from './report-use-cases.js';
 import { signalUseCases } from './signal-use-cases.js';
 import { suggestionUseCases } from './suggestion-use-cases.js';
@@ -54,6 +55,7 @@ export function createTenantEngine(
     ...suggestionUseCases(scope),
     ...deliveryUseCases(scope),
     ...reportUseCases(scope),
+    ...funnelUseCases(scope),
   };
   return {
     tenantId,

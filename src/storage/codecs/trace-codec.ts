@@ -1,4 +1,5 @@
 import type { CapCounts, Check, CheckName, CheckNote } from '../../domain/decide/decision.js';
+import type { FunnelRanking } from '../../domain/funnels/select-funnel.js';
 import type { EngagementState } from '../../domain/outcomes/engagement.js';
 
 /**
@@ -60,6 +61,7 @@ function extraJson(c: Check): string {
   if (c.zone !== undefined) return JSON.stringify(c.zone);
   if (c.eventId !== undefined) return JSON.stringify(c.eventId);
   if (c.engagement) return JSON.stringify(`${c.engagement.state}<${c.engagement.min}`);
+  if (c.funnels) return JSON.stringify(c.funnels.map((f) => [f.funnelId, f.verdict, f.score, ...f.matched]));
   return 'null';
 }
 
@@ -91,7 +93,14 @@ function decodeCheck(item: readonly unknown[], triggerId: string | null): Check 
 }
 
 function addExtra(c: Check, extra: unknown) {
-  if (c.check === 'quiet_hours' && Array.isArray(extra))
+  if (c.check === 'funnel' && Array.isArray(extra))
+    c.funnels = (extra as unknown[][]).map(([funnelId, verdict, score, ...matched]) => ({
+      funnelId: funnelId as string,
+      verdict: verdict as FunnelRanking['verdict'],
+      score: score as number,
+      matched: matched as string[],
+    }));
+  else if (c.check === 'quiet_hours' && Array.isArray(extra))
     c.quiet = { startMinute: extra[0] as number, endMinute: extra[1] as number };
   else if (typeof extra === 'number') c.minutes = extra;
   else if (typeof extra === 'string') {
