@@ -77,4 +77,23 @@ describe('the documentation', () => {
       await engine.close();
     }
   }, 180_000); // PGlite's initdb: seconds, minutes on a loaded machine
+
+  it("accepts docs/FUNNELS.md's example funnels as they are, and their trigger", async () => {
+    const examples = [...read('docs/FUNNELS.md').matchAll(/```json\n([\s\S]*?)\n```/g)]
+      .map(([, body]) => JSON.parse(body!))
+      .filter((doc) => typeof doc.funnelId === 'string');
+    expect(examples.map((f) => f.funnelId)).toEqual(['plan-weekend', 'standup']);
+    const trigger = /`(\{"name": "Standup".*?\})`/.exec(read('docs/FUNNELS.md'))![1]!;
+    const { engine } = await createTestEngine();
+    try {
+      const tenant = engine.forTenant('default');
+      for (const funnel of examples) expect((await tenant.createFunnel(funnel)).version).toBe(1);
+      expect((await tenant.createTrigger(JSON.parse(trigger))).funnel).toEqual({
+        select: 'named',
+        funnelId: 'standup',
+      });
+    } finally {
+      await engine.close();
+    }
+  }, 180_000);
 });

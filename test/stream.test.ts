@@ -292,7 +292,7 @@ describe.each(BACKENDS)('the live stream on %s', (backend) => {
     expect(await client.next()).toMatchObject({
       type: 'error',
       message:
-        'events[1] must be one of "suggestion.created", "suggestion.updated", "delivery.updated", "outcome.recorded", "user.opted_out"',
+        'events[1] must be one of "suggestion.created", "suggestion.updated", "delivery.updated", "outcome.recorded", "user.opted_out", "funnel.updated"',
       issues: [{ path: 'events[1]', index: 1, rule: expect.any(String) }],
     });
     client.send({ type: 'subscribe', events: [] });

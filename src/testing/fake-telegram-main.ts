@@ -27,8 +27,12 @@ if (values.help || (port !== undefined && !(Number.isInteger(port) && port >= 0 
 const fake = await startFakeTelegramServer({ token: values.token, port });
 console.log('fake Telegram Bot API at', fake.apiRoot);
 setInterval(() => {
-  for (const message of fake.delivered.splice(0))
+  for (const message of fake.delivered.splice(0)) {
     console.log(`message to chat ${message.chatId}: ${message.text}`);
+    // a funnel step's buttons, each with the callback data a bot forwards to POST /v1/callbacks
+    for (const button of (message.inlineKeyboard ?? []).flat())
+      console.log(`button [${button.text}] ${button.callback_data}`);
+  }
 }, 100);
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => void fake.close().then(() => process.exit(0)));

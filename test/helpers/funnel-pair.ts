@@ -1,6 +1,10 @@
 import { expect } from 'vitest';
+import type { z } from 'zod';
+import type { FunnelCreate } from '../../src/contract/funnel.schema.js';
 import type { Backend } from './backends.js';
 import { type ProactivePair, startProactivePair } from './proactive-pair.js';
+
+type FunnelInput = z.input<typeof FunnelCreate>;
 
 /**
  * The companion example of the funnels issue, as the API takes it: a hook with two buttons, a
@@ -31,7 +35,7 @@ export const WEEKEND_FUNNEL = {
     },
     { stepId: 'handoff', text: "Great, I'll look for ideas.", handoff: { action: 'search_weekend_ideas' } },
   ],
-};
+} satisfies FunnelInput;
 
 /**
  * A proactive pair (Maya and Aria on Telegram, proactive-pair.ts) in which Maya likes hiking and
