@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
+import { until } from './helpers/cli.js';
 import { type FunnelPair, startFunnelPair, WEEKEND_FUNNEL } from './helpers/funnel-pair.js';
 
 /**
@@ -207,6 +208,76 @@ describe.each(BACKENDS)('funnels, on %s', (backend) => {
         reason: 'answered',
       }),
     ]);
+  });
+
+  it('holds the hook to quiet hours, and sends later steps at once inside them', async () => {
+    p = await startFunnelPair(backend);
+    await p.setPolicy({ quietHours: { start: '22:00', end: '08:00' } });
+    p.t.clock.set('2026-11-23T22:30:00Z'); // 23:30 in Berlin
+    expect(await p.ping()).toBe(0);
+    expect(await p.latestDecision()).toMatchObject({ action: 'defer', until: '2026-11-24T07:00:00.000Z' });
+    p.t.clock.set('2026-11-24T07:00:00Z');
+    await p.t.server.engine.sweep();
+    expect(await p.deliver()).toBe(1);
+    expect(p.lastSent().inlineKeyboard).not.toBeNull();
+    for (const text of ['yes', 'Mitte', 'ok']) await p.reply(text); // through to the handoff
+
+    p.t.clock.set('2026-11-24T20:50:00Z'); // 21:50
+    await p.startRun();
+    p.t.clock.set('2026-11-24T21:05:00Z'); // 22:05: quiet hours
+    expect(await p.reply('yes')).toMatchObject({ consumed: true, next: { stepId: 'where' } });
+    expect(await p.deliver()).toBe(1);
+    expect(p.lastSent().text).toBe('Which part of town are you in?');
+  });
+
+  it('counts the hook against the caps and the later steps not at all', async () => {
+    p = await startFunnelPair(backend);
+    await p.setPolicy({ userCaps: { perDay: 1, perWeek: 10 }, characterCaps: { perDay: 1, perWeek: 10 } });
+    await p.startRun();
+    await p.reply('yes');
+    await p.reply('Mitte');
+    expect(await p.deliver()).toBe(2); // two steps, past the day's cap of one
+    await p.reply('ok'); // the handoff: the run is over
+    await p.ok({ method: 'PATCH', url: '/v1/triggers/ping', payload: { funnel: null } });
+    p.t.clock.advance({ minutes: 5 });
+    expect(await p.ping()).toBe(0);
+    const caps = (await p.latestDecision()).trace.find((c: { check: string }) => c.check === 'user_caps');
+    expect(caps.passed).toBe(false);
+    expect(caps.detail).toMatch(/^1 today \(cap 1\)/);
+  });
+
+  it('announces each transition on the stream, with its reason', async () => {
+    p = await startFunnelPair(backend);
+    const seen: { type: string; reason: string; stepId: string; seq: number; status: string }[] = [];
+    const off = p.t.server.engine.forTenant('default').stream.subscribe((event) => {
+      if (event.type === 'funnel.updated') seen.push(event.data);
+    });
+    try {
+      await p.startRun();
+      for (const text of ['yes', 'Mitte', 'ok']) await p.reply(text);
+      await until(
+        () => seen.length >= 6,
+        () => `six funnel.updated events, got ${JSON.stringify(seen)}`,
+      );
+      expect(seen.map((e) => [e.type, e.stepId, e.seq, e.status])).toEqual([
+        ['funnel_started', 'hook', 0, 'active'],
+        ['step_advanced', 'hook', 0, 'active'],
+        ['step_sent', 'where', 1, 'active'],
+        ['step_advanced', 'where', 1, 'active'],
+        ['step_sent', 'handoff', 2, 'active'],
+        ['handoff', 'handoff', 2, 'completed'],
+      ]);
+      expect(seen.map((e) => e.reason)).toEqual([
+        'hook_sent',
+        'typed:yes',
+        'typed:yes',
+        'answered',
+        'answered',
+        'handoff_handoff',
+      ]);
+    } finally {
+      off();
+    }
   });
 
   it('validates templates, naming the step and field, and keeps versions', async () => {

@@ -1,6 +1,7 @@
 import { type ConfigInput, resolveConfig } from '../config/config.js';
 import { HttpContextProvider } from '../context/http-context-provider.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
+import { BoundedMap } from '../domain/shared/bounded-map.js';
 import { createAuthenticator } from '../engine/accounts/api-keys.js';
 import { signUnsignedAuditHeads } from '../engine/accounts/audit-head.js';
 import { databaseRequestCounter, memoryRequestCounter } from '../engine/accounts/request-limits.js';
@@ -32,6 +33,9 @@ import { createDeliveryDeps } from './delivery-deps.js';
 import { FileClock } from './file-clock.js';
 import { createLogger } from './logger.js';
 import { type StreamRelay, startStreamRelay } from './stream-relay.js';
+
+/** Funnel template versions kept in memory per instance (a few KB each). */
+const FUNNEL_VERSIONS_KEPT = 2000;
 
 export interface EngineOptions {
   /** Source of "now"; tests pass a FakeClock. */
@@ -97,6 +101,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       events,
       activity: activitySettings(config.activityHalfLifeDays * 86_400_000, DEFAULT_PROFILE_PARAMS),
       triggers: new TriggerCache(database.db),
+      funnelVersions: new BoundedMap(FUNNEL_VERSIONS_KEPT),
       secrets,
       contextProviders: new ContextProviders({
         db: database.db,

@@ -120,7 +120,8 @@ async function record(
     if (outcome.status !== 'approved' || outcome.text === null)
       return { delivery: null, reason: outcome.reason };
     const writtenFor = outcome.composition.audience === 'public' ? 'public' : 'private';
-    const funnel = draft.funnel && (await funnelMessageOf(trx, draft.tenantId, draft.userId, draft.funnel));
+    const funnel =
+      draft.funnel && (await funnelMessageOf(ctx, trx, draft.tenantId, draft.userId, draft.funnel));
     const queued = await queueDelivery(trx, ctx, draft, { text: outcome.text, writtenFor }, now, funnel);
     if (!queued.delivery) {
       await setSuggestion(trx, draft, { status: 'failed', reason: queued.reason }, now);

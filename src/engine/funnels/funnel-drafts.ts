@@ -22,7 +22,7 @@ export async function loadFunnelDrafts(
     tenantId,
     wanted.map((w) => ({ userId: w.draft.userId, runId: w.runId })),
   );
-  const templates = await templatesOf(ctx.db, tenantId, [...runs.values()]);
+  const templates = await templatesOf(ctx, ctx.db, tenantId, [...runs.values()]);
   for (const w of wanted) {
     const run = runs.get(w.runId);
     // the hook waits for its draft (not sent yet); a later step for the run to be still at it

@@ -41,7 +41,7 @@ export async function answerReply(
         if (before) return before as FunnelAnswer;
       }
       if (!row) return passThrough('no_funnel');
-      const templates = await templatesOf(trx, tenantId, [row]);
+      const templates = await templatesOf(ctx, trx, tenantId, [row]);
       const moved = await moveRun(
         trx,
         ctx,
@@ -96,7 +96,7 @@ export async function answerCallback(
     const at = { consumed: false, runId: row.run_id, funnelId: row.funnel_id };
     if (row.status !== 'active') return { ...at, event: 'already_ended', reason: `run_${row.status}` };
     if (button.seq !== row.seq) return { ...at, event: 'outdated', reason: `left_step_${button.seq}` };
-    const template = templateOfRun(await templatesOf(trx, tenantId, [row]), row);
+    const template = templateOfRun(await templatesOf(ctx, trx, tenantId, [row]), row);
     const choice = template.steps.find((s) => s.stepId === row.step_id)?.choices[button.index];
     if (!choice) return { ...at, event: 'outdated', reason: `no_choice_${button.index}` };
     const press = { kind: 'button' as const, stepId: row.step_id, choiceId: choice.choiceId };

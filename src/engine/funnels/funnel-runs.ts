@@ -65,20 +65,30 @@ export function announceFunnelWrites(ctx: EngineContext, tenantId: string, w: Fu
   for (const d of w.deliveries) emitDelivery(ctx, d);
 }
 
-/** The templates of these runs at the versions they started on, keyed by `versionKey`. */
+/**
+ * The templates of these runs at the versions they started on, keyed by `versionKey`: from the
+ * engine's memory (a version never changes), the others read in one statement and kept.
+ */
 export async function templatesOf(
+  ctx: EngineContext,
   db: Db,
   tenantId: string,
   runs: readonly Pick<FunnelRunRow, 'funnel_id' | 'version'>[],
 ) {
-  const found = await findFunnelVersions(
-    db,
-    tenantId,
-    runs.map((r) => ({ funnelId: r.funnel_id, version: r.version })),
-  );
   const templates = new Map<string, FunnelTemplate>();
-  for (const [key, v] of found)
-    templates.set(key, templateOf(key.slice(0, key.lastIndexOf('@')), v.name, v.definition));
+  const missing: { funnelId: string; version: number }[] = [];
+  for (const r of runs) {
+    const key = versionKey(r.funnel_id, r.version);
+    const kept = ctx.funnelVersions.get(`${tenantId}\u0000${key}`);
+    if (kept) templates.set(key, kept);
+    else missing.push({ funnelId: r.funnel_id, version: r.version });
+  }
+  if (missing.length === 0) return templates;
+  for (const [key, v] of await findFunnelVersions(db, tenantId, missing)) {
+    const template = templateOf(key.slice(0, key.lastIndexOf('@')), v.name, v.definition);
+    ctx.funnelVersions.set(`${tenantId}\u0000${key}`, template);
+    templates.set(key, template);
+  }
   return templates;
 }
 
@@ -232,7 +242,10 @@ async function queueStep(
   writes: FunnelWrites,
 ) {
   const step = template.steps.find((s) => s.stepId === run.step_id)!;
-  const slots = await findStepSlots(trx, tenantId, run);
+  // a text without slots says nothing of the user: it may go to any audience, and nothing is read
+  const slots = step.text.includes('{')
+    ? await findStepSlots(trx, tenantId, run)
+    : { topic: null, character: null, audience: 'public' as const };
   const text = step.compose === 'model' ? null : renderStepText(step.text, slots);
   const choices = stepButtons(template, step.stepId, run.run_id, run.seq);
   const suggestion = {
@@ -280,6 +293,7 @@ async function queueStep(
  * ended has none to offer (its buttons would be outdated).
  */
 export async function funnelMessageOf(
+  ctx: EngineContext,
   db: Db,
   tenantId: string,
   userId: string,
@@ -289,6 +303,6 @@ export async function funnelMessageOf(
     funnel.runId,
   );
   if (!run || run.status !== 'active' || run.seq !== funnel.seq) return { ...funnel, choices: [] };
-  const template = templateOfRun(await templatesOf(db, tenantId, [run]), run);
+  const template = templateOfRun(await templatesOf(ctx, db, tenantId, [run]), run);
   return { ...funnel, choices: stepButtons(template, run.step_id, run.run_id, run.seq) };
 }

@@ -17,7 +17,7 @@ export async function expireDueRuns(ctx: EngineContext, limit: number): Promise<
     const due = await lockDueRuns(trx, now, limit);
     let count = 0;
     for (const [tenantId, rows] of groupBy(due, (r) => r.tenant_id)) {
-      const templates = await templatesOf(trx, tenantId, rows);
+      const templates = await templatesOf(ctx, trx, tenantId, rows);
       const writes = noWrites();
       byTenant.set(tenantId, writes);
       for (const row of rows) {

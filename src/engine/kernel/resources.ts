@@ -1,5 +1,7 @@
 import type { ProfileParams } from '../../domain/activity/profile.js';
 import type { Backoff } from '../../domain/delivery/backoff.js';
+import type { FunnelTemplate } from '../../domain/funnels/funnel.js';
+import type { BoundedMap } from '../../domain/shared/bounded-map.js';
 import type { ZoneCache } from '../../domain/shared/local-time.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
 import type { Clock } from '../../ports/clock.js';
@@ -30,6 +32,11 @@ export interface EngineContext {
   delivery: DeliverySettings;
   /** The operator's outbound rules, as configuration can check them (src/net's `OutboundGuard`). */
   outbound: OutboundCheck;
+  /**
+   * Funnel templates by tenant, funnel and version (`funnels/funnel-runs.ts`): a version never
+   * changes, so a run's template is read from the database once per instance.
+   */
+  funnelVersions: BoundedMap<string, FunnelTemplate>;
 }
 
 /** What can be told of a configured URL before any call (the calls themselves are checked after DNS). */

@@ -52,7 +52,7 @@ export async function approveSuggestion(
       { ...keyOf(tenantId, s), expiresAt: s.expires_at },
       { text, writtenFor: s.composition?.audience === 'public' ? 'public' : 'private' },
       now,
-      funnel && (await funnelMessageOf(trx, tenantId, s.user_id, funnel)),
+      funnel && (await funnelMessageOf(ctx, trx, tenantId, s.user_id, funnel)),
     );
     if (!queued.delivery)
       throw new OvertureError('conflict', `suggestion "${suggestionId}" cannot be sent: ${queued.reason}`);
