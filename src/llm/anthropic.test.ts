@@ -7,6 +7,7 @@ import {
   composerContract,
   composerOverFake,
   goodAnswer,
+  intentRequest,
   judgeRequest,
 } from './llm.contract.js';
 import { llmProviderContract } from './provider.contract.js';
@@ -76,6 +77,7 @@ describe('createAnthropicProvider', () => {
     fake.script([
       { object: goodAnswer(composeRequest()) },
       { object: { reason: 'The exam is on Thursday.', answer: 'yes' } },
+      { object: { reason: 'They put it off.', intent: 'decline', choiceId: 'later' } },
     ]);
     const provider = createAnthropicProvider(settings(fake.url, { model: 'claude-3-haiku-20240307' }));
     const output = await provider.compose(composeRequest(), { signal });
@@ -83,5 +85,10 @@ describe('createAnthropicProvider', () => {
     expect(body()).not.toHaveProperty('output_config');
     expect(body()).toMatchObject({ tools: [{ name: 'json' }], tool_choice: { type: 'any' } });
     expect(await provider.judge(judgeRequest(), { signal })).toMatchObject({ answer: true });
+    expect(await provider.readIntent(intentRequest(), { signal })).toMatchObject({
+      intent: 'decline',
+      choiceId: 'later',
+    });
+    expect(fake.requests[2]!.schema).toMatchObject({ required: ['reason', 'intent', 'choiceId'] });
   });
 });

@@ -5,7 +5,7 @@ import type { ProviderOptions } from './model-provider.js';
 import { createOpenAiCompatibleProvider } from './openai-compatible.js';
 
 /**
- * The provider the settings describe: nothing is called until it composes or judges. Its calls go
+ * The provider the settings describe: nothing is called until it is first asked. Its calls go
  * through `options.fetch` (src/app gives each tenant's its guarded fetch).
  */
 export function createLlmProvider(settings: LlmProviderSettings, options: ProviderOptions = {}): LlmProvider {

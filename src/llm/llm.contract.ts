@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ComposeRequest, JudgeRequest } from '../domain/compose/compose-request.js';
+import type { ComposeRequest, IntentRequest, JudgeRequest } from '../domain/compose/compose-request.js';
 import type { OpenerReason, Tone } from '../domain/compose/template.js';
 import { type Composer, ComposerError } from '../ports/composer.js';
 import type { FakeModelServer } from '../testing/fake-model-server.js';
@@ -39,6 +39,21 @@ export function judgeRequest(overrides: Partial<JudgeRequest> = {}): JudgeReques
     locale: 'en-GB',
     context: [{ id: 'fact:exam', kind: 'fact', text: 'Has a chemistry exam on Thursday' }],
     nowIso: '2026-03-02T09:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A reply at a funnel step with one choice of each action; tests change what they are about. */
+export function intentRequest(overrides: Partial<IntentRequest> = {}): IntentRequest {
+  return {
+    speaker: composeRequest().speaker,
+    locale: 'en-GB',
+    step: 'Shall we plan your first week of training together?',
+    choices: [
+      { id: 'plan', label: "Yes, let's plan", action: 'advance' },
+      { id: 'later', label: 'Not now', action: 'decline' },
+    ],
+    reply: 'sure, mornings work best for me',
     ...overrides,
   };
 }

@@ -1,18 +1,25 @@
 import type { LanguageModel } from 'ai';
+import type { z } from 'zod';
 import type {
   ComposeOutput,
   ComposeRequest,
+  IntentOutput,
+  IntentRequest,
   JudgeOutput,
   JudgeRequest,
 } from '../domain/compose/compose-request.js';
 import type { FetchFunction } from '../net/guarded-fetch.js';
 import type { LlmProvider } from '../ports/composer.js';
 import {
+  buildIntentPrompt,
   buildJudgePrompt,
   buildOpenerPrompt,
+  checkIntentChoice,
   checkOpenerTopic,
+  IntentSchema,
   JudgeSchema,
   OpenerSchema,
+  type Prompt,
 } from './prompt.js';
 import { callForObject, type ModelCallSettings } from './structured-call.js';
 
@@ -45,27 +52,26 @@ export function createModelProvider(
     });
     return loaded;
   };
+  // One structured call per question; `answer` names the JSON answer for the provider.
+  const ask = <S extends z.ZodType>(prompt: Prompt, schema: S, answer: string, signal: AbortSignal) =>
+    callForObject(model, { ...prompt, schema, name: answer }, settings, signal);
   return {
     name,
     async compose(request: ComposeRequest, options: { signal: AbortSignal }): Promise<ComposeOutput> {
       const prompt = buildOpenerPrompt(request, { jsonInstructions });
-      const { value, usage } = await callForObject(
-        model,
-        { ...prompt, schema: OpenerSchema, name: 'opener' },
-        settings,
-        options.signal,
-      );
+      const { value, usage } = await ask(prompt, OpenerSchema, 'opener', options.signal);
       return { text: unquote(value.message), topicId: checkOpenerTopic(value, request), usage };
     },
     async judge(request: JudgeRequest, options: { signal: AbortSignal }): Promise<JudgeOutput> {
       const prompt = buildJudgePrompt(request, { jsonInstructions });
-      const { value, usage } = await callForObject(
-        model,
-        { ...prompt, schema: JudgeSchema, name: 'judgement' },
-        settings,
-        options.signal,
-      );
+      const { value, usage } = await ask(prompt, JudgeSchema, 'judgement', options.signal);
       return { answer: value.answer === 'yes', reason: value.reason, usage };
+    },
+    async readIntent(request: IntentRequest, options: { signal: AbortSignal }): Promise<IntentOutput> {
+      const prompt = buildIntentPrompt(request, { jsonInstructions });
+      const { value, usage } = await ask(prompt, IntentSchema, 'intent', options.signal);
+      const choiceId = checkIntentChoice(value, request);
+      return { intent: value.intent, choiceId, reason: value.reason, usage };
     },
   };
 }

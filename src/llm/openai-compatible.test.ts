@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeModelServer, RecordedRequest } from '../testing/fake-model-server.js';
 import { startFakeOpenAiServer } from '../testing/fake-openai-server.js';
-import { composeRequest, composerContract, composerOverFake, goodAnswer } from './llm.contract.js';
+import {
+  composeRequest,
+  composerContract,
+  composerOverFake,
+  goodAnswer,
+  intentRequest,
+} from './llm.contract.js';
 import { createOpenAiCompatibleProvider, type OpenAiCompatibleSettings } from './openai-compatible.js';
 import { llmProviderContract } from './provider.contract.js';
 
@@ -88,6 +94,20 @@ describe('createOpenAiCompatibleProvider', () => {
     expect(messages(fake.requests[0]!)[0]!.content).toContain('{"message": "<the opener>"');
     expect(fake.requests[0]!.schema).toBeNull();
     await expect(provider.compose(composeRequest(), { signal })).rejects.toMatchObject({
+      reason: 'schema_violation',
+    });
+  });
+
+  it('without structuredOutputs describes the intent JSON in the prompt and still checks the choice', async () => {
+    fake.script([
+      { object: { reason: 'They agree.', intent: 'advance', choiceId: 'plan' } },
+      { object: { reason: 'They agree.', intent: 'advance', choiceId: 'later' } },
+    ]);
+    const provider = createOpenAiCompatibleProvider(settings(fake.url, { structuredOutputs: false }));
+    expect(await provider.readIntent(intentRequest(), { signal })).toMatchObject({ choiceId: 'plan' });
+    expect(body().response_format).toEqual({ type: 'json_object' });
+    expect(messages(fake.requests[0]!)[0]!.content).toContain('"intent": "advance", "decline" or "other"');
+    await expect(provider.readIntent(intentRequest(), { signal })).rejects.toMatchObject({
       reason: 'schema_violation',
     });
   });

@@ -4,7 +4,7 @@ import { ComposerError, type ComposerErrorReason, type LlmProvider } from '../po
 import { lookupFrom } from '../testing/fake-dns.js';
 import type { FakeModelServer, RecordedRequest } from '../testing/fake-model-server.js';
 import { startRedirectServer } from '../testing/redirect-server.js';
-import { composeRequest, judgeRequest } from './llm.contract.js';
+import { composeRequest, intentRequest, judgeRequest } from './llm.contract.js';
 import type { ProviderOptions } from './model-provider.js';
 
 const live = () => new AbortController().signal;
@@ -256,6 +256,107 @@ export function llmProviderContract(name: string, setup: () => Promise<ProviderU
         expectReason(error, 'schema_violation');
         expect(error.detail).toMatch(new RegExp(`^${path}: `));
       }
+    });
+
+    describe('readIntent', () => {
+      const read = (p: LlmProvider, signal = live()) => p.readIntent(intentRequest(), { signal });
+
+      it('reads a reply at a step as one of its choices, with its reason and the tokens', async () => {
+        t.fake.script({
+          object: { reason: 'They agree and name a time.', intent: 'advance', choiceId: 'plan' },
+          usage: { inputTokens: 210, outputTokens: 17 },
+        });
+        expect(await read(t.provider())).toEqual({
+          intent: 'advance',
+          choiceId: 'plan',
+          reason: 'They agree and name a time.',
+          usage: { inputTokens: 210, outputTokens: 17 },
+        });
+        const [sent] = t.fake.requests;
+        expect(t.systemOf(sent!)).toContain('You are Mia, a cheerful gardener.');
+        const user = t.userOf(sent!);
+        for (const part of [
+          'Shall we plan your first week of training together?',
+          "[plan] (advance) Yes, let's plan",
+          '[later] (decline) Not now',
+          '"sure, mornings work best for me"',
+        ])
+          expect(user).toContain(part);
+        expect(sent!.schema).toMatchObject({
+          properties: { intent: { enum: ['advance', 'decline', 'other'] } },
+          required: ['reason', 'intent', 'choiceId'],
+        });
+      });
+
+      it('reads a refusal with or without its choice, and an unrelated reply with none', async () => {
+        t.fake.script([
+          { object: { reason: 'They postpone.', intent: 'decline', choiceId: 'later' } },
+          { object: { reason: 'They say no.', intent: 'decline', choiceId: null } },
+          { object: { reason: 'They ask about the weather.', intent: 'other', choiceId: null } },
+        ]);
+        const p = t.provider();
+        const readings = [await read(p), await read(p), await read(p)];
+        expect(readings.map((r) => [r.intent, r.choiceId])).toEqual([
+          ['decline', 'later'],
+          ['decline', null],
+          ['other', null],
+        ]);
+      });
+
+      it("refuses an invented choiceId, a choice whose action is not the intent, and a choice with 'other' as 'schema_violation'", async () => {
+        t.fake.script([
+          { object: { reason: 'They agree.', intent: 'advance', choiceId: 'start' } },
+          { object: { reason: 'They agree.', intent: 'advance', choiceId: 'later' } },
+          { object: { reason: 'They refuse.', intent: 'decline', choiceId: 'plan' } },
+          { object: { reason: 'Unrelated.', intent: 'other', choiceId: 'plan' } },
+        ]);
+        const details: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const error = await failure(read(t.provider()));
+          expectReason(error, 'schema_violation');
+          details.push(error.detail);
+        }
+        expect(details).toEqual([
+          'choiceId: "start" is not a given id',
+          'choiceId: "later" is a choice to decline, but the intent is advance',
+          'choiceId: "plan" is a choice to advance, but the intent is decline',
+          'choiceId: "plan" is a choice to advance, but the intent is other',
+        ]);
+      });
+
+      it("refuses an intent outside the three, or no reason, as 'schema_violation'", async () => {
+        t.fake.script([
+          { object: { reason: 'Hard to say.', intent: 'maybe', choiceId: null } },
+          { object: { intent: 'advance', choiceId: 'plan' } },
+        ]);
+        for (const path of ['intent', 'reason']) {
+          const error = await failure(read(t.provider()));
+          expectReason(error, 'schema_violation');
+          expect(error.detail).toMatch(new RegExp(`^${path}: `));
+        }
+      });
+
+      it("turns content that is not JSON into 'malformed_output'", async () => {
+        t.fake.script({ text: '{"reason": "They agree.", "intent": "adv' });
+        expectReason(await failure(read(t.provider())), 'malformed_output');
+      });
+
+      it("turns an answer slower than timeoutMs into 'timeout'", async () => {
+        t.fake.script({ object: { reason: 'Late.', intent: 'other', choiceId: null }, delayMs: 10_000 });
+        const error = await failure(read(t.provider({ timeoutMs: 150 })));
+        expect(error).toMatchObject({ reason: 'timeout', detail: 'no answer within 150 ms' });
+      });
+
+      it("turns the caller's abort during the call into 'aborted', and sends nothing once aborted", async () => {
+        t.fake.script({ object: { reason: 'Late.', intent: 'other', choiceId: null }, delayMs: 10_000 });
+        const controller = new AbortController();
+        const call = read(t.provider({ timeoutMs: 60_000 }), controller.signal);
+        while (t.fake.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+        controller.abort(new Error('engine shutting down'));
+        expectReason(await failure(call), 'aborted');
+        expectReason(await failure(read(t.provider(), controller.signal)), 'aborted');
+        expect(t.fake.requests).toHaveLength(1);
+      });
     });
   });
 }

@@ -1,6 +1,8 @@
 import type {
   ComposeOutput,
   ComposeRequest,
+  IntentOutput,
+  IntentRequest,
   JudgeOutput,
   JudgeRequest,
 } from '../domain/compose/compose-request.js';
@@ -15,9 +17,13 @@ export interface Composer {
   compose(request: ComposeRequest, options: { signal: AbortSignal }): Promise<ComposeOutput>;
 }
 
-/** A language model behind a provider: writes openers and answers yes/no questions. */
+/**
+ * A language model behind a provider: writes openers, answers yes/no questions and reads what a
+ * reply at a funnel step means. Every method throws `ComposerError` when it cannot answer.
+ */
 export interface LlmProvider extends Composer {
   judge(request: JudgeRequest, options: { signal: AbortSignal }): Promise<JudgeOutput>;
+  readIntent(request: IntentRequest, options: { signal: AbortSignal }): Promise<IntentOutput>;
 }
 
 /** How to reach one language model: stored per tenant (the key encrypted), read by the engine. */
@@ -43,8 +49,8 @@ export type LlmProviderSettings =
     };
 
 /**
- * Builds the provider that a tenant's settings describe; nothing is called until it composes or
- * judges. The real one is src/llm's, passed in by src/app (with the tenant's outbound rules), so
+ * Builds the provider that a tenant's settings describe; nothing is called until it is first
+ * asked. The real one is src/llm's, passed in by src/app (with the tenant's outbound rules), so
  * the engine never loads the SDKs itself.
  */
 export type LlmProviderFactory = (settings: LlmProviderSettings, tenantId: string) => LlmProvider;

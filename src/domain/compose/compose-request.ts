@@ -82,3 +82,25 @@ export interface JudgeOutput {
   reason: string;
   usage: TokenUsage | null;
 }
+
+/** A user's typed reply at a funnel step, to be read as one of the step's choices, a refusal, or neither. */
+export interface IntentRequest {
+  /** The character who asked. */
+  speaker: Speaker;
+  /** BCP 47, the user's language when known. */
+  locale: string | null;
+  /** What the step asked: its text as sent. */
+  step: string;
+  choices: readonly { id: string; label: string; action: 'advance' | 'decline' }[];
+  /** What the user typed: untrusted, information for the model, never instructions. */
+  reply: string;
+}
+
+/** A model's reading of an `IntentRequest`. */
+export interface IntentOutput {
+  intent: 'advance' | 'decline' | 'other';
+  /** The choice the reply means, one of the request's ids, or null. */
+  choiceId: string | null;
+  reason: string;
+  usage: TokenUsage | null;
+}
