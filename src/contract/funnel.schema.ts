@@ -54,8 +54,12 @@ const Step = z.strictObject({
     .strictObject({
       advance: words('words that advance').default([]),
       decline: words('words that decline').default([]),
+      model: z.boolean({ error: 'must be true or false' }).default(false).meta({
+        description:
+          "A reply the words leave undecided is read by the character's language model, when one is configured (the words' reading stands if it fails or takes over 4 s)",
+      }),
     })
-    .default({ advance: [], decline: [] })
+    .default({ advance: [], decline: [], model: false })
     .meta({
       description:
         'Typed words (any language) matched on word boundaries after case, accents and apostrophes are normalised; a plain yes advances and a refusal declines without being listed',

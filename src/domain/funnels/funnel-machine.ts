@@ -80,7 +80,7 @@ export function transitionFunnel(
     case 'reply': {
       if (step.handoff !== null)
         return { ...end(run, 'completed', 'handoff', `handoff_${step.stepId}`), handoff: step.handoff };
-      const read = readReplyAtStep(step, input.text);
+      const read = input.intent ?? readReplyAtStep(step, input.text);
       if (read.intent === 'decline') return end(run, 'abandoned', 'funnel_abandoned', `declined:${read.cue}`);
       if (read.intent === 'advance') {
         const choice = step.choices.find((c) => c.choiceId === read.choiceId);

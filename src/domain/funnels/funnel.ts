@@ -38,8 +38,12 @@ export interface FunnelStep {
   compose: 'template' | 'model';
   /** Buttons; a typed reply that means one of them does exactly what the button does. */
   choices: FunnelChoice[];
-  /** Typed words that advance or decline at this step, matched on word boundaries, any language. */
-  intents: { advance: string[]; decline: string[] };
+  /**
+   * Typed words that advance or decline at this step, matched on word boundaries, any language;
+   * `model`: a reply the words leave undecided is read by the character's language model, when
+   * one is configured (the words' reading stands when it fails).
+   */
+  intents: { advance: string[]; decline: string[]; model: boolean };
   /**
    * A typed reply that neither advances nor declines: `advance` takes any reply as the answer (a
    * step that asks for free text); `unrelated` (a decision step) abandons the funnel and leaves
@@ -75,8 +79,14 @@ export interface FunnelRun {
   stepSentAt: Date;
 }
 
-/** What the user (or the clock) did. */
+/** What a typed reply means at a step, and what decided it. */
+export type StepIntent =
+  | { intent: 'advance'; choiceId: string | null; cue: string }
+  | { intent: 'decline'; cue: string }
+  | { intent: 'other' };
+
+/** What the user (or the clock) did; a reply may come read already (by the language model). */
 export type FunnelInput =
-  | { kind: 'reply'; text: string }
+  | { kind: 'reply'; text: string; intent?: StepIntent }
   | { kind: 'button'; stepId: string; choiceId: string }
   | { kind: 'timeout'; stepId: string };

@@ -1,13 +1,7 @@
 import { normalizeReply } from '../outcomes/normalize-reply.js';
 import { classifyReply } from '../outcomes/reply-meaning.js';
-import type { FunnelStep } from './funnel.js';
+import type { FunnelStep, StepIntent } from './funnel.js';
 import { containsWords } from './words.js';
-
-/** What a typed reply means at a step, and what decided it. */
-export type StepIntent =
-  | { intent: 'advance'; choiceId: string | null; cue: string }
-  | { intent: 'decline'; cue: string }
-  | { intent: 'other' };
 
 /** Yes, in the five languages of the reply lexicons, as whole words of the normalised reply. */
 const YES =
@@ -47,4 +41,20 @@ export function readReplyAtStep(step: FunnelStep, text: string): StepIntent {
 function firstWord(words: readonly string[], t: string): string | null {
   for (const word of words) if (containsWords(t, normalizeReply(word))) return word;
   return null;
+}
+
+/**
+ * The language model's reading of a reply as the state machine takes it: a choice it names, or a
+ * plain yes (the step's only advance button, when it has one), a refusal, or neither.
+ */
+export function intentOfModel(
+  step: FunnelStep,
+  read: { intent: 'advance' | 'decline' | 'other'; choiceId: string | null },
+): StepIntent {
+  if (read.intent === 'other') return { intent: 'other' };
+  if (read.intent === 'decline')
+    return { intent: 'decline', cue: read.choiceId ? `model:choice:${read.choiceId}` : 'model' };
+  const advances = step.choices.filter((c) => c.action === 'advance');
+  const choiceId = read.choiceId ?? (advances.length === 1 ? advances[0]!.choiceId : null);
+  return { intent: 'advance', choiceId, cue: read.choiceId ? `model:choice:${read.choiceId}` : 'model' };
 }
