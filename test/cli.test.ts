@@ -70,22 +70,42 @@ describe('overture CLI arguments and configuration', () => {
 
 describe('overture serve, migrate and tenants on a PGlite data directory', () => {
   const cli = new CliRunner();
-  /** A data directory PGlite has initialised, nothing else: initdb takes seconds and ~700 MB, a copy is instant. */
-  let template: string;
+  /**
+   * Data directories made once and copied for each test: initdb takes seconds and ~700 MB, a
+   * copy is instant. `empty` holds a database PGlite has initialised, nothing else; `migrated`
+   * the same with every migration applied and nothing else (no tenant, no key), as the template
+   * a build makes (src/storage/connection/pglite-template.ts) is: a new data directory is a copy
+   * of that one when the CLI runs built.
+   */
+  const templates = { empty: '', migrated: '' };
   const templateRunner = new CliRunner();
 
   beforeAll(async () => {
-    template = templateRunner.tempDir('overture-template-');
+    templates.empty = templateRunner.tempDir('overture-template-');
+    templates.migrated = templateRunner.tempDir('overture-template-');
+    // one process for both: its start, and PGlite's, cost more than a migration
     const init = templateRunner.spawnNode([
+      '--import',
+      'tsx',
       '--input-type=module',
       '-e',
-      `import { PGlite } from '@electric-sql/pglite';
-       const db = new PGlite(process.argv[1]);
-       await db.waitReady;
-       await db.close();`,
-      join(template, 'pgdata'),
+      `import { cpSync } from 'node:fs';
+       import { PGlite } from '@electric-sql/pglite';
+       import { migrateToLatest } from './src/storage/connection/migrator.ts';
+       import { wrapPglite } from './src/storage/connection/pglite.ts';
+       const [empty, migrated] = process.argv.slice(1);
+       const initialised = new PGlite(empty);
+       await initialised.waitReady;
+       await initialised.close();
+       cpSync(empty, migrated, { recursive: true });
+       const pglite = new PGlite(migrated);
+       const database = wrapPglite(pglite, () => pglite.close());
+       await migrateToLatest(database.db);
+       await database.close();`,
+      join(templates.empty, 'pgdata'),
+      join(templates.migrated, 'pgdata'),
     ]);
-    const exit = await init.waitForExit(60_000);
+    const exit = await init.waitForExit();
     expect(exit.code, init.output).toBe(0);
   });
   afterAll(() => templateRunner.cleanup());
@@ -94,7 +114,14 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
   /** A new data directory holding an empty, never migrated database. */
   function emptyDataDir(): string {
     const dir = cli.tempDir();
-    cpSync(template, dir, { recursive: true });
+    cpSync(templates.empty, dir, { recursive: true });
+    return dir;
+  }
+
+  /** A new data directory holding a migrated database with nothing in it yet: no tenant, no key. */
+  function migratedDataDir(): string {
+    const dir = cli.tempDir();
+    cpSync(templates.migrated, dir, { recursive: true });
     return dir;
   }
 
@@ -137,7 +164,7 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
   });
 
   it('finishes a batch that is in flight when SIGTERM arrives, answers it, then exits 0', async () => {
-    const { proc, port } = await serve(emptyDataDir());
+    const { proc, port } = await serve(migratedDataDir());
     const key = proc.stdout.match(KEY_PATTERN)![0];
     const body = Buffer.from(JSON.stringify(eventBatch(1000)));
     const half = Math.floor(body.length / 2);
@@ -191,7 +218,7 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
   });
 
   it('keeps its data and admin key across a restart, without printing a new key', async () => {
-    const dataDir = emptyDataDir();
+    const dataDir = migratedDataDir();
     const first = await serve(dataDir);
     const key = first.proc.stdout.match(KEY_PATTERN)![0];
     const ingest = await api(first.port, key, 'POST', '/v1/events', eventBatch(50, 5));
@@ -212,7 +239,7 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
   });
 
   it('refuses a second serve on a data directory in use, saying so, and exits 1', async () => {
-    const dataDir = emptyDataDir();
+    const dataDir = migratedDataDir();
     const first = await serve(dataDir);
 
     const second = await cli.run(['serve'], { OVERTURE_DATA_DIR: dataDir, PORT: String(await freePort()) });
@@ -230,7 +257,7 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
   });
 
   it('exits 1 with one line when its port is in use, holding nothing, and shows the admin key on the next start', async () => {
-    const dataDir = emptyDataDir();
+    const dataDir = migratedDataDir();
     const blocker = createNetServer();
     const port = await freePort();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
@@ -256,7 +283,7 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
   });
 
   it('takes over a lock file left by a process that no longer runs', async () => {
-    const dataDir = emptyDataDir();
+    const dataDir = migratedDataDir();
     const deadPid = 999999;
     expect(() => process.kill(deadPid, 0)).toThrow(); // no such process on this machine
     writeFileSync(join(dataDir, 'overture.lock'), JSON.stringify({ pid: deadPid, host: hostname() }));
@@ -269,7 +296,7 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
   });
 
   it('tenants create prints a key that works for the new tenant once serve starts', async () => {
-    const dataDir = emptyDataDir();
+    const dataDir = migratedDataDir();
     const created = await cli.run(['tenants', 'create', 'acme', '--name', 'Acme Inc'], {
       OVERTURE_DATA_DIR: dataDir,
     });
@@ -288,7 +315,7 @@ describe('overture serve, migrate and tenants on a PGlite data directory', () =>
   });
 
   it('tenants create as the first command on a fresh database leaves no admin key that was never shown', async () => {
-    const dataDir = emptyDataDir();
+    const dataDir = migratedDataDir();
     const created = await cli.run(['tenants', 'create', 'acme'], { OVERTURE_DATA_DIR: dataDir });
     expect(created.code, created.stderr).toBe(0);
     const { proc } = await serve(dataDir);

@@ -1,15 +1,17 @@
 import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { registeredRoutes } from './helpers/routes.js';
 import { StreamClient } from './helpers/stream-client.js';
 import { ADMIN_KEY, event, startTestServer, type TestServer } from './helpers/test-server.js';
 
 /**
- * Tenant A is the default tenant (admin key ADMIN_KEY); tenant B is created beside it. Every
- * case acts with B's admin key, which holds every scope, on A's ids; afterwards the test reads
- * A's whole state again with A's keys and requires it unchanged.
+ * Tenant A is the default tenant (admin key ADMIN_KEY), seeded once per backend on one server.
+ * Each case gets a new tenant B beside it and acts with B's admin key, which holds every scope,
+ * on A's ids; afterwards the test reads A's whole state again with A's keys and requires it
+ * unchanged. Every case leaves A as the seeding made it, so A's state is read once before the
+ * cases, not before each.
  */
 
 const A = {
@@ -24,12 +26,15 @@ const A = {
   pending: 'sug-pending-of-a',
   delivery: 'dlv-of-a',
 };
-const B = { tenantId: 'tenant-b', user: 'carol-of-b', character: 'zed-of-b' };
+/** Tenant B's own user and character; each case gets a new tenant B (`Scenario.tenantIdB`). */
+const B = { user: 'carol-of-b', character: 'zed-of-b' };
 
 type Response = Awaited<ReturnType<TestServer['request']>>;
 
 interface Scenario {
   t: TestServer;
+  /** This case's tenant B, new for the case: nothing an earlier case did as B is in its way. */
+  tenantIdB: string;
   /** A request with tenant B's admin key. */
   asB(options: InjectOptions): Promise<Response>;
   keyB: { key: string; keyId: string };
@@ -88,6 +93,16 @@ const expectNothingOfA = (s: Scenario, res: Response) => {
   for (const { key, keyId } of s.keysA) markers.push(key, keyId);
   for (const marker of markers) expect(text).not.toContain(marker);
 };
+
+/** Awaits every promise of an object together, keeping its keys. */
+async function awaitAll<T extends Record<string, Promise<unknown>>>(
+  promises: T,
+): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const entries = await Promise.all(
+    Object.entries(promises).map(async ([name, promise]) => [name, await promise] as const),
+  );
+  return Object.fromEntries(entries) as { [K in keyof T]: Awaited<T[K]> };
+}
 
 const CASES: Record<string, IsolationCase> = {
   'GET /health': {
@@ -302,14 +317,14 @@ const CASES: Record<string, IsolationCase> = {
     async check(s) {
       const res = await s.asB({ method: 'GET', url: '/v1/tenant' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ tenantId: B.tenantId, key: { keyId: s.keyB.keyId } });
+      expect(res.body).toMatchObject({ tenantId: s.tenantIdB, key: { keyId: s.keyB.keyId } });
     },
   },
   'GET /v1/tenants/:tenantId/limits': {
     behaviour:
       "refuses tenant B, for tenant A's limits and for its own: only the operator's tenant reads them",
     async check(s) {
-      for (const tenantId of ['default', B.tenantId]) {
+      for (const tenantId of ['default', s.tenantIdB]) {
         const res = await s.asB({ method: 'GET', url: `/v1/tenants/${tenantId}/limits` });
         expect(res.status).toBe(403);
         expect(res.body.error.message).toContain("operator's tenant");
@@ -325,7 +340,7 @@ const CASES: Record<string, IsolationCase> = {
   'PUT /v1/tenants/:tenantId/limits': {
     behaviour: "refuses tenant B, for tenant A's limits and for its own (a tenant does not raise its own)",
     async check(s) {
-      for (const tenantId of ['default', B.tenantId]) {
+      for (const tenantId of ['default', s.tenantIdB]) {
         const res = await s.asB({
           method: 'PUT',
           url: `/v1/tenants/${tenantId}/limits`,
@@ -346,7 +361,7 @@ const CASES: Record<string, IsolationCase> = {
       });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
-        tenantId: B.tenantId,
+        tenantId: s.tenantIdB,
         name: 'B renamed',
         defaultTimezone: 'Asia/Tokyo',
       });
@@ -378,7 +393,7 @@ const CASES: Record<string, IsolationCase> = {
       expect(res.status).toBe(201);
       const key = res.body.key as string;
       const tenant = await s.t.request({ method: 'GET', url: '/v1/tenant', key });
-      expect(tenant.body.tenantId).toBe(B.tenantId);
+      expect(tenant.body.tenantId).toBe(s.tenantIdB);
       expectNotFound(await s.t.request({ method: 'GET', url: `/v1/users/${A.users[0]}`, key }));
       const keys = await s.asB({ method: 'GET', url: '/v1/keys' });
       expect(keys.body.keys).toHaveLength(2);
@@ -882,7 +897,7 @@ const CASES: Record<string, IsolationCase> = {
     async check(s) {
       const res = await s.t.request({
         method: 'POST',
-        url: `/v1/hooks/${A.trigger}?tenant=${B.tenantId}`,
+        url: `/v1/hooks/${A.trigger}?tenant=${s.tenantIdB}`,
         key: null,
         payload: { userId: B.user, characterId: B.character },
       });
@@ -974,7 +989,7 @@ const CASES: Record<string, IsolationCase> = {
         });
         // B's own event after A's: B's first event is its own, since a stream keeps emit order
         events.emit('suggestion.created', {
-          tenantId: B.tenantId,
+          tenantId: s.tenantIdB,
           userId: B.user,
           characterId: B.character,
           suggestionId: 'sug-of-b',
@@ -986,8 +1001,8 @@ const CASES: Record<string, IsolationCase> = {
           data: { suggestionId: 'sug-of-b' },
         });
         expect(ofB.received).toEqual([
-          { type: 'ready', tenantId: B.tenantId },
-          expect.objectContaining({ data: expect.objectContaining({ tenantId: B.tenantId }) }),
+          { type: 'ready', tenantId: s.tenantIdB },
+          expect.objectContaining({ data: expect.objectContaining({ tenantId: s.tenantIdB }) }),
         ]);
         expect(JSON.stringify(ofB.received)).not.toContain('-of-a');
         // A's own read key does get A's three, and not B's
@@ -1016,8 +1031,20 @@ const CASES: Record<string, IsolationCase> = {
 
 describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
   let t: TestServer;
-  let scenario: Scenario;
+  let keysA: Scenario['keysA'];
+  let idsOfA: Pick<Scenario, 'factOfA' | 'memoryOfA' | 'loopOfA'>;
+  /** The instant each case starts at: an hour after A was seeded. */
+  let startOfCase: Date;
+  /** A's state as the seeding made it (or a failed case left it): what each case must leave. */
   let before: Awaited<ReturnType<typeof stateOfA>>;
+  let scenario: Scenario;
+  let tenantsB = 0;
+
+  const seed = async (options: InjectOptions, key = ADMIN_KEY) => {
+    const res = await t.request({ ...options, key });
+    expect(res.status, `${options.method} ${options.url}`).toBeLessThan(300);
+    return res.body;
+  };
 
   const asA = async (url: string, key = ADMIN_KEY) => {
     const res = await t.request({ method: 'GET', url, key });
@@ -1025,47 +1052,52 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     return res.body;
   };
 
-  /** Everything tenant A can read, through A's own keys. */
-  async function stateOfA() {
-    const keys = (await asA('/v1/keys')).keys as { lastUsedAt: string | null; revokedAt: string | null }[];
-    return {
-      tenant: await asA('/v1/tenant'),
-      users: await asA('/v1/users'),
-      user: await Promise.all(A.users.map((id) => asA(`/v1/users/${id}`))),
-      // the activity model of each of A's users, as of a fixed instant
-      activity: await Promise.all(
-        A.users.map((id) => asA(`/v1/users/${id}/activity?at=2026-11-23T18:00:00Z`)),
-      ),
-      characters: await asA('/v1/characters'),
-      character: await Promise.all(A.characters.map((id) => asA(`/v1/characters/${id}`))),
-      // lastUsedAt moves whenever A reads; everything else about A's keys must not
-      keys: keys.map(({ lastUsedAt: _, ...key }) => key),
-      // A's read-only key still works and still sees A's users
-      seenByReadKey: await asA('/v1/users', scenario.keysA[1]!.key),
-      policy: await asA('/v1/policy'),
-      audit: await asA('/v1/audit'),
-      auditVerdict: await asA('/v1/audit/verify'),
-      triggers: await asA('/v1/triggers'),
-      facts: await asA(`/v1/users/${A.users[0]}/facts`),
-      memories: await asA(`/v1/users/${A.users[0]}/memories`),
-      suggestions: await asA(`/v1/suggestions?userId=${A.users[0]}`),
-      llmProvider: await asA('/v1/llm-provider'),
-      characterLlmProvider: await asA(`/v1/characters/${A.characters[0]}/llm-provider`),
-      contextProvider: await asA(`/v1/characters/${A.characters[0]}/context-provider`),
-      openLoops: await asA(`/v1/users/${A.users[0]}/open-loops`),
-      queue: await asA('/v1/suggestions?status=pending'),
-      suggestion: await Promise.all(['sug-of-a', A.pending].map((id) => asA(`/v1/suggestions/${id}`))),
-      channels: await asA(`/v1/characters/${A.characters[0]}/channels`),
+  /** A's keys as A lists them: lastUsedAt moves whenever A reads; nothing else about them may. */
+  const keysOfA = async () => {
+    const { keys } = (await asA('/v1/keys')) as {
+      keys: { lastUsedAt: string | null; revokedAt: string | null }[];
     };
+    return keys.map(({ lastUsedAt: _, ...key }) => key);
+  };
+
+  /** Everything tenant A can read, through A's own keys; the reads go out together. */
+  function stateOfA() {
+    return awaitAll({
+      tenant: asA('/v1/tenant'),
+      users: asA('/v1/users'),
+      user: Promise.all(A.users.map((id) => asA(`/v1/users/${id}`))),
+      // the activity model of each of A's users, as of a fixed instant
+      activity: Promise.all(A.users.map((id) => asA(`/v1/users/${id}/activity?at=2026-11-23T18:00:00Z`))),
+      characters: asA('/v1/characters'),
+      character: Promise.all(A.characters.map((id) => asA(`/v1/characters/${id}`))),
+      keys: keysOfA(),
+      // A's read-only key still works and still sees A's users
+      seenByReadKey: asA('/v1/users', keysA[1]!.key),
+      policy: asA('/v1/policy'),
+      audit: asA('/v1/audit'),
+      auditVerdict: asA('/v1/audit/verify'),
+      triggers: asA('/v1/triggers'),
+      facts: asA(`/v1/users/${A.users[0]}/facts`),
+      memories: asA(`/v1/users/${A.users[0]}/memories`),
+      suggestions: asA(`/v1/suggestions?userId=${A.users[0]}`),
+      llmProvider: asA('/v1/llm-provider'),
+      characterLlmProvider: asA(`/v1/characters/${A.characters[0]}/llm-provider`),
+      contextProvider: asA(`/v1/characters/${A.characters[0]}/context-provider`),
+      openLoops: asA(`/v1/users/${A.users[0]}/open-loops`),
+      queue: asA('/v1/suggestions?status=pending'),
+      suggestion: Promise.all(['sug-of-a', A.pending].map((id) => asA(`/v1/suggestions/${id}`))),
+      channels: asA(`/v1/characters/${A.characters[0]}/channels`),
+    });
   }
 
-  beforeEach(async () => {
-    t = await startTestServer(backend, { secretKey: SECRET_KEY });
-    const seed = async (options: InjectOptions, key = ADMIN_KEY) => {
-      const res = await t.request({ ...options, key });
-      expect(res.status, `${options.method} ${options.url}`).toBeLessThan(300);
-      return res.body;
-    };
+  beforeAll(async () => {
+    t = await startTestServer(backend, {
+      secretKey: SECRET_KEY,
+      // The fake clock stands still, so every request of the file falls in one minute: A's keys
+      // read A's whole state after each case, thousands of requests, past the default limits.
+      keyRequestsPerMinute: 1_000_000,
+      tenantRequestsPerMinute: 1_000_000,
+    });
     const [alice, bob] = A.users as [string, string];
     const [aria, nova] = A.characters as [string, string];
     await seed({
@@ -1175,31 +1207,44 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       url: `/v1/characters/${aria}/channels/telegram`,
       payload: { token: A.telegramToken },
     });
-    const created = await t.server.engine.createTenant({ tenantId: B.tenantId });
+    keysA = [
+      { key: ADMIN_KEY, keyId: adminKeyId },
+      { key: readKey.key, keyId: readKey.keyId },
+    ];
+    idsOfA = { factOfA, memoryOfA, loopOfA };
+    // Any write by B to A's rows would now show as a new updatedAt.
+    t.clock.advance({ hours: 1 });
+    startOfCase = t.clock.now();
+    before = await stateOfA();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  beforeEach(async () => {
+    // a case that moved the clock and failed before moving it back does not move the next one's
+    t.clock.set(startOfCase);
+    tenantsB += 1;
+    const tenantIdB = `tenant-b-${tenantsB}`;
+    const created = await t.server.engine.createTenant({ tenantId: tenantIdB });
     const keyB = { key: created.adminKey.key, keyId: created.adminKey.keyId };
     await seed(
       { method: 'POST', url: '/v1/events', payload: event({ userId: B.user, characterId: B.character }) },
       keyB.key,
     );
-
     scenario = {
       t,
+      tenantIdB,
       asB: (options) => t.request({ ...options, key: keyB.key }),
       keyB,
-      keysA: [
-        { key: ADMIN_KEY, keyId: adminKeyId },
-        { key: readKey.key, keyId: readKey.keyId },
-      ],
-      factOfA,
-      memoryOfA,
-      loopOfA,
+      keysA,
+      ...idsOfA,
     };
-    // Any write by B to A's rows would now show as a new updatedAt.
-    t.clock.advance({ hours: 1 });
-    before = await stateOfA();
   });
-  afterEach(async () => {
-    await t.close();
+  afterEach(async ({ task }) => {
+    // A case that failed may have changed A, or stopped before reading it: the cases after it are
+    // held to the state it left, so that they fail for what they do and the failure names only it.
+    if (task.result?.state === 'fail') before = await stateOfA();
   });
 
   it('seeds tenant A with the data the cases try to reach', () => {

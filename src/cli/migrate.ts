@@ -1,7 +1,5 @@
 import { createLogger } from '../app/logger.js';
 import { loadConfig } from '../config/config.js';
-import { migrateToLatest } from '../storage/connection/migrator.js';
-import { openDatabase } from '../storage/connection/open-database.js';
 import { parseCommand } from './args.js';
 
 const USAGE = `Usage: overture migrate
@@ -13,6 +11,11 @@ instances start: migrations take a lock and run in one transaction.`;
 export async function migrateCommand(args: string[]): Promise<number> {
   if (!parseCommand(args, USAGE, {})) return 0;
   const config = loadConfig(process.env);
+  // loaded once the arguments are read: `migrate --help` needs no database driver
+  const [{ openDatabase }, { migrateToLatest }] = await Promise.all([
+    import('../storage/connection/open-database.js'),
+    import('../storage/connection/migrator.js'),
+  ]);
   const database = await openDatabase(config, createLogger(config));
   try {
     const { applied } = await migrateToLatest(database.migrationDb ?? database.db);

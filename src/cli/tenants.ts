@@ -1,4 +1,3 @@
-import { createEngine } from '../app/create-engine.js';
 import { loadConfig } from '../config/config.js';
 import { parseCommand, UsageError } from './args.js';
 
@@ -12,6 +11,8 @@ export async function tenantsCommand(args: string[]): Promise<number> {
   if (!parsed) return 0;
   const [action, tenantId, ...extra] = parsed.positionals;
   if (action !== 'create' || tenantId === undefined || extra.length > 0) throw new UsageError(USAGE);
+  // loaded once the arguments are read: `tenants --help` and a usage error need no engine
+  const { createEngine } = await import('../app/create-engine.js');
   const engine = await createEngine({ ...loadConfig(process.env), logLevel: 'warn', scheduler: false });
   try {
     if (engine.bootstrap.kind === 'created') {
