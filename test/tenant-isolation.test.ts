@@ -25,7 +25,28 @@ const A = {
   telegramToken: '123456:token-of-a',
   pending: 'sug-pending-of-a',
   delivery: 'dlv-of-a',
+  funnel: 'funnel-of-a',
+  run: 'run_of_a',
 };
+/** The funnel of A's that A's run is in, as the API takes it. */
+const FUNNEL_OF_A = {
+  funnelId: A.funnel,
+  name: 'A funnel',
+  start: 'hook',
+  audience: { minEngagement: 'passive' },
+  steps: [
+    {
+      stepId: 'hook',
+      text: 'Hook of A?',
+      choices: [{ choiceId: 'yes', label: 'Yes of A', action: 'advance' }],
+      next: 'end',
+      timeoutMinutes: 60,
+    },
+    { stepId: 'end', text: 'End of A', handoff: { of: 'a' } },
+  ],
+};
+/** A period holding every funnel event of the file. */
+const REPORT_PERIOD = 'from=2026-11-20T00:00:00Z&to=2026-12-20T00:00:00Z';
 /** Tenant B's own user and character; each case gets a new tenant B (`Scenario.tenantIdB`). */
 const B = { user: 'carol-of-b', character: 'zed-of-b' };
 
@@ -865,6 +886,104 @@ const CASES: Record<string, IsolationCase> = {
     noTenantData: HEAD_ROUTE,
     check: (s) => expectHead(s, '/v1/reports/engagement', 200),
   },
+  'POST /v1/funnels': {
+    behaviour: "creates tenant B's own funnel under the id of tenant A's, leaving A's as it was",
+    async check(s) {
+      const res = await s.asB({
+        method: 'POST',
+        url: '/v1/funnels',
+        payload: { ...FUNNEL_OF_A, name: 'B funnel' },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ funnelId: A.funnel, name: 'B funnel', version: 1 });
+    },
+  },
+  'GET /v1/funnels': {
+    behaviour: "lists only tenant B's funnels",
+    async check(s) {
+      const res = await s.asB({ method: 'GET', url: '/v1/funnels' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ funnels: [] });
+    },
+  },
+  'HEAD /v1/funnels': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, '/v1/funnels', 200),
+  },
+  'GET /v1/funnels/:funnelId': {
+    behaviour: "answers 404 for tenant A's funnel",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'GET', url: `/v1/funnels/${A.funnel}` }));
+    },
+  },
+  'HEAD /v1/funnels/:funnelId': {
+    behaviour: "answers 404 for tenant A's funnel, as GET does",
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/funnels/${A.funnel}`, 404),
+  },
+  'PUT /v1/funnels/:funnelId': {
+    behaviour: "answers 404 for tenant A's funnel and changes nothing",
+    async check(s) {
+      const { funnelId: _, ...body } = FUNNEL_OF_A;
+      expectNotFound(
+        await s.asB({ method: 'PUT', url: `/v1/funnels/${A.funnel}`, payload: { ...body, name: 'B' } }),
+      );
+    },
+  },
+  'DELETE /v1/funnels/:funnelId': {
+    behaviour: "answers 404 for tenant A's funnel and deletes nothing",
+    async check(s) {
+      expectNotFound(await s.asB({ method: 'DELETE', url: `/v1/funnels/${A.funnel}` }));
+    },
+  },
+  'POST /v1/replies': {
+    behaviour: "passes tenant B's message through: A's user's run under the same ids is not B's",
+    async check(s) {
+      const res = await s.asB({
+        method: 'POST',
+        url: '/v1/replies',
+        payload: { userId: A.users[0], characterId: A.characters[0], text: 'yes' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        consumed: false,
+        event: 'passed_through',
+        reason: 'no_funnel',
+        runId: null,
+        funnelId: null,
+      });
+    },
+  },
+  'POST /v1/callbacks': {
+    behaviour: "passes a press of tenant A's button through for tenant B, moving nothing",
+    async check(s) {
+      const res = await s.asB({
+        method: 'POST',
+        url: '/v1/callbacks',
+        payload: { userId: A.users[0], characterId: A.characters[0], data: `ovf:${A.run}:0:0` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ consumed: false, event: 'passed_through', reason: 'unknown_run' });
+    },
+  },
+  'GET /v1/reports/funnels': {
+    behaviour: "reports only tenant B's funnels, none of tenant A's",
+    async check(s) {
+      const ofA = await s.t.request({ method: 'GET', url: `/v1/reports/funnels?${REPORT_PERIOD}` });
+      expect(
+        ofA.body.funnels.map((f: { funnelId: string; started: number }) => [f.funnelId, f.started]),
+      ).toEqual([[A.funnel, 1]]);
+      const res = await s.asB({ method: 'GET', url: `/v1/reports/funnels?${REPORT_PERIOD}` });
+      expect(res.status).toBe(200);
+      expect(res.body.funnels).toEqual([]);
+    },
+  },
+  'HEAD /v1/reports/funnels': {
+    behaviour: 'answers 200 with no body',
+    noTenantData: HEAD_ROUTE,
+    check: (s) => expectHead(s, `/v1/reports/funnels?${REPORT_PERIOD}`, 200),
+  },
   'HEAD /v1/decisions': {
     behaviour: 'answers 200 with no body',
     noTenantData: HEAD_ROUTE,
@@ -1087,6 +1206,8 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       queue: asA('/v1/suggestions?status=pending'),
       suggestion: Promise.all(['sug-of-a', A.pending].map((id) => asA(`/v1/suggestions/${id}`))),
       channels: asA(`/v1/characters/${A.characters[0]}/channels`),
+      funnels: asA('/v1/funnels'),
+      funnelReport: asA(`/v1/reports/funnels?${REPORT_PERIOD}`),
     });
   }
 
@@ -1207,6 +1328,18 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       url: `/v1/characters/${aria}/channels/telegram`,
       payload: { token: A.telegramToken },
     });
+    // A's funnel, and Alice in it with Aria, its hook sent an hour ago (no due time: the cases
+    // that move the clock must not expire it)
+    await seed({ method: 'POST', url: '/v1/funnels', payload: FUNNEL_OF_A });
+    const hourAgo = new Date(t.clock.now().getTime() - 3_600_000 + 60_000);
+    await sql`insert into funnel_runs (tenant_id, user_id, run_id, character_id, funnel_id, version, trigger_id,
+        decision_id, hook_suggestion_id, status, step_id, seq, step_sent_at, due_at, started_at)
+      values ('default', ${alice}, ${A.run}, ${aria}, ${A.funnel}, 1, ${A.trigger}, 'dec-of-a', 'sug-of-a',
+        'active', 'hook', 0, ${hourAgo}, null, ${hourAgo})`.execute(t.server.engine.database.db);
+    await sql`insert into funnel_events (tenant_id, user_id, run_id, event_no, funnel_id, character_id, type,
+        reason, step_id, seq, at)
+      values ('default', ${alice}, ${A.run}, 1, ${A.funnel}, ${aria}, 'funnel_started', 'hook_sent', 'hook', 0,
+        ${hourAgo})`.execute(t.server.engine.database.db);
     keysA = [
       { key: ADMIN_KEY, keyId: adminKeyId },
       { key: readKey.key, keyId: readKey.keyId },
@@ -1273,8 +1406,11 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       'llm_provider.saved',
       'context_provider.created',
       'channel.created',
+      'funnel.created',
     ]);
-    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 9 });
+    expect(before.auditVerdict).toMatchObject({ ok: true, entries: 10 });
+    expect(before.funnels.funnels).toMatchObject([{ funnelId: A.funnel, version: 1 }]);
+    expect(before.funnelReport.funnels).toMatchObject([{ funnelId: A.funnel, started: 1 }]);
     expect(before.llmProvider).toMatchObject({ model: 'model-of-a' });
     expect(before.suggestions.suggestions).toMatchObject([
       { suggestionId: A.pending, text: 'pending-opener-of-a' },
