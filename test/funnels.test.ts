@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAiServer } from '../src/testing/fake-openai-server.js';
 import { BACKENDS } from './helpers/backends.js';
 import { until } from './helpers/cli.js';
 import { type FunnelPair, startFunnelPair, WEEKEND_FUNNEL } from './helpers/funnel-pair.js';
@@ -277,6 +278,52 @@ describe.each(BACKENDS)('funnels, on %s', (backend) => {
       ]);
     } finally {
       off();
+    }
+  });
+
+  it('has a reply the words leave undecided read by the language model where the step asks, and the words decide when it fails', async () => {
+    p = await startFunnelPair(backend);
+    const fake = await startFakeOpenAiServer();
+    try {
+      await p.ok({
+        method: 'PUT',
+        url: '/v1/llm-provider',
+        payload: { kind: 'openai-compatible', baseUrl: fake.url, model: 'llama3.1:8b', apiKey: 'sk-fake' },
+      });
+      const { funnelId: _, ...body } = WEEKEND_FUNNEL;
+      const steps = body.steps.map((s) => (s.stepId === 'hook' ? { ...s, intents: { model: true } } : s));
+      const audience = { ...body.audience, minEngagement: 'passive' };
+      await p.ok({ method: 'PUT', url: '/v1/funnels/plan-weekend', payload: { ...body, audience, steps } });
+      // hooks are written by the template: the step does not ask the model to word them
+      await p.startRun();
+      const before = fake.requests.length;
+      // decided by the words: the model is not asked
+      const refused = await p.reply('not now');
+      expect(refused).toMatchObject({ event: 'funnel_abandoned' });
+      expect(fake.requests).toHaveLength(before);
+
+      await p.startRun();
+      fake.script({ object: { reason: 'They are keen to plan.', intent: 'advance', choiceId: 'yes' } });
+      const keen = await p.reply('ooh that sounds lovely, count me in');
+      expect(keen).toMatchObject({
+        consumed: true,
+        event: 'step_advanced',
+        reason: 'typed:model:choice:yes',
+      });
+      expect(fake.requests).toHaveLength(before + 1);
+      expect(JSON.stringify(fake.requests.at(-1)!.body)).toContain('ooh that sounds lovely, count me in');
+      await p.reply('Mitte');
+      await p.reply('ok');
+
+      await p.startRun();
+      fake.script({ status: 500, body: { error: { message: 'down' } } });
+      expect(await p.reply('ooh that sounds lovely, count me in')).toMatchObject({
+        consumed: false,
+        event: 'funnel_abandoned',
+        reason: 'unrelated',
+      });
+    } finally {
+      await fake.close();
     }
   });
 

@@ -94,6 +94,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       { trustedTenants: config.outboundTrustedTenants, allow: config.outboundAllow },
       options.lookup ? { lookup: options.lookup } : {},
     );
+    const composeDeps = createComposeDeps(outbound);
     const ctx: EngineContext = {
       db: database.db,
       clock,
@@ -102,6 +103,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       activity: activitySettings(config.activityHalfLifeDays * 86_400_000, DEFAULT_PROFILE_PARAMS),
       triggers: new TriggerCache(database.db),
       funnelVersions: new BoundedMap(FUNNEL_VERSIONS_KEPT),
+      models: composeDeps.llm,
       secrets,
       contextProviders: new ContextProviders({
         db: database.db,
@@ -154,7 +156,7 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       leaseMs: config.schedulerLeaseMs,
       decisionRetentionDays: config.decisionRetentionDays,
     });
-    const drafter = new Drafter(ctx, createComposeDeps(outbound), {
+    const drafter = new Drafter(ctx, composeDeps, {
       intervalMs: config.schedulerIntervalMs,
       concurrency: config.composeConcurrency,
     });

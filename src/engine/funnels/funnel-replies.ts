@@ -1,7 +1,18 @@
 import type { CallbackInput, FunnelAnswer, ReplyInput } from '../../contract/funnel.schema.js';
+import type { IntentRequest } from '../../domain/compose/compose-request.js';
+import type { Tone } from '../../domain/compose/template.js';
+import type { FunnelStep, StepIntent } from '../../domain/funnels/funnel.js';
+import { readReplyAtStep } from '../../domain/funnels/reply-intent.js';
 import { readButtonData } from '../../domain/funnels/step-message.js';
-import { findAnsweredMessage, lockActiveRun, lockRun } from '../../storage/funnel.repository.js';
+import { findCharacters } from '../../storage/character.repository.js';
+import {
+  findActiveRun,
+  findAnsweredMessage,
+  lockActiveRun,
+  lockRun,
+} from '../../storage/funnel.repository.js';
 import { lockUsers } from '../../storage/pair-state.repository.js';
+import { findUserLocales } from '../../storage/user.repository.js';
 import type { EngineContext } from '../kernel/resources.js';
 import { announceStored, prepareEvents, storeEvents } from '../signals/ingest.js';
 import {
@@ -27,6 +38,7 @@ export async function answerReply(
   ctx: EngineContext,
   tenantId: string,
   input: ReplyInput,
+  read?: ReadAhead,
 ): Promise<FunnelAnswer> {
   const messageId = input.messageId ?? null;
   const writes = noWrites();
@@ -48,7 +60,12 @@ export async function answerReply(
         tenantId,
         row,
         templateOfRun(templates, row),
-        { kind: 'reply', text: input.text },
+        // the model's reading holds only for the step it was asked at
+        {
+          kind: 'reply',
+          text: input.text,
+          intent: read?.runId === row.run_id && read.seq === row.seq ? read.intent : undefined,
+        },
         now,
         writes,
         messageId,
@@ -68,6 +85,54 @@ export async function answerReply(
     });
   announceFunnelWrites(ctx, tenantId, writes);
   return answer;
+}
+
+/** A reply read before the run is locked (by the language model), for the step it was read at. */
+export interface ReadAhead {
+  runId: string;
+  seq: number;
+  intent: StepIntent;
+}
+
+/**
+ * The step a pair's run waits at, when a reply to it is one the step's words leave undecided and
+ * the step asks the language model to read such replies: what to ask the model (the character,
+ * the user's language, the step and its choices), read without a lock, outside any transaction.
+ * Null otherwise: the words decide, in the transaction.
+ */
+export async function undecidedReply(
+  ctx: EngineContext,
+  tenantId: string,
+  input: ReplyInput,
+): Promise<{ runId: string; seq: number; step: FunnelStep; request: IntentRequest } | null> {
+  const run = await findActiveRun(ctx.db, tenantId, input.userId, input.characterId);
+  if (!run || run.step_sent_at === null) return null;
+  const step = templateOfRun(await templatesOf(ctx, ctx.db, tenantId, [run]), run).steps.find(
+    (s) => s.stepId === run.step_id,
+  );
+  if (!step?.intents.model || step.handoff !== null) return null;
+  if (readReplyAtStep(step, input.text).intent !== 'other') return null;
+  const [[character], locales] = await Promise.all([
+    findCharacters(ctx.db, tenantId, [input.characterId]),
+    findUserLocales(ctx.db, tenantId, [input.userId]),
+  ]);
+  return {
+    runId: run.run_id,
+    seq: run.seq,
+    step,
+    request: {
+      speaker: {
+        characterId: input.characterId,
+        name: character?.name ?? null,
+        persona: character?.persona ?? null,
+        tone: (character?.voice.tone ?? 'warm') as Tone,
+      },
+      locale: locales.get(input.userId) ?? null,
+      step: step.text,
+      choices: step.choices.map((c) => ({ id: c.choiceId, label: c.label, action: c.action })),
+      reply: input.text,
+    },
+  };
 }
 
 /**

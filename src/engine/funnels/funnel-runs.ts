@@ -302,7 +302,7 @@ export async function funnelMessageOf(
   const run = (await findRunsWithHookTopic(db, tenantId, [{ userId, runId: funnel.runId }])).get(
     funnel.runId,
   );
-  if (!run || run.status !== 'active' || run.seq !== funnel.seq) return { ...funnel, choices: [] };
+  if (run?.status !== 'active' || run.seq !== funnel.seq) return { ...funnel, choices: [] };
   const template = templateOfRun(await templatesOf(ctx, db, tenantId, [run]), run);
   return { ...funnel, choices: stepButtons(template, run.step_id, run.run_id, run.seq) };
 }

@@ -5,6 +5,7 @@ import type { BoundedMap } from '../../domain/shared/bounded-map.js';
 import type { ZoneCache } from '../../domain/shared/local-time.js';
 import type { Trigger } from '../../domain/triggers/trigger.js';
 import type { Clock } from '../../ports/clock.js';
+import type { LlmProviderFactory } from '../../ports/composer.js';
 import type { ContextProvider } from '../../ports/context-provider.js';
 import type { Logger } from '../../ports/logger.js';
 import type { SecretBox } from '../../storage/codecs/secret-box.js';
@@ -37,6 +38,8 @@ export interface EngineContext {
    * changes, so a run's template is read from the database once per instance.
    */
   funnelVersions: BoundedMap<string, FunnelTemplate>;
+  /** The language model for a tenant's provider settings (one kept per settings; src/app/compose-deps.ts). */
+  models: LlmProviderFactory;
 }
 
 /** What can be told of a configured URL before any call (the calls themselves are checked after DNS). */

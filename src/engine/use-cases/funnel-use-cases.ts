@@ -7,7 +7,9 @@ import {
   ReplyInput,
 } from '../../contract/funnel.schema.js';
 import { parseInput } from '../../contract/issues.js';
-import { answerCallback, answerReply } from '../funnels/funnel-replies.js';
+import { intentOfModel } from '../../domain/funnels/reply-intent.js';
+import { askStepIntent } from '../compose/step-intent.js';
+import { answerCallback, answerReply, undecidedReply } from '../funnels/funnel-replies.js';
 import { funnelReport } from '../funnels/funnel-report.js';
 import {
   createFunnel,
@@ -16,7 +18,26 @@ import {
   putFunnel,
   removeFunnel,
 } from '../funnels/funnel-templates.js';
+import type { EngineContext } from '../kernel/resources.js';
 import type { TenantScope } from './tenant-scope.js';
+
+/**
+ * A user's message through their funnel: a reply the step's words leave undecided, at a step that
+ * asks for it, is read by the character's language model first (outside any transaction; the
+ * words decide when it has no answer), then the run moves.
+ */
+export async function replyThroughFunnel(ctx: EngineContext, tenantId: string, input: ReplyInput) {
+  const undecided = await undecidedReply(ctx, tenantId, input);
+  const read = undecided && (await askStepIntent(ctx, tenantId, input.characterId, undecided.request));
+  return answerReply(
+    ctx,
+    tenantId,
+    input,
+    undecided && read
+      ? { runId: undecided.runId, seq: undecided.seq, intent: intentOfModel(undecided.step, read) }
+      : undefined,
+  );
+}
 
 /** Funnels: multi-step proactive conversations, the bot's replies and buttons through them, their report. */
 export function funnelUseCases({ ctx, tenantId, actor }: TenantScope) {
@@ -35,7 +56,8 @@ export function funnelUseCases({ ctx, tenantId, actor }: TenantScope) {
      * A user's message, before the bot answers it: `consumed` when the funnel took it (its next
      * step is on its way), else the bot answers (with `handoff` at a funnel's last step).
      */
-    reply: (input: z.input<typeof ReplyInput>) => answerReply(ctx, tenantId, parseInput(ReplyInput, input)),
+    reply: (input: z.input<typeof ReplyInput>) =>
+      replyThroughFunnel(ctx, tenantId, parseInput(ReplyInput, input)),
     /** A button pressed: moves the funnel once; `outdated` or `already_ended` otherwise. */
     callback: (input: z.input<typeof CallbackInput>) =>
       answerCallback(ctx, tenantId, parseInput(CallbackInput, input)),

@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import { asEventBatch, EventBatch, type EventInput, type IngestResult } from '../../contract/event.schema.js';
 import { parseInput } from '../../contract/issues.js';
 import { findNextGoodTime, getActivity } from '../activity/activity.js';
-import { answerReply } from '../funnels/funnel-replies.js';
 import { ingestEvents } from '../signals/ingest.js';
+import { replyThroughFunnel } from './funnel-use-cases.js';
 import type { TenantScope } from './tenant-scope.js';
 
 /** One event, an array of up to 1,000, or a batch `{ events }` as `POST /v1/events` takes it. */
@@ -29,7 +29,7 @@ export function signalUseCases({ ctx, tenantId }: TenantScope) {
       if (flagged.length === 0) return result;
       const funnels: NonNullable<IngestResult['funnels']> = [];
       for (const e of flagged) {
-        const answer = await answerReply(ctx, tenantId, {
+        const answer = await replyThroughFunnel(ctx, tenantId, {
           userId: e.userId,
           characterId: e.characterId,
           text: e.text ?? '',
