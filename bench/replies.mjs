@@ -190,7 +190,15 @@ const port = await freePort();
 base = `http://127.0.0.1:${port}`;
 const service = startService({
   entry: ENTRY,
-  env: { DATABASE_URL: scratch.url, PORT: String(port), OVERTURE_ADMIN_KEY: KEY, LOG_LEVEL: 'warn' },
+  env: {
+    DATABASE_URL: scratch.url,
+    PORT: String(port),
+    OVERTURE_ADMIN_KEY: KEY,
+    LOG_LEVEL: 'warn',
+    // one bot forwarding every message: more than the default per-key limit in a run
+    OVERTURE_KEY_REQUESTS_PER_MINUTE: '1000000',
+    OVERTURE_TENANT_REQUESTS_PER_MINUTE: '1000000',
+  },
 });
 try {
   await waitForHealth(base, { isAlive: service.isAlive });

@@ -167,26 +167,16 @@ export async function insertRun(db: Db, tenantId: string, run: FunnelRunRow): Pr
 }
 
 /** The pair's active run, locked until the transaction ends; undefined when there is none. */
-export function lockActiveRun(db: Db, tenantId: string, userId: string, characterId: string) {
-  return findActiveRun(db, tenantId, userId, characterId, true);
-}
-
-/** The pair's active run (locked with `lock`); undefined when there is none. */
-export async function findActiveRun(
-  db: Db,
-  tenantId: string,
-  userId: string,
-  characterId: string,
-  lock = false,
-) {
-  const q = db
+export async function lockActiveRun(db: Db, tenantId: string, userId: string, characterId: string) {
+  return db
     .selectFrom('funnel_runs')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('user_id', '=', userId)
     .where('character_id', '=', characterId)
-    .where('status', '=', 'active');
-  return (lock ? q.forUpdate() : q).executeTakeFirst();
+    .where('status', '=', 'active')
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** One run, locked until the transaction ends. */

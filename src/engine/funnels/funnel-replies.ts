@@ -5,12 +5,7 @@ import type { FunnelStep, StepIntent } from '../../domain/funnels/funnel.js';
 import { readReplyAtStep } from '../../domain/funnels/reply-intent.js';
 import { readButtonData } from '../../domain/funnels/step-message.js';
 import { findCharacters } from '../../storage/character.repository.js';
-import {
-  findActiveRun,
-  findAnsweredMessage,
-  lockActiveRun,
-  lockRun,
-} from '../../storage/funnel.repository.js';
+import { findAnsweredMessage, lockActiveRun, lockRun } from '../../storage/funnel.repository.js';
 import { lockUsers } from '../../storage/pair-state.repository.js';
 import { findUserLocales } from '../../storage/user.repository.js';
 import type { EngineContext } from '../kernel/resources.js';
@@ -27,12 +22,18 @@ import {
 /** Rolls back a reply whose message id another forward recorded meanwhile. */
 const ANSWERED = new Error('the message was answered meanwhile');
 
+/** A reply the step's words leave undecided, at a step that asks the language model to read such replies. */
+export interface Undecided {
+  undecided: { runId: string; seq: number; step: FunnelStep };
+}
+
 /**
  * Reads a user's message before the bot does: with no funnel under way (or its hook not sent
  * yet) it passes through; otherwise the run moves (funnel-runs.ts) and the answer says whether
  * the funnel took it (`consumed`, its next step on its way through the outbox) or the bot must
  * answer it (an unrelated message at a decision step, which abandons the funnel; the message
  * after the handoff step, with the payload). A message id forwarded again gets the answer it got.
+ * `read`: the language model's reading of it, for the step it was asked at.
  */
 export async function answerReply(
   ctx: EngineContext,
@@ -40,12 +41,31 @@ export async function answerReply(
   input: ReplyInput,
   read?: ReadAhead,
 ): Promise<FunnelAnswer> {
+  return (await replyOnce(ctx, tenantId, input, read, false)) as FunnelAnswer;
+}
+
+/**
+ * `answerReply`, unless the step asks the language model to read a reply its words leave
+ * undecided: then nothing is written, and the caller asks the model (outside any transaction)
+ * and answers with its reading.
+ */
+export function answerReplyOrAsk(ctx: EngineContext, tenantId: string, input: ReplyInput) {
+  return replyOnce(ctx, tenantId, input, undefined, true);
+}
+
+async function replyOnce(
+  ctx: EngineContext,
+  tenantId: string,
+  input: ReplyInput,
+  read: ReadAhead | undefined,
+  askFirst: boolean,
+): Promise<FunnelAnswer | Undecided> {
   const messageId = input.messageId ?? null;
   const writes = noWrites();
   const now = ctx.clock.now();
   const answer = await ctx.db
     .transaction()
-    .execute(async (trx) => {
+    .execute(async (trx): Promise<FunnelAnswer | Undecided> => {
       // the run's lock first: a forward of the same message waits here, then finds it answered
       const row = await lockActiveRun(trx, tenantId, input.userId, input.characterId);
       if (messageId !== null) {
@@ -53,23 +73,14 @@ export async function answerReply(
         if (before) return before as FunnelAnswer;
       }
       if (!row) return passThrough('no_funnel');
-      const templates = await templatesOf(ctx, trx, tenantId, [row]);
-      const moved = await moveRun(
-        trx,
-        ctx,
-        tenantId,
-        row,
-        templateOfRun(templates, row),
-        // the model's reading holds only for the step it was asked at
-        {
-          kind: 'reply',
-          text: input.text,
-          intent: read?.runId === row.run_id && read.seq === row.seq ? read.intent : undefined,
-        },
-        now,
-        writes,
-        messageId,
-      );
+      const template = templateOfRun(await templatesOf(ctx, trx, tenantId, [row]), row);
+      const step = template.steps.find((s) => s.stepId === row.step_id)!;
+      // the model's reading holds only for the step it was asked at
+      const intent = read?.runId === row.run_id && read.seq === row.seq ? read.intent : undefined;
+      if (askFirst && row.step_sent_at !== null && asksModel(step, input.text))
+        return { undecided: { runId: row.run_id, seq: row.seq, step } };
+      const reply = { kind: 'reply' as const, text: input.text, intent };
+      const moved = await moveRun(trx, ctx, tenantId, row, template, reply, now, writes, messageId);
       if (!moved.recorded) throw ANSWERED;
       return moved.answer;
     })
@@ -87,6 +98,11 @@ export async function answerReply(
   return answer;
 }
 
+/** Whether the step asks the model to read replies its words leave undecided, and this is one. */
+function asksModel(step: FunnelStep, text: string): boolean {
+  return step.intents.model && step.handoff === null && readReplyAtStep(step, text).intent === 'other';
+}
+
 /** A reply read before the run is locked (by the language model), for the step it was read at. */
 export interface ReadAhead {
   runId: string;
@@ -94,44 +110,28 @@ export interface ReadAhead {
   intent: StepIntent;
 }
 
-/**
- * The step a pair's run waits at, when a reply to it is one the step's words leave undecided and
- * the step asks the language model to read such replies: what to ask the model (the character,
- * the user's language, the step and its choices), read without a lock, outside any transaction.
- * Null otherwise: the words decide, in the transaction.
- */
-export async function undecidedReply(
+/** What the language model is asked of a reply at a step: the character, the user's language, the step and its choices. */
+export async function intentRequestFor(
   ctx: EngineContext,
   tenantId: string,
   input: ReplyInput,
-): Promise<{ runId: string; seq: number; step: FunnelStep; request: IntentRequest } | null> {
-  const run = await findActiveRun(ctx.db, tenantId, input.userId, input.characterId);
-  if (!run || run.step_sent_at === null) return null;
-  const step = templateOfRun(await templatesOf(ctx, ctx.db, tenantId, [run]), run).steps.find(
-    (s) => s.stepId === run.step_id,
-  );
-  if (!step?.intents.model || step.handoff !== null) return null;
-  if (readReplyAtStep(step, input.text).intent !== 'other') return null;
+  step: FunnelStep,
+): Promise<IntentRequest> {
   const [[character], locales] = await Promise.all([
     findCharacters(ctx.db, tenantId, [input.characterId]),
     findUserLocales(ctx.db, tenantId, [input.userId]),
   ]);
   return {
-    runId: run.run_id,
-    seq: run.seq,
-    step,
-    request: {
-      speaker: {
-        characterId: input.characterId,
-        name: character?.name ?? null,
-        persona: character?.persona ?? null,
-        tone: (character?.voice.tone ?? 'warm') as Tone,
-      },
-      locale: locales.get(input.userId) ?? null,
-      step: step.text,
-      choices: step.choices.map((c) => ({ id: c.choiceId, label: c.label, action: c.action })),
-      reply: input.text,
+    speaker: {
+      characterId: input.characterId,
+      name: character?.name ?? null,
+      persona: character?.persona ?? null,
+      tone: (character?.voice.tone ?? 'warm') as Tone,
     },
+    locale: locales.get(input.userId) ?? null,
+    step: step.text,
+    choices: step.choices.map((c) => ({ id: c.choiceId, label: c.label, action: c.action })),
+    reply: input.text,
   };
 }
 

@@ -9,7 +9,12 @@ import {
 import { parseInput } from '../../contract/issues.js';
 import { intentOfModel } from '../../domain/funnels/reply-intent.js';
 import { askStepIntent } from '../compose/step-intent.js';
-import { answerCallback, answerReply, undecidedReply } from '../funnels/funnel-replies.js';
+import {
+  answerCallback,
+  answerReply,
+  answerReplyOrAsk,
+  intentRequestFor,
+} from '../funnels/funnel-replies.js';
 import { funnelReport } from '../funnels/funnel-report.js';
 import {
   createFunnel,
@@ -23,19 +28,24 @@ import type { TenantScope } from './tenant-scope.js';
 
 /**
  * A user's message through their funnel: a reply the step's words leave undecided, at a step that
- * asks for it, is read by the character's language model first (outside any transaction; the
- * words decide when it has no answer), then the run moves.
+ * asks for it, is read by the character's language model (outside any transaction; the words
+ * decide when it has no answer), then the run moves.
  */
 export async function replyThroughFunnel(ctx: EngineContext, tenantId: string, input: ReplyInput) {
-  const undecided = await undecidedReply(ctx, tenantId, input);
-  const read = undecided && (await askStepIntent(ctx, tenantId, input.characterId, undecided.request));
+  const first = await answerReplyOrAsk(ctx, tenantId, input);
+  if (!('undecided' in first)) return first;
+  const { runId, seq, step } = first.undecided;
+  const read = await askStepIntent(
+    ctx,
+    tenantId,
+    input.characterId,
+    await intentRequestFor(ctx, tenantId, input, step),
+  );
   return answerReply(
     ctx,
     tenantId,
     input,
-    undecided && read
-      ? { runId: undecided.runId, seq: undecided.seq, intent: intentOfModel(undecided.step, read) }
-      : undefined,
+    read ? { runId, seq, intent: intentOfModel(step, read) } : undefined,
   );
 }
 
