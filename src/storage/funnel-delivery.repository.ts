@@ -47,15 +47,7 @@ export async function recordHookLeft(
       where r.tenant_id = ${tenantId} and r.user_id = ${hook.userId} and r.run_id = ${hook.runId}
         and r.status = 'active' and r.step_sent_at is null and r.seq = 0
       returning r.run_id, r.funnel_id, r.user_id, r.character_id, r.step_id, r.seq, r.status
-    ), appended as (
-      insert into funnel_events (tenant_id, user_id, run_id, event_no, funnel_id, character_id, type, reason,
-        step_id, seq, at)
-      select ${tenantId}, m.user_id, m.run_id,
-        coalesce((select max(e.event_no) from funnel_events e
-                  where e.tenant_id = ${tenantId} and e.user_id = m.user_id and e.run_id = m.run_id), 0) + 1,
-        m.funnel_id, m.character_id, 'funnel_started', 'hook_sent', m.step_id, 0, ${now}
-      from moved m
-    )
+    ), ${appendToMoved(tenantId, 'funnel_started', 'hook_sent', now)}
     select * from moved`.execute(db);
   const r = rows[0];
   return r ? moved(r, 'funnel_started', 'hook_sent') : null;
@@ -83,15 +75,7 @@ export async function endRunsOfFailedMessages(
       where r.tenant_id = ${tenantId} and r.user_id = f.user_id and r.run_id = f.run_id and r.seq = f.seq
         and r.status = 'active'
       returning r.run_id, r.funnel_id, r.user_id, r.character_id, r.step_id, r.seq, r.status
-    ), appended as (
-      insert into funnel_events (tenant_id, user_id, run_id, event_no, funnel_id, character_id, type, reason,
-        step_id, seq, at)
-      select ${tenantId}, m.user_id, m.run_id,
-        coalesce((select max(e.event_no) from funnel_events e
-                  where e.tenant_id = ${tenantId} and e.user_id = m.user_id and e.run_id = m.run_id), 0) + 1,
-        m.funnel_id, m.character_id, 'send_failed', ${why}, m.step_id, m.seq, ${now}
-      from moved m
-    )
+    ), ${appendToMoved(tenantId, 'send_failed', why, now)}
     select * from moved`.execute(db);
   return rows.map((r) => moved(r, 'send_failed', why));
 }
@@ -110,6 +94,19 @@ export async function findFunnelMessages(
       as k(user_id, suggestion_id) on s.user_id = k.user_id and s.suggestion_id = k.suggestion_id
     where s.tenant_id = ${tenantId} and s.funnel_run_id is not null`.execute(db);
   return rows.map((r) => ({ userId: r.user_id, runId: r.funnel_run_id, seq: r.funnel_seq }));
+}
+
+/** The CTE appending an event to each run the `moved` CTE returns, numbered after the run's last. */
+function appendToMoved(tenantId: string, type: RunMoved['type'], reason: string, now: Date) {
+  return sql`appended as (
+      insert into funnel_events (tenant_id, user_id, run_id, event_no, funnel_id, character_id, type, reason,
+        step_id, seq, at)
+      select ${tenantId}, m.user_id, m.run_id,
+        coalesce((select max(e.event_no) from funnel_events e
+                  where e.tenant_id = ${tenantId} and e.user_id = m.user_id and e.run_id = m.run_id), 0) + 1,
+        m.funnel_id, m.character_id, ${type}, ${reason}, m.step_id, m.seq, ${now}
+      from moved m
+    )`;
 }
 
 function moved(r: Row, type: RunMoved['type'], reason: string): RunMoved {

@@ -1,3 +1,4 @@
+import type { StreamEventMap } from '../../contract/stream-event.js';
 import { outcomeStatus, replyLatencySeconds } from '../../domain/outcomes/outcome-status.js';
 import type { ReplyMeaning } from '../../domain/outcomes/reply-meaning.js';
 import type { DeliveryRow } from '../../storage/delivery.repository.js';
@@ -59,17 +60,7 @@ export function emitDelivery(ctx: EngineContext, d: DeliveryRow) {
 }
 
 /** A funnel's transition as `funnel.updated` announces it (the stream, metrics, tests). */
-export interface FunnelTransitionNote {
-  runId: string;
-  funnelId: string;
-  userId: string;
-  characterId: string;
-  type: string;
-  reason: string;
-  stepId: string;
-  seq: number;
-  status: string;
-}
+export type FunnelTransitionNote = Omit<StreamEventMap['funnel.updated'], 'tenantId'>;
 
 /** Announces funnel transitions written (`funnel.updated`), in order. */
 export function emitFunnel(ctx: EngineContext, tenantId: string, notes: readonly FunnelTransitionNote[]) {
