@@ -327,6 +327,41 @@ describe.each(BACKENDS)('funnels, on %s', (backend) => {
     }
   });
 
+  it("has a later step the model words written by the drafter, sent with the step's place and no cap", async () => {
+    p = await startFunnelPair(backend);
+    const fake = await startFakeOpenAiServer();
+    try {
+      await p.ok({
+        method: 'PUT',
+        url: '/v1/llm-provider',
+        payload: { kind: 'openai-compatible', baseUrl: fake.url, model: 'llama3.1:8b', apiKey: 'sk-fake' },
+      });
+      const { funnelId: _, ...body } = WEEKEND_FUNNEL;
+      const steps = body.steps.map((s) => (s.stepId === 'where' ? { ...s, compose: 'model' } : s));
+      const audience = { ...body.audience, minEngagement: 'passive' };
+      await p.ok({ method: 'PUT', url: '/v1/funnels/plan-weekend', payload: { ...body, audience, steps } });
+      await p.startRun(); // the hook is the template's: its step does not ask the model
+      expect(fake.requests).toHaveLength(0);
+      const yes = await p.reply('yes');
+      expect(yes).toMatchObject({ consumed: true, next: { stepId: 'where', seq: 1, text: null } });
+      fake.script({
+        object: { message: 'Ooh, lovely! Which part of town are you in these days?', topicId: null },
+      });
+      await p.t.server.engine.sweep(); // the drafter writes it
+      expect(await p.deliver()).toBe(1);
+      expect(p.lastSent().text).toBe('Ooh, lovely! Which part of town are you in these days?');
+      expect(JSON.stringify(fake.requests[0]!.body)).toContain('Script: Which part of town are you in?');
+      // it answers the user: no outcome of its own (the hook's is the only one)
+      const outcomes = (
+        await p.ok({ method: 'GET', url: '/v1/suggestions?userId=maya&limit=5' })
+      ).suggestions.filter((sg: { outcome: unknown }) => sg.outcome !== null);
+      expect(outcomes).toHaveLength(1);
+      expect(await p.reply('Mitte')).toMatchObject({ consumed: true, next: { stepId: 'handoff' } });
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('validates templates, naming the step and field, and keeps versions', async () => {
     p = await startFunnelPair(backend);
     const bad = await p.t.request({
