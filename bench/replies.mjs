@@ -33,7 +33,8 @@ Options:
   --replies N          timed replies per run (default 4000)
   --warmup N           untimed replies before each run (default 400)
   --concurrency LIST   requests in flight (default 1,4)
-  --pg-server URL      PostgreSQL server without database name (default postgres://postgres@127.0.0.1:5432)`;
+  --pg-server URL      PostgreSQL server without database name (default postgres://postgres@127.0.0.1:5432)
+  --profile DIR        write the engine's CPU profile (node --cpu-prof) into DIR`;
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +43,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '400' },
     concurrency: { type: 'string', default: '1,4' },
     'pg-server': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
+    profile: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -190,6 +192,7 @@ const port = await freePort();
 base = `http://127.0.0.1:${port}`;
 const service = startService({
   entry: ENTRY,
+  nodeArgs: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [],
   env: {
     DATABASE_URL: scratch.url,
     PORT: String(port),
