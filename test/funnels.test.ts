@@ -435,6 +435,14 @@ describe.each(BACKENDS)('funnels, on %s', (backend) => {
     });
     expect(named.status).toBe(400);
     expect(named.body.error.issues).toEqual([expect.objectContaining({ path: 'funnel.funnelId' })]);
+    const backwards = await p.t.request({
+      method: 'GET',
+      url: '/v1/reports/funnels?from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z',
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.issues).toEqual([
+      expect.objectContaining({ path: 'query.to', rule: 'must be after from' }),
+    ]);
   });
 });
 

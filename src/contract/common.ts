@@ -11,6 +11,14 @@ const ID_RULE = '1-128 characters: letters, digits and . _ : @ + | -';
 export const rule = (text: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : text;
 
+/** A string of 1-`max` characters once trimmed (names, sentences, labels). */
+export const Text = (max: number) =>
+  z
+    .string({ error: rule(`must be a string of 1-${max} characters`) })
+    .trim()
+    .min(1, { error: `must be a string of 1-${max} characters` })
+    .max(max, { error: `must be a string of 1-${max} characters` });
+
 export const Id = z
   .string({ error: rule(`must be a string of ${ID_RULE}`) })
   .regex(/^[A-Za-z0-9._:@+|-]{1,128}$/, { error: `must be ${ID_RULE}` });

@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { Id, Instant, rule } from './common.js';
+import { Id, Instant, rule, Text } from './common.js';
 
-const text = (max: number) =>
-  z
-    .string({ error: rule(`must be a string of 1-${max} characters`) })
-    .trim()
-    .min(1, { error: `must be a string of 1-${max} characters` })
-    .max(max, { error: `must be a string of 1-${max} characters` });
 const optionalText = (max: number) =>
   z
     .string({ error: `must be a string of at most ${max} characters` })
@@ -35,13 +29,13 @@ const Shared = {
   mention: optionalText(120).meta({
     description: 'How an opener names it, e.g. "Luna\'s surgery"; absent: an opener quotes the text',
   }),
-  source: text(64)
+  source: Text(64)
     .default('api')
     .meta({ description: 'Who said so: api (default), bot, user, extracted...' }),
 };
 
 export const FactInput = z.strictObject({
-  text: text(1000).meta({
+  text: Text(1000).meta({
     description: 'The fact in a sentence, e.g. "Her sister Luna has surgery on Friday"',
   }),
   subject: optionalText(200),
@@ -71,7 +65,7 @@ export const Fact = z
   .meta({ id: 'Fact' });
 
 export const MemoryInput = z.strictObject({
-  text: text(2000).meta({ description: 'What happened, e.g. "Went hiking in the Alps with her dog"' }),
+  text: Text(2000).meta({ description: 'What happened, e.g. "Went hiking in the Alps with her dog"' }),
   at: Instant.optional().meta({ description: 'When it happened (default: now)' }),
   tags: z
     .array(Label, { error: 'must be a list of tags' })

@@ -1,28 +1,22 @@
 import { z } from 'zod';
 import { validateFunnel } from '../domain/funnels/validate-funnel.js';
 import { ENGAGEMENT_STATES } from '../domain/outcomes/engagement.js';
-import { ExternalId, Id, Instant, rule } from './common.js';
+import { ExternalId, Id, Instant, rule, Text } from './common.js';
+import { checkReportPeriod } from './report.schema.js';
 
 const STEP_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const StepId = z
   .string({ error: rule('must be a string of 1-32 letters, digits, _ or -') })
   .regex(STEP_ID, { error: 'must be 1-32 letters, digits, _ or -' });
 
-const text = (max: number) =>
-  z
-    .string({ error: rule(`must be a string of 1-${max} characters`) })
-    .trim()
-    .min(1, { error: `must be a string of 1-${max} characters` })
-    .max(max, { error: `must be a string of 1-${max} characters` });
-
 const words = (what: string) =>
   z
-    .array(text(100), { error: rule(`must be a list of ${what}: strings of 1-100 characters`) })
+    .array(Text(100), { error: rule(`must be a list of ${what}: strings of 1-100 characters`) })
     .max(50, { error: `must list at most 50 ${what}` });
 
 const Choice = z.strictObject({
   choiceId: StepId,
-  label: text(64).meta({ description: 'The button label; typing it does what pressing it does' }),
+  label: Text(64).meta({ description: 'The button label; typing it does what pressing it does' }),
   action: z.enum(['advance', 'decline'], { error: 'must be "advance" or "decline"' }).meta({
     description: '`decline` abandons the funnel (never a completion, never a positive signal)',
   }),
@@ -35,7 +29,7 @@ const HANDOFF_MAX = 4096;
 
 const Step = z.strictObject({
   stepId: StepId,
-  text: text(1000).meta({
+  text: Text(1000).meta({
     description:
       'What is sent: "{topic}" is replaced by how the topic is named ("your trip"), "{character}" by the character\'s name',
   }),
@@ -113,7 +107,7 @@ const Audience = z
   .default({ keywords: [], goals: [], minEngagement: 'engaged', cooldownHours: 24 });
 
 const fields = {
-  name: text(200),
+  name: Text(200),
   start: StepId.meta({ description: 'The hook: the step sent as the proactive message' }),
   audience: Audience,
   steps: z
@@ -233,7 +227,9 @@ export const FunnelAnswer = z
   .meta({ id: 'FunnelAnswer' });
 export type FunnelAnswer = z.output<typeof FunnelAnswer>;
 
-export const FunnelReportQuery = z.strictObject({ from: Instant, to: Instant });
+export const FunnelReportQuery = z
+  .strictObject({ from: Instant, to: Instant })
+  .superRefine(checkReportPeriod);
 export type FunnelReportQuery = z.output<typeof FunnelReportQuery>;
 
 const StepReport = z.object({

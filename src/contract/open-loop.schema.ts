@@ -1,18 +1,11 @@
 import { z } from 'zod';
-import { Id, Instant, rule } from './common.js';
-
-const text = (max: number) =>
-  z
-    .string({ error: rule(`must be a string of 1-${max} characters`) })
-    .trim()
-    .min(1, { error: `must be a string of 1-${max} characters` })
-    .max(max, { error: `must be a string of 1-${max} characters` });
+import { Id, Instant, Text } from './common.js';
 
 export const OpenLoopInput = z.strictObject({
-  sentence: text(1000).meta({ description: 'What the user said, e.g. "My interview is on Friday at 3pm"' }),
+  sentence: Text(1000).meta({ description: 'What the user said, e.g. "My interview is on Friday at 3pm"' }),
   dueAt: Instant.meta({ description: 'When it happens; a follow-up comes after it' }),
   characterId: Id.meta({ description: 'The character the user said it to, who follows it up' }),
-  mention: text(200)
+  mention: Text(200)
     .optional()
     .meta({ description: 'How an opener names it, e.g. "your interview" (default: read from the sentence)' }),
   allDay: z
@@ -25,7 +18,7 @@ export type OpenLoopInput = z.output<typeof OpenLoopInput>;
 /** The body is optional: a request without one closes the loop without a note. */
 export const OpenLoopClose = z
   .strictObject({
-    reason: text(500).optional().meta({ description: 'Why it is closed, for the record' }),
+    reason: Text(500).optional().meta({ description: 'Why it is closed, for the record' }),
   })
   .nullish();
 export type OpenLoopClose = z.output<typeof OpenLoopClose>;

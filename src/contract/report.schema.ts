@@ -8,6 +8,19 @@ export const REPORT_GROUPS = ['trigger', 'character', 'day', 'hourOfWeek', 'comp
 export const MAX_REPORT_DAYS = 92;
 const DAY = 86_400_000;
 
+/** A report's period, when both ends are given: `to` after `from`, at most {@link MAX_REPORT_DAYS} days on. */
+export function checkReportPeriod(q: { from?: string; to?: string }, ctx: z.RefinementCtx) {
+  if (q.from === undefined || q.to === undefined) return;
+  const span = Date.parse(q.to) - Date.parse(q.from);
+  if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  else if (span > MAX_REPORT_DAYS * DAY)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `must be at most ${MAX_REPORT_DAYS} days after from`,
+    });
+}
+
 /** `GET /v1/reports/engagement`'s query: a period (default the last 7 days) and what to group by. */
 export const EngagementReportQuery = z
   .strictObject({
@@ -19,17 +32,7 @@ export const EngagementReportQuery = z
       .enum(REPORT_GROUPS, { error: `must be one of ${REPORT_GROUPS.join(', ')}` })
       .default('trigger'),
   })
-  .superRefine((q, ctx) => {
-    if (q.from === undefined || q.to === undefined) return;
-    const span = Date.parse(q.to) - Date.parse(q.from);
-    if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-    else if (span > MAX_REPORT_DAYS * DAY)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `must be at most ${MAX_REPORT_DAYS} days after from`,
-      });
-  });
+  .superRefine(checkReportPeriod);
 export type EngagementReportQuery = z.output<typeof EngagementReportQuery>;
 
 const Arm = z.object({

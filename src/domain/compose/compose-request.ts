@@ -10,6 +10,19 @@ export interface Speaker {
   tone: Tone;
 }
 
+/** The character as a composer sees it, from its stored settings (or none: a character never configured). */
+export function speakerOf(
+  characterId: string,
+  character: { name: string | null; persona: string | null; voice: Record<string, unknown> } | undefined,
+): Speaker {
+  return {
+    characterId,
+    name: character?.name ?? null,
+    persona: character?.persona ?? null,
+    tone: (character?.voice.tone ?? 'warm') as Tone,
+  };
+}
+
 /** The topic `selectTopic` chose, with how an opener may name it. */
 export interface ComposeTopic {
   id: string;

@@ -1,5 +1,5 @@
+import { speakerOf } from '../../domain/compose/compose-request.js';
 import type { DraftState } from '../../domain/compose/draft-step.js';
-import type { Tone } from '../../domain/compose/template.js';
 import type { Audience, ChannelChoice } from '../../domain/delivery/choose-channel.js';
 import { findCharacters } from '../../storage/character.repository.js';
 import { type ClaimedDraft, findRecentOpeners } from '../../storage/draft.repository.js';
@@ -65,12 +65,7 @@ export async function loadTenantDrafts(
       approval: claim.approval,
       expiresAtMs: claim.expiresAt.getTime(),
       trigger: triggers.find((t) => t.id === claim.triggerId) ?? null,
-      speaker: {
-        characterId: claim.characterId,
-        name: character?.name ?? null,
-        persona: character?.persona ?? null,
-        tone: (character?.voice.tone ?? 'warm') as Tone,
-      },
+      speaker: speakerOf(claim.characterId, character),
       locale: locales.get(claim.userId) ?? null,
       audience: audienceOfTarget(targets.get(pairKey(claim.userId, claim.characterId))),
       recentOpeners: recent.get(claim.userId) ?? [],

@@ -1,6 +1,5 @@
 import type { CallbackInput, FunnelAnswer, ReplyInput } from '../../contract/funnel.schema.js';
-import type { IntentRequest } from '../../domain/compose/compose-request.js';
-import type { Tone } from '../../domain/compose/template.js';
+import { type IntentRequest, speakerOf } from '../../domain/compose/compose-request.js';
 import type { FunnelStep, StepIntent } from '../../domain/funnels/funnel.js';
 import { readReplyAtStep } from '../../domain/funnels/reply-intent.js';
 import { readButtonData } from '../../domain/funnels/step-message.js';
@@ -15,6 +14,7 @@ import {
   moveRun,
   noWrites,
   passThrough,
+  stayed,
   templateOfRun,
   templatesOf,
 } from './funnel-runs.js';
@@ -122,12 +122,7 @@ export async function intentRequestFor(
     findUserLocales(ctx.db, tenantId, [input.userId]),
   ]);
   return {
-    speaker: {
-      characterId: input.characterId,
-      name: character?.name ?? null,
-      persona: character?.persona ?? null,
-      tone: (character?.voice.tone ?? 'warm') as Tone,
-    },
+    speaker: speakerOf(input.characterId, character),
     locale: locales.get(input.userId) ?? null,
     step: step.text,
     choices: step.choices.map((c) => ({ id: c.choiceId, label: c.label, action: c.action })),
@@ -158,12 +153,11 @@ export async function answerCallback(
     await lockUsers(trx, tenantId, [input.userId]);
     const row = await lockRun(trx, tenantId, input.userId, button.runId);
     if (!row || row.character_id !== input.characterId) return passThrough('unknown_run');
-    const at = { consumed: false, runId: row.run_id, funnelId: row.funnel_id };
-    if (row.status !== 'active') return { ...at, event: 'already_ended', reason: `run_${row.status}` };
-    if (button.seq !== row.seq) return { ...at, event: 'outdated', reason: `left_step_${button.seq}` };
+    if (row.status !== 'active') return stayed(row, 'already_ended', `run_${row.status}`);
+    if (button.seq !== row.seq) return stayed(row, 'outdated', `left_step_${button.seq}`);
     const template = templateOfRun(await templatesOf(ctx, trx, tenantId, [row]), row);
     const choice = template.steps.find((s) => s.stepId === row.step_id)?.choices[button.index];
-    if (!choice) return { ...at, event: 'outdated', reason: `no_choice_${button.index}` };
+    if (!choice) return stayed(row, 'outdated', `no_choice_${button.index}`);
     const press = { kind: 'button' as const, stepId: row.step_id, choiceId: choice.choiceId };
     const moved = await moveRun(trx, ctx, tenantId, row, template, press, now, writes);
     // the press is the user's answer: stored as their message (once: its id is the button's), so

@@ -184,7 +184,8 @@ function runOf(row: FunnelRunRow, template: FunnelTemplate): FunnelRun {
   };
 }
 
-function stayed(row: FunnelRunRow, event: string, reason: string): FunnelAnswer {
+/** An answer about a run that the input did not move (a button outdated, a run already ended). */
+export function stayed(row: FunnelRunRow, event: string, reason: string): FunnelAnswer {
   return { consumed: false, event, reason, runId: row.run_id, funnelId: row.funnel_id };
 }
 
