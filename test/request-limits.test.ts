@@ -216,4 +216,23 @@ describe.skipIf(!POSTGRES_URL)('request limits shared by instances on postgres',
     expect((await get(a, 'wrong-3')).statusCode).toBe(401);
     expect((await get(b, 'wrong-4')).statusCode).toBe(429);
   });
+
+  it('counts requests that arrive together one by one: of six at once under a limit of four, two are refused', async () => {
+    const database = await openTestDatabase('postgres');
+    const clock = new FakeClock('2026-11-23T12:00:00Z');
+    const config = {
+      logLevel: 'silent',
+      adminKey: ADMIN_KEY,
+      scheduler: false,
+      keyRequestsPerMinute: 4,
+    } as const;
+    const server = await createServer(config, { clock, database });
+    servers.push(server);
+    const codes = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        server.app.inject({ url: '/v1/users', headers: { authorization: `Bearer ${ADMIN_KEY}` } }),
+      ),
+    );
+    expect(codes.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 429, 429]);
+  });
 });

@@ -127,8 +127,10 @@ export async function claimDeliveries(
   leaseUntil: Date,
   limit: number,
 ): Promise<ClaimedRow[]> {
-  return db.transaction().execute(async (trx) => {
-    const { rows } = await sql<RawRow & { may_have_arrived: boolean }>`
+  assertSuggestionTransition('approved', 'sending');
+  // one statement, so one commit: the claim and its suggestions marked `sending` with it
+  const { rows } = await sql<RawRow & { may_have_arrived: boolean }>`
+    with claimed as (
       update deliveries set status = 'sending', attempts = attempts + 1, lease_token = ${token},
         lease_until = ${leaseUntil}, next_attempt_at = null, updated_at = ${now}
       where ctid = any(array(
@@ -150,19 +152,15 @@ export async function claimDeliveries(
         select 1 from delivery_attempts a
         where a.tenant_id = deliveries.tenant_id and a.user_id = deliveries.user_id
           and a.delivery_id = deliveries.delivery_id and a.outcome in ('unknown', 'lost')
-      ) as may_have_arrived`.execute(trx);
-    if (rows.length === 0) return [];
-    const claimed = rows.map((r) => ({ ...toRow(r), mayHaveArrived: r.may_have_arrived }));
-    const doc = JSON.stringify(claimed.map((d) => ({ t: d.tenantId, u: d.userId, s: d.suggestionId })));
-    assertSuggestionTransition('approved', 'sending');
-    await sql`
+      ) as may_have_arrived
+    ), marked as (
       update suggestions s set status = 'sending', updated_at = ${now}
-      from json_to_recordset(${doc}::json) as r(t text, u text, s text)
-      where s.tenant_id = r.t and s.user_id = r.u and s.suggestion_id = r.s and s.status = 'approved'`.execute(
-      trx,
-    );
-    return claimed;
-  });
+      from claimed c
+      where s.tenant_id = c.tenant_id and s.user_id = c.user_id and s.suggestion_id = c.suggestion_id
+        and s.status = 'approved'
+    )
+    select * from claimed`.execute(db);
+  return rows.map((r) => ({ ...toRow(r), mayHaveArrived: r.may_have_arrived }));
 }
 
 /**
@@ -235,70 +233,74 @@ export async function finishAttempt(
 ): Promise<DeliveryRow | undefined> {
   const reason = 'reason' in outcome ? outcome.reason : null;
   const deferred = outcome.status === 'deferred';
-  const { rows } = await sql<RawRow>`
-    update deliveries set status = ${deferred ? 'queued' : outcome.status},
-      attempts = attempts - ${deferred ? 1 : 0},
-      next_attempt_at = ${outcome.status === 'queued' || outcome.status === 'deferred' ? outcome.nextAttemptAt : null},
-      lease_token = ${outcome.status === 'handed_off' ? token : null},
-      lease_until = ${outcome.status === 'handed_off' ? outcome.leaseUntil : null},
-      external_id = ${outcome.status === 'sent' ? outcome.externalId : null},
-      sent_at = ${outcome.status === 'sent' ? now : null},
-      reason = ${reason}, updated_at = ${now}
-    where tenant_id = ${delivery.tenantId} and user_id = ${delivery.userId} and delivery_id = ${delivery.deliveryId}
-      and status = 'sending' and lease_token = ${token}
-    returning ${RETURNING}`.execute(db);
-  if (rows.length === 0) return undefined;
-  if (deferred) {
-    // no attempt was made: no record of one (there is none unless it was handed over), and the
-    // suggestion stays as it was
-    await sql`
-      delete from delivery_attempts
-      where tenant_id = ${delivery.tenantId} and user_id = ${delivery.userId}
-        and delivery_id = ${delivery.deliveryId} and attempt = ${delivery.attempts}`.execute(db);
-    return toRow(rows[0]!);
-  }
+  const at = sql`tenant_id = ${delivery.tenantId} and user_id = ${delivery.userId}`;
   const attempt =
-    outcome.status === 'sent' ? 'sent' : outcome.status === 'handed_off' ? null : outcome.attempt;
-  await recordAttempt(
-    db,
-    delivery,
-    attempt,
-    reason,
-    outcome.status === 'queued' ? outcome.retryAfterMs : null,
-    now,
-  );
-  await setSuggestionStatus(
-    db,
-    delivery,
-    outcome.status === 'failed' && outcome.expired ? 'expired' : SUGGESTION_STATUS[outcome.status],
-    outcome.status === 'sent' ? null : reason,
-    now,
-  );
-  return toRow(rows[0]!);
+    outcome.status === 'sent'
+      ? 'sent'
+      : outcome.status === 'handed_off' || outcome.status === 'deferred'
+        ? null
+        : outcome.attempt;
+  const suggestionStatus: SuggestionStatus =
+    outcome.status === 'failed' && outcome.expired ? 'expired' : SUGGESTION_STATUS[outcome.status];
+  // one statement: the delivery, its attempt's record and its suggestion move together, and
+  // only when the update found the lease this worker holds
+  const { rows } = await sql<RawRow>`
+    with written as (
+      update deliveries set status = ${deferred ? 'queued' : outcome.status},
+        attempts = attempts - ${deferred ? 1 : 0},
+        next_attempt_at = ${outcome.status === 'queued' || outcome.status === 'deferred' ? outcome.nextAttemptAt : null},
+        lease_token = ${outcome.status === 'handed_off' ? token : null},
+        lease_until = ${outcome.status === 'handed_off' ? outcome.leaseUntil : null},
+        external_id = ${outcome.status === 'sent' ? outcome.externalId : null},
+        sent_at = ${outcome.status === 'sent' ? now : null},
+        reason = ${reason}, updated_at = ${now}
+      where ${at} and delivery_id = ${delivery.deliveryId} and status = 'sending' and lease_token = ${token}
+      returning ${RETURNING}
+    ), ${
+      deferred
+        ? // no attempt was made: no record of one (there is none unless it was handed over), and
+          // the suggestion stays as it was
+          sql`unmade as (
+          delete from delivery_attempts
+          where ${at} and delivery_id = ${delivery.deliveryId} and attempt = ${delivery.attempts}
+            and exists (select 1 from written)
+        )`
+        : sql`${recordAttempt(delivery, attempt, reason, outcome.status === 'queued' ? outcome.retryAfterMs : null, now)},
+        moved as (
+          update suggestions set status = ${suggestionStatus}, status_reason = ${outcome.status === 'sent' ? null : reason},
+            updated_at = ${now}
+          where ${at} and suggestion_id = ${delivery.suggestionId}
+            and status = any(${suggestionStatusesBefore(suggestionStatus)}::text[])
+            and exists (select 1 from written)
+        )`
+    }
+    select * from written`.execute(db);
+  return rows.length === 0 ? undefined : toRow(rows[0]!);
 }
 
 /**
- * Records the claimed attempt with its outcome (`null`: still open, a message handed to the bot):
- * opened when it was handed over, or now, started at the claim, for one whose outcome came
+ * `finishAttempt`'s part that records the claimed attempt (of the delivery it `written`) with its
+ * outcome (`null`: still open, a message handed to the bot): opened when it was handed over, or now, started at the claim, for one whose outcome came
  * without a send (the gate stopped it, its channel is gone). An attempt is closed once (a lost one
  * stays lost).
  */
-async function recordAttempt(
-  db: Db,
+function recordAttempt(
   d: DeliveryRow,
   outcome: string | null,
   reason: string | null,
   retryAfterMs: number | null,
   now: Date,
 ) {
-  await sql`
+  return sql`recorded as (
     insert into delivery_attempts as a (tenant_id, user_id, delivery_id, attempt, started_at, finished_at, outcome, reason, retry_after_ms)
-    values (${d.tenantId}, ${d.userId}, ${d.deliveryId}, ${d.attempts}, ${d.updatedAt},
-            ${outcome === null ? null : now}, ${outcome}, ${reason}, ${retryAfterMs})
+    select tenant_id, user_id, delivery_id, ${d.attempts}::int, ${d.updatedAt}::timestamptz,
+           ${outcome === null ? null : now}::timestamptz, ${outcome}::text, ${reason}::text, ${retryAfterMs}::int
+    from written
     on conflict (tenant_id, user_id, delivery_id, attempt) do update set
       finished_at = excluded.finished_at, outcome = excluded.outcome, reason = excluded.reason,
       retry_after_ms = excluded.retry_after_ms
-    where a.outcome is null`.execute(db);
+    where a.outcome is null
+  )`;
 }
 
 /** Closes the delivery's current attempt with its outcome; an attempt is closed once (a lost one stays lost). */

@@ -207,8 +207,16 @@ export async function lockRunsOfHooks(
   return rows;
 }
 
-/** Writes a run's new state. */
-export async function updateRun(
+export type NewFunnelEvent = Omit<Selectable<FunnelEventsTable>, 'tenant_id' | 'event_no' | 'answer'> & {
+  answer: Record<string, unknown> | null;
+};
+
+/**
+ * Writes a moved run's new state and appends its events (numbered after the run's last), in one
+ * statement; false when an event's message id is recorded already (a concurrent forward of the
+ * same message answered it first: the caller rolls back).
+ */
+export async function writeRunMove(
   db: Db,
   tenantId: string,
   run: Pick<
@@ -223,36 +231,16 @@ export async function updateRun(
     | 'ended_at'
     | 'end_reason'
   >,
-): Promise<void> {
-  await db
-    .updateTable('funnel_runs')
-    .set({
-      status: run.status,
-      step_id: run.step_id,
-      seq: run.seq,
-      step_sent_at: run.step_sent_at,
-      due_at: run.due_at,
-      ended_at: run.ended_at,
-      end_reason: run.end_reason,
-    })
-    .where('tenant_id', '=', tenantId)
-    .where('user_id', '=', run.user_id)
-    .where('run_id', '=', run.run_id)
-    .execute();
-}
-
-export type NewFunnelEvent = Omit<Selectable<FunnelEventsTable>, 'tenant_id' | 'event_no' | 'answer'> & {
-  answer: Record<string, unknown> | null;
-};
-
-/**
- * Appends events to their runs, numbered after each run's last; the caller holds the runs' locks.
- * Returns false when a typed reply's message id was recorded for its run already.
- */
-export async function appendFunnelEvents(db: Db, tenantId: string, events: readonly NewFunnelEvent[]) {
-  if (events.length === 0) return true;
+  events: readonly NewFunnelEvent[],
+): Promise<boolean> {
   const column = <K extends keyof NewFunnelEvent>(key: K) => events.map((e) => e[key]);
   const { rows } = await sql<{ n: number }>`
+    with moved as (
+      update funnel_runs set status = ${run.status}, step_id = ${run.step_id}, seq = ${run.seq},
+        step_sent_at = ${run.step_sent_at}, due_at = ${run.due_at}, ended_at = ${run.ended_at},
+        end_reason = ${run.end_reason}
+      where tenant_id = ${tenantId} and user_id = ${run.user_id} and run_id = ${run.run_id}
+    )
     insert into funnel_events (tenant_id, user_id, run_id, event_no, funnel_id, character_id, type, reason,
       step_id, seq, message_id, answer, at)
     select ${tenantId}, e.user_id, e.run_id,

@@ -1,30 +1,39 @@
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
+/** Requests to count in one bucket: `n` of them, in a window of `windowMs` should it start now. */
+export interface BucketCount {
+  bucket: string;
+  n: number;
+  windowMs: number;
+}
+
 /**
- * Counts one request in `bucket`'s fixed window and returns the count so far and when the window
- * ends. One statement: concurrent requests of every instance serialise on the bucket's row, so
- * no two see the same count. A window that ended at or before `now` starts again at 1.
+ * Counts requests in their buckets' fixed windows and returns each bucket's count after them and
+ * when its window ends. One statement for them all: concurrent requests of every instance
+ * serialise on each bucket's row, so no two see the same count; rows are taken in the buckets'
+ * order, so two instances' statements cannot deadlock. A window that ended at or before `now`
+ * starts again with these requests.
  */
-export async function countRequest(
+export async function countRequests(
   db: Db,
-  bucket: string,
+  counts: readonly BucketCount[],
   now: Date,
-  windowMs: number,
-): Promise<{ hits: number; resetsAt: Date }> {
-  const resetsAt = new Date(now.getTime() + windowMs);
-  const row = await db
-    .insertInto('request_counters')
-    .values({ bucket, hits: 1, resets_at: resetsAt })
-    .onConflict((oc) =>
-      oc.column('bucket').doUpdateSet({
-        hits: sql<number>`case when request_counters.resets_at <= ${now} then 1 else request_counters.hits + 1 end`,
-        resets_at: sql<Date>`case when request_counters.resets_at <= ${now} then ${resetsAt}::timestamptz else request_counters.resets_at end`,
-      }),
-    )
-    .returning(['hits', 'resets_at'])
-    .executeTakeFirstOrThrow();
-  return { hits: Number(row.hits), resetsAt: new Date(row.resets_at) };
+): Promise<Map<string, { hits: number; resetsAt: Date }>> {
+  const sorted = [...counts].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0));
+  const { rows } = await sql<{ bucket: string; hits: number | string; resets_at: Date | string }>`
+    insert into request_counters (bucket, hits, resets_at)
+    select b, n, r
+    from unnest(${sorted.map((c) => c.bucket)}::text[], ${sorted.map((c) => c.n)}::int[],
+                ${sorted.map((c) => new Date(now.getTime() + c.windowMs).toISOString())}::timestamptz[]) with ordinality as x(b, n, r, i)
+    order by i
+    on conflict (bucket) do update set
+      hits = case when request_counters.resets_at <= ${now} then excluded.hits
+                  else request_counters.hits + excluded.hits end,
+      resets_at = case when request_counters.resets_at <= ${now} then excluded.resets_at
+                       else request_counters.resets_at end
+    returning bucket, hits, resets_at`.execute(db);
+  return new Map(rows.map((r) => [r.bucket, { hits: Number(r.hits), resetsAt: new Date(r.resets_at) }]));
 }
 
 /** `bucket`'s count in its current window without counting (0 when it has none). */

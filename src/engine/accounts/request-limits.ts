@@ -4,7 +4,8 @@ import { BoundedMap } from '../../domain/shared/bounded-map.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import {
-  countRequest,
+  type BucketCount,
+  countRequests,
   deleteEndedCounters,
   readRequestCount,
 } from '../../storage/request-counter.repository.js';
@@ -55,26 +56,60 @@ export function memoryRequestCounter(clock: Clock, capacity = 100_000): RequestC
 /** Ended counters are deleted by whichever instance counts first after this long. */
 const SWEEP_EVERY_MS = 60_000;
 
-/** In the database (`request_counters`): one statement per count, shared by every instance. */
+/**
+ * In the database (`request_counters`), shared by every instance: the counts asked for in one
+ * turn of the event loop (a request's key and tenant, and those of the requests alongside it) go
+ * in one statement, each caller getting its own place in its bucket's count.
+ */
 export function databaseRequestCounter(deps: { db: Db; clock: Clock; logger: Logger }): RequestCounter {
   let lastSweepMs = 0;
-  return {
-    async count(bucket, windowMs) {
-      const now = deps.clock.now();
-      if (now.getTime() - lastSweepMs >= SWEEP_EVERY_MS) {
-        lastSweepMs = now.getTime();
-        deleteEndedCounters(deps.db, now).catch((error) =>
-          deps.logger.warn({ err: error }, 'could not delete ended request counters'),
-        );
+  let pending = new Map<string, { count: BucketCount; waiting: Waiting[] }>();
+  const flush = async () => {
+    const batch = pending;
+    pending = new Map();
+    const now = deps.clock.now();
+    if (now.getTime() - lastSweepMs >= SWEEP_EVERY_MS) {
+      lastSweepMs = now.getTime();
+      deleteEndedCounters(deps.db, now).catch((error) =>
+        deps.logger.warn({ err: error }, 'could not delete ended request counters'),
+      );
+    }
+    try {
+      const counted = await countRequests(
+        deps.db,
+        [...batch.values()].map((b) => b.count),
+        now,
+      );
+      for (const [bucket, { count, waiting }] of batch) {
+        const { hits, resetsAt } = counted.get(bucket)!;
+        // the batch's requests are the last `n` counted, in the order they asked
+        for (const [i, w] of waiting.entries())
+          w.resolve({ hits: hits - count.n + i + 1, resetsAtMs: resetsAt.getTime() });
       }
-      const { hits, resetsAt } = await countRequest(deps.db, bucket, now, windowMs);
-      return { hits, resetsAtMs: resetsAt.getTime() };
+    } catch (error) {
+      for (const { waiting } of batch.values()) for (const w of waiting) w.reject(error);
+    }
+  };
+  return {
+    count(bucket, windowMs) {
+      return new Promise<RequestCount>((resolve, reject) => {
+        if (pending.size === 0) setImmediate(flush);
+        const entry = pending.get(bucket) ?? { count: { bucket, n: 0, windowMs }, waiting: [] };
+        entry.count.n++;
+        entry.waiting.push({ resolve, reject });
+        pending.set(bucket, entry);
+      });
     },
     async read(bucket) {
       const { hits, resetsAt } = await readRequestCount(deps.db, bucket, deps.clock.now());
       return { hits, resetsAtMs: resetsAt?.getTime() ?? 0 };
     },
   };
+}
+
+interface Waiting {
+  resolve(count: RequestCount): void;
+  reject(error: unknown): void;
 }
 
 /** The tenant's own request limits, as stored (null fields: the operator's defaults). */

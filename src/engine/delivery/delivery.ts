@@ -59,6 +59,11 @@ interface DeliveryOptions {
   leaseMs: number;
   batchSize: number;
   concurrency: number;
+  /**
+   * Whether this round first expires pending suggestions and recovers lapsed leases: both wait on
+   * time passing, so the worker does it once per interval, not on every wake-up.
+   */
+  sweep: boolean;
 }
 
 /** How a round is stopped: first gently, then, after the shutdown's grace period, at once. */
@@ -104,8 +109,8 @@ const emptyDeliveryResult = (): DeliveryResult => ({
 });
 
 /**
- * One round of the outbox, on any instance: expires pending suggestions whose time ran out,
- * recovers deliveries whose worker's lease lapsed, then claims due deliveries (SKIP LOCKED and a
+ * One round of the outbox, on any instance: expires pending suggestions whose time ran out and
+ * recovers deliveries whose worker's lease lapsed (when `options.sweep`), then claims due deliveries (SKIP LOCKED and a
  * lease, committed before anything is sent), loads what their checks read (`loadDeliveryBatch`)
  * and plans each (`planDelivery`); those to send go through their channel's adapter outside any
  * transaction, several at once, and each outcome (`outcomeOfSend`) is recorded only while the
@@ -122,17 +127,7 @@ export async function deliverOnce(
 ): Promise<DeliveryResult> {
   const now = ctx.clock.now();
   const result = emptyDeliveryResult();
-  const expired = await expirePending(ctx.db, now, CHUNK);
-  result.expired = expired.length;
-  for (const s of expired) emitSuggestion(ctx, s.tenant_id, s);
-  await endFunnelsOfExpired(ctx, expired, now);
-
-  const recovered = await recoverLapsed(ctx.db, now, IDEMPOTENT_CHANNELS, CHUNK);
-  result.recovered = recovered.length;
-  for (const d of recovered) {
-    emitDelivery(ctx, d);
-    if (d.status === 'unknown') emitSuggestionOf(ctx, d, 'unknown');
-  }
+  if (options.sweep) await sweepLapsed(ctx, now, result);
   if (signals.stop.aborted) return result;
 
   const claimed = await claimDeliveries(
@@ -169,6 +164,21 @@ export async function deliverOnce(
     if (!started.has(item))
       await putBack(ctx, deps, options.token, item.delivery, item.claimed, whileStopping, result);
   return result;
+}
+
+/** Expires pending suggestions whose time ran out and recovers deliveries whose lease lapsed. */
+async function sweepLapsed(ctx: EngineContext, now: Date, result: DeliveryResult) {
+  const expired = await expirePending(ctx.db, now, CHUNK);
+  result.expired = expired.length;
+  for (const s of expired) emitSuggestion(ctx, s.tenant_id, s);
+  await endFunnelsOfExpired(ctx, expired, now);
+
+  const recovered = await recoverLapsed(ctx.db, now, IDEMPOTENT_CHANNELS, CHUNK);
+  result.recovered = recovered.length;
+  for (const d of recovered) {
+    emitDelivery(ctx, d);
+    if (d.status === 'unknown') emitSuggestionOf(ctx, d, 'unknown');
+  }
 }
 
 /** Funnel hooks that expired before a person approved them end their runs. */
@@ -304,8 +314,9 @@ async function deliver(
 }
 
 /**
- * Records the outcome in one transaction (with the user's `message_out` once sent), then announces
- * it; an address the platform refused is marked first, without locking the user's row.
+ * Records the outcome (with the user's `message_out` once sent, and the funnel's run it moves, in
+ * one transaction), then announces it; an address the platform refused is marked first, without
+ * locking the user's row.
  */
 async function finish(
   ctx: EngineContext,
@@ -320,22 +331,28 @@ async function finish(
   const triggers = outcome.status === 'sent' ? await ctx.triggers.get(d.tenantId) : [];
   let outcomes: AttributedOutcome[] = [];
   let funnelMoves: RunMoved[] = [];
-  const written = await ctx.db
-    .transaction()
-    .execute(async (trx) => {
-      // the user's row first, as ingest and the sweep lock it (users, then their suggestions):
-      // taking the suggestion's row first could deadlock with a sweep deciding that user
-      if (outcome.status === 'sent') outcomes = await recordMessageOut(trx, ctx, d, triggers, now);
-      const row = await finishAttempt(trx, d, token, toAttemptOutcome(outcome), now);
-      // the lease was lost meanwhile (recovered by another instance): the message_out goes too
-      if (!row) throw LEASE_LOST;
-      if (d.funnel) funnelMoves = await moveFunnelRun(trx, d, d.funnel, outcome, now);
-      return row;
-    })
-    .catch((error) => {
-      if (error === LEASE_LOST) return undefined;
-      throw error;
-    });
+  const movesRun = d.funnel ? funnelMoveOf(d, d.funnel, outcome, now) : null;
+  const attempt = toAttemptOutcome(outcome);
+  // the attempt alone is one statement; with the message_out or a funnel's run, one transaction
+  const written =
+    outcome.status !== 'sent' && movesRun === null
+      ? await finishAttempt(ctx.db, d, token, attempt, now)
+      : await ctx.db
+          .transaction()
+          .execute(async (trx) => {
+            // the user's row first, as ingest and the sweep lock it (users, then their suggestions):
+            // taking the suggestion's row first could deadlock with a sweep deciding that user
+            if (outcome.status === 'sent') outcomes = await recordMessageOut(trx, ctx, d, triggers, now);
+            const row = await finishAttempt(trx, d, token, attempt, now);
+            // the lease was lost meanwhile (recovered by another instance): the message_out goes too
+            if (!row) throw LEASE_LOST;
+            if (movesRun) funnelMoves = await movesRun(trx);
+            return row;
+          })
+          .catch((error) => {
+            if (error === LEASE_LOST) return undefined;
+            throw error;
+          });
   if (!written) {
     result.lost++;
     return;
@@ -360,21 +377,24 @@ async function finish(
 
 /**
  * A funnel's message left or failed: a hook that left starts its run's first step (its timeout
- * counts from now); a message that will never arrive ends the run waiting on it.
+ * counts from now); a message that will never arrive ends the run waiting on it. Null when the
+ * outcome moves no run.
  */
-async function moveFunnelRun(
-  trx: Db,
+function funnelMoveOf(
   d: DeliveryRow,
   funnel: { runId: string; seq: number },
   outcome: DeliveryOutcome,
   now: Date,
-): Promise<RunMoved[]> {
+): ((trx: Db) => Promise<RunMoved[]>) | null {
   const at = { userId: d.userId, ...funnel };
-  if (outcome.status === 'failed') return endRunsOfFailedMessages(trx, d.tenantId, [at], outcome.reason, now);
+  if (outcome.status === 'failed')
+    return (trx) => endRunsOfFailedMessages(trx, d.tenantId, [at], outcome.reason, now);
   const left = outcome.status === 'sent' || outcome.status === 'unknown' || outcome.status === 'handed_off';
-  if (!left || funnel.seq !== 0) return [];
-  const started = await recordHookLeft(trx, d.tenantId, at, now);
-  return started ? [started] : [];
+  if (!left || funnel.seq !== 0) return null;
+  return async (trx) => {
+    const started = await recordHookLeft(trx, d.tenantId, at, now);
+    return started ? [started] : [];
+  };
 }
 
 /** The outcome as the outbox's row takes it: instants as dates. */

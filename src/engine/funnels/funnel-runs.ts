@@ -1,17 +1,17 @@
 import type { FunnelAnswer } from '../../contract/funnel.schema.js';
-import type { FunnelInput, FunnelRun, FunnelTemplate } from '../../domain/funnels/funnel.js';
+import type { Audience } from '../../domain/delivery/choose-channel.js';
+import type { FunnelInput, FunnelRun, FunnelStep, FunnelTemplate } from '../../domain/funnels/funnel.js';
 import { transitionFunnel } from '../../domain/funnels/funnel-machine.js';
 import { renderStepText, stepButtons } from '../../domain/funnels/step-message.js';
 import type { DeliveryRow } from '../../storage/delivery.repository.js';
 import {
-  appendFunnelEvents,
   type FunnelRunRow,
   findFunnelVersions,
   findRunsWithHookTopic,
   findStepSlots,
   type NewFunnelEvent,
-  updateRun,
   versionKey,
+  writeRunMove,
 } from '../../storage/funnel.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { insertStepSuggestion, setSuggestion } from '../../storage/suggestion.repository.js';
@@ -154,8 +154,8 @@ export async function moveRun(
     ended_at: active ? null : now,
     end_reason: active ? null : t.event.reason,
   };
-  await updateRun(trx, tenantId, next);
-  const sent = sends ? await queueStep(trx, ctx, tenantId, next, template, now, writes) : undefined;
+  const step = nextStep && (await stepMessage(trx, tenantId, next, template, nextStep, now));
+  const sent = step?.sent;
   const answer: FunnelAnswer = {
     consumed: t.consumed,
     event: t.event.type,
@@ -169,7 +169,10 @@ export async function moveRun(
     eventOf(row, t.event.type, t.event.reason, row.step_id, row.seq, now, messageId, answer),
   ];
   if (sent) events.push(eventOf(row, 'step_sent', t.event.reason, sent.stepId, sent.seq, now, null, null));
-  const recorded = await appendFunnelEvents(trx, tenantId, events);
+  const recorded = await writeRunMove(trx, tenantId, next, events);
+  // a forward of the same message answered it first: the caller rolls back, so nothing is queued
+  if (!recorded) return { answer, recorded };
+  if (step) await queueStep(trx, ctx, tenantId, next, step, now, writes);
   for (const e of events) writes.notes.push(noteOf(e, next.status));
   return { answer, recorded };
 }
@@ -228,34 +231,61 @@ export function noteOf(e: NewFunnelEvent, status: string): FunnelTransitionNote 
   };
 }
 
+/** The message of the step a run moves to, as it will be queued: its text, buttons and suggestion's id. */
+interface StepMessage {
+  sent: NonNullable<FunnelAnswer['next']>;
+  audience: Audience;
+}
+
 /**
- * The message of the step a run just moved to: a suggestion under the unique key of (run, place)
- * and, for a template step, its delivery at once, with the step's buttons, marked as an answer
- * (no cap, quiet hour or conversation holds it). A step the model writes is left in `drafting`.
+ * The message of the step a run is moving to, before anything is written: its text from the
+ * step's template (null for a step the model writes), with the user's topic and the character
+ * read only when the text has slots, and its buttons.
  */
-async function queueStep(
+async function stepMessage(
   trx: Db,
-  ctx: EngineContext,
   tenantId: string,
   run: FunnelRunRow,
   template: FunnelTemplate,
+  step: FunnelStep,
   now: Date,
-  writes: FunnelWrites,
-) {
-  const step = template.steps.find((s) => s.stepId === run.step_id)!;
+): Promise<StepMessage> {
   // a text without slots says nothing of the user: it may go to any audience, and nothing is read
   const slots = step.text.includes('{')
     ? await findStepSlots(trx, tenantId, run)
     : { topic: null, character: null, audience: 'public' as const };
   const text = step.compose === 'model' ? null : renderStepText(step.text, slots);
   const choices = stepButtons(template, step.stepId, run.run_id, run.seq);
+  const suggestionId = newId('sug', now.getTime());
+  return {
+    sent: { stepId: step.stepId, seq: run.seq, suggestionId, text, choices },
+    audience: slots.audience,
+  };
+}
+
+/**
+ * Queues the message of the step a run just moved to: a suggestion under the unique key of (run,
+ * place) and, for a template step, its delivery at once, with the step's buttons, marked as an
+ * answer (no cap, quiet hour or conversation holds it). A step the model writes is left in
+ * `drafting`.
+ */
+async function queueStep(
+  trx: Db,
+  ctx: EngineContext,
+  tenantId: string,
+  run: FunnelRunRow,
+  { sent, audience }: StepMessage,
+  now: Date,
+  writes: FunnelWrites,
+) {
   const suggestion = {
     tenantId,
-    suggestionId: newId('sug', now.getTime()),
+    suggestionId: sent.suggestionId,
     userId: run.user_id,
     characterId: run.character_id,
     expiresAt: new Date(now.getTime() + STEP_EXPIRY_MS),
   };
+  const text = sent.text;
   await insertStepSuggestion(
     trx,
     tenantId,
@@ -270,22 +300,22 @@ async function queueStep(
     now,
   );
   const made = { suggestionId: suggestion.suggestionId, userId: run.user_id, characterId: run.character_id };
-  if (text === null) writes.suggestions.push({ ...made, status: 'drafting', reason: null, text });
-  else {
-    const queued = await queueDelivery(trx, ctx, suggestion, { text, writtenFor: slots.audience }, now, {
-      runId: run.run_id,
-      seq: run.seq,
-      choices,
-    });
-    if (queued.delivery) {
-      writes.deliveries.push(queued.delivery);
-      writes.suggestions.push({ ...made, status: 'approved', reason: null, text });
-    } else {
-      await setSuggestion(trx, suggestion, { status: 'failed', reason: queued.reason }, now);
-      writes.suggestions.push({ ...made, status: 'failed', reason: queued.reason, text });
-    }
+  if (text === null) {
+    writes.suggestions.push({ ...made, status: 'drafting', reason: null, text });
+    return;
   }
-  return { stepId: step.stepId, seq: run.seq, suggestionId: suggestion.suggestionId, text, choices };
+  const queued = await queueDelivery(trx, ctx, suggestion, { text, writtenFor: audience }, now, {
+    runId: run.run_id,
+    seq: run.seq,
+    choices: sent.choices,
+  });
+  if (queued.delivery) {
+    writes.deliveries.push(queued.delivery);
+    writes.suggestions.push({ ...made, status: 'approved', reason: null, text });
+  } else {
+    await setSuggestion(trx, suggestion, { status: 'failed', reason: queued.reason }, now);
+    writes.suggestions.push({ ...made, status: 'failed', reason: queued.reason, text });
+  }
 }
 
 /**
