@@ -167,6 +167,23 @@ describe.each(BACKENDS)('funnels, on %s', (backend) => {
     ]);
   });
 
+  it('ends the run when the next step has nowhere to go, as when its delivery fails', async () => {
+    p = await startFunnelPair(backend);
+    await p.startRun();
+    await p.ok({ method: 'PATCH', url: '/v1/users/maya', payload: { addresses: { telegram: null } } });
+    expect(await p.reply('yes')).toMatchObject({ consumed: true, next: { stepId: 'where' } });
+    const [step] = (await p.ok({ method: 'GET', url: '/v1/suggestions?userId=maya&limit=1' })).suggestions;
+    expect(step).toMatchObject({ status: 'failed', statusReason: expect.stringContaining('telegram') });
+    expect(await p.deliver()).toBe(0);
+    expect(await p.reply('Mitte')).toMatchObject({
+      consumed: false,
+      event: 'passed_through',
+      reason: 'no_funnel',
+    });
+    const [funnel] = (await funnelReport(p)).funnels;
+    expect(funnel.abandoned).toEqual({ send_failed: 1 });
+  });
+
   it('answers an old button outdated, a button after the end already_ended, and moves once when pressed twice', async () => {
     p = await startFunnelPair(backend);
     const hook = await p.startRun();

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Audience } from '../domain/delivery/choose-channel.js';
 import {
   assertSuggestionTransition,
@@ -76,7 +76,7 @@ const toRow = (r: RawRow): DeliveryRow => ({
   funnel: r.funnel_run_id === null ? null : { runId: r.funnel_run_id, seq: r.funnel_seq ?? 0 },
 });
 
-interface NewDelivery {
+export interface NewDelivery {
   deliveryId: string;
   userId: string;
   suggestionId: string;
@@ -92,9 +92,19 @@ interface NewDelivery {
   funnel: { runId: string; seq: number } | null;
 }
 
-/** Queues a suggestion's delivery, due now; a suggestion has one delivery at most (the unique key). */
-export async function insertDelivery(db: Db, tenantId: string, d: NewDelivery, now: Date) {
+/**
+ * Queues a suggestion's delivery, due now; a suggestion has one delivery at most (the unique key).
+ * `first`: a write that goes in the same statement before it (the suggestion the delivery is of).
+ */
+export async function insertDelivery(
+  db: Db,
+  tenantId: string,
+  d: NewDelivery,
+  now: Date,
+  first: RawBuilder<unknown> | null = null,
+) {
   const { rows } = await sql<RawRow>`
+    ${first === null ? sql`` : sql`with first as (${first})`}
     insert into deliveries (tenant_id, user_id, delivery_id, suggestion_id, character_id, channel, address, audience,
                             text, expires_at, status, attempts, max_attempts, next_attempt_at, created_at, updated_at,
                             choices, answers, funnel_run_id, funnel_seq)

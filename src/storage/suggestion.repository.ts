@@ -161,39 +161,45 @@ export async function listSuggestions(
 
 export type SuggestionRow = Awaited<ReturnType<typeof listSuggestions>>[number];
 
+/** A funnel step's suggestion, as `stepSuggestionInsert` writes it. */
+export interface NewStepSuggestion {
+  suggestionId: string;
+  userId: string;
+  characterId: string;
+  triggerId: string;
+  decisionId: string;
+  runId: string;
+  seq: number;
+  text: string | null;
+  expiresAt: Date;
+  /** Set when it cannot be delivered: it is written `failed` with this reason. */
+  failed?: string;
+}
+
 /**
- * A funnel step after the hook: approved at once with its text (`composer` template) or left to
- * the drafter (`drafting`, the model writes it), under the unique key of its run and place, so a
- * step is made once whoever moves the run.
+ * A funnel step after the hook, as an insert to run alone or before its delivery's in one
+ * statement (`insertDelivery`'s `with`): approved at once with its text (`composer` template),
+ * left to the drafter (`drafting`, the model writes it) when it has none, or `failed` when there
+ * is nowhere to send it; under the unique key of its run and place, so a step is made once
+ * whoever moves the run.
  */
-export async function insertStepSuggestion(
-  db: Db,
-  tenantId: string,
-  s: {
-    suggestionId: string;
-    userId: string;
-    characterId: string;
-    triggerId: string;
-    decisionId: string;
-    runId: string;
-    seq: number;
-    text: string | null;
-    expiresAt: Date;
-  },
-  now: Date,
-): Promise<boolean> {
-  const status = s.text === null ? 'drafting' : 'approved';
-  const { rows } = await sql<{ suggestion_id: string }>`
+export function stepSuggestionInsert(tenantId: string, s: NewStepSuggestion, now: Date) {
+  const status = s.failed !== undefined ? 'failed' : s.text === null ? 'drafting' : 'approved';
+  const handled = s.text !== null;
+  return sql`
     insert into suggestions (tenant_id, user_id, suggestion_id, character_id, trigger_id, occasion_key, status,
-      approval, decision_id, created_at, updated_at, expires_at, text, composer, handled_by, handled_at,
-      funnel_run_id, funnel_seq)
+      status_reason, approval, decision_id, created_at, updated_at, expires_at, text, composer, handled_by,
+      handled_at, funnel_run_id, funnel_seq)
     values (${tenantId}, ${s.userId}, ${s.suggestionId}, ${s.characterId}, ${s.triggerId},
-      ${`funnel:${s.runId}:${s.seq}`}, ${status}, 'auto', ${s.decisionId}, ${now}, ${now}, ${s.expiresAt}, ${s.text},
-      ${s.text === null ? null : 'template'}, ${s.text === null ? null : 'auto'}, ${s.text === null ? null : now},
-      ${s.runId}, ${s.seq})
-    on conflict do nothing
-    returning suggestion_id`.execute(db);
-  return rows.length > 0;
+      ${`funnel:${s.runId}:${s.seq}`}, ${status}, ${s.failed ?? null}, 'auto', ${s.decisionId}, ${now}, ${now},
+      ${s.expiresAt}, ${s.text}, ${handled ? 'template' : null}, ${handled ? 'auto' : null},
+      ${handled ? now : null}, ${s.runId}, ${s.seq})
+    on conflict do nothing`;
+}
+
+/** `stepSuggestionInsert` alone: a step left to the drafter, or one that cannot be delivered. */
+export async function insertStepSuggestion(db: Db, tenantId: string, s: NewStepSuggestion, now: Date) {
+  await stepSuggestionInsert(tenantId, s, now).execute(db);
 }
 
 /** A suggestion by its id alone (the API's URLs carry no user id); `forUpdate` locks it. */

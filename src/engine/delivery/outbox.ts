@@ -1,7 +1,8 @@
+import type { RawBuilder } from 'kysely';
 import { OvertureError } from '../../contract/errors.js';
 import { type Audience, type ChannelChoice, chooseChannel } from '../../domain/delivery/choose-channel.js';
 import { CHANNELS } from '../../ports/channel.js';
-import { type DeliveryRow, insertDelivery } from '../../storage/delivery.repository.js';
+import { type DeliveryRow, insertDelivery, type NewDelivery } from '../../storage/delivery.repository.js';
 import type { Db, DeliveryChoice } from '../../storage/schema.js';
 import { findReachabilities, pairKey } from '../../storage/user.repository.js';
 import { newId } from '../kernel/ids.js';
@@ -20,21 +21,66 @@ export interface FunnelMessage {
 /** Where an approved suggestion went: a delivery queued, or nowhere to send it. */
 type Queued = { delivery: DeliveryRow } | { delivery: null; reason: string };
 
+/** Where an approved suggestion's message is to go: its delivery, or why there is none. */
+type Planned = { delivery: NewDelivery } | { delivery: null; reason: string };
+
+type ApprovedSuggestion = {
+  tenantId: string;
+  userId: string;
+  suggestionId: string;
+  characterId: string;
+  expiresAt: Date;
+};
+
 /**
  * Writes the delivery of a suggestion just approved, in the caller's transaction (the outbox:
- * approval and delivery commit together, or neither does), to the channel `findDeliveryTargets`
- * chooses. With no reachable address it writes nothing and says why; nor when the text was written
- * for a private chat and the only reachable address is a public place (it may mention what others
- * must not read). A funnel's step carries its buttons; one after the hook `answers` the user.
+ * approval and delivery commit together, or neither does), to the channel `deliveryFor` chooses,
+ * or nothing, saying why.
  */
 export async function queueDelivery(
   trx: Db,
   ctx: EngineContext,
-  s: { tenantId: string; userId: string; suggestionId: string; characterId: string; expiresAt: Date },
+  s: ApprovedSuggestion,
   text: { text: string; writtenFor: Audience },
   now: Date,
   funnel: FunnelMessage | null = null,
 ): Promise<Queued> {
+  const planned = await deliveryFor(trx, ctx, s, text, now, funnel);
+  if (planned.delivery === null) return planned;
+  return { delivery: await insertPlanned(trx, s, planned.delivery, now) };
+}
+
+/**
+ * Inserts a planned delivery; `first`, a write in the same statement before it (a funnel step's
+ * suggestion, made with its delivery).
+ */
+export async function insertPlanned(
+  trx: Db,
+  s: ApprovedSuggestion,
+  planned: NewDelivery,
+  now: Date,
+  first: RawBuilder<unknown> | null = null,
+): Promise<DeliveryRow> {
+  const delivery = await insertDelivery(trx, s.tenantId, planned, now, first);
+  // the unique key: a suggestion has one delivery, whoever approved it
+  if (!delivery) throw new OvertureError('conflict', `suggestion "${s.suggestionId}" has a delivery already`);
+  return delivery;
+}
+
+/**
+ * The delivery an approved suggestion's message would get, to the channel `findDeliveryTargets`
+ * chooses; none with no reachable address, nor when the text was written for a private chat and
+ * the only reachable address is a public place (it may mention what others must not read). A
+ * funnel's step carries its buttons; one after the hook `answers` the user.
+ */
+export async function deliveryFor(
+  trx: Db,
+  ctx: EngineContext,
+  s: ApprovedSuggestion,
+  text: { text: string; writtenFor: Audience },
+  now: Date,
+  funnel: FunnelMessage | null,
+): Promise<Planned> {
   const targets = await findDeliveryTargets(trx, s.tenantId, [s]);
   const target = targets.get(pairKey(s.userId, s.characterId))!;
   if (target.channel === null) return { delivery: null, reason: target.reason };
@@ -43,10 +89,8 @@ export async function queueDelivery(
       delivery: null,
       reason: `written for a private chat, and the only reachable address is public (${target.channel} ${target.address})`,
     };
-  const delivery = await insertDelivery(
-    trx,
-    s.tenantId,
-    {
+  return {
+    delivery: {
       deliveryId: newId('dlv', now.getTime()),
       userId: s.userId,
       suggestionId: s.suggestionId,
@@ -61,11 +105,7 @@ export async function queueDelivery(
       answers: (funnel?.seq ?? 0) > 0,
       funnel: funnel && { runId: funnel.runId, seq: funnel.seq },
     },
-    now,
-  );
-  // the unique key: a suggestion has one delivery, whoever approved it
-  if (!delivery) throw new OvertureError('conflict', `suggestion "${s.suggestionId}" has a delivery already`);
-  return { delivery };
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { FunnelInput, FunnelRun, FunnelStep, FunnelTemplate } from '../../d
 import { transitionFunnel } from '../../domain/funnels/funnel-machine.js';
 import { renderStepText, stepButtons } from '../../domain/funnels/step-message.js';
 import type { DeliveryRow } from '../../storage/delivery.repository.js';
+import { endRunsOfFailedMessages } from '../../storage/funnel-delivery.repository.js';
 import {
   type FunnelRunRow,
   findFunnelVersions,
@@ -14,8 +15,8 @@ import {
   writeRunMove,
 } from '../../storage/funnel.repository.js';
 import type { Db } from '../../storage/schema.js';
-import { insertStepSuggestion, setSuggestion } from '../../storage/suggestion.repository.js';
-import { type FunnelMessage, queueDelivery } from '../delivery/outbox.js';
+import { insertStepSuggestion, stepSuggestionInsert } from '../../storage/suggestion.repository.js';
+import { deliveryFor, type FunnelMessage, insertPlanned } from '../delivery/outbox.js';
 import {
   emitDelivery,
   emitFunnel,
@@ -172,8 +173,8 @@ export async function moveRun(
   const recorded = await writeRunMove(trx, tenantId, next, events);
   // a forward of the same message answered it first: the caller rolls back, so nothing is queued
   if (!recorded) return { answer, recorded };
-  if (step) await queueStep(trx, ctx, tenantId, next, step, now, writes);
   for (const e of events) writes.notes.push(noteOf(e, next.status));
+  if (step) await queueStep(trx, ctx, tenantId, next, step, now, writes);
   return { answer, recorded };
 }
 
@@ -286,36 +287,34 @@ async function queueStep(
     expiresAt: new Date(now.getTime() + STEP_EXPIRY_MS),
   };
   const text = sent.text;
-  await insertStepSuggestion(
-    trx,
-    tenantId,
-    {
-      ...suggestion,
-      triggerId: run.trigger_id,
-      decisionId: run.decision_id,
-      runId: run.run_id,
-      seq: run.seq,
-      text,
-    },
-    now,
-  );
   const made = { suggestionId: suggestion.suggestionId, userId: run.user_id, characterId: run.character_id };
+  const row = {
+    ...suggestion,
+    triggerId: run.trigger_id,
+    decisionId: run.decision_id,
+    runId: run.run_id,
+    seq: run.seq,
+    text,
+  };
   if (text === null) {
+    await insertStepSuggestion(trx, tenantId, row, now);
     writes.suggestions.push({ ...made, status: 'drafting', reason: null, text });
     return;
   }
-  const queued = await queueDelivery(trx, ctx, suggestion, { text, writtenFor: audience }, now, {
-    runId: run.run_id,
-    seq: run.seq,
-    choices: sent.choices,
-  });
-  if (queued.delivery) {
-    writes.deliveries.push(queued.delivery);
-    writes.suggestions.push({ ...made, status: 'approved', reason: null, text });
-  } else {
-    await setSuggestion(trx, suggestion, { status: 'failed', reason: queued.reason }, now);
-    writes.suggestions.push({ ...made, status: 'failed', reason: queued.reason, text });
+  const funnel = { runId: run.run_id, seq: run.seq, choices: sent.choices };
+  const planned = await deliveryFor(trx, ctx, suggestion, { text, writtenFor: audience }, now, funnel);
+  if (planned.delivery === null) {
+    // nowhere to send it: the run ends as it does when a step's delivery fails
+    await insertStepSuggestion(trx, tenantId, { ...row, failed: planned.reason }, now);
+    writes.suggestions.push({ ...made, status: 'failed', reason: planned.reason, text });
+    const at = { userId: run.user_id, runId: run.run_id, seq: run.seq };
+    writes.notes.push(...(await endRunsOfFailedMessages(trx, tenantId, [at], planned.reason, now)));
+    return;
   }
+  // the suggestion and its delivery in one statement
+  const first = stepSuggestionInsert(tenantId, row, now);
+  writes.deliveries.push(await insertPlanned(trx, suggestion, planned.delivery, now, first));
+  writes.suggestions.push({ ...made, status: 'approved', reason: null, text });
 }
 
 /**

@@ -142,8 +142,13 @@ class ChannelListener implements NotifyChannel {
     await client?.end().catch(() => {});
   }
 
-  /** Sends the queue in order: one statement at a time, so notifications commit in order. */
+  /**
+   * Sends the queue in order: one statement at a time, so notifications commit in order. It starts
+   * on the next turn of the event loop, so that what one transaction announces (its deliveries,
+   * suggestions and funnel moves) goes in one statement.
+   */
   async #send(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.#queue.length > 0) {
       const batch: string[] = [];
       while (this.#queue.length > 0 && batch.length < FRAMES_PER_STATEMENT) {
