@@ -4,7 +4,6 @@ import type { FunnelInput, FunnelRun, FunnelStep, FunnelTemplate } from '../../d
 import { transitionFunnel } from '../../domain/funnels/funnel-machine.js';
 import { renderStepText, stepButtons } from '../../domain/funnels/step-message.js';
 import type { DeliveryRow } from '../../storage/delivery.repository.js';
-import { endRunsOfFailedMessages } from '../../storage/funnel-delivery.repository.js';
 import {
   type FunnelRunRow,
   findFunnelVersions,
@@ -14,6 +13,7 @@ import {
   versionKey,
   writeRunMove,
 } from '../../storage/funnel.repository.js';
+import { endRunsOfFailedMessages } from '../../storage/funnel-delivery.repository.js';
 import type { Db } from '../../storage/schema.js';
 import { insertStepSuggestion, stepSuggestionInsert } from '../../storage/suggestion.repository.js';
 import { deliveryFor, type FunnelMessage, insertPlanned } from '../delivery/outbox.js';
