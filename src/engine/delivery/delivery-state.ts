@@ -40,7 +40,8 @@ export interface DeliveryToPlan {
  * rather than given, the activity model with the tenant's population and default zone), the
  * characters' switches, the policy and the characters' channels. A claim takes as many as are
  * sent at once, so this is the state as they are about to leave, however long ago they were
- * approved, which is what `sendGate` checks.
+ * approved, which is what `sendGate` checks. For a user whose deliveries in the claim all answer
+ * them (`answerGate`: consent and the switches only), what left and the zone are not read.
  */
 export async function loadDeliveryBatch(
   ctx: EngineContext,
@@ -64,13 +65,18 @@ async function loadTenantDeliveries(
   const db = ctx.db;
   const characterIds = [...new Set(deliveries.map((d) => d.characterId))];
   const userIds = [...new Set(deliveries.map((d) => d.userId))];
+  // a message that answers the user (a funnel's later step) is held by no rule of time: what left
+  // for its user and their zone are read only for the users of the others
+  const timed = new Set(deliveries.filter((d) => !d.answers).map((d) => d.userId));
   const [users, pairs, switches, policy, channels, left] = await Promise.all([
     readUsersAtSend(db, tenantId, userIds),
     readPairsAtSend(db, tenantId, deliveries),
     readCharacterSwitches(db, tenantId, characterIds),
     readPolicy(db, tenantId),
     listChannelSettingsOf(db, tenantId, characterIds),
-    readMessagesLeft(db, tenantId, userIds, new Date(now.getTime() - SENT_WINDOW_MS)),
+    timed.size === 0
+      ? []
+      : readMessagesLeft(db, tenantId, [...timed], new Date(now.getTime() - SENT_WINDOW_MS)),
   ]);
   const leftBy = groupBy(left, (m) => m.userId);
   const sentTo = (userId: string) =>
@@ -82,11 +88,14 @@ async function loadTenantDeliveries(
       }),
     );
   // the activity model only for users whose zone is inferred: the bot gave the others theirs
-  const inferred = new Map([...users].filter(([, u]) => !u.timezone));
+  const inferred = new Map([...users].filter(([id, u]) => !u.timezone && timed.has(id)));
   const activity: Map<string, ActivityAt> =
     inferred.size > 0 ? await activitiesAt(ctx, db, tenantId, inferred, now) : new Map();
   const zoneOf = (userId: string, user: UserAtSend) =>
-    user.timezone ? ctx.activity.zones.get(user.timezone) : activity.get(userId)!.offsets;
+    user.timezone
+      ? ctx.activity.zones.get(user.timezone)
+      : // an answer's gate reads no zone: one not inferred is UTC's, and unused
+        (activity.get(userId)?.offsets ?? ctx.activity.zones.get('UTC'));
 
   const tenantPolicy = toTenantPolicy(policy.settings);
   const policies = new Map<string, Policy | null>();
