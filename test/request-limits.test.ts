@@ -181,6 +181,15 @@ describe.each(BACKENDS)('request limits on %s', (backend: Backend) => {
 
 describe.skipIf(!POSTGRES_URL)('request limits shared by instances on postgres', () => {
   const servers: Server[] = [];
+  const config = {
+    logLevel: 'silent',
+    adminKey: ADMIN_KEY,
+    scheduler: false,
+    keyRequestsPerMinute: 4,
+    failedAuthPerMinute: 3,
+  } as const;
+  const get = (server: Server, key: string) =>
+    server.app.inject({ url: '/v1/users', headers: { authorization: `Bearer ${key}` } });
   afterEach(async () => {
     // the second instance first: closing the first drops the schema
     for (const server of servers.splice(0).reverse()) await server.close();
@@ -189,20 +198,11 @@ describe.skipIf(!POSTGRES_URL)('request limits shared by instances on postgres',
   it('counts a key and an address across two instances on one database', async () => {
     const first = await openTestDatabase('postgres');
     const clock = new FakeClock('2026-11-23T12:00:00Z');
-    const config = {
-      logLevel: 'silent',
-      adminKey: ADMIN_KEY,
-      scheduler: false,
-      keyRequestsPerMinute: 4,
-      failedAuthPerMinute: 3,
-    } as const;
     const a = await createServer(config, { clock, database: first });
     servers.push(a);
     const second = await openPostgres({ url: POSTGRES_URL!, poolSize: 2, schema: first.schema });
     const b = await createServer({ ...config, migrate: false }, { clock, database: second });
     servers.push(b);
-    const get = (server: Server, key: string) =>
-      server.app.inject({ url: '/v1/users', headers: { authorization: `Bearer ${key}` } });
 
     expect((await get(a, ADMIN_KEY)).statusCode).toBe(200);
     expect((await get(b, ADMIN_KEY)).statusCode).toBe(200);
@@ -218,21 +218,10 @@ describe.skipIf(!POSTGRES_URL)('request limits shared by instances on postgres',
   });
 
   it('counts requests that arrive together one by one: of six at once under a limit of four, two are refused', async () => {
-    const database = await openTestDatabase('postgres');
     const clock = new FakeClock('2026-11-23T12:00:00Z');
-    const config = {
-      logLevel: 'silent',
-      adminKey: ADMIN_KEY,
-      scheduler: false,
-      keyRequestsPerMinute: 4,
-    } as const;
-    const server = await createServer(config, { clock, database });
+    const server = await createServer(config, { clock, database: await openTestDatabase('postgres') });
     servers.push(server);
-    const codes = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        server.app.inject({ url: '/v1/users', headers: { authorization: `Bearer ${ADMIN_KEY}` } }),
-      ),
-    );
+    const codes = await Promise.all(Array.from({ length: 6 }, () => get(server, ADMIN_KEY)));
     expect(codes.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 429, 429]);
   });
 });
