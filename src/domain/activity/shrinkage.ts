@@ -1,26 +1,13 @@
 import { HOURS_PER_WEEK } from '../shared/local-time.js';
 
 /**
- * How a user's counts by local hour of the week become a distribution (issue 19): chosen on the
- * real activity data's inner validation split (docs/EVALUATION.md, "Real activity data").
+ * What a user's counts are shrunk toward (issue 19), chosen on the real activity data's inner
+ * validation split (docs/EVALUATION.md, "Real activity data"): the population's distribution as
+ * the mean of its users, and each user's factorised shape of it.
  */
-export interface ShrinkageParams {
-  /**
-   * Pseudo-events of the population's hour-of-day and weekday shapes added to the user's own
-   * (a user's 24 hours and 7 days are estimated long before their 168 cells are).
-   */
-  marginStrength: number;
-  /** Pseudo-events of the factorised shape (`factorisedShape`) added to the user's own cells. */
-  cellStrength: number;
-  /** Weight of each neighbouring hour when the user's cells are smoothed (the hour itself weighs 1). */
-  neighbourWeight: number;
-}
 
-export const DEFAULT_SHRINKAGE: ShrinkageParams = {
-  marginStrength: 100,
-  cellStrength: 1000,
-  neighbourWeight: 1,
-};
+/** Pseudo-events of the population's hour-of-day and weekday shapes in a user's own (`factorisedShape`). */
+export const MARGIN_STRENGTH = 30;
 
 /**
  * The user's shape as the population's 168 hours reweighted by how the user's hours of the day
@@ -64,34 +51,6 @@ export function factorisedShape(
     total += out[s]!;
   }
   for (let s = 0; s < HOURS_PER_WEEK; s++) out[s] = total > 0 ? out[s]! / total : 1 / HOURS_PER_WEEK;
-  return out;
-}
-
-/**
- * A user's distribution over the 168 local hours of the week (sums to 1, every hour above 0 when
- * the population's is): their own counts, each hour lending `neighbourWeight` of its mass to the
- * hours either side (wrapping from Sunday 23:00 to Monday 00:00), shrunk toward their factorised
- * shape with `cellStrength` pseudo-events: (c̃ + K·f) / (n + K).
- */
-export function shrunkDistribution(
-  counts: Float64Array,
-  population: Float64Array,
-  params: ShrinkageParams = DEFAULT_SHRINKAGE,
-): Float64Array {
-  const shape = factorisedShape(counts, population, params.marginStrength);
-  const w = params.neighbourWeight;
-  const norm = 1 + 2 * w;
-  const last = HOURS_PER_WEEK - 1;
-  const K = params.cellStrength;
-  let n = 0;
-  for (let s = 0; s < HOURS_PER_WEEK; s++) n += counts[s]!;
-  const out = new Float64Array(HOURS_PER_WEEK);
-  for (let s = 0; s < HOURS_PER_WEEK; s++) {
-    const before = counts[s === 0 ? last : s - 1]!;
-    const after = counts[s === last ? 0 : s + 1]!;
-    const smooth = (counts[s]! + w * (before + after)) / norm;
-    out[s] = (smooth + K * shape[s]!) / (n + K);
-  }
   return out;
 }
 
