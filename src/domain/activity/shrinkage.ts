@@ -1,4 +1,5 @@
 import { HOURS_PER_WEEK } from '../shared/local-time.js';
+import { activityDistribution, DEFAULT_PROFILE_PARAMS, type ProfileParams } from './profile.js';
 
 /**
  * What a user's counts are shrunk toward (issue 19), chosen on the real activity data's inner
@@ -69,4 +70,16 @@ export function meanOfUsers(sums: Float64Array, users: number, fallback: Float64
   const floor = 1e-6;
   for (let s = 0; s < HOURS_PER_WEEK; s++) out[s] = (sums[s]! / total + floor) / (1 + floor * HOURS_PER_WEEK);
   return out;
+}
+
+/**
+ * A user's distribution as the engine reads it: their counts smoothed and pooled, shrunk toward
+ * their factorised shape of the population (`activityDistribution` with that shape as its prior).
+ */
+export function userDistribution(
+  counts: Float64Array,
+  population: Float64Array,
+  params: ProfileParams = DEFAULT_PROFILE_PARAMS,
+): Float64Array {
+  return activityDistribution(counts, factorisedShape(counts, population, MARGIN_STRENGTH), params);
 }

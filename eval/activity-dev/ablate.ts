@@ -1,0 +1,204 @@
+/**
+ * npm run eval:activity-dev:ablate [-- --out DIR --data DIR]
+ *
+ * What each part of the activity model adds, on the real activity data (issue 19), offline: the
+ * domain's own functions fitted on each person's train events in their local time (each event at
+ * the wall-clock hour of its own offset, as if the zone were given), without the engine or its
+ * database. Each variant adds one part to the one before it; each is scored on the inner
+ * validation split (the last 20% of each person's train events, fitted on the first 80%: what the
+ * parameters were chosen on) and its heatmaps, fitted on all train events, are written for
+ * `baselines.mjs --external`, which scores them on the test events. docs/EVALUATION.md, "Real
+ * activity data", has the figures; `npm run eval:activity-dev` scores the engine itself, through
+ * its HTTP API.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { countsAt, emptyHistogram, observe } from '../../src/domain/activity/histogram.js';
+import {
+  activityDistribution,
+  DEFAULT_PROFILE_PARAMS,
+  GENERIC_PROFILE,
+  populationDistribution,
+} from '../../src/domain/activity/profile.js';
+import { meanOfUsers, userDistribution } from '../../src/domain/activity/shrinkage.js';
+import { eventWeight } from '../../src/domain/activity/user-activity.js';
+import { HOURS_PER_WEEK } from '../../src/domain/shared/local-time.js';
+import { loadDevUsers } from './dataset.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DAY_MS = 86_400_000;
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'activity-dev') },
+    out: { type: 'string' },
+  },
+});
+
+/** One event as the model sees it: its instant and its local hour of the week (Monday 00:00 = 0). */
+interface Seen {
+  atMs: number;
+  slot: number;
+}
+
+/** The local hour of the week of an ISO timestamp with an offset: its wall clock, as written. */
+function localSlot(iso: string): number {
+  const wall = Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
+  const weekday = (new Date(wall).getUTCDay() + 6) % 7;
+  return weekday * 24 + +iso.slice(11, 13);
+}
+
+/** A variant: how events are weighed and remembered, the population, and the prior of each user. */
+interface Variant {
+  name: string;
+  halfLifeDays: number;
+  population: 'summed' | 'mean of users';
+  /** What the user's counts are shrunk toward (`activityDistribution`'s prior), with how many pseudo-events. */
+  prior: 'population' | 'factorised shape';
+  priorStrength: number;
+  /**
+   * A second, recent scale: its distribution mixed in with a weight that grows with its evidence,
+   * up to `share` (`share · n / (n + evidence)`).
+   */
+  recent?: { halfLifeDays: number; share: number; evidence: number };
+}
+
+/** Each adds one part to the one before it; the first is the engine before issue 19. */
+const VARIANTS: Variant[] = [
+  { name: 'engine-before', halfLifeDays: 21, population: 'summed', prior: 'population', priorStrength: 4 },
+  { name: 'long-memory', halfLifeDays: 365, population: 'summed', prior: 'population', priorStrength: 4 },
+  {
+    name: 'mean-population',
+    halfLifeDays: 365,
+    population: 'mean of users',
+    prior: 'population',
+    priorStrength: 4,
+  },
+  {
+    name: 'factorised-prior',
+    halfLifeDays: 365,
+    population: 'mean of users',
+    prior: 'factorised shape',
+    priorStrength: 30,
+  },
+  {
+    name: 'recent-scale',
+    halfLifeDays: 365,
+    population: 'mean of users',
+    prior: 'factorised shape',
+    priorStrength: 30,
+    recent: { halfLifeDays: 21, share: 0.3, evidence: 30 },
+  },
+];
+
+/** The person's decayed counts by local hour as of `atMs`, each event weighed as a visit's part. */
+function countsOf(events: readonly Seen[], halfLifeDays: number, atMs: number): Float64Array {
+  const halfLifeMs = halfLifeDays * DAY_MS;
+  const h = emptyHistogram(events[0]?.atMs ?? atMs);
+  let last = Number.NEGATIVE_INFINITY;
+  for (const e of events) {
+    const weight = eventWeight(last, e.atMs);
+    last = e.atMs;
+    observe(h, e.slot, e.atMs, halfLifeMs, weight);
+  }
+  return countsAt(h, atMs, halfLifeMs);
+}
+
+function populationOf(all: readonly Float64Array[], v: Variant): Float64Array {
+  const sums = new Float64Array(HOURS_PER_WEEK);
+  let users = 0;
+  for (const c of all) {
+    let n = 0;
+    for (const x of c) n += x;
+    if (n <= 0) continue;
+    users++;
+    for (let s = 0; s < HOURS_PER_WEEK; s++) sums[s]! += v.population === 'summed' ? c[s]! : c[s]! / n;
+  }
+  return v.population === 'summed' ? populationDistribution(sums) : meanOfUsers(sums, users, GENERIC_PROFILE);
+}
+
+/** What is fitted of a person: their counts on the long scale and, for a variant with one, the recent. */
+interface Fit {
+  counts: Float64Array;
+  recent: Float64Array | null;
+}
+
+function fitOf(events: readonly Seen[], v: Variant, atMs: number): Fit {
+  return {
+    counts: countsOf(events, v.halfLifeDays, atMs),
+    recent: v.recent ? countsOf(events, v.recent.halfLifeDays, atMs) : null,
+  };
+}
+
+function distributionOf(fit: Fit, population: Float64Array, v: Variant): Float64Array {
+  const params = { ...DEFAULT_PROFILE_PARAMS, priorStrength: v.priorStrength };
+  const of = (counts: Float64Array) =>
+    v.prior === 'population'
+      ? activityDistribution(counts, population, params)
+      : userDistribution(counts, population, params);
+  const long = of(fit.counts);
+  if (!fit.recent || !v.recent) return long;
+  const short = of(fit.recent);
+  const n = fit.recent.reduce((a, b) => a + b, 0);
+  const w = (v.recent.share * n) / (n + v.recent.evidence);
+  return long.map((p, s) => (1 - w) * p + w * short[s]!);
+}
+
+const people = loadDevUsers(args.data).map((u) => ({
+  id: u.id,
+  events: u.train.map((iso, i) => ({ atMs: u.trainMs[i]!, slot: localSlot(iso) })),
+  cutoffMs: u.cutoffMs,
+}));
+
+/** Mean over people of the mean log-probability of their validation events, fitted on the rest. */
+function validationScore(v: Variant): number {
+  const fits = people.map((p) => {
+    const k = Math.floor(0.8 * p.events.length);
+    const fit = p.events.slice(0, k);
+    return { fit: fitOf(fit, v, p.events[k]!.atMs), valid: p.events.slice(k) };
+  });
+  const population = populationOf(
+    fits.map((f) => f.fit.counts),
+    v,
+  );
+  let total = 0;
+  for (const f of fits) {
+    const p = distributionOf(f.fit, population, v);
+    let ll = 0;
+    for (const e of f.valid) ll += Math.log(p[e.slot]!);
+    total += ll / f.valid.length;
+  }
+  return total / fits.length;
+}
+
+const out = args.out ?? mkdtempSync(join(tmpdir(), 'overture-ablate-'));
+const externals: string[] = [];
+console.log(`${people.length} people; heatmaps in ${out}\n`);
+console.log('variant            half-life  population      prior              strength  validation loglik');
+for (const v of VARIANTS) {
+  const score = validationScore(v);
+  const fits = people.map((p) => fitOf(p.events, v, p.cutoffMs));
+  const population = populationOf(
+    fits.map((f) => f.counts),
+    v,
+  );
+  const heatmaps: Record<string, number[]> = {};
+  people.forEach((p, i) => {
+    heatmaps[p.id] = Array.from(distributionOf(fits[i]!, population, v));
+  });
+  const file = join(out, `${v.name}.json`);
+  writeFileSync(file, JSON.stringify({ meta: { variant: v }, heatmaps }));
+  externals.push('--external', `${v.name}=${file}`);
+  console.log(
+    `${v.name.padEnd(18)} ${`${v.halfLifeDays} d`.padStart(9)}  ${v.population.padEnd(14)}  ${v.prior.padEnd(17)}  ${String(v.priorStrength).padStart(8)}  ${score.toFixed(4)}`,
+  );
+}
+console.log('\nOn the test events (baselines.mjs):\n');
+const scored = spawnSync(process.execPath, [join(args.data, 'baselines.mjs'), args.data, ...externals], {
+  stdio: 'inherit',
+});
+process.exitCode = scored.status ?? 1;
