@@ -250,16 +250,37 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     expect(res.body.error.issues[0].path).toBe('query.at');
   });
 
+  it('reads a history sent years after the fact as of its own time, not faded to the day it came', async () => {
+    // two weeks of evenings in 2019, imported now: read as of the day after, it is the user's
+    const ats = Array.from({ length: 14 }, (_, d) => Date.parse('2019-03-04T19:10:00Z') + d * DAY);
+    await ingest(
+      ats.map((at, i) => ({
+        id: `old-${i}`,
+        kind: 'message_in',
+        userId: 'imported',
+        characterId: 'aria',
+        at: new Date(at).toISOString(),
+      })),
+    );
+    const then = (await activity('imported', '2019-03-18T12:00:00Z')).body;
+    expect(then.evidence).toBeCloseTo(decayedCount(ats, Date.parse('2019-03-18T12:00:00Z')), 1);
+    expect(then.bestHours[0].hour).toBeGreaterThanOrEqual(18);
+    expect(then.bestHours[0].hour).toBeLessThanOrEqual(21);
+    // as of now, years later, the same history has faded
+    expect((await activity('imported')).body.evidence).toBeLessThan(0.01);
+  });
+
   it('reads the model at any instant of the calendar, however far before or after its events', async () => {
     await ingest(daily('eve', [19, 20], 14));
-    const now = (await activity('eve')).body;
-    // before the model's reference it reads as at the reference: the weights would otherwise double
-    // every half-life going back, to Infinity before about 1967
+    // before the model's reference (its first event) it reads as at the reference: the weights
+    // would otherwise double every half-life going back, to Infinity before about 1967
+    const first = (await activity('eve', '0001-01-01T00:00:00Z')).body;
+    expect(Number.isFinite(first.evidence)).toBe(true);
     for (const at of ['1966-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '2026-11-01T00:00:00Z']) {
       const res = await activity('eve', at);
       expect(res.status).toBe(200);
-      expect(res.body.evidence).toBe(now.evidence);
-      expect(res.body.heatmap).toEqual(now.heatmap);
+      expect(res.body.evidence).toBe(first.evidence);
+      expect(res.body.heatmap).toEqual(first.heatmap);
       expect((await t.request({ method: 'GET', url: `/v1/users/eve/activity.svg?at=${at}` })).status).toBe(
         200,
       );

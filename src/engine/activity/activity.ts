@@ -129,7 +129,9 @@ function foldUser(
   now: Date,
 ): FoldedUser {
   const { halfLifeMs, zones } = ctx.activity;
-  const model = row?.model ?? emptyUserActivity(now.getTime());
+  // a new model is referenced at its first event, not at the clock: a user's history sent after
+  // the fact (a bot importing it) is read as of its own time, not faded to the ingest's
+  const model = row?.model ?? emptyUserActivity(events[0]!.at.getTime());
   const explicit = row?.timezone ?? null;
   const population: FoldedUser['population'] = [];
   let offsets = zones.get(explicit ?? defaultZone);
@@ -154,12 +156,15 @@ async function addToPopulation(
   now: Date,
 ) {
   const { halfLifeMs } = ctx.activity;
-  const delta = emptyHistogram(now.getTime());
-  for (const user of users)
-    for (const o of user.population) observe(delta, o.hourOfWeek, o.atMs, halfLifeMs, o.weight);
+  const hours = users.flatMap((u) => u.population);
+  if (hours.length === 0) return;
+  // referenced at the events' time, not the clock's: history sent late is read as of its own time
+  const firstMs = Math.min(...hours.map((o) => o.atMs));
+  const delta = emptyHistogram(firstMs);
+  for (const o of hours) observe(delta, o.hourOfWeek, o.atMs, halfLifeMs, o.weight);
   if (delta.total <= 0) return;
   const shard = nextShard++ % POPULATION_SHARDS;
-  const stored = (await lockPopulationShard(db, tenantId, shard)) ?? emptyHistogram(now.getTime());
+  const stored = (await lockPopulationShard(db, tenantId, shard)) ?? emptyHistogram(firstMs);
   mergeInto(stored, delta, halfLifeMs);
   await savePopulationShard(db, tenantId, shard, stored, now);
 }
