@@ -83,20 +83,30 @@ describe.skipIf(!DATABASE_URL)('the scheduler in three processes on one PostgreS
       () => 'the first 200 suggestions',
       { timeoutMs: PATIENCE_MS, intervalMs: 20 },
     );
-    // killed while it holds claims: frozen first (SIGSTOP) until what it had sent is done, so the
-    // claims counted are the ones it leaves behind; thawed and frozen again until it holds some
+    // killed while it holds claims: the other two are frozen (SIGSTOP), so that the work left is
+    // the victim's alone however fast the machine is; the victim is frozen until what it had sent
+    // is done, so the claims counted are the ones it leaves behind, and thawed and frozen again
+    // until it holds some
     const victim = servers[1]!;
+    const survivors = [first, servers[2]!];
+    for (const proc of survivors) proc.child.kill('SIGSTOP');
     const heldByVictim = () =>
       count(`select count(*) as n from pair_schedules where claim_token like '%:${victim.pid}:%'`);
     let held = 0;
-    for (let attempt = 0; attempt < 50 && held === 0; attempt++) {
-      victim.child.kill('SIGSTOP');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      held = await heldByVictim();
-      if (held === 0) victim.child.kill('SIGCONT');
-    }
+    await until(
+      async () => {
+        victim.child.kill('SIGSTOP');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        held = await heldByVictim();
+        if (held === 0) victim.child.kill('SIGCONT');
+        return held > 0;
+      },
+      () => 'the victim holding claims',
+      { timeoutMs: PATIENCE_MS, intervalMs: 20 },
+    );
     victim.child.kill('SIGKILL');
     await victim.exited;
+    for (const proc of survivors) proc.child.kill('SIGCONT');
 
     // the survivors take over the dead process's claims when its lease ends
     await until(
@@ -131,8 +141,7 @@ describe.skipIf(!DATABASE_URL)('the scheduler in three processes on one PostgreS
     // the kill landed mid-run: the dead process held claims that the others then finished
     expect(held).toBeGreaterThan(0);
 
-    for (const proc of [first, servers[2]!]) proc.child.kill('SIGTERM');
-    for (const proc of [first, servers[2]!])
-      expect(await proc.waitForExit()).toEqual({ code: 0, signal: null });
+    for (const proc of survivors) proc.child.kill('SIGTERM');
+    for (const proc of survivors) expect(await proc.waitForExit()).toEqual({ code: 0, signal: null });
   });
 });
