@@ -85,7 +85,7 @@ export async function prepareActivity(
   const zones = new Map<string, ZoneOffsets>();
   for (const userId of userIds) {
     const row = stored.get(userId);
-    const user = foldUser(ctx, row, byUser.get(userId)!, rhythm, defaultZone, now);
+    const user = foldUser(ctx, row, byUser.get(userId)!, rhythm, defaultZone);
     folded.set(userId, user);
     writes.set(userId, { model: user.model, version: row?.version ?? 0 });
     zones.set(userId, user.zone);
@@ -101,7 +101,7 @@ export async function prepareActivity(
         const tenant = await rhythmFor(again, locked);
         const models = new Map<string, UserActivity>();
         for (const userId of again) {
-          const user = foldUser(ctx, locked.get(userId), byUser.get(userId)!, tenant, defaultZone, now);
+          const user = foldUser(ctx, locked.get(userId), byUser.get(userId)!, tenant, defaultZone);
           folded.set(userId, user);
           models.set(userId, user.model);
         }
@@ -126,7 +126,6 @@ function foldUser(
   events: readonly NewEvent[],
   rhythm: TenantRhythm | undefined,
   defaultZone: string,
-  now: Date,
 ): FoldedUser {
   const { halfLifeMs, zones } = ctx.activity;
   // a new model is referenced at its first event, not at the clock: a user's history sent after
