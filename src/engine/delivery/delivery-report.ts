@@ -5,8 +5,8 @@ import { emitDelivery, emitOutcomes, emitSuggestionOf } from '../kernel/announce
 import { appendAudit } from '../kernel/audit.js';
 import type { EngineContext } from '../kernel/resources.js';
 import type { AttributedOutcome } from '../outcomes/attribution.js';
-import { recordMessageOut } from './delivery.js';
 import { deliveryView } from './delivery-view.js';
+import { recordMessageOut } from './message-out.js';
 
 /**
  * What became of a message Overture did not see through: one handed to the bot on the stream

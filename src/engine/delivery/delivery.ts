@@ -8,16 +8,13 @@ import {
   planDelivery,
 } from '../../domain/delivery/delivery-plan.js';
 import { assertNever } from '../../domain/shared/assert-never.js';
-import { groupBy } from '../../domain/shared/group-by.js';
-import type { Trigger } from '../../domain/triggers/trigger.js';
-import { type ChannelAdapter, IDEMPOTENT_CHANNELS, type OpenedChannel } from '../../ports/channel.js';
+import type { ChannelAdapter, OpenedChannel } from '../../ports/channel.js';
 import type { ChannelSettingsRecord } from '../../storage/channel-settings.repository.js';
 import {
   type AttemptOutcome,
   claimDeliveries,
   type DeliveryRow,
   finishAttempt,
-  recoverLapsed,
   startAttempt,
 } from '../../storage/delivery.repository.js';
 import {
@@ -26,21 +23,15 @@ import {
   recordHookLeft,
 } from '../../storage/funnel-delivery.repository.js';
 import type { Db } from '../../storage/schema.js';
-import { expirePending } from '../../storage/suggestion.repository.js';
 import { markUnreachable } from '../../storage/unreachable-address.repository.js';
-import {
-  emitDelivery,
-  emitFunnel,
-  emitOutcomes,
-  emitSuggestion,
-  emitSuggestionOf,
-} from '../kernel/announcements.js';
+import { emitDelivery, emitFunnel, emitOutcomes, emitSuggestionOf } from '../kernel/announcements.js';
 import { eachAtOnce } from '../kernel/at-once.js';
 import type { EngineContext } from '../kernel/resources.js';
 import type { AttributedOutcome } from '../outcomes/attribution.js';
-import { prepareEvents, storeEvents } from '../signals/ingest.js';
 import { openChannel } from './channel-settings.js';
 import { claimedOf, type DeliveryToPlan, loadDeliveryBatch } from './delivery-state.js';
+import { sweepLapsed } from './lapsed.js';
+import { recordMessageOut } from './message-out.js';
 
 export interface DeliveryDeps {
   /**
@@ -127,7 +118,7 @@ export async function deliverOnce(
 ): Promise<DeliveryResult> {
   const now = ctx.clock.now();
   const result = emptyDeliveryResult();
-  if (options.sweep) await sweepLapsed(ctx, now, result);
+  if (options.sweep) Object.assign(result, await sweepLapsed(ctx, now, CHUNK));
   if (signals.stop.aborted) return result;
 
   const claimed = await claimDeliveries(
@@ -164,43 +155,6 @@ export async function deliverOnce(
     if (!started.has(item))
       await putBack(ctx, deps, options.token, item.delivery, item.claimed, whileStopping, result);
   return result;
-}
-
-/** Expires pending suggestions whose time ran out and recovers deliveries whose lease lapsed. */
-async function sweepLapsed(ctx: EngineContext, now: Date, result: DeliveryResult) {
-  const expired = await expirePending(ctx.db, now, CHUNK);
-  result.expired = expired.length;
-  for (const s of expired) emitSuggestion(ctx, s.tenant_id, s);
-  await endFunnelsOfExpired(ctx, expired, now);
-
-  const recovered = await recoverLapsed(ctx.db, now, IDEMPOTENT_CHANNELS, CHUNK);
-  result.recovered = recovered.length;
-  for (const d of recovered) {
-    emitDelivery(ctx, d);
-    if (d.status === 'unknown') emitSuggestionOf(ctx, d, 'unknown');
-  }
-}
-
-/** Funnel hooks that expired before a person approved them end their runs. */
-async function endFunnelsOfExpired(
-  ctx: EngineContext,
-  expired: readonly {
-    tenant_id: string;
-    user_id: string;
-    funnel_run_id: string | null;
-    funnel_seq: number | null;
-  }[],
-  now: Date,
-) {
-  const hooks = expired.filter((s) => s.funnel_run_id !== null);
-  for (const [tenantId, list] of groupBy(hooks, (s) => s.tenant_id)) {
-    const at = list.map((s) => ({ userId: s.user_id, runId: s.funnel_run_id!, seq: s.funnel_seq ?? 0 }));
-    emitFunnel(
-      ctx,
-      tenantId,
-      await endRunsOfFailedMessages(ctx.db, tenantId, at, 'expired before it was approved', now),
-    );
-  }
 }
 
 /** Why a claimed delivery was not handed over, and when it is tried again. */
@@ -420,41 +374,3 @@ function toAttemptOutcome(o: DeliveryOutcome): AttemptOutcome {
 
 const adapterKey = (d: DeliveryRow, r: ChannelSettingsRecord) =>
   `${d.tenantId}\u001f${d.characterId}\u001f${d.channel}\u001f${r.updatedAt.getTime()}`;
-
-/**
- * The message sent, as the user's `message_out` event (id `overture:<deliveryId>`, so recording it
- * twice is a no-op): their last contact, counts and silence follow from it as from the bot's own.
- * A proactive one becomes an outcome; a funnel step that answers the user does not.
- */
-export async function recordMessageOut(
-  trx: Db,
-  ctx: EngineContext,
-  d: DeliveryRow,
-  triggers: readonly Trigger[],
-  now: Date,
-) {
-  const { unique } = prepareEvents([
-    {
-      id: `overture:${d.deliveryId}`,
-      kind: 'message_out',
-      userId: d.userId,
-      characterId: d.characterId,
-      at: now.toISOString(),
-      text: d.text,
-      channel: d.channel,
-      meta: { proactive: !d.answers, deliveryId: d.deliveryId, suggestionId: d.suggestionId },
-    },
-  ]);
-  // a funnel's step after its hook answers the user: not a proactive message, so no outcome
-  const sent = d.answers
-    ? undefined
-    : {
-        deliveryId: d.deliveryId,
-        suggestionId: d.suggestionId,
-        userId: d.userId,
-        characterId: d.characterId,
-        at: now,
-      };
-  const { outcomes } = await storeEvents(trx, ctx, d.tenantId, unique, triggers, now, sent);
-  return outcomes;
-}
