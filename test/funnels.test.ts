@@ -302,15 +302,7 @@ describe.each(BACKENDS)('funnels, on %s', (backend) => {
     p = await startFunnelPair(backend);
     const fake = await startFakeOpenAiServer();
     try {
-      await p.ok({
-        method: 'PUT',
-        url: '/v1/llm-provider',
-        payload: { kind: 'openai-compatible', baseUrl: fake.url, model: 'llama3.1:8b', apiKey: 'sk-fake' },
-      });
-      const { funnelId: _, ...body } = WEEKEND_FUNNEL;
-      const steps = body.steps.map((s) => (s.stepId === 'hook' ? { ...s, intents: { model: true } } : s));
-      const audience = { ...body.audience, minEngagement: 'passive' };
-      await p.ok({ method: 'PUT', url: '/v1/funnels/plan-weekend', payload: { ...body, audience, steps } });
+      await useModel(p, fake.url, 'hook', { intents: { model: true } });
       // hooks are written by the template: the step does not ask the model to word them
       await p.startRun();
       const before = fake.requests.length;
@@ -348,15 +340,7 @@ describe.each(BACKENDS)('funnels, on %s', (backend) => {
     p = await startFunnelPair(backend);
     const fake = await startFakeOpenAiServer();
     try {
-      await p.ok({
-        method: 'PUT',
-        url: '/v1/llm-provider',
-        payload: { kind: 'openai-compatible', baseUrl: fake.url, model: 'llama3.1:8b', apiKey: 'sk-fake' },
-      });
-      const { funnelId: _, ...body } = WEEKEND_FUNNEL;
-      const steps = body.steps.map((s) => (s.stepId === 'where' ? { ...s, compose: 'model' } : s));
-      const audience = { ...body.audience, minEngagement: 'passive' };
-      await p.ok({ method: 'PUT', url: '/v1/funnels/plan-weekend', payload: { ...body, audience, steps } });
+      await useModel(p, fake.url, 'where', { compose: 'model' });
       await p.startRun(); // the hook is the template's: its step does not ask the model
       expect(fake.requests).toHaveLength(0);
       const yes = await p.reply('yes');
@@ -462,6 +446,22 @@ describe.each(BACKENDS)('funnels, on %s', (backend) => {
     ]);
   });
 });
+
+/**
+ * The tenant's language model at `url` (a fake OpenAI-compatible server), and the weekend funnel,
+ * for any engagement, with `change` made to its step `stepId`.
+ */
+async function useModel(p: FunnelPair, url: string, stepId: string, change: object) {
+  await p.ok({
+    method: 'PUT',
+    url: '/v1/llm-provider',
+    payload: { kind: 'openai-compatible', baseUrl: url, model: 'llama3.1:8b', apiKey: 'sk-fake' },
+  });
+  const { funnelId: _, ...body } = WEEKEND_FUNNEL;
+  const steps = body.steps.map((s) => (s.stepId === stepId ? { ...s, ...change } : s));
+  const audience = { ...body.audience, minEngagement: 'passive' };
+  await p.ok({ method: 'PUT', url: '/v1/funnels/plan-weekend', payload: { ...body, audience, steps } });
+}
 
 async function engagementOf(p: FunnelPair) {
   return (await p.ok({ method: 'GET', url: '/v1/users/maya' })).characters.find(

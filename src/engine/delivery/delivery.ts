@@ -101,9 +101,9 @@ const emptyDeliveryResult = (): DeliveryResult => ({
 
 /**
  * One round of the outbox, on any instance: expires pending suggestions whose time ran out and
- * recovers deliveries whose worker's lease lapsed (when `options.sweep`), then claims due deliveries (SKIP LOCKED and a
- * lease, committed before anything is sent), loads what their checks read (`loadDeliveryBatch`)
- * and plans each (`planDelivery`); those to send go through their channel's adapter outside any
+ * recovers deliveries whose worker's lease lapsed (when `options.sweep`, `lapsed.ts`), then
+ * claims due deliveries (SKIP LOCKED and a lease, committed before anything is sent), loads what
+ * their checks read (`loadDeliveryBatch`) and plans each (`planDelivery`); those to send go through their channel's adapter outside any
  * transaction, several at once, and each outcome (`outcomeOfSend`) is recorded only while the
  * lease still holds. A message sent is recorded as the user's `message_out` in the same
  * transaction. A claimed delivery not handed to its platform (an error came first, or the worker
