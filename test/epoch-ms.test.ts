@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyUserActivity, observeActivity } from '../src/domain/activity/user-activity.js';
+import { DEFAULT_SCALES, emptyUserActivity, observeActivity } from '../src/domain/activity/user-activity.js';
 import { ZoneOffsets } from '../src/domain/shared/local-time.js';
 import { decodeUserActivity, encodeUserActivity } from '../src/storage/codecs/activity-codec.js';
 import { epochMs, fromEpochMs, fromEpochMsSql } from '../src/storage/codecs/epoch-ms.js';
@@ -57,7 +57,7 @@ describe.each(BACKENDS)('reading what a decision needs on %s', (backend) => {
         Date.parse('2026-11-01T00:00:00Z') + i * 9_876_543,
         new ZoneOffsets('Asia/Kolkata'),
         'explicit',
-        21 * 86_400_000,
+        DEFAULT_SCALES,
       );
     const bytes = encodeUserActivity(model);
     const { rows } = await sql<{ text: string }>`select encode(${bytes}::bytea, 'base64') as text`.execute(

@@ -174,7 +174,7 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
     const [deferred] = await decisions('kai');
     expect(deferred).toMatchObject({
       action: 'defer',
-      until: '2026-11-28T01:00:00.000Z',
+      until: '2026-11-28T02:00:00.000Z',
       occasion: { triggerId: 'open-loop-follow-up', key: `loop:${loop.loopId}` },
     });
     expect(deferred.trace.find((c: { check: string }) => c.check === 'good_time')).toMatchObject({
@@ -182,7 +182,7 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
       note: 'next_good_hour',
     });
 
-    t.clock.set('2026-11-28T01:00:00Z'); // 19:00 Chicago
+    t.clock.set('2026-11-28T02:00:00Z'); // 20:00 Chicago, the hour of her evenings
     expect((await sweep()).suggestions).toBe(1);
     expect(await suggestions()).toEqual([
       {
@@ -195,11 +195,11 @@ describe.each(BACKENDS)('open loops on %s', (backend) => {
     expect((await loops('kai'))[0]).toMatchObject({
       status: 'closed',
       closedReason: 'followed_up',
-      closedAt: '2026-11-28T01:00:00.000Z',
+      closedAt: '2026-11-28T02:00:00.000Z',
     });
     expect(await occasions()).toEqual([]);
     for (const hours of [1, 5, 24]) {
-      t.clock.set(Date.parse('2026-11-28T01:00:00Z') + hours * HOUR);
+      t.clock.set(Date.parse('2026-11-28T02:00:00Z') + hours * HOUR);
       await sweep();
     }
     expect(await suggestions()).toHaveLength(1);

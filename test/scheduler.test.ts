@@ -130,13 +130,14 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
     await sweep();
     expect(await suggestions('bea')).toEqual([]);
     const [deferred] = await decisions('bea');
-    expect(deferred).toMatchObject({ action: 'defer', until: '2026-11-24T01:00:00.000Z' });
+    // 20:00 Chicago, the hour of every one of those evenings
+    expect(deferred).toMatchObject({ action: 'defer', until: '2026-11-24T02:00:00.000Z' });
     expect(deferred.trace.find((c: { check: string }) => c.check === 'good_time')).toMatchObject({
       passed: false,
       note: 'next_good_hour',
       detail: 'deferred to the next allowed good hour',
       triggerId: 'idle-check-in',
-      until: '2026-11-24T01:00:00.000Z',
+      until: '2026-11-24T02:00:00.000Z',
     });
     // stored as codes and numbers, read back in words
     expect(deferred.trace.find((c: { check: string }) => c.check === 'user_caps')).toMatchObject({
@@ -146,10 +147,10 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
       triggerId: 'idle-check-in',
     });
 
-    t.clock.set('2026-11-24T00:59:00Z');
+    t.clock.set('2026-11-24T01:59:00Z');
     await sweep();
     expect(await suggestions('bea')).toEqual([]);
-    t.clock.set('2026-11-24T01:00:00Z');
+    t.clock.set('2026-11-24T02:00:00Z');
     await sweep();
     expect(await suggestions('bea')).toMatchObject([{ trigger_id: 'idle-check-in', status: 'drafting' }]);
   });
@@ -372,7 +373,8 @@ describe.each(BACKENDS)('the scheduler on %s', (backend) => {
       url: '/v1/triggers',
       payload: { id: 'later', name: 'Later', spec: { kind: 'event', event: 'later', delayMinutes: 120 } },
     });
-    t.clock.set('2026-11-23T16:05:00Z');
+    // 04:05, in the night of a user seen at 16:00
+    t.clock.set('2026-11-24T04:05:00Z');
     await sweep();
     // deferred to her best hour: a stored decision
     expect(await decisions('ivy')).toMatchObject([{ action: 'defer' }]);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyUserActivity, observeActivity } from '../src/domain/activity/user-activity.js';
+import { DEFAULT_SCALES, emptyUserActivity, observeActivity } from '../src/domain/activity/user-activity.js';
 import { ZoneOffsets } from '../src/domain/shared/local-time.js';
 import { decodeUserActivity, encodeUserActivity } from '../src/storage/codecs/activity-codec.js';
 import type { Database } from '../src/storage/connection/database.js';
@@ -51,7 +51,7 @@ describe.each(BACKENDS)('storage on %s', (backend) => {
       now.getTime() - 3_600_000,
       new ZoneOffsets('Asia/Tokyo'),
       'explicit',
-      21 * 86_400_000,
+      DEFAULT_SCALES,
     );
     const bytes = encodeUserActivity(model);
     await sql`insert into user_activity (tenant_id, user_id, model, updated_at) values ('t1', 'with-model', ${bytes}, ${now})`.execute(

@@ -24,8 +24,13 @@ import {
   GENERIC_PROFILE,
   populationDistribution,
 } from '../../src/domain/activity/profile.js';
-import { meanOfUsers, userDistribution } from '../../src/domain/activity/shrinkage.js';
-import { eventWeight } from '../../src/domain/activity/user-activity.js';
+import {
+  DEFAULT_SHRINKAGE,
+  populationOfUsers,
+  type ShrinkageParams,
+  userDistribution,
+} from '../../src/domain/activity/shrinkage.js';
+import { eventWeight, SHARE_PRIOR_EVENTS } from '../../src/domain/activity/user-activity.js';
 import { HOURS_PER_WEEK } from '../../src/domain/shared/local-time.js';
 import { loadDevUsers } from './dataset.js';
 
@@ -55,24 +60,45 @@ function localSlot(iso: string): number {
 /** A variant: how events are weighed and remembered, the population, and the prior of each user. */
 interface Variant {
   name: string;
+  /** What it adds to the variant before it, for the table. */
+  adds: string;
   halfLifeDays: number;
   population: 'summed' | 'mean of users';
-  /** What the user's counts are shrunk toward (`activityDistribution`'s prior), with how many pseudo-events. */
+  /**
+   * What the user's counts are shrunk toward: the population (`activityDistribution` with
+   * `priorStrength` pseudo-events of it) or their factorised shape of it (`userDistribution` with
+   * `shrinkage`, `priorStrength` being the least strength).
+   */
   prior: 'population' | 'factorised shape';
   priorStrength: number;
-  /**
-   * A second, recent scale: its distribution mixed in with a weight that grows with its evidence,
-   * up to `share` (`share · n / (n + evidence)`).
-   */
-  recent?: { halfLifeDays: number; share: number; evidence: number };
+  shrinkage?: ShrinkageParams;
+  /** A second, recent scale's half-life (mixed in as `shrinkage` says). */
+  recentHalfLifeDays?: number;
 }
+
+const CONSTANT_30: ShrinkageParams = { ...DEFAULT_SHRINKAGE, perRootEvidence: 0, recentShare: 0 };
 
 /** Each adds one part to the one before it; the first is the engine before issue 19. */
 const VARIANTS: Variant[] = [
-  { name: 'engine-before', halfLifeDays: 21, population: 'summed', prior: 'population', priorStrength: 4 },
-  { name: 'long-memory', halfLifeDays: 365, population: 'summed', prior: 'population', priorStrength: 4 },
+  {
+    name: 'engine-before',
+    adds: "the engine's recipe: 21-day half-life, population of summed counts, 4 pseudo-events of it",
+    halfLifeDays: 21,
+    population: 'summed',
+    prior: 'population',
+    priorStrength: 4,
+  },
+  {
+    name: 'long-memory',
+    adds: 'half-life 365 days',
+    halfLifeDays: 365,
+    population: 'summed',
+    prior: 'population',
+    priorStrength: 4,
+  },
   {
     name: 'mean-population',
+    adds: 'the population as the mean of its users, each weighing the same',
     halfLifeDays: 365,
     population: 'mean of users',
     prior: 'population',
@@ -80,18 +106,31 @@ const VARIANTS: Variant[] = [
   },
   {
     name: 'factorised-prior',
+    adds: 'each user shrunk toward their factorised shape of the population, 30 pseudo-events',
     halfLifeDays: 365,
     population: 'mean of users',
     prior: 'factorised shape',
     priorStrength: 30,
+    shrinkage: CONSTANT_30,
+  },
+  {
+    name: 'strength-by-evidence',
+    adds: 'the pseudo-events grow as 2·√n, from 4 to 30',
+    halfLifeDays: 365,
+    population: 'mean of users',
+    prior: 'factorised shape',
+    priorStrength: 4,
+    shrinkage: { ...DEFAULT_SHRINKAGE, recentShare: 0 },
   },
   {
     name: 'recent-scale',
+    adds: "a 21-day histogram's distribution mixed in, weight 0.5 · n / (n + 10): the engine's default",
     halfLifeDays: 365,
     population: 'mean of users',
     prior: 'factorised shape',
-    priorStrength: 30,
-    recent: { halfLifeDays: 21, share: 0.3, evidence: 30 },
+    priorStrength: 4,
+    shrinkage: DEFAULT_SHRINKAGE,
+    recentHalfLifeDays: 21,
   },
 ];
 
@@ -110,15 +149,16 @@ function countsOf(events: readonly Seen[], halfLifeDays: number, atMs: number): 
 
 function populationOf(all: readonly Float64Array[], v: Variant): Float64Array {
   const sums = new Float64Array(HOURS_PER_WEEK);
-  let users = 0;
   for (const c of all) {
     let n = 0;
     for (const x of c) n += x;
     if (n <= 0) continue;
-    users++;
-    for (let s = 0; s < HOURS_PER_WEEK; s++) sums[s]! += v.population === 'summed' ? c[s]! : c[s]! / n;
+    // the engine's share of a user (`populationShare`): their shape with a little of the generic rhythm
+    const k = SHARE_PRIOR_EVENTS;
+    for (let s = 0; s < HOURS_PER_WEEK; s++)
+      sums[s]! += v.population === 'summed' ? c[s]! : (c[s]! + k * GENERIC_PROFILE[s]!) / (n + k);
   }
-  return v.population === 'summed' ? populationDistribution(sums) : meanOfUsers(sums, users, GENERIC_PROFILE);
+  return v.population === 'summed' ? populationDistribution(sums) : populationOfUsers(sums);
 }
 
 /** What is fitted of a person: their counts on the long scale and, for a variant with one, the recent. */
@@ -130,22 +170,14 @@ interface Fit {
 function fitOf(events: readonly Seen[], v: Variant, atMs: number): Fit {
   return {
     counts: countsOf(events, v.halfLifeDays, atMs),
-    recent: v.recent ? countsOf(events, v.recent.halfLifeDays, atMs) : null,
+    recent: v.recentHalfLifeDays ? countsOf(events, v.recentHalfLifeDays, atMs) : null,
   };
 }
 
 function distributionOf(fit: Fit, population: Float64Array, v: Variant): Float64Array {
   const params = { ...DEFAULT_PROFILE_PARAMS, priorStrength: v.priorStrength };
-  const of = (counts: Float64Array) =>
-    v.prior === 'population'
-      ? activityDistribution(counts, population, params)
-      : userDistribution(counts, population, params);
-  const long = of(fit.counts);
-  if (!fit.recent || !v.recent) return long;
-  const short = of(fit.recent);
-  const n = fit.recent.reduce((a, b) => a + b, 0);
-  const w = (v.recent.share * n) / (n + v.recent.evidence);
-  return long.map((p, s) => (1 - w) * p + w * short[s]!);
+  if (v.prior === 'population') return activityDistribution(fit.counts, population, params);
+  return userDistribution(fit.counts, fit.recent, population, params, v.shrinkage);
 }
 
 const people = loadDevUsers(args.data).map((u) => ({

@@ -1,6 +1,8 @@
 import { assessHour } from '../../src/domain/activity/good-time.js';
 import { countsAt } from '../../src/domain/activity/histogram.js';
-import { activityDistribution, confidenceOf, type ProfileParams } from '../../src/domain/activity/profile.js';
+import { confidenceOf, type ProfileParams } from '../../src/domain/activity/profile.js';
+import { type ShrinkageParams, userDistribution } from '../../src/domain/activity/shrinkage.js';
+import type { ActivityScales } from '../../src/domain/activity/user-activity.js';
 import { inferZone } from '../../src/domain/activity/zone-inference.js';
 import { ZoneCache } from '../../src/domain/shared/local-time.js';
 import { BASELINE_GOOD, baselineCounts, baselineDistribution, baselineScores } from './baseline.js';
@@ -34,16 +36,22 @@ export interface UserScores {
 }
 
 /**
- * The model as the engine reads it at the split: `activityDistribution` of the decayed local
- * counts, shrunk toward the tenant's population; `assessHour(...).good` as its judgement.
+ * The model as the engine reads it at the split: `userDistribution` of the decayed local counts
+ * of both memories, shrunk toward the tenant's population; `assessHour(...).good` as its judgement.
  */
 export function scoreModel(
   replay: Replay,
   summaries: readonly TestSummary[],
-  options: { params: ProfileParams; engineGoodTime?: boolean },
+  options: { params: ProfileParams; shrinkage: ShrinkageParams; engineGoodTime?: boolean },
 ): Tally[] {
   return replay.users.map((r, i) => {
-    const distribution = activityDistribution(r.counts, replay.population, options.params);
+    const distribution = userDistribution(
+      r.counts,
+      r.recent,
+      replay.population,
+      options.params,
+      options.shrinkage,
+    );
     let good: (h: number) => boolean = () => false;
     if (options.engineGoodTime ?? true) {
       const confidence = confidenceOf(r.evidence, options.params);
@@ -98,7 +106,7 @@ export function zoneChecks(
   users: readonly SimUser[],
   window: SimWindow,
   replay: Replay,
-  halfLifeMs: number,
+  scales: ActivityScales,
 ): (ZoneCheck | null)[] {
   return users.map((u, i) => {
     if (u.zoneGiven) return null;
@@ -108,7 +116,7 @@ export function zoneChecks(
       ...z,
       offsetMinutes: zones.get(z.zone).offsetMinutes(window.splitMs),
     }));
-    const fresh = inferZone(countsAt(r.model.utc, window.splitMs, halfLifeMs), replay.population, known);
+    const fresh = inferZone(countsAt(r.model.utc, window.splitMs, scales.longMs), replay.population, known);
     return {
       freshOffsetMinutes: fresh ? fresh.offsetMinutes : null,
       trueOffsetMinutes: trueOffsetMinutes(zoneAt(u, window.splitMs), window.splitMs),

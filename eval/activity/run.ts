@@ -6,9 +6,10 @@
  * the baseline on the following 4 weeks. docs/EVALUATION.md explains every number printed.
  */
 import { DEFAULT_PROFILE_PARAMS } from '../../src/domain/activity/profile.js';
+import { DEFAULT_SHRINKAGE } from '../../src/domain/activity/shrinkage.js';
 import { DEFAULT_VISIT_WEIGHTING } from '../../src/domain/activity/user-activity.js';
 import { EVENT_KINDS, isUserActivity } from '../../src/domain/signals/event-kind.js';
-import { BASELINE_ALPHA, HALF_LIFE_MS, REPORT_SEED, REPORT_USERS, REPORT_WINDOW } from './config.js';
+import { BASELINE_ALPHA, REPORT_SEED, REPORT_USERS, REPORT_WINDOW, SCALES } from './config.js';
 import {
   fixedPart,
   modelSummaries,
@@ -46,7 +47,7 @@ console.log(
   `train ${iso(window.startMs)} .. ${iso(window.splitMs)} (exclusive), test ${iso(window.splitMs)} .. ${iso(window.endMs)} (exclusive)`,
 );
 console.log(
-  `half-life ${HALF_LIFE_MS / DAY} days; profile params ${JSON.stringify(DEFAULT_PROFILE_PARAMS)}; visit weighting ${JSON.stringify(DEFAULT_VISIT_WEIGHTING)}; baseline alpha ${BASELINE_ALPHA}`,
+  `half-lives ${SCALES.longMs / DAY} and ${SCALES.recentMs / DAY} days; profile params ${JSON.stringify(DEFAULT_PROFILE_PARAMS)}; shrinkage ${JSON.stringify(DEFAULT_SHRINKAGE)}; visit weighting ${JSON.stringify(DEFAULT_VISIT_WEIGHTING)}; baseline alpha ${BASELINE_ALPHA}`,
 );
 
 const users = simulatePopulation({ seed, users: userCount, window });
@@ -59,13 +60,17 @@ for (const u of users) {
 console.log(`simulated ${total} events (${userEvents} by users, the rest by the bot)`);
 
 const replayed = replay(users, window, {
-  halfLifeMs: HALF_LIFE_MS,
+  scales: SCALES,
   params: DEFAULT_PROFILE_PARAMS,
+  shrinkage: DEFAULT_SHRINKAGE,
   weighting: DEFAULT_VISIT_WEIGHTING,
 });
 const baseline = scoreBaseline(fixedPart(users, window), BASELINE_ALPHA);
 const scores = pairScores(
-  scoreModel(replayed, modelSummaries(users, window, replayed), { params: DEFAULT_PROFILE_PARAMS }),
+  scoreModel(replayed, modelSummaries(users, window, replayed), {
+    params: DEFAULT_PROFILE_PARAMS,
+    shrinkage: DEFAULT_SHRINKAGE,
+  }),
   baseline,
 );
 const rows = caseRows(users, scores);
@@ -77,7 +82,7 @@ console.log(oracleTable(rows, caseRows(users, pairScores(scoreOracle(users, wind
 console.log('\n## The binary good-time judgement (model: assessHour().good; baseline: count/max >= 0.1)\n');
 console.log(goodTimeTable(rows));
 console.log('\n## Zone inference for users with no zone given (at the split)\n');
-console.log(zoneTable(users, zoneChecks(users, window, replayed, HALF_LIFE_MS)));
+console.log(zoneTable(users, zoneChecks(users, window, replayed, SCALES)));
 
 console.log(`\n## Reliability of the probability of activity per hour slot (all users)\n`);
 console.log(reliabilityTable(rows[0]!));

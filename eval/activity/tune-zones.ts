@@ -9,10 +9,11 @@
  */
 import { countsAt } from '../../src/domain/activity/histogram.js';
 import { DEFAULT_PROFILE_PARAMS } from '../../src/domain/activity/profile.js';
+import { DEFAULT_SHRINKAGE } from '../../src/domain/activity/shrinkage.js';
 import { DEFAULT_VISIT_WEIGHTING } from '../../src/domain/activity/user-activity.js';
 import { inferZone, ZONE_INFERENCE } from '../../src/domain/activity/zone-inference.js';
 import { ZoneCache } from '../../src/domain/shared/local-time.js';
-import { HALF_LIFE_MS, TUNE_SEED, TUNE_USERS, TUNE_WINDOW } from './config.js';
+import { SCALES, TUNE_SEED, TUNE_USERS, TUNE_WINDOW } from './config.js';
 import { trueOffsetMinutes } from './ground-truth.js';
 import { replay } from './replay.js';
 import { simulatePopulation, zoneAt } from './simulate.js';
@@ -26,8 +27,9 @@ const MAX_WRONG = 0.02;
 const window = TUNE_WINDOW;
 const users = simulatePopulation({ seed: TUNE_SEED, users: TUNE_USERS, window });
 const r = replay(users, window, {
-  halfLifeMs: HALF_LIFE_MS,
+  scales: SCALES,
   params: DEFAULT_PROFILE_PARAMS,
+  shrinkage: DEFAULT_SHRINKAGE,
   weighting: DEFAULT_VISIT_WEIGHTING,
 });
 const zones = new ZoneCache();
@@ -57,7 +59,7 @@ for (const shiftedShare of SHIFTED)
         const u = users[i]!;
         const settings = { ...ZONE_INFERENCE, temperature, unseenUsers, shiftedShare };
         const g = inferZone(
-          countsAt(r.users[i]!.model.utc, window.splitMs, HALF_LIFE_MS),
+          countsAt(r.users[i]!.model.utc, window.splitMs, SCALES.longMs),
           r.population,
           known,
           settings,

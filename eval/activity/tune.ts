@@ -5,14 +5,20 @@
  * split that shares nothing with the reported test: another population (TUNE_SEED) and an
  * earlier split (TUNE_WINDOW), whose validation weeks end where the reported test weeks begin.
  *
+ * Since issue 19 the engine keeps two memories and shrinks toward each user's factorised shape
+ * (`userDistribution`, tuned on real data by eval/activity-dev/ablate.ts); this sweep sets both
+ * memories to the swept half-life and keeps the shrinkage at its defaults, so that it still
+ * says what the smoothing and pooling of simulated chat users want.
+ *
  * Stage 1 replays the population once per half-life (the zone inference then sees the
  * population distribution under the current defaults) and sweeps the profile parameters over
  * the users' counts at the split, which is exact for users with a zone and close for the others.
  * Stage 2 replays the best candidates in full, each with its own parameters everywhere.
  */
 import { DEFAULT_PROFILE_PARAMS, type ProfileParams } from '../../src/domain/activity/profile.js';
+import { DEFAULT_SHRINKAGE } from '../../src/domain/activity/shrinkage.js';
 import { DEFAULT_VISIT_WEIGHTING } from '../../src/domain/activity/user-activity.js';
-import { HALF_LIFE_MS, TUNE_SEED, TUNE_USERS, TUNE_WINDOW } from './config.js';
+import { SCALES, TUNE_SEED, TUNE_USERS, TUNE_WINDOW } from './config.js';
 import { fixedPart, modelSummaries, pairScores, scoreBaseline, scoreModel } from './evaluate.js';
 import { DAY } from './ground-truth.js';
 import { Tally } from './metrics.js';
@@ -80,12 +86,14 @@ for (const alpha of ALPHAS) {
 }
 
 const results: Result[] = [];
+const scalesOf = (halfLifeDays: number) => ({ longMs: halfLifeDays * DAY, recentMs: halfLifeDays * DAY });
 const weighting = (followUp: number) => ({ ...DEFAULT_VISIT_WEIGHTING, followUpWeight: followUp });
 for (const halfLifeDays of HALF_LIVES)
   for (const followUp of FOLLOW_UP) {
     const r = replay(users, window, {
-      halfLifeMs: halfLifeDays * DAY,
+      scales: scalesOf(halfLifeDays),
       params: DEFAULT_PROFILE_PARAMS,
+      shrinkage: DEFAULT_SHRINKAGE,
       weighting: weighting(followUp),
     });
     const summaries = modelSummaries(users, window, r);
@@ -110,7 +118,7 @@ function evaluate(
   r: ReturnType<typeof replay>,
   summaries: ReturnType<typeof modelSummaries>,
 ): Result {
-  const model = scoreModel(r, summaries, { params, engineGoodTime: false });
+  const model = scoreModel(r, summaries, { params, shrinkage: DEFAULT_SHRINKAGE, engineGoodTime: false });
   const rows = caseRows(users, pairScores(model, baseline));
   const all = rows[0]!.model;
   let tightestMargin = Number.POSITIVE_INFINITY;
@@ -160,7 +168,7 @@ const original = results.find(
 if (original) console.log(`\nthe parameters before tuning, with a 14-day half-life:\n${show(original)}`);
 const current = results.find(
   (r) =>
-    r.halfLifeDays === HALF_LIFE_MS / DAY &&
+    r.halfLifeDays === SCALES.recentMs / DAY &&
     r.followUp === DEFAULT_VISIT_WEIGHTING.followUpWeight &&
     same(r.params, DEFAULT_PROFILE_PARAMS),
 );
@@ -198,8 +206,9 @@ console.log(
 );
 for (const candidate of [chosen, ...results.slice(0, 5)]) {
   const r = replay(users, window, {
-    halfLifeMs: candidate.halfLifeDays * DAY,
+    scales: scalesOf(candidate.halfLifeDays),
     params: candidate.params,
+    shrinkage: DEFAULT_SHRINKAGE,
     weighting: weighting(candidate.followUp),
   });
   console.log(

@@ -1,6 +1,7 @@
 import { type ConfigInput, resolveConfig } from '../config/config.js';
 import { HttpContextProvider } from '../context/http-context-provider.js';
 import { DEFAULT_PROFILE_PARAMS } from '../domain/activity/profile.js';
+import { DEFAULT_SHRINKAGE } from '../domain/activity/shrinkage.js';
 import { BoundedMap } from '../domain/shared/bounded-map.js';
 import { createAuthenticator } from '../engine/accounts/api-keys.js';
 import { signUnsignedAuditHeads } from '../engine/accounts/audit-head.js';
@@ -100,7 +101,14 @@ export async function createEngine(configInput: ConfigInput = {}, options: Engin
       clock,
       logger,
       events,
-      activity: activitySettings(config.activityHalfLifeDays * 86_400_000, DEFAULT_PROFILE_PARAMS),
+      activity: activitySettings(
+        {
+          longMs: config.activityHalfLifeDays * 86_400_000,
+          recentMs: config.activityRecentHalfLifeDays * 86_400_000,
+        },
+        DEFAULT_PROFILE_PARAMS,
+        DEFAULT_SHRINKAGE,
+      ),
       triggers: new TriggerCache(database.db),
       funnelVersions: new BoundedMap(FUNNEL_VERSIONS_KEPT),
       models: composeDeps.llm,

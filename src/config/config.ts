@@ -82,8 +82,13 @@ export const ConfigSchema = z.object({
   trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string().min(1)]).default(false),
   /** Apply pending migrations when the engine opens its database. */
   migrate: z.boolean().default(true),
-  /** Half-life of a user's activity habits, in days: older events fade by half every half-life. */
-  activityHalfLifeDays: z.number().min(1).max(365).default(21),
+  /**
+   * Half-life of a user's long-run activity habits, in days: older events fade by half every
+   * half-life (docs/ACTIVITY.md). Changing it changes how stored histograms read, not what they hold.
+   */
+  activityHalfLifeDays: z.number().min(1).max(3650).default(365),
+  /** Half-life of the recent memory, mixed into the long one by its evidence, in days. */
+  activityRecentHalfLifeDays: z.number().min(1).max(365).default(21),
   /** Grace period on shutdown for in-flight requests and messages being sent, in milliseconds. */
   shutdownTimeoutMs: z.number().int().min(0).default(10_000),
   /** Run the scheduler in this instance (deciding due pairs); off: this instance only serves the API. */
@@ -187,6 +192,7 @@ const ENV_NAMES = {
   migrate: 'OVERTURE_MIGRATE',
   shutdownTimeoutMs: 'OVERTURE_SHUTDOWN_TIMEOUT_MS',
   activityHalfLifeDays: 'OVERTURE_ACTIVITY_HALF_LIFE_DAYS',
+  activityRecentHalfLifeDays: 'OVERTURE_ACTIVITY_RECENT_HALF_LIFE_DAYS',
   scheduler: 'OVERTURE_SCHEDULER',
   schedulerIntervalMs: 'OVERTURE_SCHEDULER_INTERVAL_MS',
   schedulerBatchSize: 'OVERTURE_SCHEDULER_BATCH_SIZE',
@@ -229,6 +235,7 @@ const NUMERIC = new Set<keyof Config>([
   'deliveryBackoffMaxMs',
   'deliveryTimeoutMs',
   'activityHalfLifeDays',
+  'activityRecentHalfLifeDays',
   'schedulerIntervalMs',
   'schedulerBatchSize',
   'schedulerLeaseMs',

@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { Histogram } from '../domain/activity/histogram.js';
 import type { UserActivity } from '../domain/activity/user-activity.js';
 import {
-  decodeHistogram,
+  decodePopulation,
   decodeUserActivity,
-  encodeHistogram,
+  encodePopulation,
   encodeUserActivity,
 } from './codecs/activity-codec.js';
 import type { Db } from './schema.js';
@@ -93,7 +93,7 @@ export async function writeUserActivities(db: Db, tenantId: string, models: Map<
 export async function loadPopulationShards(db: Db, tenantId: string): Promise<Histogram[]> {
   const { rows } = await sql<{ model: Uint8Array }>`
     select model from tenant_activity where tenant_id = ${tenantId}`.execute(db);
-  return rows.map((r) => decodeHistogram(r.model));
+  return rows.map((r) => decodePopulation(r.model)).filter((h) => h !== null);
 }
 
 /** One shard, locked until the transaction ends, for a read-modify-write. */
@@ -106,13 +106,13 @@ export async function lockPopulationShard(
     select model from tenant_activity where tenant_id = ${tenantId} and shard = ${shard} for update`.execute(
     db,
   );
-  return rows[0] && decodeHistogram(rows[0].model);
+  return (rows[0] && decodePopulation(rows[0].model)) ?? undefined;
 }
 
 export async function savePopulationShard(db: Db, tenantId: string, shard: number, h: Histogram, now: Date) {
   await sql`
     insert into tenant_activity (tenant_id, shard, model, updated_at)
-    values (${tenantId}, ${shard}, ${encodeHistogram(h)}, ${now})
+    values (${tenantId}, ${shard}, ${encodePopulation(h)}, ${now})
     on conflict (tenant_id, shard) do update set model = excluded.model, updated_at = excluded.updated_at`.execute(
     db,
   );

@@ -5,6 +5,7 @@ import { assessHour, bestHours, heatmapOf, nextGoodTime } from './good-time.js';
 import { countsAt, emptyHistogram, observe, totalAt } from './histogram.js';
 import { activityDistribution, confidenceOf, GENERIC_PROFILE } from './profile.js';
 import {
+  DEFAULT_SCALES,
   DEFAULT_VISIT_WEIGHTING,
   emptyUserActivity,
   eventWeight,
@@ -15,6 +16,8 @@ import { inferZone, resolveZone, ZONE_INFERENCE } from './zone-inference.js';
 
 const DAY = 86_400_000;
 const HALF_LIFE = 14 * DAY;
+/** Both memories at HALF_LIFE, so that a test reads what it wrote with the half-life it wrote it with. */
+const SCALES = { longMs: HALF_LIFE, recentMs: HALF_LIFE };
 const at = (iso: string) => Date.parse(iso);
 const how = (day: number, hour: number) => day * 24 + hour;
 const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0);
@@ -192,7 +195,7 @@ describe('user activity', () => {
       '2026-03-31T19:00:00Z',
       '2026-04-07T19:00:00Z',
     ]) {
-      observeActivity(model, at(iso), berlin, 'explicit', HALF_LIFE);
+      observeActivity(model, at(iso), berlin, 'explicit', SCALES);
     }
     const local = countsAt(model.local, at('2026-04-08T00:00:00Z'), HALF_LIFE);
     expect(local[how(1, 21)]! / sum(local)).toBeCloseTo(1, 10);
@@ -206,7 +209,7 @@ describe('user activity', () => {
     const visit = (startIso: string) => Array.from({ length: 8 }, (_, i) => at(startIso) + i * 120_000);
     const times = [...visit('2026-01-06T20:00:00Z'), ...visit('2026-01-07T09:00:00Z')];
     const inOrder = emptyUserActivity(0);
-    for (const t of times) observeActivity(inOrder, t, utc, 'explicit', HALF_LIFE);
+    for (const t of times) observeActivity(inOrder, t, utc, 'explicit', SCALES);
     const evidence = totalAt(inOrder.local, at('2026-01-07T09:14:00Z'), HALF_LIFE);
     // two visits: each opening message counts 1, each of the seven others followUpWeight
     expect(evidence).toBeGreaterThan(0.95 * 2 * (1 + 7 * followUpWeight)); // decayed over 13 hours
@@ -216,21 +219,15 @@ describe('user activity', () => {
     expect(eventWeight(at('2026-01-07T09:00:00Z'), at('2026-01-07T09:00:00Z') + gapMs)).toBe(1);
     expect(eventWeight(Number.NEGATIVE_INFINITY, 0)).toBe(1);
     const reversed = emptyUserActivity(0);
-    for (const t of [...times].reverse()) observeActivity(reversed, t, utc, 'explicit', HALF_LIFE);
+    for (const t of [...times].reverse()) observeActivity(reversed, t, utc, 'explicit', SCALES);
     // the same weights, but on the last message of each visit instead of the first: decay differs a little
     expect(totalAt(reversed.local, at('2026-01-07T09:14:00Z'), HALF_LIFE)).toBeCloseTo(evidence, 2);
   });
 
   it("keeps a traveller's local habits when the bot moves them to another zone", () => {
     const model = emptyUserActivity(0);
-    observeActivity(
-      model,
-      at('2026-01-06T20:00:00Z'),
-      new ZoneOffsets('Europe/London'),
-      'explicit',
-      HALF_LIFE,
-    );
-    observeActivity(model, at('2026-01-13T11:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', HALF_LIFE);
+    observeActivity(model, at('2026-01-06T20:00:00Z'), new ZoneOffsets('Europe/London'), 'explicit', SCALES);
+    observeActivity(model, at('2026-01-13T11:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', SCALES);
     const local = countsAt(model.local, at('2026-01-14T00:00:00Z'), HALF_LIFE);
     expect(local[how(1, 20)]).toBeGreaterThan(0); // London evening kept as it was
     expect(local[how(1, 20)]).toBeGreaterThan(0.5);
@@ -238,10 +235,10 @@ describe('user activity', () => {
 
   it('counts a default zone the bot then confirms as given, and keeps it on a later move', () => {
     const model = emptyUserActivity(0);
-    observeActivity(model, at('2026-01-06T20:00:00Z'), new ZoneOffsets('UTC'), 'default', HALF_LIFE);
-    observeActivity(model, at('2026-01-07T20:00:00Z'), new ZoneOffsets('UTC'), 'explicit', HALF_LIFE);
+    observeActivity(model, at('2026-01-06T20:00:00Z'), new ZoneOffsets('UTC'), 'default', SCALES);
+    observeActivity(model, at('2026-01-07T20:00:00Z'), new ZoneOffsets('UTC'), 'explicit', SCALES);
     expect(model.localZoneSource).toBe('explicit');
-    observeActivity(model, at('2026-01-08T11:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', HALF_LIFE);
+    observeActivity(model, at('2026-01-08T11:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', SCALES);
     const local = countsAt(model.local, at('2026-01-09T00:00:00Z'), HALF_LIFE);
     // the two UTC evenings stay evenings (decayed a little): a traveller's habits are not
     // rotated into Tokyo's early morning
@@ -253,8 +250,8 @@ describe('user activity', () => {
 
   it('re-places a histogram built on the default zone once the real zone is known', () => {
     const model = emptyUserActivity(0);
-    observeActivity(model, at('2026-01-06T20:00:00Z'), new ZoneOffsets('UTC'), 'default', HALF_LIFE);
-    observeActivity(model, at('2026-01-07T20:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', HALF_LIFE);
+    observeActivity(model, at('2026-01-06T20:00:00Z'), new ZoneOffsets('UTC'), 'default', SCALES);
+    observeActivity(model, at('2026-01-07T20:00:00Z'), new ZoneOffsets('Asia/Tokyo'), 'explicit', SCALES);
     const local = countsAt(model.local, at('2026-01-08T00:00:00Z'), HALF_LIFE);
     // both 20:00 UTC events are 05:00 in Tokyo, on Wednesday and Thursday
     expect(local[how(2, 5)]).toBeGreaterThan(0.9);
@@ -275,21 +272,26 @@ describe('zone inference over a user without a zone who moves', () => {
     for (let d = 0; d < 112; d++) {
       for (const local of [19, 20, 21, 22]) {
         const t = start + d * DAY + (local - (d < 56 ? -5 : 9)) * 3_600_000;
-        refreshInference(model, { population, zones: [], offsets: zones }, t, HALF_LIFE);
+        refreshInference(model, { population, zones: [], offsets: zones }, t, DEFAULT_SCALES);
         const zone = resolveZone({ explicit: null, inferred: model.inferred, defaultZone: 'UTC' });
-        observeActivity(model, t, zones.get(zone.zone), zone.source, HALF_LIFE);
+        observeActivity(model, t, zones.get(zone.zone), zone.source, DEFAULT_SCALES);
       }
     }
     return model;
   };
 
-  it('shows the new zone in the UTC rhythm after eight weeks there', () => {
-    expect(inferZone(countsAt(lived().utc, end, HALF_LIFE), population)?.offsetMinutes).toBe(540);
+  it('shows the new zone in the recent UTC rhythm after eight weeks there, and both in the long one', () => {
+    const model = lived();
+    const recent = countsAt(model.recentUtc, end, DEFAULT_SCALES.recentMs);
+    expect(inferZone(recent, population)?.offsetMinutes).toBe(540);
+    const long = countsAt(model.utc, end, DEFAULT_SCALES.longMs);
+    // evenings 19-22 at UTC-5 are 00-03 UTC, at UTC+9 10-13 UTC: both habits are in the year's memory
+    expect(long[how(0, 1)]! / long[how(0, 11)]!).toBeGreaterThan(0.8);
   });
 
   // A steady user's decayed evidence levels off at rate x half-life / ln 2, so re-inferring only
   // when it doubles would keep the first confident zone for ever; refreshInference also re-infers
-  // once a half-life has passed.
+  // once a recent half-life has passed, from the recent weeks first.
   it('re-infers the zone once the user has lived in the new one for weeks', () => {
     const model = lived();
     expect(model.inferred?.offsetMinutes).toBe(540);

@@ -36,6 +36,28 @@ export function observe(
   h.total += w;
 }
 
+/**
+ * Adds `scale` times a whole week of weights (`shape`, 168 values) observed at `atMs`: a user's
+ * shape joining the population (scale 1) or leaving it (scale -1, with the instant it joined at,
+ * which takes out exactly what is left of it). Bins may dip a rounding error below 0.
+ */
+export function observeShape(
+  h: Histogram,
+  shape: Float64Array,
+  atMs: number,
+  halfLifeMs: number,
+  scale: number,
+): void {
+  if (atMs - h.refMs > REBASE_AFTER_HALF_LIVES * halfLifeMs) rebase(h, atMs, halfLifeMs);
+  const w = scale * 2 ** ((atMs - h.refMs) / halfLifeMs);
+  let total = 0;
+  for (let i = 0; i < h.bins.length; i++) {
+    h.bins[i]! += w * shape[i]!;
+    total += shape[i]!;
+  }
+  h.total += w * total;
+}
+
 /** Moves the reference to `toMs`, scaling the bins so that their meaning is unchanged. */
 function rebase(h: Histogram, toMs: number, halfLifeMs: number): void {
   const factor = 2 ** (-(toMs - h.refMs) / halfLifeMs);

@@ -83,6 +83,17 @@ export function confidenceOf(evidence: number, params: ProfileParams = DEFAULT_P
   return evidence / (evidence + params.priorStrength * 2);
 }
 
+/** `counts` smoothed as step 1 of `activityDistribution` does (a new array). */
+export function smoothedCircular(counts: Float64Array, params: ProfileParams = DEFAULT_PROFILE_PARAMS) {
+  let out = Float64Array.from(counts);
+  for (let pass = 0; pass < params.smoothingPasses; pass++) {
+    const into = new Float64Array(HOURS_PER_WEEK);
+    smoothCircularInto(out, into, params.neighbourWeight);
+    out = into;
+  }
+  return out;
+}
+
 /** Scratch arrays of one call of `activityDistribution` (it never awaits, so calls never overlap). */
 const SCRATCH_A = new Float64Array(HOURS_PER_WEEK);
 const SCRATCH_B = new Float64Array(HOURS_PER_WEEK);

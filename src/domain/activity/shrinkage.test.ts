@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HOURS_PER_WEEK } from '../shared/local-time.js';
-import { activityDistribution, GENERIC_PROFILE } from './profile.js';
-import { factorisedShape, MARGIN_STRENGTH, meanOfUsers } from './shrinkage.js';
+import { activityDistribution, DEFAULT_PROFILE_PARAMS, GENERIC_PROFILE } from './profile.js';
+import {
+  DEFAULT_SHRINKAGE,
+  factorisedShape,
+  MARGIN_STRENGTH,
+  POPULATION_PRIOR_USERS,
+  populationOfUsers,
+  priorStrengthFor,
+  userDistribution,
+} from './shrinkage.js';
 
 const sum = (x: Float64Array) => x.reduce((a, b) => a + b, 0);
 const slot = (day: number, hour: number) => day * 24 + hour;
@@ -72,15 +80,49 @@ describe('shrunk distributions (issue 19)', () => {
     );
   });
 
-  it('weighs each user the same in the population, and falls back when there is none', () => {
-    const fallback = GENERIC_PROFILE;
-    expect(meanOfUsers(new Float64Array(HOURS_PER_WEEK), 0, fallback)).toBe(fallback);
+  it('weighs each user the same in the population, and starts a tenant of no users from the generic rhythm', () => {
+    const none = populationOfUsers(new Float64Array(HOURS_PER_WEEK));
+    for (let s = 0; s < HOURS_PER_WEEK; s++) expect(none[s]).toBeCloseTo(GENERIC_PROFILE[s]!, 12);
     const sums = new Float64Array(HOURS_PER_WEEK);
-    sums[slot(0, 9)] = 1; // one user all at Monday 09:00
-    sums[slot(0, 21)] = 1; // another all at Monday 21:00, whatever their number of events
-    const p = meanOfUsers(sums, 2, fallback);
-    expect(p[slot(0, 9)]).toBeCloseTo(p[slot(0, 21)]!, 12);
+    sums[slot(2, 9)] = 50; // fifty users all at Wednesday 09:00
+    sums[slot(2, 21)] = 50; // fifty others all at Wednesday 21:00, whatever their number of events
+    const p = populationOfUsers(sums);
     expect(sum(p)).toBeCloseTo(1, 12);
-    expect(p[slot(3, 3)]).toBeGreaterThan(0);
+    // the same mass around each, smoothed over the neighbouring hours; the generic rhythm is 2 users of 102
+    const around = (hour: number) => p[slot(2, hour - 1)]! + p[slot(2, hour)]! + p[slot(2, hour + 1)]!;
+    expect(Math.abs(around(9) - around(21))).toBeLessThan((2 * POPULATION_PRIOR_USERS) / 102);
+    expect(around(9)).toBeGreaterThan(0.35);
+    expect(p[slot(5, 3)]).toBeGreaterThan(0);
+    // a bin a rounding error below 0 (a shape that left) reads as 0, not as a negative probability
+    sums[slot(4, 4)] = -1e-12;
+    expect(Math.min(...populationOfUsers(sums))).toBeGreaterThan(0);
+  });
+
+  it('lends a user more pseudo-events of their shape as they show more, within bounds', () => {
+    const strengths = [0, 1, 4, 16, 100, 225, 10_000].map((n) => priorStrengthFor(n));
+    expect(strengths[0]).toBe(DEFAULT_PROFILE_PARAMS.priorStrength);
+    for (let i = 1; i < strengths.length; i++) expect(strengths[i]).toBeGreaterThanOrEqual(strengths[i - 1]!);
+    expect(priorStrengthFor(100)).toBeCloseTo(20, 12); // 2 · √100
+    expect(strengths.at(-1)).toBe(DEFAULT_SHRINKAGE.maxStrength);
+  });
+
+  it('mixes in the recent weeks by their evidence: a user whose habits moved is read more by the new ones', () => {
+    const morning = (n: number) => {
+      const c = new Float64Array(HOURS_PER_WEEK);
+      for (let i = 0; i < n; i++) c[slot(i % 5, 8)]! += 1;
+      return c;
+    };
+    const long = evenings(300);
+    const share = (p: Float64Array) => [0, 1, 2, 3, 4].reduce((a, d) => a + p[slot(d, 8)]!, 0);
+    const without = userDistribution(long, null, population);
+    const few = userDistribution(long, morning(3), population);
+    const many = userDistribution(long, morning(60), population);
+    expect(share(few)).toBeGreaterThan(share(without));
+    expect(share(many)).toBeGreaterThan(share(few));
+    // never more than recentShare of the whole
+    expect(share(many)).toBeLessThan(DEFAULT_SHRINKAGE.recentShare + share(without));
+    for (const p of [without, few, many]) expect(sum(p)).toBeCloseTo(1, 9);
+    // no recent evidence: the long memory alone
+    expect(userDistribution(long, new Float64Array(HOURS_PER_WEEK), population)).toEqual(without);
   });
 });

@@ -1,5 +1,11 @@
 import { HOURS_PER_WEEK } from '../shared/local-time.js';
-import { activityDistribution, DEFAULT_PROFILE_PARAMS, type ProfileParams } from './profile.js';
+import {
+  activityDistribution,
+  DEFAULT_PROFILE_PARAMS,
+  GENERIC_PROFILE,
+  type ProfileParams,
+  smoothedCircular,
+} from './profile.js';
 
 /**
  * What a user's counts are shrunk toward (issue 19), chosen on the real activity data's inner
@@ -55,31 +61,108 @@ export function factorisedShape(
   return out;
 }
 
+/** Pseudo-users of the generic human rhythm in a tenant's population: what a new tenant starts from. */
+export const POPULATION_PRIOR_USERS = 2;
+
 /**
- * The population's distribution as the mean of its users' own distributions, each user weighing
- * the same (a tenant's busiest users do not make its rhythm): `sums` is the sum of the users'
- * normalised histograms and `users` how many there are. With none, the `fallback`.
+ * The population's distribution as the mean of its users' shapes, each user weighing the same (a
+ * tenant's busiest users do not make its rhythm): `sums` is the sum of the users' normalised
+ * histograms, each faded with the long half-life since it was added. It is smoothed as a user's counts are (a tenant of a few users has a spiky
+ * mean), and the generic human rhythm enters as `POPULATION_PRIOR_USERS` pseudo-users, so that a
+ * tenant with no users yet has that rhythm and one with thousands has its own.
  */
-export function meanOfUsers(sums: Float64Array, users: number, fallback: Float64Array): Float64Array {
-  if (users <= 0) return fallback;
+export function populationOfUsers(
+  sums: Float64Array,
+  profile: ProfileParams = DEFAULT_PROFILE_PARAMS,
+): Float64Array {
+  const smooth = smoothedCircular(sums, profile);
   const out = new Float64Array(HOURS_PER_WEEK);
   let total = 0;
-  for (let s = 0; s < HOURS_PER_WEEK; s++) total += sums[s]!;
-  if (!(total > 0)) return fallback;
-  // a floor keeps every hour possible, as a user's shrinkage needs
-  const floor = 1e-6;
-  for (let s = 0; s < HOURS_PER_WEEK; s++) out[s] = (sums[s]! / total + floor) / (1 + floor * HOURS_PER_WEEK);
+  for (let s = 0; s < HOURS_PER_WEEK; s++) {
+    // shapes leave the population as they joined it, up to rounding: a bin may dip below 0
+    out[s] = Math.max(0, smooth[s]!) + POPULATION_PRIOR_USERS * GENERIC_PROFILE[s]!;
+    total += out[s]!;
+  }
+  for (let s = 0; s < HOURS_PER_WEEK; s++) out[s] = out[s]! / total;
   return out;
 }
 
 /**
- * A user's distribution as the engine reads it: their counts smoothed and pooled, shrunk toward
- * their factorised shape of the population (`activityDistribution` with that shape as its prior).
+ * How a user's counts are shrunk and their time scales mixed (`userDistribution`); chosen on the
+ * real activity data's inner validation split and checked on the simulated chat users
+ * (docs/EVALUATION.md, "Real activity data").
+ */
+export interface ShrinkageParams {
+  /** Pseudo-events of the population's hour-of-day and weekday shapes in the user's (`factorisedShape`). */
+  marginStrength: number;
+  /**
+   * Pseudo-events of the user's shape added to their counts grow with the square root of the
+   * evidence, `perRootEvidence · √n`, between the profile's `priorStrength` and `maxStrength`: a
+   * user of a few days leans on their own hours as much as before, one of years on the shape.
+   */
+  perRootEvidence: number;
+  maxStrength: number;
+  /** The recent scale's distribution weighs `recentShare · n / (n + recentEvidence)`, n its evidence. */
+  recentShare: number;
+  recentEvidence: number;
+}
+
+export const DEFAULT_SHRINKAGE: ShrinkageParams = {
+  marginStrength: MARGIN_STRENGTH,
+  perRootEvidence: 2,
+  maxStrength: 30,
+  recentShare: 0.5,
+  recentEvidence: 10,
+};
+
+/** The pseudo-events of the shape for a user whose counts hold `evidence` events. */
+export function priorStrengthFor(
+  evidence: number,
+  profile: ProfileParams = DEFAULT_PROFILE_PARAMS,
+  shrinkage: ShrinkageParams = DEFAULT_SHRINKAGE,
+): number {
+  const grown = shrinkage.perRootEvidence * Math.sqrt(Math.max(0, evidence));
+  return Math.min(shrinkage.maxStrength, Math.max(profile.priorStrength, grown));
+}
+
+/**
+ * A user's distribution as the engine reads it, from their counts on the long scale and, when
+ * kept, on the recent one: each scale's counts smoothed and pooled (`activityDistribution`),
+ * shrunk toward the user's factorised shape of the population with a strength that grows with
+ * the evidence, and the recent one mixed in by its evidence (a user whose habits changed weeks
+ * ago is read more by their recent weeks as those add up).
  */
 export function userDistribution(
+  long: Float64Array,
+  recent: Float64Array | null,
+  population: Float64Array,
+  profile: ProfileParams = DEFAULT_PROFILE_PARAMS,
+  shrinkage: ShrinkageParams = DEFAULT_SHRINKAGE,
+): Float64Array {
+  const longDistribution = shrunk(long, population, profile, shrinkage);
+  const n = recent ? sum(recent) : 0;
+  if (!recent || !(n > 0) || shrinkage.recentShare <= 0) return longDistribution;
+  const recentDistribution = shrunk(recent, population, profile, shrinkage);
+  const w = (shrinkage.recentShare * n) / (n + shrinkage.recentEvidence);
+  const out = new Float64Array(HOURS_PER_WEEK);
+  for (let s = 0; s < HOURS_PER_WEEK; s++)
+    out[s] = (1 - w) * longDistribution[s]! + w * recentDistribution[s]!;
+  return out;
+}
+
+function shrunk(
   counts: Float64Array,
   population: Float64Array,
-  params: ProfileParams = DEFAULT_PROFILE_PARAMS,
+  profile: ProfileParams,
+  shrinkage: ShrinkageParams,
 ): Float64Array {
-  return activityDistribution(counts, factorisedShape(counts, population, MARGIN_STRENGTH), params);
+  const shape = factorisedShape(counts, population, shrinkage.marginStrength);
+  const priorStrength = priorStrengthFor(sum(counts), profile, shrinkage);
+  return activityDistribution(counts, shape, { ...profile, priorStrength });
+}
+
+function sum(x: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]!;
+  return s;
 }

@@ -1,13 +1,32 @@
-import { hourOfWeekAt, type ZoneCache, type ZoneOffsets } from '../shared/local-time.js';
+import { HOURS_PER_WEEK, hourOfWeekAt, type ZoneCache, type ZoneOffsets } from '../shared/local-time.js';
 import { countsAt, emptyHistogram, type Histogram, observe, rotated, totalAt } from './histogram.js';
+import { GENERIC_PROFILE, normalised } from './profile.js';
 import { inferZone, ZONE_INFERENCE, type ZoneGuess, type ZoneSource } from './zone-inference.js';
 
-/** What is stored per user (a few kilobytes, one row): enough to answer every activity question. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The two memories of the model (issue 19): the long one holds a person's habits over months
+ * (the local and UTC histograms), the recent one their last weeks (`recentUtc`), mixed in by its
+ * evidence when read (`userDistribution`). Chosen on real activity data (docs/EVALUATION.md).
+ */
+export interface ActivityScales {
+  /** Half-life of the long histograms. */
+  longMs: number;
+  /** Half-life of the recent histogram, and the longest an inferred zone goes without a fresh look. */
+  recentMs: number;
+}
+
+export const DEFAULT_SCALES: ActivityScales = { longMs: 365 * DAY_MS, recentMs: 21 * DAY_MS };
+
+/** What is stored per user (under a kilobyte, one row): enough to answer every activity question. */
 export interface UserActivity {
-  /** By local hour of the week, each event placed in the zone in force when it arrived. */
+  /** By local hour of the week, each event placed in the zone in force when it arrived; long memory. */
   local: Histogram;
-  /** By UTC hour of the week: the rhythm without any zone, for inferring one. */
+  /** By UTC hour of the week: the rhythm without any zone, for inferring one; long memory. */
   utc: Histogram;
+  /** By UTC hour of the week, recent memory; read in the zone's offset of the moment (`recentCountsIn`). */
+  recentUtc: Histogram;
   /** The zone the local histogram is in, and where that zone came from. */
   localZone: string | null;
   localZoneSource: ZoneSource | null;
@@ -19,6 +38,13 @@ export interface UserActivity {
    * number, never null, so that V8 keeps the field a double and updates it in place.
    */
   lastAtMs: number;
+  /**
+   * When the user's shape (their normalised `local`) was last added to the tenant's population,
+   * or -Infinity when it is not in it: the population is the mean of its users' shapes, each
+   * added at the instant of their last event and taken out again when it changes
+   * (`populationShare`). Only users whose zone the bot gave are in it.
+   */
+  populationAtMs: number;
 }
 
 /**
@@ -52,8 +78,10 @@ export function emptyUserActivity(refMs: number): UserActivity {
     utc: emptyHistogram(refMs),
     localZone: null,
     localZoneSource: null,
+    recentUtc: emptyHistogram(refMs),
     inferred: null,
     lastAtMs: Number.NEGATIVE_INFINITY,
+    populationAtMs: Number.NEGATIVE_INFINITY,
   };
 }
 
@@ -68,7 +96,7 @@ export function observeActivity(
   atMs: number,
   zone: ZoneOffsets,
   source: ZoneSource,
-  halfLifeMs: number,
+  scales: ActivityScales,
   weighting: VisitWeighting = DEFAULT_VISIT_WEIGHTING,
 ): number {
   if (model.localZone !== zone.zone) {
@@ -82,8 +110,10 @@ export function observeActivity(
   }
   const weight = eventWeight(model.lastAtMs, atMs, weighting);
   model.lastAtMs = atMs;
-  observe(model.local, zone.hourOfWeek(atMs), atMs, halfLifeMs, weight);
-  observe(model.utc, hourOfWeekAt(atMs), atMs, halfLifeMs, weight);
+  const utcHour = hourOfWeekAt(atMs);
+  observe(model.local, zone.hourOfWeek(atMs), atMs, scales.longMs, weight);
+  observe(model.utc, utcHour, atMs, scales.longMs, weight);
+  observe(model.recentUtc, utcHour, atMs, scales.recentMs, weight);
   return weight;
 }
 
@@ -98,29 +128,84 @@ export function localHistogramIn(model: UserActivity, zone: ZoneOffsets, atMs: n
 }
 
 /**
+ * The recent memory's counts as of `atMs`, by local hour in `zone`'s offset at that instant: the
+ * last weeks are read in today's offset (an event from before a DST change moves by the hour,
+ * within what smoothing blurs).
+ */
+export function recentCountsIn(model: UserActivity, zone: ZoneOffsets, atMs: number, recentMs: number) {
+  return countsAt(rotated(model.recentUtc, Math.round(zone.offsetMinutes(atMs) / 60)), atMs, recentMs);
+}
+
+/** What a user adds to the tenant's population: their shape and the instant it was added at. */
+export interface PopulationShare {
+  shape: Float64Array;
+  atMs: number;
+}
+
+/**
+ * Pseudo-events of the generic human rhythm in a user's share of the population: a user of one
+ * event adds a twelfth of a spike, not a whole one (a tenant of a few new users would otherwise
+ * have their first messages as its rhythm); one of hundreds adds their own shape. On the real
+ * activity data it costs 0.0007 nats (docs/EVALUATION.md).
+ */
+export const SHARE_PRIOR_EVENTS = 10;
+
+/**
+ * The user's share of the population as the model stands (null when not in it; see
+ * `populationAtMs`): their normalised long-run local histogram, with `SHARE_PRIOR_EVENTS` of the
+ * generic rhythm, by their evidence at the instant it joined. Computed from the stored model
+ * alone, so the share that leaves is the one that joined.
+ */
+export function populationShare(model: UserActivity, longMs: number): PopulationShare | null {
+  if (!Number.isFinite(model.populationAtMs) || !(model.local.total > 0)) return null;
+  const own = normalised(model.local.bins);
+  const n = totalAt(model.local, model.populationAtMs, longMs);
+  const shape = new Float64Array(HOURS_PER_WEEK);
+  for (let s = 0; s < HOURS_PER_WEEK; s++)
+    shape[s] = (n * own[s]! + SHARE_PRIOR_EVENTS * GENERIC_PROFILE[s]!) / (n + SHARE_PRIOR_EVENTS);
+  return { shape, atMs: model.populationAtMs };
+}
+
+/**
+ * Marks the model's shape as added to the population at its last event when its zone is the
+ * bot's, else as not in it, and returns the share to add (null for none).
+ */
+export function joinPopulation(model: UserActivity, longMs: number): PopulationShare | null {
+  const inIt =
+    model.localZoneSource === 'explicit' && Number.isFinite(model.lastAtMs) && model.local.total > 0;
+  model.populationAtMs = inIt ? model.lastAtMs : Number.NEGATIVE_INFINITY;
+  return populationShare(model, longMs);
+}
+
+/**
  * Re-infers the zone when there is none yet, when the evidence has doubled since the last
- * inference, or when a half-life has passed since it (decayed evidence levels off for a steady
- * user, so doubling alone would stop re-inferring, and a user who moved would keep their old
- * zone for ever). At most O(log n) + one per half-life inferences: O(1) amortised per event.
+ * inference, or when a recent half-life has passed since it (decayed evidence levels off for a
+ * steady user, so doubling alone would stop re-inferring, and a user who moved would keep their
+ * old zone for ever). At most O(log n) + one per recent half-life inferences: O(1) amortised per
+ * event.
  */
 export function refreshInference(
   model: UserActivity,
   tenant: TenantRhythm,
   nowMs: number,
-  halfLifeMs: number,
+  scales: ActivityScales,
   settings = ZONE_INFERENCE,
   minEvidence = 3,
 ): void {
+  const halfLifeMs = scales.longMs;
   const evidence = totalAt(model.utc, nowMs, halfLifeMs);
   if (evidence < minEvidence) return;
-  const recent = model.inferred && nowMs - model.inferred.atMs < halfLifeMs;
+  const recent = model.inferred && nowMs - model.inferred.atMs < scales.recentMs;
   if (recent && evidence < 2 * model.inferred!.evidence) return;
   const known = tenant.zones.map(({ zone, users }) => ({
     zone,
     users,
     offsetMinutes: tenant.offsets.get(zone).offsetMinutes(nowMs),
   }));
-  const guess = inferZone(countsAt(model.utc, nowMs, halfLifeMs), tenant.population, known, settings);
+  // the recent weeks first (a user who moved lives in the new zone), else the long run
+  const guess =
+    inferZone(countsAt(model.recentUtc, nowMs, scales.recentMs), tenant.population, known, settings) ??
+    inferZone(countsAt(model.utc, nowMs, halfLifeMs), tenant.population, known, settings);
   model.inferred = guess ? { ...guess, evidence, atMs: nowMs } : null;
 }
 

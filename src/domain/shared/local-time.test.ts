@@ -38,6 +38,12 @@ describe('ZoneOffsets', () => {
     expect(ny.hourOfWeek(at('2026-01-06T03:00:00Z'))).toBe(how(0, 22));
   });
 
+  it('gives the offset of instants in the years 1 to 99 too (Date.UTC reads them as 1901 to 1999)', () => {
+    expect(new ZoneOffsets('UTC').offsetMinutes(at('0001-01-01T00:00:00Z'))).toBe(0);
+    expect(new ZoneOffsets('Asia/Tokyo').offsetMinutes(at('0099-06-30T12:00:00Z'))).toBe(559); // its local mean time, +9:18:59
+    expect(new ZoneOffsets('UTC').hourOfWeek(at('0001-01-01T00:00:00Z'))).toBe(how(0, 0)); // a Monday
+  });
+
   it('gives the time to the next local hour, with half-hour zones', () => {
     expect(new ZoneOffsets('Asia/Kolkata').untilNextLocalHour(at('2026-01-05T10:00:00Z'))).toBe(30 * 60_000);
     expect(new ZoneOffsets('UTC').untilNextLocalHour(at('2026-01-05T10:15:00Z'))).toBe(45 * 60_000);

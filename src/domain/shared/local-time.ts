@@ -110,15 +110,11 @@ export class ZoneOffsets {
   #compute(ms: number): number {
     const parts = this.#format.formatToParts(new Date(ms));
     const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-    const asUtc = Date.UTC(
-      get('year'),
-      get('month') - 1,
-      get('day'),
-      get('hour'),
-      get('minute'),
-      get('second'),
-    );
-    return Math.round((asUtc - (ms - mod(ms, 1000))) / MINUTE);
+    // not Date.UTC, which reads years 0 to 99 as 1900 to 1999
+    const wall = new Date(0);
+    wall.setUTCFullYear(get('year'), get('month') - 1, get('day'));
+    wall.setUTCHours(get('hour'), get('minute'), get('second'));
+    return Math.round((wall.getTime() - (ms - mod(ms, 1000))) / MINUTE);
   }
 }
 

@@ -5,10 +5,12 @@ import {
   mergeInto,
   totalAt,
 } from '../../domain/activity/histogram.js';
-import { activityDistribution, confidenceOf, populationDistribution } from '../../domain/activity/profile.js';
+import { confidenceOf } from '../../domain/activity/profile.js';
+import { populationOfUsers, userDistribution } from '../../domain/activity/shrinkage.js';
 import {
   emptyUserActivity,
   localHistogramIn,
+  recentCountsIn,
   refreshInference,
   type TenantRhythm,
   type UserActivity,
@@ -45,7 +47,7 @@ export async function activitiesAt(
   stored: ReadonlyMap<string, Pick<StoredActivity, 'timezone' | 'model'>>,
   at: Date,
 ): Promise<Map<string, ActivityAt>> {
-  const { halfLifeMs, profile, zones } = ctx.activity;
+  const { scales, profile, shrinkage, zones } = ctx.activity;
   const atMs = at.getTime();
   const [rhythm, defaultZone] = await Promise.all([
     tenantRhythm(db, ctx, tenantId, atMs),
@@ -54,17 +56,19 @@ export async function activitiesAt(
   const views = new Map<string, ActivityAt>();
   for (const [userId, user] of stored) {
     const model: UserActivity = user.model ?? emptyUserActivity(atMs);
-    if (!user.timezone) refreshInference(model, rhythm, atMs, halfLifeMs);
+    if (!user.timezone) refreshInference(model, rhythm, atMs, scales);
     const zone = resolveZone({ explicit: user.timezone, inferred: model.inferred, defaultZone });
     const offsets = zones.get(zone.zone);
     const local: Histogram = localHistogramIn(model, offsets, atMs);
-    const evidence = totalAt(local, atMs, halfLifeMs);
+    const evidence = totalAt(local, atMs, scales.longMs);
+    const long = countsAt(local, atMs, scales.longMs);
+    const recent = recentCountsIn(model, offsets, atMs, scales.recentMs);
     views.set(userId, {
       zone,
       offsets,
       evidence,
       confidence: confidenceOf(evidence, profile),
-      distribution: activityDistribution(countsAt(local, atMs, halfLifeMs), rhythm.population, profile),
+      distribution: userDistribution(long, recent, rhythm.population, profile, shrinkage),
     });
   }
   return views;
@@ -82,15 +86,15 @@ export async function tenantRhythm(
   tenantId: string,
   atMs: number,
 ): Promise<TenantRhythm> {
-  const { halfLifeMs, profile, zones } = ctx.activity;
+  const { scales, profile, zones } = ctx.activity;
   const total = emptyHistogram(atMs);
   const [shards, given] = await Promise.all([
     loadPopulationShards(db, tenantId),
     cachedGivenZones(db, ctx, tenantId),
   ]);
-  for (const shard of shards) mergeInto(total, shard, halfLifeMs);
+  for (const shard of shards) mergeInto(total, shard, scales.longMs);
   return {
-    population: populationDistribution(countsAt(total, atMs, halfLifeMs), profile),
+    population: populationOfUsers(countsAt(total, atMs, scales.longMs), profile),
     zones: given,
     offsets: zones,
   };

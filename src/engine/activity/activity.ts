@@ -1,10 +1,15 @@
 import { notFound } from '../../contract/errors.js';
 import { assessHour, bestHours, heatmapOf, nextGoodTime } from '../../domain/activity/good-time.js';
-import { emptyHistogram, mergeInto, observe } from '../../domain/activity/histogram.js';
+import { emptyHistogram, mergeInto, observeShape } from '../../domain/activity/histogram.js';
 import type { ProfileParams } from '../../domain/activity/profile.js';
+import type { ShrinkageParams } from '../../domain/activity/shrinkage.js';
 import {
+  type ActivityScales,
   emptyUserActivity,
+  joinPopulation,
   observeActivity,
+  type PopulationShare,
+  populationShare,
   refreshInference,
   type TenantRhythm,
   type UserActivity,
@@ -22,6 +27,7 @@ import {
   savePopulationShard,
   writeUserActivities,
 } from '../../storage/activity.repository.js';
+import { quantiseHistogram } from '../../storage/codecs/activity-codec.js';
 import type { ActivityWrite, NewEvent } from '../../storage/event.repository.js';
 import type { Db } from '../../storage/schema.js';
 import type { ActivitySettings, EngineContext } from '../kernel/resources.js';
@@ -29,8 +35,12 @@ import { loadPolicyFor } from '../policy/policy.js';
 import { activitiesAt, defaultZoneOf, tenantRhythm } from './activity-state.js';
 
 /** The engine's activity settings, its zone and given-zone caches empty. */
-export function activitySettings(halfLifeMs: number, profile: ProfileParams): ActivitySettings {
-  return { halfLifeMs, profile, zones: new ZoneCache(), givenZones: new Map() };
+export function activitySettings(
+  scales: ActivityScales,
+  profile: ProfileParams,
+  shrinkage: ShrinkageParams,
+): ActivitySettings {
+  return { scales, profile, shrinkage, zones: new ZoneCache(), givenZones: new Map() };
 }
 
 let nextShard = 0;
@@ -43,7 +53,7 @@ interface PreparedActivity {
   zones: ReadonlyMap<string, ZoneOffsets>;
   /**
    * After the users' upsert: recomputes the models another batch wrote meanwhile (their rows are
-   * locked now), then adds the users' hours to one shard of the tenant's population.
+   * locked now), then moves the users' shapes in one shard of the tenant's population.
    */
   finish(trx: Db, written: ReadonlySet<string>): Promise<void>;
 }
@@ -116,8 +126,9 @@ interface FoldedUser {
   model: UserActivity;
   /** The zone the user's latest event was read in. */
   zone: ZoneOffsets;
-  /** The user's events as the population learns them: only when the bot gave their zone. */
-  population: { hourOfWeek: number; atMs: number; weight: number }[];
+  /** The user's shape as it was in the population (null: not in it), and as it is now. */
+  leaves: PopulationShare | null;
+  joins: PopulationShare | null;
 }
 
 function foldUser(
@@ -127,26 +138,31 @@ function foldUser(
   rhythm: TenantRhythm | undefined,
   defaultZone: string,
 ): FoldedUser {
-  const { halfLifeMs, zones } = ctx.activity;
+  const { scales, zones } = ctx.activity;
   // a new model is referenced at its first event, not at the clock: a user's history sent after
   // the fact (a bot importing it) is read as of its own time, not faded to the ingest's
   const model = row?.model ?? emptyUserActivity(events[0]!.at.getTime());
+  const leaves = populationShare(model, scales.longMs);
   const explicit = row?.timezone ?? null;
-  const population: FoldedUser['population'] = [];
   let offsets = zones.get(explicit ?? defaultZone);
   for (const event of events) {
     const atMs = event.at.getTime();
-    if (!explicit && rhythm) refreshInference(model, rhythm, atMs, halfLifeMs);
+    if (!explicit && rhythm) refreshInference(model, rhythm, atMs, scales);
     const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
     offsets = zones.get(zone.zone);
-    const weight = observeActivity(model, atMs, offsets, zone.source, halfLifeMs);
-    // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
-    if (zone.source === 'explicit') population.push({ hourOfWeek: offsets.hourOfWeek(atMs), atMs, weight });
+    observeActivity(model, atMs, offsets, zone.source, scales);
   }
-  return { model, zone: offsets, population };
+  // the shape that joins now is the one read back when it leaves: to the bit, as stored
+  quantiseHistogram(model.local);
+  // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
+  return { model, zone: offsets, leaves, joins: joinPopulation(model, scales.longMs) };
 }
 
-/** Adds the batch's hours to one shard of the tenant's population (the shard row is locked). */
+/**
+ * Moves the batch's users' shapes in one shard of the tenant's population (the shard row is
+ * locked): each user's former shape out, at the instant it joined, and their new one in. The
+ * population is the sum over shards, so a shape may leave another shard than it joined.
+ */
 async function addToPopulation(
   db: Db,
   ctx: EngineContext,
@@ -154,17 +170,21 @@ async function addToPopulation(
   users: readonly FoldedUser[],
   now: Date,
 ) {
-  const { halfLifeMs } = ctx.activity;
-  const hours = users.flatMap((u) => u.population);
-  if (hours.length === 0) return;
+  const { longMs } = ctx.activity.scales;
+  const moves = users.filter((u) => u.leaves || u.joins);
+  if (moves.length === 0) return;
   // referenced at the events' time, not the clock's: history sent late is read as of its own time
-  const firstMs = Math.min(...hours.map((o) => o.atMs));
+  const firstMs = Math.min(
+    ...moves.map((u) => Math.min(u.leaves?.atMs ?? Infinity, u.joins?.atMs ?? Infinity)),
+  );
   const delta = emptyHistogram(firstMs);
-  for (const o of hours) observe(delta, o.hourOfWeek, o.atMs, halfLifeMs, o.weight);
-  if (delta.total <= 0) return;
+  for (const u of moves) {
+    if (u.leaves) observeShape(delta, u.leaves.shape, u.leaves.atMs, longMs, -1);
+    if (u.joins) observeShape(delta, u.joins.shape, u.joins.atMs, longMs, 1);
+  }
   const shard = nextShard++ % POPULATION_SHARDS;
   const stored = (await lockPopulationShard(db, tenantId, shard)) ?? emptyHistogram(firstMs);
-  mergeInto(stored, delta, halfLifeMs);
+  mergeInto(stored, delta, longMs);
   await savePopulationShard(db, tenantId, shard, stored, now);
 }
 

@@ -1,4 +1,6 @@
 import type { ProfileParams } from '../../domain/activity/profile.js';
+import type { ShrinkageParams } from '../../domain/activity/shrinkage.js';
+import type { ActivityScales } from '../../domain/activity/user-activity.js';
 import type { Backoff } from '../../domain/delivery/backoff.js';
 import type { FunnelTemplate } from '../../domain/funnels/funnel.js';
 import type { BoundedMap } from '../../domain/shared/bounded-map.js';
@@ -50,8 +52,10 @@ export interface OutboundCheck {
 
 /** How the engine models activity: one per engine (`activitySettings` in activity/activity.ts). */
 export interface ActivitySettings {
-  halfLifeMs: number;
+  /** The long and recent memories' half-lives. */
+  scales: ActivityScales;
   profile: ProfileParams;
+  shrinkage: ShrinkageParams;
   zones: ZoneCache;
   /** Per tenant, the zones given to its users, re-counted at most every GIVEN_ZONES_TTL_MS. */
   givenZones: Map<string, { atMs: number; zones: { zone: string; users: number }[] }>;

@@ -1,36 +1,74 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { observe } from '../../domain/activity/histogram.js';
-import { emptyUserActivity, observeActivity } from '../../domain/activity/user-activity.js';
+import { type Histogram, observe, totalAt } from '../../domain/activity/histogram.js';
+import { DEFAULT_SCALES, emptyUserActivity, observeActivity } from '../../domain/activity/user-activity.js';
 import { ZoneOffsets } from '../../domain/shared/local-time.js';
 import {
-  decodeHistogram,
+  decodePopulation,
   decodeUserActivity,
-  encodeHistogram,
+  encodePopulation,
   encodeUserActivity,
+  quantiseHistogram,
 } from './activity-codec.js';
+
+const DAY = 86_400_000;
+
+/** A model of 50 events in Buenos Aires, with an inference and in the population. */
+function busyModel() {
+  const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
+  const zone = new ZoneOffsets('America/Argentina/Buenos_Aires');
+  for (let i = 0; i < 50; i++)
+    observeActivity(
+      model,
+      Date.parse('2026-01-01T00:00:00Z') + i * 7_777_777,
+      zone,
+      'explicit',
+      DEFAULT_SCALES,
+    );
+  model.inferred = {
+    offsetMinutes: -180,
+    zone: 'America/Sao_Paulo',
+    confidence: 0.8125,
+    evidence: 42.5,
+    atMs: 1_767_225_600_123,
+  };
+  model.populationAtMs = model.lastAtMs;
+  return model;
+}
+
+/** Half a step of 2^(1/16), and values under 1/60,000 of the largest bin read as 0. */
+function closeBins(got: Float64Array, want: Float64Array): number {
+  const max = Math.max(...want);
+  let nonZero = 0;
+  for (let h = 0; h < 168; h++) {
+    const ok =
+      want[h]! < max * 2 ** (-254.5 / 16)
+        ? got[h] === 0
+        : Math.abs(got[h]! - want[h]!) <= want[h]! * (2 ** (1 / 32) - 1) + 1e-12;
+    expect(ok, `bin ${h}: ${got[h]} for ${want[h]}`).toBe(true);
+    if (want[h]! > 0) nonZero++;
+  }
+  return nonZero;
+}
+
+/** A histogram block as versions 1 and 2 wrote it: f64 reference, f64 total, f64 scale, 168 × u16. */
+function linear16(h: Histogram): Buffer {
+  const block = Buffer.alloc(24 + 2 * 168);
+  const max = Math.max(...h.bins);
+  const scale = max / 65_535;
+  block.writeDoubleLE(h.refMs, 0);
+  block.writeDoubleLE(h.total, 8);
+  block.writeDoubleLE(scale, 16);
+  for (let i = 0; i < 168; i++)
+    block.writeUInt16LE(scale > 0 ? Math.round(h.bins[i]! / scale) : 0, 24 + 2 * i);
+  return block;
+}
 
 describe('activity codec', () => {
   it('reads back what it wrote, each bin within 2.2%, from any offset of a buffer', () => {
-    const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
-    const zone = new ZoneOffsets('America/Argentina/Buenos_Aires');
-    for (let i = 0; i < 50; i++)
-      observeActivity(
-        model,
-        Date.parse('2026-01-01T00:00:00Z') + i * 7_777_777,
-        zone,
-        'explicit',
-        14 * 86_400_000,
-      );
-    model.inferred = {
-      offsetMinutes: -180,
-      zone: 'America/Sao_Paulo',
-      confidence: 0.8125,
-      evidence: 42.5,
-      atMs: 1_767_225_600_123,
-    };
+    const model = busyModel();
     const bytes = encodeUserActivity(model);
-    expect(bytes.length).toBeLessThan(480);
+    expect(bytes.length).toBeLessThan(680);
     // as a slice of a larger buffer, the way a driver may hand it back
     const shifted = Buffer.concat([Buffer.from([1, 2, 3]), bytes]).subarray(3);
     const back = decodeUserActivity(shifted);
@@ -39,46 +77,69 @@ describe('activity codec', () => {
     expect(back.inferred).toEqual(model.inferred);
     expect(back.lastAtMs).toBe(model.lastAtMs);
     expect(Number.isFinite(back.lastAtMs)).toBe(true);
-    expect(back.local.refMs).toBe(model.local.refMs);
-    expect(back.local.total).toBe(model.local.total);
-    // half a step of 2^(1/16), and values under 1/60,000 of the largest bin read as 0
-    const close = (got: number, want: number, max: number) =>
-      want < max * 2 ** (-254.5 / 16)
-        ? got === 0
-        : Math.abs(got - want) <= want * (2 ** (1 / 32) - 1) + 1e-12;
-    let nonZero = 0;
-    for (const [got, want] of [
-      [back.local.bins, model.local.bins],
-      [back.utc.bins, model.utc.bins],
-    ] as const) {
-      const max = Math.max(...want);
-      for (let h = 0; h < 168; h++) {
-        expect(close(got[h]!, want[h]!, max), `bin ${h}: ${got[h]} for ${want[h]}`).toBe(true);
-        if (want[h]! > 0) nonZero++;
-      }
+    expect(back.populationAtMs).toBe(model.lastAtMs);
+    for (const key of ['local', 'utc', 'recentUtc'] as const) {
+      expect(back[key].refMs).toBe(model[key].refMs);
+      expect(back[key].total).toBe(model[key].total);
+      expect(closeBins(back[key].bins, model[key].bins)).toBeGreaterThan(40);
     }
-    expect(nonZero).toBeGreaterThan(40);
-    // the population keeps 16-bit linear bins
-    const population = decodeHistogram(
-      Buffer.concat([Buffer.from([9]), encodeHistogram(model.local)]).subarray(1),
-    );
-    expect(population.total).toBe(model.local.total);
-    const max = Math.max(...model.local.bins);
-    for (let h = 0; h < 168; h++)
-      expect(Math.abs(population.bins[h]! - model.local.bins[h]!)).toBeLessThanOrEqual(max / 65_535);
+    // the two memories differ: two months on, the recent one holds a seventh of the events
+    const { longMs, recentMs } = DEFAULT_SCALES;
+    const later = back.lastAtMs + 60 * DAY;
+    expect(totalAt(back.recentUtc, later, recentMs)).toBeLessThan(0.2 * totalAt(back.utc, later, longMs));
   });
 
-  /** The same model as an earlier version wrote it: 16-bit linear bins (as the population's). */
-  const legacy = (version: 1 | 2) => {
+  it('keeps a model out of the population as -Infinity', () => {
+    const model = busyModel();
+    model.populationAtMs = Number.NEGATIVE_INFINITY;
+    expect(decodeUserActivity(encodeUserActivity(model)).populationAtMs).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('quantises a histogram to its stored form, so a value computed from it now is the one read back later', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ at: fc.nat(60 * DAY), weight: fc.double({ min: 0.01, max: 5, noNaN: true }) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        (events) => {
+          const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
+          for (const e of events)
+            observe(
+              model.local,
+              Math.floor(e.at / 3_600_000) % 168,
+              model.local.refMs + e.at,
+              21 * DAY,
+              e.weight,
+            );
+          quantiseHistogram(model.local);
+          const once = Float64Array.from(model.local.bins);
+          const back = decodeUserActivity(encodeUserActivity(model));
+          for (let h = 0; h < 168; h++) expect(Object.is(back.local.bins[h], once[h])).toBe(true);
+          // and quantising again changes nothing
+          quantiseHistogram(model.local);
+          for (let h = 0; h < 168; h++) expect(Object.is(model.local.bins[h], once[h])).toBe(true);
+        },
+      ),
+    );
+  });
+
+  /** The same model as an earlier version wrote it. */
+  const legacy = (version: 1 | 2 | 3) => {
     const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
     model.inferred = { offsetMinutes: 540, zone: 'Asia/Tokyo', confidence: 0.5, evidence: 3, atMs: 1 };
     for (const iso of ['2026-01-02T20:00:00Z', '2026-01-05T11:00:00Z'])
-      observeActivity(model, Date.parse(iso), new ZoneOffsets('Asia/Tokyo'), 'explicit', 14 * 86_400_000);
+      observeActivity(model, Date.parse(iso), new ZoneOffsets('Asia/Tokyo'), 'explicit', DEFAULT_SCALES);
     const current = encodeUserActivity(model);
-    const blocks = [model.local, model.utc].map((h) => encodeHistogram(h).subarray(16));
     const localZone = Buffer.from('Asia/Tokyo');
     const header = Buffer.from(current.subarray(0, 32));
     header[0] = version;
+    if (version === 3) {
+      // the 8-bit blocks as today, without the recent one
+      const blocks = current.subarray(40, 40 + 2 * 192);
+      return { model, bytes: Buffer.concat([header, blocks, localZone, localZone]) };
+    }
+    const blocks = [model.local, model.utc].map(linear16);
     if (version === 2) return { model, bytes: Buffer.concat([header, ...blocks, localZone, localZone]) };
     // version 1: a 24-byte header with the offset in whole hours at 12 and the inference flag at
     // 13, and no inferred zone name after the local zone
@@ -89,11 +150,25 @@ describe('activity codec', () => {
     return { model, bytes: Buffer.concat([v1, ...blocks, localZone]) };
   };
 
+  it('reads a version 3 model (one memory) as both memories, out of the population', () => {
+    const { model, bytes } = legacy(3);
+    const back = decodeUserActivity(bytes);
+    expect(back.inferred).toMatchObject({ offsetMinutes: 540, zone: 'Asia/Tokyo' });
+    expect(back.localZone).toBe('Asia/Tokyo');
+    expect(back.lastAtMs).toBe(model.lastAtMs);
+    expect(back.populationAtMs).toBe(Number.NEGATIVE_INFINITY);
+    closeBins(back.local.bins, model.local.bins);
+    closeBins(back.utc.bins, model.utc.bins);
+    expect(back.recentUtc).toEqual(back.utc);
+    expect(back.recentUtc.bins).not.toBe(back.utc.bins);
+  });
+
   it('reads a version 2 model (16-bit bins)', () => {
     const { model, bytes } = legacy(2);
     const back = decodeUserActivity(bytes);
     expect(back.inferred).toMatchObject({ offsetMinutes: 540, zone: 'Asia/Tokyo' });
     expect(back.lastAtMs).toBe(model.lastAtMs);
+    expect(back.recentUtc).toEqual(back.utc);
     const max = Math.max(...model.utc.bins);
     for (let h = 0; h < 168; h++)
       expect(Math.abs(back.utc.bins[h]! - model.utc.bins[h]!)).toBeLessThanOrEqual(max / 65_535);
@@ -112,10 +187,9 @@ describe('activity codec', () => {
   });
 
   it('reads each bin as exactly largest × 2^((q - 255) / 16) and the heads as written, at any offset', () => {
-    const day = 86_400_000;
     fc.assert(
       fc.property(
-        fc.array(fc.record({ at: fc.nat(60 * day), weight: fc.double({ min: 0.01, max: 5, noNaN: true }) }), {
+        fc.array(fc.record({ at: fc.nat(60 * DAY), weight: fc.double({ min: 0.01, max: 5, noNaN: true }) }), {
           minLength: 1,
           maxLength: 60,
         }),
@@ -127,30 +201,46 @@ describe('activity codec', () => {
               model.local,
               Math.floor(e.at / 3_600_000) % 168,
               model.local.refMs + e.at,
-              21 * day,
+              21 * DAY,
               e.weight,
             );
           const bytes = encodeUserActivity(model);
           const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).subarray(shift);
           const back = decodeUserActivity(shifted);
           const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-          expect(back.local.refMs).toBe(view.getFloat64(32, true));
-          expect(back.local.total).toBe(view.getFloat64(40, true));
-          const max = view.getFloat64(48, true);
+          expect(back.local.refMs).toBe(view.getFloat64(40, true));
+          expect(back.local.total).toBe(view.getFloat64(48, true));
+          const max = view.getFloat64(56, true);
           for (let h = 0; h < 168; h++) {
-            const q = bytes[56 + h]!;
+            const q = bytes[64 + h]!;
             expect(Object.is(back.local.bins[h], q === 0 ? 0 : max * 2 ** ((q - 255) / 16))).toBe(true);
           }
-          const population = decodeHistogram(
-            Buffer.concat([Buffer.alloc(shift), encodeHistogram(model.local)]).subarray(shift),
-          );
-          const stored = encodeHistogram(model.local);
-          const scale = stored.readDoubleLE(32);
-          for (let h = 0; h < 168; h++)
-            expect(Object.is(population.bins[h], stored.readUInt16LE(40 + 2 * h) * scale)).toBe(true);
         },
       ),
     );
+  });
+
+  it('keeps the population exactly, bins below 0 too, at any offset', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e-9, max: 1e4, noNaN: true }), { minLength: 168, maxLength: 168 }),
+        fc.double({ min: 0, max: 2e12, noNaN: true }),
+        fc.nat(7),
+        (bins, refMs, shift) => {
+          const h = { refMs, total: bins.reduce((a, b) => a + b, 0), bins: Float64Array.from(bins) };
+          const bytes = Buffer.concat([Buffer.alloc(shift), encodePopulation(h)]).subarray(shift);
+          expect(decodePopulation(bytes)).toEqual(h);
+        },
+      ),
+    );
+  });
+
+  it('reads a population shard of version 1 (summed counts, another meaning) as none', () => {
+    const old = Buffer.concat([Buffer.from([1]), Buffer.alloc(15), linear16(busyModel().local)]);
+    expect(decodePopulation(old)).toBeNull();
+    const unknown = encodePopulation(busyModel().local);
+    unknown[0] = 7;
+    expect(() => decodePopulation(unknown)).toThrow('unknown population version 7');
   });
 
   it('refuses bytes of an unknown version', () => {
