@@ -195,6 +195,33 @@ describe.each(BACKENDS)('activity model through the API on %s', (backend) => {
     });
   });
 
+  it("places a user without a zone by the offsets their events' timestamps carry, with no population to go by", async () => {
+    // a week of evenings written by a phone in Kolkata: 20:00 and 21:00 at +05:30
+    const stamped = (userId: string, offset: string) =>
+      Array.from({ length: 7 }, (_, d) =>
+        [20, 21].map((hour, i) => ({
+          id: `${userId}-${d}-${i}`,
+          kind: 'message_in',
+          userId,
+          characterId: 'aria',
+          at: `${new Date(Date.parse('2026-11-15T00:00:00Z') + d * DAY + hour * HOUR).toISOString().slice(0, 19)}${offset}`,
+        })),
+      ).flat();
+    await ingest(stamped('priya', '+05:30'));
+    const res = await activity('priya', '2026-11-22T12:00:00Z');
+    expect(res.body).toMatchObject({ timezone: 'Asia/Kolkata', timezoneSource: 'inferred' });
+    expect(res.body.timezoneConfidence).toBeGreaterThan(0.9);
+    // her evenings are read as evenings: the best hours are around 20:00 and 21:00 in Kolkata
+    for (const h of res.body.bestHours) expect([19, 20, 21, 22]).toContain(h.hour);
+    // the same events written in UTC say nothing of the zone: the tenant's default, UTC
+    const utc = stamped('utc', '+05:30').map((e) => ({
+      ...e,
+      at: new Date(Date.parse(e.at)).toISOString(),
+    }));
+    await ingest(utc);
+    expect((await activity('utc', '2026-11-22T12:00:00Z')).body).toMatchObject({ timezoneSource: 'default' });
+  });
+
   it('counts every visit once when batches of the same users arrive at once', async () => {
     // six batches at once, each with every user; visits an hour apart, so each counts 1
     const start = Date.parse('2026-11-20T00:00:00Z');

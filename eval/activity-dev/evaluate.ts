@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { DevUser } from './dataset.js';
 import { type ActivityAnswer, callApi, mapConcurrent, type RunningEngine, startEngine } from './engine.js';
 import { type IngestReport, ingestTrainEvents } from './ingest.js';
-import { givenZones, type Mode, zoneIsGiven } from './modes.js';
+import { givenZones, type Mode, sentAsUtc } from './modes.js';
 import { replayTrainEvents, startClock } from './replay.js';
 import { flattenHeatmap, printZoneSummary } from './report.js';
 
@@ -68,7 +68,7 @@ export async function evaluateMode(
     timings.zones = seconds(t);
     console.log(`[${label}] ${zones.size} zones given in ${fmt(timings.zones)} s`);
 
-    const utc = (user: DevUser) => !zoneIsGiven(mode, user.id);
+    const utc = (user: DevUser) => sentAsUtc(mode, user.id);
     let ingest: IngestReport;
     let answers: Map<string, ActivityAnswer>;
     if (clockFile) {

@@ -23,7 +23,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const USAGE = `usage: npm run eval:activity-dev -- [options]
 
   --zones MODE        given (default): each person's zone, mapped from their train offsets, is set;
-                      none: no zone, events sent as UTC; half: given for ids ending 0-7, none for the rest
+                      none: no zone, events sent as UTC; offsets: no zone, events keep their offsets;
+                      half: given for ids ending 0-7, none for the rest
   --all-modes         run given, none and half, each on its own scratch database
   --clock CLOCK       system (default): the engine runs on the system clock, all events go in first
                       and each person is read as of their cutoff; replay: the engine runs on a test

@@ -14,6 +14,11 @@ export interface NewEvent {
   kind: EventKind;
   name: string | null;
   at: Date;
+  /**
+   * The UTC offset the event's timestamp was written with, in minutes (null for `Z` and
+   * `+00:00`; `offsetOfTimestamp`): evidence of the user's zone, not stored with the event.
+   */
+  offsetMinutes?: number | null;
   text: string | null;
   channel: string | null;
   meta: Record<string, unknown> | null;

@@ -1,5 +1,11 @@
 import { HOURS_PER_WEEK, hourOfWeekAt, type ZoneCache, type ZoneOffsets } from '../shared/local-time.js';
 import { countsAt, emptyHistogram, type Histogram, observe, rotated, totalAt } from './histogram.js';
+import {
+  emptyOffsetEvidence,
+  type OffsetEvidence,
+  observeOffset,
+  offsetWeightsAt,
+} from './offset-evidence.js';
 import { GENERIC_PROFILE, normalised } from './profile.js';
 import { inferZone, ZONE_INFERENCE, type ZoneGuess, type ZoneSource } from './zone-inference.js';
 
@@ -27,6 +33,8 @@ export interface UserActivity {
   utc: Histogram;
   /** By UTC hour of the week, recent memory; read in the zone's offset of the moment (`recentCountsIn`). */
   recentUtc: Histogram;
+  /** The offsets the events' own timestamps carried, faded with the recent half-life. */
+  stamps: OffsetEvidence;
   /** The zone the local histogram is in, and where that zone came from. */
   localZone: string | null;
   localZoneSource: ZoneSource | null;
@@ -79,6 +87,7 @@ export function emptyUserActivity(refMs: number): UserActivity {
     localZone: null,
     localZoneSource: null,
     recentUtc: emptyHistogram(refMs),
+    stamps: emptyOffsetEvidence(),
     inferred: null,
     lastAtMs: Number.NEGATIVE_INFINITY,
     populationAtMs: Number.NEGATIVE_INFINITY,
@@ -89,7 +98,8 @@ export function emptyUserActivity(refMs: number): UserActivity {
  * Records that the user did something at `atMs`, in `zone`. When the zone differs from the one the
  * local histogram is in: a histogram built in a zone the bot gave is kept (a traveller's habits
  * follow local time); one built in a default or inferred zone is rebuilt from the UTC rhythm in
- * the new zone (the old placement was a guess). Returns the weight the event was counted with.
+ * the new zone (the old placement was a guess). `stampMinutes` is the offset the event's own
+ * timestamp carried, if any (`offsetOfTimestamp`). Returns the weight the event was counted with.
  */
 export function observeActivity(
   model: UserActivity,
@@ -98,6 +108,7 @@ export function observeActivity(
   source: ZoneSource,
   scales: ActivityScales,
   weighting: VisitWeighting = DEFAULT_VISIT_WEIGHTING,
+  stampMinutes: number | null = null,
 ): number {
   if (model.localZone !== zone.zone) {
     model.local = localHistogramIn(model, zone, atMs);
@@ -114,6 +125,7 @@ export function observeActivity(
   observe(model.local, zone.hourOfWeek(atMs), atMs, scales.longMs, weight);
   observe(model.utc, utcHour, atMs, scales.longMs, weight);
   observe(model.recentUtc, utcHour, atMs, scales.recentMs, weight);
+  if (stampMinutes !== null) observeOffset(model.stamps, stampMinutes, atMs, scales.recentMs, weight);
   return weight;
 }
 
@@ -202,10 +214,13 @@ export function refreshInference(
     users,
     offsetMinutes: tenant.offsets.get(zone).offsetMinutes(nowMs),
   }));
-  // the recent weeks first (a user who moved lives in the new zone), else the long run
+  // the recent weeks first (a user who moved lives in the new zone), else the long run; the
+  // offsets their timestamps carried count in both
+  const stamps = offsetWeightsAt(model.stamps, nowMs, scales.recentMs);
+  const recentCounts = countsAt(model.recentUtc, nowMs, scales.recentMs);
   const guess =
-    inferZone(countsAt(model.recentUtc, nowMs, scales.recentMs), tenant.population, known, settings) ??
-    inferZone(countsAt(model.utc, nowMs, halfLifeMs), tenant.population, known, settings);
+    inferZone(recentCounts, tenant.population, known, settings, stamps) ??
+    inferZone(countsAt(model.utc, nowMs, halfLifeMs), tenant.population, known, settings, stamps);
   model.inferred = guess ? { ...guess, evidence, atMs: nowMs } : null;
 }
 

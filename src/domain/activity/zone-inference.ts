@@ -42,6 +42,11 @@ export const ZONE_INFERENCE = {
    * worse than the default, so the threshold was chosen to place at most 2% of users wrongly.
    */
   minConfidence: 0.7,
+  /**
+   * How often an event's timestamp carries the user's own offset (`OffsetEvidence`): the rest are
+   * clocks set to another zone, or a trip. Each stamped event weighs as one observation of it.
+   */
+  stampAccuracy: 0.9,
 };
 
 const WHOLE_HOURS = Array.from({ length: 27 }, (_, i) => i - 12);
@@ -67,6 +72,7 @@ export function inferZone(
   population: Float64Array,
   known: readonly ZoneCandidate[] = [],
   settings = ZONE_INFERENCE,
+  stamps: ReadonlyMap<number, number> = new Map(),
 ): ZoneGuess | undefined {
   let total = 0;
   for (let i = 0; i < utcCounts.length; i++) total += utcCounts[i]!;
@@ -89,6 +95,22 @@ export function inferZone(
     }
     byOffset.set(c.offsetMinutes, group);
   }
+  // an offset the timestamps carry is possible even where no whole hour or given zone is
+  for (const minutes of stamps.keys())
+    if (!byOffset.has(minutes))
+      byOffset.set(minutes, {
+        prior: settings.unseenUsers / WHOLE_HOURS.length,
+        zone: fixedOffsetZone(minutes),
+        users: 0,
+      });
+  const stampLogLikelihood = (offsetMinutes: number) => {
+    if (stamps.size === 0) return 0;
+    const hit = Math.log(settings.stampAccuracy);
+    const miss = Math.log((1 - settings.stampAccuracy) / Math.max(1, byOffset.size - 1));
+    let ll = 0;
+    for (const [minutes, weight] of stamps) ll += weight * (minutes === offsetMinutes ? hit : miss);
+    return ll;
+  };
 
   // the rhythm fixes the sum of the zone's offset and the user's shift from the population
   const memo = new Map<number, number>();
@@ -108,7 +130,9 @@ export function inferZone(
     offsetMinutes,
     zone: g.zone,
     score:
-      Math.log(g.prior) + logSumExp(shifts.map((sh) => sh.logPrior + tempered(offsetMinutes + sh.minutes))),
+      Math.log(g.prior) +
+      stampLogLikelihood(offsetMinutes) +
+      logSumExp(shifts.map((sh) => sh.logPrior + tempered(offsetMinutes + sh.minutes))),
   }));
   const best = scored.reduce((a, b) => (b.score > a.score ? b : a));
   let norm = 0;
@@ -132,8 +156,34 @@ function logLikelihood(utcCounts: Float64Array, population: Float64Array, offset
   return ll;
 }
 
-/** An IANA name for a fixed offset in whole hours; other offsets fall back on the nearest hour. */
+/**
+ * Zones at the offsets that are not whole hours, for a user whose timestamps carry one that no
+ * user of the tenant was given: the zone most people at that offset live in (at the season the
+ * offset belongs to, for zones with summer time).
+ */
+const PART_HOUR_ZONES = new Map<number, string>([
+  [-570, 'Pacific/Marquesas'],
+  [-210, 'America/St_Johns'],
+  [-150, 'America/St_Johns'],
+  [210, 'Asia/Tehran'],
+  [270, 'Asia/Kabul'],
+  [330, 'Asia/Kolkata'],
+  [345, 'Asia/Kathmandu'],
+  [390, 'Asia/Yangon'],
+  [525, 'Australia/Eucla'],
+  [570, 'Australia/Darwin'],
+  [630, 'Australia/Adelaide'],
+  [765, 'Pacific/Chatham'],
+  [825, 'Pacific/Chatham'],
+]);
+
+/**
+ * An IANA name for a fixed offset: whole hours as `Etc/GMT∓h`, the usual offsets that are not
+ * whole hours as the zone most people there live in, others at the nearest hour.
+ */
 export function fixedOffsetZone(offsetMinutes: number): string {
+  const partHour = PART_HOUR_ZONES.get(offsetMinutes);
+  if (partHour) return partHour;
   const hours = Math.round(offsetMinutes / 60);
   if (hours === 0) return 'UTC';
   return `Etc/GMT${hours > 0 ? '-' : '+'}${Math.abs(hours)}`;

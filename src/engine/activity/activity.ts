@@ -5,6 +5,7 @@ import type { ProfileParams } from '../../domain/activity/profile.js';
 import type { ShrinkageParams } from '../../domain/activity/shrinkage.js';
 import {
   type ActivityScales,
+  DEFAULT_VISIT_WEIGHTING,
   emptyUserActivity,
   joinPopulation,
   observeActivity,
@@ -150,7 +151,15 @@ function foldUser(
     if (!explicit && rhythm) refreshInference(model, rhythm, atMs, scales);
     const zone = resolveZone({ explicit, inferred: model.inferred, defaultZone });
     offsets = zones.get(zone.zone);
-    observeActivity(model, atMs, offsets, zone.source, scales);
+    observeActivity(
+      model,
+      atMs,
+      offsets,
+      zone.source,
+      scales,
+      DEFAULT_VISIT_WEIGHTING,
+      event.offsetMinutes ?? null,
+    );
   }
   // the shape that joins now is the one read back when it leaves: to the bit, as stored
   quantiseHistogram(model.local);

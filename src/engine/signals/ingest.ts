@@ -6,6 +6,7 @@ import {
   LIMITS,
 } from '../../contract/event.schema.js';
 import { invalidInput } from '../../contract/issues.js';
+import { offsetOfTimestamp } from '../../domain/activity/offset-evidence.js';
 import { feedbackScore } from '../../domain/outcomes/feedback.js';
 import { compare, foldActivity } from '../../domain/signals/activity-delta.js';
 import type { EventKind } from '../../domain/signals/event-kind.js';
@@ -157,6 +158,7 @@ export function prepareEvents(events: EventInput[]): { unique: NewEvent[]; first
       kind: event.kind,
       name: event.name ?? null,
       at: new Date(event.at),
+      offsetMinutes: offsetOfTimestamp(event.at),
       text: event.text ?? null,
       channel: event.channel ?? null,
       meta: event.meta ?? null,

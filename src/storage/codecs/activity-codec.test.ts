@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Histogram, observe, totalAt } from '../../domain/activity/histogram.js';
-import { DEFAULT_SCALES, emptyUserActivity, observeActivity } from '../../domain/activity/user-activity.js';
+import {
+  DEFAULT_SCALES,
+  DEFAULT_VISIT_WEIGHTING,
+  emptyUserActivity,
+  observeActivity,
+} from '../../domain/activity/user-activity.js';
 import { ZoneOffsets } from '../../domain/shared/local-time.js';
 import {
   decodePopulation,
@@ -24,6 +29,8 @@ function busyModel() {
       zone,
       'explicit',
       DEFAULT_SCALES,
+      DEFAULT_VISIT_WEIGHTING,
+      i % 10 === 0 ? 60 : -180, // the offsets their timestamps carried: mostly Buenos Aires'
     );
   model.inferred = {
     offsetMinutes: -180,
@@ -68,7 +75,7 @@ describe('activity codec', () => {
   it('reads back what it wrote, each bin within 2.2%, from any offset of a buffer', () => {
     const model = busyModel();
     const bytes = encodeUserActivity(model);
-    expect(bytes.length).toBeLessThan(680);
+    expect(bytes.length).toBeLessThan(700);
     // as a slice of a larger buffer, the way a driver may hand it back
     const shifted = Buffer.concat([Buffer.from([1, 2, 3]), bytes]).subarray(3);
     const back = decodeUserActivity(shifted);
@@ -83,6 +90,11 @@ describe('activity codec', () => {
       expect(back[key].total).toBe(model[key].total);
       expect(closeBins(back[key].bins, model[key].bins)).toBeGreaterThan(40);
     }
+    expect(back.stamps.atMs).toBe(model.stamps.atMs);
+    expect(back.stamps.entries.map((e) => e.minutes)).toEqual([-180, 60]);
+    back.stamps.entries.forEach((e, i) => {
+      expect(e.weight).toBeCloseTo(model.stamps.entries[i]!.weight, 5);
+    });
     // the two memories differ: two months on, the recent one holds a seventh of the events
     const { longMs, recentMs } = DEFAULT_SCALES;
     const later = back.lastAtMs + 60 * DAY;
@@ -157,6 +169,7 @@ describe('activity codec', () => {
     expect(back.localZone).toBe('Asia/Tokyo');
     expect(back.lastAtMs).toBe(model.lastAtMs);
     expect(back.populationAtMs).toBe(Number.NEGATIVE_INFINITY);
+    expect(back.stamps.entries).toEqual([]);
     closeBins(back.local.bins, model.local.bins);
     closeBins(back.utc.bins, model.utc.bins);
     expect(back.recentUtc).toEqual(back.utc);

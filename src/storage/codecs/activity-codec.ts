@@ -1,4 +1,5 @@
 import type { Histogram } from '../../domain/activity/histogram.js';
+import { emptyOffsetEvidence, type OffsetEvidence } from '../../domain/activity/offset-evidence.js';
 import type { UserActivity } from '../../domain/activity/user-activity.js';
 import { fixedOffsetZone, type ZoneSource } from '../../domain/activity/zone-inference.js';
 import { HOURS_PER_WEEK } from '../../domain/shared/local-time.js';
@@ -19,11 +20,12 @@ import { HOURS_PER_WEEK } from '../../domain/shared/local-time.js';
  *   32 f64 instant the user's shape joined the population (-Infinity for none);
  *   40 local histogram, 232 utc histogram, 424 recent utc histogram (each f64 reference ms, f64
  *   total, f64 largest bin, 168 × u8 bins, bin = 0 or largest × 2^((u8 - 255) / 16)); 616 the
- *   local zone, then the inferred zone, UTF-8.
+ *   local zone, then the inferred zone, UTF-8; then the offsets the timestamps carried: u8 count,
+ *   f64 instant of the weights, count × (i16 minutes, f32 weight).
  * Still read, from before the two memories (issue 19): the histograms they kept (21 days of
  *   half-life) become the long ones and the recent one is their UTC copy; their users are not in
  *   the population (the population held summed counts then, see `decodePopulation`) until their
- *   next event. Version 3, a 32-byte header without the population instant, histograms at 32 and
+ *   next event, and none of their timestamps' offsets. Version 3, a 32-byte header without the population instant, histograms at 32 and
  *   224; version 2, the same with 16-bit linear bins (168 × u16, bin = u16 × scale, the third f64
  *   being the scale), histograms at 32 and 392; version 1, as version 2 with a 24-byte header
  *   (12 i8 inferred offset hours, 13 u8 has inference), no inferred zone name and no last
@@ -63,7 +65,9 @@ export function encodeUserActivity(model: UserActivity): Buffer {
   const zone = Buffer.from(model.localZone ?? '', 'utf8');
   const inferredZone = Buffer.from(model.inferred?.zone ?? '', 'utf8');
   if (inferredZone.length > 255) throw new Error(`zone name too long: ${model.inferred?.zone}`);
-  const buffer = Buffer.alloc(CURRENT.zone + zone.length + inferredZone.length);
+  const stamps = model.stamps.entries;
+  const tail = CURRENT.zone + zone.length + inferredZone.length;
+  const buffer = Buffer.alloc(tail + 9 + 6 * stamps.length);
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   view.setUint8(0, VERSION);
   view.setUint8(1, SOURCES.indexOf(model.localZoneSource));
@@ -81,6 +85,12 @@ export function encodeUserActivity(model: UserActivity): Buffer {
   writeHistogram(buffer, CURRENT.recentUtc!, model.recentUtc);
   zone.copy(buffer, CURRENT.zone);
   inferredZone.copy(buffer, CURRENT.zone + zone.length);
+  view.setUint8(tail, stamps.length);
+  view.setFloat64(tail + 1, model.stamps.atMs, true);
+  stamps.forEach((e, i) => {
+    view.setInt16(tail + 9 + 6 * i, e.minutes, true);
+    view.setFloat32(tail + 11 + 6 * i, e.weight, true);
+  });
   return buffer;
 }
 
@@ -97,7 +107,8 @@ export function decodeUserActivity(bytes: Uint8Array): UserActivity {
   const v1 = version === 1;
   const offsetMinutes = v1 ? view.getInt8(12) * 60 : view.getInt16(12, true);
   const hasInference = view.getUint8(v1 ? 13 : 14) === 1;
-  const inferredZone = v1 ? fixedOffsetZone(offsetMinutes) : text(at.zone + zoneLength, view.getUint8(15));
+  const inferredLength = v1 ? 0 : view.getUint8(15);
+  const inferredZone = v1 ? fixedOffsetZone(offsetMinutes) : text(at.zone + zoneLength, inferredLength);
   const lastAtMs = v1 ? Number.NEGATIVE_INFINITY : view.getFloat64(24, true);
   const utc = readHistogram(bytes, at.utc, at.bins);
   return {
@@ -120,7 +131,18 @@ export function decodeUserActivity(bytes: Uint8Array): UserActivity {
       : null,
     lastAtMs,
     populationAtMs: at.recentUtc === null ? Number.NEGATIVE_INFINITY : view.getFloat64(32, true),
+    stamps:
+      at.recentUtc === null ? emptyOffsetEvidence() : readStamps(view, at.zone + zoneLength + inferredLength),
   };
+}
+
+function readStamps(view: DataView, tail: number): OffsetEvidence {
+  const count = view.getUint8(tail);
+  const entries = Array.from({ length: count }, (_, i) => ({
+    minutes: view.getInt16(tail + 9 + 6 * i, true),
+    weight: view.getFloat32(tail + 11 + 6 * i, true),
+  }));
+  return { atMs: view.getFloat64(tail + 1, true), entries };
 }
 
 export function encodePopulation(h: Histogram): Buffer {
