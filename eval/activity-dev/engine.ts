@@ -3,12 +3,23 @@
  * database, with its background workers off and no request limits, and the few API calls the
  * evaluation makes. The bench's helpers start and watch it, as they do for the benchmarks.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { waitForHealth } from '../../bench/lib/http-load.mjs';
 import { createScratchDatabase, freePort, startService } from '../../bench/lib/service.mjs';
+import type { ZoneChoice } from './zones.js';
 
 /** The default tenant's admin key for the scratch service (it never leaves this machine). */
 export const ADMIN_KEY = 'eval-activity-dev-admin-key-0001';
+
+/** Builds `dist/` of the repository at `root` if it is older than the sources; returns the short commit. */
+export function buildEngine(root: string): string {
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-if-stale.mjs')], {
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('the build failed');
+  return spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+}
 
 export interface RunningEngine {
   base: string;
@@ -88,6 +99,17 @@ export async function callApi<T>(base: string, method: string, path: string, bod
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 500)}`);
   return JSON.parse(text) as T;
+}
+
+/** Sets each person's zone with `PATCH /v1/users/{id}`, as a bot that knows it would. */
+export async function giveZones(
+  base: string,
+  zones: ReadonlyMap<string, ZoneChoice>,
+  concurrency: number,
+): Promise<void> {
+  await mapConcurrent([...zones], concurrency, ([userId, choice]) =>
+    callApi(base, 'PATCH', `/v1/users/${userId}`, { timezone: choice.zone }),
+  );
 }
 
 /** What `GET /v1/users/{id}/activity` answers, in the fields the evaluation reads. */

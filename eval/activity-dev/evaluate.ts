@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DevUser } from './dataset.js';
-import { type ActivityAnswer, callApi, mapConcurrent, type RunningEngine, startEngine } from './engine.js';
+import {
+  type ActivityAnswer,
+  callApi,
+  giveZones,
+  mapConcurrent,
+  type RunningEngine,
+  startEngine,
+} from './engine.js';
 import { type IngestReport, ingestTrainEvents } from './ingest.js';
 import { givenZones, type Mode, sentAsUtc } from './modes.js';
 import { replayTrainEvents, startClock } from './replay.js';
@@ -62,9 +69,7 @@ export async function evaluateMode(
   try {
     t = performance.now();
     const zones = givenZones(mode, users);
-    await mapConcurrent([...zones], options.concurrency, ([userId, choice]) =>
-      callApi(engine.base, 'PATCH', `/v1/users/${userId}`, { timezone: choice.zone }),
-    );
+    await giveZones(engine.base, zones, options.concurrency);
     timings.zones = seconds(t);
     console.log(`[${label}] ${zones.size} zones given in ${fmt(timings.zones)} s`);
 

@@ -6,19 +6,16 @@
  * database, ingests each person's train events, reads their heatmap as of their cutoff, and scores
  * the heatmaps against the baselines with the folder's own scorer. docs/EVALUATION.md explains it.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDevUsers } from './dataset.js';
-import type { RunningEngine } from './engine.js';
+import { buildEngine, type RunningEngine } from './engine.js';
 import { CLOCKS, type ClockMode, evaluateMode } from './evaluate.js';
 import { MODES, type Mode, zoneIsGiven } from './modes.js';
+import { DEFAULT_DATA_DIR, DEFAULT_PG_SERVER, ROOT, wholeNumber } from './options.js';
 import { runScorer, writeHeatmaps } from './report.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const USAGE = `usage: npm run eval:activity-dev -- [options]
 
@@ -46,9 +43,9 @@ const { values } = parseArgs({
     users: { type: 'string' },
     concurrency: { type: 'string', default: '4' },
     batch: { type: 'string', default: '1000' },
-    data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'activity-dev') },
+    data: { type: 'string', default: DEFAULT_DATA_DIR },
     out: { type: 'string' },
-    'pg-server': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
+    'pg-server': { type: 'string', default: DEFAULT_PG_SERVER },
     'keep-db': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -58,12 +55,6 @@ if (values.help) {
   process.exit(0);
 }
 
-function wholeNumber(name: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new Error(`--${name} must be a whole number from 1 to ${max}`);
-  return n;
-}
 const modes: Mode[] = values['all-modes'] ? [...MODES] : [values.zones as Mode];
 if (!MODES.includes(modes[0]!)) throw new Error(`--zones must be one of ${MODES.join(', ')}`);
 const clock = values.clock as ClockMode;
@@ -75,13 +66,7 @@ const dataDir = resolve(values.data);
 const outDir = values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'overture-activity-dev-'));
 mkdirSync(outDir, { recursive: true });
 
-const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-if-stale.mjs')], {
-  stdio: 'inherit',
-});
-if (build.status !== 0) throw new Error('the build failed');
-const commit = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], {
-  encoding: 'utf8',
-}).stdout.trim();
+const commit = buildEngine(ROOT);
 
 const started = performance.now();
 const users = loadDevUsers(dataDir, limit);
