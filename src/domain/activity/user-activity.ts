@@ -7,7 +7,13 @@ import {
   offsetWeightsAt,
 } from './offset-evidence.js';
 import { GENERIC_PROFILE, normalised } from './profile.js';
-import { inferZone, ZONE_INFERENCE, type ZoneGuess, type ZoneSource } from './zone-inference.js';
+import {
+  commonZoneAt,
+  inferZone,
+  ZONE_INFERENCE,
+  type ZoneGuess,
+  type ZoneSource,
+} from './zone-inference.js';
 
 const DAY_MS = 86_400_000;
 
@@ -221,6 +227,9 @@ export function refreshInference(
   const guess =
     inferZone(recentCounts, tenant.population, known, settings, stamps) ??
     inferZone(countsAt(model.utc, nowMs, halfLifeMs), tenant.population, known, settings, stamps);
+  // an offset no user of the tenant was given is named by the zone most people there live in
+  if (guess && !tenant.zones.some((z) => z.zone === guess.zone))
+    guess.zone = commonZoneAt(guess.offsetMinutes, nowMs, tenant.offsets) ?? guess.zone;
   model.inferred = guess ? { ...guess, evidence, atMs: nowMs } : null;
 }
 

@@ -1,4 +1,4 @@
-import { HOURS_PER_WEEK } from '../shared/local-time.js';
+import { HOURS_PER_WEEK, type ZoneCache } from '../shared/local-time.js';
 
 export type ZoneSource = 'explicit' | 'inferred' | 'default';
 
@@ -187,6 +187,51 @@ export function fixedOffsetZone(offsetMinutes: number): string {
   const hours = Math.round(offsetMinutes / 60);
   if (hours === 0) return 'UTC';
   return `Etc/GMT${hours > 0 ? '-' : '+'}${Math.abs(hours)}`;
+}
+
+/**
+ * Zones most users live in, most first where two share an offset at the same season (London
+ * before Berlin: at +01:00 in summer a user is in London, in winter in Berlin): the name for an
+ * inferred offset that no user of the tenant was given, so that summer time applies to it.
+ */
+const COMMON_ZONES = [
+  'Asia/Shanghai',
+  'Asia/Kolkata',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'Europe/London',
+  'Europe/Berlin',
+  'Europe/Helsinki',
+  'Europe/Moscow',
+  'America/Sao_Paulo',
+  'Asia/Tokyo',
+  'Asia/Jakarta',
+  'Asia/Karachi',
+  'Asia/Dhaka',
+  'Asia/Dubai',
+  'Asia/Bangkok',
+  'Australia/Sydney',
+  'Australia/Brisbane',
+  'Africa/Lagos',
+  'Asia/Tehran',
+  'America/Bogota',
+  'America/Halifax',
+  'America/St_Johns',
+  'Australia/Adelaide',
+  'Australia/Darwin',
+  'Pacific/Auckland',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+  'Asia/Kathmandu',
+  'Asia/Yangon',
+  'Asia/Kabul',
+];
+
+/** The first of `COMMON_ZONES` whose offset at `atMs` is `offsetMinutes`, if any. */
+export function commonZoneAt(offsetMinutes: number, atMs: number, zones: ZoneCache): string | undefined {
+  return COMMON_ZONES.find((zone) => zones.get(zone).offsetMinutes(atMs) === offsetMinutes);
 }
 
 export interface ResolvedZone {
