@@ -15,3 +15,21 @@ export function wholeNumber(name: string, text: string, max = Number.MAX_SAFE_IN
     throw new Error(`--${name} must be a whole number from 1 to ${max}`);
   return n;
 }
+
+/** The options every activity-dev command takes: which people, how they are sent, where things are. */
+export const COMMON_OPTIONS = {
+  users: { type: 'string' },
+  concurrency: { type: 'string', default: '4' },
+  batch: { type: 'string', default: '1000' },
+  data: { type: 'string', default: DEFAULT_DATA_DIR },
+  'pg-server': { type: 'string', default: DEFAULT_PG_SERVER },
+  'keep-db': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+/** Prints `usage` and exits when `--help` was given. */
+export function helpIfAsked(values: { help?: boolean }, usage: string): void {
+  if (!values.help) return;
+  console.log(usage);
+  process.exit(0);
+}

@@ -14,7 +14,14 @@ import { loadDevUsers } from './dataset.js';
 import { buildEngine, type RunningEngine } from './engine.js';
 import { CLOCKS, type ClockMode, evaluateMode } from './evaluate.js';
 import { MODES, type Mode, zoneIsGiven } from './modes.js';
-import { DEFAULT_DATA_DIR, DEFAULT_PG_SERVER, ROOT, wholeNumber } from './options.js';
+import {
+  COMMON_OPTIONS,
+  DEFAULT_DATA_DIR,
+  DEFAULT_PG_SERVER,
+  helpIfAsked,
+  ROOT,
+  wholeNumber,
+} from './options.js';
 import { runScorer, writeHeatmaps } from './report.js';
 
 const USAGE = `usage: npm run eval:activity-dev -- [options]
@@ -40,20 +47,11 @@ const { values } = parseArgs({
     zones: { type: 'string', default: 'given' },
     'all-modes': { type: 'boolean', default: false },
     clock: { type: 'string', default: 'system' },
-    users: { type: 'string' },
-    concurrency: { type: 'string', default: '4' },
-    batch: { type: 'string', default: '1000' },
-    data: { type: 'string', default: DEFAULT_DATA_DIR },
+    ...COMMON_OPTIONS,
     out: { type: 'string' },
-    'pg-server': { type: 'string', default: DEFAULT_PG_SERVER },
-    'keep-db': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
   },
 });
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+helpIfAsked(values, USAGE);
 
 const modes: Mode[] = values['all-modes'] ? [...MODES] : [values.zones as Mode];
 if (!MODES.includes(modes[0]!)) throw new Error(`--zones must be one of ${MODES.join(', ')}`);

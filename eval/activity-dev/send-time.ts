@@ -18,7 +18,14 @@ import { loadDevUsers, loadTestInstants } from './dataset.js';
 import { buildEngine, callApi, giveZones, mapConcurrent, type RunningEngine, startEngine } from './engine.js';
 import { ingestTrainEvents } from './ingest.js';
 import { givenZones } from './modes.js';
-import { DEFAULT_DATA_DIR, DEFAULT_PG_SERVER, ROOT, wholeNumber } from './options.js';
+import {
+  COMMON_OPTIONS,
+  DEFAULT_DATA_DIR,
+  DEFAULT_PG_SERVER,
+  helpIfAsked,
+  ROOT,
+  wholeNumber,
+} from './options.js';
 import { HOUR_MS } from './send-time-picks.js';
 import { type PersonPlan, planPerson, scorePerson } from './send-time-plan.js';
 import { markdownTable, type Summary, summarise, TIERS, tierOf } from './send-time-stats.js';
@@ -43,19 +50,10 @@ const { values } = parseArgs({
     'random-draws': { type: 'string', default: '10' },
     seed: { type: 'string', default: '20261208' },
     resamples: { type: 'string', default: '2000' },
-    users: { type: 'string' },
-    concurrency: { type: 'string', default: '4' },
-    batch: { type: 'string', default: '1000' },
-    data: { type: 'string', default: DEFAULT_DATA_DIR },
-    'pg-server': { type: 'string', default: DEFAULT_PG_SERVER },
-    'keep-db': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
+    ...COMMON_OPTIONS,
   },
 });
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+helpIfAsked(values, USAGE);
 const perUser = wholeNumber('per-user', values['per-user'], 1000);
 const randomDraws = wholeNumber('random-draws', values['random-draws'], 1000);
 const seed = wholeNumber('seed', values.seed, 2 ** 32 - 1);

@@ -71,6 +71,20 @@ function linear16(h: Histogram): Buffer {
   return block;
 }
 
+/** Up to 60 weighted events in the first 60 days of 2026, as a property's input. */
+const someEvents = fc.array(
+  fc.record({ at: fc.nat(60 * DAY), weight: fc.double({ min: 0.01, max: 5, noNaN: true }) }),
+  { minLength: 1, maxLength: 60 },
+);
+
+/** A model whose local histogram holds `events` (21 days of half-life). */
+function modelOf(events: readonly { at: number; weight: number }[]) {
+  const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
+  for (const e of events)
+    observe(model.local, Math.floor(e.at / 3_600_000) % 168, model.local.refMs + e.at, 21 * DAY, e.weight);
+  return model;
+}
+
 describe('activity codec', () => {
   it('reads back what it wrote, each bin within 2.2%, from any offset of a buffer', () => {
     const model = busyModel();
@@ -109,30 +123,16 @@ describe('activity codec', () => {
 
   it('quantises a histogram to its stored form, so a value computed from it now is the one read back later', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.record({ at: fc.nat(60 * DAY), weight: fc.double({ min: 0.01, max: 5, noNaN: true }) }), {
-          minLength: 1,
-          maxLength: 60,
-        }),
-        (events) => {
-          const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
-          for (const e of events)
-            observe(
-              model.local,
-              Math.floor(e.at / 3_600_000) % 168,
-              model.local.refMs + e.at,
-              21 * DAY,
-              e.weight,
-            );
-          quantiseHistogram(model.local);
-          const once = Float64Array.from(model.local.bins);
-          const back = decodeUserActivity(encodeUserActivity(model));
-          for (let h = 0; h < 168; h++) expect(Object.is(back.local.bins[h], once[h])).toBe(true);
-          // and quantising again changes nothing
-          quantiseHistogram(model.local);
-          for (let h = 0; h < 168; h++) expect(Object.is(model.local.bins[h], once[h])).toBe(true);
-        },
-      ),
+      fc.property(someEvents, (events) => {
+        const model = modelOf(events);
+        quantiseHistogram(model.local);
+        const once = Float64Array.from(model.local.bins);
+        const back = decodeUserActivity(encodeUserActivity(model));
+        for (let h = 0; h < 168; h++) expect(Object.is(back.local.bins[h], once[h])).toBe(true);
+        // and quantising again changes nothing
+        quantiseHistogram(model.local);
+        for (let h = 0; h < 168; h++) expect(Object.is(model.local.bins[h], once[h])).toBe(true);
+      }),
     );
   });
 
@@ -201,35 +201,20 @@ describe('activity codec', () => {
 
   it('reads each bin as exactly largest × 2^((q - 255) / 16) and the heads as written, at any offset', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.record({ at: fc.nat(60 * DAY), weight: fc.double({ min: 0.01, max: 5, noNaN: true }) }), {
-          minLength: 1,
-          maxLength: 60,
-        }),
-        fc.nat(7),
-        (events, shift) => {
-          const model = emptyUserActivity(Date.parse('2026-01-01T00:00:00Z'));
-          for (const e of events)
-            observe(
-              model.local,
-              Math.floor(e.at / 3_600_000) % 168,
-              model.local.refMs + e.at,
-              21 * DAY,
-              e.weight,
-            );
-          const bytes = encodeUserActivity(model);
-          const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).subarray(shift);
-          const back = decodeUserActivity(shifted);
-          const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-          expect(back.local.refMs).toBe(view.getFloat64(40, true));
-          expect(back.local.total).toBe(view.getFloat64(48, true));
-          const max = view.getFloat64(56, true);
-          for (let h = 0; h < 168; h++) {
-            const q = bytes[64 + h]!;
-            expect(Object.is(back.local.bins[h], q === 0 ? 0 : max * 2 ** ((q - 255) / 16))).toBe(true);
-          }
-        },
-      ),
+      fc.property(someEvents, fc.nat(7), (events, shift) => {
+        const model = modelOf(events);
+        const bytes = encodeUserActivity(model);
+        const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).subarray(shift);
+        const back = decodeUserActivity(shifted);
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        expect(back.local.refMs).toBe(view.getFloat64(40, true));
+        expect(back.local.total).toBe(view.getFloat64(48, true));
+        const max = view.getFloat64(56, true);
+        for (let h = 0; h < 168; h++) {
+          const q = bytes[64 + h]!;
+          expect(Object.is(back.local.bins[h], q === 0 ? 0 : max * 2 ** ((q - 255) / 16))).toBe(true);
+        }
+      }),
     );
   });
 
