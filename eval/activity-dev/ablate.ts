@@ -14,10 +14,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { countsAt, emptyHistogram, observe } from '../../src/domain/activity/histogram.js';
 import {
   activityDistribution,
   DEFAULT_PROFILE_PARAMS,
@@ -30,32 +28,20 @@ import {
   type ShrinkageParams,
   userDistribution,
 } from '../../src/domain/activity/shrinkage.js';
-import { eventWeight, SHARE_PRIOR_EVENTS } from '../../src/domain/activity/user-activity.js';
+import { SHARE_PRIOR_EVENTS } from '../../src/domain/activity/user-activity.js';
 import { HOURS_PER_WEEK } from '../../src/domain/shared/local-time.js';
 import { loadDevUsers } from './dataset.js';
+import { DEFAULT_DATA_DIR } from './options.js';
+import { decayedCounts, type Seen, wallSlot } from './slots.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DAY_MS = 86_400_000;
 
 const { values: args } = parseArgs({
   options: {
-    data: { type: 'string', default: resolve(ROOT, '..', 'shared', 'data', 'activity-dev') },
+    data: { type: 'string', default: DEFAULT_DATA_DIR },
     out: { type: 'string' },
   },
 });
-
-/** One event as the model sees it: its instant and its local hour of the week (Monday 00:00 = 0). */
-interface Seen {
-  atMs: number;
-  slot: number;
-}
-
-/** The local hour of the week of an ISO timestamp with an offset: its wall clock, as written. */
-function localSlot(iso: string): number {
-  const wall = Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
-  const weekday = (new Date(wall).getUTCDay() + 6) % 7;
-  return weekday * 24 + +iso.slice(11, 13);
-}
 
 /** A variant: how events are weighed and remembered, the population, and the prior of each user. */
 interface Variant {
@@ -134,19 +120,6 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-/** The person's decayed counts by local hour as of `atMs`, each event weighed as a visit's part. */
-function countsOf(events: readonly Seen[], halfLifeDays: number, atMs: number): Float64Array {
-  const halfLifeMs = halfLifeDays * DAY_MS;
-  const h = emptyHistogram(events[0]?.atMs ?? atMs);
-  let last = Number.NEGATIVE_INFINITY;
-  for (const e of events) {
-    const weight = eventWeight(last, e.atMs);
-    last = e.atMs;
-    observe(h, e.slot, e.atMs, halfLifeMs, weight);
-  }
-  return countsAt(h, atMs, halfLifeMs);
-}
-
 function populationOf(all: readonly Float64Array[], v: Variant): Float64Array {
   const sums = new Float64Array(HOURS_PER_WEEK);
   for (const c of all) {
@@ -169,8 +142,8 @@ interface Fit {
 
 function fitOf(events: readonly Seen[], v: Variant, atMs: number): Fit {
   return {
-    counts: countsOf(events, v.halfLifeDays, atMs),
-    recent: v.recentHalfLifeDays ? countsOf(events, v.recentHalfLifeDays, atMs) : null,
+    counts: decayedCounts(events, v.halfLifeDays * DAY_MS, atMs),
+    recent: v.recentHalfLifeDays ? decayedCounts(events, v.recentHalfLifeDays * DAY_MS, atMs) : null,
   };
 }
 
@@ -182,7 +155,7 @@ function distributionOf(fit: Fit, population: Float64Array, v: Variant): Float64
 
 const people = loadDevUsers(args.data).map((u) => ({
   id: u.id,
-  events: u.train.map((iso, i) => ({ atMs: u.trainMs[i]!, slot: localSlot(iso) })),
+  events: u.train.map((iso, i) => ({ atMs: u.trainMs[i]!, slot: wallSlot(iso) })),
   cutoffMs: u.cutoffMs,
 }));
 

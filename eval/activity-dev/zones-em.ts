@@ -20,50 +20,32 @@
  * person's distribution mixed over their likely offsets and shown in the best one, against the
  * global prior in the true frames. docs/EVALUATION.md has the figures.
  */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { countsAt, emptyHistogram, observe } from '../../src/domain/activity/histogram.js';
+import { rotatedBins as rotated } from '../../src/domain/activity/histogram.js';
+import { offsetOfTimestamp } from '../../src/domain/activity/offset-evidence.js';
 import { DEFAULT_PROFILE_PARAMS, GENERIC_PROFILE, normalised } from '../../src/domain/activity/profile.js';
 import {
   DEFAULT_SHRINKAGE,
   populationOfUsers,
   userDistribution,
 } from '../../src/domain/activity/shrinkage.js';
-import { DEFAULT_SCALES, eventWeight, SHARE_PRIOR_EVENTS } from '../../src/domain/activity/user-activity.js';
-import { HOURS_PER_WEEK as H } from '../../src/domain/shared/local-time.js';
+import { DEFAULT_SCALES, SHARE_PRIOR_EVENTS } from '../../src/domain/activity/user-activity.js';
+import { HOURS_PER_WEEK as H, hourOfWeekAt } from '../../src/domain/shared/local-time.js';
 import { loadDevUsers } from './dataset.js';
+import { DEFAULT_DATA_DIR } from './options.js';
+import { decayedCounts, wallSlot } from './slots.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DATA = process.argv[2] ?? resolve(ROOT, '..', 'shared', 'data', 'activity-dev');
+const DATA = process.argv[2] ?? DEFAULT_DATA_DIR;
 const OFFSETS = Array.from({ length: 27 }, (_, i) => i - 12);
 
-/** Hour of the week (Monday 00:00 = 0) of a wall clock written in an ISO string. */
-const wallSlot = (iso: string) => {
-  const day = new Date(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10))).getUTCDay();
-  return ((day + 6) % 7) * 24 + +iso.slice(11, 13);
-};
-const utcSlot = (ms: number) => {
-  const d = new Date(ms);
-  return ((d.getUTCDay() + 6) % 7) * 24 + d.getUTCHours();
-};
-const offsetHours = (iso: string) => {
-  const m = /([+-])(\d\d):(\d\d)$/.exec(iso);
-  return m ? Math.round(((m[1] === '-' ? -1 : 1) * (+m[2]! * 60 + +m[3]!)) / 60) : 0;
-};
-const rotated = (x: Float64Array, hours: number) => {
-  const out = new Float64Array(H);
-  for (let s = 0; s < H; s++) out[(((s + hours) % H) + H) % H] = x[s]!;
-  return out;
-};
-function countsOf(ms: readonly number[], halfLifeMs: number, atMs: number) {
-  const h = emptyHistogram(ms[0]!);
-  let last = Number.NEGATIVE_INFINITY;
-  for (const t of ms) {
-    observe(h, utcSlot(t), t, halfLifeMs, eventWeight(last, t));
-    last = t;
-  }
-  return countsAt(h, atMs, halfLifeMs);
-}
+/** The whole hours of the offset an ISO timestamp was written with (0 for `Z` and `+00:00`). */
+const offsetHours = (iso: string) => Math.round((offsetOfTimestamp(iso) ?? 0) / 60);
+/** The person's counts by UTC hour of the week (their instants only, as a bot sending UTC gives them). */
+const utcCounts = (ms: readonly number[], halfLifeMs: number, atMs: number) =>
+  decayedCounts(
+    ms.map((t) => ({ atMs: t, slot: hourOfWeekAt(t) })),
+    halfLifeMs,
+    atMs,
+  );
 const sum = (x: Float64Array) => x.reduce((a, b) => a + b, 0);
 
 const people = loadDevUsers(DATA).map((u) => {
@@ -72,8 +54,8 @@ const people = loadDevUsers(DATA).map((u) => {
   const tally = new Map<number, number>();
   for (const iso of u.train.slice(0, k)) tally.set(offsetHours(iso), (tally.get(offsetHours(iso)) ?? 0) + 1);
   return {
-    long: countsOf(fit, DEFAULT_SCALES.longMs, u.trainMs[k]!),
-    recent: countsOf(fit, DEFAULT_SCALES.recentMs, u.trainMs[k]!),
+    long: utcCounts(fit, DEFAULT_SCALES.longMs, u.trainMs[k]!),
+    recent: utcCounts(fit, DEFAULT_SCALES.recentMs, u.trainMs[k]!),
     valid: u.train.slice(k).map(wallSlot),
     /** The offset most of their fitted events carry: the truth the inference is checked against. */
     trueOffset: [...tally].sort((a, b) => b[1] - a[1])[0]![0],

@@ -100,8 +100,13 @@ export function mergeInto(into: Histogram, other: Histogram, halfLifeMs: number)
 
 /** The histogram with every bin moved by `hours` (e.g. from UTC to a zone's local time). */
 export function rotated(h: Histogram, hours: number): Histogram {
-  const bins = new Float64Array(h.bins.length);
-  const n = h.bins.length;
-  for (let i = 0; i < n; i++) bins[(((i + hours) % n) + n) % n] = h.bins[i]!;
-  return { refMs: h.refMs, bins, total: h.total };
+  return { refMs: h.refMs, bins: rotatedBins(h.bins, hours), total: h.total };
+}
+
+/** The values moved by `hours` around the week (a new array). */
+export function rotatedBins(bins: Float64Array, hours: number): Float64Array {
+  const n = bins.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[(((i + hours) % n) + n) % n] = bins[i]!;
+  return out;
 }

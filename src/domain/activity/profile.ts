@@ -150,7 +150,7 @@ export function normalised(x: Float64Array): Float64Array {
   return out;
 }
 
-function sum(x: Float64Array): number {
+export function sum(x: Float64Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i]!;
   return s;

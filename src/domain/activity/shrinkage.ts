@@ -5,6 +5,7 @@ import {
   GENERIC_PROFILE,
   type ProfileParams,
   smoothedCircular,
+  sum,
 } from './profile.js';
 
 /**
@@ -159,10 +160,4 @@ function shrunk(
   const shape = factorisedShape(counts, population, shrinkage.marginStrength);
   const priorStrength = priorStrengthFor(sum(counts), profile, shrinkage);
   return activityDistribution(counts, shape, { ...profile, priorStrength });
-}
-
-function sum(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i]!;
-  return s;
 }

@@ -142,7 +142,12 @@ export function observeActivity(
  */
 export function localHistogramIn(model: UserActivity, zone: ZoneOffsets, atMs: number): Histogram {
   if (model.localZone === zone.zone || model.localZoneSource === 'explicit') return model.local;
-  return rotated(model.utc, Math.round(zone.offsetMinutes(atMs) / 60));
+  return inOffsetOf(model.utc, zone, atMs);
+}
+
+/** A histogram by UTC hour moved to `zone`'s offset at `atMs`, in whole hours. */
+function inOffsetOf(utc: Histogram, zone: ZoneOffsets, atMs: number): Histogram {
+  return rotated(utc, Math.round(zone.offsetMinutes(atMs) / 60));
 }
 
 /**
@@ -151,7 +156,7 @@ export function localHistogramIn(model: UserActivity, zone: ZoneOffsets, atMs: n
  * within what smoothing blurs).
  */
 export function recentCountsIn(model: UserActivity, zone: ZoneOffsets, atMs: number, recentMs: number) {
-  return countsAt(rotated(model.recentUtc, Math.round(zone.offsetMinutes(atMs) / 60)), atMs, recentMs);
+  return countsAt(inOffsetOf(model.recentUtc, zone, atMs), atMs, recentMs);
 }
 
 /** What a user adds to the tenant's population: their shape and the instant it was added at. */
@@ -184,14 +189,17 @@ export function populationShare(model: UserActivity, longMs: number): Population
   return { shape, atMs: model.populationAtMs };
 }
 
+/** Whether the model's shape belongs in the population: only users whose zone the bot gave teach it. */
+export function joinsPopulation(model: UserActivity): boolean {
+  return model.localZoneSource === 'explicit' && Number.isFinite(model.lastAtMs) && model.local.total > 0;
+}
+
 /**
- * Marks the model's shape as added to the population at its last event when its zone is the
- * bot's, else as not in it, and returns the share to add (null for none).
+ * Marks the model's shape as added to the population at its last event when it belongs there
+ * (`joinsPopulation`), else as not in it, and returns the share to add (null for none).
  */
 export function joinPopulation(model: UserActivity, longMs: number): PopulationShare | null {
-  const inIt =
-    model.localZoneSource === 'explicit' && Number.isFinite(model.lastAtMs) && model.local.total > 0;
-  model.populationAtMs = inIt ? model.lastAtMs : Number.NEGATIVE_INFINITY;
+  model.populationAtMs = joinsPopulation(model) ? model.lastAtMs : Number.NEGATIVE_INFINITY;
   return populationShare(model, longMs);
 }
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_VISIT_WEIGHTING,
   emptyUserActivity,
   joinPopulation,
+  joinsPopulation,
   observeActivity,
   type PopulationShare,
   populationShare,
@@ -161,8 +162,9 @@ function foldUser(
       event.offsetMinutes ?? null,
     );
   }
-  // the shape that joins now is the one read back when it leaves: to the bit, as stored
-  quantiseHistogram(model.local);
+  // the shape that joins now is the one read back when it leaves: to the bit, as stored (only a
+  // joining shape needs it; one that leaves was read back from storage)
+  if (joinsPopulation(model)) quantiseHistogram(model.local);
   // Only users whose zone the bot gave teach the population: a guessed zone would blur it.
   return { model, zone: offsets, leaves, joins: joinPopulation(model, scales.longMs) };
 }
